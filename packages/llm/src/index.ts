@@ -1,0 +1,4 @@
+export * from './types';
+export * from './prompt-tags';
+export * from './tokenizer';
+export * from './scripted-model';

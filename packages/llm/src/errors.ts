@@ -1,0 +1,142 @@
+/**
+ * Typed errors of the model layer. Callers branch on the class (a trainer turns `BudgetExceededError`
+ * into a clean stop), so every failure a caller may want to handle has its own class and fields.
+ * Messages never contain credentials: providers redact the key before building them.
+ */
+
+/** How one attempt at a model call failed. */
+export type FailureKind = 'http' | 'timeout' | 'connection' | 'malformed' | 'aborted';
+
+export interface ProviderErrorInit {
+  modelId: string;
+  kind: FailureKind;
+  status?: number;
+  retryable: boolean;
+  /** Server-requested wait (Retry-After / retry-after-ms), already converted to milliseconds. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** One failed attempt, as reported by a provider (or a test double). The retry layer reads `retryable`. */
+export class ProviderError extends Error {
+  override readonly name: string = 'ProviderError';
+  readonly modelId: string;
+  readonly kind: FailureKind;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, init: ProviderErrorInit) {
+    super(message, { cause: init.cause });
+    this.modelId = init.modelId;
+    this.kind = init.kind;
+    this.status = init.status;
+    this.retryable = init.retryable;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** An HTTP failure with the retry policy of the chat-completions APIs (408, 409, 429 and 5xx retry). */
+  static http(modelId: string, status: number, message: string, retryAfterMs?: number): ProviderError {
+    return new ProviderError(`${modelId}: HTTP ${status}: ${message}`, {
+      modelId,
+      kind: 'http',
+      status,
+      retryable: isRetryableStatus(status),
+      retryAfterMs,
+    });
+  }
+}
+
+/** 400/401/403/404/422 mean the request itself is wrong: sending it again cannot help. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** The server answered 2xx with a body that is not a chat completion. */
+export class MalformedResponseError extends ProviderError {
+  override readonly name: string = 'MalformedResponseError';
+  /** The start of the offending body, for the error report. */
+  readonly bodyExcerpt: string;
+
+  constructor(
+    modelId: string,
+    problem: string,
+    body: string,
+    options: { retryable: boolean; cause?: unknown },
+  ) {
+    const excerpt = body.length > 200 ? `${body.slice(0, 200)}…` : body;
+    super(
+      `${modelId}: malformed chat-completions response (${problem}); body starts: ${JSON.stringify(excerpt)}`,
+      {
+        modelId,
+        kind: 'malformed',
+        retryable: options.retryable,
+        cause: options.cause,
+      },
+    );
+    this.bodyExcerpt = excerpt;
+  }
+}
+
+/** The final error of a model call: retries are spent, or the failure was not retryable. */
+export class ModelCallError extends Error {
+  override readonly name = 'ModelCallError';
+  readonly modelId: string;
+  readonly attempts: number;
+  readonly lastKind: FailureKind;
+  readonly lastStatus: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(last: ProviderError, attempts: number) {
+    const why = last.retryable
+      ? `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`
+      : 'not retryable';
+    super(`model call to ${last.modelId} failed (${why}): ${last.message}`, { cause: last });
+    this.modelId = last.modelId;
+    this.attempts = attempts;
+    this.lastKind = last.kind;
+    this.lastStatus = last.status;
+    this.retryable = last.retryable;
+  }
+}
+
+export type BudgetKind = 'calls' | 'tokens' | 'usd';
+
+/** A budget is reached. `scope` is `total` or `role:<name>`. Thrown before a call is sent. */
+export class BudgetExceededError extends Error {
+  override readonly name = 'BudgetExceededError';
+  constructor(
+    readonly scope: string,
+    readonly budget: BudgetKind,
+    readonly limit: number,
+    readonly spent: number,
+  ) {
+    super(`budget exceeded: ${scope} ${budget} limit ${limit} reached (spent ${round(spent)})`);
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Replay mode (`read-only` cache) met a request that was never recorded. */
+export class CacheMissError extends Error {
+  override readonly name = 'CacheMissError';
+  constructor(
+    readonly modelId: string,
+    /** First 12 hex digits of the cache key. */
+    readonly digest: string,
+    /** Start of the first user message, to recognize the request. */
+    readonly excerpt: string,
+  ) {
+    super(
+      `read-only cache: no recorded response for ${modelId} (key ${digest}…, first user message: ${JSON.stringify(excerpt)}). ` +
+        'Run once in read-write mode to record it, or switch the cache mode.',
+    );
+  }
+}
+
+/** A model spec string that cannot be parsed, or names an unknown provider. */
+export class ModelSpecError extends Error {
+  override readonly name = 'ModelSpecError';
+}

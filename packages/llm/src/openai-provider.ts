@@ -1,0 +1,209 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { isRetryableStatus, ModelSpecError, ProviderError } from './errors';
+import { formatModelSpec, type ModelSpec, normalizeBaseURL } from './model-spec';
+import { type MaxTokensField, parseCompletionBody, toCompletionParams } from './openai-mapping';
+import type { ProviderFactory } from './registry';
+import { parseRetryAfter } from './retry-after';
+import type { CallContext, ChatModel, ChatRequest, ChatResponse } from './types';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+export interface OpenAIChatModelConfig {
+  /** Canonical id (`openai:gpt-4o-mini`, `openai:llama3@http://localhost:8000/v1`). */
+  id: string;
+  model: string;
+  baseURL: string;
+  /** Held only inside the client; never stored on this object or put in messages. */
+  apiKey: string;
+  timeoutMs?: number;
+  maxTokensField?: MaxTokensField;
+}
+
+/**
+ * A model behind the chat-completions API, through the official `openai` client. The client's own
+ * retries are off: the resilience layer retries with its own policy, clock and accounting.
+ */
+export class OpenAIChatModel implements ChatModel {
+  readonly id: string;
+  readonly model: string;
+  readonly baseURL: string;
+  private readonly client: OpenAI;
+  private readonly maxTokensField: MaxTokensField;
+  /** Replaces the key in error text, in case a server echoes it back. */
+  private readonly redact: (text: string) => string;
+
+  constructor(config: OpenAIChatModelConfig) {
+    this.id = config.id;
+    this.model = config.model;
+    this.baseURL = config.baseURL;
+    this.maxTokensField = config.maxTokensField ?? 'max_tokens';
+    this.client = new OpenAI({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL,
+      maxRetries: 0,
+      timeout: config.timeoutMs ?? 10 * 60_000,
+    });
+    const key = config.apiKey;
+    this.redact = (text) => (key.length >= 4 ? text.split(key).join('[redacted]') : text);
+  }
+
+  async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
+    const started = performance.now();
+    const params = toCompletionParams(this.model, request, this.maxTokensField);
+    let body: string;
+    try {
+      // `asResponse` keeps the raw body, so a malformed one is reported with an excerpt instead of a bare SyntaxError.
+      const response = await this.client.chat.completions
+        .create(params, { signal: context?.signal, maxRetries: 0 })
+        .asResponse();
+      body = await response.text();
+    } catch (e) {
+      throw this.toProviderError(e);
+    }
+    const parsed = parseCompletionBody(this.id, body, request);
+    return {
+      text: parsed.choices[0] ?? '',
+      choices: parsed.choices,
+      usage: parsed.usage,
+      latencyMs: performance.now() - started,
+      model: parsed.model ?? this.model,
+      finishReason: parsed.finishReason,
+      cacheHit: false,
+      raw: parsed.raw,
+    };
+  }
+
+  private toProviderError(e: unknown): unknown {
+    const id = this.id;
+    if (e instanceof APIUserAbortError) {
+      return new ProviderError(`${id}: request aborted`, {
+        modelId: id,
+        kind: 'aborted',
+        retryable: false,
+        cause: e,
+      });
+    }
+    if (e instanceof APIConnectionTimeoutError) {
+      return new ProviderError(`${id}: request timed out`, {
+        modelId: id,
+        kind: 'timeout',
+        retryable: true,
+        cause: e,
+      });
+    }
+    if (e instanceof APIConnectionError) {
+      const detail = causeChain(e.cause);
+      return new ProviderError(this.redact(`${id}: connection failed (${this.baseURL})${detail}`), {
+        modelId: id,
+        kind: 'connection',
+        retryable: true,
+        cause: e,
+      });
+    }
+    if (e instanceof APIError && typeof e.status === 'number') {
+      const headers = e.headers;
+      const should = headers?.get('x-should-retry');
+      const retryable = should === 'true' ? true : should === 'false' ? false : isRetryableStatus(e.status);
+      return new ProviderError(this.redact(`${id}: HTTP ${e.status}: ${e.message}`), {
+        modelId: id,
+        kind: 'http',
+        status: e.status,
+        retryable,
+        retryAfterMs: parseRetryAfter(headers, Date.now()),
+      });
+    }
+    // Reading the body can fail after the headers arrived (socket closed mid-body): a connection reset.
+    if (e instanceof TypeError) {
+      return new ProviderError(
+        this.redact(`${id}: connection lost while reading the response: ${e.message}`),
+        {
+          modelId: id,
+          kind: 'connection',
+          retryable: true,
+          cause: e,
+        },
+      );
+    }
+    if (e instanceof Error && e.name === 'AbortError') {
+      return new ProviderError(`${id}: request aborted`, {
+        modelId: id,
+        kind: 'aborted',
+        retryable: false,
+        cause: e,
+      });
+    }
+    return e;
+  }
+}
+
+export interface OpenAICompatibleProviderOptions {
+  /** Environment variable holding the key (default `OPENAI_API_KEY`). */
+  apiKeyEnv?: string;
+  /** Environment variable naming a base URL (default `OPENAI_BASE_URL`). */
+  baseURLEnv?: string;
+  /** Used when neither spec, option nor environment names one (default: the OpenAI API). */
+  defaultBaseURL?: string;
+}
+
+/**
+ * Factory for an OpenAI-compatible provider. Base URL precedence: the spec's `@url`, then the
+ * `baseURL` option, then the environment, then the default. The canonical id names the base URL
+ * unless it is the OpenAI API itself, so `openai:gpt-4o-mini` stays short.
+ */
+export function openAICompatibleProvider(options: OpenAICompatibleProviderOptions = {}): ProviderFactory {
+  const apiKeyEnv = options.apiKeyEnv ?? 'OPENAI_API_KEY';
+  const baseURLEnv = options.baseURLEnv ?? 'OPENAI_BASE_URL';
+  const defaultBaseURL = options.defaultBaseURL ?? OPENAI_DEFAULT_BASE_URL;
+  return (spec: ModelSpec, po) => {
+    const env = po.env ?? process.env;
+    const where = `model ${formatModelSpec(spec)}`;
+    const chosen = spec.baseURL ?? po.baseURL ?? nonEmpty(env[baseURLEnv]) ?? defaultBaseURL;
+    const baseURL = normalizeBaseURL(chosen, where);
+    const isDefault = baseURL === normalizeBaseURL(defaultBaseURL, where);
+    let apiKey = nonEmpty(env[apiKeyEnv]);
+    if (apiKey === undefined) {
+      if (baseURL === OPENAI_DEFAULT_BASE_URL) {
+        throw new ModelSpecError(
+          `${where}: ${apiKeyEnv} is not set; export it in the environment (keys are read from there only)`,
+        );
+      }
+      // Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client insists on one.
+      apiKey = 'no-key';
+    }
+    const maxTokensField = po.settings?.maxTokensField;
+    if (
+      maxTokensField !== undefined &&
+      maxTokensField !== 'max_tokens' &&
+      maxTokensField !== 'max_completion_tokens'
+    ) {
+      throw new ModelSpecError(
+        `${where}: settings.maxTokensField must be "max_tokens" or "max_completion_tokens"`,
+      );
+    }
+    const id = formatModelSpec(
+      isDefault ? { provider: spec.provider, model: spec.model } : { ...spec, baseURL },
+    );
+    return new OpenAIChatModel({
+      id,
+      model: spec.model,
+      baseURL,
+      apiKey,
+      timeoutMs: po.timeoutMs,
+      maxTokensField,
+    });
+  };
+}
+
+/** `: fetch failed <- other side closed (UND_ERR_SOCKET)`: the useful part of undici errors is nested. */
+function causeChain(cause: unknown): string {
+  const parts: string[] = [];
+  for (let c = cause, depth = 0; c instanceof Error && depth < 4; c = c.cause, depth++) {
+    const code = (c as Error & { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${c.message} (${code})` : c.message);
+  }
+  return parts.length ? `: ${parts.join(' <- ')}` : '';
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s.trim() === '' ? undefined : s.trim();
+}

@@ -1,0 +1,202 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheKey } from './cache-key';
+import { defaultCachePath } from './cache-location';
+import { parseCacheMode, ResponseCache } from './response-cache';
+import type { ChatRequest, ChatResponse } from './types';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const writerScript = join(here, 'test-support', 'cache-writer.ts');
+const repoRoot = resolve(here, '..', '..', '..');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llm-cache-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const request: ChatRequest = { messages: [{ role: 'user', content: 'hello' }], options: { temperature: 0 } };
+function response(text: string): ChatResponse {
+  return {
+    text,
+    choices: [text],
+    usage: { promptTokens: 8, completionTokens: 1, cachedTokens: 0, estimated: false },
+    latencyMs: 12,
+    model: 'm',
+    finishReason: 'stop',
+    cacheHit: false,
+    raw: { any: 'thing' },
+  };
+}
+
+function spawnWriter(path: string, worker: string, rows: string, goFile?: string): ChildProcess {
+  const args = ['--import', 'tsx', writerScript, path, worker, rows, ...(goFile ? [goFile] : [])];
+  return spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function exited(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((res) => child.on('exit', (code, signal) => res({ code, signal, stderr })));
+}
+
+function integrity(path: string): string {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.pragma('integrity_check', { simple: true }) as string) ?? '';
+  } finally {
+    db.close();
+  }
+}
+
+describe('ResponseCache', () => {
+  it('stores and returns a response (minus the per-call cacheHit flag), surviving reopen', () => {
+    const path = join(dir, 'c.sqlite');
+    const key = cacheKey('openai:m', request);
+    const a = new ResponseCache({ path });
+    expect(a.get(key)).toBeUndefined();
+    a.put(key, 'openai:m', request, response('hi'));
+    a.close();
+    const b = new ResponseCache({ path });
+    const { cacheHit: _drop, ...expected } = response('hi');
+    expect(b.get(key)).toEqual(expected);
+    expect(b.stats()).toEqual({ hits: 1, misses: 0, writes: 0 });
+    expect(b.size()).toBe(1);
+    b.close();
+  });
+
+  it('keeps the first answer recorded for a key', () => {
+    const c = new ResponseCache({ path: join(dir, 'c.sqlite') });
+    const key = cacheKey('openai:m', request);
+    c.put(key, 'openai:m', request, response('first'));
+    c.put(key, 'openai:m', request, response('second'));
+    expect(c.get(key)?.text).toBe('first');
+    c.close();
+  });
+
+  it('uses WAL mode and a busy timeout', () => {
+    const path = join(dir, 'c.sqlite');
+    new ResponseCache({ path, busyTimeoutMs: 1234 }).close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('read-only mode reads recorded rows, never writes, and refuses a missing file', () => {
+    const path = join(dir, 'c.sqlite');
+    const key = cacheKey('openai:m', request);
+    const rw = new ResponseCache({ path });
+    rw.put(key, 'openai:m', request, response('recorded'));
+    rw.close();
+    const ro = new ResponseCache({ path, mode: 'read-only' });
+    expect(ro.get(key)?.text).toBe('recorded');
+    ro.put(cacheKey('openai:m', request, 'other'), 'openai:m', request, response('new'));
+    expect(ro.size()).toBe(1);
+    ro.close();
+    expect(() => new ResponseCache({ path: join(dir, 'missing.sqlite'), mode: 'read-only' })).toThrow(
+      /cannot open for replay/,
+    );
+  });
+
+  it('off mode opens no file', () => {
+    const c = new ResponseCache({ mode: 'off', path: join(dir, 'never.sqlite') });
+    expect(c.path).toBeUndefined();
+    expect(c.get('x')).toBeUndefined();
+    c.put('x', 'm', request, response('x'));
+    expect(c.size()).toBe(0);
+  });
+
+  it('rejects a file that is not a response cache with a clear error', () => {
+    const path = join(dir, 'junk.sqlite');
+    writeFileSync(path, 'this is not sqlite at all, just text that fills the header page '.repeat(20));
+    expect(() => new ResponseCache({ path })).toThrow(/junk.sqlite: not a usable response cache/);
+  });
+
+  it('parses cache modes and names the bad one', () => {
+    expect(parseCacheMode('read-only')).toBe('read-only');
+    expect(() => parseCacheMode('replay', '--cache')).toThrow(
+      /--cache: "replay" is not a cache mode; use one of read-write, read-only, off/,
+    );
+  });
+
+  it('defaults to AUTODIFF_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
+    expect(defaultCachePath({ AUTODIFF_CACHE_DIR: '/a', XDG_CACHE_HOME: '/x' })).toBe('/a/cache.sqlite');
+    expect(defaultCachePath({ XDG_CACHE_HOME: '/x' })).toBe('/x/llm-autodiff/cache.sqlite');
+    expect(defaultCachePath({})).toMatch(/\.cache\/llm-autodiff\/cache\.sqlite$/);
+  });
+
+  it('stays consistent with several processes writing at once', async () => {
+    const path = join(dir, 'shared.sqlite');
+    const rows = 200;
+    const workers = ['a', 'b', 'c'];
+    const goFile = join(dir, 'go');
+    const children = workers.map((w) => spawnWriter(path, w, String(rows), goFile));
+    const finished = children.map(exited);
+    // Start them together so their transactions really contend for the write lock.
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((res) => {
+            c.stdout?.once('data', () => res());
+            c.once('exit', () => res());
+          }),
+      ),
+    );
+    writeFileSync(goFile, 'go');
+    const results = await Promise.all(finished);
+    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
+    expect(integrity(path)).toBe('ok');
+    const c = new ResponseCache({ path, mode: 'read-only' });
+    // each worker's own rows plus one row per shared key
+    expect(c.size()).toBe(workers.length * rows + rows);
+    for (const w of workers) {
+      const req: ChatRequest = { messages: [{ role: 'user', content: `worker ${w} row ${rows - 1}` }] };
+      expect(c.get(cacheKey('scripted:writer', req))?.text).toMatch(new RegExp(`^answer ${w}/${rows - 1} `));
+    }
+    c.close();
+  });
+
+  it('is readable with every committed row after a writer is killed mid-write (SIGKILL)', async () => {
+    const path = join(dir, 'killed.sqlite');
+    const child = spawnWriter(path, 'k', 'forever');
+    const done = exited(child);
+    let committed = 0;
+    await new Promise<void>((res) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        const all = d.toString().match(/committed (\d+)/g) ?? [];
+        const last = all.at(-1);
+        if (last) committed = Number(last.split(' ')[1]);
+        if (committed >= 40) res();
+      });
+    });
+    child.kill('SIGKILL');
+    const r = await done;
+    expect(r.signal).toBe('SIGKILL');
+    expect(integrity(path)).toBe('ok');
+    const c = new ResponseCache({ path });
+    // Two rows per committed step; the step in progress may or may not have landed.
+    expect(c.size()).toBeGreaterThanOrEqual(2 * committed);
+    for (let i = 0; i < committed; i++) {
+      const req: ChatRequest = { messages: [{ role: 'user', content: `worker k row ${i}` }] };
+      expect(c.get(cacheKey('scripted:writer', req))).toBeDefined();
+    }
+    // and it still accepts writes
+    c.put(cacheKey('m', request), 'm', request, response('after crash'));
+    expect(c.get(cacheKey('m', request))?.text).toBe('after crash');
+    c.close();
+  });
+});

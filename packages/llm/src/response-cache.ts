@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { canonicalJson } from './cache-key';
+import { defaultCachePath } from './cache-location';
+import type { ChatRequest, ChatResponse } from './types';
+
+export type CacheMode = 'read-write' | 'read-only' | 'off';
+
+export const CACHE_MODES: readonly CacheMode[] = ['read-write', 'read-only', 'off'];
+
+/** Checks a user-typed mode (flag or config), naming where it came from when wrong. */
+export function parseCacheMode(value: string, where = 'cache mode'): CacheMode {
+  if ((CACHE_MODES as readonly string[]).includes(value)) return value as CacheMode;
+  throw new Error(
+    `${where}: ${JSON.stringify(value)} is not a cache mode; use one of ${CACHE_MODES.join(', ')}`,
+  );
+}
+
+export interface ResponseCacheOptions {
+  /** SQLite file; default `defaultCachePath()`. Directories are created in read-write mode. */
+  path?: string;
+  mode?: CacheMode;
+  /** How long a writer waits for another process's write lock (default 10 s). */
+  busyTimeoutMs?: number;
+}
+
+/** What a row holds: the response minus the per-call fields (`cacheHit`, lookup latency). */
+export type StoredResponse = Omit<ChatResponse, 'cacheHit'>;
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+}
+
+/**
+ * Durable response cache in one SQLite file. WAL mode lets readers proceed while one process writes;
+ * the busy timeout makes concurrent writers queue instead of failing; each `put` is its own
+ * transaction, so a killed process loses at most the row it was writing and never corrupts others.
+ * The first recorded answer for a key wins (`INSERT OR IGNORE`), so parallel workers agree on replay.
+ */
+export class ResponseCache {
+  readonly mode: CacheMode;
+  readonly path: string | undefined;
+  private readonly db: Database.Database | undefined;
+  private readonly getStmt: Database.Statement<[string], { response: string }> | undefined;
+  private readonly putStmt: Database.Statement<[string, string, string, string, string]> | undefined;
+  private readonly counters: CacheStats = { hits: 0, misses: 0, writes: 0 };
+
+  constructor(options: ResponseCacheOptions = {}) {
+    this.mode = options.mode ?? 'read-write';
+    if (this.mode === 'off') return;
+    const path = options.path ?? defaultCachePath();
+    this.path = path;
+    if (this.mode === 'read-only') {
+      try {
+        this.db = new Database(path, { readonly: true, fileMustExist: true });
+      } catch (e) {
+        throw new Error(
+          `response cache ${path}: cannot open for replay (read-only): ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+    }
+    try {
+      const db = this.db;
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+      if (this.mode === 'read-write') {
+        db.pragma('journal_mode = WAL');
+        // NORMAL is crash-safe for the application in WAL mode; only an OS crash may lose the last commits.
+        db.pragma('synchronous = NORMAL');
+        db.exec(`CREATE TABLE IF NOT EXISTS responses (
+          key TEXT PRIMARY KEY,
+          model TEXT NOT NULL,
+          request TEXT NOT NULL,
+          response TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) WITHOUT ROWID`);
+        this.putStmt = db.prepare(
+          'INSERT OR IGNORE INTO responses (key, model, request, response, created_at) VALUES (?, ?, ?, ?, ?)',
+        );
+      }
+      this.getStmt = db.prepare<[string], { response: string }>(
+        'SELECT response FROM responses WHERE key = ?',
+      );
+    } catch (e) {
+      this.db.close();
+      throw new Error(`response cache ${path}: not a usable response cache (${(e as Error).message})`, {
+        cause: e,
+      });
+    }
+  }
+
+  get(key: string): StoredResponse | undefined {
+    if (!this.getStmt) return undefined;
+    const row = this.getStmt.get(key);
+    if (!row) {
+      this.counters.misses++;
+      return undefined;
+    }
+    this.counters.hits++;
+    try {
+      return JSON.parse(row.response) as StoredResponse;
+    } catch (e) {
+      throw new Error(`response cache ${this.path}: row ${key.slice(0, 12)} holds invalid JSON`, {
+        cause: e,
+      });
+    }
+  }
+
+  /** Records a response (read-write mode only; a no-op otherwise). */
+  put(key: string, modelId: string, request: ChatRequest, response: ChatResponse): void {
+    if (!this.db || !this.putStmt) return;
+    const { cacheHit: _hit, ...stored } = response;
+    const stmt = this.putStmt;
+    const args: [string, string, string, string, string] = [
+      key,
+      modelId,
+      canonicalJson(request),
+      JSON.stringify(stored),
+      new Date().toISOString(),
+    ];
+    // IMMEDIATE takes the write lock up front, so a busy writer waits (busy_timeout) instead of failing on upgrade.
+    this.db.transaction(() => stmt.run(...args)).immediate();
+    this.counters.writes++;
+  }
+
+  stats(): CacheStats {
+    return { ...this.counters };
+  }
+
+  /** Rows in the cache (0 when off). */
+  size(): number {
+    if (!this.db) return 0;
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM responses').get() as { n: number }).n;
+  }
+
+  close(): void {
+    if (this.db?.open) this.db.close();
+  }
+}

@@ -1,0 +1,217 @@
+import { costUsd, type PriceTable, priceFor, validatePriceTable } from './prices';
+import type { CallRole, TokenUsage } from './types';
+
+export type Labels = Readonly<Record<string, string | number>>;
+
+/** One model call as the ledger saw it. */
+export interface LedgerEntry {
+  /** 0-based order of recording. */
+  seq: number;
+  /** ISO time the call finished. */
+  at: string;
+  role: CallRole;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  estimated: boolean;
+  latencyMs: number;
+  /** Served from the response cache: costs nothing and is counted apart. */
+  cacheHit: boolean;
+  /** Dollars for this call (0 for a hit; undefined when the model has no price). */
+  costUsd: number | undefined;
+  labels: Labels;
+  /** Set when the call failed for good; such entries carry no tokens. */
+  error?: string;
+}
+
+export interface UsageSummary {
+  /** Calls that reached a model (cache hits and failures excluded). */
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  /** promptTokens + completionTokens of real calls. */
+  totalTokens: number;
+  /** Real calls whose usage was counted by us, not reported by the server. */
+  estimatedCalls: number;
+  latencyMs: number;
+  cacheHits: number;
+  /** Tokens the cache hits would have cost (prompt + completion), for "saved" reports. */
+  cacheHitTokens: number;
+  failures: number;
+  /** Sum over priced calls; `unpricedCalls` says how many calls had no price. */
+  costUsd: number;
+  unpricedCalls: number;
+}
+
+export interface RecordInput {
+  role?: CallRole;
+  model: string;
+  usage: TokenUsage;
+  latencyMs: number;
+  cacheHit: boolean;
+  labels?: Labels;
+}
+
+function emptySummary(): UsageSummary {
+  return {
+    calls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    totalTokens: 0,
+    estimatedCalls: 0,
+    latencyMs: 0,
+    cacheHits: 0,
+    cacheHitTokens: 0,
+    failures: 0,
+    costUsd: 0,
+    unpricedCalls: 0,
+  };
+}
+
+function add(s: UsageSummary, e: LedgerEntry): void {
+  if (e.error !== undefined) {
+    s.failures++;
+    return;
+  }
+  if (e.cacheHit) {
+    s.cacheHits++;
+    s.cacheHitTokens += e.promptTokens + e.completionTokens;
+    return;
+  }
+  s.calls++;
+  s.promptTokens += e.promptTokens;
+  s.completionTokens += e.completionTokens;
+  s.cachedTokens += e.cachedTokens;
+  s.totalTokens += e.promptTokens + e.completionTokens;
+  if (e.estimated) s.estimatedCalls++;
+  s.latencyMs += e.latencyMs;
+  if (e.costUsd === undefined) s.unpricedCalls++;
+  else s.costUsd += e.costUsd;
+}
+
+/**
+ * Every model call, with role, model, tokens, latency, cache hit and labels (experiment, step, ...),
+ * and summaries by role, model or any label. Shared by all models of a run.
+ */
+export class UsageLedger {
+  private readonly list: LedgerEntry[] = [];
+  private readonly listeners = new Set<(e: LedgerEntry) => void>();
+
+  constructor(
+    private readonly options: {
+      prices?: PriceTable;
+      /** Labels on every entry (e.g. `{ experiment: 'oc-gdpo' }`); per-call labels override. */
+      labels?: Labels;
+      now?: () => Date;
+    } = {},
+  ) {
+    if (options.prices) validatePriceTable(options.prices);
+  }
+
+  get entries(): readonly LedgerEntry[] {
+    return this.list;
+  }
+
+  record(input: RecordInput): LedgerEntry {
+    const price = this.options.prices ? priceFor(this.options.prices, input.model) : undefined;
+    return this.push({
+      role: input.role ?? 'task',
+      model: input.model,
+      promptTokens: input.usage.promptTokens,
+      completionTokens: input.usage.completionTokens,
+      cachedTokens: input.usage.cachedTokens,
+      estimated: input.usage.estimated,
+      latencyMs: input.latencyMs,
+      cacheHit: input.cacheHit,
+      costUsd: input.cacheHit ? 0 : price ? costUsd(price, input.usage) : undefined,
+      labels: { ...this.options.labels, ...input.labels },
+    });
+  }
+
+  recordFailure(input: {
+    role?: CallRole;
+    model: string;
+    latencyMs: number;
+    labels?: Labels;
+    error: string;
+  }): LedgerEntry {
+    return this.push({
+      role: input.role ?? 'task',
+      model: input.model,
+      promptTokens: 0,
+      completionTokens: 0,
+      cachedTokens: 0,
+      estimated: false,
+      latencyMs: input.latencyMs,
+      cacheHit: false,
+      costUsd: 0,
+      labels: { ...this.options.labels, ...input.labels },
+      error: input.error,
+    });
+  }
+
+  /** Called for each new entry (e.g. to stream a trace); returns an unsubscribe function. */
+  subscribe(listener: (e: LedgerEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private push(e: Omit<LedgerEntry, 'seq' | 'at'>): LedgerEntry {
+    const entry: LedgerEntry = {
+      seq: this.list.length,
+      at: (this.options.now?.() ?? new Date()).toISOString(),
+      ...e,
+    };
+    this.list.push(entry);
+    for (const l of this.listeners) l(entry);
+    return entry;
+  }
+
+  /** Summary of the entries matching `filter` (all by default). */
+  summary(filter: (e: LedgerEntry) => boolean = () => true): UsageSummary {
+    const s = emptySummary();
+    for (const e of this.list) if (filter(e)) add(s, e);
+    return s;
+  }
+
+  totals(): UsageSummary {
+    return this.summary();
+  }
+
+  byRole(): Record<string, UsageSummary> {
+    return this.groupBy((e) => e.role);
+  }
+
+  byModel(): Record<string, UsageSummary> {
+    return this.groupBy((e) => e.model);
+  }
+
+  /** Grouped by a label, e.g. `byLabel('step')`; entries without the label are left out. */
+  byLabel(label: string): Record<string, UsageSummary> {
+    return this.groupBy((e) => (e.labels[label] === undefined ? undefined : String(e.labels[label])));
+  }
+
+  private groupBy(key: (e: LedgerEntry) => string | undefined): Record<string, UsageSummary> {
+    const out: Record<string, UsageSummary> = {};
+    for (const e of this.list) {
+      const k = key(e);
+      if (k === undefined) continue;
+      out[k] ??= emptySummary();
+      add(out[k], e);
+    }
+    return out;
+  }
+
+  /** Plain JSON: every entry plus the standard summaries. */
+  toJSON(): {
+    entries: LedgerEntry[];
+    totals: UsageSummary;
+    byRole: Record<string, UsageSummary>;
+    byModel: Record<string, UsageSummary>;
+  } {
+    return { entries: [...this.list], totals: this.totals(), byRole: this.byRole(), byModel: this.byModel() };
+  }
+}

@@ -1,0 +1,116 @@
+import type { ChatModel } from '@llm-autodiff/llm';
+import { BackwardConfigError } from './errors';
+import { Limiter } from './limiter';
+import { type BackwardPromptFields, renderBackwardPrompt } from './prompts/backward-engine';
+
+export interface BackwardOptions {
+  /** The backward-engine model; called with role 'backward'. */
+  engine: ChatModel;
+  /** Selective gradients: no engine call when the sample's score is above this (default 0.9). */
+  skipAboveScore?: number;
+  /** TextGrad-like ablation: call the engine for every sample, whatever its score. */
+  computeForAll?: boolean;
+  /** Backward-engine calls in flight at once (default 8; model wrappers may limit further). */
+  concurrency?: number;
+  /** Accounting labels passed with every backward-engine call. */
+  labels?: Record<string, string | number>;
+}
+
+export interface BackwardReport {
+  /** Backward-engine calls made. */
+  calls: number;
+  /** Gradients given the fixed "no noticeable error" text instead of a call (selective gradients). */
+  skipped: number;
+  /** Pass-through copies made by functional nodes. */
+  copies: number;
+  /** Engine calls that failed (error or empty text); their gradients say so. */
+  failures: number;
+  /** Gradients added in total. */
+  gradients: number;
+  /** Most engine calls seen in flight at once. */
+  peakConcurrency: number;
+  durationMs: number;
+}
+
+export interface Feedback {
+  text: string;
+  prompt: string;
+  failed: boolean;
+}
+
+export const DEFAULT_SKIP_ABOVE_SCORE = 0.9;
+
+/** The fixed gradient of selective gradients. */
+export function noErrorFeedback(score: number): string {
+  return `Eval score: ${score}. No noticeable error.`;
+}
+
+/**
+ * Everything around a backward-engine call: prompt rendering, the selective-gradient rule, the concurrency
+ * limit, failure handling and counting. Node backward functions receive one of these.
+ */
+export class FeedbackEngine {
+  readonly model: ChatModel;
+  readonly skipAboveScore: number;
+  readonly computeForAll: boolean;
+  private readonly limiter: Limiter;
+  private readonly labels: Record<string, string | number> | undefined;
+  readonly counts = { calls: 0, skipped: 0, copies: 0, failures: 0 };
+
+  constructor(options: BackwardOptions, where: string) {
+    if (!options || typeof options.engine?.complete !== 'function') {
+      throw new BackwardConfigError(
+        'backward() needs a backward-engine model: backward(root, { engine: model })',
+        where,
+      );
+    }
+    const threshold = options.skipAboveScore ?? DEFAULT_SKIP_ABOVE_SCORE;
+    if (!Number.isFinite(threshold)) {
+      throw new BackwardConfigError(`skipAboveScore must be a finite number, got ${threshold}`, where);
+    }
+    const concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new BackwardConfigError(`concurrency must be an integer >= 1, got ${concurrency}`, where);
+    }
+    this.model = options.engine;
+    this.skipAboveScore = threshold;
+    this.computeForAll = options.computeForAll ?? false;
+    this.limiter = new Limiter(concurrency);
+    this.labels = options.labels;
+  }
+
+  get peakConcurrency(): number {
+    return this.limiter.peak;
+  }
+
+  /** Selective gradients: a sample scored above the threshold needs no engine call. */
+  shouldSkip(score: number | undefined): boolean {
+    return !this.computeForAll && score !== undefined && score > this.skipAboveScore;
+  }
+
+  /** One backward-engine call. Never throws: a failure becomes feedback that says so, and is counted. */
+  async ask(fields: BackwardPromptFields): Promise<Feedback> {
+    const messages = renderBackwardPrompt(fields);
+    const prompt = messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
+    this.counts.calls++;
+    try {
+      const response = await this.limiter.run(() =>
+        this.model.complete({ messages }, { role: 'backward', labels: this.labels }),
+      );
+      const text = response.text.trim();
+      if (text) return { text, prompt, failed: false };
+      return this.failure(prompt, 'the engine returned an empty answer');
+    } catch (error) {
+      return this.failure(prompt, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private failure(prompt: string, reason: string): Feedback {
+    this.counts.failures++;
+    return {
+      text: `The backward engine failed to compute feedback for this variable (${reason}). No feedback is available for this call.`,
+      prompt,
+      failed: true,
+    };
+  }
+}

@@ -1,0 +1,188 @@
+import { currentSample, nextCall } from './context';
+import { AutodiffError, ComponentOutputError } from './errors';
+import {
+  copyGradients,
+  displayGroundTruth,
+  feedbackToEach,
+  listVariable,
+  renderInputOutput,
+  targetOf,
+} from './feedback';
+import {
+  type BackwardFn,
+  defaultDisplay,
+  isParameter,
+  Parameter,
+  type Traced,
+  type TracedArg,
+} from './parameter';
+import { namedInputs } from './prompts/backward-engine';
+import {
+  asComponent,
+  type ComponentInfo,
+  checkSample,
+  inputLeaf,
+  isTracedArray,
+  needsFeedback,
+  newComponentId,
+  recordOutput,
+} from './record';
+
+export type TracedArgs<A extends unknown[]> = { [K in keyof A]: TracedArg<A[K]> };
+
+export interface FnOptions {
+  /** Role of the output, shown to the backward engine. */
+  role?: string;
+  /** What the function does, shown to the backward engine when it splits blame. */
+  description?: string;
+}
+
+export type FnComponent<A extends unknown[], R> = ((...args: TracedArgs<A>) => Promise<Traced<R>>) &
+  ComponentInfo;
+
+/**
+ * Wrap any function as a graph node. Backward: with at most one predecessor that needs feedback the
+ * successor feedback passes through unchanged (copies); with several, one engine call per such predecessor
+ * splits the blame.
+ */
+export function fn<A extends unknown[], R>(
+  name: string,
+  f: (...args: A) => R | Promise<R>,
+  opts: FnOptions = {},
+): FnComponent<A, R> {
+  if (typeof name !== 'string' || !name) throw new AutodiffError('fn(name, f): `name` is required');
+  if (typeof f !== 'function') throw new AutodiffError('fn(name, f): `f` must be a function', `fn '${name}'`);
+  const info: ComponentInfo = { id: newComponentId('function', name), name, kind: 'function' };
+  const call = (...args: TracedArgs<A>) =>
+    runFunctional(info, opts, f as (...a: unknown[]) => R | Promise<R>, args);
+  return asComponent(call, info, {});
+}
+
+export interface RetrieverOptions {
+  k: number;
+  name?: string;
+  description?: string;
+  role?: string;
+}
+
+export type RetrieverComponent<D> = ((query: Traced<string>) => Promise<Traced<D[]>>) &
+  ComponentInfo & { readonly k: Parameter<number> };
+
+/**
+ * A functional node over a query. `k` is a non-trainable hyperparameter node, so the query is the only
+ * predecessor that can need feedback: the retriever passes its feedback through to the query.
+ */
+export function retriever<D>(
+  search: (query: string, k: number) => Promise<D[]> | D[],
+  opts: RetrieverOptions,
+): RetrieverComponent<D> {
+  const name = opts?.name ?? 'retriever';
+  if (typeof search !== 'function')
+    throw new AutodiffError('retriever(search, opts): `search` must be a function', name);
+  if (!Number.isInteger(opts?.k) || opts.k < 1) {
+    throw new AutodiffError(`\`k\` must be an integer >= 1, got ${opts?.k}`, `retriever '${name}'`);
+  }
+  const info: ComponentInfo = { id: newComponentId('retriever', name), name, kind: 'retriever' };
+  const k = new Parameter<number>({
+    name: `${name}.k`,
+    role: 'number of documents retrieved',
+    kind: 'hyperparam',
+    value: opts.k,
+    trainable: false,
+  });
+  const where = `retriever '${name}'`;
+  const checked = async (query: unknown, top: unknown): Promise<D[]> => {
+    if (typeof query !== 'string') {
+      throw new ComponentOutputError(
+        `query must be a string, got ${query === undefined ? 'undefined' : typeof query} (did the query generator fail to parse? give it onParseError)`,
+        where,
+      );
+    }
+    const docs = await search(query, top as number);
+    if (!Array.isArray(docs))
+      throw new ComponentOutputError(`search() must return an array of documents, got ${typeof docs}`, where);
+    return docs;
+  };
+  const fnOpts = {
+    description: opts.description ?? `retrieves the top ${opts.k} documents for the query`,
+    role: opts.role ?? `documents retrieved by '${name}' for the query`,
+  };
+  const call = (query: Traced<string>) => runFunctional<D[]>(info, fnOpts, checked, [query, k]);
+  return asComponent(call, info, { k });
+}
+
+async function runFunctional<R>(
+  info: ComponentInfo,
+  opts: FnOptions,
+  f: (...args: unknown[]) => R | Promise<R>,
+  args: unknown[],
+): Promise<Traced<R>> {
+  const where = `${info.kind} '${info.name}'`;
+  const context = currentSample(where);
+  const slot = nextCall(context, info.id);
+  const here = `${where} (call ${slot.callIndex} of sample '${context.sampleId}')`;
+  const read = (v: unknown): unknown => {
+    if (!isParameter(v)) return v;
+    checkSample(v, context, here);
+    return v.viewFor(info.id);
+  };
+  const values = args.map((a) => (isTracedArray(a) ? a.map(read) : read(a)));
+  const result = await f(...values);
+  if (isParameter(result)) {
+    throw new ComponentOutputError(
+      'the function returned a Parameter; return a plain value (the engine wraps it)',
+      here,
+    );
+  }
+  if (context.mode === 'eval') return result;
+
+  const predecessors = args.flatMap((a, i): Parameter[] => {
+    if (isParameter(a)) return [a];
+    if (isTracedArray(a)) return a.filter(isParameter);
+    const role = `argument ${i} of '${info.name}'`;
+    return [inputLeaf(a, `${info.name}.arg${i}`, role, context.sampleId)];
+  });
+  const backward =
+    (out: Parameter): BackwardFn =>
+    async (engine) => {
+      if (out.gradients.length === 0) return []; // no successor had feedback for this output
+      const targets = predecessors.filter(needsFeedback);
+      if (targets.length <= 1) return targets.flatMap((to) => copyGradients(out, to, engine));
+      const inputs = predecessors.map((p) => ({ name: p.name, value: p.display() }));
+      const inputOutput = renderInputOutput(
+        inputs.map((x) => `${x.name}: ${x.value}`).join('\n'),
+        out.display(),
+        out.groundTruth,
+      );
+      return feedbackToEach(out, targets, engine, inputOutput, (target) => ({
+        target: targetOf(target),
+        peers: target.peers.map(listVariable),
+        component: { kind: 'function', name: info.name, description: opts.description },
+        inputs: namedInputs(inputs),
+        otherInputs: predecessors.filter((p) => p !== target).map(listVariable),
+        output: out.display(),
+        groundTruth: displayGroundTruth(out.groundTruth),
+        score: out.score,
+        successorFeedback: out.gradients.map((g) => g.feedback),
+        outputRole: out.role,
+        usedBy: [...new Set(out.gradients.map((g) => g.fromComponentName))],
+        hint: target.hints.backward,
+      }));
+    };
+
+  return recordOutput<R>({
+    component: info,
+    context,
+    call: slot,
+    value: result,
+    name: `${info.name}.output`,
+    role: opts.role ?? `output of the function '${info.name}'`,
+    kind: 'output',
+    predecessors,
+    trace: {
+      input: predecessors.map((p) => `${p.name}: ${p.display()}`).join('\n'),
+      output: defaultDisplay(result),
+    },
+    backward,
+  });
+}

@@ -1,0 +1,66 @@
+export { backward, levelsFromRoot, topologicalOrder } from './backward';
+export { currentMode, type Mode, runSample, type SampleOptions } from './context';
+export { renderDemos, traceToDemo } from './demos';
+export {
+  AutodiffError,
+  BackwardConfigError,
+  ComponentOutputError,
+  GraphCycleError,
+  ParameterStateError,
+  SampleIdError,
+} from './errors';
+export {
+  type BackwardOptions,
+  type BackwardReport,
+  DEFAULT_SKIP_ABOVE_SCORE,
+  FeedbackEngine,
+  noErrorFeedback,
+} from './feedback-engine';
+export {
+  type FnComponent,
+  type FnOptions,
+  fn,
+  type RetrieverComponent,
+  type RetrieverOptions,
+  retriever,
+  type TracedArgs,
+} from './functional';
+export { type GeneratorComponent, type GeneratorConfig, generator, type TracedInputs } from './generator';
+export type { Gradient } from './gradient';
+export { exportGraph, type GraphJson, type GraphNode, toDot, toMermaid } from './graph-export';
+export { type LossOptions, loss, sum } from './loss';
+export {
+  type BackwardFn,
+  type CallTrace,
+  type ComponentCall,
+  type ComponentKind,
+  type Demo,
+  type DemoTrace,
+  defaultDisplay,
+  demosParam,
+  type GradientFor,
+  isParameter,
+  Parameter,
+  type ParamKind,
+  type ParamOptions,
+  param,
+  type Traced,
+  type TracedArg,
+  unwrap,
+} from './parameter';
+export {
+  type Optimizer,
+  type Prediction,
+  type Program,
+  trainableDemos,
+  trainableParameters,
+  trainablePrompts,
+  zeroGrad,
+} from './program';
+export {
+  type BackwardPromptFields,
+  type ListedVariable,
+  renderBackwardPrompt,
+} from './prompts/backward-engine';
+export type { ComponentInfo } from './record';
+export { groupGradients, type RenderGradientsOptions, renderGradients } from './render-gradients';

@@ -1,0 +1,28 @@
+/**
+ * A dataset problem that the user can fix: it names the file, the line (1-based, when the file is
+ * line-oriented) and the field, so a bad row is found without reading the loader's code.
+ */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly field: string | undefined,
+    readonly reason: string,
+  ) {
+    const where = [
+      file,
+      line === undefined ? undefined : `line ${line}`,
+      field === undefined ? undefined : `field "${field}"`,
+    ]
+      .filter((s) => s !== undefined)
+      .join(', ');
+    super(`${where}: ${reason}`);
+  }
+}
+
+/** Where a row came from; passed to the field readers so their errors can say it. */
+export interface RowLocation {
+  file: string;
+  line: number;
+}

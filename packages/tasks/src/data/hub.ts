@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parquetReadObjects } from 'hyparquet';
+import { DatasetError } from './errors';
+import type { RawRow } from './fields';
+import { parseJsonl } from './jsonl';
+
+/**
+ * The two Hub operations the loaders need. Injected so tests use a tiny in-memory fake (never the
+ * network) and so a proxy or a mirror can stand in.
+ */
+export interface HubFetcher {
+  /** Paths of every file of a dataset repo at a revision (recursive). */
+  listFiles(repo: string, revision: string): Promise<string[]>;
+  /** Bytes of one file; `undefined` when it does not exist. */
+  download(repo: string, path: string, revision: string): Promise<Uint8Array | undefined>;
+}
+
+/** Decodes a parquet file into row objects. The Hub converts most datasets to parquet. */
+export type ParquetDecoder = (bytes: Uint8Array) => Promise<RawRow[]>;
+
+/** The real Hub, through `@huggingface/hub` (loaded lazily: offline use never touches it). */
+export function huggingFaceFetcher(accessToken = process.env.HF_TOKEN): HubFetcher {
+  return {
+    async listFiles(repo, revision) {
+      const hub = await import('@huggingface/hub');
+      const out: string[] = [];
+      for await (const entry of hub.listFiles({
+        repo: { type: 'dataset', name: repo },
+        recursive: true,
+        revision,
+        accessToken,
+      })) {
+        if (entry.type === 'file') out.push(entry.path);
+      }
+      return out;
+    },
+    async download(repo, path, revision) {
+      const hub = await import('@huggingface/hub');
+      const blob = await hub.downloadFile({
+        repo: { type: 'dataset', name: repo },
+        path,
+        revision,
+        accessToken,
+      });
+      return blob === null ? undefined : new Uint8Array(await blob.arrayBuffer());
+    },
+  };
+}
+
+/** Decodes a parquet file (the Hub's format for converted datasets) into plain row objects. */
+export const defaultParquetDecoder: ParquetDecoder = async (bytes) => {
+  const copy = bytes.slice().buffer;
+  try {
+    return (await parquetReadObjects({ file: copy })) as RawRow[];
+  } catch (e) {
+    throw new Error(`cannot read a parquet file from the Hugging Face Hub: ${(e as Error).message}`);
+  }
+};
+
+/** Which file of a Hub dataset holds a split. */
+export interface HubSplitSpec {
+  repo: string;
+  /** Tried in order: the repo's own files first, then the Hub's automatic parquet conversion. */
+  revisions?: string[];
+  /** Only files under this folder (e.g. `object_counting`), if given. */
+  folder?: string;
+  split: string;
+  /** CSV only: columns holding integers (CSV has no types; every other column stays text). */
+  numericColumns?: readonly string[];
+}
+
+export interface HubOptions {
+  fetcher?: HubFetcher;
+  parquet?: ParquetDecoder;
+  /** Downloads are kept under `<cacheDir>/hub/<repo>/<revision>/<path>`. */
+  cacheDir: string;
+}
+
+export interface HubRows {
+  /** `hf://datasets/<repo>@<revision>/<path>`, used in error messages. */
+  file: string;
+  rows: RawRow[];
+}
+
+const SUPPORTED = ['.jsonl', '.json', '.csv', '.parquet'] as const;
+
+function splitMatches(path: string, split: string): boolean {
+  const parts = path.split('/');
+  const base = parts.at(-1) ?? '';
+  // `<split>/0000.parquet`, `<split>-00000-of-00001.parquet`, `<config>-<split>.parquet`, `<split>.jsonl`
+  return parts.slice(0, -1).includes(split) || new RegExp(`(^|[-_.])${split}([-_.]|$)`).test(base);
+}
+
+/** Picks the split's data file in a repo listing; exported for tests. */
+export function pickSplitFile(files: string[], spec: HubSplitSpec): string | undefined {
+  const candidates = files
+    .filter((f) => spec.folder === undefined || f.startsWith(`${spec.folder}/`))
+    .filter((f) => SUPPORTED.some((ext) => f.endsWith(ext)))
+    .filter((f) => splitMatches(spec.folder === undefined ? f : f.slice(spec.folder.length + 1), spec.split))
+    .sort();
+  return candidates[0];
+}
+
+async function cachedDownload(
+  opts: HubOptions,
+  fetcher: HubFetcher,
+  repo: string,
+  path: string,
+  revision: string,
+) {
+  const local = join(opts.cacheDir, 'hub', repo, encodeURIComponent(revision), path);
+  if (existsSync(local)) return new Uint8Array(await readFile(local));
+  const bytes = await fetcher.download(repo, path, revision);
+  if (bytes === undefined) return undefined;
+  await mkdir(dirname(local), { recursive: true });
+  // Write then rename: an interrupted download never leaves a truncated cache file behind.
+  const tmp = `${local}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, local);
+  return bytes;
+}
+
+export function decodeRows(
+  bytes: Uint8Array,
+  path: string,
+  file: string,
+  parquet: ParquetDecoder,
+  numericColumns: readonly string[] = [],
+): Promise<RawRow[]> | RawRow[] {
+  if (path.endsWith('.parquet')) return parquet(bytes);
+  const text = new TextDecoder('utf-8').decode(bytes);
+  if (path.endsWith('.jsonl')) return parseJsonl(text, file).map((r) => r.row);
+  if (path.endsWith('.csv')) {
+    try {
+      return parseCsv(text, {
+        columns: true,
+        skip_empty_lines: true,
+        // A question such as "1984" must stay text: only the declared columns become numbers.
+        cast: (value, ctx) =>
+          typeof ctx.column === 'string' && numericColumns.includes(ctx.column) && /^-?\d+$/.test(value)
+            ? Number(value)
+            : value,
+      }) as RawRow[];
+    } catch (e) {
+      throw new DatasetError(file, undefined, undefined, `invalid CSV (${(e as Error).message})`);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new DatasetError(file, undefined, undefined, `invalid JSON (${(e as Error).message})`);
+  }
+  // BBH's own layout is {"examples": [...]}; plain arrays are the other common JSON layout.
+  const list = Array.isArray(value)
+    ? value
+    : ((value as { examples?: unknown; data?: unknown }).examples ?? (value as { data?: unknown }).data);
+  if (!Array.isArray(list))
+    throw new DatasetError(
+      file,
+      undefined,
+      undefined,
+      'expected a JSON array of rows or {"examples": [...]}',
+    );
+  return list as RawRow[];
+}
+
+/** Downloads (or reads from cache) and decodes one split of a Hub dataset. */
+export async function fetchHubSplit(spec: HubSplitSpec, opts: HubOptions): Promise<HubRows> {
+  const fetcher = opts.fetcher ?? huggingFaceFetcher();
+  const revisions = spec.revisions ?? ['main', 'refs/convert/parquet'];
+  const tried: string[] = [];
+  for (const revision of revisions) {
+    let files: string[];
+    try {
+      files = await fetcher.listFiles(spec.repo, revision);
+    } catch (e) {
+      tried.push(`${revision}: ${(e as Error).message}`);
+      continue;
+    }
+    const path = pickSplitFile(files, spec);
+    if (path === undefined) {
+      tried.push(`${revision}: no ${spec.split} file${spec.folder ? ` under ${spec.folder}/` : ''}`);
+      continue;
+    }
+    const file = `hf://datasets/${spec.repo}@${revision}/${path}`;
+    const bytes = await cachedDownload(opts, fetcher, spec.repo, path, revision);
+    if (bytes === undefined) {
+      tried.push(`${revision}: ${path} listed but not downloadable`);
+      continue;
+    }
+    return {
+      file,
+      rows: await decodeRows(bytes, path, file, opts.parquet ?? defaultParquetDecoder, spec.numericColumns),
+    };
+  }
+  throw new Error(
+    `Cannot load split "${spec.split}" of ${spec.repo} from the Hugging Face Hub (${tried.join('; ')})`,
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * HotpotQA's official answer metrics (the `hotpot_evaluate_v1` rules): normalize by lowercasing,
+ * removing punctuation, removing the articles a/an/the and collapsing whitespace; exact match on the
+ * normalized strings; token F1 on whitespace tokens, except that yes/no/noanswer must match exactly.
+ */
+
+// Python's `string.punctuation` (ASCII only), which is what the official script removes.
+const ASCII_PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+
+export function normalizeAnswer(s: string): string {
+  const lower = s.toLowerCase();
+  const noPunct = lower.replace(ASCII_PUNCTUATION, '');
+  // Python's `\b` is Unicode-aware: "ça" keeps its "a", so word boundaries are Unicode letters here too.
+  const noArticles = noPunct.replace(/(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu, ' ');
+  return noArticles.split(/\s+/).filter(Boolean).join(' ');
+}
+
+export function exactMatch(prediction: string, groundTruth: string): number {
+  return normalizeAnswer(prediction) === normalizeAnswer(groundTruth) ? 1 : 0;
+}
+
+const SPECIAL = new Set(['yes', 'no', 'noanswer']);
+
+export function f1Score(prediction: string, groundTruth: string): number {
+  const p = normalizeAnswer(prediction);
+  const g = normalizeAnswer(groundTruth);
+  // A yes/no answer is all-or-nothing: "no" must not get partial credit from "yes no" etc.
+  if ((SPECIAL.has(p) || SPECIAL.has(g)) && p !== g) return 0;
+  const pt = p.split(' ').filter(Boolean);
+  const gt = g.split(' ').filter(Boolean);
+  const counts = new Map<string, number>();
+  for (const t of gt) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of pt) {
+    const c = counts.get(t) ?? 0;
+    if (c > 0) {
+      common++;
+      counts.set(t, c - 1);
+    }
+  }
+  if (common === 0) return 0;
+  const precision = common / pt.length;
+  const recall = common / gt.length;
+  return (2 * precision * recall) / (precision + recall);
+}

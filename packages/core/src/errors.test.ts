@@ -1,4 +1,4 @@
-import { type ChatModel, ScriptedModel } from '@llm-autodiff/llm';
+import { BudgetExceededError, type ChatModel, ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import {
   AutodiffError,
@@ -132,5 +132,32 @@ describe('clear errors', () => {
     p.propose('w');
     expect(() => p.propose('z')).toThrow(/p#\d+: propose\(\) while a proposal is pending/);
     expect(() => sum([])).toThrow(AutodiffError);
+  });
+});
+
+describe('errors that stop a run', () => {
+  const oneSampleLoss = async (task: ChatModel) => {
+    const instr = param('Answer.', { name: 'instr', role: 'instruction' });
+    const g = generator({ name: 'gen', model: task, system: [instr], user: (x: { q: string }) => x.q });
+    return runSample('s1', 'train', async () => loss(await g({ q: 'question' }), 'right', () => 0));
+  };
+
+  it('a spent budget in the backward engine propagates instead of becoming failed feedback', async () => {
+    const engine = ScriptedModel.fn(() => {
+      throw new BudgetExceededError('role:backward', 'calls', 0, 0);
+    });
+    const root = sum([await oneSampleLoss(model())]);
+    await expect(backward(root, { engine })).rejects.toBeInstanceOf(BudgetExceededError);
+  });
+
+  it('any other engine error becomes a counted failure with feedback that says so', async () => {
+    const engine = ScriptedModel.fn(() => {
+      throw new Error('connection reset');
+    });
+    const lossNode = await oneSampleLoss(model());
+    const report = await backward(sum([lossNode]), { engine });
+    expect(report.failures).toBeGreaterThan(0);
+    const pred = lossNode.predecessors.find((p) => p.kind === 'output')!;
+    expect(pred.gradients[0]?.feedback).toMatch(/failed.*connection reset/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatModel } from '@llm-autodiff/llm';
+import { BudgetExceededError, CacheMissError, type ChatModel } from '@llm-autodiff/llm';
 import { BackwardConfigError } from './errors';
 import { Limiter } from './limiter';
 import { type BackwardPromptFields, renderBackwardPrompt } from './prompts/backward-engine';
@@ -88,7 +88,10 @@ export class FeedbackEngine {
     return !this.computeForAll && score !== undefined && score > this.skipAboveScore;
   }
 
-  /** One backward-engine call. Never throws: a failure becomes feedback that says so, and is counted. */
+  /**
+   * One backward-engine call. A failed call becomes feedback that says so, and is counted — except the
+   * errors that must stop the run (a spent budget, a replay-mode cache miss), which propagate.
+   */
   async ask(fields: BackwardPromptFields): Promise<Feedback> {
     const messages = renderBackwardPrompt(fields);
     const prompt = messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
@@ -101,6 +104,7 @@ export class FeedbackEngine {
       if (text) return { text, prompt, failed: false };
       return this.failure(prompt, 'the engine returned an empty answer');
     } catch (error) {
+      if (error instanceof BudgetExceededError || error instanceof CacheMissError) throw error;
       return this.failure(prompt, error instanceof Error ? error.message : String(error));
     }
   }

@@ -1,0 +1,164 @@
+/**
+ * Trainer configuration: the paper's defaults and every ablation switch of the design (section 2).
+ * Invalid values are rejected with the field name, never silently replaced.
+ */
+
+/** Bad trainer input: config, checkpoint or data that cannot be used (the message names the field or file). */
+export class TrainerInputError extends Error {
+  override readonly name = 'TrainerInputError';
+}
+
+export interface Ablations {
+  /** Compute a gradient for every sample, ignoring the skip threshold (TextGrad-like). */
+  noSelectiveGradients: boolean;
+  /** Send every proposal straight to full validation. */
+  noMiniBatchGate: boolean;
+  /** The optimizer sees no past values. */
+  noHistory: boolean;
+  /** The optimizer does not see the other slots of the same component. */
+  noPeers: boolean;
+  /** "OPRO with data": the optimizer sees inputs, outputs and scores, no textual feedback. */
+  noFeedbackText: boolean;
+  /** No backward pass at all: the optimizer sees history (and failed proposals) only. */
+  noBackward: boolean;
+}
+
+export interface DemoSettings {
+  /** Teacher demonstrations per proposal (samples the teacher solves, the student preferably fails). */
+  bootstrapShots: number;
+  /** Raw training examples (input and gold answer) per proposal. */
+  rawShots: number;
+  /** Steps of the demo phase, run after the text phase (step numbers continue). */
+  steps: number;
+  /** Prefer teacher-correct, student-wrong samples (weights = teacher − student score). */
+  weighted: boolean;
+}
+
+export interface TrainerConfig {
+  strategy: 'constrained' | 'random';
+  batchSize: number;
+  steps: number;
+  proposalsPerStep: number;
+  historySize: number;
+  failedMemory: number;
+  /** Selective gradients: a generator whose downstream score is above this gets no backward call. */
+  skipThreshold: number;
+  /** A sample with a score above this counts as correct when choosing the backward subset. */
+  correctThreshold: number;
+  maxErrorSamples: number;
+  maxCorrectSamples: number;
+  movingBatchCap: number;
+  movingBatchMinErrors: number;
+  /**
+   * A perfect subset (score 1) cannot be strictly beaten: when true (the reference's behaviour), a
+   * proposal that keeps it perfect passes the mini-batch gate on equality; the full-validation gate still
+   * has to be passed strictly. False = strict everywhere (such steps then never reach validation).
+   */
+  perfectSubsetPassesOnEqual: boolean;
+  seed: number;
+  /** Forward passes and evaluations in flight at once (model limits still apply inside llm). */
+  concurrency: number;
+  /** Stop issuing validation calls once the best score can no longer be beaten. */
+  earlyStopValidation: boolean;
+  constraints: string[];
+  ablations: Ablations;
+  demos: DemoSettings;
+}
+
+export const DEFAULT_ABLATIONS: Ablations = {
+  noSelectiveGradients: false,
+  noMiniBatchGate: false,
+  noHistory: false,
+  noPeers: false,
+  noFeedbackText: false,
+  noBackward: false,
+};
+
+export const DEFAULT_CONFIG: TrainerConfig = {
+  strategy: 'constrained',
+  batchSize: 4,
+  steps: 12,
+  proposalsPerStep: 5,
+  historySize: 3,
+  failedMemory: 5,
+  skipThreshold: 0.9,
+  correctThreshold: 0.5,
+  maxErrorSamples: 2,
+  maxCorrectSamples: 2,
+  movingBatchCap: 20,
+  movingBatchMinErrors: 4,
+  perfectSubsetPassesOnEqual: true,
+  seed: 2025,
+  concurrency: 4,
+  earlyStopValidation: true,
+  constraints: [],
+  ablations: DEFAULT_ABLATIONS,
+  demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true },
+};
+
+export type TrainerConfigInput = Partial<Omit<TrainerConfig, 'ablations' | 'demos'>> & {
+  ablations?: Partial<Ablations>;
+  demos?: Partial<DemoSettings>;
+};
+
+function intField(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min)
+    throw new TrainerInputError(`trainer config: ${name} must be an integer >= ${min}, got ${v}`);
+}
+
+function unitField(name: string, v: number): void {
+  if (!(typeof v === 'number' && v >= 0 && v <= 1))
+    throw new TrainerInputError(`trainer config: ${name} must be a number in [0, 1], got ${v}`);
+}
+
+export function resolveConfig(input: TrainerConfigInput = {}): TrainerConfig {
+  const known = new Set([...Object.keys(DEFAULT_CONFIG)]);
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) throw new TrainerInputError(`trainer config: unknown field "${key}"`);
+  }
+  for (const key of Object.keys(input.ablations ?? {})) {
+    if (!(key in DEFAULT_ABLATIONS)) throw new TrainerInputError(`trainer config: unknown ablation "${key}"`);
+  }
+  for (const key of Object.keys(input.demos ?? {})) {
+    if (!(key in DEFAULT_CONFIG.demos))
+      throw new TrainerInputError(`trainer config: unknown demos field "${key}"`);
+  }
+  const c: TrainerConfig = {
+    ...DEFAULT_CONFIG,
+    ...input,
+    ablations: { ...DEFAULT_ABLATIONS, ...input.ablations },
+    demos: { ...DEFAULT_CONFIG.demos, ...input.demos },
+  } as TrainerConfig;
+  if (c.strategy !== 'constrained' && c.strategy !== 'random') {
+    throw new TrainerInputError(
+      `trainer config: strategy must be "constrained" or "random", got "${String(c.strategy)}"`,
+    );
+  }
+  intField('batchSize', c.batchSize, 1);
+  intField('steps', c.steps, 0);
+  intField('proposalsPerStep', c.proposalsPerStep, 1);
+  intField('historySize', c.historySize, 0);
+  intField('failedMemory', c.failedMemory, 0);
+  intField('maxErrorSamples', c.maxErrorSamples, 0);
+  intField('maxCorrectSamples', c.maxCorrectSamples, 0);
+  intField('movingBatchCap', c.movingBatchCap, 1);
+  intField('movingBatchMinErrors', c.movingBatchMinErrors, 0);
+  intField('seed', c.seed, 0);
+  intField('concurrency', c.concurrency, 1);
+  intField('demos.bootstrapShots', c.demos.bootstrapShots, 0);
+  intField('demos.rawShots', c.demos.rawShots, 0);
+  intField('demos.steps', c.demos.steps, 0);
+  unitField('skipThreshold', c.skipThreshold);
+  unitField('correctThreshold', c.correctThreshold);
+  if (typeof c.perfectSubsetPassesOnEqual !== 'boolean') {
+    throw new TrainerInputError(
+      `trainer config: perfectSubsetPassesOnEqual must be true or false, got ${String(c.perfectSubsetPassesOnEqual)}`,
+    );
+  }
+  if (c.maxErrorSamples + c.maxCorrectSamples === 0)
+    throw new TrainerInputError('trainer config: maxErrorSamples + maxCorrectSamples must be > 0');
+  if (!Array.isArray(c.constraints) || c.constraints.some((x) => typeof x !== 'string')) {
+    throw new TrainerInputError('trainer config: constraints must be an array of strings');
+  }
+  return c;
+}

@@ -1,0 +1,226 @@
+/**
+ * Demo optimization (bootstrap few-shot). Each step runs the student on the batch and the teacher on the
+ * batch samples it has not seen, both in train mode so every generator call that uses a demos parameter
+ * leaves a trace (input, output, score). The teacher is the same pipeline built on the teacher model (its
+ * own parameter objects); before it runs, it is given the student's current prompts and demos by name. A proposal is a set of teacher demonstrations — samples the
+ * teacher solves, preferring those the student fails — plus raw shots (calls the student got right),
+ * accepted only if the full validation score strictly improves.
+ *
+ * Raw shots come from correct student calls rather than from the data set's gold fields: the trainer is
+ * task-agnostic and a trace is the only rendering of an example it has.
+ */
+import { mapLimit } from './concurrency';
+import { type DemoSettings, type TrainerConfig, TrainerInputError } from './config';
+import type { Demo, Optimizer, Parameter, Program } from './engine';
+import { beats, evaluate } from './evaluate';
+import { type DemoCandidate, type DemoState, emptyGates, type ProposalAttempt } from './records';
+import type { Rng } from './rng';
+import type { TextStepResult } from './text-step';
+
+const EPS = 1e-5;
+
+/** Weighted sampling without replacement (weights > 0), in drawing order. */
+export function weightedSample<T>(items: readonly T[], weights: readonly number[], k: number, rng: Rng): T[] {
+  const pool = items.map((item, i) => ({ item, w: weights[i] ?? 0 }));
+  const out: T[] = [];
+  while (out.length < k && pool.length > 0) {
+    const total = pool.reduce((s, p) => s + p.w, 0);
+    let r = rng.next() * total;
+    let idx = pool.length - 1;
+    for (let i = 0; i < pool.length; i++) {
+      r -= pool[i]!.w;
+      if (r < 0) {
+        idx = i;
+        break;
+      }
+    }
+    out.push(pool[idx]!.item);
+    pool.splice(idx, 1);
+  }
+  return out;
+}
+
+export class DemoOptimizer<E> implements Optimizer {
+  readonly name = 'bootstrap-demos';
+  private teacher: DemoState['teacher'] = {};
+  private student: DemoState['student'] = {};
+  private pending = false;
+  private rng: Rng | undefined;
+  private readonly teacherParams: Map<string, Parameter>;
+
+  constructor(
+    readonly params: Parameter[],
+    readonly settings: DemoSettings & { correctThreshold: number },
+    readonly teacherProgram: Program<E> | undefined,
+  ) {
+    if (!teacherProgram)
+      throw new TrainerInputError(
+        'trainer: a teacher program is required to optimize demos (options.teacher)',
+      );
+    this.teacherParams = new Map(teacherProgram.parameters().map((p) => [p.name, p]));
+    for (const p of params) {
+      if (!this.teacherParams.has(p.name)) {
+        throw new TrainerInputError(
+          `trainer: the teacher program "${teacherProgram.name}" has no parameter named "${p.name}"`,
+        );
+      }
+    }
+  }
+
+  /** Give the teacher the student's current values (prompts and demos), matched by name. */
+  syncTeacher(student: readonly Parameter[]): void {
+    for (const p of student) {
+      const t = this.teacherParams.get(p.name);
+      if (t && (p.kind === 'prompt' || p.kind === 'demos')) t.value = p.value;
+    }
+  }
+
+  teacherOf(): Program<E> {
+    return this.teacherProgram as Program<E>;
+  }
+
+  /** Collect the traces left on the student's (or the teacher's) demos parameters by the last runs. */
+  collect(role: 'student' | 'teacher'): void {
+    const target = role === 'teacher' ? this.teacher : this.student;
+    for (const p of this.params) {
+      target[p.name] ??= {};
+      const byId = target[p.name] as Record<string, DemoCandidate>;
+      const source = role === 'teacher' ? (this.teacherParams.get(p.name) as Parameter) : p;
+      for (const t of source.demoTraces) {
+        if (t.score === undefined || t.parseError) continue;
+        // One candidate per sample: the first call (a later call of a cycle depends on the earlier one).
+        if (t.callIndex === 0) byId[t.sampleId] = { score: t.score, input: t.input, output: t.output };
+      }
+    }
+  }
+
+  hasTeacher(paramName: string, sampleId: string): boolean {
+    return this.teacher[paramName]?.[sampleId] !== undefined;
+  }
+
+  /** Propose new demos for every demos parameter, drawn with `rng`. */
+  draw(rng: Rng, correctThreshold: number): void {
+    for (const p of this.params) {
+      const teacher = this.teacher[p.name] ?? {};
+      const student = this.student[p.name] ?? {};
+      const good = Object.entries(teacher).filter(([, c]) => c.score > correctThreshold);
+      const weights = good.map(([id, c]) =>
+        this.settings.weighted ? Math.max(0, c.score - (student[id]?.score ?? 0)) + EPS : 1,
+      );
+      const boot = weightedSample(good, weights, this.settings.bootstrapShots, rng);
+      const taken = new Set(boot.map(([id]) => id));
+      const raw = Object.entries(student).filter(([id, c]) => c.score > correctThreshold && !taken.has(id));
+      const rawPicked = rng.sample(raw, this.settings.rawShots);
+      const demos: Demo[] = [...boot, ...rawPicked].map(([id, c]: [string, DemoCandidate]) => ({
+        input: c.input,
+        output: c.output,
+        sampleId: id,
+      }));
+      p.propose(demos);
+    }
+    this.pending = true;
+  }
+
+  /** Optimizer interface: draws with the RNG given by `useRng` (the trainer's, so a resume replays it). */
+  async propose(): Promise<void> {
+    if (!this.rng) throw new Error('DemoOptimizer.propose(): call useRng(rng) first');
+    this.draw(this.rng, this.settings.correctThreshold);
+  }
+
+  useRng(rng: Rng): void {
+    this.rng = rng;
+  }
+
+  revert(): void {
+    if (!this.pending) return;
+    for (const p of this.params) if (p.proposing) p.revert();
+    this.pending = false;
+  }
+
+  step(): void {
+    for (const p of this.params) if (p.proposing) p.commit();
+    this.pending = false;
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) {
+      for (const q of [p, this.teacherParams.get(p.name) as Parameter]) {
+        q.zeroGrad();
+        q.demoTraces.length = 0;
+      }
+    }
+  }
+
+  abandon(): void {
+    this.revert();
+  }
+
+  state(): DemoState {
+    return structuredClone({ teacher: this.teacher, student: this.student });
+  }
+
+  restore(state: DemoState): void {
+    const s = structuredClone(state);
+    this.teacher = s.teacher;
+    this.student = s.student;
+  }
+}
+
+export interface DemoEnv<E> {
+  program: Program<E>;
+  config: TrainerConfig;
+  optimizer: DemoOptimizer<E>;
+  rng: Rng;
+  train: readonly E[];
+  val: readonly E[];
+  bestVal: number;
+}
+
+export async function demoStep<E>(env: DemoEnv<E>, batch: readonly E[]): Promise<TextStepResult> {
+  const { program, config: c, optimizer } = env;
+  const gates = emptyGates();
+  optimizer.zeroGrad();
+  const scores = await mapLimit(batch, c.concurrency, async (ex) => (await program.forwardLoss(ex)).score);
+  optimizer.collect('student');
+  optimizer.zeroGrad();
+  const unseen = batch.filter((ex) =>
+    optimizer.params.some((p) => !optimizer.hasTeacher(p.name, program.sampleId(ex))),
+  );
+  optimizer.syncTeacher(program.parameters());
+  await mapLimit(unseen, c.concurrency, (ex) => optimizer.teacherOf().forwardLoss(ex));
+  optimizer.collect('teacher');
+  optimizer.zeroGrad();
+
+  optimizer.useRng(env.rng);
+  await optimizer.propose();
+  gates.tried += 1;
+  const values = Object.fromEntries(optimizer.params.map((p) => [p.name, p.display()]));
+  const attempt: ProposalAttempt = { accepted: false, values };
+  const v = await evaluate(program, env.val, {
+    concurrency: c.concurrency,
+    mustBeat: c.earlyStopValidation ? env.bestVal : undefined,
+  });
+  attempt.valScore = v.score;
+  attempt.valComplete = v.complete;
+  attempt.valEvaluated = v.evaluated;
+  let bestVal = env.bestVal;
+  if (v.complete && beats(v.score, bestVal)) {
+    optimizer.step();
+    bestVal = v.score;
+    attempt.accepted = true;
+    gates.validationPassed += 1;
+  } else {
+    optimizer.revert();
+    gates.validationFailed += 1;
+  }
+  return {
+    phase: 'demo',
+    batch: batch.map((ex) => program.sampleId(ex)),
+    subset: [],
+    subsetScore: scores.reduce<number>((s, x) => s + (x ?? 0), 0) / Math.max(1, batch.length),
+    gates,
+    attempts: [attempt],
+    accepted: attempt.accepted,
+    bestVal,
+  };
+}

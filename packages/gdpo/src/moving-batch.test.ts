@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { batchIndices, MovingBatch, selectSubset } from './moving-batch';
+import { Rng } from './rng';
+
+const item = (id: string, score: number) => ({ id, score });
+
+describe('moving batch', () => {
+  it('caps at the limit keeping errors first', () => {
+    const m = new MovingBatch(5, 4, 0.5);
+    m.add([
+      item('e1', 0),
+      item('c1', 1),
+      item('c2', 1),
+      item('e2', 0),
+      item('c3', 1),
+      item('c4', 1),
+      item('e3', 0),
+    ]);
+    m.downsample(new Rng(1));
+    expect(m.items).toHaveLength(5);
+    expect(m.items.filter((i) => i.score === 0).map((i) => i.id)).toEqual(['e1', 'e2', 'e3']);
+  });
+
+  it('keeps at least the minimum of errors when correct samples could fill the cap', () => {
+    const m = new MovingBatch(6, 4, 0.5);
+    const errors = Array.from({ length: 8 }, (_, i) => item(`e${i}`, 0));
+    const correct = Array.from({ length: 8 }, (_, i) => item(`c${i}`, 1));
+    m.add([...correct, ...errors]);
+    m.downsample(new Rng(3));
+    expect(m.items.filter((i) => i.score === 0).length).toBeGreaterThanOrEqual(4);
+    expect(m.items).toHaveLength(6);
+  });
+
+  it('replaces a re-added sample and resets', () => {
+    const m = new MovingBatch(20, 4, 0.5);
+    m.add([item('a', 0)]);
+    m.add([item('a', 1)]);
+    expect(m.items).toEqual([item('a', 1)]);
+    m.reset();
+    expect(m.items).toEqual([]);
+  });
+
+  it('selects at most 2 errors and 2 correct samples', () => {
+    const items = [
+      item('e1', 0),
+      item('e2', 0.2),
+      item('e3', 0),
+      item('c1', 1),
+      item('c2', 1),
+      item('c3', 0.8),
+    ];
+    const s = selectSubset(items, new Rng(5), { correctThreshold: 0.5, maxErrors: 2, maxCorrect: 2 });
+    expect(s.filter((i) => i.score <= 0.5)).toHaveLength(2);
+    expect(s.filter((i) => i.score > 0.5)).toHaveLength(2);
+    const allCorrect = selectSubset([item('c1', 1), item('c2', 1), item('c3', 1)], new Rng(5), {
+      correctThreshold: 0.5,
+      maxErrors: 2,
+      maxCorrect: 2,
+    });
+    expect(allCorrect).toHaveLength(2);
+  });
+
+  it('walks epochs of seeded shuffles', () => {
+    const shuffle = (seed: number, n: number) =>
+      new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
+    const epoch0 = [0, 1, 2].flatMap((s) => batchIndices(10, 4, s, 2025, shuffle));
+    expect([...epoch0].sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(batchIndices(10, 4, 3, 2025, shuffle)).toHaveLength(4);
+    expect(batchIndices(10, 4, 1, 2025, shuffle)).toEqual(batchIndices(10, 4, 1, 2025, shuffle));
+  });
+});

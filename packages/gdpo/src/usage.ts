@@ -1,0 +1,69 @@
+/**
+ * Where the trainer reads calls, tokens and cache hits per role: anything with per-role running totals.
+ * The llm `UsageLedger` satisfies it (its `calls` count real calls; cache hits are counted apart).
+ */
+
+export interface RoleUsage {
+  calls: number;
+  /** Calls served from the response cache (zero cost, counted apart). */
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  latencyMs: number;
+}
+
+export type UsageByRole = Record<string, RoleUsage>;
+
+export interface UsageSource {
+  /** Running totals per role since the source was created. */
+  byRole(): Record<string, RoleUsage>;
+}
+
+export function emptyUsage(): RoleUsage {
+  return { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, latencyMs: 0 };
+}
+
+const FIELDS = [
+  'calls',
+  'cacheHits',
+  'promptTokens',
+  'completionTokens',
+  'cachedTokens',
+  'latencyMs',
+] as const;
+
+/** after − before, per role; roles with no calls in between are left out. */
+export function diffUsage(after: UsageByRole, before: UsageByRole): UsageByRole {
+  const out: UsageByRole = {};
+  for (const [role, a] of Object.entries(after)) {
+    const b = before[role] ?? emptyUsage();
+    const d = emptyUsage();
+    for (const f of FIELDS) d[f] = a[f] - b[f];
+    if (d.calls > 0 || d.cacheHits > 0) out[role] = d;
+  }
+  return out;
+}
+
+/** Only the fields of `RoleUsage` (a ledger summary carries more). */
+export function pickUsage(byRole: Record<string, RoleUsage>): UsageByRole {
+  const out: UsageByRole = {};
+  for (const [role, u] of Object.entries(byRole)) {
+    const r = emptyUsage();
+    for (const f of FIELDS) r[f] = u[f];
+    out[role] = r;
+  }
+  return out;
+}
+
+export function addUsage(a: UsageByRole, b: UsageByRole): UsageByRole {
+  const out: UsageByRole = {};
+  for (const role of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[role] ?? emptyUsage();
+    const y = b[role] ?? emptyUsage();
+    const s = emptyUsage();
+    for (const f of FIELDS) s[f] = x[f] + y[f];
+    out[role] = s;
+  }
+  return out;
+}

@@ -18,7 +18,6 @@ import {
   train,
 } from '@llm-autodiff/gdpo';
 import { type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
-import { createModel } from '../packages/runner/src/model-registry';
 import {
   createPipeline,
   loadBm25,
@@ -29,6 +28,7 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
+import { createModel } from '../packages/runner/src/model-registry';
 
 const USAGE = `usage: npx tsx scripts/train.ts --task <${TASK_NAMES.join('|')}> [options]
   --pipeline <${PIPELINE_NAMES.join('|')}>   default: the task's first pipeline

@@ -18,6 +18,7 @@ import {
   train,
 } from '@llm-autodiff/gdpo';
 import { type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import { createModel } from '@llm-autodiff/runner';
 import {
   createPipeline,
   loadBm25,
@@ -28,7 +29,6 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { createModel } from '../packages/runner/src/model-registry';
 
 const USAGE = `usage: npx tsx scripts/train.ts --task <${TASK_NAMES.join('|')}> [options]
   --pipeline <${PIPELINE_NAMES.join('|')}>   default: the task's first pipeline

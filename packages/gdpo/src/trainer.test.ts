@@ -209,7 +209,7 @@ describe('trainer on the scripted double', () => {
       usage: none.ledger,
     });
     expect(r0.usage.backward).toBeUndefined();
-    expect(none.optimizer.calls[0]?.request.messages[1]?.content).not.toContain('<FEEDBACK>');
+    expect(none.optimizer.calls[0]?.request.messages[1]?.content).not.toContain('<GRADIENTS>');
 
     const gated = setup();
     const r1 = await train({

@@ -60,7 +60,8 @@ export class ManagedModel implements ChatModel {
         });
         return response;
       }
-      if (cache.mode === 'read-only') throw new CacheMissError(this.id, key.slice(0, 12), firstUserExcerpt(request));
+      if (cache.mode === 'read-only')
+        throw new CacheMissError(this.id, key.slice(0, 12), firstUserExcerpt(request));
     }
     // Only a call that will reach the model is charged: cache hits stay free even when a budget is spent,
     // so a stopped run can be replayed and resumed.

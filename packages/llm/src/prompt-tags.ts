@@ -38,7 +38,7 @@ export const TAGS = {
     /** This step's rejected proposals: children ENTRY (METHOD, REASONING, VALUE, SCORE). */
     failedProposals: 'FAILED_PROPOSALS',
     /** Rendered gradients: children SAMPLE (SAMPLE_ID, AVERAGE_SCORE, then ENTRY: CALL_INDEX, INPUT_OUTPUT, SCORE, FEEDBACK). */
-    gradients: 'FEEDBACK',
+    gradients: 'GRADIENTS',
     constraints: 'CONSTRAINTS',
     /** Sections of the optimizer's answer. */
     answer: { reasoning: 'REASONING', method: 'METHOD', value: 'PROPOSED_VALUE' },

@@ -1,0 +1,2 @@
+export { main, USAGE } from './cli';
+export { createModel, registerSimProvider, simProvider } from './model-registry';

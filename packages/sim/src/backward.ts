@@ -1,0 +1,116 @@
+/**
+ * The simulated backward engine: reads the backward prompt (CONTRACT.md §3), re-derives what went wrong,
+ * and writes 1–3 sentences naming the missing concept in plain words — or says that the target variable
+ * is not the cause. With a small probability it names the wrong concept, as real engines do.
+ */
+import { TAGS } from '@llm-autodiff/llm';
+import type { BackwardFields } from './contract';
+import type { Example, HotpotExample } from './data/datasets';
+import { type Diagnosis, diagnose, outputKind, skillsOf } from './diagnose';
+import { hashPick, hashUnit } from './hash';
+import { expresses, type Skill } from './skills';
+import { normalizeText, readNested } from './text';
+import type { WorldContext } from './worlds/common';
+import { entityOf, goldParagraphs, goldPresence } from './worlds/hotpot-context';
+
+export const NO_ERROR = 'There is no noticeable error.';
+
+type TargetKind = 'prompt' | 'output' | 'input';
+
+function targetKind(f: BackwardFields): TargetKind {
+  const value = normalizeText(f.target?.value ?? '');
+  const isOutput = value !== '' && value === normalizeText(f.output ?? '');
+  // An upstream output (e.g. retrieved passages) is an input of the component under review.
+  const head = value.slice(0, 80);
+  if (!isOutput && head.length >= 20 && normalizeText(f.inputs ?? '').includes(head)) return 'input';
+  const declared = f.target?.kind?.toLowerCase();
+  if (declared === 'prompt' || declared === 'demos') return 'prompt';
+  if (declared === 'output') return 'output';
+  if (declared === 'input') return 'input';
+  if (f.componentKind === 'loss' || isOutput) return 'output';
+  return 'prompt';
+}
+
+/** A function or retriever over a query: did its output (the passages) hold what the answer needs? */
+function retrievalFeedback(example: HotpotExample, f: BackwardFields): string {
+  const present = goldPresence(example, f.output);
+  const missing = goldParagraphs(example).find((_, i) => !present[i]);
+  if (!missing)
+    return 'This input is not the cause: the search found the passages the answer needs; the error happens later.';
+  const name = entityOf(missing.title);
+  return `The search did not retrieve the passage about ${name}, which the answer needs. The query should name ${name} instead of repeating the question.`;
+}
+
+function findExample(ctx: WorldContext, f: BackwardFields): Example | undefined {
+  const texts = [f.inputs, f.output, f.target?.value, ...f.otherInputs.map((i) => i.value), f.groundTruth];
+  for (const t of texts) {
+    const q = t ? readNested(t, TAGS.task.question) : undefined;
+    const hit = q ? ctx.data.lookup(q) : undefined;
+    if (hit) return hit;
+  }
+  return ctx.data.findIn(texts.filter((t) => t !== undefined).join('\n'));
+}
+
+function sentence(text: string): string {
+  return text.endsWith('.') ? text : `${text}.`;
+}
+
+export function backwardRespond(ctx: WorldContext, f: BackwardFields, key: string): string {
+  if (f.score !== undefined && f.score >= 0.9) return NO_ERROR;
+  const example = findExample(ctx, f);
+  const output = f.output ?? '';
+  const gt = f.groundTruth;
+  if (!example) {
+    if (gt !== undefined && normalizeText(output).includes(normalizeText(gt))) return NO_ERROR;
+    return gt !== undefined
+      ? `The output does not match the expected answer (${gt}). Check how the answer is derived from the input.`
+      : 'The output looks questionable; check how the answer is derived from the input.';
+  }
+  if (example.task === 'hotpot' && (f.componentKind === 'function' || f.componentKind === 'retriever')) {
+    return retrievalFeedback(example, f);
+  }
+  const context = [f.inputs, ...f.otherInputs.map((i) => i.value)].filter(Boolean).join('\n');
+  let d: Diagnosis = diagnose(example, output, context);
+  if (d.kind === 'correct') {
+    if (f.score === undefined || f.score >= 0.5) return NO_ERROR;
+    // A correct intermediate output in a failed sample: the error is downstream.
+    return 'This variable is not the cause: its part of the work is right; the error happens later in the pipeline.';
+  }
+  const kind = outputKind(example, output);
+  const own = skillsOf(example.task, kind);
+  // Sometimes the engine blames the wrong concept, as real backward engines do.
+  if (d.kind === 'skill' && hashUnit(ctx.seed, 'bw.wrong', key) < ctx.profile.backwardWrongRate) {
+    const others = own.filter((s) => s.id !== (d as { skill: Skill }).skill.id);
+    if (others.length > 0) d = { kind: 'skill', skill: hashPick(others, ctx.seed, 'bw.other', key) };
+  }
+  const tk = targetKind(f);
+  const expected = gt !== undefined ? ` (expected: ${gt})` : '';
+  switch (d.kind) {
+    case 'format':
+      return tk === 'input'
+        ? 'This input is not the cause: the output could not be read because it does not follow the required format.'
+        : 'The response does not follow the required output format, so it could not be parsed. The instruction should state the output format clearly and ask to follow it exactly.';
+    case 'retrieval':
+      if (tk === 'prompt' && kind === 'answer')
+        return `This instruction is not the cause: the context does not contain the passage about ${d.missing} that the answer needs. The retrieval step should bring it in.`;
+      if (tk === 'prompt' && kind === 'query')
+        return `The retrieved passages miss the one about ${d.missing}. ${hashPick(own[0]?.feedback ?? [''], ctx.seed, 'bw.p', key)}`;
+      return `The passages miss the one about ${d.missing}, which the answer needs; a search query that names ${d.missing} would retrieve it.`;
+    case 'skill': {
+      const skill = d.skill;
+      const belongs = own.some((s) => s.id === skill.id);
+      const para = hashPick(skill.feedback, ctx.seed, 'bw.para', key);
+      if (tk === 'input')
+        return 'This input is not the cause: it holds what the answer needs; the error is in how the component used it.';
+      if (tk === 'output') return `${sentence(`The output is wrong${expected}`)} ${para}`;
+      if (!belongs)
+        return 'This instruction is not the cause: its part of the work is right; the error happens in a later step.';
+      const inPrompt = [f.target?.value ?? '', ...f.peers.map((p) => p.value)].join('\n');
+      if (expresses(skill, inPrompt))
+        return 'The instruction already asks for what this question needs; the error looks like a one-off mistake, not a missing instruction.';
+      return para;
+    }
+    default:
+      return `The output is wrong${expected}, but no single missing instruction explains it; it looks like a one-off mistake.`;
+  }
+}

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the nearest ancestor of this file holding `pnpm-workspace.yaml`. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error('sim: cannot find the repository root (no pnpm-workspace.yaml above packages/sim)');
+    dir = parent;
+  }
+}
+
+/**
+ * Where the datasets live: an explicit directory, else `AUTODIFF_DATA_DIR`, else `shared/datasets`
+ * beside the repository (so a clean clone placed next to `shared/` works unchanged).
+ */
+export function resolveDataDir(explicit?: string): string {
+  const dir = explicit ?? process.env.AUTODIFF_DATA_DIR ?? resolve(repoRoot(), '..', 'shared', 'datasets');
+  if (!existsSync(dir)) {
+    throw new Error(
+      `sim: dataset directory not found: ${dir} (set AUTODIFF_DATA_DIR to the folder holding bbh_object_counting/, trec/, hotpot_qa/)`,
+    );
+  }
+  return dir;
+}

@@ -1,0 +1,15 @@
+export {
+  type BackwardFields,
+  type OptimizerFields,
+  type ParsedRequest,
+  type ParsedVariable,
+  parseRequest,
+  recognizeRole,
+  type SimRole,
+  type TaskFields,
+} from './contract';
+export { resolveDataDir } from './data/paths';
+export { type LatencySpec, REALISTIC_LATENCY, ZERO_LATENCY } from './latency';
+export { PROFILES, profileFor, type SimModelName, type SimProfile } from './profiles';
+export { type FaultRates, type SimServer, type SimServerOptions, startSimServer } from './server';
+export { createSimModel, type SimCompletion, type SimOptions, simComplete } from './sim-model';

@@ -1,0 +1,177 @@
+import { readTag, TAGS, tag } from '@llm-autodiff/llm';
+import { describe, expect, it } from 'vitest';
+import { PROMPTS, split } from './calibration';
+import type { ObjectCountExample } from './data/datasets';
+import { skillsOf } from './diagnose';
+import { type OptimizerEntry, type OptimizerSpec, optimizerMessages } from './fixtures';
+import { MISPLACED_FORMAT_SENTENCE } from './optimizer';
+import { createSimModel } from './sim-model';
+import { expresses, type Skill } from './skills';
+import { OC_SKILLS } from './worlds/object-count';
+
+const large = createSimModel('large');
+const [QUANTITY, CATEGORY, ENUMERATE] = OC_SKILLS as [Skill, Skill, Skill];
+const START = PROMPTS.objectCount.start;
+const oc = split('object_count') as ObjectCountExample[];
+
+/** An entry whose feedback names `skill` (or none), about a real example and a wrong answer. */
+function entry(i: number, skill?: Skill, withText = true): OptimizerEntry {
+  const e = oc[i] as ObjectCountExample;
+  return {
+    inputOutput: `${tag(TAGS.task.question, e.question)}\nOutput: Answer: ${Number(e.answer) + 1}`,
+    score: 0,
+    feedback: withText ? (skill?.feedback[i % skill.feedback.length] ?? 'Looks fine.') : undefined,
+  };
+}
+
+async function propose(spec: OptimizerSpec): Promise<{ value: string; method: string }> {
+  const r = await large.complete({ messages: optimizerMessages(spec) });
+  const value = readTag(r.text, TAGS.optimizer.answer.value);
+  const method = readTag(r.text, TAGS.optimizer.answer.method);
+  if (value === undefined || method === undefined) throw new Error(`unparsable proposal: ${r.text}`);
+  return { value, method };
+}
+
+const added = (value: string, base: string) =>
+  OC_SKILLS.filter((s) => expresses(s, value) && !expresses(s, base)).map((s) => s.id);
+
+describe('optimizer', () => {
+  const samples = [
+    { id: 'a', entries: [entry(0, QUANTITY), entry(1, QUANTITY)] },
+    { id: 'b', entries: [entry(2, QUANTITY), entry(3, CATEGORY)] },
+  ];
+
+  it('adds one sentence for the most-mentioned concept, keeping the current value', async () => {
+    const p = await propose({ target: { name: 'system_prompt', value: START }, samples });
+    expect(added(p.value, START)).toEqual(['oc.quantity']);
+    expect(p.value.startsWith(START.slice(0, 40))).toBe(true);
+  });
+
+  it('skips a concept a peer already expresses; without peers it duplicates it', async () => {
+    const peer = { name: 'rules', value: 'Multiply each item by its quantity.', trainable: false };
+    const withPeer = await propose({
+      target: { name: 'system_prompt', value: START },
+      peers: [peer],
+      samples,
+    });
+    expect(added(withPeer.value, START)).toEqual(['oc.category']);
+    const noPeer = await propose({ target: { name: 'system_prompt', value: START }, samples });
+    expect(added(noPeer.value, START)).toEqual(['oc.quantity']);
+  });
+
+  it('a later proposal that sees the failed one tries the next concept; without it, it repeats', async () => {
+    const spec: OptimizerSpec = { target: { name: 'system_prompt', value: START }, samples };
+    const first = await propose(spec);
+    const again = await propose(spec);
+    expect(again.value).toBe(first.value);
+    const second = await propose({
+      ...spec,
+      failed: [{ method: first.method, reasoning: 'rejected', value: first.value }],
+    });
+    expect(added(second.value, START)).toEqual(['oc.category']);
+  });
+
+  it('builds on the best past value when history is shown', async () => {
+    const best = `${START} ${ENUMERATE.sentences[0]}`;
+    const withHistory = await propose({
+      target: { name: 'system_prompt', value: START },
+      history: [
+        { value: best, score: 0.85 },
+        { value: START, score: 0.78 },
+      ],
+      samples,
+    });
+    expect(expresses(ENUMERATE, withHistory.value)).toBe(true);
+    const noHistory = await propose({ target: { name: 'system_prompt', value: START }, samples });
+    expect(expresses(ENUMERATE, noHistory.value)).toBe(false);
+  });
+
+  it('without feedback text it finds the right concept less often', async () => {
+    let hitsText = 0;
+    let hitsNoText = 0;
+    const n = 40;
+    for (let k = 0; k < n; k++) {
+      const idx = [k % 100, (k * 7 + 3) % 100, (k * 13 + 5) % 100];
+      // Entries whose answer shows the category mistake (every item counted).
+      const mk = (withText: boolean) => ({
+        id: `s${k}`,
+        entries: idx.map((i) => {
+          const e = oc[i] as ObjectCountExample;
+          return {
+            ...entry(i, CATEGORY, withText),
+            inputOutput: `${tag(TAGS.task.question, e.question)}\nOutput: Answer: ${allItems(e)}`,
+          };
+        }),
+      });
+      const t = await propose({ target: { name: 'system_prompt', value: START }, samples: [mk(true)] });
+      const nt = await propose({ target: { name: 'system_prompt', value: START }, samples: [mk(false)] });
+      if (added(t.value, START).includes('oc.category')) hitsText++;
+      if (added(nt.value, START).includes('oc.category')) hitsNoText++;
+    }
+    expect(hitsText).toBeGreaterThan(n * 0.8);
+    expect(hitsNoText).toBeLessThan(hitsText - n * 0.2);
+    expect(hitsNoText).toBeGreaterThan(0);
+  });
+
+  it('sometimes breaks the prompt (drops a sentence)', async () => {
+    let broken = 0;
+    for (let k = 0; k < 60; k++) {
+      const p = await propose({ target: { name: `system_prompt_${k}`, value: START }, samples });
+      if (!p.value.includes("'Answer: $VALUE'") || !p.value.includes('Think step by step')) broken++;
+    }
+    expect(broken).toBeGreaterThan(0);
+    expect(broken).toBeLessThan(15);
+  });
+
+  it('without peers, an instruction with no format of its own sometimes gets a misplaced format sentence', async () => {
+    const instruction = 'Classify the question by the type of answer it expects.';
+    const fmt = { name: 'format', value: 'Respond in JSON: {"class_name": "..."}', trainable: false };
+    let withPeer = 0;
+    let noPeer = 0;
+    for (let k = 0; k < 40; k++) {
+      const spec = { target: { name: `trec.instruction_${k}`, value: instruction }, samples };
+      if ((await propose({ ...spec, peers: [fmt] })).value.includes(MISPLACED_FORMAT_SENTENCE)) withPeer++;
+      if ((await propose(spec)).value.includes(MISPLACED_FORMAT_SENTENCE)) noPeer++;
+    }
+    expect(withPeer).toBe(0);
+    expect(noPeer).toBeGreaterThan(4);
+  });
+
+  it('without history it drops working sentences more often', async () => {
+    let withHistory = 0;
+    let noHistory = 0;
+    const dropped = (v: string) => !v.includes("'Answer: $VALUE'") || !v.includes('Think step by step');
+    // Enough trials that the hash-decided breaks cannot tie by chance (rates differ 2.5x).
+    for (let k = 0; k < 400; k++) {
+      const spec = { target: { name: `p${k}`, value: START }, samples };
+      if (dropped((await propose({ ...spec, history: [{ value: START, score: 0.8 }] })).value)) withHistory++;
+      if (dropped((await propose(spec)).value)) noHistory++;
+    }
+    expect(noHistory).toBeGreaterThan(withHistory * 1.5);
+  });
+
+  it('knows the concepts of every task', () => {
+    expect(skillsOf('trec').length).toBeGreaterThanOrEqual(5);
+    expect(skillsOf('hotpot').length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+/** The count a model gets when it counts every listed item, whatever its category. */
+function allItems(e: ObjectCountExample): number {
+  const body = e.question.replace(/^I have /, '').replace(/\. How many.*$/, '');
+  const words: Record<string, number> = {
+    a: 1,
+    an: 1,
+    one: 1,
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+  };
+  return body.split(/, and |, | and /).reduce((s, p) => s + (words[p.split(' ')[0] ?? ''] ?? 1), 0);
+}

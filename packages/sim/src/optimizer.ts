@@ -1,0 +1,176 @@
+/**
+ * The simulated optimizer (CONTRACT.md §4). It adds one instruction sentence for the concept the
+ * feedback mentions most that neither the variable nor its peers already express; it skips concepts its
+ * failed proposals of this step already tried; it builds on the best past value when history is shown;
+ * without feedback text it infers the concept from failing examples, with a lower hit rate; and with a
+ * small probability it breaks something. Each piece of the prompt thus earns its keep.
+ */
+import { TAGS } from '@llm-autodiff/llm';
+import type { OptimizerFields } from './contract';
+import type { Example, TaskName } from './data/datasets';
+import { diagnose, outputKind, skillsOf } from './diagnose';
+import { detectFormat } from './format';
+import { hashInt, hashPick, hashUnit } from './hash';
+import { expresses, type Skill } from './skills';
+import { readNested, splitSentences } from './text';
+import type { WorldContext } from './worlds/common';
+
+/** Probability of finding the right concept from inputs, outputs and scores alone. */
+const INFER_HIT_RATE = 0.35;
+
+/**
+ * Without the history of scored values the optimizer cannot tell which sentences earned their place,
+ * so its rewrites drop a working sentence more often.
+ */
+const NO_HISTORY_BREAK_FACTOR = 2.5;
+
+/**
+ * Without the peers, an instruction that states no output format looks like it lacks one, and the
+ * optimizer sometimes adds one, which conflicts with the format slot it cannot see.
+ */
+const MISPLACED_FORMAT_RATE = 0.35;
+export const MISPLACED_FORMAT_SENTENCE = 'Reply with nothing but the final answer itself.';
+
+const GENERIC_SENTENCES = [
+  'Read the question carefully and double-check the answer before responding.',
+  'Be precise and make sure the final answer addresses exactly what is asked.',
+  'Verify each step of the reasoning before giving the final answer.',
+];
+
+function exampleIn(ctx: WorldContext, text: string): Example | undefined {
+  const q = readNested(text, TAGS.task.question);
+  return (q ? ctx.data.lookup(q) : undefined) ?? ctx.data.findIn(text);
+}
+
+const ALL_TASKS: TaskName[] = ['object_count', 'trec', 'hotpot'];
+
+interface Plan {
+  skill?: Skill;
+  sentence: string;
+  reasoning: string;
+  inferred: boolean;
+}
+
+function bestBase(f: OptimizerFields): { base: string; fromHistory: boolean } {
+  const current = f.target?.value ?? '';
+  if (f.history.length === 0) return { base: current, fromHistory: false };
+  let best = f.history[0] as { value: string; score?: number };
+  for (const h of f.history) if ((h.score ?? -1) > (best.score ?? -1)) best = h;
+  return { base: best.value, fromHistory: best.value.trim() !== current.trim() };
+}
+
+function usable(text: string | undefined): text is string {
+  return text !== undefined && text.trim() !== '' && !/not the cause|no noticeable error/i.test(text);
+}
+
+export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: string): string {
+  const { base, fromHistory } = bestBase(f);
+  const peerText = f.peers.map((p) => p.value).join('\n');
+  const entries = f.samples.flatMap((s) => s.entries);
+  const examples = entries.map((e) => (e.inputOutput ? exampleIn(ctx, e.inputOutput) : undefined));
+  const tasks = new Set(examples.filter((e) => e !== undefined).map((e) => (e as Example).task));
+  const candidatesAll = (tasks.size > 0 ? [...tasks] : ALL_TASKS).flatMap((t) => skillsOf(t));
+  const skills = [...new Map(candidatesAll.map((s) => [s.id, s])).values()];
+  const covered = (s: Skill) => expresses(s, base) || expresses(s, peerText);
+  const triedText = f.failedProposals.map((p) => `${p.method ?? ''}\n${p.reasoning ?? ''}\n${p.value ?? ''}`);
+  const tried = (s: Skill) => triedText.some((t) => expresses(s, t));
+
+  const withText = entries.filter((e) => usable(e.feedback));
+  let plan: Plan | undefined;
+  if (withText.length > 0) {
+    const counts = new Map<string, number>();
+    for (const e of withText)
+      for (const s of skills)
+        if (expresses(s, e.feedback as string)) counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
+    const ranked = skills
+      .filter((s) => (counts.get(s.id) ?? 0) > 0 && !covered(s) && !tried(s))
+      .sort(
+        (a, b) =>
+          (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0) || hashUnit(key, a.id) - hashUnit(key, b.id),
+      );
+    const skill = ranked[0];
+    if (skill) {
+      plan = {
+        skill,
+        sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
+        reasoning: `The feedback points to a missing concept in ${counts.get(skill.id)} of ${withText.length} entries: ${skill.concept}. The current value does not say it, nor does any peer.`,
+        inferred: false,
+      };
+    }
+  } else {
+    // "OPRO with data": only inputs, outputs and scores. Re-derive the error of failing samples; often miss.
+    const counts = new Map<string, number>();
+    entries.forEach((e, i) => {
+      const ex = examples[i];
+      if (!ex || !e.inputOutput || (e.score ?? 0) >= 0.5) return;
+      const d = diagnose(ex, e.inputOutput, e.inputOutput);
+      if (d.kind === 'skill') counts.set(d.skill.id, (counts.get(d.skill.id) ?? 0) + 1);
+      // The output shape tells which kind of call failed, not why: keep the kind's skills as guesses.
+      for (const s of skillsOf(ex.task, outputKind(ex, e.inputOutput)))
+        if (!counts.has(s.id)) counts.set(s.id, 0);
+    });
+    const open = skills.filter((s) => counts.has(s.id) && !covered(s) && !tried(s));
+    const hit = hashUnit(ctx.seed, 'opt.infer', key) < INFER_HIT_RATE;
+    const ranked = [...open].sort(
+      (a, b) =>
+        (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0) || hashUnit(key, a.id) - hashUnit(key, b.id),
+    );
+    // A miss falls back on a general reminder: the scores alone do not say what is missing.
+    const skill = hit ? ranked[0] : undefined;
+    if (skill) {
+      plan = {
+        skill,
+        sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
+        reasoning: `Looking at the failing samples, a likely cause is that the prompt does not say to ${skill.concept}.`,
+        inferred: true,
+      };
+    }
+  }
+  const noPeersShown = f.peers.length === 0;
+  if (
+    noPeersShown &&
+    detectFormat(base).type === 'none' &&
+    !base.includes(MISPLACED_FORMAT_SENTENCE) &&
+    hashUnit(ctx.seed, 'opt.format', key) < MISPLACED_FORMAT_RATE
+  ) {
+    plan = {
+      sentence: MISPLACED_FORMAT_SENTENCE,
+      reasoning:
+        'The prompt does not say how to format the answer; stating the output format should make answers easier to read.',
+      inferred: false,
+    };
+  }
+  if (!plan) {
+    const unused = GENERIC_SENTENCES.filter((s) => !base.includes(s));
+    plan = {
+      sentence: hashPick(unused.length > 0 ? unused : GENERIC_SENTENCES, ctx.seed, 'opt.g', key),
+      reasoning: 'The feedback names no concept the prompt lacks; add a general reminder to be careful.',
+      inferred: false,
+    };
+  }
+
+  let value = base.includes('\n')
+    ? `${base.trimEnd()}\n${plan.sentence}`
+    : `${base.trim()} ${plan.sentence}`.trim();
+  let method = plan.skill ? `Add one instruction: ${plan.skill.concept}.` : 'Add a general instruction.';
+  if (fromHistory) method += ' Built on the best-scoring past value.';
+  // A small chance of a breaking edit: one existing sentence is dropped while rewriting.
+  const breakRate = ctx.profile.breakRate * (f.history.length === 0 ? NO_HISTORY_BREAK_FACTOR : 1);
+  if (hashUnit(ctx.seed, 'opt.break', key) < breakRate) {
+    const sentences = splitSentences(base);
+    if (sentences.length > 1) {
+      const drop = sentences[hashInt(sentences.length, ctx.seed, 'opt.drop', key)] as string;
+      value = value
+        .replace(drop, '')
+        .replace(/[ \t]{2,}/g, ' ')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+      method += ' Tightened the wording.';
+    }
+  }
+  return [
+    `<${TAGS.optimizer.answer.reasoning}>${plan.reasoning}</${TAGS.optimizer.answer.reasoning}>`,
+    `<${TAGS.optimizer.answer.method}>${method}</${TAGS.optimizer.answer.method}>`,
+    `<${TAGS.optimizer.answer.value}>\n${value}\n</${TAGS.optimizer.answer.value}>`,
+  ].join('\n');
+}

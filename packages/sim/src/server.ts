@@ -1,0 +1,257 @@
+/**
+ * An OpenAI-compatible HTTP front for the simulated world: `/v1/chat/completions` and `/v1/models`,
+ * `usage` in every response, and deterministic fault injection so retry and timeout paths get tested.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ChatMessage, ChatOptions, ChatRequest } from '@llm-autodiff/llm';
+import { digest } from './hash';
+import type { LatencySpec } from './latency';
+import { sleep } from './latency';
+import { PROFILES, profileFor } from './profiles';
+import { FaultPlan, type FaultRates } from './server-faults';
+import { simComplete } from './sim-model';
+
+export type { FaultRates } from './server-faults';
+
+export interface SimServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  faults?: FaultRates;
+  seed?: number;
+  dataDir?: string;
+  /** Latency per model id (`sim:task` …), zero by default. */
+  latency?: Partial<Record<string, LatencySpec>>;
+  /** Retry-After of injected 429s, in seconds (also sent as `retry-after-ms`). */
+  retryAfterSeconds?: number;
+  /** One line per request (never includes headers or credentials). */
+  log?: (line: string) => void;
+}
+
+export interface SimServer {
+  /** Base URL for an OpenAI client, e.g. `http://127.0.0.1:8787/v1`. */
+  readonly url: string;
+  readonly port: number;
+  readonly stats: { requests: number; faults: Record<string, number> };
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function errorBody(message: string, type: string, code: string) {
+  return { error: { message, type, code, param: null } };
+}
+
+function contentText(content: unknown, where: string): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((p, i) => {
+        const part = p as { type?: unknown; text?: unknown };
+        if (part.type === 'text' && typeof part.text === 'string') return part.text;
+        throw new HttpError(400, `${where}.content[${i}]: only text parts are supported`, 'invalid_content');
+      })
+      .join('');
+  }
+  throw new HttpError(400, `${where}.content must be a string or an array of text parts`, 'invalid_content');
+}
+
+/** Validate an OpenAI chat body and turn it into the project's request type. */
+export function toChatRequest(body: unknown): { model: string; request: ChatRequest } {
+  if (!body || typeof body !== 'object')
+    throw new HttpError(400, 'body must be a JSON object', 'invalid_body');
+  const b = body as Record<string, unknown>;
+  if (typeof b.model !== 'string')
+    throw new HttpError(400, 'field "model" is required (a string)', 'missing_model');
+  if (b.stream === true)
+    throw new HttpError(400, 'streaming is not supported by the sim server', 'unsupported_stream');
+  if (!Array.isArray(b.messages) || b.messages.length === 0) {
+    throw new HttpError(400, 'field "messages" must be a non-empty array', 'invalid_messages');
+  }
+  const messages: ChatMessage[] = b.messages.map((m, i) => {
+    const msg = m as { role?: unknown; content?: unknown };
+    const role = msg.role === 'developer' ? 'system' : msg.role;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+      throw new HttpError(400, `messages[${i}].role must be system, user or assistant`, 'invalid_role');
+    }
+    return { role, content: contentText(msg.content, `messages[${i}]`) };
+  });
+  const options: ChatOptions = {};
+  if (typeof b.temperature === 'number') options.temperature = b.temperature;
+  const maxTokens = b.max_completion_tokens ?? b.max_tokens;
+  if (typeof maxTokens === 'number') options.maxTokens = maxTokens;
+  if (typeof b.top_p === 'number') options.topP = b.top_p;
+  if (typeof b.seed === 'number') options.seed = b.seed;
+  if (typeof b.n === 'number') options.n = b.n;
+  if (Array.isArray(b.stop)) options.stop = b.stop.filter((s): s is string => typeof s === 'string');
+  return { model: b.model, request: { messages, options } };
+}
+
+export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
+  const host = options.host ?? '127.0.0.1';
+  const seed = options.seed ?? 0;
+  const plan = new FaultPlan(options.faults ?? {}, seed);
+  const retryAfter = options.retryAfterSeconds ?? 1;
+  const stats = { requests: 0, faults: {} as Record<string, number> };
+  const sockets = new Set<Socket>();
+  const log = options.log ?? (() => {});
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '');
+    if (req.method === 'GET' && path === '/v1/models') {
+      const data = Object.values(PROFILES).map((p) => ({
+        id: p.id,
+        object: 'model',
+        created: 0,
+        owned_by: 'llm-autodiff-sim',
+      }));
+      sendJson(res, 200, { object: 'list', data });
+      return;
+    }
+    if (path !== '/v1/chat/completions')
+      throw new HttpError(404, `unknown route ${req.method} ${path}`, 'not_found');
+    if (req.method !== 'POST')
+      throw new HttpError(405, 'use POST for /v1/chat/completions', 'method_not_allowed');
+    stats.requests++;
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new HttpError(400, 'body is not valid JSON', 'invalid_json');
+    }
+    const { model, request } = toChatRequest(body);
+    let profileId: string;
+    try {
+      profileId = profileFor(model).id;
+    } catch (e) {
+      throw new HttpError(404, (e as Error).message, 'model_not_found');
+    }
+    const fault = plan.next(digest(raw));
+    if (fault !== 'none') stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
+    log(`${profileId} fault=${fault}`);
+    if (fault === '429') {
+      sendJson(
+        res,
+        429,
+        errorBody('Rate limit reached (simulated).', 'rate_limit_error', 'rate_limit_exceeded'),
+        {
+          'retry-after': String(Math.ceil(retryAfter)),
+          'retry-after-ms': String(Math.round(retryAfter * 1000)),
+        },
+      );
+      return;
+    }
+    if (fault === '500') {
+      sendJson(res, 500, errorBody('The server had an error (simulated).', 'server_error', 'internal_error'));
+      return;
+    }
+    if (fault === 'timeout') return; // never answer; the socket is destroyed on close
+    const c = simComplete(profileId, request, {
+      seed,
+      dataDir: options.dataDir,
+      latency: options.latency?.[profileId],
+    });
+    await sleep(c.latencyMs);
+    const completion = {
+      id: `chatcmpl-sim-${digest(raw)}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: profileId,
+      choices: c.choices.map((text, index) => ({
+        index,
+        message: { role: 'assistant', content: text, refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      })),
+      usage: {
+        prompt_tokens: c.promptTokens,
+        completion_tokens: c.completionTokens,
+        total_tokens: c.promptTokens + c.completionTokens,
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
+    };
+    if (fault === 'nonJson') {
+      const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(html) });
+      res.end(html);
+      return;
+    }
+    if (fault === 'truncated') {
+      const text = JSON.stringify(completion);
+      const cut = text.slice(0, Math.floor(text.length / 2));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(cut) });
+      res.end(cut);
+      return;
+    }
+    sendJson(res, 200, completion);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return;
+      if (e instanceof HttpError)
+        sendJson(res, e.status, errorBody(e.message, 'invalid_request_error', e.code));
+      else
+        sendJson(
+          res,
+          500,
+          errorBody(`sim server error: ${(e as Error).message}`, 'server_error', 'internal_error'),
+        );
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  return {
+    url: `http://${host}:${port}/v1`,
+    port,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,85 @@
+import {
+  type CallContext,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  countMessageTokens,
+  countTokens,
+} from '@llm-autodiff/llm';
+import { loadDataWorld } from './data/datasets';
+import { digest } from './hash';
+import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
+import { profileFor } from './profiles';
+import { respond } from './respond';
+import type { WorldContext } from './worlds/common';
+
+export interface SimOptions {
+  /** Seed of every hashed choice; a different seed is a different (equally calibrated) world. */
+  seed?: number;
+  /** Dataset folder; default `AUTODIFF_DATA_DIR`, else `../shared/datasets` beside the repo. */
+  dataDir?: string;
+  /** Latency of this model (zero by default). */
+  latency?: LatencySpec;
+}
+
+export interface SimCompletion {
+  choices: string[];
+  promptTokens: number;
+  completionTokens: number;
+  /** The latency the model would take (the in-process model sleeps it; the server too). */
+  latencyMs: number;
+}
+
+/** Compute a completion without waiting: shared by the in-process model and the HTTP server. */
+export function simComplete(
+  modelName: string,
+  request: ChatRequest,
+  options: SimOptions = {},
+): SimCompletion {
+  const profile = profileFor(modelName);
+  const seed = options.seed ?? 0;
+  const ctx: WorldContext = { data: loadDataWorld(options.dataDir), seed, profile };
+  const { messages } = request;
+  if (!Array.isArray(messages) || messages.length === 0) throw new Error('sim: request has no messages');
+  const key = digest(JSON.stringify({ messages, options: request.options ?? {}, seed, model: profile.id }));
+  const n = Math.max(1, request.options?.n ?? 1);
+  const choices = Array.from({ length: n }, (_, i) => respond(ctx, messages, i, key));
+  const completionTokens = choices.reduce((sum, c) => sum + countTokens(c), 0);
+  return {
+    choices,
+    promptTokens: countMessageTokens(messages),
+    completionTokens,
+    latencyMs: latencyMs(options.latency ?? ZERO_LATENCY, completionTokens, key),
+  };
+}
+
+/** Canonical ids: `sim:task`, `sim:teacher`, `sim:large`. */
+export function createSimModel(
+  name: 'task' | 'teacher' | 'large' | string,
+  options: SimOptions = {},
+): ChatModel {
+  const profile = profileFor(name);
+  return {
+    id: profile.id,
+    async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
+      const started = performance.now();
+      const c = simComplete(profile.id, request, options);
+      await sleep(c.latencyMs, context?.signal);
+      return {
+        text: c.choices[0] ?? '',
+        choices: c.choices,
+        usage: {
+          promptTokens: c.promptTokens,
+          completionTokens: c.completionTokens,
+          cachedTokens: 0,
+          estimated: false,
+        },
+        latencyMs: Math.round(performance.now() - started),
+        model: profile.id,
+        finishReason: 'stop',
+        cacheHit: false,
+        raw: { simulated: true },
+      };
+    },
+  };
+}

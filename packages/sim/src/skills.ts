@@ -1,0 +1,29 @@
+import type { Example } from './data/datasets';
+
+/** The kind of task call, read from the output format the prompt asks for. */
+export type CallKind = 'count' | 'classify' | 'answer' | 'query' | 'react';
+
+/**
+ * A skill is a hidden rule of a task world: a trap some examples have, the concept an instruction must
+ * express to handle it, and how often the model falls into the trap when the concept is missing.
+ */
+export interface Skill<E extends Example = Example> {
+  id: string;
+  /** The kind of call this skill belongs to (a query-writing concept does not help an answer call). */
+  kind: CallKind;
+  /** Plain name of the concept, used in optimizer reasoning. */
+  concept: string;
+  /** Any match in the instruction text means the concept is expressed. */
+  cue: RegExp[];
+  /** Probability that a trap is fallen into when the concept is missing. */
+  failureRate: number;
+  applies(example: E): boolean;
+  /** Backward-engine paraphrases naming the concept; each must match `cue`. */
+  feedback: string[];
+  /** Instruction sentences the optimizer adds; each must match `cue`. */
+  sentences: string[];
+}
+
+export function expresses(skill: Skill, instruction: string): boolean {
+  return skill.cue.some((re) => re.test(instruction));
+}

@@ -1,0 +1,83 @@
+import type { TaskFields } from '../contract';
+import type { DataWorld, Example } from '../data/datasets';
+import { digest, hashUnit } from '../hash';
+import type { SimProfile } from '../profiles';
+import { expresses, type Skill } from '../skills';
+import { wordCount } from '../text';
+
+export interface WorldContext {
+  data: DataWorld;
+  seed: number;
+  profile: SimProfile;
+}
+
+/** One task call as a world sees it. */
+export interface TaskCall<E extends Example = Example> {
+  example: E;
+  fields: TaskFields;
+  /** Index of the choice (n > 1 samples differ by their slips). */
+  choice: number;
+}
+
+/** Probability of taking a demo's lesson for a skill the demo shows handled correctly. */
+const TEACH_RATE = 0.6;
+
+/** A bloated instruction costs accuracy as well as tokens: +1 point of slip per 40 words beyond 200. */
+export function slipRate(profile: SimProfile, instruction: string): number {
+  const extra = Math.max(0, wordCount(instruction) - 200) / 40 / 100;
+  return profile.slip + Math.min(0.08, extra);
+}
+
+export function slips(ctx: WorldContext, call: TaskCall): boolean {
+  const rate = slipRate(ctx.profile, call.fields.instruction);
+  return (
+    hashUnit(
+      ctx.seed,
+      'slip',
+      ctx.profile.id,
+      digest(call.fields.instruction),
+      call.example.id,
+      call.choice,
+    ) < rate
+  );
+}
+
+/**
+ * Skills the few-shot demos teach for this example: a demo of the same task, answered correctly, that
+ * has a skill's trap teaches the skill with some probability.
+ */
+export function taughtSkills<E extends Example>(
+  ctx: WorldContext,
+  call: TaskCall<E>,
+  skills: readonly Skill<E>[],
+  demoCorrect: (demoExample: E, demoText: string) => boolean,
+): Set<string> {
+  const taught = new Set<string>();
+  if (call.fields.examples.length === 0) return taught;
+  const demosKey = digest(call.fields.examples.join('\n'));
+  const shown = new Set<string>();
+  for (const demo of call.fields.examples) {
+    const ex = (ctx.data.findIn(demo) ?? undefined) as Example | undefined;
+    if (!ex || ex.task !== call.example.task || ex.id === call.example.id) continue;
+    if (!demoCorrect(ex as E, demo)) continue;
+    for (const s of skills) if (s.applies(ex as E)) shown.add(s.id);
+  }
+  for (const id of shown) {
+    if (hashUnit(ctx.seed, 'teach', id, call.example.id, demosKey) < TEACH_RATE) taught.add(id);
+  }
+  return taught;
+}
+
+/** Whether the model falls into `skill`'s trap on this call. Deterministic per (skill, example, seed). */
+export function fallsInto<E extends Example>(
+  ctx: WorldContext,
+  skill: Skill<E>,
+  call: TaskCall<E>,
+  taught: Set<string>,
+): boolean {
+  if (!skill.applies(call.example)) return false;
+  if (expresses(skill as Skill, call.fields.instruction) || taught.has(skill.id)) return false;
+  return (
+    hashUnit(ctx.seed, 'skill', skill.id, call.example.id) < skill.failureRate * ctx.profile.failureScale
+  );
+}

@@ -1,0 +1,102 @@
+import type { HotpotExample } from '../data/datasets';
+import { type Content, renderFormatted } from '../format';
+import { normalizeAnswer } from '../text';
+import { fallsInto, type TaskCall, taughtSkills, type WorldContext } from './common';
+import { answerFromContext, extracts, missingEntity } from './hotpot';
+import { entityOf, hopOrder, rephrase } from './hotpot-context';
+import { HP_REACT_SEPARATE, HP_REACT_SKILLS } from './hotpot-skills';
+
+/** Previous actions in `<STEPS>`, however the pipeline renders them (JSON, `Action: search`, `search(...)`). */
+export function countActions(steps: string | undefined): { searches: number; finished: boolean } {
+  if (!steps) return { searches: 0, finished: false };
+  const named = (tool: string) =>
+    Math.max(
+      [...steps.matchAll(new RegExp(`\\b(action|tool|name)["']?\\s*[:=]\\s*["']?${tool}\\b`, 'gi'))].length,
+      [...steps.matchAll(new RegExp(`\\b${tool}\\s*\\(`, 'gi'))].length,
+    );
+  return { searches: named('search'), finished: named('finish') > 0 };
+}
+
+function demoCorrect(e: HotpotExample, demo: string): boolean {
+  return normalizeAnswer(demo).includes(normalizeAnswer(e.answer));
+}
+
+export interface ReactStep {
+  action: 'search' | 'finish';
+  argument: string;
+  thought: string;
+  failed: string[];
+}
+
+/** Max steps the prompt allows (`at most N steps`, `N steps`), default 3. */
+function maxSteps(instruction: string): number {
+  const m = instruction.match(/(?:at most|maximum of|max(?:imum)?|no more than|up to)\s+(\d+)\s+steps?/i);
+  return m ? Math.max(1, Number(m[1])) : 3;
+}
+
+export function reactStep(ctx: WorldContext, call: TaskCall<HotpotExample>): ReactStep {
+  const e = call.example;
+  const steps = call.fields.steps;
+  const { searches } = countActions(steps);
+  const limit = maxSteps(call.fields.instruction);
+  const taught = taughtSkills(ctx, call, HP_REACT_SKILLS, demoCorrect);
+  // Even told to search entity by entity, the planner does not always manage to (see ENTITY_EXTRACTION_RATE).
+  const broad = fallsInto(ctx, HP_REACT_SEPARATE, call, taught) || !extracts(ctx, e);
+  const finish = (): ReactStep => {
+    const r = answerFromContext(
+      ctx,
+      call,
+      steps,
+      HP_REACT_SKILLS.filter((s) => s !== HP_REACT_SEPARATE),
+    );
+    return {
+      action: 'finish',
+      argument: r.answer,
+      thought: 'I have enough information to answer.',
+      failed: r.failed,
+    };
+  };
+  if (searches >= limit - 1) return finish();
+  if (broad) {
+    // Without the cue the planner searches once with the whole question, then answers.
+    if (searches === 0) {
+      return {
+        action: 'search',
+        argument: rephrase(e.question),
+        thought: 'I should search for the question.',
+        failed: [HP_REACT_SEPARATE.id],
+      };
+    }
+    return finish();
+  }
+  const { first } = hopOrder(e);
+  if (searches === 0) {
+    return {
+      action: 'search',
+      argument: entityOf(first.title),
+      thought: `I will search ${entityOf(first.title)} first.`,
+      failed: [],
+    };
+  }
+  if (searches === 1) {
+    const next = missingEntity(e, steps ?? '') ?? rephrase(e.question);
+    return { action: 'search', argument: next, thought: `Next I need ${next}.`, failed: [] };
+  }
+  return finish();
+}
+
+export function reactRespond(ctx: WorldContext, call: TaskCall<HotpotExample>): string {
+  const s = reactStep(ctx, call);
+  const content: Content = {
+    reasoning: s.thought,
+    action: s.action,
+    argument: s.argument,
+    answer: s.action === 'finish' ? s.argument : undefined,
+    query: s.action === 'search' ? s.argument : undefined,
+  };
+  const format = call.fields.format;
+  if (format.type === 'json') return renderFormatted(format, content);
+  return s.action === 'search'
+    ? `I think I should look up ${s.argument} to learn more.`
+    : `I now know the answer: ${s.argument}.`;
+}

@@ -1,0 +1,171 @@
+import { TREC_LABELS, type TrecExample, type TrecLabel } from '../data/datasets';
+import { renderFormatted } from '../format';
+import { hashInt, hashPick } from '../hash';
+import type { Skill } from '../skills';
+import { fallsInto, slips, type TaskCall, taughtSkills, type WorldContext } from './common';
+
+interface TrecSkill extends Skill<TrecExample> {
+  /** The characteristic wrong class when the trap is fallen into. */
+  wrong: TrecLabel;
+}
+
+const startsWhat = (e: TrecExample) => /^(what|which|name)\b/i.test(e.question);
+
+export const TREC_SKILLS: TrecSkill[] = [
+  {
+    id: 'trec.desc_def',
+    kind: 'classify',
+    concept: 'definition questions are DESC',
+    wrong: 'ENTY',
+    cue: [/\bdefinition/i, /\bdefine\b/i, /what (something|a term|a word|x) (is|means)/i, /meaning of/i],
+    failureRate: 0.27,
+    applies: (e) => e.fine === 'DESC:def',
+    feedback: [
+      'A "What is X?" question that asks for a definition was labelled ENTY. The instruction should say that questions asking for a definition or the meaning of something are DESC.',
+      'The classifier confused a definition question with an entity question. Tell it that requests to define a term belong to DESC.',
+      'Questions such as "What is sonar?" ask for a definition, so they are DESC, not ENTY; the instruction should state this.',
+    ],
+    sentences: [
+      'Questions that ask for a definition or the meaning of a term ("What is X?") are DESC.',
+      'If the question asks to define something or what a word means, choose DESC.',
+    ],
+  },
+  {
+    id: 'trec.enty_term',
+    kind: 'classify',
+    concept: 'questions asking for the name of a thing are ENTY',
+    wrong: 'DESC',
+    cue: [
+      /name of (a |an |the )?(thing|object|substance|term)/i,
+      /names? (a|an|the) (thing|term|substance|product)/i,
+      /equivalent term/i,
+      /what .* (is )?called/i,
+    ],
+    failureRate: 0.22,
+    applies: (e) =>
+      startsWhat(e) &&
+      ['ENTY:termeq', 'ENTY:other', 'ENTY:substance', 'ENTY:product', 'ENTY:body'].includes(e.fine),
+    feedback: [
+      'The question asks for the name of a thing (a term, substance or product), which is ENTY, but it was labelled DESC. The instruction should say that questions asking what a thing is called are ENTY.',
+      'This asks for the name of an object, not a description. Tell the classifier that asking for the name of a thing or term means ENTY.',
+    ],
+    sentences: [
+      'Questions asking for the name of a thing, substance or term (what something is called) are ENTY.',
+      'If the answer names a thing or a term rather than explaining it, choose ENTY.',
+    ],
+  },
+  {
+    id: 'trec.num_date',
+    kind: 'classify',
+    concept: 'dates, years and durations are NUM',
+    wrong: 'ENTY',
+    cue: [/\bdates?\b/i, /\byears?\b/i, /\bdurations?\b/i, /\btime periods?\b/i, /how long/i],
+    failureRate: 0.28,
+    applies: (e) => ['NUM:date', 'NUM:period'].includes(e.fine),
+    feedback: [
+      'The question asks for a date or a period of time, which is a numeric value (NUM), but it was labelled ENTY. The instruction should say that dates, years and durations are NUM.',
+      'Questions starting with "When" or asking for a year or how long something lasts are NUM; the classifier missed that.',
+    ],
+    sentences: [
+      'Dates, years and durations (When...? How long...?) are numeric values: choose NUM.',
+      'A question asking for a date, a year or a time period is NUM.',
+    ],
+  },
+  {
+    id: 'trec.loc',
+    kind: 'classify',
+    concept: 'countries, cities and places are LOC',
+    wrong: 'ENTY',
+    cue: [/\bcountr(y|ies)\b/i, /\bcit(y|ies)\b/i, /\b(a |geographic )place\b|\bplaces\b/i, /geograph/i],
+    failureRate: 0.18,
+    applies: (e) => e.label === 'LOC' && startsWhat(e),
+    feedback: [
+      'A "What/Which ..." question whose answer is a place was labelled ENTY. The instruction should say that countries, cities, states and other places are LOC.',
+      'The answer to this question is a geographic place, so it is LOC; tell the classifier that questions about countries, cities or places are LOC.',
+    ],
+    sentences: [
+      'Questions whose answer is a place (a country, city, state, river or mountain) are LOC.',
+      'If the answer is a geographic place, choose LOC even when the question starts with "What".',
+    ],
+  },
+  {
+    id: 'trec.hum_group',
+    kind: 'classify',
+    concept: 'people, groups and organizations are HUM',
+    wrong: 'ENTY',
+    cue: [/\borgani[sz]ations?\b/i, /\bgroups? of (people|persons)\b/i, /\bcompan(y|ies)\b/i, /\bteams?\b/i],
+    failureRate: 0.5,
+    applies: (e) => ['HUM:gr', 'HUM:title', 'HUM:desc'].includes(e.fine),
+    feedback: [
+      'The answer is a group of people or an organization (a team, a company), which is HUM, but it was labelled ENTY. The instruction should say that groups and organizations are HUM.',
+      'Teams, companies and other organizations count as human (HUM); the classifier missed that.',
+    ],
+    sentences: [
+      'Groups and organizations of people (teams, companies, bands) are HUM, like individual persons.',
+      'If the answer is a person, a group or an organization, choose HUM.',
+    ],
+  },
+  {
+    id: 'trec.abbr',
+    kind: 'classify',
+    concept: 'expansions of abbreviations are ABBR',
+    wrong: 'DESC',
+    cue: [/stands? for/i, /\bacronyms?\b/i, /\bexpan(sion|d)/i, /full form/i],
+    failureRate: 0.6,
+    applies: (e) => e.label === 'ABBR',
+    feedback: [
+      'The question asks what an abbreviation stands for, which is ABBR, but it was labelled DESC. The instruction should say that questions about what an acronym stands for are ABBR.',
+      'Asking for the expansion of an acronym is ABBR; tell the classifier so.',
+    ],
+    sentences: [
+      'Questions asking what an abbreviation or acronym stands for (its expansion) are ABBR.',
+      'If the question asks for the full form of an acronym, choose ABBR.',
+    ],
+  },
+];
+
+const DESCRIPTIONS: Record<TrecLabel, string> = {
+  ABBR: 'an abbreviation',
+  ENTY: 'an entity',
+  DESC: 'a description',
+  HUM: 'a person',
+  LOC: 'a location',
+  NUM: 'a number',
+};
+
+function demoCorrect(e: TrecExample, demo: string): boolean {
+  const found = TREC_LABELS.filter((l) => new RegExp(`\\b${l}\\b`).test(demo));
+  return found.length === 1 && found[0] === e.label;
+}
+
+export function trecOutcome(
+  ctx: WorldContext,
+  call: TaskCall<TrecExample>,
+): { label: TrecLabel; failed: string[] } {
+  const taught = taughtSkills(ctx, call, TREC_SKILLS, demoCorrect);
+  const failed = TREC_SKILLS.filter((s) => fallsInto(ctx, s, call, taught));
+  let label: TrecLabel = failed[0]?.wrong ?? call.example.label;
+  if (slips(ctx, call)) {
+    label = hashPick(
+      TREC_LABELS.filter((l) => l !== call.example.label),
+      ctx.seed,
+      'trec.slip',
+      call.example.id,
+      call.choice,
+    );
+  }
+  return { label, failed: failed.map((s) => s.id) };
+}
+
+export function trecRespond(ctx: WorldContext, call: TaskCall<TrecExample>): string {
+  const { label } = trecOutcome(ctx, call);
+  const reasoning = `The question "${call.example.question}" expects ${DESCRIPTIONS[label]} as its answer, so the class is ${label}.`;
+  const format = call.fields.format;
+  if (format.type !== 'none') return renderFormatted(format, { reasoning, answer: label });
+  // No clear format: prose without the class name as a token, which a strict parser cannot read.
+  const variants = [
+    `This question is looking for ${DESCRIPTIONS[label]}, so I would put it in that category.`,
+    `I think the answer would be ${DESCRIPTIONS[label]}; the question is about that kind of thing.`,
+  ];
+  return variants[hashInt(variants.length, ctx.seed, 'trec.verbose', call.example.id)] as string;
+}

@@ -1,0 +1,166 @@
+/**
+ * Cross-package contract test: the real meta-prompt templates of core (backward engine) and gdpo
+ * (optimizer), and the real task pipelines, are recognized by the simulated world exactly as
+ * packages/sim/CONTRACT.md describes. A template change that breaks the contract fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { param } from '../packages/core/src/index';
+import { namedInputs, renderBackwardPrompt } from '../packages/core/src/prompts/backward-engine';
+import { renderGradients } from '../packages/core/src/render-gradients';
+import { parseProposal } from '../packages/gdpo/src/parse-proposal';
+import { buildOptimizerMessages } from '../packages/gdpo/src/prompts/gdpo';
+import { TAGS, tag } from '../packages/llm/src/index';
+import { lastInteger, split } from '../packages/sim/src/calibration';
+import { skillsOf } from '../packages/sim/src/diagnose';
+import { createSimModel, parseRequest } from '../packages/sim/src/index';
+import { expresses } from '../packages/sim/src/skills';
+import { createPipeline, loadBm25, loadTask, PIPELINE_NAMES, prompts } from '../packages/tasks/src/index';
+
+const task = createSimModel('task');
+const large = createSimModel('large');
+const OC_SKILLS = skillsOf('object_count');
+const INSTRUCTION = prompts.OBJECT_COUNT_INSTRUCTION;
+
+async function wrongSamples(n: number) {
+  const out: { question: string; answer: string; output: string }[] = [];
+  for (const e of split('object_count')) {
+    if (e.task !== 'object_count') continue;
+    const output = (
+      await task.complete({
+        messages: [
+          { role: 'system', content: INSTRUCTION },
+          { role: 'user', content: tag(TAGS.task.question, e.question) },
+        ],
+      })
+    ).text;
+    if (lastInteger(output) !== e.answer) out.push({ question: e.question, answer: e.answer, output });
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+describe('core backward-engine template', () => {
+  it('is recognized as a backward request with all fields, and the sim names concepts', async () => {
+    const samples = await wrongSamples(12);
+    expect(samples.length).toBeGreaterThan(5);
+    let named = 0;
+    for (const s of samples) {
+      const messages = renderBackwardPrompt({
+        target: {
+          name: 'object_count.system_prompt',
+          role: 'Task instruction',
+          kind: 'prompt',
+          value: INSTRUCTION,
+        },
+        peers: [],
+        component: { kind: 'generator', name: 'object_count.counter' },
+        inputs: tag(TAGS.task.question, s.question),
+        otherInputs: [],
+        output: s.output,
+        groundTruth: s.answer,
+        score: 0,
+        successorFeedback: [`The answer is wrong; the expected answer is ${s.answer}.`],
+      });
+      const parsed = parseRequest(messages);
+      expect(parsed.role).toBe('backward');
+      if (parsed.role !== 'backward') return;
+      expect(parsed.fields.target?.value).toBe(INSTRUCTION);
+      expect(parsed.fields.target?.kind).toBe('prompt');
+      expect(parsed.fields.componentKind).toBe('generator');
+      expect(parsed.fields.output).toBe(s.output);
+      expect(parsed.fields.groundTruth).toBe(s.answer);
+      expect(parsed.fields.score).toBe(0);
+      expect(parsed.fields.successorFeedback).toContain('expected answer');
+      const fb = (await large.complete({ messages })).text;
+      if (OC_SKILLS.some((k) => expresses(k, fb))) named++;
+    }
+    expect(named / samples.length).toBeGreaterThan(0.5);
+  });
+
+  it('a loss review is recognized and judged', async () => {
+    const [s] = await wrongSamples(1);
+    if (!s) throw new Error('no wrong sample');
+    const messages = renderBackwardPrompt({
+      target: { name: 'prediction', role: 'the counter output', kind: 'output', value: s.output },
+      peers: [],
+      component: { kind: 'loss', name: 'object_count.exact_match' },
+      inputs: namedInputs([{ name: 'prediction', value: s.output }]),
+      otherInputs: [],
+      output: '0',
+      groundTruth: s.answer,
+      score: 0,
+      successorFeedback: [],
+    });
+    expect(parseRequest(messages).role).toBe('backward');
+    expect((await large.complete({ messages })).text).not.toMatch(/no noticeable error/);
+  });
+});
+
+describe('gdpo optimizer template', () => {
+  it('is recognized, its sections are read, and the sim answer parses', async () => {
+    const samples = await wrongSamples(4);
+    const p = param(INSTRUCTION, { name: 'object_count.system_prompt', role: 'Task instruction' });
+    const quantity = OC_SKILLS[0];
+    if (!quantity) throw new Error('no skill');
+    samples.forEach((s, i) => {
+      p.addGradient({
+        id: `g${i}`,
+        sampleId: `s${i}`,
+        fromComponentId: 'c',
+        fromComponentName: 'object_count.counter',
+        fromResponseId: `r${i}`,
+        toParamId: p.id,
+        callIndex: 0,
+        forwardOrder: i,
+        order: i,
+        score: 0,
+        feedback: quantity.feedback[i % quantity.feedback.length] as string,
+        isCopy: false,
+        isSkipped: false,
+        isFailure: false,
+        context: {
+          inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}`,
+          variableRole: 'r',
+          responseRole: 'r',
+        },
+      });
+    });
+    for (const withFeedback of [true, false]) {
+      const messages = buildOptimizerMessages({
+        target: { name: p.name, role: p.role, value: INSTRUCTION, trainable: true },
+        peers: [],
+        otherPrompts: [],
+        stepsSinceImprovement: 0,
+        history: [{ value: INSTRUCTION, score: 0.78 }],
+        failed: [],
+        feedback: renderGradients(p, { feedback: withFeedback }),
+        constraints: ['Keep the output format line.'],
+      });
+      const parsed = parseRequest(messages);
+      expect(parsed.role).toBe('optimizer');
+      if (parsed.role !== 'optimizer') return;
+      expect(parsed.fields.target?.value).toBe(INSTRUCTION);
+      expect(parsed.fields.history).toEqual([{ value: INSTRUCTION, score: 0.78 }]);
+      expect(parsed.fields.samples).toHaveLength(samples.length);
+      expect(parsed.fields.samples[0]?.entries[0]?.feedback !== undefined).toBe(withFeedback);
+      const answer = (await large.complete({ messages })).text;
+      const proposal = parseProposal(answer);
+      expect(proposal.ok).toBe(true);
+      if (withFeedback && proposal.ok) expect(expresses(quantity, proposal.proposal.value)).toBe(true);
+    }
+  });
+});
+
+describe('task pipelines', () => {
+  it('every pipeline’s calls are recognized: predictions parse without format errors', async () => {
+    const bm25 = await loadBm25();
+    for (const name of PIPELINE_NAMES) {
+      const splits = await loadTask(name);
+      const program = createPipeline(name, { model: task, retriever: bm25.index });
+      for (const e of splits.val.slice(0, 3)) {
+        const prediction = await program.predict(e);
+        expect(prediction.error, `${name}: ${prediction.text.slice(0, 200)}`).toBeUndefined();
+      }
+    }
+  });
+});

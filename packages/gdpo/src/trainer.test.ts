@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BudgetExceededError, managedModel, ScriptedModel, UsageLedger } from '@llm-autodiff/llm';
+import { BudgetExceededError, managedModel, UsageLedger } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJson } from './checkpoint';
 import type { TrainerConfigInput } from './config';
@@ -258,7 +258,7 @@ describe('trainer on the scripted double', () => {
     expect(r.strategy).toBe('random');
   });
 
-  it('stops cleanly when the backward engine hits the budget (even though the engine swallows call errors)', async () => {
+  it('stops cleanly when the backward engine hits the budget', async () => {
     const s = setup();
     const broke = {
       id: 'scripted:broke',
@@ -285,6 +285,5 @@ describe('trainer on the scripted double', () => {
     await expect(
       train({ program: s.program, data, models: s.models, config: { stepz: 3 } as TrainerConfigInput }),
     ).rejects.toThrow(/unknown field "stepz"/);
-    expect(ScriptedModel).toBeDefined();
   });
 });

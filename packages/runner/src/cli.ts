@@ -3,10 +3,17 @@
  * clear error and the usage, and exit with code 2.
  */
 import { type FaultRates, type LatencySpec, startSimServer } from '@llm-autodiff/sim';
+import { TRAIN_USAGE } from './train/args';
+import { runTrain } from './train/command';
+import { UsageError } from './usage-error';
+
+export { UsageError };
 
 export const USAGE = `Usage: autodiff <command> [flags]
 
 Commands:
+  train        Train one task pipeline with GDPO and report scores, calls and tokens per role
+               (defaults to the simulated models; see \`autodiff train --help\`).
   sim-server   Serve the simulated LLM world over an OpenAI-compatible HTTP API
                (/v1/chat/completions, /v1/models), on 127.0.0.1 by default.
 
@@ -25,8 +32,6 @@ sim-server flags:
   --latency-jitter J        relative jitter of the latency, e.g. 0.2 (default 0)
   -h, --help                show this help
 `;
-
-export class UsageError extends Error {}
 
 export interface Io {
   out: (line: string) => void;
@@ -175,6 +180,13 @@ export async function main(
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       io.out(USAGE);
       return command === undefined ? 2 : 0;
+    }
+    if (command === 'train') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        io.out(TRAIN_USAGE);
+        return 0;
+      }
+      return await runTrain(rest, io);
     }
     if (command === 'sim-server') {
       if (rest.includes('-h') || rest.includes('--help')) {

@@ -1,0 +1,164 @@
+/**
+ * Flags of `autodiff train`: one task and pipeline, the trainer configuration, the splits' sizes, the
+ * files, and the model specs of each role.
+ */
+
+import { resolve } from 'node:path';
+import { type Ablations, DEFAULT_ABLATIONS, type TrainerConfigInput } from '@llm-autodiff/gdpo';
+import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
+import { UsageError } from '../usage-error';
+
+export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')}> [options]
+  --pipeline <${PIPELINE_NAMES.join('|')}>   default: the task's first pipeline
+  --steps N            text-optimization steps (default 12)
+  --batch N            batch size (default 4)
+  --proposals N        proposals per step (default 5)
+  --seed N             trainer seed (default 2025)
+  --strategy S         constrained | random (default constrained)
+  --ablation A[,B]     ${Object.keys(DEFAULT_ABLATIONS).join(', ')}
+  --demo-steps N       demo-optimization steps after the text phase (adds a few-shot slot; default 0)
+  --train N / --val N / --test N   use only the first N examples of a split (quick runs)
+  --concurrency N      forward passes / evaluations in flight (default 4)
+  --out FILE           results JSON (default results/gdpo-<pipeline>-seed<seed>.json)
+  --checkpoint FILE    checkpoint (default: <out without .json>.ckpt.json)
+  --resume             continue from the checkpoint
+  --cache FILE|off     response cache (default: llm's default cache path)
+  --task-model SPEC    default sim:task (any spec of the model registry, e.g. openai:gpt-4o-mini)
+  --backward-model SPEC / --optimizer-model SPEC   default sim:large
+  --teacher-model SPEC default sim:teacher
+  --quiet              no per-step lines`;
+
+const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
+  'object-count': 'object-count',
+  trec: 'trec',
+  hotpot: 'hotpot-vanilla',
+};
+
+export interface TrainArgs {
+  task: TaskName;
+  pipeline: PipelineName;
+  config: TrainerConfigInput;
+  /** True when a flag set a trainer option (on resume they must match the checkpoint's). */
+  configGiven: boolean;
+  limits: { train?: number; val?: number; test?: number };
+  out: string;
+  checkpoint: string;
+  resume: boolean;
+  cache: string | 'off' | undefined;
+  quiet: boolean;
+  models: { task: string; backward: string; optimizer: string; teacher: string };
+}
+
+/** Parses `autodiff train` flags; a mistake throws `UsageError` with a message naming the flag. */
+export function parseTrainArgs(argv: readonly string[]): TrainArgs {
+  const flags = new Map<string, string>();
+  const switches = new Set(['--resume', '--quiet', '--help']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}"`);
+    if (switches.has(a)) {
+      flags.set(a, 'true');
+      continue;
+    }
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`flag ${a} needs a value`);
+    flags.set(a, v);
+    i++;
+  }
+  if (flags.has('--help')) throw new UsageError('');
+  const known = new Set([
+    '--task',
+    '--pipeline',
+    '--steps',
+    '--batch',
+    '--proposals',
+    '--seed',
+    '--strategy',
+    '--ablation',
+    '--demo-steps',
+    '--train',
+    '--val',
+    '--test',
+    '--concurrency',
+    '--out',
+    '--checkpoint',
+    '--resume',
+    '--cache',
+    '--quiet',
+    '--task-model',
+    '--backward-model',
+    '--optimizer-model',
+    '--teacher-model',
+  ]);
+  for (const f of flags.keys()) if (!known.has(f)) throw new UsageError(`unknown flag ${f}`);
+  const int = (flag: string, min: number): number | undefined => {
+    const v = flags.get(flag);
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < min)
+      throw new UsageError(`${flag} must be an integer >= ${min}, got "${v}"`);
+    return Number(v);
+  };
+  const taskName = flags.get('--task');
+  if (!taskName) throw new UsageError('--task is required');
+  if (!(TASK_NAMES as string[]).includes(taskName))
+    throw new UsageError(`unknown task "${taskName}"; expected one of ${TASK_NAMES.join(', ')}`);
+  const task = taskName as TaskName;
+  const pipelineName = flags.get('--pipeline') ?? DEFAULT_PIPELINE[task];
+  if (!(PIPELINE_NAMES as string[]).includes(pipelineName)) {
+    throw new UsageError(`unknown pipeline "${pipelineName}"; expected one of ${PIPELINE_NAMES.join(', ')}`);
+  }
+  const pipeline = pipelineName as PipelineName;
+  if (taskOf(pipeline) !== task)
+    throw new UsageError(`pipeline "${pipeline}" belongs to task "${taskOf(pipeline)}", not "${task}"`);
+  const ablations: Partial<Ablations> = {};
+  for (const name of (flags.get('--ablation') ?? '').split(',').filter(Boolean)) {
+    if (!(name in DEFAULT_ABLATIONS))
+      throw new UsageError(
+        `unknown ablation "${name}"; expected one of ${Object.keys(DEFAULT_ABLATIONS).join(', ')}`,
+      );
+    ablations[name as keyof Ablations] = true;
+  }
+  const strategy = flags.get('--strategy') ?? 'constrained';
+  if (strategy !== 'constrained' && strategy !== 'random')
+    throw new UsageError(`--strategy must be constrained or random, got "${strategy}"`);
+  const config: TrainerConfigInput = { strategy, ablations };
+  const set = <K extends keyof TrainerConfigInput>(key: K, v: TrainerConfigInput[K] | undefined) => {
+    if (v !== undefined) config[key] = v;
+  };
+  set('steps', int('--steps', 0));
+  set('batchSize', int('--batch', 1));
+  set('proposalsPerStep', int('--proposals', 1));
+  set('seed', int('--seed', 0));
+  set('concurrency', int('--concurrency', 1));
+  const demoSteps = int('--demo-steps', 0);
+  if (demoSteps) config.demos = { steps: demoSteps };
+  const seed = config.seed ?? 2025;
+  const out = resolve(flags.get('--out') ?? `results/gdpo-${pipeline}-seed${seed}.json`);
+  return {
+    task,
+    pipeline,
+    config,
+    configGiven: [
+      '--steps',
+      '--batch',
+      '--proposals',
+      '--seed',
+      '--strategy',
+      '--ablation',
+      '--demo-steps',
+      '--concurrency',
+    ].some((f) => flags.has(f)),
+    limits: { train: int('--train', 1), val: int('--val', 1), test: int('--test', 1) },
+    out,
+    checkpoint: resolve(flags.get('--checkpoint') ?? `${out.replace(/\.json$/, '')}.ckpt.json`),
+    resume: flags.has('--resume'),
+    cache: flags.get('--cache'),
+    quiet: flags.has('--quiet'),
+    models: {
+      task: flags.get('--task-model') ?? 'sim:task',
+      backward: flags.get('--backward-model') ?? 'sim:large',
+      optimizer: flags.get('--optimizer-model') ?? 'sim:large',
+      teacher: flags.get('--teacher-model') ?? 'sim:teacher',
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/** `autodiff train` (and the workspace script that wraps it), run as a user would. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+async function autodiff(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'autodiff-train-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('autodiff train', () => {
+  it('exits 2 with a clear message on an unknown task, pipeline, flag or ablation', async () => {
+    const task = await autodiff(['train', '--task', 'chess']);
+    expect(task.code).toBe(2);
+    expect(task.err).toContain('unknown task "chess"');
+    const flag = await autodiff(['train', '--task', 'object-count', '--stepz', '3']);
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain('unknown flag --stepz');
+    const mismatch = await autodiff(['train', '--task', 'trec', '--pipeline', 'hotpot-vanilla']);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.err).toContain('belongs to task "hotpot"');
+    const ablation = await autodiff(['train', '--task', 'trec', '--ablation', 'noGates']);
+    expect(ablation.code).toBe(2);
+    expect(ablation.err).toContain('unknown ablation "noGates"');
+  });
+
+  it('an unknown model provider is a message naming the known ones, not a stack trace', async () => {
+    const r = await autodiff([
+      'train',
+      '--task',
+      'object-count',
+      '--task-model',
+      'gemini:pro',
+      '--cache',
+      'off',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/unknown model provider "gemini".*known providers: openai, sim/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('trains ObjectCount and writes a complete results JSON marked "simulated model"', async () => {
+    const out = join(dir, 'oc.json');
+    const r = await autodiff([
+      'train',
+      '--task',
+      'object-count',
+      '--steps',
+      '1',
+      '--val',
+      '10',
+      '--test',
+      '10',
+      '--cache',
+      'off',
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('simulated model');
+    expect(r.out).toMatch(/validation: \d\.\d{4} -> \d\.\d{4}/);
+    expect(r.out).toMatch(/optimizer\s+\d+/);
+    expect(r.out).toContain('mini-batch gate');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      model: string;
+      result: { steps: unknown[]; partial: boolean };
+    };
+    expect(report.model).toBe('simulated model');
+    expect(report.result.partial).toBe(false);
+    expect(report.result.steps).toHaveLength(3);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a broken checkpoint is a clear error and leaves no results file', async () => {
+    const out = join(dir, 'oc.json');
+    const checkpoint = join(dir, 'oc.ckpt.json');
+    writeFileSync(checkpoint, '{"step": 1, "config": ');
+    const r = await autodiff(['train', '--task', 'object-count', '--out', out, '--resume', '--cache', 'off']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(checkpoint);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('the workspace script runs the same command', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'scripts', 'train.ts'), '--task', 'chess'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown task "chess"');
+  });
+});

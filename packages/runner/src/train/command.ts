@@ -1,0 +1,113 @@
+/**
+ * `autodiff train`: one task pipeline trained with GDPO. Wires the model registry (simulated models by
+ * default), the response cache and usage ledger, the task's data and pipeline, and the trainer; prints the
+ * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
+ */
+import { resolve } from 'node:path';
+import { TrainerInputError, train, writeJsonAtomic } from '@llm-autodiff/gdpo';
+import { type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import { createPipeline, DatasetError, loadBm25, loadTask } from '@llm-autodiff/tasks';
+import type { Io } from '../cli';
+import { createModel } from '../model-registry';
+import { UsageError } from '../usage-error';
+import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
+import { formatReport } from './report';
+
+/** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
+const USER_ERRORS = new Set([
+  'TrainerInputError',
+  'DatasetError',
+  'ModelSpecError',
+  'CacheMissError',
+  'ModelCallError',
+  'MalformedResponseError',
+  'ProviderError',
+]);
+
+/** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
+export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
+  let args: TrainArgs;
+  try {
+    args = parseTrainArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    if (e.message) io.err(`autodiff train: ${e.message}\n`);
+    io.err(TRAIN_USAGE);
+    return 2;
+  }
+  try {
+    await trainAndReport(args, io);
+    return 0;
+  } catch (e) {
+    const error = e as Error;
+    if (!USER_ERRORS.has(error?.name) && !(e instanceof TrainerInputError) && !(e instanceof DatasetError))
+      throw e;
+    io.err(`autodiff train: ${error.message}`);
+    io.err(`progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`);
+    return error instanceof TrainerInputError ? 2 : 1;
+  }
+}
+
+async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
+  const ledger = new UsageLedger({ labels: { experiment: `gdpo-${args.pipeline}` } });
+  const cache =
+    args.cache === 'off'
+      ? undefined
+      : new ResponseCache({ path: args.cache ? resolve(args.cache) : undefined });
+  const managed = (spec: string): ChatModel => managedModel(createModel(spec), { ledger, cache });
+  const task = managed(args.models.task);
+  const backward = managed(args.models.backward);
+  const optimizer = managed(args.models.optimizer);
+  const teacherModel = managed(args.models.teacher);
+  const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
+  const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
+
+  const demoSteps = args.config.demos?.steps ?? 0;
+  const retriever = args.task === 'hotpot' ? (await loadBm25()).index : undefined;
+  const program = createPipeline(args.pipeline, { model: task, retriever, demos: demoSteps > 0 });
+  const splits = await loadTask(args.pipeline);
+  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
+  const data = {
+    train: cut(splits.train, args.limits.train),
+    val: cut(splits.val, args.limits.val),
+    test: cut(splits.test, args.limits.test),
+  };
+  // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
+  const teacher = {
+    ...program,
+    forwardLoss: (ex: Parameters<typeof program.forwardLoss>[0]) =>
+      program.forwardLoss(ex, { model: teacherModel, role: 'teacher' }),
+    predict: (ex: Parameters<typeof program.predict>[0]) =>
+      program.predict(ex, { model: teacherModel, role: 'teacher' }),
+  };
+
+  const log = args.quiet ? () => {} : io.out;
+  log(
+    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})`,
+  );
+  const result = await train({
+    program,
+    teacher,
+    data,
+    models: { optimizer, backward },
+    // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+    config: args.resume && !args.configGiven ? undefined : args.config,
+    usage: ledger,
+    checkpointPath: args.checkpoint,
+    resume: args.resume,
+    log,
+  });
+
+  io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole: ledger.byRole() }));
+  await writeJsonAtomic(args.out, {
+    model: simulated ? 'simulated model' : 'real model',
+    task: args.task,
+    pipeline: args.pipeline,
+    models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
+    data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
+    checkpoint: args.checkpoint,
+    usageByRole: ledger.byRole(),
+    result,
+  });
+  io.out(`\nresults: ${args.out}`);
+}

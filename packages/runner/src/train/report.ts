@@ -1,0 +1,40 @@
+import type { TrainResult } from '@llm-autodiff/gdpo';
+import type { UsageSummary } from '@llm-autodiff/llm';
+
+export interface TrainReportInput {
+  pipeline: string;
+  /** 'simulated model', or the model specs: the header says which. */
+  label: string;
+  result: TrainResult;
+  usageByRole: Record<string, UsageSummary>;
+}
+
+function score(x: number | undefined): string {
+  return x === undefined ? '  n/a ' : x.toFixed(4);
+}
+
+/** The end-of-run summary: scores, calls and tokens per role, gate counts, wall-clock, final prompts. */
+export function formatReport({ pipeline, label, result, usageByRole }: TrainReportInput): string {
+  const lines = [
+    '',
+    `== ${pipeline} with GDPO (${result.strategy}) — ${label}${result.partial ? ` — PARTIAL: ${result.stopReason}` : ''}`,
+    `validation: ${score(result.initial.val)} -> ${score(result.final.val)}`,
+    `test:       ${score(result.initial.test)} -> ${score(result.final.test)}`,
+    'role        calls  cache-hits  prompt-tok  completion-tok  latency-s',
+  ];
+  for (const [role, u] of Object.entries(usageByRole)) {
+    lines.push(
+      `${role.padEnd(10)} ${String(u.calls).padStart(6)} ${String(u.cacheHits).padStart(11)} ${String(u.promptTokens).padStart(11)} ${String(u.completionTokens).padStart(15)} ${(u.latencyMs / 1000).toFixed(1).padStart(10)}`,
+    );
+  }
+  const g = result.gates;
+  lines.push(
+    `proposals: ${g.tried} tried, ${g.unchanged} unchanged (${g.parseFailures} parse failures); ` +
+      `mini-batch gate ${g.miniBatchPassed} passed / ${g.miniBatchFailed} failed; ` +
+      `validation gate ${g.validationPassed} passed / ${g.validationFailed} failed`,
+    `wall-clock: ${(result.wallMs / 1000).toFixed(1)} s (this process)`,
+  );
+  for (const [name, value] of Object.entries(result.values))
+    lines.push('', `[${name}]`, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  return lines.join('\n');
+}

@@ -5,6 +5,7 @@
 
 import { resolve } from 'node:path';
 import { type Ablations, DEFAULT_ABLATIONS, type TrainerConfigInput } from '@llm-autodiff/gdpo';
+import type { BudgetLimits, BudgetOptions } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
 import { UsageError } from '../usage-error';
 
@@ -26,6 +27,8 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --task-model SPEC    default sim:task (any spec of the model registry, e.g. openai:gpt-4o-mini)
   --backward-model SPEC / --optimizer-model SPEC   default sim:large
   --teacher-model SPEC default sim:teacher
+  --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
+                       total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines`;
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
@@ -45,6 +48,8 @@ export interface TrainArgs {
   checkpoint: string;
   resume: boolean;
   cache: string | 'off' | undefined;
+  /** Limits on this process's model calls (cache hits are free). */
+  budget: BudgetOptions | undefined;
   quiet: boolean;
   models: { task: string; backward: string; optimizer: string; teacher: string };
 }
@@ -89,6 +94,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     '--backward-model',
     '--optimizer-model',
     '--teacher-model',
+    '--budget',
   ]);
   for (const f of flags.keys()) if (!known.has(f)) throw new UsageError(`unknown flag ${f}`);
   const int = (flag: string, min: number): number | undefined => {
@@ -153,6 +159,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     checkpoint: resolve(flags.get('--checkpoint') ?? `${out.replace(/\.json$/, '')}.ckpt.json`),
     resume: flags.has('--resume'),
     cache: flags.get('--cache'),
+    budget: parseBudget(flags.get('--budget')),
     quiet: flags.has('--quiet'),
     models: {
       task: flags.get('--task-model') ?? 'sim:task',
@@ -161,4 +168,22 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
       teacher: flags.get('--teacher-model') ?? 'sim:teacher',
     },
   };
+}
+
+/** `total.calls=2000,backward.tokens=50000` -> budget options. */
+export function parseBudget(spec: string | undefined): BudgetOptions | undefined {
+  if (spec === undefined) return undefined;
+  const options: { total?: BudgetLimits; perRole: Record<string, BudgetLimits> } = { perRole: {} };
+  for (const part of spec.split(',').filter(Boolean)) {
+    const m = /^([a-z][a-z0-9_-]*)\.(calls|tokens)=(\d+)$/.exec(part.trim());
+    if (!m) {
+      throw new UsageError(
+        `--budget: "${part}" is not SCOPE.KIND=N (SCOPE total or a role such as backward; KIND calls or tokens)`,
+      );
+    }
+    const [, scope, kind, n] = m as unknown as [string, string, 'calls' | 'tokens', string];
+    const limits = scope === 'total' ? (options.total ??= {}) : (options.perRole[scope] ??= {});
+    limits[kind] = Number(n);
+  }
+  return options;
 }

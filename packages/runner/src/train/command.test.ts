@@ -112,3 +112,29 @@ describe('autodiff train', () => {
     expect(r.stderr).toContain('unknown task "chess"');
   });
 });
+
+describe('autodiff train --budget', () => {
+  it('stops cleanly at the budget with a checkpoint and a partial result, then resumes to the end', async () => {
+    const out = join(dir, 'oc.json');
+    const common = ['train', '--task', 'object-count', '--steps', '2', '--val', '10', '--test', '10'];
+    const files = ['--out', out, '--cache', join(dir, 'cache.sqlite'), '--quiet'];
+    const stopped = await autodiff([...common, ...files, '--budget', 'optimizer.calls=1']);
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toMatch(/PARTIAL: .*budget/);
+    const partial = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean } };
+    expect(partial.result.partial).toBe(true);
+    expect(existsSync(join(dir, 'oc.ckpt.json'))).toBe(true);
+
+    const resumed = await autodiff([...common, ...files, '--resume']);
+    expect(resumed.err).toBe('');
+    expect(resumed.code).toBe(0);
+    const done = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean; steps: unknown[] } };
+    expect(done.result.partial).toBe(false);
+  });
+
+  it('rejects a malformed budget', async () => {
+    const r = await autodiff(['train', '--task', 'trec', '--budget', 'backward.dollars=3']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('"backward.dollars=3" is not SCOPE.KIND=N');
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { TrainerInputError, train, writeJsonAtomic } from '@llm-autodiff/gdpo';
-import { type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { createPipeline, DatasetError, loadBm25, loadTask } from '@llm-autodiff/tasks';
 import type { Io } from '../cli';
 import { createModel } from '../model-registry';
@@ -54,7 +54,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     args.cache === 'off'
       ? undefined
       : new ResponseCache({ path: args.cache ? resolve(args.cache) : undefined });
-  const managed = (spec: string): ChatModel => managedModel(createModel(spec), { ledger, cache });
+  const budget = args.budget ? new Budget(args.budget) : undefined;
+  const managed = (spec: string): ChatModel => managedModel(createModel(spec), { ledger, cache, budget });
   const task = managed(args.models.task);
   const backward = managed(args.models.backward);
   const optimizer = managed(args.models.optimizer);

@@ -90,6 +90,29 @@ export function feedbackToEach(
   );
 }
 
+/**
+ * The engine-call fields that depend only on the output node and the target, the same for every
+ * component that forwards its successors' feedback (generators, functions).
+ */
+export function feedbackFields(
+  out: Parameter,
+  target: Parameter,
+): Pick<
+  BackwardPromptFields,
+  'target' | 'peers' | 'groundTruth' | 'score' | 'successorFeedback' | 'outputRole' | 'usedBy' | 'hint'
+> {
+  return {
+    target: targetOf(target),
+    peers: target.peers.map(listVariable),
+    groundTruth: displayGroundTruth(out.groundTruth),
+    score: out.score,
+    successorFeedback: out.gradients.map((g) => g.feedback),
+    outputRole: out.role,
+    usedBy: [...new Set(out.gradients.map((g) => g.fromComponentName))],
+    hint: target.hints.backward,
+  };
+}
+
 export function listVariable(p: Parameter): ListedVariable {
   return { name: p.name, role: p.role, kind: p.kind, trainable: p.trainable, value: p.display() };
 }

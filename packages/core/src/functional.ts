@@ -1,13 +1,6 @@
 import { currentSample, nextCall } from './context';
 import { AutodiffError, ComponentOutputError } from './errors';
-import {
-  copyGradients,
-  displayGroundTruth,
-  feedbackToEach,
-  listVariable,
-  renderInputOutput,
-  targetOf,
-} from './feedback';
+import { copyGradients, feedbackFields, feedbackToEach, listVariable, renderInputOutput } from './feedback';
 import {
   type BackwardFn,
   defaultDisplay,
@@ -18,11 +11,11 @@ import {
 } from './parameter';
 import { namedInputs } from './prompts/backward-engine';
 import {
+  argumentPredecessors,
+  argumentReader,
   asComponent,
   type ComponentInfo,
-  checkSample,
   inputLeaf,
-  isTracedArray,
   needsFeedback,
   newComponentId,
   recordOutput,
@@ -121,12 +114,7 @@ async function runFunctional<R>(
   const context = currentSample(where);
   const slot = nextCall(context, info.id);
   const here = `${where} (call ${slot.callIndex} of sample '${context.sampleId}')`;
-  const read = (v: unknown): unknown => {
-    if (!isParameter(v)) return v;
-    checkSample(v, context, here);
-    return v.viewFor(info.id);
-  };
-  const values = args.map((a) => (isTracedArray(a) ? a.map(read) : read(a)));
+  const values = args.map(argumentReader(info.id, context, here));
   const result = await f(...values);
   if (isParameter(result)) {
     throw new ComponentOutputError(
@@ -136,12 +124,11 @@ async function runFunctional<R>(
   }
   if (context.mode === 'eval') return result;
 
-  const predecessors = args.flatMap((a, i): Parameter[] => {
-    if (isParameter(a)) return [a];
-    if (isTracedArray(a)) return a.filter(isParameter);
-    const role = `argument ${i} of '${info.name}'`;
-    return [inputLeaf(a, `${info.name}.arg${i}`, role, context.sampleId)];
-  });
+  const predecessors = args.flatMap((a, i) =>
+    argumentPredecessors(a, () =>
+      inputLeaf(a, `${info.name}.arg${i}`, `argument ${i} of '${info.name}'`, context.sampleId),
+    ),
+  );
   const backward =
     (out: Parameter): BackwardFn =>
     async (engine) => {
@@ -155,18 +142,11 @@ async function runFunctional<R>(
         out.groundTruth,
       );
       return feedbackToEach(out, targets, engine, inputOutput, (target) => ({
-        target: targetOf(target),
-        peers: target.peers.map(listVariable),
+        ...feedbackFields(out, target),
         component: { kind: 'function', name: info.name, description: opts.description },
         inputs: namedInputs(inputs),
         otherInputs: predecessors.filter((p) => p !== target).map(listVariable),
         output: out.display(),
-        groundTruth: displayGroundTruth(out.groundTruth),
-        score: out.score,
-        successorFeedback: out.gradients.map((g) => g.feedback),
-        outputRole: out.role,
-        usedBy: [...new Set(out.gradients.map((g) => g.fromComponentName))],
-        hint: target.hints.backward,
       }));
     };
 

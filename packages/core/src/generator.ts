@@ -1,14 +1,14 @@
 import type { CallRole, ChatMessage, ChatModel, ChatOptions } from '@llm-autodiff/llm';
 import { currentSample, nextCall } from './context';
 import { AutodiffError, ComponentOutputError } from './errors';
-import { displayGroundTruth, feedbackToEach, listVariable, renderInputOutput, targetOf } from './feedback';
+import { feedbackFields, feedbackToEach, listVariable, renderInputOutput } from './feedback';
 import { type BackwardFn, isParameter, Parameter, type Traced, type TracedArg } from './parameter';
 import {
+  argumentPredecessors,
+  argumentReader,
   asComponent,
   type ComponentInfo,
-  checkSample,
   inputLeaf,
-  isTracedArray,
   needsFeedback,
   newComponentId,
   recordOutput,
@@ -83,13 +83,9 @@ export function generator<I extends Record<string, unknown>, O>(
         here,
       );
     }
-    const read = (v: unknown): unknown => {
-      if (!isParameter(v)) return v;
-      checkSample(v, context, here);
-      return v.viewFor(info.id);
-    };
+    const read = argumentReader(info.id, context, here);
     const values: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(inputs)) values[key] = isTracedArray(v) ? v.map(read) : read(v);
+    for (const [key, v] of Object.entries(inputs)) values[key] = read(v);
 
     const userText = config.user(values as I);
     if (typeof userText !== 'string') {
@@ -128,11 +124,11 @@ export function generator<I extends Record<string, unknown>, O>(
     if (context.mode === 'eval') return value;
 
     // Train mode: record the call.
-    const inputParams = Object.entries(inputs).flatMap(([key, v]): Parameter[] => {
-      if (isParameter(v)) return [v];
-      if (isTracedArray(v)) return v.filter(isParameter);
-      return [inputLeaf(v, `${config.name}.${key}`, `input '${key}' of '${config.name}'`, context.sampleId)];
-    });
+    const inputParams = Object.entries(inputs).flatMap(([key, v]) =>
+      argumentPredecessors(v, () =>
+        inputLeaf(v, `${config.name}.${key}`, `input '${key}' of '${config.name}'`, context.sampleId),
+      ),
+    );
     for (const demos of system.filter((p) => p.kind === 'demos')) {
       demos.demoTraces.push({
         sampleId: context.sampleId,
@@ -154,8 +150,7 @@ export function generator<I extends Record<string, unknown>, O>(
         if (out.gradients.length === 0) return []; // no successor had feedback for this output
         const inputOutput = renderInputOutput(userText, shownOutput, out.groundTruth);
         return feedbackToEach(out, predecessors.filter(needsFeedback), engine, inputOutput, (target) => ({
-          target: targetOf(target),
-          peers: target.peers.map(listVariable),
+          ...feedbackFields(out, target),
           component: { kind: 'generator', name: config.name, description: config.description },
           inputs: userText, // what the model saw, with the task's own tags (e.g. QUESTION)
           // Plain input leaves are already shown in COMPONENT_INPUTS.
@@ -163,12 +158,6 @@ export function generator<I extends Record<string, unknown>, O>(
             .filter((p) => p !== target && !target.peers.includes(p) && p.kind !== 'input')
             .map(listVariable),
           output: shownOutput,
-          groundTruth: displayGroundTruth(out.groundTruth),
-          score: out.score,
-          successorFeedback: out.gradients.map((g) => g.feedback),
-          outputRole: out.role,
-          usedBy: [...new Set(out.gradients.map((g) => g.fromComponentName))],
-          hint: target.hints.backward,
         }));
       };
 

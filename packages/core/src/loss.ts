@@ -1,6 +1,6 @@
 import { currentSample, nextCall } from './context';
 import { AutodiffError, ComponentOutputError } from './errors';
-import { displayGroundTruth, newGradient, renderInputOutput, targetOf } from './feedback';
+import { displayGroundTruth, gradientId, newGradient, renderInputOutput, targetOf } from './feedback';
 import { type BackwardFn, defaultDisplay, isParameter, Parameter, type Traced } from './parameter';
 import { namedInputs } from './prompts/backward-engine';
 import { type ComponentInfo, checkSample, inputLeaf, newComponentId, recordOutput } from './record';
@@ -71,8 +71,7 @@ export async function loss<P, G>(
   const backward =
     (out: Parameter): BackwardFn =>
     async (engine) => {
-      const id = `${out.id}->${pred.id}`;
-      if (!pred.trainable || pred.hasGradient(id)) return [];
+      if (!pred.trainable || pred.hasGradient(gradientId(out, pred))) return [];
       const inputs = [
         { name: 'prediction', value: pred.display() },
         { name: 'ground truth', value: gt },

@@ -27,7 +27,7 @@ export function newComponentId(kind: ComponentKind, name: string): string {
 }
 
 /** An array argument holding at least one Parameter: its Parameters are predecessors, read one by one. */
-export function isTracedArray(v: unknown): v is unknown[] {
+function isTracedArray(v: unknown): v is unknown[] {
   return Array.isArray(v) && v.some(isParameter);
 }
 
@@ -52,6 +52,30 @@ export function checkSample(p: Parameter, context: SampleContext, where: string)
       where,
     );
   }
+}
+
+/**
+ * How a component reads one call argument: a Parameter (checked to belong to the running sample) through
+ * its view for this component, an array element by element, anything else as is.
+ */
+export function argumentReader(
+  componentId: string,
+  context: SampleContext,
+  where: string,
+): (arg: unknown) => unknown {
+  const read = (v: unknown): unknown => {
+    if (!isParameter(v)) return v;
+    checkSample(v, context, where);
+    return v.viewFor(componentId);
+  };
+  return (arg) => (isTracedArray(arg) ? arg.map(read) : read(arg));
+}
+
+/** The predecessors one call argument contributes: itself, its traced elements, or a new input leaf. */
+export function argumentPredecessors(arg: unknown, leaf: () => Parameter): Parameter[] {
+  if (isParameter(arg)) return [arg];
+  if (isTracedArray(arg)) return arg.filter(isParameter);
+  return [leaf()];
 }
 
 /** Wrap a plain call argument as a non-trainable input leaf of the running sample. */
@@ -86,7 +110,7 @@ export function recordOutput<T>(init: OutputInit<T>): Parameter<T> {
     role: init.role,
     kind: init.kind,
     value: init.value,
-    trainable: init.predecessors.some((p) => p.trainable && p.kind !== 'demos'),
+    trainable: init.predecessors.some(needsFeedback),
     sampleId: init.context.sampleId,
     display: init.display,
   });

@@ -3,6 +3,17 @@
  * downstream depends on completion order. `shouldStop` is consulted before each new item is started:
  * once it returns true no further work is issued (items not started are reported as `undefined`).
  */
+export function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<R[]>;
+export function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T, index: number) => Promise<R>,
+  shouldStop?: () => boolean,
+): Promise<Array<R | undefined>>;
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,

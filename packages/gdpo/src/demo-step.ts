@@ -47,16 +47,18 @@ export class DemoOptimizer<E> implements Optimizer {
   private pending = false;
   private rng: Rng | undefined;
   private readonly teacherParams: Map<string, Parameter>;
+  readonly teacherProgram: Program<E>;
 
   constructor(
     readonly params: Parameter[],
     readonly settings: DemoSettings & { correctThreshold: number },
-    readonly teacherProgram: Program<E> | undefined,
+    teacherProgram: Program<E> | undefined,
   ) {
     if (!teacherProgram)
       throw new TrainerInputError(
         'trainer: a teacher program is required to optimize demos (options.teacher)',
       );
+    this.teacherProgram = teacherProgram;
     this.teacherParams = new Map(teacherProgram.parameters().map((p) => [p.name, p]));
     for (const p of params) {
       if (!this.teacherParams.has(p.name)) {
@@ -76,7 +78,7 @@ export class DemoOptimizer<E> implements Optimizer {
   }
 
   teacherOf(): Program<E> {
-    return this.teacherProgram as Program<E>;
+    return this.teacherProgram;
   }
 
   /** Collect the traces left on the student's (or the teacher's) demos parameters by the last runs. */

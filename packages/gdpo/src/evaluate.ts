@@ -27,18 +27,18 @@ export interface Evaluation {
   perItem: Record<string, number>;
 }
 
-export interface EvaluateOptions {
+export interface EvaluateOptions<E> {
   concurrency: number;
   /** Stop once the final mean cannot be strictly greater than this. */
   mustBeat?: number;
   /** Score function; default the program's eval metric on a prediction. */
-  score?: (example: unknown) => Promise<number>;
+  score?: (example: E) => Promise<number>;
 }
 
 export async function evaluate<E>(
   program: Program<E>,
   examples: readonly E[],
-  opts: EvaluateOptions,
+  opts: EvaluateOptions<E>,
 ): Promise<Evaluation> {
   const n = examples.length;
   if (n === 0) return { score: 0, complete: true, evaluated: 0, total: 0, perItem: {} };

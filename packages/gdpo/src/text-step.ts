@@ -33,7 +33,7 @@ export interface TextStepEnv<E> {
 export type TextStepResult = Omit<StepRecord, 'step' | 'usage' | 'wallMs' | 'valScore'> & { bestVal: number };
 
 /** The loss-metric score of one sample under the current prompts (cache makes unchanged calls free). */
-export async function lossScore<E>(program: Program<E>, example: E): Promise<number> {
+async function lossScore<E>(program: Program<E>, example: E): Promise<number> {
   return (await program.forwardLoss(example)).score;
 }
 
@@ -80,14 +80,14 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
       const loss = fresh.get(item.id);
       return loss ?? (await program.forwardLoss(exampleOf(env.byId, item.id))).loss;
     });
-    const report = await backward(sum(losses as Parameter[]), {
+    const report = await backward(sum(losses), {
       engine,
       skipAboveScore: c.skipThreshold,
       computeForAll: c.ablations.noSelectiveGradients,
       concurrency: c.concurrency,
       labels: env.step === undefined ? undefined : { step: env.step },
     });
-    backwardReport = summarizeBackward(report);
+    backwardReport = { calls: report.calls, skipped: report.skipped, copies: report.copies };
   }
 
   let bestVal = env.bestVal;
@@ -110,7 +110,7 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
     if (!c.ablations.noMiniBatchGate) {
       const mb = await evaluate(program, subsetExamples, {
         concurrency: c.concurrency,
-        score: (ex) => lossScore(program, ex as E),
+        score: (ex) => lossScore(program, ex),
       });
       attempt.miniBatchScore = mb.score;
       const pass =
@@ -162,15 +162,9 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
   };
 }
 
-export function exampleOf<E>(byId: ReadonlyMap<string, E>, id: string): E {
+function exampleOf<E>(byId: ReadonlyMap<string, E>, id: string): E {
   const ex = byId.get(id);
   if (ex === undefined)
     throw new Error(`trainer: sample "${id}" is not in the training set (duplicate or changed sample ids?)`);
   return ex;
-}
-
-function summarizeBackward(report: unknown): StepRecord['backward'] {
-  const r = (report ?? {}) as Record<string, unknown>;
-  const num = (x: unknown): number => (typeof x === 'number' ? x : Array.isArray(x) ? x.length : 0);
-  return { calls: num(r.calls), skipped: num(r.skipped), copies: num(r.copies) };
 }

@@ -125,6 +125,29 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       mustBeat: config.earlyStopValidation ? mustBeat : undefined,
     });
 
+  const currentValues = () => Object.fromEntries([...trainable].map(([name, p]) => [name, p.value]));
+  /** The record of a step that only evaluates (step 0 and the final test). */
+  const evalRecord = (
+    step: number,
+    phase: 'init' | 'final',
+    valScore: number,
+    testScore: number,
+    u0: UsageByRole,
+    t0: number,
+  ): StepRecord => ({
+    step,
+    phase,
+    batch: [],
+    subset: [],
+    gates: emptyGates(),
+    attempts: [],
+    accepted: false,
+    valScore,
+    testScore,
+    usage: diffUsage(usageNow(), u0),
+    wallMs: performance.now() - t0,
+  });
+
   const snapshot = (
     step: number,
     rng: Rng,
@@ -138,7 +161,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
     config,
     dataKey: key,
     step,
-    values: Object.fromEntries([...trainable].map(([name, p]) => [name, p.value])),
+    values: currentValues(),
     optimizer: optimizer?.state(),
     initial,
     bestVal,
@@ -169,7 +192,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
     stopReason,
     initial,
     final: { val: bestVal, test: finalTest },
-    values: Object.fromEntries([...trainable].map(([name, p]) => [name, p.value])),
+    values: currentValues(),
     steps: records,
     gates: records.reduce((g, r) => addGates(g, r.gates), emptyGates()),
     usage: records.reduce((u, r) => addUsage(u, r.usage), {} as UsageByRole),
@@ -223,19 +246,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       if (isBudgetError(error)) return stopOnBudget(error);
       throw error;
     }
-    records.push({
-      step: 0,
-      phase: 'init',
-      batch: [],
-      subset: [],
-      gates: emptyGates(),
-      attempts: [],
-      accepted: false,
-      valScore: initial.val,
-      testScore: initial.test,
-      usage: diffUsage(usageNow(), u0),
-      wallMs: performance.now() - t0,
-    });
+    records.push(evalRecord(0, 'init', initial.val, initial.test, u0, t0));
     log(`step 0: val ${initial.val.toFixed(4)} test ${initial.test.toFixed(4)}`);
     last = snapshot(0, rng, bestVal, initial, records);
     await save(last);
@@ -323,19 +334,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       if (isBudgetError(error)) return stopOnBudget(error);
       throw error;
     }
-    records.push({
-      step: totalSteps + 1,
-      phase: 'final',
-      batch: [],
-      subset: [],
-      gates: emptyGates(),
-      attempts: [],
-      accepted: false,
-      valScore: bestVal,
-      testScore: finalTest,
-      usage: diffUsage(usageNow(), u0),
-      wallMs: performance.now() - t0,
-    });
+    records.push(evalRecord(totalSteps + 1, 'final', bestVal, finalTest, u0, t0));
     await save(snapshot(totalSteps, rng, bestVal, initial, records, finalTest));
   }
   log(`final: val ${bestVal.toFixed(4)} test ${finalTest.toFixed(4)}`);

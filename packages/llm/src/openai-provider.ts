@@ -60,7 +60,8 @@ export class OpenAIChatModel implements ChatModel {
     } catch (e) {
       throw this.toProviderError(e);
     }
-    const parsed = parseCompletionBody(this.id, body, request);
+    // Redacted before parsing: a body that echoes the key must not carry it into errors, caches or results.
+    const parsed = parseCompletionBody(this.id, this.redact(body), request);
     return {
       text: parsed.choices[0] ?? '',
       choices: parsed.choices,

@@ -1,3 +1,4 @@
+import { defaultSleep } from './resilience';
 import { countMessageTokens, countTokens } from './tokenizer';
 import type { CallContext, ChatModel, ChatRequest, ChatResponse } from './types';
 
@@ -91,7 +92,7 @@ export class ScriptedModel implements ChatModel {
 
   async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
     const attempt = this.attempts++;
-    if (this.latencyMs > 0) await delay(this.latencyMs, context?.signal);
+    if (this.latencyMs > 0) await defaultSleep(this.latencyMs, context?.signal);
     const failure = this.fail?.(attempt, request, context);
     if (failure) throw failure;
     const index = this.next++;
@@ -144,19 +145,4 @@ export class ScriptedModel implements ChatModel {
         return s.answer(request, context, index);
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -66,6 +66,13 @@ describe('UsageLedger', () => {
     });
     expect(ledger.byRole().backward).toMatchObject({ calls: 1, totalTokens: 330 });
     expect(ledger.byRole().optimizer).toMatchObject({ calls: 0, failures: 1, totalTokens: 0 });
+    // The running totals agree with a recount over the entries, and callers get copies.
+    expect(t).toEqual(ledger.summary());
+    expect(ledger.byRole().task).toEqual(ledger.summary((e) => e.role === 'task'));
+    t.calls = 99;
+    ledger.byRole().task!.calls = 99;
+    expect(ledger.totals().calls).toBe(3);
+    expect(ledger.byRole().task!.calls).toBe(2);
     expect(ledger.byModel().b).toMatchObject({ calls: 1, failures: 1 });
     expect(ledger.byLabel('step')['1']).toMatchObject({ calls: 2, totalTokens: 385, cacheHits: 1 });
     expect(ledger.byLabel('step')['0']).toMatchObject({ calls: 1, totalTokens: 110 });

@@ -99,6 +99,9 @@ function add(s: UsageSummary, e: LedgerEntry): void {
 export class UsageLedger {
   private readonly list: LedgerEntry[] = [];
   private readonly listeners = new Set<(e: LedgerEntry) => void>();
+  /** Running totals, kept up to date on every entry: the trainer reads `byRole()` around every step. */
+  private readonly running = emptySummary();
+  private readonly runningByRole: Record<string, UsageSummary> = {};
 
   constructor(
     private readonly options: {
@@ -166,6 +169,10 @@ export class UsageLedger {
       ...e,
     };
     this.list.push(entry);
+    add(this.running, entry);
+    const role = entry.role;
+    this.runningByRole[role] ??= emptySummary();
+    add(this.runningByRole[role], entry);
     for (const l of this.listeners) l(entry);
     return entry;
   }
@@ -178,11 +185,11 @@ export class UsageLedger {
   }
 
   totals(): UsageSummary {
-    return this.summary();
+    return { ...this.running };
   }
 
   byRole(): Record<string, UsageSummary> {
-    return this.groupBy((e) => e.role);
+    return Object.fromEntries(Object.entries(this.runningByRole).map(([r, s]) => [r, { ...s }]));
   }
 
   byModel(): Record<string, UsageSummary> {

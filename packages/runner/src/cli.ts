@@ -3,6 +3,7 @@
  * clear error and the usage, and exit with code 2.
  */
 import { type FaultRates, type LatencySpec, startSimServer } from '@llm-autodiff/sim';
+import { parseFlags } from './flags';
 import { TRAIN_USAGE } from './train/args';
 import { runTrain } from './train/command';
 import { UsageError } from './usage-error';
@@ -58,27 +59,6 @@ const SIM_FLAGS = {
   '--latency-jitter': 'jitter',
 } as const;
 type SimFlag = (typeof SIM_FLAGS)[keyof typeof SIM_FLAGS];
-
-/** `--flag value` and `--flag=value` pairs of a command; every flag takes one value. */
-export function parseFlags(args: readonly string[], known: Record<string, string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [name, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg, undefined];
-    const key = known[name];
-    if (!key)
-      throw new UsageError(
-        arg.startsWith('-') ? `unknown flag ${name}` : `unexpected argument ${JSON.stringify(arg)}`,
-      );
-    const value = inline ?? args[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--')))
-      throw new UsageError(`flag ${name} needs a value`);
-    out.set(key, value);
-  }
-  return out;
-}
 
 function num(
   flags: Map<string, string>,
@@ -202,7 +182,11 @@ export async function main(
       io.err(USAGE);
       return 2;
     }
-    io.err(`autodiff: ${(e as Error).message}`);
+    // An unexpected error is a bug of ours, not a user mistake: keep its stack for the report.
+    const error = e as Error;
+    io.err(`autodiff: ${error.message}`);
+    if (process.env.AUTODIFF_DEBUG) io.err(error.stack ?? '');
+    else io.err('(set AUTODIFF_DEBUG=1 to print the stack trace)');
     return 1;
   }
 }

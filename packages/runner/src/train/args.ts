@@ -4,22 +4,28 @@
  */
 
 import { resolve } from 'node:path';
-import { type Ablations, DEFAULT_ABLATIONS, type TrainerConfigInput } from '@llm-autodiff/gdpo';
+import {
+  type Ablations,
+  DEFAULT_CONFIG as D,
+  DEFAULT_ABLATIONS,
+  type TrainerConfigInput,
+} from '@llm-autodiff/gdpo';
 import type { BudgetLimits, BudgetOptions } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
+import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
 
 export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')}> [options]
   --pipeline <${PIPELINE_NAMES.join('|')}>   default: the task's first pipeline
-  --steps N            text-optimization steps (default 12)
-  --batch N            batch size (default 4)
-  --proposals N        proposals per step (default 5)
-  --seed N             trainer seed (default 2025)
-  --strategy S         constrained | random (default constrained)
+  --steps N            text-optimization steps (default ${D.steps})
+  --batch N            batch size (default ${D.batchSize})
+  --proposals N        proposals per step (default ${D.proposalsPerStep})
+  --seed N             trainer seed (default ${D.seed})
+  --strategy S         constrained | random (default ${D.strategy})
   --ablation A[,B]     ${Object.keys(DEFAULT_ABLATIONS).join(', ')}
-  --demo-steps N       demo-optimization steps after the text phase (adds a few-shot slot; default 0)
+  --demo-steps N       demo-optimization steps after the text phase (adds a few-shot slot; default ${D.demos.steps})
   --train N / --val N / --test N   use only the first N examples of a split (quick runs)
-  --concurrency N      forward passes / evaluations in flight (default 4)
+  --concurrency N      forward passes / evaluations in flight (default ${D.concurrency})
   --out FILE           results JSON (default results/gdpo-<pipeline>-seed<seed>.json)
   --checkpoint FILE    checkpoint (default: <out without .json>.ckpt.json)
   --resume             continue from the checkpoint
@@ -54,49 +60,44 @@ export interface TrainArgs {
   models: { task: string; backward: string; optimizer: string; teacher: string };
 }
 
-/** Parses `autodiff train` flags; a mistake throws `UsageError` with a message naming the flag. */
-export function parseTrainArgs(argv: readonly string[]): TrainArgs {
-  const flags = new Map<string, string>();
-  const switches = new Set(['--resume', '--quiet', '--help']);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}"`);
-    if (switches.has(a)) {
-      flags.set(a, 'true');
-      continue;
-    }
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`flag ${a} needs a value`);
-    flags.set(a, v);
-    i++;
-  }
-  if (flags.has('--help')) throw new UsageError('');
-  const known = new Set([
+/** Flags that set a trainer option: on resume they must agree with the checkpoint's config. */
+const CONFIG_FLAGS = [
+  '--steps',
+  '--batch',
+  '--proposals',
+  '--seed',
+  '--strategy',
+  '--ablation',
+  '--demo-steps',
+  '--concurrency',
+];
+
+const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help']);
+/** Every flag, keyed by itself (parseFlags maps a flag to a key). */
+const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ...CONFIG_FLAGS,
+    ...SWITCHES,
     '--task',
     '--pipeline',
-    '--steps',
-    '--batch',
-    '--proposals',
-    '--seed',
-    '--strategy',
-    '--ablation',
-    '--demo-steps',
     '--train',
     '--val',
     '--test',
-    '--concurrency',
     '--out',
     '--checkpoint',
-    '--resume',
     '--cache',
-    '--quiet',
     '--task-model',
     '--backward-model',
     '--optimizer-model',
     '--teacher-model',
     '--budget',
-  ]);
-  for (const f of flags.keys()) if (!known.has(f)) throw new UsageError(`unknown flag ${f}`);
+  ].map((f) => [f, f]),
+);
+
+/** Parses `autodiff train` flags; a mistake throws `UsageError` with a message naming the flag. */
+export function parseTrainArgs(argv: readonly string[]): TrainArgs {
+  const flags = parseFlags(argv, KNOWN, SWITCHES);
+  if (flags.has('--help')) throw new UsageError('');
   const int = (flag: string, min: number): number | undefined => {
     const v = flags.get(flag);
     if (v === undefined) return undefined;
@@ -124,7 +125,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
       );
     ablations[name as keyof Ablations] = true;
   }
-  const strategy = flags.get('--strategy') ?? 'constrained';
+  const strategy = flags.get('--strategy') ?? D.strategy;
   if (strategy !== 'constrained' && strategy !== 'random')
     throw new UsageError(`--strategy must be constrained or random, got "${strategy}"`);
   const config: TrainerConfigInput = { strategy, ablations };
@@ -138,22 +139,13 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   set('concurrency', int('--concurrency', 1));
   const demoSteps = int('--demo-steps', 0);
   if (demoSteps) config.demos = { steps: demoSteps };
-  const seed = config.seed ?? 2025;
+  const seed = config.seed ?? D.seed;
   const out = resolve(flags.get('--out') ?? `results/gdpo-${pipeline}-seed${seed}.json`);
   return {
     task,
     pipeline,
     config,
-    configGiven: [
-      '--steps',
-      '--batch',
-      '--proposals',
-      '--seed',
-      '--strategy',
-      '--ablation',
-      '--demo-steps',
-      '--concurrency',
-    ].some((f) => flags.has(f)),
+    configGiven: CONFIG_FLAGS.some((f) => flags.has(f)),
     limits: { train: int('--train', 1), val: int('--val', 1), test: int('--test', 1) },
     out,
     checkpoint: resolve(flags.get('--checkpoint') ?? `${out.replace(/\.json$/, '')}.ckpt.json`),
@@ -181,9 +173,10 @@ export function parseBudget(spec: string | undefined): BudgetOptions | undefined
         `--budget: "${part}" is not SCOPE.KIND=N (SCOPE total or a role such as backward; KIND calls or tokens)`,
       );
     }
-    const [, scope, kind, n] = m as unknown as [string, string, 'calls' | 'tokens', string];
-    const limits = scope === 'total' ? (options.total ??= {}) : (options.perRole[scope] ??= {});
-    limits[kind] = Number(n);
+    const [, scope = '', kindText, count] = m;
+    const limit: BudgetLimits = { [kindText === 'calls' ? 'calls' : 'tokens']: Number(count) };
+    if (scope === 'total') options.total = { ...options.total, ...limit };
+    else options.perRole[scope] = { ...options.perRole[scope], ...limit };
   }
   return options;
 }

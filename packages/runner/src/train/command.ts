@@ -3,26 +3,21 @@
  * default), the response cache and usage ledger, the task's data and pipeline, and the trainer; prints the
  * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TrainerInputError, train, writeJsonAtomic } from '@llm-autodiff/gdpo';
 import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
-import { createPipeline, DatasetError, loadBm25, loadTask } from '@llm-autodiff/tasks';
+import { loadTask, openPipeline } from '@llm-autodiff/tasks';
 import type { Io } from '../cli';
 import { createModel } from '../model-registry';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
 
+/** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
+const CALL_ERRORS = new Set(['CacheMissError', 'ModelCallError', 'MalformedResponseError', 'ProviderError']);
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = new Set([
-  'TrainerInputError',
-  'DatasetError',
-  'ModelSpecError',
-  'CacheMissError',
-  'ModelCallError',
-  'MalformedResponseError',
-  'ProviderError',
-]);
+const USER_ERRORS = new Set([...CALL_ERRORS, 'TrainerInputError', 'DatasetError', 'ModelSpecError']);
 
 /** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
@@ -39,12 +34,14 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     await trainAndReport(args, io);
     return 0;
   } catch (e) {
-    const error = e as Error;
-    if (!USER_ERRORS.has(error?.name) && !(e instanceof TrainerInputError) && !(e instanceof DatasetError))
-      throw e;
-    io.err(`autodiff train: ${error.message}`);
-    io.err(`progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`);
-    return error instanceof TrainerInputError ? 2 : 1;
+    if (!(e instanceof Error) || !USER_ERRORS.has(e.name)) throw e;
+    io.err(`autodiff train: ${e.message}`);
+    // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
+    if (CALL_ERRORS.has(e.name) && existsSync(args.checkpoint))
+      io.err(
+        `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
+      );
+    return e instanceof TrainerInputError ? 2 : 1;
   }
 }
 
@@ -64,8 +61,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
 
   const demoSteps = args.config.demos?.steps ?? 0;
-  const retriever = args.task === 'hotpot' ? (await loadBm25()).index : undefined;
-  const program = createPipeline(args.pipeline, { model: task, retriever, demos: demoSteps > 0 });
+  // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
+  const program = await openPipeline(args.pipeline, { model: task, demos: demoSteps > 0 });
   const splits = await loadTask(args.pipeline);
   const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
   const data = {
@@ -99,7 +96,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     log,
   });
 
-  io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole: ledger.byRole() }));
+  const usageByRole = ledger.byRole();
+  io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
   await writeJsonAtomic(args.out, {
     model: simulated ? 'simulated model' : 'real model',
     task: args.task,
@@ -107,7 +105,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
     data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
-    usageByRole: ledger.byRole(),
+    usageByRole,
     result,
   });
   io.out(`\nresults: ${args.out}`);

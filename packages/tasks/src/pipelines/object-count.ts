@@ -51,7 +51,6 @@ export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<Objec
     text: (out) => out.raw,
     error: (out) => out.error,
     evalMetric: (e, answer) => (answer === e.answer ? 1 : 0),
-    lossMetric: (e, answer) => (answer === e.answer ? 1 : 0),
     groundTruth: (e) => e.answer,
     question: (e) => e.question,
     loss: {

@@ -28,8 +28,8 @@ export interface PipelineSpec<E, V> {
   error?(output: V): string | undefined;
   /** Eval metric in [0, 1], of the predicted answer. */
   evalMetric(example: E, answer: unknown): number;
-  /** Loss metric in [0, 1], of the predicted answer (F1 for HotPotQA; the eval metric for classifiers). */
-  lossMetric(example: E, answer: unknown): number;
+  /** Loss metric in [0, 1], of the predicted answer (F1 for HotPotQA); default: the eval metric. */
+  lossMetric?(example: E, answer: unknown): number;
   groundTruth(example: E): unknown;
   /** The question, shown to the backward engine by the loss. */
   question(example: E): string;
@@ -43,6 +43,7 @@ export interface TaskProgram<E> extends Program<E> {
 }
 
 export function defineProgram<E, V>(spec: PipelineSpec<E, V>): TaskProgram<E> {
+  const lossMetric = spec.lossMetric ?? spec.evalMetric;
   const checkedId = (example: E): string => {
     const id = spec.sampleId(example);
     if (typeof id !== 'string' || id === '') throw new Error(`${spec.name}: the example has no sample id`);
@@ -79,7 +80,7 @@ export function defineProgram<E, V>(spec: PipelineSpec<E, V>): TaskProgram<E> {
           const node = await loss(
             out,
             spec.groundTruth(example),
-            (v: V) => spec.lossMetric(example, spec.answer(v)),
+            (v: V) => lossMetric(example, spec.answer(v)),
             {
               name: spec.loss.name,
               description: spec.loss.description,

@@ -64,8 +64,8 @@ export function trecPipeline(opts: TrecOptions): TaskProgram<TrecExample> {
     answer: (out) => out.value,
     text: (out) => out.raw,
     error: (out) => out.error,
-    evalMetric: (e, answer) => labelMatch(answer as TrecClass | undefined, e.labelName),
-    lossMetric: (e, answer) => labelMatch(answer as TrecClass | undefined, e.labelName),
+    evalMetric: (e, answer) =>
+      labelMatch<string>(typeof answer === 'string' ? answer : undefined, e.labelName),
     groundTruth: (e) => e.labelName,
     question: (e) => e.question,
     loss: {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseBudget, parseTrainArgs } from './args';
+
+describe('autodiff train flags', () => {
+  it('parses a budget into total and per-role limits, merging kinds of one scope', () => {
+    expect(parseBudget('total.calls=2000,backward.tokens=50000,backward.calls=3')).toEqual({
+      total: { calls: 2000 },
+      perRole: { backward: { tokens: 50000, calls: 3 } },
+    });
+    expect(parseBudget(undefined)).toBeUndefined();
+    expect(() => parseBudget('total.usd=3')).toThrow(/is not SCOPE.KIND=N/);
+  });
+
+  it('marks the config as given only when a trainer flag is set', () => {
+    expect(parseTrainArgs(['--task', 'trec', '--val', '5']).configGiven).toBe(false);
+    const a = parseTrainArgs(['--task', 'trec', '--concurrency', '2']);
+    expect(a.configGiven).toBe(true);
+    expect(a.config.concurrency).toBe(2);
+  });
+
+  it('shares the flag syntax of the other commands: --flag=value, switches without a value', () => {
+    const a = parseTrainArgs(['--task=trec', '--steps=3', '--quiet']);
+    expect(a.task).toBe('trec');
+    expect(a.config.steps).toBe(3);
+    expect(a.quiet).toBe(true);
+    expect(() => parseTrainArgs(['--task', 'trec', '--quiet=yes'])).toThrow(/--quiet takes no value/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--steps'])).toThrow(/--steps needs a value/);
+    expect(() => parseTrainArgs(['trec'])).toThrow(/unexpected argument "trec"/);
+  });
+});

@@ -142,7 +142,9 @@ export const HP_REACT_SHORT: Skill<HotpotExample> = {
   ...HP_SHORT,
   id: 'hp.react_short',
   kind: 'react',
-  failureRate: 0.66,
+  // Lower than it once was (0.66): with the agent's drift (react.ts) it kept the start at 0.15–0.2 but
+  // made one finish-description edit worth +25 points.
+  failureRate: 0.3,
   feedback: [
     'The final answer adds extra words around the answer, so it does not match exactly. The finish step should give a short answer: only the exact span.',
     'The agent finished with a sentence; tell it to finish with only the answer, in a few words.',

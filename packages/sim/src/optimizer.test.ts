@@ -175,3 +175,20 @@ function allItems(e: ObjectCountExample): number {
   };
   return body.split(/, and |, | and /).reduce((s, p) => s + (words[p.split(' ')[0] ?? ''] ?? 1), 0);
 }
+
+describe('optimizer: generic reminders', () => {
+  it('never repeats a sentence the prompt already has, whatever the feedback', async () => {
+    const reminders = [
+      'Read the question carefully and double-check the answer before responding.',
+      'Be precise and make sure the final answer addresses exactly what is asked.',
+      'Verify each step of the reasoning before giving the final answer.',
+      'Keep the answer short and free of extra commentary.',
+      'Use only the information given in the input.',
+    ];
+    for (let k = 0; k < 40; k++) {
+      const value = `${START} ${reminders.slice(0, k % 6).join(' ')}`;
+      const proposed = (await propose({ target: { name: `g${k}`, value }, samples: [] })).value;
+      for (const r of reminders) expect(proposed.split(r).length - 1).toBeLessThanOrEqual(1);
+    }
+  });
+});

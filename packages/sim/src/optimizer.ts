@@ -35,6 +35,8 @@ const GENERIC_SENTENCES = [
   'Read the question carefully and double-check the answer before responding.',
   'Be precise and make sure the final answer addresses exactly what is asked.',
   'Verify each step of the reasoning before giving the final answer.',
+  'Keep the answer short and free of extra commentary.',
+  'Use only the information given in the input.',
 ];
 
 function exampleIn(ctx: WorldContext, text: string): Example | undefined {
@@ -141,17 +143,23 @@ export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: str
     };
   }
   if (!plan) {
-    const unused = GENERIC_SENTENCES.filter((s) => !base.includes(s));
+    // Never a reminder the prompt already has, nor one this step already tried and saw rejected; with
+    // none left the proposal only rewords.
+    const unused = GENERIC_SENTENCES.filter(
+      (s) => !base.includes(s) && !triedText.some((t) => t.includes(s)),
+    );
     plan = {
-      sentence: hashPick(unused.length > 0 ? unused : GENERIC_SENTENCES, ctx.seed, 'opt.g', key),
+      sentence: unused.length > 0 ? hashPick(unused, ctx.seed, 'opt.g', key) : '',
       reasoning: 'The feedback names no concept the prompt lacks; add a general reminder to be careful.',
       inferred: false,
     };
   }
 
-  let value = base.includes('\n')
-    ? `${base.trimEnd()}\n${plan.sentence}`
-    : `${base.trim()} ${plan.sentence}`.trim();
+  let value = !plan.sentence
+    ? base.trim()
+    : base.includes('\n')
+      ? `${base.trimEnd()}\n${plan.sentence}`
+      : `${base.trim()} ${plan.sentence}`.trim();
   let method = plan.skill ? `Add one instruction: ${plan.skill.concept}.` : 'Add a general instruction.';
   if (fromHistory) method += ' Built on the best-scoring past value.';
   // A small chance of a breaking edit: one existing sentence is dropped while rewriting.

@@ -8,6 +8,7 @@ import { MISPLACED_FORMAT_SENTENCE } from './optimizer';
 import { createSimModel } from './sim-model';
 import { expresses, type Skill } from './skills';
 import { OC_SKILLS } from './worlds/object-count';
+import { NUMBER_WORDS } from './worlds/object-count-parse';
 
 const large = createSimModel('large');
 const [QUANTITY, CATEGORY, ENUMERATE] = OC_SKILLS as [Skill, Skill, Skill];
@@ -159,21 +160,7 @@ describe('optimizer', () => {
 /** The count a model gets when it counts every listed item, whatever its category. */
 function allItems(e: ObjectCountExample): number {
   const body = e.question.replace(/^I have /, '').replace(/\. How many.*$/, '');
-  const words: Record<string, number> = {
-    a: 1,
-    an: 1,
-    one: 1,
-    two: 2,
-    three: 3,
-    four: 4,
-    five: 5,
-    six: 6,
-    seven: 7,
-    eight: 8,
-    nine: 9,
-    ten: 10,
-  };
-  return body.split(/, and |, | and /).reduce((s, p) => s + (words[p.split(' ')[0] ?? ''] ?? 1), 0);
+  return body.split(/, and |, | and /).reduce((s, p) => s + (NUMBER_WORDS[p.split(' ')[0] ?? ''] ?? 1), 0);
 }
 
 describe('optimizer: generic reminders', () => {

@@ -61,7 +61,7 @@ const LEXICON: Record<OcCategory, string[]> = {
   ],
 };
 
-const NUMBER_WORDS: Record<string, number> = {
+export const NUMBER_WORDS: Record<string, number> = {
   a: 1,
   an: 1,
   one: 1,

@@ -53,6 +53,21 @@ describe('autodiff train', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
+  it('a missing dataset folder is a message naming it, exit 1, no stack trace', async () => {
+    const before = process.env.AUTODIFF_DATA_DIR;
+    process.env.AUTODIFF_DATA_DIR = join(dir, 'no-such-folder');
+    try {
+      const r = await autodiff(['train', '--task', 'trec', '--cache', 'off', '--out', join(dir, 't.json')]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('no-such-folder: dataset folder (from AUTODIFF_DATA_DIR) does not exist');
+      expect(r.err).not.toMatch(/\n\s+at |AUTODIFF_DEBUG/);
+      expect(existsSync(join(dir, 't.json'))).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.AUTODIFF_DATA_DIR;
+      else process.env.AUTODIFF_DATA_DIR = before;
+    }
+  });
+
   it('trains ObjectCount and writes a complete results JSON marked "simulated model"', async () => {
     const out = join(dir, 'oc.json');
     const r = await autodiff([

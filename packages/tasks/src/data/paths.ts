@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DatasetError } from './errors';
 
 /**
  * The monorepo root, found from this file's own location (packages/tasks/src/data), so a clean clone
@@ -27,7 +28,7 @@ export function resolveDataDir(explicit?: string | null): string | undefined {
     const abs = resolve(chosen);
     if (!existsSync(abs)) {
       const origin = explicit !== undefined ? 'the dataDir option' : 'AUTODIFF_DATA_DIR';
-      throw new Error(`Dataset folder ${abs} (from ${origin}) does not exist`);
+      throw new DatasetError(abs, undefined, undefined, `dataset folder (from ${origin}) does not exist`);
     }
     return abs;
   }

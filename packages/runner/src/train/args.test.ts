@@ -28,3 +28,21 @@ describe('autodiff train flags', () => {
     expect(() => parseTrainArgs(['trec'])).toThrow(/unexpected argument "trec"/);
   });
 });
+
+describe('model defaults', () => {
+  it('the simulated models by default', () => {
+    expect(parseTrainArgs(['--task', 'trec']).models).toEqual({
+      task: 'sim:task',
+      backward: 'sim:large',
+      optimizer: 'sim:large',
+      teacher: 'sim:teacher',
+    });
+  });
+
+  it('a real task model is never paired with simulated helpers it did not ask for', () => {
+    const spec = 'openai:llama3.1@http://localhost:11434/v1';
+    expect(
+      parseTrainArgs(['--task', 'trec', '--task-model', spec, '--optimizer-model', 'openai:gpt-4o']).models,
+    ).toEqual({ task: spec, backward: spec, optimizer: 'openai:gpt-4o', teacher: spec });
+  });
+});

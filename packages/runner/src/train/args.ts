@@ -31,8 +31,8 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --resume             continue from the checkpoint
   --cache FILE|off     response cache (default: llm's default cache path)
   --task-model SPEC    default sim:task (any spec of the model registry, e.g. openai:gpt-4o-mini)
-  --backward-model SPEC / --optimizer-model SPEC   default sim:large
-  --teacher-model SPEC default sim:teacher
+  --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
+  --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines`;
@@ -153,12 +153,23 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     cache: flags.get('--cache'),
     budget: parseBudget(flags.get('--budget')),
     quiet: flags.has('--quiet'),
-    models: {
-      task: flags.get('--task-model') ?? 'sim:task',
-      backward: flags.get('--backward-model') ?? 'sim:large',
-      optimizer: flags.get('--optimizer-model') ?? 'sim:large',
-      teacher: flags.get('--teacher-model') ?? 'sim:teacher',
-    },
+    models: modelSpecs(flags),
+  };
+}
+
+/**
+ * The simulated models by default. A real task model never silently pairs with simulated helpers: the
+ * roles not given then default to the task model itself.
+ */
+function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {
+  const task = flags.get('--task-model');
+  const simulated = task === undefined || task.startsWith('sim:');
+  const fallback = (sim: string) => (simulated ? sim : task);
+  return {
+    task: task ?? 'sim:task',
+    backward: flags.get('--backward-model') ?? fallback('sim:large'),
+    optimizer: flags.get('--optimizer-model') ?? fallback('sim:large'),
+    teacher: flags.get('--teacher-model') ?? fallback('sim:teacher'),
   };
 }
 

@@ -64,3 +64,17 @@ describe('Budget', () => {
     expect(b.spent().total).toEqual({ calls: 1, tokens: 2, usd: 0 });
   });
 });
+
+describe('Budget.credit', () => {
+  it('counts earlier spend against the total and the role, so limits hold across a resume', () => {
+    const budget = new Budget({ total: { calls: 5 }, perRole: { backward: { tokens: 100 } } });
+    budget.credit('backward', { calls: 2, tokens: 120 });
+    budget.credit('task', { calls: 2 });
+    expect(budget.spent().total).toEqual({ calls: 4, tokens: 120, usd: 0 });
+    expect(() => budget.admit('backward', 'm')).toThrow(BudgetExceededError);
+    const r = budget.admit('task', 'm');
+    budget.cancel(r);
+    budget.credit('task', { calls: 1 });
+    expect(() => budget.admit('task', 'm')).toThrow(/total calls limit 5/);
+  });
+});

@@ -96,6 +96,18 @@ export class Budget {
     this.settle(r);
   }
 
+  /**
+   * Counts spend that happened before this budget existed, e.g. the finished steps of a run that is
+   * being resumed, so the limits hold across processes.
+   */
+  credit(role: CallRole, spend: Partial<Spend>): void {
+    for (const s of [this.total, this.spendOf(role)]) {
+      s.calls += spend.calls ?? 0;
+      s.tokens += spend.tokens ?? 0;
+      s.usd += spend.usd ?? 0;
+    }
+  }
+
   spent(): { total: Spend; byRole: Record<string, Spend> } {
     return {
       total: { ...this.total },

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TrainerInputError, train, writeJsonAtomic } from '@llm-autodiff/gdpo';
+import { readJson, TrainerInputError, train, writeJsonAtomic } from '@llm-autodiff/gdpo';
 import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { loadTask, openPipeline } from '@llm-autodiff/tasks';
 import type { Io } from '../cli';
@@ -13,6 +13,7 @@ import { createModel } from '../model-registry';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
+import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = new Set(['CacheMissError', 'ModelCallError', 'MalformedResponseError', 'ProviderError']);
@@ -52,6 +53,9 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
       ? undefined
       : new ResponseCache({ path: args.cache ? resolve(args.cache) : undefined });
   const budget = args.budget ? new Budget(args.budget) : undefined;
+  // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
+  if (budget && args.resume && existsSync(args.checkpoint))
+    creditCheckpoint(budget, await readJson(args.checkpoint));
   const managed = (spec: string): ChatModel => managedModel(createModel(spec), { ledger, cache, budget });
   const task = managed(args.models.task);
   const backward = managed(args.models.backward);

@@ -6,11 +6,15 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TrainerInputError } from './config';
 
-export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, 'utf8');
+  await writeFile(tmp, text, 'utf8');
   await rename(tmp, path);
+}
+
+export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
+  await writeTextAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 export async function readJson(path: string): Promise<unknown> {

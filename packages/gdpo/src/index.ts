@@ -1,5 +1,5 @@
 export { isBudgetError } from './budget';
-export { readJson, writeJsonAtomic } from './checkpoint';
+export { readJson, writeJsonAtomic, writeTextAtomic } from './checkpoint';
 export { mapLimit } from './concurrency';
 export {
   type Ablations,

@@ -16,6 +16,8 @@ import { emptyGates, type ProposalAttempt, type StepRecord } from './records';
 import type { Rng } from './rng';
 
 export interface TextStepEnv<E> {
+  /** Called with the batch root once its gradients are computed (graph export for debugging and reports). */
+  onBackward?: (root: Parameter) => void | Promise<void>;
   program: Program<E>;
   config: TrainerConfig;
   optimizer: GdpoOptimizer;
@@ -80,7 +82,8 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
       const loss = fresh.get(item.id);
       return loss ?? (await program.forwardLoss(exampleOf(env.byId, item.id))).loss;
     });
-    const report = await backward(sum(losses), {
+    const root = sum(losses);
+    const report = await backward(root, {
       engine,
       skipAboveScore: c.skipThreshold,
       computeForAll: c.ablations.noSelectiveGradients,
@@ -88,6 +91,7 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
       labels: env.step === undefined ? undefined : { step: env.step },
     });
     backwardReport = { calls: report.calls, skipped: report.skipped, copies: report.copies };
+    await env.onBackward?.(root);
   }
 
   let bestVal = env.bestVal;

@@ -13,7 +13,7 @@ import { isBudgetError } from './budget';
 import { readJson, writeJsonAtomic } from './checkpoint';
 import { resolveConfig, type TrainerConfigInput, TrainerInputError } from './config';
 import { type DemoEnv, DemoOptimizer, demoStep } from './demo-step';
-import { type Program, zeroGrad } from './engine';
+import { type Parameter, type Program, zeroGrad } from './engine';
 import { evaluate } from './evaluate';
 import { GdpoOptimizer } from './gdpo-optimizer';
 import { batchIndices, MovingBatch } from './moving-batch';
@@ -57,6 +57,8 @@ export interface TrainOptions<E> {
   /** Continue from the checkpoint at `checkpointPath` (it must exist). */
   resume?: boolean;
   log?: (line: string) => void;
+  /** Called after each step's backward pass with the step and the batch root (e.g. to export its graph). */
+  onBackward?: (step: number, root: Parameter) => void | Promise<void>;
 }
 
 export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
@@ -278,6 +280,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
             byId,
             bestVal,
             step,
+            onBackward: opts.onBackward && ((root) => opts.onBackward?.(step, root)),
           },
           batch,
         );

@@ -33,6 +33,7 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --task-model SPEC    default sim:task (any spec of the model registry, e.g. openai:gpt-4o-mini)
   --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
   --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
+  --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines`;
@@ -56,6 +57,8 @@ export interface TrainArgs {
   cache: string | 'off' | undefined;
   /** Limits on this process's model calls (cache hits are free). */
   budget: BudgetOptions | undefined;
+  /** Folder for each step's backward graph, if asked for. */
+  graphDir: string | undefined;
   quiet: boolean;
   models: { task: string; backward: string; optimizer: string; teacher: string };
 }
@@ -91,6 +94,7 @@ const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
     '--optimizer-model',
     '--teacher-model',
     '--budget',
+    '--graph',
   ].map((f) => [f, f]),
 );
 
@@ -152,6 +156,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     resume: flags.has('--resume'),
     cache: flags.get('--cache'),
     budget: parseBudget(flags.get('--budget')),
+    graphDir: flags.has('--graph') ? resolve(flags.get('--graph') as string) : undefined,
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
   };

@@ -155,3 +155,51 @@ describe('autodiff train --budget', () => {
     expect(r.err).toContain('"backward.dollars=3" is not SCOPE.KIND=N');
   });
 });
+
+describe('autodiff train --graph', () => {
+  it("writes each step's backward graph as JSON, DOT and Mermaid", async () => {
+    const graphs = join(dir, 'graphs');
+    const r = await autodiff([
+      'train',
+      '--task',
+      'hotpot',
+      '--pipeline',
+      'hotpot-multihop',
+      '--steps',
+      '1',
+      '--val',
+      '5',
+      '--test',
+      '5',
+      '--cache',
+      'off',
+      '--quiet',
+      '--out',
+      join(dir, 'mh.json'),
+      '--graph',
+      graphs,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(graphs).sort()).toEqual(['step-01.dot', 'step-01.json', 'step-01.mmd']);
+    const graph = JSON.parse(readFileSync(join(graphs, 'step-01.json'), 'utf8')) as {
+      nodes: Array<{ kind: string; name: string; trainable: boolean }>;
+      edges: unknown[];
+    };
+    // The batch root and the pipeline's three trainable prompts (two query generators, the answer).
+    expect(graph.nodes.filter((n) => n.kind === 'sum')).toHaveLength(1);
+    expect(
+      graph.nodes
+        .filter((n) => n.kind === 'prompt' && n.trainable)
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual([
+      'hotpot_multihop.answer_instruction',
+      'hotpot_multihop.query_0_instruction',
+      'hotpot_multihop.query_1_instruction',
+    ]);
+    expect(graph.edges.length).toBeGreaterThan(graph.nodes.length - 2);
+    expect(readFileSync(join(graphs, 'step-01.dot'), 'utf8')).toMatch(/^digraph/);
+    expect(readFileSync(join(graphs, 'step-01.mmd'), 'utf8')).toMatch(/^(flowchart|graph)/);
+  });
+});

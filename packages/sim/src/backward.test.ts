@@ -1,20 +1,16 @@
-import { type ChatMessage, TAGS, tag } from '@llm-autodiff/llm';
+import { TAGS, tag } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import { NO_ERROR } from './backward';
 import { lastInteger, PROMPTS, split } from './calibration';
 import type { HotpotExample } from './data/datasets';
 import { diagnose, skillsOf } from './diagnose';
-import { backwardMessages } from './fixtures';
+import { backwardMessages, chat } from './fixtures';
 import { createSimModel } from './sim-model';
 import { expresses } from './skills';
 import { entityOf, goldParagraphs, hopOrder } from './worlds/hotpot-context';
 
 const task = createSimModel('task');
 const large = createSimModel('large');
-const sys = (system: string, user: string): ChatMessage[] => [
-  { role: 'system', content: system },
-  { role: 'user', content: user },
-];
 
 describe('backward engine', () => {
   const oc = split('object_count');
@@ -28,7 +24,7 @@ describe('backward engine', () => {
     for (const e of oc) {
       if (e.task !== 'object_count') continue;
       const input = tag(TAGS.task.question, e.question);
-      const out = (await task.complete({ messages: sys(PROMPTS.objectCount.start, input) })).text;
+      const out = (await task.complete({ messages: chat(PROMPTS.objectCount.start, input) })).text;
       const ok = lastInteger(out) === e.answer;
       const fb = (
         await large.complete({
@@ -104,7 +100,7 @@ describe('backward engine', () => {
       })
     ).text;
     expect(onPrompt).toMatch(/not the cause/);
-    const missing = goldParagraphs(e).map((p) => p.title.replace(/\s*\(.*\)$/, ''));
+    const missing = goldParagraphs(e).map((p) => entityOf(p.title));
     expect(missing.some((t) => onPrompt.includes(t))).toBe(true);
     // The same failure seen from the context input: the passages are missing, named.
     const onContext = (

@@ -8,7 +8,7 @@ import type { BackwardFields } from './contract';
 import type { Example, HotpotExample } from './data/datasets';
 import { type Diagnosis, diagnose, outputKind, skillsOf } from './diagnose';
 import { hashPick, hashUnit } from './hash';
-import { expresses, type Skill } from './skills';
+import { expresses } from './skills';
 import { normalizeText, readNested } from './text';
 import type { WorldContext } from './worlds/common';
 import { entityOf, goldParagraphs, goldPresence } from './worlds/hotpot-context';
@@ -70,17 +70,18 @@ export function backwardRespond(ctx: WorldContext, f: BackwardFields, key: strin
     return retrievalFeedback(example, f);
   }
   const context = [f.inputs, ...f.otherInputs.map((i) => i.value)].filter(Boolean).join('\n');
-  let d: Diagnosis = diagnose(example, output, context);
-  if (d.kind === 'correct') {
+  const found = diagnose(example, output, context);
+  if (found.kind === 'correct') {
     if (f.score === undefined || f.score >= 0.5) return NO_ERROR;
     // A correct intermediate output in a failed sample: the error is downstream.
     return 'This variable is not the cause: its part of the work is right; the error happens later in the pipeline.';
   }
   const kind = outputKind(example, output);
   const own = skillsOf(example.task, kind);
+  let d: Diagnosis = found;
   // Sometimes the engine blames the wrong concept, as real backward engines do.
-  if (d.kind === 'skill' && hashUnit(ctx.seed, 'bw.wrong', key) < ctx.profile.backwardWrongRate) {
-    const others = own.filter((s) => s.id !== (d as { skill: Skill }).skill.id);
+  if (found.kind === 'skill' && hashUnit(ctx.seed, 'bw.wrong', key) < ctx.profile.backwardWrongRate) {
+    const others = own.filter((s) => s.id !== found.skill.id);
     if (others.length > 0) d = { kind: 'skill', skill: hashPick(others, ctx.seed, 'bw.other', key) };
   }
   const tk = targetKind(f);

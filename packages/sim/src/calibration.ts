@@ -3,8 +3,9 @@
  * small pipelines that score them on a split. Used by the calibration tests (and handy for anyone who
  * wants to see how the sim behaves); the real pipelines live in packages/tasks.
  */
-import { type ChatMessage, type ChatModel, TAGS, tag } from '@llm-autodiff/llm';
+import { type ChatModel, TAGS, tag } from '@llm-autodiff/llm';
 import { type Example, type HotpotExample, readSplit, type TaskName } from './data/datasets';
+import { chat } from './fixtures';
 import { hashInt, hashUnit } from './hash';
 import { normalizeAnswer } from './text';
 
@@ -45,13 +46,6 @@ export const PROMPTS = {
   },
 } as const;
 
-function messages(system: string, user: string): ChatMessage[] {
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: user },
-  ];
-}
-
 export function lastInteger(text: string): string | undefined {
   const m = text.match(/\d+/g);
   return m ? m[m.length - 1] : undefined;
@@ -75,7 +69,7 @@ export async function scoreObjectCount(
 ): Promise<number> {
   let ok = 0;
   for (const e of examples) {
-    const r = await model.complete({ messages: messages(system, tag(TAGS.task.question, e.question)) });
+    const r = await model.complete({ messages: chat(system, tag(TAGS.task.question, e.question)) });
     if (e.task === 'object_count' && lastInteger(r.text) === e.answer) ok++;
   }
   return ok / examples.length;
@@ -84,7 +78,7 @@ export async function scoreObjectCount(
 export async function scoreTrec(model: ChatModel, system: string, examples: Example[]): Promise<number> {
   let ok = 0;
   for (const e of examples) {
-    const r = await model.complete({ messages: messages(system, tag(TAGS.task.question, e.question)) });
+    const r = await model.complete({ messages: chat(system, tag(TAGS.task.question, e.question)) });
     if (e.task === 'trec' && jsonField(r.text, 'class_name') === e.label) ok++;
   }
   return ok / examples.length;
@@ -146,6 +140,13 @@ export function mixedContext(e: HotpotExample, nGold: number, k: 2 | 3 = 3): str
   return ordered.map((p) => `${p.title} | ${p.text}`).join('\n\n');
 }
 
+/** The HotPotQA examples of `examples`, each with the number of gold passages its top-k context holds. */
+function withGoldCounts(examples: readonly Example[], k: 2 | 3): [HotpotExample, number][] {
+  const hotpot = examples.filter((e): e is HotpotExample => e.task === 'hotpot');
+  const counts = goldCounts(hotpot, k);
+  return hotpot.map((e) => [e, counts.get(e.id) ?? 0]);
+}
+
 export function exactMatch(pred: string | undefined, gold: string): boolean {
   return pred !== undefined && normalizeAnswer(pred) === normalizeAnswer(gold);
 }
@@ -156,14 +157,9 @@ export async function scoreVanillaRag(
   examples: Example[],
 ): Promise<number> {
   let ok = 0;
-  const counts = goldCounts(
-    examples.filter((e): e is HotpotExample => e.task === 'hotpot'),
-    3,
-  );
-  for (const e of examples) {
-    if (e.task !== 'hotpot') continue;
-    const user = `${tag(TAGS.task.context, mixedContext(e, counts.get(e.id) ?? 0))}\n${tag(TAGS.task.question, e.question)}`;
-    const r = await model.complete({ messages: messages(system, user) });
+  for (const [e, nGold] of withGoldCounts(examples, 3)) {
+    const user = `${tag(TAGS.task.context, mixedContext(e, nGold))}\n${tag(TAGS.task.question, e.question)}`;
+    const r = await model.complete({ messages: chat(system, user) });
     if (exactMatch(jsonField(r.text, 'answer'), e.answer)) ok++;
   }
   return ok / examples.length;
@@ -196,24 +192,19 @@ export async function scoreAgent(
   examples: Example[],
 ): Promise<number> {
   let ok = 0;
-  const counts = goldCounts(
-    examples.filter((e): e is HotpotExample => e.task === 'hotpot'),
-    2,
-  );
-  for (const e of examples) {
-    if (e.task !== 'hotpot') continue;
+  for (const [e, nGold] of withGoldCounts(examples, 2)) {
     const system = `${planner}\n${tag(TAGS.task.tools, PROMPTS.react.tools(finishDesc))}\n${PROMPTS.react.format}`;
     const steps: string[] = [];
     let answer: string | undefined;
     for (let i = 0; i < 3 && answer === undefined; i++) {
       const user = `${tag(TAGS.task.question, e.question)}\n${tag(TAGS.task.steps, steps.join('\n'))}`;
-      const r = await model.complete({ messages: messages(system, user) });
+      const r = await model.complete({ messages: chat(system, user) });
       const action = jsonField(r.text, 'action');
       const input = jsonField(r.text, 'input') ?? '';
       if (action === 'finish') answer = input;
       else
         steps.push(
-          `Step ${i + 1}: {"action": "search", "input": ${JSON.stringify(input)}}\nObservation: ${mockSearch(e, input, counts.get(e.id) ?? 0)}`,
+          `Step ${i + 1}: {"action": "search", "input": ${JSON.stringify(input)}}\nObservation: ${mockSearch(e, input, nGold)}`,
         );
     }
     if (exactMatch(answer, e.answer)) ok++;

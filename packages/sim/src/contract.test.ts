@@ -1,24 +1,18 @@
-import { type ChatMessage, inlineTag, TAGS, tag } from '@llm-autodiff/llm';
+import { inlineTag, TAGS, tag } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import { parseRequest, recognizeRole } from './contract';
+import { chat } from './fixtures';
 import { detectFormat, kindFromFormat } from './format';
 
 const B = TAGS.backward;
 const O = TAGS.optimizer;
 const I = TAGS.item;
 
-function msgs(system: string, user: string): ChatMessage[] {
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: user },
-  ];
-}
-
 describe('role recognition', () => {
   it('reads the role from the marker tag in the system message only', () => {
-    expect(recognizeRole(msgs(tag(B.marker, 'You give feedback.'), 'x'))).toBe('backward');
-    expect(recognizeRole(msgs(tag(O.marker, 'You improve prompts.'), 'x'))).toBe('optimizer');
-    expect(recognizeRole(msgs('Answer the question.', tag(B.marker, 'not here')))).toBe('task');
+    expect(recognizeRole(chat(tag(B.marker, 'You give feedback.'), 'x'))).toBe('backward');
+    expect(recognizeRole(chat(tag(O.marker, 'You improve prompts.'), 'x'))).toBe('optimizer');
+    expect(recognizeRole(chat('Answer the question.', tag(B.marker, 'not here')))).toBe('task');
     // Without a system message the first message holds the marker.
     expect(recognizeRole([{ role: 'user', content: `<${O.marker}>go</${O.marker}>` }])).toBe('optimizer');
   });
@@ -51,7 +45,7 @@ describe('role recognition', () => {
       inlineTag(B.groundTruth, '1'),
       inlineTag(B.score, '0'),
     ].join('\n');
-    const p = parseRequest(msgs(tag(B.marker, 'Review.'), user));
+    const p = parseRequest(chat(tag(B.marker, 'Review.'), user));
     expect(p.role).toBe('backward');
     if (p.role !== 'backward') return;
     expect(p.fields.target).toMatchObject({
@@ -100,7 +94,7 @@ describe('role recognition', () => {
         ),
       ),
     ].join('\n');
-    const p = parseRequest(msgs(tag(O.marker, 'Improve.'), user));
+    const p = parseRequest(chat(tag(O.marker, 'Improve.'), user));
     expect(p.role).toBe('optimizer');
     if (p.role !== 'optimizer') return;
     expect(p.fields.target?.value).toBe('Count things.');
@@ -115,7 +109,7 @@ describe('role recognition', () => {
 
   it('parses task fields: the instruction excludes the data sections', () => {
     const p = parseRequest(
-      msgs(
+      chat(
         `Answer briefly. Respond in JSON: {"reasoning": "...", "answer": "..."}\n${tag(TAGS.task.examples, tag(TAGS.task.example, 'demo text'))}`,
         `${tag(TAGS.task.context, 'Paris | Paris is the capital.')}\n${tag(TAGS.task.question, 'What is the capital?')}`,
       ),

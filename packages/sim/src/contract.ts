@@ -4,7 +4,7 @@
  */
 import { type ChatMessage, TAGS } from '@llm-autodiff/llm';
 import { detectFormat, type OutputFormat } from './format';
-import { readAllNested, readNested, stripSections } from './text';
+import { hasTag, readAllNested, readNested, stripSections } from './text';
 
 export type SimRole = 'task' | 'backward' | 'optimizer';
 
@@ -83,10 +83,6 @@ function systemText(messages: readonly ChatMessage[]): string {
   const sys = messages.filter((m) => m.role === 'system').map((m) => m.content);
   if (sys.length > 0) return sys.join('\n\n');
   return messages[0]?.content ?? '';
-}
-
-function hasTag(text: string, name: string): boolean {
-  return new RegExp(`<${name}(?:\\s[^>]*)?>`).test(text);
 }
 
 export function recognizeRole(messages: readonly ChatMessage[]): SimRole {

@@ -2,17 +2,28 @@
  * Re-deriving what went wrong in one call from its visible output, as a careful reviewer would: the
  * backward engine and the optimizer's "no feedback text" mode both use it.
  */
-import type { Example, HotpotExample, TaskName, TrecLabel } from './data/datasets';
-import { TREC_LABELS } from './data/datasets';
+import { TAGS } from '@llm-autodiff/llm';
+import type { Example, HotpotExample, TaskName } from './data/datasets';
 import type { CallKind, Skill } from './skills';
 import { normalizeAnswer, readNested } from './text';
 import { missingEntity } from './worlds/hotpot';
 import { entityOf, goldParagraphs, goldPresence, hopOrder, isYesNo } from './worlds/hotpot-context';
-import { HP_ANSWER_SKILLS, HP_QUERY_SKILLS, HP_REACT_SKILLS } from './worlds/hotpot-skills';
+import {
+  HP_ANSWER_SKILLS,
+  HP_BRIDGE,
+  HP_COMPARE,
+  HP_QUERY_BRIDGE,
+  HP_QUERY_SKILLS,
+  HP_REACT_SEPARATE,
+  HP_REACT_SHORT,
+  HP_REACT_SKILLS,
+  HP_SHORT,
+  HP_YES_NO,
+} from './worlds/hotpot-skills';
 import { OC_SKILLS, ocQuestion } from './worlds/object-count';
 import { countOf } from './worlds/object-count-parse';
 import { countActions } from './worlds/react';
-import { TREC_SKILLS } from './worlds/trec';
+import { labelsIn, TREC_SKILLS } from './worlds/trec';
 
 export type Diagnosis =
   | { kind: 'correct' }
@@ -21,13 +32,18 @@ export type Diagnosis =
   | { kind: 'retrieval'; missing: string }
   | { kind: 'unknown' };
 
-export function skillsOf(task: TaskName, kind?: CallKind): Skill[] {
-  if (task === 'object_count') return OC_SKILLS as Skill[];
-  if (task === 'trec') return TREC_SKILLS as Skill[];
-  if (kind === 'query') return HP_QUERY_SKILLS as Skill[];
-  if (kind === 'react') return HP_REACT_SKILLS as Skill[];
-  if (kind === 'answer') return HP_ANSWER_SKILLS as Skill[];
-  return [...new Set([...HP_ANSWER_SKILLS, ...HP_QUERY_SKILLS, ...HP_REACT_SKILLS])] as Skill[];
+/** Every HotPotQA skill once (the answer and ReAct lists share some). */
+const HP_ALL_SKILLS: readonly Skill[] = [
+  ...new Set<Skill>([...HP_ANSWER_SKILLS, ...HP_QUERY_SKILLS, ...HP_REACT_SKILLS]),
+];
+
+export function skillsOf(task: TaskName, kind?: CallKind): readonly Skill[] {
+  if (task === 'object_count') return OC_SKILLS;
+  if (task === 'trec') return TREC_SKILLS;
+  if (kind === 'query') return HP_QUERY_SKILLS;
+  if (kind === 'react') return HP_REACT_SKILLS;
+  if (kind === 'answer') return HP_ANSWER_SKILLS;
+  return HP_ALL_SKILLS;
 }
 
 /** A JSON field of an output, or undefined. */
@@ -82,9 +98,8 @@ function diagnoseCount(e: Extract<Example, { task: 'object_count' }>, output: st
 
 function diagnoseTrec(e: Extract<Example, { task: 'trec' }>, output: string): Diagnosis {
   const raw = outputField(output, ['class_name', 'label', 'class', 'answer', 'category']) ?? output;
-  const found = TREC_LABELS.filter((l) => new RegExp(`\\b${l}\\b`).test(raw));
-  if (found.length === 0) return { kind: 'format' };
-  const got = found[found.length - 1] as TrecLabel;
+  const got = labelsIn(raw).at(-1);
+  if (got === undefined) return { kind: 'format' };
   if (got === e.label) return { kind: 'correct' };
   const skill =
     TREC_SKILLS.find((s) => s.applies(e) && s.wrong === got) ?? TREC_SKILLS.find((s) => s.applies(e));
@@ -101,9 +116,7 @@ function diagnoseHotpotAnswer(
   const got = normalizeAnswer(answer);
   const gold = normalizeAnswer(e.answer);
   if (got === gold) return { kind: 'correct' };
-  const skills = react ? HP_REACT_SKILLS : HP_ANSWER_SKILLS;
-  const find = (suffix: string) => skills.find((s) => s.id.endsWith(suffix)) as Skill;
-  if (isYesNo(e) && got !== 'yes' && got !== 'no') return { kind: 'skill', skill: find('yes_no') };
+  if (isYesNo(e) && got !== 'yes' && got !== 'no') return { kind: 'skill', skill: HP_YES_NO };
   const present = goldPresence(e, context);
   const golds = goldParagraphs(e);
   if (!present.every(Boolean)) {
@@ -112,11 +125,11 @@ function diagnoseHotpotAnswer(
       e.type === 'comparison' || !golds.some((p, i) => present[i] && normalizeAnswer(p.text).includes(gold));
     if (missing && needed) return { kind: 'retrieval', missing: entityOf(missing.title) };
   }
-  if (got.includes(gold)) return { kind: 'skill', skill: find('short') };
-  if (e.type === 'comparison') return { kind: 'skill', skill: find('compare') };
+  if (got.includes(gold)) return { kind: 'skill', skill: react ? HP_REACT_SHORT : HP_SHORT };
+  if (e.type === 'comparison') return { kind: 'skill', skill: HP_COMPARE };
   const { first, second } = hopOrder(e);
   if ([first, second].some((p) => normalizeAnswer(entityOf(p.title)) === got))
-    return { kind: 'skill', skill: HP_ANSWER_SKILLS[2] as Skill };
+    return { kind: 'skill', skill: HP_BRIDGE };
   return { kind: 'unknown' };
 }
 
@@ -130,25 +143,25 @@ export function diagnose(example: Example, output: string, context: string): Dia
   const kind = outputKind(example, output);
   if (kind === 'query') {
     const query = outputField(output, ['query']) ?? output;
-    const ctx = readNested(context, 'CONTEXT') ?? context;
+    const ctx = readNested(context, TAGS.task.context) ?? context;
     const target = missingEntity(example, ctx);
     if (!target || !goldPresence(example, ctx).some(Boolean)) return { kind: 'unknown' };
     if (normalizeAnswer(query).includes(normalizeAnswer(target))) return { kind: 'correct' };
-    return { kind: 'skill', skill: HP_QUERY_SKILLS[0] as Skill };
+    return { kind: 'skill', skill: HP_QUERY_BRIDGE };
   }
   if (kind === 'react') {
     const action = outputField(output, ['action']);
     const arg = outputField(output, ['input', 'action_input', 'argument', 'kwargs', 'arguments']);
-    const steps = readNested(context, 'STEPS') ?? context;
+    const steps = readNested(context, TAGS.task.steps) ?? context;
     if (action === 'search') {
       const asked = normalizeAnswer(example.question);
       if (arg !== undefined && normalizeAnswer(arg) === asked)
-        return { kind: 'skill', skill: HP_REACT_SKILLS[0] as Skill };
+        return { kind: 'skill', skill: HP_REACT_SEPARATE };
       return { kind: 'unknown' };
     }
     const d = diagnoseHotpotAnswer(example, arg, steps, true);
     if (d.kind === 'retrieval' && countActions(steps).searches <= 1)
-      return { kind: 'skill', skill: HP_REACT_SKILLS[0] as Skill };
+      return { kind: 'skill', skill: HP_REACT_SEPARATE };
     return d;
   }
   const answer = outputField(output, ['answer']) ?? (/\{/.test(output) ? undefined : output);

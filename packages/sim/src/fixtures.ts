@@ -9,6 +9,14 @@ const B = TAGS.backward;
 const O = TAGS.optimizer;
 const I = TAGS.item;
 
+/** A two-message request: a system prompt and a user message. */
+export function chat(system: string, user: string): ChatMessage[] {
+  return [
+    { role: 'system', content: system },
+    { role: 'user', content: user },
+  ];
+}
+
 export interface VariableSpec {
   name: string;
   role?: string;
@@ -53,16 +61,10 @@ export function backwardMessages(s: BackwardSpec): ChatMessage[] {
   ]
     .filter(Boolean)
     .join('\n');
-  return [
-    {
-      role: 'system',
-      content: tag(
-        B.marker,
-        'You review one step of an LLM system and explain what the target variable should change.',
-      ),
-    },
-    { role: 'user', content: user },
-  ];
+  return chat(
+    tag(B.marker, 'You review one step of an LLM system and explain what the target variable should change.'),
+    user,
+  );
 }
 
 export interface OptimizerEntry {
@@ -139,14 +141,11 @@ export function optimizerMessages(s: OptimizerSpec): ChatMessage[] {
   ]
     .filter(Boolean)
     .join('\n');
-  return [
-    {
-      role: 'system',
-      content: tag(
-        O.marker,
-        'You improve one prompt of an LLM system. Answer with REASONING, METHOD and PROPOSED_VALUE.',
-      ),
-    },
-    { role: 'user', content: user },
-  ];
+  return chat(
+    tag(
+      O.marker,
+      'You improve one prompt of an LLM system. Answer with REASONING, METHOD and PROPOSED_VALUE.',
+    ),
+    user,
+  );
 }

@@ -22,6 +22,8 @@ export function latencyMs(spec: LatencySpec, outputTokens: number, key: string):
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
+  // An abort event never fires again: a signal aborted before the wait must end it at once.
+  if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

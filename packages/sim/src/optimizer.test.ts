@@ -4,11 +4,11 @@ import { PROMPTS, split } from './calibration';
 import type { ObjectCountExample } from './data/datasets';
 import { skillsOf } from './diagnose';
 import { type OptimizerEntry, type OptimizerSpec, optimizerMessages } from './fixtures';
-import { MISPLACED_FORMAT_SENTENCE } from './optimizer';
+import { GENERIC_SENTENCES, MISPLACED_FORMAT_SENTENCE } from './optimizer';
 import { createSimModel } from './sim-model';
 import { expresses, type Skill } from './skills';
-import { OC_SKILLS } from './worlds/object-count';
-import { NUMBER_WORDS } from './worlds/object-count-parse';
+import { OC_SKILLS, ocQuestion } from './worlds/object-count';
+import { countOf } from './worlds/object-count-parse';
 
 const large = createSimModel('large');
 const [QUANTITY, CATEGORY, ENUMERATE] = OC_SKILLS as [Skill, Skill, Skill];
@@ -159,21 +159,16 @@ describe('optimizer', () => {
 
 /** The count a model gets when it counts every listed item, whatever its category. */
 function allItems(e: ObjectCountExample): number {
-  const body = e.question.replace(/^I have /, '').replace(/\. How many.*$/, '');
-  return body.split(/, and |, | and /).reduce((s, p) => s + (NUMBER_WORDS[p.split(' ')[0] ?? ''] ?? 1), 0);
+  const q = ocQuestion(e);
+  if (!q) throw new Error(`unparsable question: ${e.question}`);
+  return countOf(q, { allCategories: true });
 }
 
 describe('optimizer: generic reminders', () => {
   it('never repeats a sentence the prompt already has, whatever the feedback', async () => {
-    const reminders = [
-      'Read the question carefully and double-check the answer before responding.',
-      'Be precise and make sure the final answer addresses exactly what is asked.',
-      'Verify each step of the reasoning before giving the final answer.',
-      'Keep the answer short and free of extra commentary.',
-      'Use only the information given in the input.',
-    ];
+    const reminders = GENERIC_SENTENCES;
     for (let k = 0; k < 40; k++) {
-      const value = `${START} ${reminders.slice(0, k % 6).join(' ')}`;
+      const value = `${START} ${reminders.slice(0, k % (reminders.length + 1)).join(' ')}`;
       const proposed = (await propose({ target: { name: `g${k}`, value }, samples: [] })).value;
       for (const r of reminders) expect(proposed.split(r).length - 1).toBeLessThanOrEqual(1);
     }

@@ -6,7 +6,7 @@
  * small probability it breaks something. Each piece of the prompt thus earns its keep.
  */
 import { TAGS } from '@llm-autodiff/llm';
-import type { OptimizerFields } from './contract';
+import type { FeedbackEntry, OptimizerFields } from './contract';
 import type { Example, TaskName } from './data/datasets';
 import { diagnose, outputKind, skillsOf } from './diagnose';
 import { detectFormat } from './format';
@@ -31,7 +31,8 @@ const NO_HISTORY_BREAK_FACTOR = 2.5;
 const MISPLACED_FORMAT_RATE = 0.35;
 export const MISPLACED_FORMAT_SENTENCE = 'Reply with nothing but the final answer itself.';
 
-const GENERIC_SENTENCES = [
+/** General reminders, for a proposal that finds no missing concept. */
+export const GENERIC_SENTENCES = [
   'Read the question carefully and double-check the answer before responding.',
   'Be precise and make sure the final answer addresses exactly what is asked.',
   'Verify each step of the reasoning before giving the final answer.',
@@ -50,7 +51,15 @@ interface Plan {
   skill?: Skill;
   sentence: string;
   reasoning: string;
-  inferred: boolean;
+}
+
+/** What the optimizer can see of the candidate concepts. */
+interface Candidates {
+  skills: readonly Skill[];
+  /** Expressed by the value being edited or by a peer. */
+  covered: (s: Skill) => boolean;
+  /** Already tried by a failed proposal of this step. */
+  tried: (s: Skill) => boolean;
 }
 
 function bestBase(f: OptimizerFields): { base: string; fromHistory: boolean } {
@@ -65,69 +74,87 @@ function usable(text: string | undefined): text is string {
   return text !== undefined && text.trim() !== '' && !/not the cause|no noticeable error/i.test(text);
 }
 
+/** The open concepts, most-counted first; ties broken by a hash of the request, not by table order. */
+function ranked(
+  c: Candidates,
+  counts: Map<string, number>,
+  keep: (s: Skill) => boolean,
+  key: string,
+): Skill[] {
+  const n = (s: Skill) => counts.get(s.id) ?? 0;
+  return c.skills
+    .filter((s) => keep(s) && !c.covered(s) && !c.tried(s))
+    .sort((a, b) => n(b) - n(a) || hashUnit(key, a.id) - hashUnit(key, b.id));
+}
+
+/** With feedback text: the concept the feedback names most. */
+function planFromFeedback(
+  ctx: WorldContext,
+  c: Candidates,
+  feedback: string[],
+  key: string,
+): Plan | undefined {
+  const counts = new Map<string, number>();
+  for (const text of feedback)
+    for (const s of c.skills) if (expresses(s, text)) counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
+  const skill = ranked(c, counts, (s) => (counts.get(s.id) ?? 0) > 0, key)[0];
+  if (!skill) return undefined;
+  return {
+    skill,
+    sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
+    reasoning: `The feedback points to a missing concept in ${counts.get(skill.id)} of ${feedback.length} entries: ${skill.concept}. The current value does not say it, nor does any peer.`,
+  };
+}
+
+/**
+ * "OPRO with data": only inputs, outputs and scores. Re-derive the error of the failing samples; often
+ * miss (then the caller falls back on a general reminder: the scores alone do not say what is missing).
+ */
+function planFromScores(
+  ctx: WorldContext,
+  c: Candidates,
+  entries: readonly FeedbackEntry[],
+  examples: readonly (Example | undefined)[],
+  key: string,
+): Plan | undefined {
+  const counts = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const ex = examples[i];
+    if (!ex || !e.inputOutput || (e.score ?? 0) >= 0.5) return;
+    const d = diagnose(ex, e.inputOutput, e.inputOutput);
+    if (d.kind === 'skill') counts.set(d.skill.id, (counts.get(d.skill.id) ?? 0) + 1);
+    // The output shape tells which kind of call failed, not why: keep the kind's skills as guesses.
+    for (const s of skillsOf(ex.task, outputKind(ex, e.inputOutput)))
+      if (!counts.has(s.id)) counts.set(s.id, 0);
+  });
+  if (hashUnit(ctx.seed, 'opt.infer', key) >= INFER_HIT_RATE) return undefined;
+  const skill = ranked(c, counts, (s) => counts.has(s.id), key)[0];
+  if (!skill) return undefined;
+  return {
+    skill,
+    sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
+    reasoning: `Looking at the failing samples, a likely cause is that the prompt does not say to ${skill.concept}.`,
+  };
+}
+
 export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: string): string {
   const { base, fromHistory } = bestBase(f);
   const peerText = f.peers.map((p) => p.value).join('\n');
   const entries = f.samples.flatMap((s) => s.entries);
   const examples = entries.map((e) => (e.inputOutput ? exampleIn(ctx, e.inputOutput) : undefined));
-  const tasks = new Set(examples.filter((e) => e !== undefined).map((e) => (e as Example).task));
+  const tasks = new Set(examples.flatMap((e) => (e ? [e.task] : [])));
   const candidatesAll = (tasks.size > 0 ? [...tasks] : ALL_TASKS).flatMap((t) => skillsOf(t));
-  const skills = [...new Map(candidatesAll.map((s) => [s.id, s])).values()];
-  const covered = (s: Skill) => expresses(s, base) || expresses(s, peerText);
   const triedText = f.failedProposals.map((p) => `${p.method ?? ''}\n${p.reasoning ?? ''}\n${p.value ?? ''}`);
-  const tried = (s: Skill) => triedText.some((t) => expresses(s, t));
-
-  const withText = entries.filter((e) => usable(e.feedback));
-  let plan: Plan | undefined;
-  if (withText.length > 0) {
-    const counts = new Map<string, number>();
-    for (const e of withText)
-      for (const s of skills)
-        if (expresses(s, e.feedback as string)) counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
-    const ranked = skills
-      .filter((s) => (counts.get(s.id) ?? 0) > 0 && !covered(s) && !tried(s))
-      .sort(
-        (a, b) =>
-          (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0) || hashUnit(key, a.id) - hashUnit(key, b.id),
-      );
-    const skill = ranked[0];
-    if (skill) {
-      plan = {
-        skill,
-        sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
-        reasoning: `The feedback points to a missing concept in ${counts.get(skill.id)} of ${withText.length} entries: ${skill.concept}. The current value does not say it, nor does any peer.`,
-        inferred: false,
-      };
-    }
-  } else {
-    // "OPRO with data": only inputs, outputs and scores. Re-derive the error of failing samples; often miss.
-    const counts = new Map<string, number>();
-    entries.forEach((e, i) => {
-      const ex = examples[i];
-      if (!ex || !e.inputOutput || (e.score ?? 0) >= 0.5) return;
-      const d = diagnose(ex, e.inputOutput, e.inputOutput);
-      if (d.kind === 'skill') counts.set(d.skill.id, (counts.get(d.skill.id) ?? 0) + 1);
-      // The output shape tells which kind of call failed, not why: keep the kind's skills as guesses.
-      for (const s of skillsOf(ex.task, outputKind(ex, e.inputOutput)))
-        if (!counts.has(s.id)) counts.set(s.id, 0);
-    });
-    const open = skills.filter((s) => counts.has(s.id) && !covered(s) && !tried(s));
-    const hit = hashUnit(ctx.seed, 'opt.infer', key) < INFER_HIT_RATE;
-    const ranked = [...open].sort(
-      (a, b) =>
-        (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0) || hashUnit(key, a.id) - hashUnit(key, b.id),
-    );
-    // A miss falls back on a general reminder: the scores alone do not say what is missing.
-    const skill = hit ? ranked[0] : undefined;
-    if (skill) {
-      plan = {
-        skill,
-        sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
-        reasoning: `Looking at the failing samples, a likely cause is that the prompt does not say to ${skill.concept}.`,
-        inferred: true,
-      };
-    }
-  }
+  const candidates: Candidates = {
+    skills: [...new Map(candidatesAll.map((s) => [s.id, s])).values()],
+    covered: (s) => expresses(s, base) || expresses(s, peerText),
+    tried: (s) => triedText.some((t) => expresses(s, t)),
+  };
+  const feedback = entries.map((e) => e.feedback).filter(usable);
+  let plan =
+    feedback.length > 0
+      ? planFromFeedback(ctx, candidates, feedback, key)
+      : planFromScores(ctx, candidates, entries, examples, key);
   const noPeersShown = f.peers.length === 0;
   if (
     noPeersShown &&
@@ -139,7 +166,6 @@ export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: str
       sentence: MISPLACED_FORMAT_SENTENCE,
       reasoning:
         'The prompt does not say how to format the answer; stating the output format should make answers easier to read.',
-      inferred: false,
     };
   }
   if (!plan) {
@@ -151,7 +177,6 @@ export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: str
     plan = {
       sentence: unused.length > 0 ? hashPick(unused, ctx.seed, 'opt.g', key) : '',
       reasoning: 'The feedback names no concept the prompt lacks; add a general reminder to be careful.',
-      inferred: false,
     };
   }
 

@@ -73,6 +73,33 @@ describe('sim server (no faults)', () => {
     const noMsgs = await post(server, JSON.stringify({ model: 'sim:task', messages: [] }));
     expect(((await noMsgs.json()) as { error: { message: string } }).error.message).toMatch(/messages/);
     expect((await fetch(`${server.url}/nothing`)).status).toBe(404);
+    // Malformed parts are the client's error (400), never a 500 carrying an internal TypeError.
+    const hi = [{ role: 'user', content: 'hi' }];
+    for (const [text, code] of [
+      [JSON.stringify({ model: 'sim:task', messages: [null] }), 'invalid_messages'],
+      [
+        JSON.stringify({ model: 'sim:task', messages: [{ role: 'user', content: [null] }] }),
+        'invalid_content',
+      ],
+      [JSON.stringify({ model: 'sim:task', messages: hi, n: 2.5 }), 'invalid_n'],
+      [JSON.stringify({ model: 'sim:task', messages: hi, n: 1e6 }), 'invalid_n'],
+      ['null', 'invalid_body'],
+    ] as const) {
+      const r = await post(server, text);
+      const j = (await r.json()) as { error: { type: string; code: string; message: string } };
+      expect([r.status, j.error.type, j.error.code], text).toEqual([400, 'invalid_request_error', code]);
+      expect(j.error.message).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('closes while a simulated latency is in flight, without waiting it out', async () => {
+    const slow = await startSimServer({ latency: { 'sim:task': { baseMs: 10_000, perOutputTokenMs: 0 } } });
+    const pending = post(slow, body(Q)).catch(() => 'closed');
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await slow.close();
+    expect(await pending).toBe('closed');
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -47,13 +47,35 @@ class HttpError extends Error {
   }
 }
 
+/** Far above any prompt of the project; a larger body is refused instead of held in memory. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** OpenAI's own limit on `n`. */
+const MAX_CHOICES = 128;
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      // Keep draining (so the 413 can be sent) but stop holding the bytes.
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES)
+        reject(new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`, 'request_too_large'));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function sendJson(
@@ -79,9 +101,8 @@ function contentText(content: unknown, where: string): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p, i) => {
-        const part = p as { type?: unknown; text?: unknown };
-        if (part.type === 'text' && typeof part.text === 'string') return part.text;
+      .map((part: unknown, i) => {
+        if (isRecord(part) && part.type === 'text' && typeof part.text === 'string') return part.text;
         throw new HttpError(400, `${where}.content[${i}]: only text parts are supported`, 'invalid_content');
       })
       .join('');
@@ -91,9 +112,8 @@ function contentText(content: unknown, where: string): string {
 
 /** Validate an OpenAI chat body and turn it into the project's request type. */
 export function toChatRequest(body: unknown): { model: string; request: ChatRequest } {
-  if (!body || typeof body !== 'object')
-    throw new HttpError(400, 'body must be a JSON object', 'invalid_body');
-  const b = body as Record<string, unknown>;
+  if (!isRecord(body)) throw new HttpError(400, 'body must be a JSON object', 'invalid_body');
+  const b = body;
   if (typeof b.model !== 'string')
     throw new HttpError(400, 'field "model" is required (a string)', 'missing_model');
   if (b.stream === true)
@@ -101,8 +121,8 @@ export function toChatRequest(body: unknown): { model: string; request: ChatRequ
   if (!Array.isArray(b.messages) || b.messages.length === 0) {
     throw new HttpError(400, 'field "messages" must be a non-empty array', 'invalid_messages');
   }
-  const messages: ChatMessage[] = b.messages.map((m, i) => {
-    const msg = m as { role?: unknown; content?: unknown };
+  const messages: ChatMessage[] = b.messages.map((msg: unknown, i) => {
+    if (!isRecord(msg)) throw new HttpError(400, `messages[${i}] must be an object`, 'invalid_messages');
     const role = msg.role === 'developer' ? 'system' : msg.role;
     if (role !== 'system' && role !== 'user' && role !== 'assistant') {
       throw new HttpError(400, `messages[${i}].role must be system, user or assistant`, 'invalid_role');
@@ -115,7 +135,11 @@ export function toChatRequest(body: unknown): { model: string; request: ChatRequ
   if (typeof maxTokens === 'number') options.maxTokens = maxTokens;
   if (typeof b.top_p === 'number') options.topP = b.top_p;
   if (typeof b.seed === 'number') options.seed = b.seed;
-  if (typeof b.n === 'number') options.n = b.n;
+  if (b.n !== undefined && b.n !== null) {
+    if (typeof b.n !== 'number' || !Number.isInteger(b.n) || b.n < 1 || b.n > MAX_CHOICES)
+      throw new HttpError(400, `field "n" must be an integer from 1 to ${MAX_CHOICES}`, 'invalid_n');
+    options.n = b.n;
+  }
   if (Array.isArray(b.stop)) options.stop = b.stop.filter((s): s is string => typeof s === 'string');
   return { model: b.model, request: { messages, options } };
 }
@@ -127,6 +151,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const retryAfter = options.retryAfterSeconds ?? 1;
   const stats = { requests: 0, faults: {} as Record<string, number> };
   const sockets = new Set<Socket>();
+  /** Aborts the simulated latency of requests in flight when the server closes. */
+  const closing = new AbortController();
   const log = options.log ?? (() => {});
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -159,9 +185,10 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     try {
       profileId = profileFor(model).id;
     } catch (e) {
-      throw new HttpError(404, (e as Error).message, 'model_not_found');
+      throw new HttpError(404, messageOf(e), 'model_not_found');
     }
-    const fault = plan.next(digest(raw));
+    const bodyKey = digest(raw);
+    const fault = plan.next(bodyKey);
     if (fault !== 'none') stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
     log(`${profileId} fault=${fault}`);
     if (fault === '429') {
@@ -186,9 +213,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       dataDir: options.dataDir,
       latency: options.latency?.[profileId],
     });
-    await sleep(c.latencyMs);
+    await sleep(c.latencyMs, closing.signal);
     const completion = {
-      id: `chatcmpl-sim-${digest(raw)}`,
+      id: `chatcmpl-sim-${bodyKey}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: profileId,
@@ -223,14 +250,15 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (res.headersSent) return;
+      if (res.headersSent || closing.signal.aborted) return;
       if (e instanceof HttpError)
         sendJson(res, e.status, errorBody(e.message, 'invalid_request_error', e.code));
       else
         sendJson(
           res,
           500,
-          errorBody(`sim server error: ${(e as Error).message}`, 'server_error', 'internal_error'),
+          // The message only (never a stack trace): the sim's own errors are written for users.
+          errorBody(`sim server error: ${messageOf(e)}`, 'server_error', 'internal_error'),
         );
     });
   });
@@ -250,6 +278,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     stats,
     close: () =>
       new Promise<void>((resolve) => {
+        closing.abort();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -1,7 +1,7 @@
 import { countMessageTokens, countTokens, TAGS, tag } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import { PROMPTS } from './calibration';
-import { latencyMs } from './latency';
+import { latencyMs, sleep } from './latency';
 import { createSimModel } from './sim-model';
 
 const messages = [
@@ -53,6 +53,10 @@ describe('in-process sim model', () => {
     );
     ctl.abort(new Error('stop'));
     await expect(p).rejects.toThrow('stop');
+    // A signal aborted before the call ends it at once (its abort event will not fire again).
+    const started = Date.now();
+    await expect(sleep(5000, ctl.signal)).rejects.toThrow('stop');
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('gives a clear error for a missing dataset folder', async () => {

@@ -6,6 +6,7 @@ import {
   countMessageTokens,
   countTokens,
 } from '@llm-autodiff/llm';
+import { parseRequest } from './contract';
 import { loadDataWorld } from './data/datasets';
 import { digest } from './hash';
 import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
@@ -43,7 +44,8 @@ export function simComplete(
   if (!Array.isArray(messages) || messages.length === 0) throw new Error('sim: request has no messages');
   const key = digest(JSON.stringify({ messages, options: request.options ?? {}, seed, model: profile.id }));
   const n = Math.max(1, request.options?.n ?? 1);
-  const choices = Array.from({ length: n }, (_, i) => respond(ctx, messages, i, key));
+  const parsed = parseRequest(messages);
+  const choices = Array.from({ length: n }, (_, i) => respond(ctx, parsed, i, key));
   const completionTokens = choices.reduce((sum, c) => sum + countTokens(c), 0);
   return {
     choices,
@@ -78,7 +80,12 @@ export function createSimModel(
         model: profile.id,
         finishReason: 'stop',
         cacheHit: false,
-        raw: { simulated: true },
+        // Shaped like a chat-completions body and nothing more: no flag that would let code tell the sim apart.
+        raw: {
+          object: 'chat.completion',
+          model: profile.id,
+          choices: c.choices.map((content, index) => ({ index, message: { role: 'assistant', content } })),
+        },
       };
     },
   };

@@ -24,6 +24,6 @@ export interface Skill<E extends Example = Example> {
   sentences: string[];
 }
 
-export function expresses(skill: Skill, instruction: string): boolean {
+export function expresses(skill: Pick<Skill, 'cue'>, instruction: string): boolean {
   return skill.cue.some((re) => re.test(instruction));
 }

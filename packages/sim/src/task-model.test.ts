@@ -1,4 +1,4 @@
-import { type ChatMessage, TAGS, tag } from '@llm-autodiff/llm';
+import { TAGS, tag } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import {
   goldCounts,
@@ -10,6 +10,7 @@ import {
   split,
 } from './calibration';
 import type { HotpotExample } from './data/datasets';
+import { chat } from './fixtures';
 import { MISPLACED_FORMAT_SENTENCE } from './optimizer';
 import { PROFILES } from './profiles';
 import { createSimModel, simComplete } from './sim-model';
@@ -20,10 +21,6 @@ import { entityOf, goldParagraphs, hopOrder } from './worlds/hotpot-context';
 import { AGENT_DRIFT_RATE } from './worlds/react';
 
 const task = createSimModel('task');
-const m = (system: string, user: string): ChatMessage[] => [
-  { role: 'system', content: system },
-  { role: 'user', content: user },
-];
 const q = (text: string) => tag(TAGS.task.question, text);
 
 describe('task worlds', () => {
@@ -31,7 +28,7 @@ describe('task worlds', () => {
   const hp = split('hotpot') as HotpotExample[];
 
   it('is deterministic: same request, same response; seed changes the world', async () => {
-    const msgs = m(PROMPTS.objectCount.start, q(oc[0]?.question ?? ''));
+    const msgs = chat(PROMPTS.objectCount.start, q(oc[0]?.question ?? ''));
     const a = await task.complete({ messages: msgs });
     const b = await task.complete({ messages: msgs });
     expect(a.text).toBe(b.text);
@@ -39,7 +36,7 @@ describe('task worlds', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       for (const e of oc.slice(0, 20))
         texts.add(
-          simComplete('task', { messages: m(PROMPTS.objectCount.start, q(e.question)) }, { seed })
+          simComplete('task', { messages: chat(PROMPTS.objectCount.start, q(e.question)) }, { seed })
             .choices[0] ?? '',
         );
     }
@@ -50,9 +47,9 @@ describe('task worlds', () => {
     let formatted = 0;
     let verboseParsed = 0;
     for (const e of oc.slice(0, 30)) {
-      const r1 = await task.complete({ messages: m(PROMPTS.objectCount.start, q(e.question)) });
+      const r1 = await task.complete({ messages: chat(PROMPTS.objectCount.start, q(e.question)) });
       if (/\nAnswer: \d+$/.test(r1.text)) formatted++;
-      const r2 = await task.complete({ messages: m('Count the objects in the question.', q(e.question)) });
+      const r2 = await task.complete({ messages: chat('Count the objects in the question.', q(e.question)) });
       if (e.task === 'object_count' && lastInteger(r2.text) === e.answer) verboseParsed++;
     }
     expect(formatted).toBe(30);
@@ -64,7 +61,7 @@ describe('task worlds', () => {
     const parsed = async (system: string) => {
       let ok = 0;
       for (const e of trec) {
-        const r = await task.complete({ messages: m(system, q(e.question)) });
+        const r = await task.complete({ messages: chat(system, q(e.question)) });
         if (jsonField(r.text, 'class_name') !== undefined) ok++;
       }
       return ok;
@@ -133,8 +130,11 @@ describe('task worlds', () => {
       const ask = async (ctx: string) =>
         normalizeAnswer(
           jsonField(
-            (await task.complete({ messages: m(system, `${tag(TAGS.task.context, ctx)}\n${q(e.question)}`) }))
-              .text,
+            (
+              await task.complete({
+                messages: chat(system, `${tag(TAGS.task.context, ctx)}\n${q(e.question)}`),
+              })
+            ).text,
             'answer',
           ) ?? '',
         ) === normalizeAnswer(e.answer);
@@ -162,8 +162,10 @@ describe('task worlds', () => {
       const noFirst = tag(TAGS.task.context, `${distractor?.title} | ${distractor?.text}`);
       const query = async (sys: string, ctx: string) =>
         normalizeAnswer(
-          jsonField((await task.complete({ messages: m(sys, `${q(e.question)}\n${ctx}`) })).text, 'query') ??
-            '',
+          jsonField(
+            (await task.complete({ messages: chat(sys, `${q(e.question)}\n${ctx}`) })).text,
+            'query',
+          ) ?? '',
         );
       if ((await query(cued, firstCtx)) === target) cuedNamed++;
       if ((await query(plain, firstCtx)) === target) plainNamed++;
@@ -181,7 +183,7 @@ describe('task worlds', () => {
     const start = `${PROMPTS.react.start}\n${tools(PROMPTS.react.finishStart)}\n${PROMPTS.react.format}`;
     const comparisons = hp.filter((x) => x.type === 'comparison').slice(0, 20);
     const firstSearch = async (system: string, e: HotpotExample) =>
-      (await task.complete({ messages: m(system, `${q(e.question)}\n${tag(TAGS.task.steps, '')}`) })).text;
+      (await task.complete({ messages: chat(system, `${q(e.question)}\n${tag(TAGS.task.steps, '')}`) })).text;
     let cuedEntity = 0;
     let startEntity = 0;
     for (const e of comparisons) {
@@ -196,7 +198,9 @@ describe('task worlds', () => {
     const e = comparisons[0] as HotpotExample;
     const gold = goldParagraphs(e).map((p) => `${p.title} | ${p.text}`);
     const steps = `{"action": "search", "input": "a"}\nObservation: ${gold[0]}\n{"action": "search", "input": "b"}\nObservation: ${gold[1]}`;
-    const r3 = await task.complete({ messages: m(cued, `${q(e.question)}\n${tag(TAGS.task.steps, steps)}`) });
+    const r3 = await task.complete({
+      messages: chat(cued, `${q(e.question)}\n${tag(TAGS.task.steps, steps)}`),
+    });
     expect(jsonField(r3.text, 'action')).toBe('finish');
   });
 
@@ -211,7 +215,7 @@ describe('task worlds', () => {
         const gold = goldParagraphs(e).map((p) => `${p.title} | ${p.text}`);
         const steps = `{"action": "search", "input": "a"}\nObservation: ${gold[0]}\n{"action": "search", "input": "b"}\nObservation: ${gold[1]}`;
         const r = await task.complete({
-          messages: m(system, `${q(e.question)}\n${tag(TAGS.task.steps, steps)}`),
+          messages: chat(system, `${q(e.question)}\n${tag(TAGS.task.steps, steps)}`),
         });
         if (normalizeAnswer(jsonField(r.text, 'input') ?? '') !== normalizeAnswer(e.answer)) out.push(e.id);
       }

@@ -4,7 +4,6 @@ import type { Example, HotpotExample, ObjectCountExample, TrecExample } from './
 import { kindFromFormat, renderFormatted } from './format';
 import { digest, hashUnit } from './hash';
 import type { CallKind } from './skills';
-import { readNested } from './text';
 import type { TaskCall, WorldContext } from './worlds/common';
 import { hotpotAnswerRespond, hotpotQueryRespond } from './worlds/hotpot';
 import { ocRespond } from './worlds/object-count';
@@ -45,11 +44,11 @@ export function respondTask(ctx: WorldContext, fields: TaskFields, choice: numbe
   const example = findTaskExample(ctx, fields);
   if (!example) {
     // Unknown input: a plausible but unreliable answer in whatever format was asked.
-    const q = fields.question ?? readNested(fields.instruction, 'QUESTION') ?? '';
+    // (The instruction never holds a QUESTION section: parseTaskFields strips the data sections.)
     return renderFormatted(fields.format, {
       reasoning: 'I am not sure about this one.',
       answer: 'unknown',
-      query: q.replace(/\?\s*$/, ''),
+      query: (fields.question ?? '').replace(/\?\s*$/, ''),
       action: 'finish',
       argument: 'unknown',
     });

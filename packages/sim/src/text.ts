@@ -23,6 +23,23 @@ export function normalizeAnswer(text: string): string {
     .trim();
 }
 
+const tagRegexes = new Map<string, { any: RegExp; open: RegExp }>();
+
+/** `any` matches an opening or closing tag (global, for matchAll); `open` an opening tag. */
+function tagRegex(name: string): { any: RegExp; open: RegExp } {
+  let r = tagRegexes.get(name);
+  if (!r) {
+    r = { any: new RegExp(`<(/?)${name}(?:\\s[^>]*)?>`, 'g'), open: new RegExp(`<${name}(?:\\s[^>]*)?>`) };
+    tagRegexes.set(name, r);
+  }
+  return r;
+}
+
+/** Whether `text` holds an opening `<NAME>` tag (attributes allowed). */
+export function hasTag(text: string, name: string): boolean {
+  return tagRegex(name).open.test(text);
+}
+
 export interface TagSpan {
   body: string;
   start: number;
@@ -34,7 +51,8 @@ export interface TagSpan {
  * may carry attributes (`<NAME kind="x">`). Unclosed tags are ignored.
  */
 export function readNestedTags(text: string, name: string): TagSpan[] {
-  const re = new RegExp(`<(/?)${name}(?:\\s[^>]*)?>`, 'g');
+  // matchAll works on a copy of the regex, so sharing the compiled one is safe.
+  const re = tagRegex(name).any;
   const spans: TagSpan[] = [];
   let depth = 0;
   let openEnd = -1;

@@ -13,9 +13,10 @@ export function spentInCheckpoint(checkpoint: unknown): Record<string, { calls: 
   const spent: Record<string, { calls: number; tokens: number }> = {};
   for (const record of (checkpoint as CheckpointUsage).records ?? []) {
     for (const [role, u] of Object.entries(record.usage ?? {})) {
-      const s = (spent[role] ??= { calls: 0, tokens: 0 });
+      const s = spent[role] ?? { calls: 0, tokens: 0 };
       s.calls += u.calls;
       s.tokens += u.promptTokens + u.completionTokens;
+      spent[role] = s;
     }
   }
   return spent;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { digest } from '../hash';
 import { normalizeText } from '../text';
 import { resolveDataDir } from './paths';
 
@@ -56,14 +57,15 @@ function str(row: Record<string, unknown>, field: string, where: string): string
   return v;
 }
 
+const FIND_MEMO_SIZE = 20_000;
+
 /** All examples the sim knows, loaded once per data directory, with a lookup by normalized question. */
 export class DataWorld {
   readonly dir: string;
-  readonly objectCount: ObjectCountExample[] = [];
-  readonly trec: TrecExample[] = [];
-  readonly hotpot: HotpotExample[] = [];
   private readonly byQuestion = new Map<string, Example>();
   private readonly byId = new Map<string, Example>();
+  /** findIn answers by normalized text (demos and feedback entries come back on every call). */
+  private readonly found = new Map<string, Example | undefined>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -115,9 +117,6 @@ export class DataWorld {
   private add(e: Example): void {
     if (this.byId.has(`${e.task}:${e.id}`)) return;
     this.byId.set(`${e.task}:${e.id}`, e);
-    if (e.task === 'object_count') this.objectCount.push(e);
-    else if (e.task === 'trec') this.trec.push(e);
-    else this.hotpot.push(e);
     const key = normalizeText(e.question);
     if (!this.byQuestion.has(key)) this.byQuestion.set(key, e);
   }
@@ -134,6 +133,9 @@ export class DataWorld {
   /** The longest known question contained in `text` (for sections without a `<QUESTION>` tag). */
   findIn(text: string): Example | undefined {
     const hay = normalizeText(text);
+    // Keyed by a digest: the texts can be whole backward prompts, too big to keep by the thousand.
+    const key = digest(hay);
+    if (this.found.has(key)) return this.found.get(key);
     let best: Example | undefined;
     let bestLen = 0;
     for (const [q, e] of this.byQuestion) {
@@ -142,19 +144,30 @@ export class DataWorld {
         bestLen = q.length;
       }
     }
+    // A long-running server sees endless new texts: keep the memo bounded.
+    if (this.found.size >= FIND_MEMO_SIZE) this.found.clear();
+    this.found.set(key, best);
     return best;
   }
 }
 
+/** Keyed by the directory as requested (explicit, `AUTODIFF_DATA_DIR`, or '' for the default). */
 const worlds = new Map<string, DataWorld>();
+/** Keyed by the resolved directory, so two spellings of one folder share one world. */
+const worldsByDir = new Map<string, DataWorld>();
 
-/** Lazily loaded, cached per directory: the first request pays the parse (~0.2 s), later ones nothing. */
+/**
+ * Lazily loaded, cached per directory: the first request pays the parse (~0.1 s), later ones nothing —
+ * not even a file-system check, as this runs on every call.
+ */
 export function loadDataWorld(dataDir?: string): DataWorld {
-  const dir = resolveDataDir(dataDir);
-  let w = worlds.get(dir);
+  const requested = dataDir ?? process.env.AUTODIFF_DATA_DIR ?? '';
+  let w = worlds.get(requested);
   if (!w) {
-    w = new DataWorld(dir);
-    worlds.set(dir, w);
+    const dir = resolveDataDir(dataDir);
+    w = worldsByDir.get(dir) ?? new DataWorld(dir);
+    worldsByDir.set(dir, w);
+    worlds.set(requested, w);
   }
   return w;
 }

@@ -2,11 +2,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root: the nearest ancestor of this file holding `pnpm-workspace.yaml`. */
+let root: string | undefined;
+
+/** The repository root: the nearest ancestor of this file holding `pnpm-workspace.yaml` (found once). */
 function repoRoot(): string {
+  if (root !== undefined) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+      root = dir;
+      return dir;
+    }
     const parent = dirname(dir);
     if (parent === dir)
       throw new Error('sim: cannot find the repository root (no pnpm-workspace.yaml above packages/sim)');

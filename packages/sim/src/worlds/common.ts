@@ -19,6 +19,10 @@ export interface TaskCall<E extends Example = Example> {
   choice: number;
 }
 
+function sameTask<E extends Example>(ex: Example, like: E): ex is E {
+  return ex.task === like.task;
+}
+
 /** Probability of taking a demo's lesson for a skill the demo shows handled correctly. */
 const TEACH_RATE = 0.6;
 
@@ -57,10 +61,10 @@ export function taughtSkills<E extends Example>(
   const demosKey = digest(call.fields.examples.join('\n'));
   const shown = new Set<string>();
   for (const demo of call.fields.examples) {
-    const ex = (ctx.data.findIn(demo) ?? undefined) as Example | undefined;
-    if (!ex || ex.task !== call.example.task || ex.id === call.example.id) continue;
-    if (!demoCorrect(ex as E, demo)) continue;
-    for (const s of skills) if (s.applies(ex as E)) shown.add(s.id);
+    const ex = ctx.data.findIn(demo);
+    if (!ex || !sameTask(ex, call.example) || ex.id === call.example.id) continue;
+    if (!demoCorrect(ex, demo)) continue;
+    for (const s of skills) if (s.applies(ex)) shown.add(s.id);
   }
   for (const id of shown) {
     if (hashUnit(ctx.seed, 'teach', id, call.example.id, demosKey) < TEACH_RATE) taught.add(id);
@@ -76,7 +80,7 @@ export function fallsInto<E extends Example>(
   taught: Set<string>,
 ): boolean {
   if (!skill.applies(call.example)) return false;
-  if (expresses(skill as Skill, call.fields.instruction) || taught.has(skill.id)) return false;
+  if (expresses(skill, call.fields.instruction) || taught.has(skill.id)) return false;
   return (
     hashUnit(ctx.seed, 'skill', skill.id, call.example.id) < skill.failureRate * ctx.profile.failureScale
   );

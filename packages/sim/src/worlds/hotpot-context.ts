@@ -2,15 +2,22 @@
 import type { HotpotExample, Paragraph } from '../data/datasets';
 import { normalizeAnswer, normalizeText } from '../text';
 
-function opening(p: Paragraph): string {
-  return normalizeText(p.text).slice(0, 60);
+/** A paragraph's normalized opening words and title, computed once (every HotPotQA call checks them). */
+const keysOf = new WeakMap<Paragraph, { open: string; title: string }>();
+
+function paragraphKeys(p: Paragraph): { open: string; title: string } {
+  let k = keysOf.get(p);
+  if (!k) {
+    k = { open: normalizeText(p.text).slice(0, 60), title: normalizeText(p.title) };
+    keysOf.set(p, k);
+  }
+  return k;
 }
 
 /** A paragraph is present when its opening words (or its `Title |` / `Title:` heading) appear. */
 export function paragraphPresent(p: Paragraph, haystackNorm: string): boolean {
-  const open = opening(p);
+  const { open, title: t } = paragraphKeys(p);
   if (open.length >= 20 && haystackNorm.includes(open)) return true;
-  const t = normalizeText(p.title);
   return haystackNorm.includes(`${t} |`) || haystackNorm.includes(`${t}:`) || haystackNorm.includes(`[${t}]`);
 }
 
@@ -21,6 +28,11 @@ export function goldParagraphs(e: HotpotExample): Paragraph[] {
 export function goldPresence(e: HotpotExample, text: string | undefined): boolean[] {
   const hay = normalizeText(text ?? '');
   return goldParagraphs(e).map((p) => paragraphPresent(p, hay));
+}
+
+/** A demo shows the example handled correctly when it contains the gold answer. */
+export function demoHasAnswer(e: HotpotExample, demo: string): boolean {
+  return normalizeAnswer(demo).includes(normalizeAnswer(e.answer));
 }
 
 export function isYesNo(e: HotpotExample): boolean {

@@ -4,29 +4,32 @@ import { hashUnit } from '../hash';
 import { normalizeAnswer } from '../text';
 import { fallsInto, type TaskCall, taughtSkills, type WorldContext } from './common';
 import { answerFromContext, extracts, missingEntity } from './hotpot';
-import { distractorEntity, entityOf, hopOrder, isYesNo, rephrase } from './hotpot-context';
+import { demoHasAnswer, distractorEntity, entityOf, hopOrder, isYesNo, rephrase } from './hotpot-context';
 import { HP_REACT_SEPARATE, HP_REACT_SKILLS } from './hotpot-skills';
+
+/** Ways a step names its tool: `"action": "search"` (or `tool`/`name`, `=`) and `search(...)`. */
+function actionPatterns(tool: string): readonly RegExp[] {
+  return [
+    new RegExp(`\\b(action|tool|name)["']?\\s*[:=]\\s*["']?${tool}\\b`, 'gi'),
+    new RegExp(`\\b${tool}\\s*\\(`, 'gi'),
+  ];
+}
+const SEARCH_ACTION = actionPatterns('search');
+const FINISH_ACTION = actionPatterns('finish');
 
 /** Previous actions in `<STEPS>`, however the pipeline renders them (JSON, `Action: search`, `search(...)`). */
 export function countActions(steps: string | undefined): { searches: number; finished: boolean } {
   if (!steps) return { searches: 0, finished: false };
-  const named = (tool: string) =>
-    Math.max(
-      [...steps.matchAll(new RegExp(`\\b(action|tool|name)["']?\\s*[:=]\\s*["']?${tool}\\b`, 'gi'))].length,
-      [...steps.matchAll(new RegExp(`\\b${tool}\\s*\\(`, 'gi'))].length,
-    );
-  return { searches: named('search'), finished: named('finish') > 0 };
-}
-
-function demoCorrect(e: HotpotExample, demo: string): boolean {
-  return normalizeAnswer(demo).includes(normalizeAnswer(e.answer));
+  // matchAll works on a copy of each global regex, so the shared ones keep no state between calls.
+  const named = (patterns: readonly RegExp[]) =>
+    Math.max(...patterns.map((re) => [...steps.matchAll(re)].length));
+  return { searches: named(SEARCH_ACTION), finished: named(FINISH_ACTION) > 0 };
 }
 
 export interface ReactStep {
   action: 'search' | 'finish';
   argument: string;
   thought: string;
-  failed: string[];
 }
 
 /** Max steps the prompt allows (`at most N steps`, `N steps`), default 3. */
@@ -48,12 +51,15 @@ export function drifts(ctx: WorldContext, e: HotpotExample): boolean {
   return hashUnit(ctx.seed, 'hp.drift', e.id) < AGENT_DRIFT_RATE;
 }
 
+/** The finish step answers like an answer generator, with the planner's own answer-side skills. */
+const FINISH_SKILLS = HP_REACT_SKILLS.filter((s) => s !== HP_REACT_SEPARATE);
+
 export function reactStep(ctx: WorldContext, call: TaskCall<HotpotExample>): ReactStep {
   const e = call.example;
   const steps = call.fields.steps;
   const { searches } = countActions(steps);
   const limit = maxSteps(call.fields.instruction);
-  const taught = taughtSkills(ctx, call, HP_REACT_SKILLS, demoCorrect);
+  const taught = taughtSkills(ctx, call, HP_REACT_SKILLS, demoHasAnswer);
   // Even told to search entity by entity, the planner does not always manage to (see ENTITY_EXTRACTION_RATE).
   const broad = fallsInto(ctx, HP_REACT_SEPARATE, call, taught) || !extracts(ctx, e);
   const finish = (): ReactStep => {
@@ -64,20 +70,10 @@ export function reactStep(ctx: WorldContext, call: TaskCall<HotpotExample>): Rea
           ? 'no'
           : 'yes'
         : (distractorEntity(e, steps) ?? rephrase(e.question));
-      return { action: 'finish', argument: wrong, thought: 'The observations answer it.', failed: [] };
+      return { action: 'finish', argument: wrong, thought: 'The observations answer it.' };
     }
-    const r = answerFromContext(
-      ctx,
-      call,
-      steps,
-      HP_REACT_SKILLS.filter((s) => s !== HP_REACT_SEPARATE),
-    );
-    return {
-      action: 'finish',
-      argument: r.answer,
-      thought: 'I have enough information to answer.',
-      failed: r.failed,
-    };
+    const answer = answerFromContext(ctx, call, steps, FINISH_SKILLS);
+    return { action: 'finish', argument: answer, thought: 'I have enough information to answer.' };
   };
   if (searches >= limit - 1) return finish();
   if (broad) {
@@ -87,7 +83,6 @@ export function reactStep(ctx: WorldContext, call: TaskCall<HotpotExample>): Rea
         action: 'search',
         argument: rephrase(e.question),
         thought: 'I should search for the question.',
-        failed: [HP_REACT_SEPARATE.id],
       };
     }
     return finish();
@@ -98,12 +93,11 @@ export function reactStep(ctx: WorldContext, call: TaskCall<HotpotExample>): Rea
       action: 'search',
       argument: entityOf(first.title),
       thought: `I will search ${entityOf(first.title)} first.`,
-      failed: [],
     };
   }
   if (searches === 1) {
     const next = missingEntity(e, steps ?? '') ?? rephrase(e.question);
-    return { action: 'search', argument: next, thought: `Next I need ${next}.`, failed: [] };
+    return { action: 'search', argument: next, thought: `Next I need ${next}.` };
   }
   return finish();
 }

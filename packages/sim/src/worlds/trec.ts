@@ -9,6 +9,13 @@ interface TrecSkill extends Skill<TrecExample> {
   wrong: TrecLabel;
 }
 
+const LABEL_PATTERNS = TREC_LABELS.map((label) => ({ label, re: new RegExp(`\\b${label}\\b`) }));
+
+/** The TREC class names written in `text` as tokens, in `TREC_LABELS` order. */
+export function labelsIn(text: string): TrecLabel[] {
+  return LABEL_PATTERNS.filter((p) => p.re.test(text)).map((p) => p.label);
+}
+
 const startsWhat = (e: TrecExample) => /^(what|which|name)\b/i.test(e.question);
 
 export const TREC_SKILLS: TrecSkill[] = [
@@ -134,7 +141,7 @@ const DESCRIPTIONS: Record<TrecLabel, string> = {
 };
 
 function demoCorrect(e: TrecExample, demo: string): boolean {
-  const found = TREC_LABELS.filter((l) => new RegExp(`\\b${l}\\b`).test(demo));
+  const found = labelsIn(demo);
   return found.length === 1 && found[0] === e.label;
 }
 

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainResult } from './records';
 import { KILL_TEST_CONFIG, KILL_TEST_SIZES } from './testing/kill-test-config';
@@ -16,6 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 
 let dir: string;
+
+const HAS_DATA = findDataDir() !== undefined;
+const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gdpo-sim-'));
 });
@@ -23,7 +28,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('GDPO on the simulated ObjectCount', () => {
+describe.skipIf(!HAS_DATA)(needsData('GDPO on the simulated ObjectCount'), () => {
   it('a short run raises the validation score', async () => {
     const { result, ledger } = await simObjectCountRun({ config: { steps: 3 } });
     expect(result.partial).toBe(false);

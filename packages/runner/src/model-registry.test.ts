@@ -1,12 +1,16 @@
 import { createChatModel, TAGS, tag } from '@llm-autodiff/llm';
+import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModel, registerSimProvider } from './model-registry';
+
+const HAS_DATA = findDataDir() !== undefined;
+const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 describe('model registry', () => {
   let undo: (() => void) | undefined;
   afterEach(() => undo?.());
 
-  it('registers sim:* into llm’s provider registry', async () => {
+  it.skipIf(!HAS_DATA)(needsData('registers sim:* into llm’s provider registry'), async () => {
     undo = registerSimProvider();
     const m = createChatModel('sim:task');
     expect(m.id).toBe('sim:task');

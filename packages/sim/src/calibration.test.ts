@@ -4,9 +4,10 @@
  * reaches 100%. Checked for two wordings of the start and averaged over seeds, so the regime does not
  * hinge on one phrasing or one hash.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PROMPTS as P, scoreAgent, scoreObjectCount, scoreTrec, scoreVanillaRag, split } from './calibration';
 import { createSimModel } from './sim-model';
+import { describeWithData } from './test-data';
 
 const SEEDS = [0, 1, 2];
 type Scorer = (seed: number, system: string) => Promise<number>;
@@ -34,7 +35,7 @@ async function check(score: Scorer, starts: string[], cued: string, range: [numb
   for (const c of cuedScores) expect(c).toBeLessThan(1);
 }
 
-describe('calibration on the validation splits', () => {
+describeWithData('calibration on the validation splits', () => {
   it('ObjectCount: start 0.75–0.85', async () => {
     const val = split('object_count');
     expect(val).toHaveLength(100);

@@ -1,8 +1,9 @@
 import { createChatModel, TAGS, tag } from '@llm-autodiff/llm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROMPTS } from './calibration';
 import { type SimServer, startSimServer } from './server';
 import { createSimModel } from './sim-model';
+import { describeWithData } from './test-data';
 
 const body = (question: string, model = 'sim:task') =>
   JSON.stringify({
@@ -23,7 +24,7 @@ async function post(server: SimServer, text: string, signal?: AbortSignal): Prom
   });
 }
 
-describe('sim server (no faults)', () => {
+describeWithData('sim server (no faults)', () => {
   let server: SimServer;
   beforeAll(async () => {
     server = await startSimServer({ port: 0 });
@@ -103,7 +104,7 @@ describe('sim server (no faults)', () => {
   });
 });
 
-describe('sim server fault injection', () => {
+describeWithData('sim server fault injection', () => {
   let server: SimServer;
   beforeAll(async () => {
     server = await startSimServer({

@@ -1,8 +1,9 @@
 import { countMessageTokens, countTokens, TAGS, tag } from '@llm-autodiff/llm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PROMPTS } from './calibration';
 import { latencyMs, sleep } from './latency';
 import { createSimModel } from './sim-model';
+import { describeWithData } from './test-data';
 
 const messages = [
   { role: 'system' as const, content: PROMPTS.objectCount.start },
@@ -12,7 +13,7 @@ const messages = [
   },
 ];
 
-describe('in-process sim model', () => {
+describeWithData('in-process sim model', () => {
   it('has canonical ids and rejects unknown ones', () => {
     expect(createSimModel('task').id).toBe('sim:task');
     expect(createSimModel('sim:teacher').id).toBe('sim:teacher');

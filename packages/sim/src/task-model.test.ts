@@ -1,5 +1,5 @@
 import { TAGS, tag } from '@llm-autodiff/llm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   goldCounts,
   jsonField,
@@ -14,6 +14,7 @@ import { chat } from './fixtures';
 import { MISPLACED_FORMAT_SENTENCE } from './optimizer';
 import { PROFILES } from './profiles';
 import { createSimModel, simComplete } from './sim-model';
+import { describeWithData, HAS_DATA } from './test-data';
 import { normalizeAnswer } from './text';
 import { slipRate } from './worlds/common';
 import { ENTITY_EXTRACTION_RATE } from './worlds/hotpot';
@@ -23,9 +24,9 @@ import { AGENT_DRIFT_RATE } from './worlds/react';
 const task = createSimModel('task');
 const q = (text: string) => tag(TAGS.task.question, text);
 
-describe('task worlds', () => {
-  const oc = split('object_count');
-  const hp = split('hotpot') as HotpotExample[];
+describeWithData('task worlds', () => {
+  const oc = HAS_DATA ? split('object_count') : [];
+  const hp = (HAS_DATA ? split('hotpot') : []) as HotpotExample[];
 
   it('is deterministic: same request, same response; seed changes the world', async () => {
     const msgs = chat(PROMPTS.objectCount.start, q(oc[0]?.question ?? ''));

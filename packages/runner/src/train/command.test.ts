@@ -4,8 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli';
+
+const HAS_DATA = findDataDir() !== undefined;
+const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -68,52 +72,67 @@ describe('autodiff train', () => {
     }
   });
 
-  it('trains ObjectCount and writes a complete results JSON marked "simulated model"', async () => {
-    const out = join(dir, 'oc.json');
-    const r = await autodiff([
-      'train',
-      '--task',
-      'object-count',
-      '--steps',
-      '1',
-      '--val',
-      '10',
-      '--test',
-      '10',
-      '--cache',
-      'off',
-      '--quiet',
-      '--out',
-      out,
-    ]);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('simulated model');
-    expect(r.out).toMatch(/validation: \d\.\d{4} -> \d\.\d{4}/);
-    expect(r.out).toMatch(/optimizer\s+\d+/);
-    expect(r.out).toContain('mini-batch gate');
-    const report = JSON.parse(readFileSync(out, 'utf8')) as {
-      model: string;
-      result: { steps: unknown[]; partial: boolean };
-    };
-    expect(report.model).toBe('simulated model');
-    expect(report.result.partial).toBe(false);
-    expect(report.result.steps).toHaveLength(3);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  it.skipIf(!HAS_DATA)(
+    needsData('trains ObjectCount and writes a complete results JSON marked "simulated model"'),
+    async () => {
+      const out = join(dir, 'oc.json');
+      const r = await autodiff([
+        'train',
+        '--task',
+        'object-count',
+        '--steps',
+        '1',
+        '--val',
+        '10',
+        '--test',
+        '10',
+        '--cache',
+        'off',
+        '--quiet',
+        '--out',
+        out,
+      ]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('simulated model');
+      expect(r.out).toMatch(/validation: \d\.\d{4} -> \d\.\d{4}/);
+      expect(r.out).toMatch(/optimizer\s+\d+/);
+      expect(r.out).toContain('mini-batch gate');
+      const report = JSON.parse(readFileSync(out, 'utf8')) as {
+        model: string;
+        result: { steps: unknown[]; partial: boolean };
+      };
+      expect(report.model).toBe('simulated model');
+      expect(report.result.partial).toBe(false);
+      expect(report.result.steps).toHaveLength(3);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+  );
 
-  it('a broken checkpoint is a clear error and leaves no results file', async () => {
-    const out = join(dir, 'oc.json');
-    const checkpoint = join(dir, 'oc.ckpt.json');
-    writeFileSync(checkpoint, '{"step": 1, "config": ');
-    const r = await autodiff(['train', '--task', 'object-count', '--out', out, '--resume', '--cache', 'off']);
-    expect(r.code).not.toBe(0);
-    expect(r.err).toContain(checkpoint);
-    expect(r.err).not.toMatch(/\n\s+at /);
-    // Resuming is what failed: the hint to resume would send the user in a circle.
-    expect(r.err).not.toContain('rerun with --resume');
-    expect(existsSync(out)).toBe(false);
-  });
+  it.skipIf(!HAS_DATA)(
+    needsData('a broken checkpoint is a clear error and leaves no results file'),
+    async () => {
+      const out = join(dir, 'oc.json');
+      const checkpoint = join(dir, 'oc.ckpt.json');
+      writeFileSync(checkpoint, '{"step": 1, "config": ');
+      const r = await autodiff([
+        'train',
+        '--task',
+        'object-count',
+        '--out',
+        out,
+        '--resume',
+        '--cache',
+        'off',
+      ]);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toContain(checkpoint);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      // Resuming is what failed: the hint to resume would send the user in a circle.
+      expect(r.err).not.toContain('rerun with --resume');
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
   it('the workspace script runs the same command', () => {
     const r = spawnSync(
@@ -131,23 +150,28 @@ describe('autodiff train', () => {
 });
 
 describe('autodiff train --budget', () => {
-  it('stops cleanly at the budget with a checkpoint and a partial result, then resumes to the end', async () => {
-    const out = join(dir, 'oc.json');
-    const common = ['train', '--task', 'object-count', '--steps', '2', '--val', '10', '--test', '10'];
-    const files = ['--out', out, '--cache', join(dir, 'cache.sqlite'), '--quiet'];
-    const stopped = await autodiff([...common, ...files, '--budget', 'optimizer.calls=1']);
-    expect(stopped.code).toBe(0);
-    expect(stopped.out).toMatch(/PARTIAL: .*budget/);
-    const partial = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean } };
-    expect(partial.result.partial).toBe(true);
-    expect(existsSync(join(dir, 'oc.ckpt.json'))).toBe(true);
+  it.skipIf(!HAS_DATA)(
+    needsData('stops cleanly at the budget with a checkpoint and a partial result, then resumes to the end'),
+    async () => {
+      const out = join(dir, 'oc.json');
+      const common = ['train', '--task', 'object-count', '--steps', '2', '--val', '10', '--test', '10'];
+      const files = ['--out', out, '--cache', join(dir, 'cache.sqlite'), '--quiet'];
+      const stopped = await autodiff([...common, ...files, '--budget', 'optimizer.calls=1']);
+      expect(stopped.code).toBe(0);
+      expect(stopped.out).toMatch(/PARTIAL: .*budget/);
+      const partial = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean } };
+      expect(partial.result.partial).toBe(true);
+      expect(existsSync(join(dir, 'oc.ckpt.json'))).toBe(true);
 
-    const resumed = await autodiff([...common, ...files, '--resume']);
-    expect(resumed.err).toBe('');
-    expect(resumed.code).toBe(0);
-    const done = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean; steps: unknown[] } };
-    expect(done.result.partial).toBe(false);
-  });
+      const resumed = await autodiff([...common, ...files, '--resume']);
+      expect(resumed.err).toBe('');
+      expect(resumed.code).toBe(0);
+      const done = JSON.parse(readFileSync(out, 'utf8')) as {
+        result: { partial: boolean; steps: unknown[] };
+      };
+      expect(done.result.partial).toBe(false);
+    },
+  );
 
   it('rejects a malformed budget', async () => {
     const r = await autodiff(['train', '--task', 'trec', '--budget', 'backward.dollars=3']);
@@ -157,7 +181,7 @@ describe('autodiff train --budget', () => {
 });
 
 describe('autodiff train --graph', () => {
-  it("writes each step's backward graph as JSON, DOT and Mermaid", async () => {
+  it.skipIf(!HAS_DATA)(needsData("writes each step's backward graph as JSON, DOT and Mermaid"), async () => {
     const graphs = join(dir, 'graphs');
     const r = await autodiff([
       'train',

@@ -33,3 +33,16 @@ export function resolveDataDir(explicit?: string): string {
   }
   return dir;
 }
+
+/** The dataset directory when this machine has it, else `undefined` (for callers that can do without). */
+export function findDataDir(explicit?: string): string | undefined {
+  try {
+    return resolveDataDir(explicit);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why tests that need the real data are skipped. */
+export const NO_DATA_MESSAGE =
+  'shared/datasets not found (set AUTODIFF_DATA_DIR): skipping tests on the real data';

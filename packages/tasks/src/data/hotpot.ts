@@ -107,7 +107,10 @@ export async function loadHotpot(
 ): Promise<Splits<HotpotExample>> {
   const dataDir = resolveDataDir(opts.dataDir);
   if (dataDir === undefined) {
-    throw new Error(
+    throw new DatasetError(
+      'hotpot_qa',
+      undefined,
+      undefined,
       'HotPotQA is only available offline: set AUTODIFF_DATA_DIR (or dataDir) to a folder with hotpot_qa/ ' +
         '(offline_splits.json, dev_distractor_500.jsonl, train_distractor_200.jsonl), or place the repo beside shared/datasets. ' +
         'The Hugging Face Hub copy (hotpotqa/hotpot_qa) is the full 600 MB set and does not hold these splits.',

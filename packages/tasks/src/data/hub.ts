@@ -56,7 +56,12 @@ export const defaultParquetDecoder: ParquetDecoder = async (bytes) => {
   try {
     return (await parquetReadObjects({ file: copy })) as RawRow[];
   } catch (e) {
-    throw new Error(`cannot read a parquet file from the Hugging Face Hub: ${(e as Error).message}`);
+    throw new DatasetError(
+      'parquet file from the Hugging Face Hub',
+      undefined,
+      undefined,
+      (e as Error).message,
+    );
   }
 };
 
@@ -197,7 +202,10 @@ export async function fetchHubSplit(spec: HubSplitSpec, opts: HubOptions): Promi
       rows: await decodeRows(bytes, path, file, opts.parquet ?? defaultParquetDecoder, spec.numericColumns),
     };
   }
-  throw new Error(
-    `Cannot load split "${spec.split}" of ${spec.repo} from the Hugging Face Hub (${tried.join('; ')})`,
+  throw new DatasetError(
+    `${spec.repo} (Hugging Face Hub)`,
+    undefined,
+    undefined,
+    `cannot load split "${spec.split}" (${tried.join('; ')}); no local copy was found either (set AUTODIFF_DATA_DIR)`,
   );
 }

@@ -33,6 +33,7 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --task-model SPEC    default sim:task (any spec of the model registry, e.g. openai:gpt-4o-mini)
   --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
   --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
+  --base-url URL       OpenAI-compatible server for openai: specs that name none (else OPENAI_BASE_URL)
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
@@ -59,6 +60,8 @@ export interface TrainArgs {
   budget: BudgetOptions | undefined;
   /** Folder for each step's backward graph, if asked for. */
   graphDir: string | undefined;
+  /** Base URL for `openai:` specs without their own `@url`. */
+  baseURL: string | undefined;
   quiet: boolean;
   models: { task: string; backward: string; optimizer: string; teacher: string };
 }
@@ -95,6 +98,7 @@ const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
     '--teacher-model',
     '--budget',
     '--graph',
+    '--base-url',
   ].map((f) => [f, f]),
 );
 
@@ -157,6 +161,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     cache: flags.get('--cache'),
     budget: parseBudget(flags.get('--budget')),
     graphDir: flags.has('--graph') ? resolve(flags.get('--graph') as string) : undefined,
+    baseURL: flags.get('--base-url'),
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
   };

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli';
 
@@ -226,4 +226,54 @@ describe('autodiff train --graph', () => {
     expect(readFileSync(join(graphs, 'step-01.dot'), 'utf8')).toMatch(/^digraph/);
     expect(readFileSync(join(graphs, 'step-01.mmd'), 'utf8')).toMatch(/^(flowchart|graph)/);
   });
+});
+
+describe('autodiff train against an OpenAI-compatible server', () => {
+  it.skipIf(!HAS_DATA)(
+    needsData('trains through the openai client with --base-url (the sim behind HTTP)'),
+    async () => {
+      const server = await startSimServer({ port: 0 });
+      try {
+        const out = join(dir, 'http.json');
+        const r = await autodiff([
+          'train',
+          '--task',
+          'object-count',
+          '--steps',
+          '1',
+          '--val',
+          '5',
+          '--test',
+          '5',
+          '--cache',
+          'off',
+          '--quiet',
+          '--out',
+          out,
+          '--base-url',
+          server.url,
+          '--task-model',
+          'openai:sim:task',
+          '--backward-model',
+          'openai:sim:large',
+          '--optimizer-model',
+          'openai:sim:large',
+        ]);
+        expect(r.err).toBe('');
+        expect(r.code).toBe(0);
+        const report = JSON.parse(readFileSync(out, 'utf8')) as {
+          model: string;
+          models: Record<string, string>;
+          usageByRole: Record<string, { calls: number }>;
+        };
+        // Not labelled as the simulated model: the tool only knows the specs it was given.
+        expect(report.model).toBe('external models (see models)');
+        expect(report.models.task).toBe(`openai:sim:task@${server.url}`);
+        expect(report.models.teacher).toBe(`openai:sim:task@${server.url}`);
+        expect(report.usageByRole.optimizer?.calls).toBeGreaterThan(0);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });

@@ -57,7 +57,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readJson(args.checkpoint));
-  const managed = (spec: string): ChatModel => managedModel(createModel(spec), { ledger, cache, budget });
+  const managed = (spec: string): ChatModel =>
+    managedModel(createModel(spec, { baseURL: args.baseURL }), { ledger, cache, budget });
   const task = managed(args.models.task);
   const backward = managed(args.models.backward);
   const optimizer = managed(args.models.optimizer);
@@ -105,7 +106,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   const usageByRole = ledger.byRole();
   io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
   await writeJsonAtomic(args.out, {
-    model: simulated ? 'simulated model' : 'real model',
+    model: simulated ? 'simulated model' : 'external models (see models)',
     task: args.task,
     pipeline: args.pipeline,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },

@@ -20,6 +20,28 @@ async function autodiff(args: string[]): Promise<{ code: number; out: string; er
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** A one-step run on small val/test subsets, uncached and quiet: the shape of most tests here. */
+function quickTrain(task: string, out: string, size: number, ...extra: string[]): string[] {
+  const n = String(size);
+  return [
+    'train',
+    '--task',
+    task,
+    '--steps',
+    '1',
+    '--val',
+    n,
+    '--test',
+    n,
+    '--cache',
+    'off',
+    '--quiet',
+    '--out',
+    out,
+    ...extra,
+  ];
+}
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'autodiff-train-'));
@@ -76,22 +98,7 @@ describe('autodiff train', () => {
     needsData('trains ObjectCount and writes a complete results JSON marked "simulated model"'),
     async () => {
       const out = join(dir, 'oc.json');
-      const r = await autodiff([
-        'train',
-        '--task',
-        'object-count',
-        '--steps',
-        '1',
-        '--val',
-        '10',
-        '--test',
-        '10',
-        '--cache',
-        'off',
-        '--quiet',
-        '--out',
-        out,
-      ]);
+      const r = await autodiff(quickTrain('object-count', out, 10));
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       expect(r.out).toContain('simulated model');
@@ -183,26 +190,9 @@ describe('autodiff train --budget', () => {
 describe('autodiff train --graph', () => {
   it.skipIf(!HAS_DATA)(needsData("writes each step's backward graph as JSON, DOT and Mermaid"), async () => {
     const graphs = join(dir, 'graphs');
-    const r = await autodiff([
-      'train',
-      '--task',
-      'hotpot',
-      '--pipeline',
-      'hotpot-multihop',
-      '--steps',
-      '1',
-      '--val',
-      '5',
-      '--test',
-      '5',
-      '--cache',
-      'off',
-      '--quiet',
-      '--out',
-      join(dir, 'mh.json'),
-      '--graph',
-      graphs,
-    ]);
+    const r = await autodiff(
+      quickTrain('hotpot', join(dir, 'mh.json'), 5, '--pipeline', 'hotpot-multihop', '--graph', graphs),
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(graphs).sort()).toEqual(['step-01.dot', 'step-01.json', 'step-01.mmd']);
@@ -236,20 +226,7 @@ describe('autodiff train against an OpenAI-compatible server', () => {
       try {
         const out = join(dir, 'http.json');
         const r = await autodiff([
-          'train',
-          '--task',
-          'object-count',
-          '--steps',
-          '1',
-          '--val',
-          '5',
-          '--test',
-          '5',
-          '--cache',
-          'off',
-          '--quiet',
-          '--out',
-          out,
+          ...quickTrain('object-count', out, 5),
           '--base-url',
           server.url,
           '--task-model',

@@ -14,38 +14,36 @@ function fastSleep() {
   return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) };
 }
 
+/** A model whose calls take 10 ms, remembering the most calls it saw in flight at once. */
+function peakTracker() {
+  let active = 0;
+  let most = 0;
+  const inner = ScriptedModel.fn(async () => {
+    active++;
+    most = Math.max(most, active);
+    await new Promise((r) => setTimeout(r, 10));
+    active--;
+    return 'ok';
+  });
+  return { inner, peak: () => most };
+}
+
 describe('withResilience', () => {
   it('never runs more calls at once than the concurrency limit', async () => {
-    let active = 0;
-    let peak = 0;
-    const inner = ScriptedModel.fn(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 10));
-      active--;
-      return 'ok';
-    });
+    const { inner, peak } = peakTracker();
     const m = withResilience(inner, { concurrency: 3 });
     await Promise.all(Array.from({ length: 12 }, () => m.complete(req)));
-    expect(peak).toBe(3);
+    expect(peak()).toBe(3);
     expect(inner.calls).toHaveLength(12);
   });
 
   it('shares one limit between wrappers given the same semaphore', async () => {
-    let active = 0;
-    let peak = 0;
-    const inner = ScriptedModel.fn(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 10));
-      active--;
-      return 'ok';
-    });
+    const { inner, peak } = peakTracker();
     const semaphore = new Semaphore(2);
     const a = withResilience(inner, { semaphore });
     const b = withResilience(inner, { semaphore });
     await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).complete(req)));
-    expect(peak).toBe(2);
+    expect(peak()).toBe(2);
   });
 
   it('backs off exponentially with jitter, capped at maxDelayMs', async () => {

@@ -1,3 +1,4 @@
+import { defaultSleep } from '@llm-autodiff/llm';
 import { hashUnit } from './hash';
 
 /** Simulated wall-clock of a call: base + per output token, with deterministic jitter. Zero by default. */
@@ -20,19 +21,7 @@ export function latencyMs(spec: LatencySpec, outputTokens: number, key: string):
   return Math.max(0, Math.round(base * factor));
 }
 
+/** Waits out a simulated latency (none for 0); an aborted signal ends the wait at once. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  // An abort event never fires again: a signal aborted before the wait must end it at once.
-  if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return ms <= 0 ? Promise.resolve() : defaultSleep(ms, signal);
 }

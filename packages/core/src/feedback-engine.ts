@@ -4,8 +4,13 @@ import { Limiter } from './limiter';
 import { type BackwardPromptFields, renderBackwardPrompt } from './prompts/backward-engine';
 
 export interface BackwardOptions {
-  /** The backward-engine model; called with role 'backward'. */
-  engine: ChatModel;
+  /** The backward-engine model; called with role 'backward'. Required unless `feedbackText` is false. */
+  engine?: ChatModel;
+  /**
+   * False: ask no engine. Every gradient still carries the call's input, output and score, with an
+   * empty feedback text (the "OPRO with data" ablation: the optimizer sees examples and scores only).
+   */
+  feedbackText?: boolean;
   /** Selective gradients: no engine call when the sample's score is above this (default 0.9). */
   skipAboveScore?: number;
   /** TextGrad-like ablation: call the engine for every sample, whatever its score. */
@@ -50,7 +55,7 @@ export function noErrorFeedback(score: number): string {
  * limit, failure handling and counting. Node backward functions receive one of these.
  */
 export class FeedbackEngine {
-  readonly model: ChatModel;
+  readonly model: ChatModel | undefined;
   readonly skipAboveScore: number;
   readonly computeForAll: boolean;
   private readonly limiter: Limiter;
@@ -58,7 +63,7 @@ export class FeedbackEngine {
   readonly counts = { calls: 0, skipped: 0, copies: 0, failures: 0 };
 
   constructor(options: BackwardOptions, where: string) {
-    if (!options || typeof options.engine?.complete !== 'function') {
+    if (!options || (options.feedbackText !== false && typeof options.engine?.complete !== 'function')) {
       throw new BackwardConfigError(
         'backward() needs a backward-engine model: backward(root, { engine: model })',
         where,
@@ -72,7 +77,7 @@ export class FeedbackEngine {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new BackwardConfigError(`concurrency must be an integer >= 1, got ${concurrency}`, where);
     }
-    this.model = options.engine;
+    this.model = options.feedbackText === false ? undefined : options.engine;
     this.skipAboveScore = threshold;
     this.computeForAll = options.computeForAll ?? false;
     this.limiter = new Limiter(concurrency);
@@ -93,12 +98,14 @@ export class FeedbackEngine {
    * errors that must stop the run (a spent budget, a replay-mode cache miss), which propagate.
    */
   async ask(fields: BackwardPromptFields): Promise<Feedback> {
+    const model = this.model;
+    if (!model) return { text: '', prompt: '', failed: false };
     const messages = renderBackwardPrompt(fields);
     const prompt = messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
     this.counts.calls++;
     try {
       const response = await this.limiter.run(() =>
-        this.model.complete({ messages }, { role: 'backward', labels: this.labels }),
+        model.complete({ messages }, { role: 'backward', labels: this.labels }),
       );
       const text = response.text.trim();
       if (text) return { text, prompt, failed: false };

@@ -85,3 +85,25 @@ describe('selective gradients', () => {
     expect(backwardFields(engine.calls[0]!).kind).toBe('loss');
   });
 });
+
+describe('feedbackText: false ("OPRO with data")', () => {
+  it('needs no engine, makes no call, and still gives every gradient its input, output and score', async () => {
+    const instr = param('Answer.', { name: 'instr', role: 'instruction' });
+    const g = generator({
+      name: 'gen',
+      model: ScriptedModel.sequence(['wrong'], { repeatLast: true }),
+      system: [instr],
+      user: (x: { q: string }) => x.q,
+    });
+    const root = sum([
+      await runSample('s1', 'train', async () => loss(await g({ q: 'Q1' }), 'right', () => 0)),
+    ]);
+    const report = await backward(root, { feedbackText: false });
+    expect(report.calls).toBe(0);
+    expect(instr.gradients).toHaveLength(1);
+    expect(instr.gradients[0]?.score).toBe(0);
+    expect(instr.gradients[0]?.context.inputOutput).toContain('Q1');
+    expect(instr.gradients[0]?.context.inputOutput).toContain('wrong');
+    await expect(backward(root, {})).rejects.toThrow(/needs a backward-engine model/);
+  });
+});

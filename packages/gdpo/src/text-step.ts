@@ -11,7 +11,6 @@ import { backward, type Parameter, type Program, sum } from './engine';
 import { beats, evaluate } from './evaluate';
 import type { GdpoOptimizer } from './gdpo-optimizer';
 import { type MovingBatch, type MovingItem, mean, selectSubset } from './moving-batch';
-import { offlineEngine } from './offline-engine';
 import { emptyGates, type ProposalAttempt, type StepRecord } from './records';
 import type { Rng } from './rng';
 
@@ -72,10 +71,13 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
 
   let backwardReport: StepRecord['backward'];
   if (!c.ablations.noBackward) {
-    const engine = c.ablations.noFeedbackText ? offlineEngine : env.backwardEngine;
-    if (!engine)
+    // "OPRO with data": backward still attaches input, output and score to every gradient, but no
+    // engine is asked for feedback text.
+    const feedbackText = !c.ablations.noFeedbackText;
+    const engine = env.backwardEngine;
+    if (feedbackText && !engine)
       throw new TrainerInputError(
-        'trainer: a backward engine model is required unless ablations.noBackward is set',
+        'trainer: a backward engine model is required unless ablations.noBackward or noFeedbackText is set',
       );
     // Samples of earlier steps in the moving batch are re-run for a fresh graph (same prompts: cached).
     const losses = await mapLimit(subset, c.concurrency, async (item) => {
@@ -85,6 +87,7 @@ export async function textStep<E>(env: TextStepEnv<E>, batch: readonly E[]): Pro
     const root = sum(losses);
     const report = await backward(root, {
       engine,
+      feedbackText,
       skipAboveScore: c.skipThreshold,
       computeForAll: c.ablations.noSelectiveGradients,
       concurrency: c.concurrency,

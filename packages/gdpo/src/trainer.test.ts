@@ -240,6 +240,8 @@ describe('trainer on the scripted double', () => {
       usage: s.ledger,
     });
     expect(r.usage.backward).toBeUndefined();
+    // The step record tells the truth too: no backward-engine call was made.
+    for (const step of r.steps.filter((x) => x.phase === 'text')) expect(step.backward?.calls).toBe(0);
     const prompt = s.optimizer.calls[0]?.request.messages[1]?.content ?? '';
     expect(prompt).toContain('<INPUT_OUTPUT>');
     expect(prompt).toContain('<SCORE>');

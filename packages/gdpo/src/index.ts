@@ -1,4 +1,3 @@
-export { isBudgetError } from './budget';
 export { readJson, writeJsonAtomic, writeTextAtomic } from './checkpoint';
 export { mapLimit } from './concurrency';
 export {

@@ -8,8 +8,7 @@
  * Task-agnostic: it sees only a core `Program<E>` and its parameters.
  */
 import { existsSync } from 'node:fs';
-import type { ChatModel } from '@llm-autodiff/llm';
-import { isBudgetError } from './budget';
+import { BudgetExceededError, type ChatModel } from '@llm-autodiff/llm';
 import { readJson, writeJsonAtomic } from './checkpoint';
 import { resolveConfig, type TrainerConfigInput, TrainerInputError } from './config';
 import { type DemoEnv, DemoOptimizer, demoStep } from './demo-step';
@@ -245,7 +244,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       bestVal = val.score;
       optimizer?.addScore(val.score);
     } catch (error) {
-      if (isBudgetError(error)) return stopOnBudget(error);
+      if (error instanceof BudgetExceededError) return stopOnBudget(error);
       throw error;
     }
     records.push(evalRecord(0, 'init', initial.val, initial.test, u0, t0));
@@ -299,7 +298,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
         break;
       }
     } catch (error) {
-      if (isBudgetError(error)) return stopOnBudget(error);
+      if (error instanceof BudgetExceededError) return stopOnBudget(error);
       throw error;
     }
     // Graph-free between steps: gradients were cleared by the optimizer; demo traces of text steps too.
@@ -334,7 +333,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
     try {
       finalTest = (await evalAll(data.test)).score;
     } catch (error) {
-      if (isBudgetError(error)) return stopOnBudget(error);
+      if (error instanceof BudgetExceededError) return stopOnBudget(error);
       throw error;
     }
     records.push(evalRecord(totalSteps + 1, 'final', bestVal, finalTest, u0, t0));

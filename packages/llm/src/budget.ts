@@ -91,6 +91,21 @@ export class Budget {
     }
   }
 
+  /**
+   * Billed attempts that failed (a 2xx whose body was lost or unusable): each counts as one call with
+   * its (estimated) tokens, whether or not the call itself succeeds later. No reservation is involved:
+   * the spend already happened, so it is counted even past a limit; the next `admit` refuses.
+   */
+  chargeFailedAttempts(role: CallRole, modelId: string, attempts: number, usage: TokenUsage): void {
+    if (attempts <= 0) return;
+    const price = this.options.prices ? priceFor(this.options.prices, modelId) : undefined;
+    this.credit(role, {
+      calls: attempts,
+      tokens: usage.promptTokens + usage.completionTokens,
+      usd: price ? costUsd(price, usage) : 0,
+    });
+  }
+
   /** The call cost nothing (cache hit) or did not happen (failure before an answer). */
   cancel(r: Reservation): void {
     this.settle(r);

@@ -108,7 +108,7 @@ describe('ResponseCache', () => {
     expect(ro.size()).toBe(1);
     ro.close();
     expect(() => new ResponseCache({ path: join(dir, 'missing.sqlite'), mode: 'read-only' })).toThrow(
-      /cannot open for replay/,
+      /missing\.sqlite: does not exist, so there is nothing to replay/,
     );
   });
 

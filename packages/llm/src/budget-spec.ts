@@ -37,16 +37,22 @@ export function parseBudgetSpec(spec: string, options: BudgetSpecOptions = {}): 
     if (!m) fail(`${JSON.stringify(part)} is not SCOPE.KIND=N (e.g. total.calls=2000)`);
     const [, scope = '', kind = '', value = ''] = m as RegExpExecArray;
     if (!scopes.includes(scope))
-      fail(`unknown scope ${JSON.stringify(scope)} in ${JSON.stringify(part)}; valid scopes: ${scopes.join(', ')}`);
+      fail(
+        `unknown scope ${JSON.stringify(scope)} in ${JSON.stringify(part)}; valid scopes: ${scopes.join(', ')}`,
+      );
     if (!(kinds as readonly string[]).includes(kind))
-      fail(`unknown kind ${JSON.stringify(kind)} in ${JSON.stringify(part)}; valid kinds: ${kinds.join(', ')}`);
+      fail(
+        `unknown kind ${JSON.stringify(kind)} in ${JSON.stringify(part)}; valid kinds: ${kinds.join(', ')}`,
+      );
     const number = kind === 'usd' ? /^\d+(\.\d+)?$/.test(value) : /^\d+$/.test(value);
     if (!number || !Number.isFinite(Number(value)))
       fail(`${JSON.stringify(part)}: the limit must be ${kind === 'usd' ? 'a number' : 'an integer'} >= 0`);
-    const limits: BudgetLimits = scope === 'total' ? (total ??= {}) : (perRole[scope] ??= {});
     const k = kind as BudgetKind;
+    const limits: BudgetLimits = (scope === 'total' ? total : perRole[scope]) ?? {};
     if (limits[k] !== undefined) fail(`${scope}.${kind} is given twice`);
     limits[k] = Number(value);
+    if (scope === 'total') total = limits;
+    else perRole[scope] = limits;
   }
   return { ...(total ? { total } : {}), ...(Object.keys(perRole).length ? { perRole } : {}) };
 }

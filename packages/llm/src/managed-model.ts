@@ -45,7 +45,9 @@ export class ManagedModel implements ChatModel {
   ) {
     this.id = inner.id;
     this.resilient =
-      options.limits === false ? undefined : new ResilientModel(inner, { now: options.now, ...options.limits });
+      options.limits === false
+        ? undefined
+        : new ResilientModel(inner, { now: options.now, ...options.limits });
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -56,7 +58,9 @@ export class ManagedModel implements ChatModel {
     const started = this.now();
     const cacheOn = cache !== undefined && cache.mode !== 'off';
     const useCache = cacheOn && context?.noCache !== true;
-    const key = cacheOn ? cacheKey(this.id, request, combineCacheSalts(this.options.runSalt, context?.cacheSalt)) : '';
+    const key = cacheOn
+      ? cacheKey(this.id, request, combineCacheSalts(this.options.runSalt, context?.cacheSalt))
+      : '';
     if (cacheOn && cache.mode === 'read-only' && !useCache) throw this.miss(key, request, role, labels, true);
     if (useCache) {
       const stored = cache.get(key);

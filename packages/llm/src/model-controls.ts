@@ -26,7 +26,9 @@ export function validateModelControls(controls: ModelControls, where = 'model co
     const v = controls[field];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-      throw new ModelControlsError(`${where}: ${field} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+      throw new ModelControlsError(
+        `${where}: ${field} must be an integer >= ${min}, got ${JSON.stringify(v)}`,
+      );
     }
   };
   check('timeoutMs', 0);

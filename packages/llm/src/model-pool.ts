@@ -1,6 +1,6 @@
 import type { Budget } from './budget';
-import { type ModelControls, resolveModelControls, validateModelControls } from './model-controls';
 import { ManagedModel } from './managed-model';
+import { type ModelControls, resolveModelControls, validateModelControls } from './model-controls';
 import { createChatModel, type ProviderOptions } from './registry';
 import type { ResilienceOptions, RetryInfo } from './resilience';
 import type { ResponseCache } from './response-cache';

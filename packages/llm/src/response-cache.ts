@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from './cache-key';
@@ -78,7 +78,8 @@ export class ResponseCache {
       );
     } catch (e) {
       this.db.close();
-      throw new CacheAccessError(path, `not a usable response cache (${(e as Error).message})`, { cause: e });
+      const problem = isWriteRefusal(e) ? 'cannot be written' : 'not a usable response cache';
+      throw new CacheAccessError(path, `${problem} (${(e as Error).message})`, { cause: e });
     }
     if (this.putStmt) this.probeWrite(path, this.putStmt);
   }
@@ -159,6 +160,12 @@ export class ResponseCache {
 
 class ProbeRollback extends Error {}
 
+/** SQLite's "you may not write here" codes (a read-only file or folder, missing permissions). */
+function isWriteRefusal(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(READONLY|PERM|CANTOPEN)/.test(code);
+}
+
 /** Path problems a user can fix, each as one line naming the file. */
 function checkCachePath(path: string, mode: 'read-write' | 'read-only'): string {
   if (path.trim() === '') {
@@ -167,7 +174,12 @@ function checkCachePath(path: string, mode: 'read-write' | 'read-only'): string 
       'the path is empty; give a file path, or turn the cache off',
     );
   }
-  const stat = statSync(path, { throwIfNoEntry: false });
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new CacheAccessError(path, `cannot be reached: ${(e as Error).message}`, { cause: e });
+  }
   if (stat?.isDirectory()) throw new CacheAccessError(path, 'is a directory, not a cache file');
   if (mode === 'read-only' && !stat) {
     throw new CacheAccessError(path, 'does not exist, so there is nothing to replay (read-only mode)');

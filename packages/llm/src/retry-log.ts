@@ -13,7 +13,8 @@ export function describeRetry(info: RetryInfo): string {
           : e.kind;
   const step = info.labels?.step === undefined ? '' : ` step ${info.labels.step}`;
   const role = info.role === undefined ? '' : ` ${info.role}`;
-  const wait = info.delayMs >= 1000 ? `${(info.delayMs / 1000).toFixed(1)} s` : `${Math.round(info.delayMs)} ms`;
+  const wait =
+    info.delayMs >= 1000 ? `${(info.delayMs / 1000).toFixed(1)} s` : `${Math.round(info.delayMs)} ms`;
   return `retry: ${info.modelId}${role}${step}: ${what} on attempt ${info.attempt} of ${info.maxAttempts}; next attempt in ${wait}`;
 }
 
@@ -42,7 +43,8 @@ export function retryReporter(options: RetryReporterOptions): (info: RetryInfo) 
       return;
     }
     lastAt = t;
-    const more = suppressed > 0 ? ` (${suppressed} more retr${suppressed === 1 ? 'y' : 'ies'} not shown)` : '';
+    const more =
+      suppressed > 0 ? ` (${suppressed} more retr${suppressed === 1 ? 'y' : 'ies'} not shown)` : '';
     suppressed = 0;
     options.log(describeRetry(info) + more);
   };

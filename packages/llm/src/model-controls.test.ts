@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CONTROLS, resolveModelControls, validateModelControls } from './model-controls';
+import {
+  DEFAULT_MODEL_CONTROLS,
+  parseModelControlFlags,
+  resolveModelControls,
+  validateModelControls,
+} from './model-controls';
 
 describe('model controls', () => {
   it('takes the first layer that sets a field, then the defaults', () => {
@@ -21,5 +26,38 @@ describe('model controls', () => {
       'openai:x: maxRetries must be an integer >= 0, got -1',
     );
     expect(() => validateModelControls({ maxConcurrency: Number.NaN })).toThrow(/maxConcurrency .* got null/);
+  });
+});
+
+describe('parseModelControlFlags', () => {
+  it('reads defaults and per-model values, with units for the timeout', () => {
+    expect(
+      parseModelControlFlags({ timeout: '30s', maxRetries: '2', maxConcurrency: '16, openai:gpt-4o=4' }),
+    ).toEqual({
+      controls: { timeoutMs: 30_000, maxRetries: 2, maxConcurrency: 16 },
+      perModel: { 'openai:gpt-4o': { maxConcurrency: 4 } },
+    });
+    expect(parseModelControlFlags({ timeout: '1.5m,openai:m@http://h:1/v1=250ms' })).toEqual({
+      controls: { timeoutMs: 90_000 },
+      perModel: { 'openai:m@http://h:1/v1': { timeoutMs: 250 } },
+    });
+    expect(parseModelControlFlags({})).toEqual({ controls: {}, perModel: {} });
+  });
+
+  it('names the flag for bad values', () => {
+    expect(() => parseModelControlFlags({ maxConcurrency: '0' })).toThrow(
+      '--max-concurrency: maxConcurrency must be an integer >= 1, got 0',
+    );
+    expect(() => parseModelControlFlags({ maxRetries: 'openai:x=two' })).toThrow(
+      /--max-retries for openai:x: maxRetries must be an integer >= 0, got null/,
+    );
+    expect(() => parseModelControlFlags({ timeout: '10h' })).toThrow(
+      /--timeout: timeoutMs must be an integer/,
+    );
+    expect(() => parseModelControlFlags({ timeout: '' })).toThrow('--timeout: empty value');
+    expect(() => parseModelControlFlags({ maxRetries: '1,2' })).toThrow(
+      '--max-retries: the default is given twice',
+    );
+    expect(() => parseModelControlFlags({ maxRetries: '=2' })).toThrow(/names no model/);
   });
 });

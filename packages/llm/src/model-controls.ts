@@ -57,3 +57,58 @@ export function resolveModelControls(
   validateModelControls(resolved);
   return resolved;
 }
+
+/** Flag values as typed, e.g. `{ timeout: '30s', maxConcurrency: '8,openai:gpt-4o=2' }`. */
+export interface ModelControlFlags {
+  /** ms, or with a unit: `500ms`, `30s`, `2m`; `0` disables the timeout. */
+  timeout?: string;
+  maxRetries?: string;
+  maxConcurrency?: string;
+}
+
+const FLAG_NAMES: Record<keyof ModelControlFlags, [keyof ModelControls, string]> = {
+  timeout: ['timeoutMs', '--timeout'],
+  maxRetries: ['maxRetries', '--max-retries'],
+  maxConcurrency: ['maxConcurrency', '--max-concurrency'],
+};
+
+/**
+ * Parses the runner's model-control flags into `ModelPoolOptions.controls` and `.perModel`. Each value
+ * is a comma-separated list of `N` (every model) and `SPEC=N` (one model, by spec or canonical id),
+ * e.g. `--max-concurrency 16,openai:gpt-4o=4`. Errors are `ModelControlsError`s naming the flag.
+ */
+export function parseModelControlFlags(flags: ModelControlFlags): {
+  controls: ModelControls;
+  perModel: Record<string, ModelControls>;
+} {
+  const controls: ModelControls = {};
+  const perModel: Record<string, ModelControls> = {};
+  for (const name of Object.keys(FLAG_NAMES) as Array<keyof ModelControlFlags>) {
+    const value = flags[name];
+    if (value === undefined) continue;
+    const [field, flag] = FLAG_NAMES[name];
+    if (value.trim() === '') throw new ModelControlsError(`${flag}: empty value`);
+    for (const raw of value.split(',')) {
+      const part = raw.trim();
+      const eq = part.lastIndexOf('=');
+      const spec = eq >= 0 ? part.slice(0, eq).trim() : undefined;
+      const text = eq >= 0 ? part.slice(eq + 1).trim() : part;
+      if (spec === '') throw new ModelControlsError(`${flag}: "${part}" names no model before "="`);
+      const n = field === 'timeoutMs' ? parseDuration(text) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (spec !== undefined) perModel[spec] ??= {};
+      const target = spec === undefined ? controls : (perModel[spec] as ModelControls);
+      if (target[field] !== undefined)
+        throw new ModelControlsError(`${flag}: ${spec ?? 'the default'} is given twice`);
+      target[field] = n;
+      validateModelControls({ [field]: n }, spec === undefined ? flag : `${flag} for ${spec}`);
+    }
+  }
+  return { controls, perModel };
+}
+
+function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  if (!m) return Number.NaN;
+  const scale = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
+  return Math.round(Number(m[1]) * scale);
+}

@@ -1,6 +1,7 @@
 import { BudgetExceededError, type BudgetKind } from './errors';
 import { costUsd, type PriceTable, priceFor, validatePriceTable } from './prices';
 import type { CallRole, TokenUsage } from './types';
+import type { UsageSummary } from './usage-ledger';
 
 export interface BudgetLimits {
   calls?: number;
@@ -163,4 +164,17 @@ export class Budget {
       throw new BudgetExceededError(scope, 'usd', limits.usd, spent.usd);
     }
   }
+}
+
+/**
+ * A ledger summary in budget terms, billed failed attempts included (each one call, with its
+ * estimated tokens), so a resumed run can `credit` its checkpoint's spend exactly as the budget
+ * counted it. Dollars are the ledger's: give both the same price table.
+ */
+export function spendOfSummary(summary: UsageSummary): Spend {
+  return {
+    calls: summary.calls + summary.billedFailedAttempts,
+    tokens: summary.totalTokens + summary.failedAttemptTokens,
+    usd: summary.costUsd,
+  };
 }

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Budget } from './budget';
+import { Budget, spendOfSummary } from './budget';
 import { ModelCallError, ModelControlsError } from './errors';
 import { ModelPool, modelSet } from './model-pool';
 import { retryReporter } from './retry-log';
 import { type ChatServer, completionBody, type Reply, startChatServer } from './test-support/chat-server';
 import { countMessageTokens } from './tokenizer';
 import type { ChatRequest } from './types';
-import { UsageLedger } from './usage-ledger';
+import { UsageLedger, type UsageSummary } from './usage-ledger';
 
 const env = { OPENAI_API_KEY: 'sk-test-pool-3e9d1a' };
 const ask = (q: string): ChatRequest => ({ messages: [{ role: 'user', content: q }] });
@@ -196,6 +196,10 @@ describe('ModelPool through the openai client', () => {
     expect(ledger.entries[0]).toMatchObject({ attempts: 3, failedAttemptTokens: 2 * prompt });
     // two billed failures + the answer = the three calls the budget allows
     expect(budget.spent().byRole.optimizer).toEqual({ calls: 3, tokens: 2 * prompt + 12, usd: 0 });
+    // the ledger's summary says the same in budget terms (what a resumed run credits)
+    expect(spendOfSummary(ledger.byRole().optimizer as UsageSummary)).toEqual(
+      budget.spent().byRole.optimizer,
+    );
     await expect(m.complete(ask('another'))).rejects.toThrow(/budget exceeded: total calls limit 3/);
   });
 

@@ -198,6 +198,20 @@ export class BudgetSpecError extends Error {
   override readonly name = 'BudgetSpecError';
 }
 
+/**
+ * The run is stopping (e.g. Ctrl-C): the call was refused before it was sent. Calls already in flight
+ * finish (and are cached); no new request, queued call or retry reaches the network.
+ */
+export class CallsStoppedError extends Error {
+  override readonly name = 'CallsStoppedError';
+  constructor(
+    readonly modelId: string,
+    readonly reason: string,
+  ) {
+    super(`${modelId}: call not sent, the run is stopping (${reason})`);
+  }
+}
+
 /** Model-layer controls (timeout, retries, concurrency) out of range. */
 export class ModelControlsError extends Error {
   override readonly name = 'ModelControlsError';

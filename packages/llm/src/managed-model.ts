@@ -1,6 +1,6 @@
 import type { Budget } from './budget';
 import { cacheKey, combineCacheSalts } from './cache-key';
-import { CacheMissError, ProviderError } from './errors';
+import { CacheMissError, CallsStoppedError, ProviderError } from './errors';
 import { type CallTrace, newCallTrace, type ResilienceOptions, ResilientModel } from './resilience';
 import type { ResponseCache } from './response-cache';
 import { countMessageTokens } from './tokenizer';
@@ -20,6 +20,12 @@ export interface ManagedModelOptions {
    * `cacheSalt` by `combineCacheSalts`: the same run replays exactly, another repeat samples afresh.
    */
   runSalt?: string;
+  /**
+   * Aborting it stops the model from sending: new calls that miss the cache, calls queued for a slot
+   * and pending retries fail with `CallsStoppedError` unsent; calls in flight finish and are recorded
+   * and cached (their tokens are paid). Cache hits are still served. For SIGINT / SIGTERM handling.
+   */
+  stopSignal?: AbortSignal;
   /** Monotonic ms clock, injectable for tests. */
   now?: () => number;
 }
@@ -44,10 +50,12 @@ export class ManagedModel implements ChatModel {
     private readonly options: ManagedModelOptions = {},
   ) {
     this.id = inner.id;
+    // Checked with a slot held before every attempt: queued calls and retries stop too.
+    const beforeAttempt = options.stopSignal ? () => this.checkStop() : undefined;
     this.resilient =
       options.limits === false
         ? undefined
-        : new ResilientModel(inner, { now: options.now, ...options.limits });
+        : new ResilientModel(inner, { now: options.now, beforeAttempt, ...options.limits });
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -79,6 +87,7 @@ export class ManagedModel implements ChatModel {
       }
       if (cache.mode === 'read-only') throw this.miss(key, request, role, labels, false);
     }
+    this.checkStop();
     // Only a call that will reach the model is charged: cache hits stay free even when a budget is spent,
     // so a stopped run can be replayed and resumed.
     const reservation = budget?.admit(role, this.id);
@@ -89,6 +98,8 @@ export class ManagedModel implements ChatModel {
       response = await this.send(request, context, trace);
     } catch (e) {
       if (reservation) budget?.cancel(reservation);
+      // Refused unsent by a stop: nothing happened that the ledger should show.
+      if (e instanceof CallsStoppedError && trace.attempts === 0) throw e;
       const counts = attemptCounts(trace, request);
       budget?.chargeFailedAttempts(role, this.id, counts.billedFailedAttempts, counts.failedUsage);
       ledger?.recordFailure({
@@ -117,6 +128,11 @@ export class ManagedModel implements ChatModel {
     });
     if (useCache) cache.put(key, this.id, request, response);
     return response;
+  }
+
+  private checkStop(): void {
+    const stop = this.options.stopSignal;
+    if (stop?.aborted) throw new CallsStoppedError(this.id, String(stop.reason ?? 'stopped'));
   }
 
   private async send(request: ChatRequest, context: CallContext | undefined, trace: CallTrace) {

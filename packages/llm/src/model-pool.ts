@@ -15,6 +15,8 @@ export interface ModelPoolOptions {
   labels?: Labels;
   /** The run's cache salt (`runCacheSalt({ seed, repeat })`), shared by every model of the pool. */
   runSalt?: string;
+  /** Aborting it stops every model of the pool from sending (see `ManagedModelOptions.stopSignal`). */
+  stopSignal?: AbortSignal;
   /** Controls for every model (the runner's `--timeout`, `--max-retries`, `--max-concurrency`). */
   controls?: ModelControls;
   /** Per-model controls, keyed by the spec as written or by the canonical id; they win over `controls`. */
@@ -91,6 +93,7 @@ export class ModelPool {
         budget: o.budget,
         labels: o.labels,
         runSalt: o.runSalt,
+        stopSignal: o.stopSignal,
         now: o.resilience?.now,
         limits: {
           ...o.resilience,

@@ -130,3 +130,70 @@ describe('replay through the openai client', () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('stopping a run (stopSignal)', () => {
+  it('lets calls in flight finish and be cached, and sends nothing else: no queued call, no new call', async () => {
+    let received = 0;
+    let release: () => void = () => {};
+    const twoArrived = new Promise<void>((r) => {
+      release = r;
+    });
+    server.setResponder(async (_req, i) => {
+      if (++received === 2) release();
+      await new Promise((r) => setTimeout(r, 150));
+      return { kind: 'json', body: completionBody({ contents: [`answer ${i}`] }) };
+    });
+    const stop = new AbortController();
+    const ledger = new UsageLedger();
+    const pool = new ModelPool({
+      cache: cache('read-write'),
+      ledger,
+      stopSignal: stop.signal,
+      provider: { env },
+      controls: { maxConcurrency: 2 },
+    });
+    const m = pool.forRole('task', `openai:m@${server.baseURL}`);
+    const calls = Array.from({ length: 5 }, (_, i) => m.complete(ask(`q${i}`)));
+    await twoArrived;
+    stop.abort('SIGINT');
+    const results = await Promise.allSettled(calls);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    for (const r of results.slice(2))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        name: 'CallsStoppedError',
+        message: `openai:m@${server.baseURL}: call not sent, the run is stopping (SIGINT)`,
+      });
+    expect(server.requests).toHaveLength(2);
+    expect(ledger.totals()).toMatchObject({ calls: 2, failures: 0 });
+    // what was paid for is kept: served from the cache even after the stop
+    expect((await m.complete(ask('q0'))).cacheHit).toBe(true);
+    await expect(m.complete(ask('new'))).rejects.toThrow(/the run is stopping/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('does not send a pending retry once stopped; the failed attempt stays in the ledger', async () => {
+    server.setResponder(() => ({ kind: 'json', status: 503, body: { error: { message: 'busy' } } }));
+    const stop = new AbortController();
+    const ledger = new UsageLedger();
+    const pool = new ModelPool({
+      ledger,
+      stopSignal: stop.signal,
+      provider: { env },
+      // the stop arrives while the call waits out its backoff
+      resilience: { sleep: async () => stop.abort('SIGTERM'), random: () => 0 },
+    });
+    const e = await pool
+      .forRole('backward', `openai:m@${server.baseURL}`)
+      .complete(ask('q'))
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ name: 'CallsStoppedError', reason: 'SIGTERM' });
+    expect(server.requests).toHaveLength(1);
+    expect(ledger.byRole().backward).toMatchObject({ failures: 1, failedAttempts: 1, retries: 0 });
+  });
+});

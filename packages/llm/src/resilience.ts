@@ -66,6 +66,11 @@ export interface ResilienceOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Monotonic ms clock for the call trace, injectable for tests. */
   now?: () => number;
+  /**
+   * Called with a slot held, right before each attempt is sent; throwing stops the call unsent (e.g. the
+   * run is stopping: calls queued for a slot and pending retries must not reach the network).
+   */
+  beforeAttempt?: () => void;
 }
 
 export const defaultSleep: Sleep = (ms, signal) =>
@@ -91,8 +96,10 @@ export const defaultSleep: Sleep = (ms, signal) =>
 export class ResilientModel implements ChatModel {
   readonly id: string;
   readonly semaphore: Semaphore;
-  private readonly o: Required<Omit<ResilienceOptions, 'onRetry' | 'concurrency' | 'semaphore'>> &
-    Pick<ResilienceOptions, 'onRetry'>;
+  private readonly o: Required<
+    Omit<ResilienceOptions, 'onRetry' | 'beforeAttempt' | 'concurrency' | 'semaphore'>
+  > &
+    Pick<ResilienceOptions, 'onRetry' | 'beforeAttempt'>;
 
   /** Attempts allowed per call. */
   get maxAttempts(): number {
@@ -114,6 +121,7 @@ export class ResilientModel implements ChatModel {
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
+      beforeAttempt: options.beforeAttempt,
       now: options.now ?? (() => performance.now()),
     };
     if (!Number.isInteger(this.o.maxRetries) || this.o.maxRetries < 0) {
@@ -143,6 +151,12 @@ export class ResilientModel implements ChatModel {
       });
       const sent = now();
       trace.queueMs += sent - queued;
+      try {
+        this.o.beforeAttempt?.();
+      } catch (e) {
+        release();
+        throw e;
+      }
       trace.attempts = attempt;
       try {
         return await this.attempt(request, context);

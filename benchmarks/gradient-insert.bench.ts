@@ -3,27 +3,8 @@
  * backward's arrival pattern, plus the one ordering pass on the first read. Run:
  * `npx tsx benchmarks/gradient-insert.bench.ts`. Not part of the test suite.
  */
-import { type Gradient, param } from '@llm-autodiff/core';
-
-function gradient(sampleId: string, forwardOrder: number, id: string): Gradient {
-  return {
-    id,
-    sampleId,
-    fromComponentId: 'c',
-    fromComponentName: 'c',
-    fromResponseId: id,
-    toParamId: '',
-    callIndex: 0,
-    forwardOrder,
-    order: 0,
-    score: 0,
-    feedback: id,
-    isCopy: false,
-    isSkipped: false,
-    isFailure: false,
-    context: { inputOutput: '', variableRole: '', responseRole: '' },
-  };
-}
+import { param } from '@llm-autodiff/core';
+import { fakeGradient } from '../packages/core/src/test-support';
 
 for (const total of [1000, 4000, 16000]) {
   const p = param('x', { name: 'x', role: 'r' });
@@ -32,7 +13,7 @@ for (const total of [1000, 4000, 16000]) {
   for (let s = 0; s < total / calls; s++)
     for (let c = calls - 1; c >= 0; c--) {
       const id = `g${s}.${c}`;
-      if (!p.hasGradient(id)) p.addGradient(gradient(`s${s}`, c, id));
+      if (!p.hasGradient(id)) p.addGradient(fakeGradient(`s${s}`, c, id));
     }
   const added = performance.now() - started;
   const readStart = performance.now();

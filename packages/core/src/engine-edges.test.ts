@@ -1,31 +1,10 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
-import type { Gradient } from './gradient';
 import { backward, fn, generator, loss, type Parameter, param, retriever, runSample } from './index';
-import { backwardFields, echoFeedback } from './test-support';
+import { backwardFields, echoFeedback, fakeGradient, ragSample as ragSampleOf } from './test-support';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));
-
-function gradient(sampleId: string, forwardOrder: number, id: string): Gradient {
-  return {
-    id,
-    sampleId,
-    fromComponentId: 'c',
-    fromComponentName: 'c',
-    fromResponseId: id,
-    toParamId: '',
-    callIndex: 0,
-    forwardOrder,
-    order: 0,
-    score: 0,
-    feedback: id,
-    isCopy: false,
-    isSkipped: false,
-    isFailure: false,
-    context: { inputOutput: '', variableRole: '', responseRole: '' },
-  };
-}
 
 describe('predecessors are de-duplicated', () => {
   it('a node passed twice to a function is one predecessor, and feedback still passes through', async () => {
@@ -76,7 +55,7 @@ describe('gradient insertion', () => {
   function fill(samples: number, calls = 4): Parameter {
     const p = param('x', { name: 'x', role: 'r' });
     for (let s = 0; s < samples; s++)
-      for (let c = calls - 1; c >= 0; c--) p.addGradient(gradient(`s${s}`, c, `g${s}.${c}`));
+      for (let c = calls - 1; c >= 0; c--) p.addGradient(fakeGradient(`s${s}`, c, `g${s}.${c}`));
     return p;
   }
 
@@ -107,7 +86,7 @@ describe('gradient insertion', () => {
       ['a', 0],
       ['b', 2],
     ];
-    for (const [i, [s, f]] of arrivals.entries()) p.addGradient(gradient(s, f, `${s}${f}#${i}`));
+    for (const [i, [s, f]] of arrivals.entries()) p.addGradient(fakeGradient(s, f, `${s}${f}#${i}`));
     expect(p.gradients.map((g) => g.id)).toEqual(['b1#2', 'b2#6', 'b3#0', 'a0#5', 'a1#1', 'a1#3', 'c0#4']);
     expect(p.gradients.map((g) => g.order)).toEqual([2, 6, 0, 5, 1, 3, 4]);
     p.zeroGrad();
@@ -117,31 +96,8 @@ describe('gradient insertion', () => {
 });
 
 describe("backward accounting: 'reference'", () => {
-  async function ragSample(answerText: string) {
-    const task = ScriptedModel.sequence(['paris facts', answerText]);
-    const qInstr = param('Write a query.', { name: 'query.instr', role: 'query instruction' });
-    const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
-    const query = generator({
-      name: 'query',
-      model: task,
-      system: [qInstr],
-      user: (x: { q: string }) => `Q:${x.q}`,
-    });
-    const search = retriever((s: string, k: number) => [`doc about ${s}`].slice(0, k), {
-      k: 1,
-      name: 'search',
-    });
-    const answer = generator({
-      name: 'answer',
-      model: task,
-      system: [aInstr],
-      user: (x: { q: string; docs: string[] }) => `Q:${x.q}\n${x.docs.join('\n')}`,
-    });
-    return runSample('r1', 'train', async () => {
-      const docs = await search(await query({ q: 'capital' }));
-      return loss(await answer({ q: 'capital', docs }), 'Lyon', exact);
-    });
-  }
+  const ragSample = (answerText: string) =>
+    ragSampleOf(ScriptedModel.sequence(['paris facts', answerText]), { k: 1, expected: 'Lyon' });
 
   it('a retriever over a generated query asks the engine instead of passing feedback through', async () => {
     const paper = await backward(await ragSample('Paris'), { engine: engineEcho(), concurrency: 1 });

@@ -41,7 +41,8 @@ export function reportHtml<R>(
   const figures = plots
     .map(
       (p) =>
-        `<figure id="plot-${esc(p.name)}">\n<figcaption>${esc(p.title)}</figcaption>\n${p.svg.trimEnd()}\n</figure>`,
+        // The SVG carries its own title; the figure only labels it for screen readers.
+        `<figure id="plot-${esc(p.name)}" aria-label="${esc(p.title)}">\n${p.svg.trimEnd()}\n</figure>`,
     )
     .join('\n');
   return `<!DOCTYPE html>

@@ -16,6 +16,8 @@ export {
   EXIT_REGRESSION,
   reportCommand,
   tableCommand,
+  writeReport,
+  writeTables,
 } from './outputs/commands';
 export {
   parseRunRecord,

@@ -17,7 +17,8 @@ describe('plots', () => {
     const points = accuracyPerStep(runs);
     const at = (method: string, split: string, step: number) =>
       points.find((p) => p.method === method && p.split === split && p.step === step)?.accuracy;
-    const [a, b] = [runs[0], runs[1]] as SavedRun[];
+    const a = runs[0] as SavedRun;
+    const b = runs[1] as SavedRun;
     expect(at('gdpo', 'validation', 0)).toBeCloseTo(
       ((a.record.initial.val + b.record.initial.val) / 2) * 100,
       3,

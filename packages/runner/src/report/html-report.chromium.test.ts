@@ -116,9 +116,7 @@ describe.skipIf(!CHROMIUM)(title('the HTML report in headless Chromium'), () => 
     const problems = watch(page);
     await page.goto(reportUrl, { waitUntil: 'load' });
     const run = '#run-trec__gdpo__r0';
-    await page.$eval(run, (d) => {
-      (d as HTMLDetailsElement).open = true;
-    });
+    await page.$eval(run, (d) => d.setAttribute('open', ''));
     const shown = await page.$eval(run, (d) => ({
       inserted: [...d.querySelectorAll('ins')].map((e) => e.textContent),
       insVisible: (d.querySelector('ins')?.getBoundingClientRect().height ?? 0) > 0,

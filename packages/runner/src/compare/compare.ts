@@ -6,7 +6,7 @@
 import type { RunRecord, SavedExperiment, SavedRun } from '../repro/run-record';
 import { formatCount } from '../tables/paper-tables';
 import { markdownTable } from '../tables/render';
-import { groupCells, roleOrder, runTest } from '../tables/summary';
+import { GATE_KEYS, groupCells, roleOrder, runTest } from '../tables/summary';
 import { type BootstrapOptions, bootstrapDiff, pointMean, type RepeatSample, single } from './bootstrap';
 
 export interface Tolerances {
@@ -69,16 +69,6 @@ const perRun = (get: (r: RunRecord) => number | undefined) => (runs: readonly Sa
     return v === undefined ? [] : [single(v)];
   });
 
-const GATES = [
-  'tried',
-  'unchanged',
-  'parseFailures',
-  'miniBatchPassed',
-  'miniBatchFailed',
-  'validationPassed',
-  'validationFailed',
-] as const;
-
 function metricsFor(roles: readonly string[]): Metric[] {
   return [
     { name: 'test accuracy %', kind: 'accuracy', samples: testSamples },
@@ -94,7 +84,9 @@ function metricsFor(roles: readonly string[]): Metric[] {
     { name: 'all calls', kind: 'calls', samples: perRun((r) => total(r, 'calls')) },
     { name: 'all tokens', kind: 'tokens', samples: perRun((r) => total(r, 'totalTokens')) },
     { name: 'wall-clock s', kind: 'info', samples: perRun((r) => r.wallMs / 1000) },
-    ...GATES.map((g): Metric => ({ name: `gate ${g}`, kind: 'info', samples: perRun((r) => r.gates[g]) })),
+    ...GATE_KEYS.map(
+      (g): Metric => ({ name: `gate ${g}`, kind: 'info', samples: perRun((r) => r.gates[g]) }),
+    ),
   ];
 }
 

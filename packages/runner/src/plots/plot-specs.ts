@@ -79,6 +79,16 @@ function accuracyPerStepSpec(pipeline: string, runs: readonly SavedRun[], suffix
   };
 }
 
+/** One panel per pipeline, each with its own scale on the given axes (pipelines differ in size). */
+function panelPerPipeline(independent: Array<'x' | 'y'>) {
+  return {
+    facet: {
+      column: { field: 'pipeline', type: 'nominal' as const, title: null, sort: 'ascending' as const },
+    },
+    resolve: { scale: Object.fromEntries(independent.map((axis) => [axis, 'independent' as const])) },
+  };
+}
+
 function tokensByRoleSpec(cells: readonly CellSummary[], suffix: string): PlotSpec {
   const roles = allRoles(cells);
   const values = cells.flatMap((c) =>
@@ -98,8 +108,7 @@ function tokensByRoleSpec(cells: readonly CellSummary[], suffix: string): PlotSp
       title,
       config: CONFIG,
       data: { values },
-      facet: { column: { field: 'pipeline', type: 'nominal', title: null, sort: 'ascending' } },
-      resolve: { scale: { y: 'independent' } },
+      ...panelPerPipeline(['y']),
       spec: {
         width: 160,
         height: 180,
@@ -138,8 +147,7 @@ function accuracyVsTokensSpec(runs: readonly SavedRun[], suffix: string): PlotSp
       title,
       config: CONFIG,
       data: { values },
-      facet: { column: { field: 'pipeline', type: 'nominal', title: null, sort: 'ascending' } },
-      resolve: { scale: { x: 'independent', y: 'independent' } },
+      ...panelPerPipeline(['x', 'y']),
       spec: {
         width: 200,
         height: 180,

@@ -5,9 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng } from '@llm-autodiff/gdpo';
+import { GATE_KEYS } from '../tables/summary';
 import {
   parseRunRecord,
   RUN_RECORD_FORMAT,
+  type RunGateCounts,
   type RunRecord,
   runId,
   type SavedGraph,
@@ -136,17 +138,9 @@ export function syntheticRun(o: SyntheticRunOptions): {
     usage.backward = roleUsage(4 * stepCount, 2000 * stepCount, 400 * stepCount);
     usage.optimizer = roleUsage(2 * stepCount, 1500 * stepCount, 200 * stepCount);
   }
-  const gates = {
-    tried: 0,
-    unchanged: 0,
-    parseFailures: 0,
-    miniBatchPassed: 0,
-    miniBatchFailed: 0,
-    validationPassed: 0,
-    validationFailed: 0,
-  };
-  for (const s of steps)
-    for (const k of Object.keys(gates) as Array<keyof typeof gates>) gates[k] += s.gates?.[k] ?? 0;
+  const gates = Object.fromEntries(
+    GATE_KEYS.map((k) => [k, steps.reduce((sum, s) => sum + (s.gates?.[k] ?? 0), 0)]),
+  ) as RunGateCounts;
   const status = o.status ?? 'done';
   const lastAccepted = [...steps].reverse().find((s) => s.accepted)?.step ?? 0;
   const record: RunRecord = {

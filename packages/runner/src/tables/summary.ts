@@ -60,7 +60,8 @@ export function roleOrder(roles: Iterable<string>): string[] {
   return [...new Set(roles)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-const GATE_KEYS: Array<keyof RunGateCounts> = [
+/** The gate counters in the order tables show them. */
+export const GATE_KEYS: ReadonlyArray<keyof RunGateCounts> = [
   'tried',
   'unchanged',
   'parseFailures',

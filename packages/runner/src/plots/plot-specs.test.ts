@@ -23,10 +23,13 @@ describe('plots', () => {
       ((a.record.initial.val + b.record.initial.val) / 2) * 100,
       3,
     );
-    expect(at('gdpo', 'validation', 2)).toBeCloseTo(
-      (((a.steps[1]?.valScore ?? 0) + (b.steps[1]?.valScore ?? 0)) / 2) * 100,
-      3,
-    );
+    const valAt2 = (r: SavedRun) => r.steps.find((s) => s.step === 2)?.valScore ?? Number.NaN;
+    expect(at('gdpo', 'validation', 2)).toBeCloseTo(((valAt2(a) + valAt2(b)) / 2) * 100, 3);
+    // The final test (of the best values) is drawn at the last training step, not after it.
+    const finalTest = (r: SavedRun) => r.record.final.test ?? Number.NaN;
+    expect(at('gdpo', 'test', 3)).toBeCloseTo(((finalTest(a) + finalTest(b)) / 2) * 100, 3);
+    expect(at('gdpo', 'test', 1)).toBeUndefined();
+    expect(points.some((p) => p.step === 4)).toBe(false);
     expect(at('start', 'test', 1)).toBeUndefined();
   });
 

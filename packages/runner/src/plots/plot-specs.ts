@@ -44,10 +44,16 @@ export function accuracyPerStep(runs: readonly SavedRun[]): StepPoint[] {
   for (const { record, steps } of runs) {
     add(record.method, 'validation', 0, record.initial.val);
     add(record.method, 'test', 0, record.initial.test);
-    for (const s of steps) {
+    // Evaluation-only records: 'init' repeats step 0; 'final' holds the test of the best values, drawn at
+    // the last training step (training steps usually carry no test score).
+    const training = steps.filter((s) => s.step > 0 && s.phase !== 'init' && s.phase !== 'final');
+    const last = training.at(-1);
+    for (const s of training) {
       add(record.method, 'validation', s.step, s.valScore);
       add(record.method, 'test', s.step, s.testScore);
     }
+    const final = steps.find((s) => s.phase === 'final');
+    if (last && last.testScore === undefined) add(record.method, 'test', last.step, final?.testScore);
   }
   return [...sums.keys()].sort().map((k) => {
     const e = sums.get(k) as { point: Omit<StepPoint, 'accuracy'>; total: number; n: number };

@@ -126,7 +126,7 @@ describe.skipIf(!CHROMIUM)(title('the HTML report in headless Chromium'), () => 
     }));
     expect(shown.inserted.length).toBeGreaterThan(0);
     expect(shown.insVisible).toBe(true);
-    expect(shown.stepRows).toBe(3);
+    expect(shown.stepRows).toBe(5); // init, 3 steps, final
     expect(shown.gradients).toContain('Say to <count> each item.');
     expect(shown.graph).toContain('flowchart LR');
     expect(problems).toEqual([]);

@@ -79,7 +79,37 @@ export function syntheticRun(o: SyntheticRunOptions): {
   const testScores = trains ? scores(rng, testSize, p) : initialTestScores;
   const initialVal = round4(0.5 + rng.next() * 0.1);
   const cost = o.costFactor ?? 1;
-  const steps: SavedStep[] = [];
+  const status = o.status ?? 'done';
+  const initialTest = round4(mean(Object.values(initialTestScores)));
+  const finalTest = status === 'done' ? round4(mean(Object.values(testScores))) : undefined;
+  // Like gdpo's trainer: an evaluation-only record at step 0 and after the last step (the final test);
+  // training steps carry no test score.
+  const evalRecord = (
+    step: number,
+    phase: string,
+    valScore: number,
+    testScore: number | undefined,
+  ): SavedStep => ({
+    step,
+    phase,
+    batch: [],
+    gates: {
+      tried: 0,
+      unchanged: 0,
+      parseFailures: 0,
+      miniBatchPassed: 0,
+      miniBatchFailed: 0,
+      validationPassed: 0,
+      validationFailed: 0,
+    },
+    attempts: [],
+    accepted: false,
+    valScore,
+    ...(testScore === undefined ? {} : { testScore }),
+    usage: {},
+    wallMs: 10,
+  });
+  const steps: SavedStep[] = trains ? [evalRecord(0, 'init', initialVal, initialTest)] : [];
   let val = initialVal;
   const promptAt = (k: number) => PROMPT_WORDS.slice(0, 4 + k).join(' ');
   for (let s = 1; s <= stepCount; s++) {
@@ -92,7 +122,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
       miniBatchPassed: accepted ? 2 : 1,
       miniBatchFailed: accepted ? 0 : 1,
       validationPassed: accepted ? 1 : 0,
-      validationFailed: accepted ? 1 : 1,
+      validationFailed: 1,
     };
     steps.push({
       step: s,
@@ -102,7 +132,6 @@ export function syntheticRun(o: SyntheticRunOptions): {
       attempts: [{ accepted, valScore: val, values: { system_prompt: promptAt(s) } }],
       accepted,
       valScore: val,
-      testScore: round4(0.55 + (s / stepCount) * (p - 0.55)),
       usage: {
         task: {
           calls: Math.round(30 * cost),
@@ -123,6 +152,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
       wallMs: 1000 + s,
     });
   }
+  if (trains) steps.push(evalRecord(stepCount + 1, 'final', val, finalTest));
   const roleUsage = (calls: number, prompt: number, completion: number) => ({
     calls: Math.round(calls * cost),
     cacheHits: 0,
@@ -141,7 +171,6 @@ export function syntheticRun(o: SyntheticRunOptions): {
   const gates = Object.fromEntries(
     GATE_KEYS.map((k) => [k, steps.reduce((sum, s) => sum + (s.gates?.[k] ?? 0), 0)]),
   ) as RunGateCounts;
-  const status = o.status ?? 'done';
   const lastAccepted = [...steps].reverse().find((s) => s.accepted)?.step ?? 0;
   const record: RunRecord = {
     format: RUN_RECORD_FORMAT,
@@ -156,14 +185,14 @@ export function syntheticRun(o: SyntheticRunOptions): {
     ...(status === 'done' ? {} : { stopReason: 'budget: total.calls reached' }),
     models: { task: 'sim:task', backward: 'sim:large', optimizer: 'sim:large', teacher: 'sim:teacher' },
     config: { steps: stepCount, batchSize: 2 },
-    initial: { val: initialVal, test: round4(mean(Object.values(initialTestScores))) },
-    final: { val, ...(status === 'done' ? { test: round4(mean(Object.values(testScores))) } : {}) },
+    initial: { val: initialVal, test: initialTest },
+    final: { val, ...(finalTest === undefined ? {} : { test: finalTest }) },
     ...(status === 'done' ? { testScores } : {}),
     initialTestScores,
     values: { initial: { system_prompt: promptAt(0) }, final: { system_prompt: promptAt(lastAccepted) } },
     usage,
     gates,
-    steps: stepCount,
+    steps: steps.length,
     wallMs: 500 + 1000 * stepCount,
     startedAt: '2026-01-01T00:00:00.000Z',
     versions: { '@llm-autodiff/runner': '0.1.0' },

@@ -113,7 +113,7 @@ export function runSectionHtml(run: SavedRun): string {
   const status = r.status === 'done' ? 'done' : `${r.status}${r.stopReason ? `: ${r.stopReason}` : ''}`;
   return `<details class="run" id="run-${esc(r.runId)}">
 <summary><b>${esc(r.runId)}</b> — ${esc(status)} — val ${pct(r.initial.val)} → ${pct(r.final.val)}, test ${pct(r.initial.test)} → ${pct(r.final.test)}</summary>
-<p>seed ${r.seed}; ${r.steps} step(s); ${(r.wallMs / 1000).toFixed(1)} s; models: ${esc(models)}</p>
+<p>seed ${r.seed}; ${r.steps} step record(s); ${(r.wallMs / 1000).toFixed(1)} s; models: ${esc(models)}</p>
 <h4>Prompt evolution (word-level diff from the previous version)</h4>
 ${evolutionHtml(run)}
 <h4>Steps and gate results</h4>

@@ -76,6 +76,23 @@ describe('compareExperiments', () => {
     ).toBe(true);
   });
 
+  it('compares a rerun served from the cache equal to a fresh run, both ways', () => {
+    for (const [a, b] of [
+      [exp(), exp({ fromCache: true })],
+      [exp({ fromCache: true }), exp()],
+    ] as const) {
+      const c = compareExperiments(a, b);
+      expect(c.regressions).toBe(0);
+      expect(c.rows.filter((r) => r.kind === 'calls' || r.kind === 'tokens').every((r) => r.diff === 0)).toBe(
+        true,
+      );
+    }
+    // ...and a cached rerun that asked for more still regresses.
+    expect(compareExperiments(exp(), exp({ fromCache: true, costFactor: 1.2 })).regressions).toBeGreaterThan(
+      0,
+    );
+  });
+
   it('counts a cell missing from the new experiment as a regression', () => {
     const c = compareExperiments(exp(), { simulated: true, runs: [] });
     expect(c.rows).toEqual([

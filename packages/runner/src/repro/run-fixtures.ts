@@ -11,6 +11,7 @@ import {
   RUN_RECORD_FORMAT,
   type RunGateCounts,
   type RunRecord,
+  type RunRoleUsage,
   runId,
   type SavedGraph,
   type SavedStep,
@@ -30,6 +31,8 @@ export interface SyntheticRunOptions {
   simulated?: boolean;
   /** Multiplies every role's calls and tokens (to inject a cost regression). */
   costFactor?: number;
+  /** Every call served by the response cache (a rerun from a warm cache). */
+  fromCache?: boolean;
   status?: RunRecord['status'];
 }
 
@@ -145,14 +148,25 @@ export function syntheticRun(o: SyntheticRunOptions): {
     });
   }
   if (trains) steps.push(evalRecord(stepCount + 1, 'final', val, finalTest));
-  const roleUsage = (calls: number, prompt: number, completion: number) => ({
-    calls: Math.round(calls * cost),
-    cacheHits: 0,
-    promptTokens: Math.round(prompt * cost),
-    completionTokens: Math.round(completion * cost),
-    totalTokens: Math.round(prompt * cost) + Math.round(completion * cost),
-    latencyMs: 10 * calls,
-  });
+  const roleUsage = (calls: number, prompt: number, completion: number): RunRoleUsage => {
+    const real = {
+      calls: Math.round(calls * cost),
+      promptTokens: Math.round(prompt * cost),
+      completionTokens: Math.round(completion * cost),
+    };
+    const tokens = real.promptTokens + real.completionTokens;
+    return o.fromCache
+      ? {
+          calls: 0,
+          cacheHits: real.calls,
+          promptTokens: 0,
+          completionTokens: 0,
+          totalTokens: 0,
+          cacheHitTokens: tokens,
+          latencyMs: 0,
+        }
+      : { ...real, cacheHits: 0, totalTokens: tokens, latencyMs: 10 * calls };
+  };
   const usage: RunRecord['usage'] = {
     task: roleUsage(100 + 30 * stepCount, 10000 + 3000 * stepCount, 2000 + 600 * stepCount),
   };

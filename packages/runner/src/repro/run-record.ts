@@ -19,6 +19,8 @@ export const roleUsageSchema = z.object({
   promptTokens: count,
   completionTokens: count,
   totalTokens: count,
+  /** Tokens the cache hits would have cost (llm's UsageSummary.cacheHitTokens); compare counts them. */
+  cacheHitTokens: count.optional(),
   retries: count.optional(),
   failed: count.optional(),
   latencyMs: z.number().nonnegative(),

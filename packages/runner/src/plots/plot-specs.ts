@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SavedRun } from '../repro/run-record';
-import { allRoles, type CellSummary, runTest } from '../tables/summary';
+import { allRoles, type CellSummary, runTest, trainingSteps } from '../tables/summary';
 
 export interface PlotSpec {
   /** File stem under plots/. */
@@ -46,7 +46,7 @@ export function accuracyPerStep(runs: readonly SavedRun[]): StepPoint[] {
     add(record.method, 'test', 0, record.initial.test);
     // Evaluation-only records: 'init' repeats step 0; 'final' holds the test of the best values, drawn at
     // the last training step (training steps usually carry no test score).
-    const training = steps.filter((s) => s.step > 0 && s.phase !== 'init' && s.phase !== 'final');
+    const training = trainingSteps({ steps });
     const last = training.at(-1);
     for (const s of training) {
       add(record.method, 'validation', s.step, s.valScore);

@@ -45,6 +45,7 @@ describe('summary', () => {
     const tests = gdpo.map((r) => r.record.final.test as number);
     expect(cells[0]?.test?.mean).toBeCloseTo(tests.reduce((a, b) => a + b) / 3, 12);
     expect(cells[0]?.test?.max).toBe(Math.max(...tests));
+    expect(cells[0]?.steps).toBe(3); // training steps, without the init and final evaluation records
     const calls = gdpo.map((r) => r.record.usage.backward?.calls ?? 0);
     expect(cells[0]?.usage.backward?.calls).toBeCloseTo(calls.reduce((a, b) => a + b) / 3, 12);
   });

@@ -38,6 +38,7 @@ export interface CellSummary {
   /** Mean per run. */
   gates: RunGateCounts;
   wallMs: number;
+  /** Mean training steps per run (the evaluation-only 'init' and 'final' records left out). */
   steps: number;
 }
 
@@ -86,6 +87,11 @@ export function runTest(r: RunRecord): number | undefined {
   return r.final.test ?? (r.steps === 0 ? r.initial.test : undefined);
 }
 
+/** Step records that trained (the trainer also records an 'init' and a 'final' evaluation). */
+export function trainingSteps(run: Pick<SavedRun, 'steps'>): SavedRun['steps'] {
+  return run.steps.filter((s) => s.step > 0 && s.phase !== 'init' && s.phase !== 'final');
+}
+
 function summarizeCell(runs: readonly SavedRun[]): CellSummary {
   const records = runs.map((r) => r.record);
   const first = records[0] as RunRecord;
@@ -114,7 +120,7 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
     usage,
     gates,
     wallMs: meanOf(records.map((r) => r.wallMs)),
-    steps: meanOf(records.map((r) => r.steps)),
+    steps: meanOf(runs.map((r) => trainingSteps(r).length)),
   };
 }
 

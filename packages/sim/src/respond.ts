@@ -3,14 +3,14 @@ import { backwardRespond } from './backward';
 import type { ParsedRequest } from './contract';
 import { optimizerRespond } from './optimizer';
 import { respondTask } from './task-model';
-import type { WorldContext } from './worlds/common';
+import type { JudgeContext, WorldContext } from './worlds/common';
 
 /**
  * Text of choice `choice` for a request parsed once by `parseRequest` (n choices share the parse).
  * `requestKey` digests the whole request (content + options).
  */
 export function respond(
-  ctx: WorldContext,
+  ctx: JudgeContext & { data?: WorldContext['data'] },
   parsed: ParsedRequest,
   choice: number,
   requestKey: string,
@@ -21,6 +21,7 @@ export function respond(
     case 'optimizer':
       return optimizerRespond(ctx, parsed.fields, `${requestKey}:${choice}`);
     default:
-      return respondTask(ctx, parsed.fields, choice);
+      if (!ctx.data) throw new Error('sim: a task request needs the datasets');
+      return respondTask({ ...ctx, data: ctx.data }, parsed.fields, choice);
   }
 }

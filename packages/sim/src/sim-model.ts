@@ -7,12 +7,12 @@ import {
   countTokens,
 } from '@llm-autodiff/llm';
 import { parseRequest } from './contract';
-import { loadDataWorld } from './data/datasets';
+import { type DataWorld, loadDataWorld } from './data/datasets';
 import { digest } from './hash';
 import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
 import { profileFor } from './profiles';
 import { respond } from './respond';
-import type { WorldContext } from './worlds/common';
+import type { JudgeContext } from './worlds/common';
 
 export interface SimOptions {
   /** Seed of every hashed choice; a different seed is a different (equally calibrated) world. */
@@ -39,12 +39,14 @@ export function simComplete(
 ): SimCompletion {
   const profile = profileFor(modelName);
   const seed = options.seed ?? 0;
-  const ctx: WorldContext = { data: loadDataWorld(options.dataDir), seed, profile };
   const { messages } = request;
   if (!Array.isArray(messages) || messages.length === 0) throw new Error('sim: request has no messages');
+  const parsed = parseRequest(messages);
+  // Only the task model (and teacher) may look examples up; a judging role never gets the datasets.
+  const ctx: JudgeContext & { data?: DataWorld } =
+    parsed.role === 'task' ? { data: loadDataWorld(options.dataDir), seed, profile } : { seed, profile };
   const key = digest(JSON.stringify({ messages, options: request.options ?? {}, seed, model: profile.id }));
   const n = Math.max(1, request.options?.n ?? 1);
-  const parsed = parseRequest(messages);
   const choices = Array.from({ length: n }, (_, i) => respond(ctx, parsed, i, key));
   const completionTokens = choices.reduce((sum, c) => sum + countTokens(c), 0);
   return {

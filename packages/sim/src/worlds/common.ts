@@ -5,10 +5,15 @@ import type { SimProfile } from '../profiles';
 import { expresses, type Skill } from '../skills';
 import { wordCount } from '../text';
 
-export interface WorldContext {
-  data: DataWorld;
+/** What a judging role (backward engine, optimizer) may use: no data, only its seed and profile. */
+export interface JudgeContext {
   seed: number;
   profile: SimProfile;
+}
+
+/** What the task model and the teacher use: they may look their example up (simulated competence). */
+export interface WorldContext extends JudgeContext {
+  data: DataWorld;
 }
 
 /** One task call as a world sees it. */

@@ -7,6 +7,10 @@ import { fallsInto, slips, type TaskCall, taughtSkills, type WorldContext } from
 interface TrecSkill extends Skill<TrecExample> {
   /** The characteristic wrong class when the trap is fallen into. */
   wrong: TrecLabel;
+  /** The class the concept leads to: what a judge sees as the expected answer. */
+  right: TrecLabel;
+  /** What a judge can see in the question's wording that points to this concept. */
+  hint: RegExp;
 }
 
 const LABEL_PATTERNS = TREC_LABELS.map((label) => ({ label, re: new RegExp(`\\b${label}\\b`) }));
@@ -22,6 +26,8 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.desc_def',
     kind: 'classify',
+    right: 'DESC',
+    hint: /^(what|who) (is|are|was|were) (a |an |the )?\S+( \S+)?\s*\?$|\bmean(ing|s)?\b|\bdefin/i,
     concept: 'definition questions are DESC',
     wrong: 'ENTY',
     cue: [/\bdefinition/i, /\bdefine\b/i, /what (something|a term|a word|x) (is|means)/i, /meaning of/i],
@@ -40,6 +46,8 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.enty_term',
     kind: 'classify',
+    right: 'ENTY',
+    hint: /^(what|which|name)\b/i,
     concept: 'questions asking for the name of a thing are ENTY',
     wrong: 'DESC',
     cue: [
@@ -64,6 +72,8 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.num_date',
     kind: 'classify',
+    right: 'NUM',
+    hint: /^when\b|\b(year|date|how long|century|decade)\b/i,
     concept: 'dates, years and durations are NUM',
     wrong: 'ENTY',
     cue: [/\bdates?\b/i, /\byears?\b/i, /\bdurations?\b/i, /\btime periods?\b/i, /how long/i],
@@ -81,6 +91,8 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.loc',
     kind: 'classify',
+    right: 'LOC',
+    hint: /^(what|which|name)\b/i,
     concept: 'countries, cities and places are LOC',
     wrong: 'ENTY',
     cue: [/\bcountr(y|ies)\b/i, /\bcit(y|ies)\b/i, /\b(a |geographic )place\b|\bplaces\b/i, /geograph/i],
@@ -98,6 +110,8 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.hum_group',
     kind: 'classify',
+    right: 'HUM',
+    hint: /\b(team|company|group|organi[sz]ation|band|party|club|who)\b/i,
     concept: 'people, groups and organizations are HUM',
     wrong: 'ENTY',
     cue: [/\borgani[sz]ations?\b/i, /\bgroups? of (people|persons)\b/i, /\bcompan(y|ies)\b/i, /\bteams?\b/i],
@@ -115,6 +129,8 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.abbr',
     kind: 'classify',
+    right: 'ABBR',
+    hint: /stands? for|abbreviat|acronym|\b[A-Z]{2,}\b/,
     concept: 'expansions of abbreviations are ABBR',
     wrong: 'DESC',
     cue: [/stands? for/i, /\bacronyms?\b/i, /\bexpan(sion|d)/i, /full form/i],

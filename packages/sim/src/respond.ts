@@ -5,6 +5,31 @@ import { optimizerRespond } from './optimizer';
 import { respondTask } from './task-model';
 import type { JudgeContext, WorldContext } from './worlds/common';
 
+/** How a sampled choice (choice ≥ 1) opens its reasoning: samples of one request are worded differently. */
+const SAMPLED_OPENINGS = [
+  'Let me check this again.',
+  'Thinking it through once more.',
+  'Looking at it carefully.',
+  'Going step by step.',
+  'Reading the question again.',
+  'On reflection.',
+  'Reconsidering the details.',
+];
+
+/**
+ * A sampled choice words its reasoning differently, never its answer: the opening goes in front of the
+ * reasoning field of a JSON reply, or in front of a plain reply.
+ */
+export function varyWording(text: string, choice: number): string {
+  if (choice === 0) return text;
+  const k = SAMPLED_OPENINGS.length;
+  const opening = `${SAMPLED_OPENINGS[(choice - 1) % k]}${choice > k ? ` (take ${choice})` : ''} `;
+  const reasoningKey = /("(?:reasoning|rationale|thought|thoughts|explanation|analysis)"\s*:\s*")/;
+  if (reasoningKey.test(text)) return text.replace(reasoningKey, `$1${opening}`);
+  if (/^\s*(```|\{)/.test(text)) return text;
+  return `${opening}${text}`;
+}
+
 /**
  * Text of choice `choice` for a request parsed once by `parseRequest` (n choices share the parse).
  * `requestKey` digests the whole request (content + options).
@@ -14,6 +39,7 @@ export function respond(
   parsed: ParsedRequest,
   choice: number,
   requestKey: string,
+  temperature = 1,
 ): string {
   switch (parsed.role) {
     case 'backward':
@@ -22,6 +48,6 @@ export function respond(
       return optimizerRespond(ctx, parsed.fields, `${requestKey}:${choice}`);
     default:
       if (!ctx.data) throw new Error('sim: a task request needs the datasets');
-      return respondTask({ ...ctx, data: ctx.data }, parsed.fields, choice);
+      return varyWording(respondTask({ ...ctx, data: ctx.data }, parsed.fields, choice, temperature), choice);
   }
 }

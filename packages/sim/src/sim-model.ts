@@ -8,14 +8,17 @@ import {
 } from '@llm-autodiff/llm';
 import { parseRequest } from './contract';
 import { type DataWorld, loadDataWorld } from './data/datasets';
-import { digest } from './hash';
+import { digest, hashUnit } from './hash';
 import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
 import { profileFor } from './profiles';
 import { respond } from './respond';
 import type { JudgeContext } from './worlds/common';
 
 export interface SimOptions {
-  /** Seed of every hashed choice; a different seed is a different (equally calibrated) world. */
+  /**
+   * Seed of every hashed choice; a different seed is a different (equally calibrated) world. Repeats of
+   * an experiment should use `deriveSimSeed(runSeed, repeat)` so that they vary like real sampling.
+   */
   seed?: number;
   /** Dataset folder; default `AUTODIFF_DATA_DIR`, else `../shared/datasets` beside the repo. */
   dataDir?: string;
@@ -29,6 +32,17 @@ export interface SimCompletion {
   completionTokens: number;
   /** The latency the model would take (the in-process model sleeps it; the server too). */
   latencyMs: number;
+}
+
+/**
+ * The world seed of one repeat of a run: derived from the run's (trainer) seed and the repeat index, so
+ * repeats differ as sampling with a real model does, and the same run and repeat always meet the same
+ * world. Record it with the results.
+ */
+export function deriveSimSeed(runSeed: number, repeat = 0): number {
+  if (!Number.isInteger(runSeed) || !Number.isInteger(repeat) || repeat < 0)
+    throw new Error(`sim: deriveSimSeed needs integers (run seed ${runSeed}, repeat ${repeat} ≥ 0)`);
+  return Math.floor(hashUnit('sim-seed', runSeed, repeat) * 2 ** 31);
 }
 
 /** Compute a completion without waiting: shared by the in-process model and the HTTP server. */
@@ -47,7 +61,12 @@ export function simComplete(
     parsed.role === 'task' ? { data: loadDataWorld(options.dataDir), seed, profile } : { seed, profile };
   const key = digest(JSON.stringify({ messages, options: request.options ?? {}, seed, model: profile.id }));
   const n = Math.max(1, request.options?.n ?? 1);
-  const choices = Array.from({ length: n }, (_, i) => respond(ctx, parsed, i, key));
+  // OpenAI's default temperature is 1; at 0 sampling is greedy and every choice is the first.
+  const temperature = request.options?.temperature ?? 1;
+  const first = respond(ctx, parsed, 0, key, temperature);
+  const choices = Array.from({ length: n }, (_, i) =>
+    i === 0 || temperature === 0 ? first : respond(ctx, parsed, i, key, temperature),
+  );
   const completionTokens = choices.reduce((sum, c) => sum + countTokens(c), 0);
   return {
     choices,
@@ -61,10 +80,11 @@ export function simComplete(
 export function createSimModel(
   name: 'task' | 'teacher' | 'large' | string,
   options: SimOptions = {},
-): ChatModel {
+): ChatModel & { readonly simSeed: number } {
   const profile = profileFor(name);
   return {
     id: profile.id,
+    simSeed: options.seed ?? 0,
     async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
       const started = performance.now();
       const c = simComplete(profile.id, request, options);

@@ -15,7 +15,7 @@ export const HP_YES_NO: Skill<HotpotExample> = {
   kind: 'answer',
   concept: 'answer yes/no questions with just yes or no',
   cue: [/\byes\W{0,2}\s*(\/|or|-)\s*\W{0,2}no\b/i],
-  failureRate: 0.5,
+  failureRate: 0.4,
   applies: (e) => isYesNo(e),
   feedback: [
     'The question is a yes/no comparison, but the answer is a full sentence instead of "yes" or "no". The instruction should say to answer yes/no questions with just yes or no.',
@@ -63,7 +63,7 @@ export const HP_BRIDGE: Skill<HotpotExample> = {
     /\b(connect|chain|link)\w* (the )?(facts|passages|information)/i,
     /\bdo not stop at the (intermediate|linking|first) (entity|hop)/i,
   ],
-  failureRate: 0.35,
+  failureRate: 0.25,
   applies: (e) => e.type === 'bridge',
   feedback: [
     'The answer names the intermediate entity that links the two passages, not what the question asks about it. The instruction should say to follow the bridge entity to the final answer.',

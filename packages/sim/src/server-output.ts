@@ -119,7 +119,10 @@ export function truncateTokens(text: string, max: number): string {
   return text.slice(0, lo);
 }
 
-export function applyControls(text: string, controls: WireControls): ControlledText {
+export function applyControls(
+  text: string,
+  controls: Pick<WireControls, 'maxTokens' | 'stop' | 'format'>,
+): ControlledText {
   const stopped = applyStop(applyFormat(text, controls.format), controls.stop);
   if (controls.maxTokens !== undefined && countTokens(stopped) > controls.maxTokens)
     return { text: truncateTokens(stopped, controls.maxTokens), finishReason: 'length' };

@@ -75,6 +75,17 @@ describeWithData('in-process sim model', () => {
     expect(a).not.toEqual(b);
   });
 
+  it('honours stop sequences and maxTokens in process, as the server does', async () => {
+    const m = createSimModel('task');
+    const full = (await m.complete({ messages })).text;
+    const stopped = await m.complete({ messages, options: { stop: ['Answer:'] } });
+    expect(stopped.text).toBe(full.slice(0, full.indexOf('Answer:')));
+    const cut = await m.complete({ messages, options: { maxTokens: 3 } });
+    expect(cut.finishReason).toBe('length');
+    expect(cut.usage.completionTokens).toBeLessThanOrEqual(3);
+    expect(full.startsWith(cut.text)).toBe(true);
+  });
+
   it('has zero latency by default and a configurable deterministic one', async () => {
     const fast = await createSimModel('task').complete({ messages });
     expect(fast.latencyMs).toBeLessThan(50);

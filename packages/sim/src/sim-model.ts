@@ -12,6 +12,7 @@ import { digest, hashUnit } from './hash';
 import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
 import { profileFor } from './profiles';
 import { respond } from './respond';
+import { applyControls } from './server-output';
 import type { JudgeContext } from './worlds/common';
 
 export interface SimOptions {
@@ -89,24 +90,32 @@ export function createSimModel(
       const started = performance.now();
       const c = simComplete(profile.id, request, options);
       await sleep(c.latencyMs, context?.signal);
+      // Stop sequences and the token limit as the server applies them (no response format in process).
+      const controls = { maxTokens: request.options?.maxTokens, stop: request.options?.stop ?? [] };
+      const outputs = c.choices.map((t) => applyControls(t, { ...controls, format: { type: 'text' } }));
+      const choices = outputs.map((o) => o.text);
       return {
-        text: c.choices[0] ?? '',
-        choices: c.choices,
+        text: choices[0] ?? '',
+        choices,
         usage: {
           promptTokens: c.promptTokens,
-          completionTokens: c.completionTokens,
+          completionTokens: choices.reduce((sum, t) => sum + countTokens(t), 0),
           cachedTokens: 0,
           estimated: false,
         },
         latencyMs: Math.round(performance.now() - started),
         model: profile.id,
-        finishReason: 'stop',
+        finishReason: outputs[0]?.finishReason ?? 'stop',
         cacheHit: false,
         // Shaped like a chat-completions body and nothing more: no flag that would let code tell the sim apart.
         raw: {
           object: 'chat.completion',
           model: profile.id,
-          choices: c.choices.map((content, index) => ({ index, message: { role: 'assistant', content } })),
+          choices: outputs.map((o, index) => ({
+            index,
+            message: { role: 'assistant', content: o.text },
+            finish_reason: o.finishReason,
+          })),
         },
       };
     },

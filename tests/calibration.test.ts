@@ -32,12 +32,12 @@ const SKIP_MESSAGE = HAS_DATA
   : `skipped: the offline datasets (${REQUIRED.join(', ')}) are not in ${DATA_DIR ?? 'AUTODIFF_DATA_DIR or ../shared/datasets'}`;
 
 /**
- * Gain of the cued prompt over the start: at least 8 points, and at most 22 (SIM.md asks for 10–20
- * within 12 steps; when the cues were worth 27–55 points on multi-hop and agentic RAG, 12-step GDPO
- * gained just as much, far beyond the paper's regime). Measured at seed 0: 14–18 points everywhere.
+ * Gain of the cued prompt over the start (the headroom): SIM.md's 10–20 points. Measured at seed 0 after
+ * the HotPotQA re-calibration (hard questions, issue 9): 12–17.5 points; other world seeds in
+ * packages/sim/README.md (`npx tsx scripts/sim-calibration-report.ts`).
  */
-const MIN_GAIN = 0.08;
-const MAX_GAIN = 0.22;
+const MIN_GAIN = 0.1;
+const MAX_GAIN = 0.2;
 
 describe.skipIf(!HAS_DATA)(
   `calibration of the simulated world with the real pipelines (${SKIP_MESSAGE})`,
@@ -62,7 +62,7 @@ describe.skipIf(!HAS_DATA)(
       return scores.reduce((a, b) => a + b, 0) / scores.length;
     }
 
-    it.each(CASES)('$pipeline: start in range, cues help by 8–22 points, nothing perfect', async (c) => {
+    it.each(CASES)('$pipeline: start in range, cues help by 10–20 points, nothing perfect', async (c) => {
       const [start, cued] = await Promise.all([score(c.pipeline), score(c.pipeline, c.cued)]);
       const [lo, hi] = c.range;
       expect(start, `${c.pipeline} start`).toBeGreaterThanOrEqual(lo);

@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   // Explicit world seeds (e.g. 0, the default world of the calibration test) instead of derived ones.
   const worldSeeds = flag('--world-seeds')?.split(',').map(Number);
   if (!Number.isInteger(repeats) || repeats < 1 || only?.some((p) => !CASES.some((c) => c.pipeline === p))) {
-    console.error('usage: npx tsx scripts/sim-calibration-report.ts [--repeats N] [--pipelines a,b] [--world-seeds 0,1]');
+    console.error(
+      'usage: npx tsx scripts/sim-calibration-report.ts [--repeats N] [--pipelines a,b] [--world-seeds 0,1]',
+    );
     process.exit(2);
   }
   const retriever = (await loadBm25()).index;

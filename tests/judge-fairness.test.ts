@@ -38,7 +38,7 @@ describe.skipIf(DATA_DIR === undefined)(
       async (pipeline) => {
         const roles = new Set<string>();
         for (const ablation of Object.keys(ABLATION_CASES)) {
-          const requests = await recordJudgeRequests(pipeline, ablation, { steps: 1, val: 6, test: 1 });
+          const requests = await recordJudgeRequests(pipeline, ablation, { steps: 1, val: 3, test: 1 });
           for (const r of requests) roles.add(r.role);
           expect(requests.length, `${pipeline} ${ablation}: no judging request recorded`).toBeGreaterThan(0);
           const withData = answerAll(requests, DATA_DIR as string);

@@ -1,10 +1,8 @@
 /**
- * The simulated backward engine: reads the backward prompt (CONTRACT.md §3), infers from its visible text
- * alone (never from the datasets) what went wrong,
- * and writes 1–3 sentences naming the missing concept in plain words — or says that the target variable
- * is not the cause. With a small probability it names the wrong concept, as real engines do.
+ * The simulated backward engine: reads the backward prompt (CONTRACT.md §4), infers from its visible text
+ * alone (never from the datasets, CONTRACT.md §3) what went wrong, and writes 1–3 sentences naming the
+ * missing concept in plain words — or says that the target variable is not the cause. With a small probability it names the wrong concept, as real engines do.
  */
-import { TAGS } from '@llm-autodiff/llm';
 import type { BackwardFields } from './contract';
 import {
   type Diagnosis,

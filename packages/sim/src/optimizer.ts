@@ -1,5 +1,5 @@
 /**
- * The simulated optimizer (CONTRACT.md §4). It adds one instruction sentence for the concept the
+ * The simulated optimizer (CONTRACT.md §5; a judging role, §3). It adds one instruction sentence for the concept the
  * feedback mentions most that neither the variable nor its peers already express; it skips concepts its
  * failed proposals of this step already tried; it builds on the best past value when history is shown;
  * without feedback text it infers the concept from failing examples, with a lower hit rate; and with a

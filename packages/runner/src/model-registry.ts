@@ -6,7 +6,9 @@
 import {
   type ChatModel,
   createChatModel,
+  knownProviders,
   ModelSpecError,
+  parseModelSpec,
   type ProviderFactory,
   type ProviderOptions,
   registerProvider,
@@ -58,4 +60,20 @@ export function createModel(spec: string, options: ProviderOptions = {}): ChatMo
     registered = true;
   }
   return createChatModel(spec, options);
+}
+
+/**
+ * Checks a spec without any environment: syntax, a known provider, and for `sim:` a known profile. An
+ * API key is not checked here (that is the environment's part, checked before a run starts).
+ */
+export function checkModelSpec(spec: string): string | undefined {
+  try {
+    const parsed = parseModelSpec(spec);
+    if (parsed.provider === 'sim') createModel(spec);
+    else if (!knownProviders().includes(parsed.provider))
+      return `unknown model provider "${parsed.provider}" in "${spec}" (known providers: ${[...knownProviders(), 'sim'].filter((p, i, a) => a.indexOf(p) === i).sort().join(', ')})`;
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

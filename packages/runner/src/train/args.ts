@@ -13,6 +13,7 @@ import {
 import type { BudgetLimits, BudgetOptions } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
 import { parseFlags } from '../flags';
+import { defaultRoleModels } from '../model-defaults';
 import { UsageError } from '../usage-error';
 
 export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')}> [options]
@@ -167,20 +168,13 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   };
 }
 
-/**
- * The simulated models by default. A real task model never silently pairs with simulated helpers: the
- * roles not given then default to the task model itself.
- */
 function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {
-  const task = flags.get('--task-model');
-  const simulated = task === undefined || task.startsWith('sim:');
-  const fallback = (sim: string) => (simulated ? sim : task);
-  return {
-    task: task ?? 'sim:task',
-    backward: flags.get('--backward-model') ?? fallback('sim:large'),
-    optimizer: flags.get('--optimizer-model') ?? fallback('sim:large'),
-    teacher: flags.get('--teacher-model') ?? fallback('sim:teacher'),
-  };
+  return defaultRoleModels({
+    task: flags.get('--task-model'),
+    backward: flags.get('--backward-model'),
+    optimizer: flags.get('--optimizer-model'),
+    teacher: flags.get('--teacher-model'),
+  });
 }
 
 /** `total.calls=2000,backward.tokens=50000` -> budget options. */

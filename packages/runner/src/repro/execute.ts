@@ -1,0 +1,118 @@
+/**
+ * What `repro` and `ablate` share: plan the experiment, check everything before the first model call,
+ * estimate the cost (and refuse a paid run above `--max-cost`), run the sweep with live progress, then
+ * build the outputs and print where they are.
+ */
+import { resolve } from 'node:path';
+import { ResponseCache } from '@llm-autodiff/llm';
+import { loadTask, type PipelineName } from '@llm-autodiff/tasks';
+import { experimentCachePath } from '../cache/location';
+import type { Experiment } from '../experiment/schema';
+import type { Io } from '../io';
+import type { RoleModels } from '../model-defaults';
+import { estimate, formatEstimate } from './estimate';
+import { planExperiment, type Plan } from './plan';
+import { PreflightError, preflight } from './preflight';
+import { LIST_PRICES, readPriceFile } from './price-list';
+import { SweepProgress } from './progress';
+import { buildReport, buildTables, NotAvailableError } from './report-bridge';
+import { readStepCounts } from './step-counts';
+import { isDone, runSweep, type SweepResult } from './sweep';
+
+export interface ExecuteOptions {
+  resultsRoot: string;
+  /** A cache file, 'off', or undefined for the experiment's own cache file. */
+  cache: string | undefined;
+  baseURL?: string;
+  models: Partial<RoleModels>;
+  dryRun: boolean;
+  /** Refuse to start when a paid endpoint's estimate is above this many dollars. */
+  maxCostUsd: number;
+  pricesFile?: string;
+  /** Runs in flight (overrides the experiment's `concurrency`). */
+  concurrency?: number;
+  /** Skip the table/report builders (ablate builds its own table). */
+  outputs: boolean;
+}
+
+export interface Executed {
+  plan: Plan;
+  sweep?: SweepResult;
+}
+
+async function splitSizes(plan: Plan): Promise<(p: string) => { val: number; test: number }> {
+  const sizes = new Map<string, { val: number; test: number }>();
+  for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
+    const s = await loadTask(p as PipelineName);
+    sizes.set(p, { val: s.val.length, test: s.test.length });
+  }
+  return (p) => sizes.get(p) ?? { val: 0, test: 0 };
+}
+
+export async function executeExperiment(experiment: Experiment, o: ExecuteOptions, io: Io): Promise<Executed> {
+  const e = o.concurrency ? { ...experiment, concurrency: o.concurrency } : experiment;
+  const plan = planExperiment(e, resolve(o.resultsRoot), o.models);
+  for (const m of plan.skipped) io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
+  if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
+  // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
+  await preflight(plan, { baseURL: o.baseURL });
+
+  const prices = o.pricesFile ? readPriceFile(o.pricesFile) : LIST_PRICES;
+  const pending = plan.runs.filter((r) => !isDone(r));
+  const est = estimate(pending, readStepCounts(), prices, await splitSizes(plan));
+  const label = plan.simulated ? 'simulated model' : `models: ${Object.values(plan.models).join(', ')}`;
+  io.out(
+    `experiment ${e.name} (${label}): ${plan.runs.length} runs (${plan.runs.length - pending.length} already done), ${e.concurrency} at a time -> ${plan.root}`,
+  );
+  if (o.dryRun) {
+    for (const r of plan.runs) io.out(`  ${r.runId}${pending.includes(r) ? '' : ' (done)'}`);
+  }
+  for (const line of formatEstimate(est)) io.out(line);
+  if (est.paid.length > 0) {
+    if (est.unpriced.length > 0)
+      throw new PreflightError(
+        `refusing to start: no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`,
+      );
+    if ((est.total.usd ?? 0) > o.maxCostUsd)
+      throw new PreflightError(
+        `refusing to start: estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`,
+      );
+  }
+  if (o.dryRun) return { plan };
+
+  const cache =
+    o.cache === 'off' ? undefined : new ResponseCache({ path: o.cache ? resolve(o.cache) : experimentCachePath(e.name) });
+  const progress = new SweepProgress(plan.runs, io);
+  let sweep: SweepResult;
+  try {
+    sweep = await runSweep(plan, { cache, baseURL: o.baseURL, progress });
+  } finally {
+    progress.close();
+    cache?.close();
+  }
+  io.out(
+    `runs: ${sweep.done.length} done, ${sweep.skipped.length} skipped (already done), ${sweep.partial.length} partial, ${sweep.failed.length} failed`,
+  );
+  for (const f of sweep.failed) io.err(`  ${f.runId}: ${f.message}`);
+  if (sweep.failed.length > 0) io.err('rerun the same command to resume the unfinished runs from their checkpoints');
+  io.out(`runs: ${plan.root}/runs`);
+  if (o.outputs) await buildOutputs(plan.root, io);
+  return { plan, sweep };
+}
+
+/** Tables and report, each built from the saved runs only; a builder not merged yet says so. */
+export async function buildOutputs(root: string, io: Io): Promise<void> {
+  try {
+    const files = await buildTables(root, io);
+    io.out(`tables: ${files.join(', ')}`);
+  } catch (e) {
+    if (!(e instanceof NotAvailableError)) throw e;
+    io.out(`tables: ${e.message}`);
+  }
+  try {
+    io.out(`report: ${await buildReport(root, io)}`);
+  } catch (e) {
+    if (!(e instanceof NotAvailableError)) throw e;
+    io.out(`report: ${e.message}`);
+  }
+}

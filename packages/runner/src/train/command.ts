@@ -9,7 +9,7 @@ import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/cor
 import { readJson, TrainerInputError, train, writeJsonAtomic, writeTextAtomic } from '@llm-autodiff/gdpo';
 import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { loadTask, openPipeline } from '@llm-autodiff/tasks';
-import type { Io } from '../cli';
+import type { Io } from '../io';
 import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
 import { UsageError } from '../usage-error';

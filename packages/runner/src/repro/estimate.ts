@@ -91,6 +91,8 @@ export function estimate(
   table: StepCountTable,
   prices: PriceTable,
   splitSizes: (pipeline: string) => { val: number; test: number },
+  /** The canonical model id of a spec (default: as the registry creates it; no call is made). */
+  idOf: (spec: string) => string = (spec) => createModel(spec).id,
 ): Estimate {
   const result: Estimate = { runs: [], byRole: {}, byMethod: {}, total: empty(), unpriced: [], paid: [] };
   for (const spec of runs) {
@@ -99,7 +101,7 @@ export function estimate(
     const byRole: Record<string, Usage> = {};
     for (const [role, c] of Object.entries(runCalls(spec, table, sizes))) {
       const modelSpec = spec.models[role as keyof RunSpec['models']] ?? spec.models.task;
-      const id = createModel(modelSpec).id;
+      const id = idOf(modelSpec);
       let usd: number | undefined = 0;
       if (isPaid(id)) {
         if (!result.paid.includes(id)) result.paid.push(id);

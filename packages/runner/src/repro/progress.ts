@@ -31,7 +31,7 @@ function units(spec: RunSpec): number {
 
 export class SweepProgress {
   private readonly runs = new Map<string, RunState>();
-  private readonly started = performance.now();
+  private readonly started: number;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly tty: boolean;
 
@@ -41,6 +41,7 @@ export class SweepProgress {
     private readonly now: () => number = () => performance.now(),
   ) {
     for (const spec of runs) this.runs.set(spec.runId, { spec, status: 'waiting', progress: { step: 0, totalSteps: 0 }, calls: 0, tokens: 0 });
+    this.started = now();
     this.tty = io.isTTY === true;
     if (this.tty) this.timer = setInterval(() => logUpdate(this.board().join('\n')), 250);
   }

@@ -61,6 +61,9 @@ describe('experiment files', () => {
       /^exp\.yaml:5: models\.task: .*huge/,
     );
     expect(errorOf('name: x\npipelines: []\nmethods: [gdpo]\n')).toMatch(/^exp\.yaml:2: pipelines: /);
+    expect(errorOf('name: x\npipelines: [trec]\nmethods:\n  - gdpo\n  - gdpo\n')).toBe(
+      'exp.yaml:5: methods[1]: "gdpo" is listed twice',
+    );
   });
 
   it('reports malformed YAML at its line, and a non-mapping file', () => {

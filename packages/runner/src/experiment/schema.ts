@@ -50,14 +50,28 @@ const limits = z.strictObject({
 
 const role = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a budget scope is "total" or a role name');
 
+/** A list without repeats (a repeated method would write the same run twice). */
+function unique<T extends z.ZodType<string>>(item: T) {
+  return z
+    .array(item)
+    .min(1)
+    .superRefine((xs, ctx) => {
+      const seen = new Set<string>();
+      xs.forEach((x, i) => {
+        if (seen.has(x)) ctx.addIssue({ code: 'custom', message: `"${x}" is listed twice`, path: [i] });
+        seen.add(x);
+      });
+    });
+}
+
 export const ExperimentSchema = z.strictObject({
   /** Folder name under the results root; letters, digits, `.`, `_`, `-`. */
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name must be letters, digits, ".", "_" or "-" (a folder name)'),
   description: z.string().optional(),
-  pipelines: z.array(pipelineName).min(1),
-  methods: z.array(methodName).min(1),
+  pipelines: unique(pipelineName),
+  methods: unique(methodName),
   /** Repeats per pipeline x method; repeat r trains with seed `seed + r`. */
   repeats: count.default(1),
   seed: z.int().min(0).default(2025),

@@ -82,8 +82,8 @@ export function registerCache(program: Command, cx: CommandContext): void {
     cache
       .command('prune')
       .description('delete rows older than an age, or an experiment\'s whole cache')
-      .option('--older-than <age>', 'e.g. 30d, 12h, 90m', (v) => v),
-  ).action((w: Which & { olderThan?: string }) => {
+      .option('--older-than <age>', 'e.g. 30d, 12h, 90m', (v) => parseAge(v)),
+  ).action((w: Which & { olderThan?: Date }) => {
     if (!w.olderThan && !w.experiment) throw new UsageError('cache prune needs --older-than AGE or --experiment NAME');
     const path = cachePathOf(w);
     if (!w.olderThan) {
@@ -93,7 +93,7 @@ export function registerCache(program: Command, cx: CommandContext): void {
       cx.io.out(`removed ${path}`);
       return;
     }
-    const cutoff = parseAge(w.olderThan);
+    const cutoff = w.olderThan;
     const c = openExisting(path, 'read-write');
     try {
       cx.io.out(`${path}: removed ${c.pruneOlderThan(cutoff)} responses written before ${cutoff.toISOString()}`);

@@ -26,6 +26,41 @@ describe('autodiff CLI', () => {
     expect(d.err.join('\n')).toMatch(/--fault-429 must be a rate between 0 and 1, got "1.5"/);
   });
 
+  it('--help on every command prints its usage and exits 0', async () => {
+    const expected: Record<string, RegExp> = {
+      train: /Usage: autodiff train --task/,
+      'sim-server': /Usage: autodiff sim-server --port N/,
+      repro: /Usage: autodiff repro \[options\] \[experiment\][\s\S]*--dry-run[\s\S]*--max-cost/,
+      ablate: /Usage: autodiff ablate[\s\S]*--switches/,
+      table: /Usage: autodiff table \[options\] <experiment>/,
+      report: /Usage: autodiff report \[options\] <experiment>/,
+      compare: /Usage: autodiff compare \[options\] <old> <new>/,
+      cache: /Usage: autodiff cache[\s\S]*stats[\s\S]*prune[\s\S]*export[\s\S]*import/,
+    };
+    for (const [command, usage] of Object.entries(expected)) {
+      const c = capture();
+      expect(await main([command, '--help'], c.io)).toBe(0);
+      expect(c.out.join('\n')).toMatch(usage);
+    }
+    const top = capture();
+    expect(await main(['--help'], top.io)).toBe(0);
+    expect(top.out.join('\n')).toMatch(/Exit codes: 0 done; 1 the work failed/);
+  });
+
+  it('unknown options of the new commands exit 2 with the option named', async () => {
+    const c = capture();
+    expect(await main(['repro', 'quick', '--dryrun'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/autodiff: unknown option '--dryrun'/);
+  });
+
+  it('table, report and compare say plainly when their builders are not in this build', async () => {
+    for (const args of [['table', 'quick'], ['report', 'quick'], ['compare', 'a', 'b']]) {
+      const c = capture();
+      expect(await main(args, c.io)).toBe(1);
+      expect(c.err.join('\n')).toMatch(/^autodiff: .* not yet available in this build/);
+    }
+  });
+
   it('parses sim-server flags', () => {
     const c = parseSimServerArgs([
       '--port',

@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PIPELINE_NAMES, type PipelineName } from '@llm-autodiff/tasks';
+import { Semaphore } from '@llm-autodiff/llm';
+import { loadBm25, PIPELINE_NAMES, type PipelineName } from '@llm-autodiff/tasks';
 import { parseMethod } from '../packages/runner/src/experiment/methods';
 import { type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
@@ -18,8 +19,6 @@ import {
   type StepCountTable,
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
-import { Semaphore } from '@llm-autodiff/llm';
-import { loadBm25 } from '@llm-autodiff/tasks';
 
 const REFERENCE = { batchSize: 4, proposalsPerStep: 2, val: 16, test: 16, steps: 3 };
 
@@ -28,7 +27,10 @@ interface StepUsage {
   usage: Record<string, { calls: number; promptTokens: number; completionTokens: number }>;
 }
 
-function perCall(steps: StepUsage[]): { calls: Record<string, number>; tokensPerCall: Record<string, TokensPerCall> } {
+function perCall(steps: StepUsage[]): {
+  calls: Record<string, number>;
+  tokensPerCall: Record<string, TokensPerCall>;
+} {
   const calls: Record<string, number> = {};
   const prompt: Record<string, number> = {};
   const completion: Record<string, number> = {};
@@ -61,7 +63,12 @@ async function measure(pipeline: PipelineName, dir: string): Promise<MeasuredPip
     seed: 2025,
     models: { task: 'sim:task', backward: 'sim:large', optimizer: 'sim:large', teacher: 'sim:teacher' },
     simulated: true,
-    config: { steps: REFERENCE.steps, batchSize: REFERENCE.batchSize, proposalsPerStep: REFERENCE.proposalsPerStep, seed: 2025 },
+    config: {
+      steps: REFERENCE.steps,
+      batchSize: REFERENCE.batchSize,
+      proposalsPerStep: REFERENCE.proposalsPerStep,
+      seed: 2025,
+    },
     sizes: { train: 16, val: REFERENCE.val, test: REFERENCE.test },
     budget: undefined,
     dir: join(dir, pipeline),
@@ -69,7 +76,7 @@ async function measure(pipeline: PipelineName, dir: string): Promise<MeasuredPip
   const semaphores = new Map<string, Semaphore>();
   const { steps } = await runOne(spec, {
     cache: undefined,
-    semaphoreFor: (id) => semaphores.get(id) ?? semaphores.set(id, new Semaphore(4)).get(id) as Semaphore,
+    semaphoreFor: (id) => semaphores.get(id) ?? (semaphores.set(id, new Semaphore(4)).get(id) as Semaphore),
     retriever: async () => (await loadBm25()).index,
     resume: false,
   });
@@ -81,21 +88,28 @@ async function measure(pipeline: PipelineName, dir: string): Promise<MeasuredPip
   const examples = REFERENCE.val + REFERENCE.test;
   return {
     eval: {
-      callsPerExample: Object.fromEntries(Object.entries(evalCounts.calls).map(([r, n]) => [r, n / examples])),
+      callsPerExample: Object.fromEntries(
+        Object.entries(evalCounts.calls).map(([r, n]) => [r, n / examples]),
+      ),
       tokensPerCall: evalCounts.tokensPerCall,
     },
     step: {
-      calls: Object.fromEntries(Object.entries(stepCounts.calls).map(([r, n]) => [r, n / Math.max(1, text.length)])),
+      calls: Object.fromEntries(
+        Object.entries(stepCounts.calls).map(([r, n]) => [r, n / Math.max(1, text.length)]),
+      ),
       tokensPerCall: stepCounts.tokensPerCall,
     },
   };
 }
 
 const flag = process.argv.indexOf('--pipelines');
-const names = (flag >= 0 ? (process.argv[flag + 1] ?? '') : PIPELINE_NAMES.join(',')).split(',') as PipelineName[];
+const names = (flag >= 0 ? (process.argv[flag + 1] ?? '') : PIPELINE_NAMES.join(',')).split(
+  ',',
+) as PipelineName[];
 const dir = mkdtempSync(join(tmpdir(), 'measure-steps-'));
 const table: StepCountTable = {
-  measured: 'simulated world (sim:task, sim:large, sim:teacher), no response cache; scripts/measure-step-counts.ts',
+  measured:
+    'simulated world (sim:task, sim:large, sim:teacher), no response cache; scripts/measure-step-counts.ts',
   reference: REFERENCE,
   pipelines: {},
 };

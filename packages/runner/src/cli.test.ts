@@ -54,7 +54,11 @@ describe('autodiff CLI', () => {
   });
 
   it('table, report and compare say plainly when their builders are not in this build', async () => {
-    for (const args of [['table', 'quick'], ['report', 'quick'], ['compare', 'a', 'b']]) {
+    for (const args of [
+      ['table', 'quick'],
+      ['report', 'quick'],
+      ['compare', 'a', 'b'],
+    ]) {
       const c = capture();
       expect(await main(args, c.io)).toBe(1);
       expect(c.err.join('\n')).toMatch(/^autodiff: .* not yet available in this build/);

@@ -15,8 +15,8 @@ import { registerTrain } from './commands/train';
 import { type Io, processIo } from './io';
 import { UsageError } from './usage-error';
 
-export type { Io };
 export { parseSimServerArgs } from './commands/sim-server';
+export type { Io };
 export { UsageError };
 
 /** A mistake in the user's input (file, data, environment): one line, no stack trace. */
@@ -33,7 +33,7 @@ const USER_ENVIRONMENT = new Set([
 
 function buildProgram(cx: CommandContext): Command {
   const program = new Command('autodiff')
-    .description('Auto-differentiate LLM pipelines: train, reproduce the paper\'s tables, compare runs.')
+    .description("Auto-differentiate LLM pipelines: train, reproduce the paper's tables, compare runs.")
     .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -64,7 +64,11 @@ function buildProgram(cx: CommandContext): Command {
 export const USAGE = buildProgram({ io: { out: () => {}, err: () => {} }, exitCode: 0 }).helpInformation();
 
 /** Runs one command; resolves to the exit code. `stop` ends long-running commands (default: SIGINT/SIGTERM). */
-export async function main(argv: readonly string[], io: Io = processIo, stop?: Promise<void>): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo,
+  stop?: Promise<void>,
+): Promise<number> {
   const cx: CommandContext = { io, stop, exitCode: 0 };
   const program = buildProgram(cx);
   const [command] = argv;
@@ -82,7 +86,9 @@ export async function main(argv: readonly string[], io: Io = processIo, stop?: P
     return cx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError)
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version'
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.help' ||
+        e.code === 'commander.version'
         ? 0
         : 2;
     if (e instanceof UsageError) {

@@ -8,9 +8,9 @@ import {
   createChatModel,
   knownProviders,
   ModelSpecError,
-  parseModelSpec,
   type ProviderFactory,
   type ProviderOptions,
+  parseModelSpec,
   registerProvider,
 } from '@llm-autodiff/llm';
 import { createSimModel, type LatencySpec, type SimOptions } from '@llm-autodiff/sim';
@@ -71,7 +71,13 @@ export function checkModelSpec(spec: string): string | undefined {
     const parsed = parseModelSpec(spec);
     if (parsed.provider === 'sim') createModel(spec);
     else if (!knownProviders().includes(parsed.provider))
-      return `unknown model provider "${parsed.provider}" in "${spec}" (known providers: ${[...knownProviders(), 'sim'].filter((p, i, a) => a.indexOf(p) === i).sort().join(', ')})`;
+      return `unknown model provider "${parsed.provider}" in "${spec}" (known providers: ${[
+        ...knownProviders(),
+        'sim',
+      ]
+        .filter((p, i, a) => a.indexOf(p) === i)
+        .sort()
+        .join(', ')})`;
     return undefined;
   } catch (e) {
     return (e as Error).message;

@@ -23,5 +23,9 @@ export function cutSplits<E>(
   sizes: SplitSizes,
 ): { train: E[]; val: E[]; test: E[] } {
   const cut = (xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-  return { train: cut(splits.train, sizes.train), val: cut(splits.val, sizes.val), test: cut(splits.test, sizes.test) };
+  return {
+    train: cut(splits.train, sizes.train),
+    val: cut(splits.val, sizes.val),
+    test: cut(splits.test, sizes.test),
+  };
 }

@@ -45,13 +45,18 @@ export async function exportCache(cache: ResponseCache, file: string): Promise<n
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new CacheFileError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CacheFileError(
+      `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return n;
 }
 
 /** Reads and checks every line first, then adds the rows in one transaction: a bad file adds nothing. */
-export async function importCache(cache: ResponseCache, file: string): Promise<{ read: number; added: number }> {
+export async function importCache(
+  cache: ResponseCache,
+  file: string,
+): Promise<{ read: number; added: number }> {
   const rows: CacheRow[] = [];
   try {
     const raw = createReadStream(file);
@@ -72,11 +77,19 @@ export async function importCache(cache: ResponseCache, file: string): Promise<{
         throw new CacheFileError(`${file}:${lineNo}: ${issue?.path.join('.') || 'row'}: ${issue?.message}`);
       }
       const r = parsed.data;
-      rows.push({ key: r.key, model: r.model, request: JSON.stringify(r.request), response: JSON.stringify(r.response), createdAt: r.createdAt });
+      rows.push({
+        key: r.key,
+        model: r.model,
+        request: JSON.stringify(r.request),
+        response: JSON.stringify(r.response),
+        createdAt: r.createdAt,
+      });
     }
   } catch (e) {
     if (e instanceof CacheFileError) throw e;
-    throw new CacheFileError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CacheFileError(
+      `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return { read: rows.length, added: cache.importRows(rows) };
 }

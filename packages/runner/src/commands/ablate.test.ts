@@ -37,7 +37,16 @@ describe('autodiff ablate', () => {
         file,
         'name: tiny\npipelines: [object-count]\nmethods: [gdpo]\nrepeats: 2\nsizes: { train: 4, val: 4, test: 4 }\nconfig: { steps: 1, batchSize: 2, proposalsPerStep: 1 }\n',
       );
-      const r = await autodiff(['ablate', file, '--switches', 'noHistory,noBackward', '--results', dir, '--cache', 'off']);
+      const r = await autodiff([
+        'ablate',
+        file,
+        '--switches',
+        'noHistory,noBackward',
+        '--results',
+        dir,
+        '--cache',
+        'off',
+      ]);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/runs: 6 done/);

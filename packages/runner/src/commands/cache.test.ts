@@ -41,7 +41,8 @@ const hex = (k: string) => k.padEnd(16, '0');
 
 function fill(path: string, keys: string[]): void {
   const c = new ResponseCache({ path });
-  for (const k of keys) c.put(hex(k), 'sim:task', { messages: [{ role: 'user', content: k }] }, response(`answer ${k}`));
+  for (const k of keys)
+    c.put(hex(k), 'sim:task', { messages: [{ role: 'user', content: k }] }, response(`answer ${k}`));
   c.close();
 }
 

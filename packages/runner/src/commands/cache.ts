@@ -40,7 +40,8 @@ export function parseAge(value: string, now = Date.now()): Date {
 
 function mb(path: string): string {
   let bytes = 0;
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) bytes += statSync(path + suffix).size;
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(path + suffix)) bytes += statSync(path + suffix).size;
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
@@ -48,8 +49,11 @@ function printStats(path: string, io: Io): void {
   const c = openExisting(path, 'read-only');
   try {
     const s = c.contents();
-    io.out(`${path}: ${s.rows} responses, ${mb(path)}${s.oldest ? `, written ${s.oldest} .. ${s.newest}` : ''}`);
-    for (const [model, n] of Object.entries(s.byModel)) io.out(`  ${model.padEnd(40)} ${String(n).padStart(8)}`);
+    io.out(
+      `${path}: ${s.rows} responses, ${mb(path)}${s.oldest ? `, written ${s.oldest} .. ${s.newest}` : ''}`,
+    );
+    for (const [model, n] of Object.entries(s.byModel))
+      io.out(`  ${model.padEnd(40)} ${String(n).padStart(8)}`);
   } finally {
     c.close();
   }
@@ -65,26 +69,30 @@ export function registerCache(program: Command, cx: CommandContext): void {
     .command('cache')
     .summary('response cache: stats, prune, export/import (share replays)');
 
-  which(cache.command('stats').description('rows per model and dates of the default cache and every experiment cache'))
-    .action((w: Which) => {
-      const paths = w.cache || w.experiment ? [cachePathOf(w)] : [defaultCachePath()];
-      if (!w.cache && !w.experiment) {
-        const dir = join(dirname(defaultCachePath()), 'experiments');
-        if (existsSync(dir))
-          for (const f of readdirSync(dir).sort()) if (f.endsWith('.sqlite')) paths.push(join(dir, f));
-      }
-      const present = paths.filter((p) => existsSync(p));
-      if (present.length === 0) cx.io.out(`no response cache yet (${paths[0]})`);
-      for (const p of present) printStats(p, cx.io);
-    });
+  which(
+    cache
+      .command('stats')
+      .description('rows per model and dates of the default cache and every experiment cache'),
+  ).action((w: Which) => {
+    const paths = w.cache || w.experiment ? [cachePathOf(w)] : [defaultCachePath()];
+    if (!w.cache && !w.experiment) {
+      const dir = join(dirname(defaultCachePath()), 'experiments');
+      if (existsSync(dir))
+        for (const f of readdirSync(dir).sort()) if (f.endsWith('.sqlite')) paths.push(join(dir, f));
+    }
+    const present = paths.filter((p) => existsSync(p));
+    if (present.length === 0) cx.io.out(`no response cache yet (${paths[0]})`);
+    for (const p of present) printStats(p, cx.io);
+  });
 
   which(
     cache
       .command('prune')
-      .description('delete rows older than an age, or an experiment\'s whole cache')
+      .description("delete rows older than an age, or an experiment's whole cache")
       .option('--older-than <age>', 'e.g. 30d, 12h, 90m', (v) => parseAge(v)),
   ).action((w: Which & { olderThan?: Date }) => {
-    if (!w.olderThan && !w.experiment) throw new UsageError('cache prune needs --older-than AGE or --experiment NAME');
+    if (!w.olderThan && !w.experiment)
+      throw new UsageError('cache prune needs --older-than AGE or --experiment NAME');
     const path = cachePathOf(w);
     if (!w.olderThan) {
       // An experiment's cache without an age: the whole file goes.
@@ -96,22 +104,27 @@ export function registerCache(program: Command, cx: CommandContext): void {
     const cutoff = w.olderThan;
     const c = openExisting(path, 'read-write');
     try {
-      cx.io.out(`${path}: removed ${c.pruneOlderThan(cutoff)} responses written before ${cutoff.toISOString()}`);
+      cx.io.out(
+        `${path}: removed ${c.pruneOlderThan(cutoff)} responses written before ${cutoff.toISOString()}`,
+      );
     } finally {
       c.close();
     }
   });
 
-  which(cache.command('export').description('write the rows as JSON Lines (.jsonl, or .jsonl.gz)').argument('<file>')).action(
-    async (file: string, w: Which) => {
-      const c = openExisting(cachePathOf(w), 'read-only');
-      try {
-        cx.io.out(`exported ${await exportCache(c, resolve(file))} responses to ${resolve(file)}`);
-      } finally {
-        c.close();
-      }
-    },
-  );
+  which(
+    cache
+      .command('export')
+      .description('write the rows as JSON Lines (.jsonl, or .jsonl.gz)')
+      .argument('<file>'),
+  ).action(async (file: string, w: Which) => {
+    const c = openExisting(cachePathOf(w), 'read-only');
+    try {
+      cx.io.out(`exported ${await exportCache(c, resolve(file))} responses to ${resolve(file)}`);
+    } finally {
+      c.close();
+    }
+  });
 
   which(
     cache

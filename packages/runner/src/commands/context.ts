@@ -20,6 +20,7 @@ export function nonNegativeNumber(value: string): number {
 
 /** Option parser: an integer >= 1. */
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected an integer >= 1, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError(`expected an integer >= 1, got "${value}"`);
   return Number(value);
 }

@@ -82,23 +82,33 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
   it.skipIf(!HAS_DATA)(needsData('an unwritable results folder exits 1 naming it'), async () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, '');
-    const r = await autodiff(['repro', experimentFile(TINY), '--results', join(blocker, 'results'), '--cache', 'off']);
+    const r = await autodiff([
+      'repro',
+      experimentFile(TINY),
+      '--results',
+      join(blocker, 'results'),
+      '--cache',
+      'off',
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^autodiff: results folder .*a-file\/results\/tiny is not writable \(ENOTDIR\)$/);
   });
 });
 
 describe('autodiff repro --dry-run and --max-cost', () => {
-  it.skipIf(!HAS_DATA)(needsData('lists the planned runs and the estimate per role and method, runs nothing'), async () => {
-    const r = await repro(experimentFile(TINY), '--dry-run');
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.out).toContain('skipping method "gepa": not available yet');
-    expect(r.out).toMatch(/object-count__start__r0\n\s+object-count__gdpo__r0/);
-    expect(r.out).toMatch(/estimate per role:[\s\S]*optimizer\s+\d+\s+\d+\s+\$0\.00/);
-    expect(r.out).toMatch(/estimate per method:[\s\S]*gdpo\s+\d+[\s\S]*start\s+\d+[\s\S]*total/);
-    expect(existsSync(join(results, 'tiny', 'experiment.json'))).toBe(false);
-  });
+  it.skipIf(!HAS_DATA)(
+    needsData('lists the planned runs and the estimate per role and method, runs nothing'),
+    async () => {
+      const r = await repro(experimentFile(TINY), '--dry-run');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('skipping method "gepa": not available yet');
+      expect(r.out).toMatch(/object-count__start__r0\n\s+object-count__gdpo__r0/);
+      expect(r.out).toMatch(/estimate per role:[\s\S]*optimizer\s+\d+\s+\d+\s+\$0\.00/);
+      expect(r.out).toMatch(/estimate per method:[\s\S]*gdpo\s+\d+[\s\S]*start\s+\d+[\s\S]*total/);
+      expect(existsSync(join(results, 'tiny', 'experiment.json'))).toBe(false);
+    },
+  );
 
   it.skipIf(!HAS_DATA)(needsData('refuses a paid run above --max-cost before any call'), async () => {
     const before = process.env.OPENAI_API_KEY;
@@ -106,7 +116,9 @@ describe('autodiff repro --dry-run and --max-cost', () => {
     try {
       const r = await repro(experimentFile(TINY), '--task-model', 'openai:gpt-4o', '--max-cost', '0.0001');
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(/^autodiff: refusing to start: estimated \$\d+\.\d\d on paid endpoints exceeds --max-cost 0\.0001$/);
+      expect(r.err).toMatch(
+        /^autodiff: refusing to start: estimated \$\d+\.\d\d on paid endpoints exceeds --max-cost 0\.0001$/,
+      );
       expect(r.out + r.err).not.toContain('sk-test-not-a-key');
       expect(existsSync(join(results, 'tiny', 'runs'))).toBe(false);
     } finally {
@@ -118,7 +130,9 @@ describe('autodiff repro --dry-run and --max-cost', () => {
 
 describe('autodiff repro: a sweep', () => {
   it.skipIf(!HAS_DATA)(
-    needsData('writes every run per RUN-RECORD.md, skips finished runs, resumes an unfinished one from its checkpoint'),
+    needsData(
+      'writes every run per RUN-RECORD.md, skips finished runs, resumes an unfinished one from its checkpoint',
+    ),
     async () => {
       const file = experimentFile(TINY);
       const first = await repro(file);
@@ -128,7 +142,10 @@ describe('autodiff repro: a sweep', () => {
       expect(first.out).toContain('object-count__gdpo__r0: done; val ');
       const saved = await readExperiment(join(results, 'tiny'));
       expect(saved.simulated).toBe(true);
-      expect(saved.runs.map((r) => r.record.runId)).toEqual(['object-count__gdpo__r0', 'object-count__start__r0']);
+      expect(saved.runs.map((r) => r.record.runId)).toEqual([
+        'object-count__gdpo__r0',
+        'object-count__start__r0',
+      ]);
       const gdpo = saved.runs[0]?.record;
       expect(gdpo?.status).toBe('done');
       expect(gdpo?.steps).toBe(3);
@@ -153,11 +170,18 @@ describe('autodiff repro: a sweep', () => {
     },
   );
 
-  it.skipIf(!HAS_DATA)(needsData('refuses to resume into a folder written for another definition'), async () => {
-    const first = await repro(experimentFile(TINY.replace('start, gdpo, gepa', 'start')));
-    expect(first.code).toBe(0);
-    const changed = await repro(experimentFile(TINY.replace('start, gdpo, gepa', 'start').replace('val: 4', 'val: 3')));
-    expect(changed.code).toBe(1);
-    expect(changed.err).toMatch(/experiment\.json was written for a different definition of experiment "tiny"/);
-  });
+  it.skipIf(!HAS_DATA)(
+    needsData('refuses to resume into a folder written for another definition'),
+    async () => {
+      const first = await repro(experimentFile(TINY.replace('start, gdpo, gepa', 'start')));
+      expect(first.code).toBe(0);
+      const changed = await repro(
+        experimentFile(TINY.replace('start, gdpo, gepa', 'start').replace('val: 4', 'val: 3')),
+      );
+      expect(changed.code).toBe(1);
+      expect(changed.err).toMatch(
+        /experiment\.json was written for a different definition of experiment "tiny"/,
+      );
+    },
+  );
 });

@@ -1,7 +1,7 @@
 /** `autodiff repro [preset|file]`: run an experiment (a sweep of runs), then build its tables and report. */
 import { type Command, Option } from 'commander';
 import { loadExperiment } from '../experiment/load';
-import { executeExperiment, type ExecuteOptions } from '../repro/execute';
+import { type ExecuteOptions, executeExperiment } from '../repro/execute';
 import { type CommandContext, nonNegativeNumber, positiveInt } from './context';
 
 export interface SweepFlags {
@@ -29,13 +29,15 @@ export function addSweepOptions(command: Command): Command {
     )
     .option('--prices <file>', 'JSON price table (USD per 1M tokens) instead of the built-in list prices')
     .option('--results <dir>', 'results root', 'results')
-    .option('--cache <file|off>', 'response cache (default: the experiment\'s own file in the cache folder)')
+    .option('--cache <file|off>', "response cache (default: the experiment's own file in the cache folder)")
     .option('--base-url <url>', 'OpenAI-compatible server for openai: specs that name none')
     .option('--task-model <spec>', 'task model (overrides the experiment file)')
     .option('--backward-model <spec>', 'backward engine')
     .option('--optimizer-model <spec>', 'optimizer')
     .option('--teacher-model <spec>', 'teacher')
-    .addOption(new Option('--concurrency <n>', 'runs in flight at once (overrides the file)').argParser(positiveInt));
+    .addOption(
+      new Option('--concurrency <n>', 'runs in flight at once (overrides the file)').argParser(positiveInt),
+    );
 }
 
 export function executeOptions(flags: SweepFlags, outputs: boolean): ExecuteOptions {
@@ -65,7 +67,7 @@ export function registerRepro(program: Command, cx: CommandContext): void {
       .description(
         'Runs every pipeline x method x repeat of an experiment concurrently, writing results/<experiment>/runs/<run>/.\n' +
           'An interrupted sweep resumes: finished runs are skipped, an unfinished one continues from its checkpoint.\n' +
-          'Presets: quick (small splits, minutes on the simulated world), paper (the paper\'s Table 2).',
+          "Presets: quick (small splits, minutes on the simulated world), paper (the paper's Table 2).",
       )
       .argument('[experiment]', 'preset name or experiment file (.yaml/.json)', 'quick'),
   ).action(async (name: string, flags: SweepFlags) => {

@@ -68,7 +68,9 @@ describe('experiment files', () => {
 
   it('reports malformed YAML at its line, and a non-mapping file', () => {
     expect(errorOf('name: x\npipelines: [trec\nmethods: [gdpo]\n')).toMatch(/^exp\.yaml:\d+: /);
-    expect(errorOf('- a\n- b\n')).toBe('exp.yaml: an experiment is a mapping (name, pipelines, methods, ...)');
+    expect(errorOf('- a\n- b\n')).toBe(
+      'exp.yaml: an experiment is a mapping (name, pipelines, methods, ...)',
+    );
   });
 
   it('reads JSON too (YAML is a superset), with lines', () => {

@@ -36,7 +36,9 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 /** 1-based line of the deepest node of `path` that exists in the document. */
 function lineOf(doc: Document, counter: LineCounter, path: ReadonlyArray<PropertyKey>): number | undefined {
   for (let i = path.length; i >= 0; i--) {
-    const node = doc.getIn(path.slice(0, i) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(path.slice(0, i) as unknown[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
     if (node?.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
@@ -60,13 +62,16 @@ export function parseExperiment(text: string, file: string): Experiment {
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e?.linePos?.[0]?.line ?? (e ? counter.linePos(e.pos[0]).line : undefined);
-    throw new ExperimentError(`${file}${line ? `:${line}` : ''}: ${(e?.message ?? 'unreadable').split('\n')[0]}`);
+    throw new ExperimentError(
+      `${file}${line ? `:${line}` : ''}: ${(e?.message ?? 'unreadable').split('\n')[0]}`,
+    );
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new ExperimentError(`${file}: an experiment is a mapping (name, pipelines, methods, ...)`);
   const parsed = ExperimentSchema.safeParse(data);
-  if (!parsed.success) throw new ExperimentError(issueLines(parsed.error.issues, doc, counter, file).join('\n'));
+  if (!parsed.success)
+    throw new ExperimentError(issueLines(parsed.error.issues, doc, counter, file).join('\n'));
   return parsed.data;
 }
 
@@ -84,7 +89,9 @@ export function loadExperiment(nameOrFile: string): Experiment {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ExperimentError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ExperimentError(
+      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return parseExperiment(text, isPreset ? `preset ${basename(path)}` : nameOrFile);
 }

@@ -86,7 +86,9 @@ export const ExperimentSchema = z.strictObject({
   /** Limits per run (scope `total` or a role), as `autodiff train --budget`. */
   budget: z.record(role, limits).optional(),
   /** Use only the first N examples of each split (small, fast experiments). */
-  sizes: z.strictObject({ train: count.optional(), val: count.optional(), test: count.optional() }).default({}),
+  sizes: z
+    .strictObject({ train: count.optional(), val: count.optional(), test: count.optional() })
+    .default({}),
   /** Trainer config of every run. */
   config: trainerConfig.default({}),
   /** Applied in order on top of `config` to the runs they match (all pipelines / methods when left out). */

@@ -47,14 +47,20 @@ export async function writeAblationTable(root: string): Promise<string[]> {
   const exp = await readExperiment(root);
   const { variants, pipelines, cells } = ablationCells(exp);
   const title = `GDPO ablations: test accuracy (%), mean ± std over repeats, change against full GDPO${exp.simulated ? ' — simulated model, not research results' : ''}`;
-  const md = [`### ${title}`, '', `| variant | ${pipelines.join(' | ')} |`, `| --- |${pipelines.map(() => ' --- |').join('')}`];
+  const md = [
+    `### ${title}`,
+    '',
+    `| variant | ${pipelines.join(' | ')} |`,
+    `| --- |${pipelines.map(() => ' --- |').join('')}`,
+  ];
   const csv: string[][] = [['variant', 'pipeline', 'test_mean', 'test_std', 'repeats', 'delta_vs_gdpo']];
   for (const v of variants) {
     const row = pipelines.map((p) => {
       const c = cells.get(`${v}\t${p}`);
       const base = cells.get(`gdpo\t${p}`);
       if (!c) return 'n/a';
-      const delta = v !== 'gdpo' && base ? ` (${c.mean - base.mean >= 0 ? '+' : ''}${pct(c.mean - base.mean)})` : '';
+      const delta =
+        v !== 'gdpo' && base ? ` (${c.mean - base.mean >= 0 ? '+' : ''}${pct(c.mean - base.mean)})` : '';
       csv.push([
         v,
         p,

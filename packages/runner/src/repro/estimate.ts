@@ -3,8 +3,9 @@
  * the measured per-step counts of the simulated world (step-counts.json) to each run's sizes and settings,
  * priced with the price table. Simulated and local-server models cost nothing; the OpenAI API is paid.
  */
-import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
+
 import { DEFAULT_CONFIG } from '@llm-autodiff/gdpo';
+import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
 import { createModel } from '../model-registry';
 import type { RunSpec } from './plan';
 import type { StepCountTable } from './step-counts';
@@ -57,7 +58,10 @@ function runCalls(
   sizes: { val: number; test: number },
 ): Record<string, { calls: number; prompt: number; completion: number }> {
   const m = table.pipelines[spec.pipeline];
-  if (!m) throw new Error(`no measured step counts for pipeline ${spec.pipeline}; rerun scripts/measure-step-counts.ts`);
+  if (!m)
+    throw new Error(
+      `no measured step counts for pipeline ${spec.pipeline}; rerun scripts/measure-step-counts.ts`,
+    );
   const out: Record<string, { calls: number; prompt: number; completion: number }> = {};
   const put = (role: string, calls: number, per: { prompt: number; completion: number } | undefined) => {
     if (calls <= 0 || !per) return;
@@ -80,7 +84,11 @@ function runCalls(
   const val = sizes.val / ref.val;
   // Backward calls follow the batch, optimizer calls the proposals; task calls (forward pass and the two
   // gates) are scaled by proposals and validation size, which errs on the high side.
-  const scale: Record<string, number> = { backward: batch, optimizer: proposals, task: Math.max(batch, proposals * val) };
+  const scale: Record<string, number> = {
+    backward: batch,
+    optimizer: proposals,
+    task: Math.max(batch, proposals * val),
+  };
   for (const [role, perStep] of Object.entries(m.step.calls))
     put(role, perStep * steps * (scale[role] ?? 1), m.step.tokensPerCall[role]);
   return out;
@@ -97,7 +105,10 @@ export function estimate(
   const result: Estimate = { runs: [], byRole: {}, byMethod: {}, total: empty(), unpriced: [], paid: [] };
   for (const spec of runs) {
     const full = splitSizes(spec.pipeline);
-    const sizes = { val: Math.min(full.val, spec.sizes.val ?? full.val), test: Math.min(full.test, spec.sizes.test ?? full.test) };
+    const sizes = {
+      val: Math.min(full.val, spec.sizes.val ?? full.val),
+      test: Math.min(full.test, spec.sizes.test ?? full.test),
+    };
     const byRole: Record<string, Usage> = {};
     for (const [role, c] of Object.entries(runCalls(spec, table, sizes))) {
       const modelSpec = spec.models[role as keyof RunSpec['models']] ?? spec.models.task;
@@ -106,16 +117,31 @@ export function estimate(
       if (isPaid(id)) {
         if (!result.paid.includes(id)) result.paid.push(id);
         const price = priceFor(prices, id);
-        if (price) usd = costUsd(price, { promptTokens: c.prompt, completionTokens: c.completion, cachedTokens: 0, estimated: true });
+        if (price)
+          usd = costUsd(price, {
+            promptTokens: c.prompt,
+            completionTokens: c.completion,
+            cachedTokens: 0,
+            estimated: true,
+          });
         else {
           usd = undefined;
           if (!result.unpriced.includes(id)) result.unpriced.push(id);
         }
       }
-      const u: Usage = { calls: Math.round(c.calls), promptTokens: Math.round(c.prompt), completionTokens: Math.round(c.completion), usd };
+      const u: Usage = {
+        calls: Math.round(c.calls),
+        promptTokens: Math.round(c.prompt),
+        completionTokens: Math.round(c.completion),
+        usd,
+      };
       byRole[role] = u;
-      add((result.byRole[role] ??= empty()), u);
-      add((result.byMethod[spec.method] ??= empty()), u);
+      const roleTotal = result.byRole[role] ?? empty();
+      const methodTotal = result.byMethod[spec.method] ?? empty();
+      add(roleTotal, u);
+      add(methodTotal, u);
+      result.byRole[role] = roleTotal;
+      result.byMethod[spec.method] = methodTotal;
       add(result.total, u);
     }
     result.runs.push({ runId: spec.runId, method: spec.method, byRole });

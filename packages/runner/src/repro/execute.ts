@@ -11,7 +11,7 @@ import type { Experiment } from '../experiment/schema';
 import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
 import { estimate, formatEstimate } from './estimate';
-import { planExperiment, type Plan } from './plan';
+import { type Plan, planExperiment } from './plan';
 import { PreflightError, preflight } from './preflight';
 import { LIST_PRICES, readPriceFile } from './price-list';
 import { SweepProgress } from './progress';
@@ -49,10 +49,15 @@ async function splitSizes(plan: Plan): Promise<(p: string) => { val: number; tes
   return (p) => sizes.get(p) ?? { val: 0, test: 0 };
 }
 
-export async function executeExperiment(experiment: Experiment, o: ExecuteOptions, io: Io): Promise<Executed> {
+export async function executeExperiment(
+  experiment: Experiment,
+  o: ExecuteOptions,
+  io: Io,
+): Promise<Executed> {
   const e = o.concurrency ? { ...experiment, concurrency: o.concurrency } : experiment;
   const plan = planExperiment(e, resolve(o.resultsRoot), o.models);
-  for (const m of plan.skipped) io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
+  for (const m of plan.skipped)
+    io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
   await preflight(plan, { baseURL: o.baseURL });
@@ -81,7 +86,9 @@ export async function executeExperiment(experiment: Experiment, o: ExecuteOption
   if (o.dryRun) return { plan };
 
   const cache =
-    o.cache === 'off' ? undefined : new ResponseCache({ path: o.cache ? resolve(o.cache) : experimentCachePath(e.name) });
+    o.cache === 'off'
+      ? undefined
+      : new ResponseCache({ path: o.cache ? resolve(o.cache) : experimentCachePath(e.name) });
   const progress = new SweepProgress(plan.runs, io);
   let sweep: SweepResult;
   try {
@@ -94,7 +101,8 @@ export async function executeExperiment(experiment: Experiment, o: ExecuteOption
     `runs: ${sweep.done.length} done, ${sweep.skipped.length} skipped (already done), ${sweep.partial.length} partial, ${sweep.failed.length} failed`,
   );
   for (const f of sweep.failed) io.err(`  ${f.runId}: ${f.message}`);
-  if (sweep.failed.length > 0) io.err('rerun the same command to resume the unfinished runs from their checkpoints');
+  if (sweep.failed.length > 0)
+    io.err('rerun the same command to resume the unfinished runs from their checkpoints');
   io.out(`runs: ${plan.root}/runs`);
   if (o.outputs) await buildOutputs(plan.root, io);
   return { plan, sweep };

@@ -26,7 +26,12 @@ describe('planExperiment', () => {
     expect(plan.runs.map((r) => r.runId)).toContain('trec__gdpo.noHistory__r1');
     expect(plan.root).toBe('/r/t');
     const r = plan.runs.find((x) => x.runId === 'object-count__gdpo__r1');
-    expect(r).toMatchObject({ seed: 11, dir: '/r/t/runs/object-count__gdpo__r1', sizes: { val: 5 }, simulated: true });
+    expect(r).toMatchObject({
+      seed: 11,
+      dir: '/r/t/runs/object-count__gdpo__r1',
+      sizes: { val: 5 },
+      simulated: true,
+    });
   });
 
   it('applies overrides to the runs they match (the base method name matches its variants too)', () => {

@@ -4,7 +4,10 @@ import { planExperiment } from './plan';
 import { SweepProgress } from './progress';
 
 const runs = planExperiment(
-  parseExperiment('name: p\npipelines: [trec]\nmethods: [gdpo]\nrepeats: 2\nconfig: { steps: 2 }\n', 'p.yaml'),
+  parseExperiment(
+    'name: p\npipelines: [trec]\nmethods: [gdpo]\nrepeats: 2\nconfig: { steps: 2 }\n',
+    'p.yaml',
+  ),
   '/r',
 ).runs;
 

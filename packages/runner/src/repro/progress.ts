@@ -5,8 +5,8 @@
  */
 import logUpdate from 'log-update';
 import type { Io } from '../io';
-import type { RunProgress } from './run-one';
 import type { RunSpec } from './plan';
+import type { RunProgress } from './run-one';
 
 interface RunState {
   spec: RunSpec;
@@ -21,7 +21,9 @@ function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** Work units of a run, for the remaining-time estimate: its steps plus the initial and final evaluations. */
@@ -40,7 +42,14 @@ export class SweepProgress {
     private readonly io: Io,
     private readonly now: () => number = () => performance.now(),
   ) {
-    for (const spec of runs) this.runs.set(spec.runId, { spec, status: 'waiting', progress: { step: 0, totalSteps: 0 }, calls: 0, tokens: 0 });
+    for (const spec of runs)
+      this.runs.set(spec.runId, {
+        spec,
+        status: 'waiting',
+        progress: { step: 0, totalSteps: 0 },
+        calls: 0,
+        tokens: 0,
+      });
     this.started = now();
     this.tty = io.isTTY === true;
     if (this.tty) this.timer = setInterval(() => logUpdate(this.board().join('\n')), 250);
@@ -67,7 +76,8 @@ export class SweepProgress {
     const s = this.state(spec);
     s.status = 'running';
     s.startedMs = this.now();
-    if (!this.tty) this.line(`[${this.counts()}] ${spec.runId}: ${resumed ? 'resumed from its checkpoint' : 'started'}`);
+    if (!this.tty)
+      this.line(`[${this.counts()}] ${spec.runId}: ${resumed ? 'resumed from its checkpoint' : 'started'}`);
   }
 
   runProgress(spec: RunSpec, p: RunProgress): void {
@@ -115,7 +125,8 @@ export class SweepProgress {
       const u = units(r.spec);
       total += u;
       if (r.status === 'done' || r.status === 'failed') done += u;
-      else if (r.status === 'running') done += Math.min(u - 1, r.progress.step + (r.progress.totalSteps > 0 ? 1 : 0));
+      else if (r.status === 'running')
+        done += Math.min(u - 1, r.progress.step + (r.progress.totalSteps > 0 ? 1 : 0));
     }
     if (done === 0 || done >= total) return '';
     return `, ~${duration(((this.now() - this.started) * (total - done)) / done)} left`;

@@ -24,6 +24,11 @@ export async function buildReport(_root: string, _io: Io): Promise<string> {
 }
 
 /** Compares two experiments' saved runs; resolves to the exit code (non-zero on a regression). */
-export async function compareExperiments(_old: string, _new: string, _args: string[], _io: Io): Promise<number> {
+export async function compareExperiments(
+  _old: string,
+  _new: string,
+  _args: string[],
+  _io: Io,
+): Promise<number> {
   return notYet('compare');
 }

@@ -14,14 +14,21 @@ import {
   type TrainResult,
   train,
 } from '@llm-autodiff/gdpo';
-import { Budget, type ChatModel, managedModel, type ResponseCache, type Semaphore, UsageLedger } from '@llm-autodiff/llm';
 import {
+  Budget,
+  type ChatModel,
+  managedModel,
+  type ResponseCache,
+  type Semaphore,
+  UsageLedger,
+} from '@llm-autodiff/llm';
+import {
+  createPipeline,
   type ExampleOf,
   loadTask,
   type Retriever,
   type TaskName,
   type TaskProgram,
-  createPipeline,
   taskOf,
 } from '@llm-autodiff/tasks';
 import { createModel } from '../model-registry';
@@ -62,7 +69,8 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
 type Example = ExampleOf[TaskName];
 
 /** Trainer log line `step 3/12 text: accepted; best val 0.7500; proposals 5, mini-batch 2/5, validation 1/2`. */
-const STEP_LINE = /^step (\d+)\/(\d+) \w+: \w+; best val ([\d.]+); proposals \d+, (mini-batch \d+\/\d+), (validation \d+\/\d+)/;
+const STEP_LINE =
+  /^step (\d+)\/(\d+) \w+: \w+; best val ([\d.]+); proposals \d+, (mini-batch \d+\/\d+), (validation \d+\/\d+)/;
 
 const NO_GATES: GateCounts = {
   tried: 0,
@@ -199,7 +207,10 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     const testScores = result.partial ? undefined : await perItem(finalValues);
     const initialTestScores = await perItem(initialValues);
     setValues(program, finalValues);
-    return { record: toRecord(spec, result, startedAt, t0, initialValues, testScores, initialTestScores), steps: result.steps };
+    return {
+      record: toRecord(spec, result, startedAt, t0, initialValues, testScores, initialTestScores),
+      steps: result.steps,
+    };
   } finally {
     unsubscribe();
   }

@@ -83,7 +83,10 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
         onCall: (calls, tokens) => progress.runCall(spec, calls, tokens),
       });
       parseRunRecord(record, join(spec.dir, 'run.json'));
-      await writeTextAtomic(join(spec.dir, 'steps.jsonl'), steps.map((s) => `${JSON.stringify(s)}\n`).join(''));
+      await writeTextAtomic(
+        join(spec.dir, 'steps.jsonl'),
+        steps.map((s) => `${JSON.stringify(s)}\n`).join(''),
+      );
       await writeJsonAtomic(join(spec.dir, 'run.json'), record);
       const calls = Object.values(record.usage).reduce((a, u) => a + u.calls, 0);
       const test = record.final.test === undefined ? 'n/a' : record.final.test.toFixed(4);

@@ -13,7 +13,9 @@ export function packageVersions(): Record<string, string> {
   const out: Record<string, string> = { node: process.version };
   for (const name of NAMES) {
     try {
-      const pkg = JSON.parse(readFileSync(join(PACKAGES_DIR, name, 'package.json'), 'utf8')) as { version?: string };
+      const pkg = JSON.parse(readFileSync(join(PACKAGES_DIR, name, 'package.json'), 'utf8')) as {
+        version?: string;
+      };
       if (pkg.version) out[`@llm-autodiff/${name}`] = pkg.version;
     } catch {
       // A package that is not in this checkout is simply not listed.

@@ -53,16 +53,19 @@ describe('autodiff CLI', () => {
     expect(c.err.join('\n')).toMatch(/autodiff: unknown option '--dryrun'/);
   });
 
-  it('table, report and compare say plainly when their builders are not in this build', async () => {
+  it('table, report and compare on a missing experiment: one line naming the file, exit 2', async () => {
     for (const args of [
-      ['table', 'quick'],
-      ['report', 'quick'],
-      ['compare', 'a', 'b'],
+      ['table', '/nonexistent/exp'],
+      ['report', '/nonexistent/exp'],
+      ['compare', '/nonexistent/a', '/nonexistent/b'],
     ]) {
       const c = capture();
-      expect(await main(args, c.io)).toBe(1);
-      expect(c.err.join('\n')).toMatch(/^autodiff: .* not yet available in this build/);
+      expect(await main(args, c.io)).toBe(2);
+      expect(c.err.join('\n')).toMatch(/^error: \/nonexistent\/\w+\/experiment\.json: missing$/);
     }
+    const tol = capture();
+    expect(await main(['compare', 'a', 'b', '--tolerance', 'speed=3'], tol.io)).toBe(2);
+    expect(tol.err.join('\n')).toMatch(/--tolerance/);
   });
 
   it('parses sim-server flags', () => {

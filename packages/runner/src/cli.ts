@@ -23,7 +23,6 @@ export { UsageError };
 const USER_INPUT = new Set(['ExperimentError']);
 const USER_ENVIRONMENT = new Set([
   'PreflightError',
-  'NotAvailableError',
   'DatasetError',
   'ModelSpecError',
   'RunRecordError',

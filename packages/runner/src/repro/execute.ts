@@ -3,19 +3,19 @@
  * estimate the cost (and refuse a paid run above `--max-cost`), run the sweep with live progress, then
  * build the outputs and print where they are.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ResponseCache } from '@llm-autodiff/llm';
 import { loadTask, type PipelineName } from '@llm-autodiff/tasks';
 import { experimentCachePath } from '../cache/location';
 import type { Experiment } from '../experiment/schema';
 import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
+import { writeReport } from '../outputs/commands';
 import { estimate, formatEstimate } from './estimate';
 import { type Plan, planExperiment } from './plan';
 import { PreflightError, preflight } from './preflight';
 import { LIST_PRICES, readPriceFile } from './price-list';
 import { SweepProgress } from './progress';
-import { buildReport, buildTables, NotAvailableError } from './report-bridge';
 import { readStepCounts } from './step-counts';
 import { isDone, runSweep, type SweepResult } from './sweep';
 
@@ -108,19 +108,10 @@ export async function executeExperiment(
   return { plan, sweep };
 }
 
-/** Tables and report, each built from the saved runs only; a builder not merged yet says so. */
+/** Tables, plots and the report, built from the saved runs only (as `autodiff report` rebuilds them). */
 export async function buildOutputs(root: string, io: Io): Promise<void> {
-  try {
-    const files = await buildTables(root, io);
-    io.out(`tables: ${files.join(', ')}`);
-  } catch (e) {
-    if (!(e instanceof NotAvailableError)) throw e;
-    io.out(`tables: ${e.message}`);
-  }
-  try {
-    io.out(`report: ${await buildReport(root, io)}`);
-  } catch (e) {
-    if (!(e instanceof NotAvailableError)) throw e;
-    io.out(`report: ${e.message}`);
-  }
+  const report = await writeReport(root);
+  io.out(`tables: ${join(root, 'tables')}`);
+  io.out(`plots: ${join(root, 'plots')}`);
+  io.out(`report: ${report}`);
 }

@@ -5,10 +5,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng } from '@llm-autodiff/gdpo';
+import { GATE_KEYS } from '../tables/summary';
 import {
   parseRunRecord,
   RUN_RECORD_FORMAT,
+  type RunGateCounts,
   type RunRecord,
+  type RunRoleUsage,
   runId,
   type SavedGraph,
   type SavedStep,
@@ -28,6 +31,8 @@ export interface SyntheticRunOptions {
   simulated?: boolean;
   /** Multiplies every role's calls and tokens (to inject a cost regression). */
   costFactor?: number;
+  /** Every call served by the response cache (a rerun from a warm cache). */
+  fromCache?: boolean;
   status?: RunRecord['status'];
 }
 
@@ -77,7 +82,29 @@ export function syntheticRun(o: SyntheticRunOptions): {
   const testScores = trains ? scores(rng, testSize, p) : initialTestScores;
   const initialVal = round4(0.5 + rng.next() * 0.1);
   const cost = o.costFactor ?? 1;
-  const steps: SavedStep[] = [];
+  const status = o.status ?? 'done';
+  const initialTest = round4(mean(Object.values(initialTestScores)));
+  const finalTest = status === 'done' ? round4(mean(Object.values(testScores))) : undefined;
+  // Like gdpo's trainer: an evaluation-only record at step 0 and after the last step (the final test);
+  // training steps carry no test score.
+  const evalRecord = (
+    step: number,
+    phase: string,
+    valScore: number,
+    testScore: number | undefined,
+  ): SavedStep => ({
+    step,
+    phase,
+    batch: [],
+    gates: Object.fromEntries(GATE_KEYS.map((k) => [k, 0])) as RunGateCounts,
+    attempts: [],
+    accepted: false,
+    valScore,
+    ...(testScore === undefined ? {} : { testScore }),
+    usage: {},
+    wallMs: 10,
+  });
+  const steps: SavedStep[] = trains ? [evalRecord(0, 'init', initialVal, initialTest)] : [];
   let val = initialVal;
   const promptAt = (k: number) => PROMPT_WORDS.slice(0, 4 + k).join(' ');
   for (let s = 1; s <= stepCount; s++) {
@@ -90,7 +117,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
       miniBatchPassed: accepted ? 2 : 1,
       miniBatchFailed: accepted ? 0 : 1,
       validationPassed: accepted ? 1 : 0,
-      validationFailed: accepted ? 1 : 1,
+      validationFailed: 1,
     };
     steps.push({
       step: s,
@@ -100,7 +127,6 @@ export function syntheticRun(o: SyntheticRunOptions): {
       attempts: [{ accepted, valScore: val, values: { system_prompt: promptAt(s) } }],
       accepted,
       valScore: val,
-      testScore: round4(0.55 + (s / stepCount) * (p - 0.55)),
       usage: {
         task: {
           calls: Math.round(30 * cost),
@@ -121,14 +147,26 @@ export function syntheticRun(o: SyntheticRunOptions): {
       wallMs: 1000 + s,
     });
   }
-  const roleUsage = (calls: number, prompt: number, completion: number) => ({
-    calls: Math.round(calls * cost),
-    cacheHits: 0,
-    promptTokens: Math.round(prompt * cost),
-    completionTokens: Math.round(completion * cost),
-    totalTokens: Math.round(prompt * cost) + Math.round(completion * cost),
-    latencyMs: 10 * calls,
-  });
+  if (trains) steps.push(evalRecord(stepCount + 1, 'final', val, finalTest));
+  const roleUsage = (calls: number, prompt: number, completion: number): RunRoleUsage => {
+    const real = {
+      calls: Math.round(calls * cost),
+      promptTokens: Math.round(prompt * cost),
+      completionTokens: Math.round(completion * cost),
+    };
+    const tokens = real.promptTokens + real.completionTokens;
+    return o.fromCache
+      ? {
+          calls: 0,
+          cacheHits: real.calls,
+          promptTokens: 0,
+          completionTokens: 0,
+          totalTokens: 0,
+          cacheHitTokens: tokens,
+          latencyMs: 0,
+        }
+      : { ...real, cacheHits: 0, totalTokens: tokens, latencyMs: 10 * calls };
+  };
   const usage: RunRecord['usage'] = {
     task: roleUsage(100 + 30 * stepCount, 10000 + 3000 * stepCount, 2000 + 600 * stepCount),
   };
@@ -136,18 +174,9 @@ export function syntheticRun(o: SyntheticRunOptions): {
     usage.backward = roleUsage(4 * stepCount, 2000 * stepCount, 400 * stepCount);
     usage.optimizer = roleUsage(2 * stepCount, 1500 * stepCount, 200 * stepCount);
   }
-  const gates = {
-    tried: 0,
-    unchanged: 0,
-    parseFailures: 0,
-    miniBatchPassed: 0,
-    miniBatchFailed: 0,
-    validationPassed: 0,
-    validationFailed: 0,
-  };
-  for (const s of steps)
-    for (const k of Object.keys(gates) as Array<keyof typeof gates>) gates[k] += s.gates?.[k] ?? 0;
-  const status = o.status ?? 'done';
+  const gates = Object.fromEntries(
+    GATE_KEYS.map((k) => [k, steps.reduce((sum, s) => sum + (s.gates?.[k] ?? 0), 0)]),
+  ) as RunGateCounts;
   const lastAccepted = [...steps].reverse().find((s) => s.accepted)?.step ?? 0;
   const record: RunRecord = {
     format: RUN_RECORD_FORMAT,
@@ -162,14 +191,14 @@ export function syntheticRun(o: SyntheticRunOptions): {
     ...(status === 'done' ? {} : { stopReason: 'budget: total.calls reached' }),
     models: { task: 'sim:task', backward: 'sim:large', optimizer: 'sim:large', teacher: 'sim:teacher' },
     config: { steps: stepCount, batchSize: 2 },
-    initial: { val: initialVal, test: round4(mean(Object.values(initialTestScores))) },
-    final: { val, ...(status === 'done' ? { test: round4(mean(Object.values(testScores))) } : {}) },
+    initial: { val: initialVal, test: initialTest },
+    final: { val, ...(finalTest === undefined ? {} : { test: finalTest }) },
     ...(status === 'done' ? { testScores } : {}),
     initialTestScores,
     values: { initial: { system_prompt: promptAt(0) }, final: { system_prompt: promptAt(lastAccepted) } },
     usage,
     gates,
-    steps: stepCount,
+    steps: steps.length,
     wallMs: 500 + 1000 * stepCount,
     startedAt: '2026-01-01T00:00:00.000Z',
     versions: { '@llm-autodiff/runner': '0.1.0' },

@@ -82,7 +82,15 @@ const NO_GATES: GateCounts = {
   validationFailed: 0,
 };
 
-function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
+/** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
+function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
+  return Object.fromEntries(Object.entries(ledger.byRole()).map(([role, u]) => [role, u.cacheHitTokens]));
+}
+
+function toRunUsage(
+  usage: TrainResult['usage'],
+  hitTokens: Record<string, number>,
+): Record<string, RunRoleUsage> {
   const out: Record<string, RunRoleUsage> = {};
   for (const [role, u] of Object.entries(usage))
     out[role] = {
@@ -91,6 +99,7 @@ function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
       promptTokens: u.promptTokens,
       completionTokens: u.completionTokens,
       totalTokens: u.promptTokens + u.completionTokens,
+      cacheHitTokens: hitTokens[role] ?? 0,
       latencyMs: u.latencyMs,
     };
   return out;
@@ -175,7 +184,14 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         config: {} as TrainResult['config'],
       };
       // No trainer config: the starting prompt is evaluated, not trained.
-      const record = toRecord(spec, result, startedAt, t0, initialValues, test.perItem, test.perItem);
+      const record = toRecord(spec, result, {
+        startedAt,
+        t0,
+        initialValues,
+        testScores: test.perItem,
+        initialTestScores: test.perItem,
+        hitTokens: cacheHitTokens(ledger),
+      });
       return { record: { ...record, config: {} }, steps: result.steps };
     }
     const backward = managed(spec.models.backward);
@@ -201,6 +217,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
           });
       },
     });
+    const hitTokens = cacheHitTokens(ledger);
     const finalValues = result.values;
     // Per-example test scores for bootstrap CIs: replays of the trainer's own test calls (cache hits when
     // the cache is on). Counted after the run's usage was taken, so they never inflate its figures.
@@ -208,7 +225,14 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     const initialTestScores = await perItem(initialValues);
     setValues(program, finalValues);
     return {
-      record: toRecord(spec, result, startedAt, t0, initialValues, testScores, initialTestScores),
+      record: toRecord(spec, result, {
+        startedAt,
+        t0,
+        initialValues,
+        testScores,
+        initialTestScores,
+        hitTokens,
+      }),
       steps: result.steps,
     };
   } finally {
@@ -216,14 +240,19 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   }
 }
 
+interface RecordExtras {
+  startedAt: Date;
+  t0: number;
+  initialValues: Record<string, unknown>;
+  testScores: Record<string, number> | undefined;
+  initialTestScores: Record<string, number> | undefined;
+  hitTokens: Record<string, number>;
+}
+
 function toRecord(
   spec: RunSpec,
   result: TrainResult,
-  startedAt: Date,
-  t0: number,
-  initialValues: Record<string, unknown>,
-  testScores: Record<string, number> | undefined,
-  initialTestScores: Record<string, number> | undefined,
+  { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
 ): RunRecord {
   return {
     format: RUN_RECORD_FORMAT,
@@ -243,7 +272,7 @@ function toRecord(
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },
-    usage: toRunUsage(result.usage),
+    usage: toRunUsage(result.usage, hitTokens),
     gates: result.gates,
     steps: result.steps.length,
     wallMs: performance.now() - t0,

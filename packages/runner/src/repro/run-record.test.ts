@@ -42,7 +42,7 @@ describe('readExperiment', () => {
       'trec__start__r1',
     ]);
     const gdpo = exp.runs[0];
-    expect(gdpo?.steps).toHaveLength(3);
+    expect(gdpo?.steps.map((s) => s.phase)).toEqual(['init', 'text', 'text', 'text', 'final']);
     expect(gdpo?.graphs[0]?.graph.nodes[0]?.gradients[0]?.feedback).toContain('count');
     expect(gdpo?.graphs[0]?.mermaid).toContain('flowchart');
     expect(exp.runs[2]?.steps).toHaveLength(0);

@@ -4,7 +4,7 @@
  * `autodiff repro` writes these; `table`, `report` and `compare` read them and nothing else.
  * Readers validate with zod and fail with one line naming the file and the field.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 
@@ -19,6 +19,8 @@ export const roleUsageSchema = z.object({
   promptTokens: count,
   completionTokens: count,
   totalTokens: count,
+  /** Tokens the cache hits would have cost (llm's UsageSummary.cacheHitTokens); compare counts them. */
+  cacheHitTokens: count.optional(),
   retries: count.optional(),
   failed: count.optional(),
   latencyMs: z.number().nonnegative(),
@@ -233,9 +235,9 @@ export function parseSteps(text: string, file = 'steps.jsonl'): SavedStep[] {
   return steps;
 }
 
-async function exists(path: string): Promise<boolean> {
+async function pathExists(path: string): Promise<boolean> {
   try {
-    await readdir(path);
+    await access(path);
     return true;
   } catch {
     return false;
@@ -244,14 +246,14 @@ async function exists(path: string): Promise<boolean> {
 
 async function readGraphs(dir: string): Promise<SavedRun['graphs']> {
   const graphDir = join(dir, 'graphs');
-  if (!(await exists(graphDir))) return [];
+  if (!(await pathExists(graphDir))) return [];
   const names = (await readdir(graphDir)).filter((n) => /^step-\d+\.json$/.test(n)).sort();
   const out: SavedRun['graphs'] = [];
   for (const name of names) {
     const file = join(graphDir, name);
     const graph = validate(savedGraphSchema, file, parseJson(file, await readText(file)));
     const base = file.slice(0, -'.json'.length);
-    const optional = async (path: string) => ((await fileExists(path)) ? await readText(path) : undefined);
+    const optional = async (path: string) => ((await pathExists(path)) ? await readText(path) : undefined);
     out.push({
       step: Number(/\d+/.exec(name)?.[0]),
       graph,
@@ -260,15 +262,6 @@ async function readGraphs(dir: string): Promise<SavedRun['graphs']> {
     });
   }
   return out.sort((a, b) => a.step - b.step);
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await readFile(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Reads one run directory: run.json (required), steps.jsonl (required when the record counts steps). */
@@ -280,7 +273,7 @@ export async function readRun(dir: string, options: { graphs?: boolean } = {}): 
     throw new RunRecordError(runFile, `runId "${record.runId}" should be "${expected}"`);
   const stepsFile = join(dir, 'steps.jsonl');
   const steps =
-    (await fileExists(stepsFile)) || record.steps > 0 ? parseSteps(await readText(stepsFile), stepsFile) : [];
+    (await pathExists(stepsFile)) || record.steps > 0 ? parseSteps(await readText(stepsFile), stepsFile) : [];
   if (steps.length < record.steps)
     throw new RunRecordError(stepsFile, `${steps.length} step record(s), run.json says ${record.steps}`);
   const graphs = options.graphs ? await readGraphs(dir) : [];
@@ -309,11 +302,11 @@ export async function readExperiment(
   const expFile = join(root, 'experiment.json');
   const experiment = validate(savedExperimentSchema, expFile, parseJson(expFile, await readText(expFile)));
   const runsDir = join(root, 'runs');
-  const names = (await exists(runsDir)) ? (await readdir(runsDir)).sort() : [];
+  const names = (await pathExists(runsDir)) ? (await readdir(runsDir)).sort() : [];
   const runs: SavedRun[] = [];
   for (const name of names) {
     const dir = join(runsDir, name);
-    if (!(await fileExists(join(dir, 'run.json')))) continue;
+    if (!(await pathExists(join(dir, 'run.json')))) continue;
     const run = await readRun(dir, options);
     if (run.record.runId !== name)
       throw new RunRecordError(

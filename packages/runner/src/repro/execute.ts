@@ -60,7 +60,7 @@ export async function executeExperiment(
     io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
-  await preflight(plan, { baseURL: o.baseURL });
+  await preflight(plan, { baseURL: o.baseURL, dryRun: o.dryRun });
 
   const prices = o.pricesFile ? readPriceFile(o.pricesFile) : LIST_PRICES;
   const pending = plan.runs.filter((r) => !isDone(r));
@@ -90,10 +90,18 @@ export async function executeExperiment(
       ? undefined
       : new ResponseCache({ path: o.cache ? resolve(o.cache) : experimentCachePath(e.name) });
   const progress = new SweepProgress(plan.runs, io);
+  // Ctrl-C: every finished step is checkpointed and every finished run saved; say how to continue.
+  const onInterrupt = () => {
+    progress.close();
+    io.err(`interrupted: finished runs are in ${plan.root}/runs; rerun the same command to resume`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   let sweep: SweepResult;
   try {
     sweep = await runSweep(plan, { cache, baseURL: o.baseURL, progress });
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     progress.close();
     cache?.close();
   }

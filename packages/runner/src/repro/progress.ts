@@ -15,6 +15,8 @@ interface RunState {
   calls: number;
   tokens: number;
   startedMs?: number;
+  /** Found done on disk: no work of this sweep, so left out of the remaining-time estimate. */
+  skipped?: boolean;
 }
 
 function duration(ms: number): string {
@@ -68,7 +70,9 @@ export class SweepProgress {
 
   /** A run found finished on disk (run.json status done): not run again. */
   skipped(spec: RunSpec): void {
-    this.state(spec).status = 'done';
+    const s = this.state(spec);
+    s.status = 'done';
+    s.skipped = true;
     this.line(`[${this.counts()}] ${spec.runId}: already done, skipped`);
   }
 
@@ -122,6 +126,7 @@ export class SweepProgress {
     let total = 0;
     let done = 0;
     for (const r of this.runs.values()) {
+      if (r.skipped) continue;
       const u = units(r.spec);
       total += u;
       if (r.status === 'done' || r.status === 'failed') done += u;

@@ -3,15 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChatResponse, ResponseCache } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../cli';
+import { autodiff } from '../testing/run-cli';
 import { parseAge } from './cache';
-
-async function autodiff(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const response = (text: string): ChatResponse => ({
   text,

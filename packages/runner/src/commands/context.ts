@@ -1,5 +1,5 @@
 /** What every command registration gets: where to print, how to stop long-running commands, the exit code. */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Io } from '../io';
 
 export interface CommandContext {
@@ -23,4 +23,30 @@ export function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1)
     throw new InvalidArgumentError(`expected an integer >= 1, got "${value}"`);
   return Number(value);
+}
+
+/**
+ * A command whose flags go to its own parser (`train`, `sim-server`): commander dispatches and lists it;
+ * `-h`/`--help` prints the command's usage text.
+ */
+export function passThroughCommand(
+  program: Command,
+  cx: CommandContext,
+  spec: { name: string; summary: string; usage: string; run: (flags: string[]) => Promise<number> },
+): void {
+  program
+    .command(spec.name)
+    .summary(spec.summary)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
+    .action(async (flags: string[]) => {
+      if (flags.includes('-h') || flags.includes('--help')) {
+        cx.io.out(spec.usage);
+        cx.exitCode = 0;
+        return;
+      }
+      cx.exitCode = await spec.run(flags);
+    });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { parseFlags } from '../flags';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
-import type { CommandContext } from './context';
+import { type CommandContext, passThroughCommand } from './context';
 
 export const SIM_SERVER_USAGE = `Usage: autodiff sim-server --port N [flags]
 
@@ -132,24 +132,17 @@ function signalStop(): Promise<void> {
 
 /** Flags go to the command's own parser (its messages name the flag and the accepted range). */
 export function registerSimServer(program: Command, cx: CommandContext): void {
-  program
-    .command('sim-server')
-    .summary('serve the simulated LLM world over an OpenAI-compatible HTTP API')
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[flags...]')
-    .action(async (flags: string[]) => {
-      if (flags.includes('-h') || flags.includes('--help')) {
-        cx.io.out(SIM_SERVER_USAGE);
-        cx.exitCode = 0;
-        return;
-      }
+  passThroughCommand(program, cx, {
+    name: 'sim-server',
+    summary: 'serve the simulated LLM world over an OpenAI-compatible HTTP API',
+    usage: SIM_SERVER_USAGE,
+    run: async (flags) => {
       try {
-        cx.exitCode = await simServer(flags, cx.io, cx.stop ?? signalStop());
+        return await simServer(flags, cx.io, cx.stop ?? signalStop());
       } catch (e) {
         if (e instanceof UsageError) throw new UsageError(e.message, SIM_SERVER_USAGE);
         throw e;
       }
-    });
+    },
+  });
 }

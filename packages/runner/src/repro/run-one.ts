@@ -33,6 +33,7 @@ import {
 } from '@llm-autodiff/tasks';
 import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
+import { GATE_KEYS } from '../tables/summary';
 import { creditCheckpoint } from '../train/resume-budget';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
@@ -72,15 +73,10 @@ type Example = ExampleOf[TaskName];
 const STEP_LINE =
   /^step (\d+)\/(\d+) \w+: \w+; best val ([\d.]+); proposals \d+, (mini-batch \d+\/\d+), (validation \d+\/\d+)/;
 
-const NO_GATES: GateCounts = {
-  tried: 0,
-  unchanged: 0,
-  parseFailures: 0,
-  miniBatchPassed: 0,
-  miniBatchFailed: 0,
-  validationPassed: 0,
-  validationFailed: 0,
-};
+/** The gate counts of a run that proposed nothing (the starting prompt). */
+function noGates(): GateCounts {
+  return Object.fromEntries(GATE_KEYS.map((k) => [k, 0])) as unknown as GateCounts;
+}
 
 /** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
 function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
@@ -162,7 +158,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         phase: 'init',
         batch: [],
         subset: [],
-        gates: { ...NO_GATES },
+        gates: noGates(),
         attempts: [],
         accepted: false,
         valScore: val.score,
@@ -178,7 +174,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         final: { val: val.score, test: test.score },
         values: initialValues,
         steps: [step],
-        gates: { ...NO_GATES },
+        gates: noGates(),
         usage,
         wallMs: performance.now() - t0,
         config: {} as TrainResult['config'],

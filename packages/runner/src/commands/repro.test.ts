@@ -113,7 +113,20 @@ describe('autodiff repro --dry-run and --max-cost', () => {
         /^autodiff: refusing to start: estimated \$\d+\.\d\d on paid endpoints exceeds --max-cost 0\.0001$/,
       );
       expect(r.out + r.err).not.toContain('sk-test-not-a-key');
-      expect(existsSync(join(results, 'tiny', 'runs'))).toBe(false);
+      expect(existsSync(results)).toBe(false);
+      const dry = await repro(
+        experimentFile(TINY),
+        '--task-model',
+        'openai:gpt-4o',
+        '--max-cost',
+        '0.0001',
+        '--dry-run',
+      );
+      expect(dry.code).toBe(0);
+      expect(dry.out).toMatch(
+        /a run would refuse to start: estimated \$\d+\.\d\d on paid endpoints exceeds --max-cost/,
+      );
+      expect(dry.out).toMatch(/task\s+\d+\s+\d+\s+\$\d+\.\d\d/);
     } finally {
       if (before === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = before;

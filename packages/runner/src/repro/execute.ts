@@ -60,7 +60,7 @@ export async function executeExperiment(
     io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
-  await preflight(plan, { baseURL: o.baseURL, dryRun: o.dryRun });
+  await preflight(plan, { baseURL: o.baseURL });
 
   const prices = o.pricesFile ? readPriceFile(o.pricesFile) : LIST_PRICES;
   const pending = plan.runs.filter((r) => !isDone(r));
@@ -73,17 +73,19 @@ export async function executeExperiment(
     for (const r of plan.runs) io.out(`  ${r.runId}${pending.includes(r) ? '' : ' (done)'}`);
   }
   for (const line of formatEstimate(est)) io.out(line);
-  if (est.paid.length > 0) {
-    if (est.unpriced.length > 0)
-      throw new PreflightError(
-        `refusing to start: no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`,
-      );
-    if ((est.total.usd ?? 0) > o.maxCostUsd)
-      throw new PreflightError(
-        `refusing to start: estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`,
-      );
+  const refusal =
+    est.paid.length === 0
+      ? undefined
+      : est.unpriced.length > 0
+        ? `no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`
+        : (est.total.usd ?? 0) > o.maxCostUsd
+          ? `estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`
+          : undefined;
+  if (o.dryRun) {
+    if (refusal) io.out(`a run would refuse to start: ${refusal}`);
+    return { plan };
   }
-  if (o.dryRun) return { plan };
+  if (refusal) throw new PreflightError(`refusing to start: ${refusal}`);
 
   const cache =
     o.cache === 'off'

@@ -18,21 +18,24 @@ export function experimentJson(plan: Plan): Record<string, unknown> {
   return { ...plan.experiment, models: plan.models, simulated: plan.simulated, skippedMethods: plan.skipped };
 }
 
-/** Creates `dir` and writes a probe file into it; with `keep: false` (a dry run) removes what it created. */
-function checkWritable(dir: string, keep: boolean): void {
+/**
+ * Creates `dir`, writes a probe file into it, and removes what it created: nothing is left behind when a
+ * later check refuses the run (the sweep creates the folders it writes).
+ */
+function checkWritable(dir: string): void {
   try {
     const created = mkdirSync(dir, { recursive: true });
     const probe = join(dir, `.write-probe-${process.pid}`);
     writeFileSync(probe, '');
     rmSync(probe);
-    if (!keep && created) rmSync(created, { recursive: true });
+    if (created) rmSync(created, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new PreflightError(`results folder ${dir} is not writable (${code})`);
   }
 }
 
-export async function preflight(plan: Plan, options: { baseURL?: string; dryRun?: boolean }): Promise<void> {
+export async function preflight(plan: Plan, options: { baseURL?: string }): Promise<void> {
   for (const [role, spec] of Object.entries(plan.models)) {
     try {
       createModel(spec, { baseURL: options.baseURL });
@@ -61,5 +64,5 @@ export async function preflight(plan: Plan, options: { baseURL?: string; dryRun?
         `${expFile} was written for a different definition of experiment "${plan.experiment.name}"; remove ${plan.root} or rename the experiment`,
       );
   }
-  checkWritable(plan.root, options.dryRun !== true);
+  checkWritable(plan.root);
 }

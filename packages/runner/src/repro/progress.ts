@@ -53,7 +53,8 @@ export class SweepProgress {
         tokens: 0,
       });
     this.started = now();
-    this.tty = io.isTTY === true;
+    // A terminal of zero width (some pseudo-terminals) cannot show a board: plain lines then.
+    this.tty = io.isTTY === true && (process.stdout.columns ?? 0) > 0;
     if (this.tty) this.timer = setInterval(() => logUpdate(this.board().join('\n')), 250);
   }
 

@@ -7,10 +7,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerAblate } from './commands/ablate';
 import { registerCache } from './commands/cache';
+import { registerCompare } from './commands/compare';
 import type { CommandContext } from './commands/context';
-import { registerCompare, registerReport, registerTable } from './commands/outputs';
+import { registerReport } from './commands/report';
 import { registerRepro } from './commands/repro';
 import { registerSimServer } from './commands/sim-server';
+import { registerTable } from './commands/table';
 import { registerTrain } from './commands/train';
 import { type Io, processIo } from './io';
 import { UsageError } from './usage-error';

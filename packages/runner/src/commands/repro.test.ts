@@ -156,6 +156,11 @@ describe('autodiff repro: a sweep', () => {
       expect(gdpo?.status).toBe('done');
       expect(gdpo?.steps).toBe(3);
       expect(Object.keys(gdpo?.testScores ?? {})).toHaveLength(4);
+      // Per-example scores agree with the run's own test scores (bootstrap CIs are drawn from them).
+      const mean = (o: Record<string, number> | undefined) =>
+        Object.values(o ?? {}).reduce((a, b) => a + b, 0) / Object.keys(o ?? {}).length;
+      expect(mean(gdpo?.testScores)).toBeCloseTo(gdpo?.final.test ?? -1, 9);
+      expect(mean(gdpo?.initialTestScores)).toBeCloseTo(gdpo?.initial.test ?? -1, 9);
       expect(gdpo?.usage.optimizer?.calls).toBeGreaterThan(0);
       const runDir = join(results, 'tiny', 'runs', 'object-count__gdpo__r0');
       expect(readdirSync(runDir).sort()).toEqual(['checkpoint.json', 'run.json', 'steps.jsonl']);

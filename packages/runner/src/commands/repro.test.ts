@@ -163,7 +163,12 @@ describe('autodiff repro: a sweep', () => {
       expect(mean(gdpo?.initialTestScores)).toBeCloseTo(gdpo?.initial.test ?? -1, 9);
       expect(gdpo?.usage.optimizer?.calls).toBeGreaterThan(0);
       const runDir = join(results, 'tiny', 'runs', 'object-count__gdpo__r0');
-      expect(readdirSync(runDir).sort()).toEqual(['checkpoint.json', 'run.json', 'steps.jsonl']);
+      expect(readdirSync(runDir).sort()).toEqual(['checkpoint.json', 'graphs', 'run.json', 'steps.jsonl']);
+      expect(readdirSync(join(runDir, 'graphs')).sort()).toEqual([
+        'step-01.dot',
+        'step-01.json',
+        'step-01.mmd',
+      ]);
 
       const again = await repro(file);
       expect(again.code).toBe(0);

@@ -31,6 +31,7 @@ import {
   type TaskProgram,
   taskOf,
 } from '@llm-autodiff/tasks';
+import { graphWriter } from '../graph-writer';
 import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
 import { GATE_KEYS } from '../tables/summary';
@@ -202,6 +203,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       usage: ledger,
       checkpointPath,
       resume,
+      // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
+      onBackward: graphWriter(join(spec.dir, 'graphs')),
       log: (line) => {
         const m = STEP_LINE.exec(line);
         if (m)

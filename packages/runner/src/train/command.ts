@@ -4,11 +4,11 @@
  * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
-import { readJson, TrainerInputError, train, writeJsonAtomic, writeTextAtomic } from '@llm-autodiff/gdpo';
+import { resolve } from 'node:path';
+import { readJson, TrainerInputError, train, writeJsonAtomic } from '@llm-autodiff/gdpo';
 import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
@@ -105,15 +105,4 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     result,
   });
   io.out(`\nresults: ${args.out}`);
-}
-
-/** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */
-function graphWriter(dir: string): (step: number, root: Parameter) => Promise<void> {
-  return async (step, root) => {
-    const graph = exportGraph(root);
-    const base = join(dir, `step-${String(step).padStart(2, '0')}`);
-    await writeJsonAtomic(`${base}.json`, graph);
-    await writeTextAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeTextAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
-  };
 }

@@ -21,8 +21,10 @@ import {
 } from '@llm-autodiff/llm';
 import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
-import type { Io } from '../cli';
+import { graphWriter } from '../graph-writer';
+import type { Io } from '../io';
 import { createModel } from '../model-registry';
+import { cutSplits, withTeacher } from '../pipeline-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
@@ -90,20 +92,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
   const program = await openPipeline(args.pipeline, { model: task, demos: demoSteps > 0 });
   const splits = await loadTask(args.pipeline);
-  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-  const data = {
-    train: cut(splits.train, args.limits.train),
-    val: cut(splits.val, args.limits.val),
-    test: cut(splits.test, args.limits.test),
-  };
-  // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
-  const teacher = {
-    ...program,
-    forwardLoss: (ex: Parameters<typeof program.forwardLoss>[0]) =>
-      program.forwardLoss(ex, { model: teacherModel, role: 'teacher' }),
-    predict: (ex: Parameters<typeof program.predict>[0]) =>
-      program.predict(ex, { model: teacherModel, role: 'teacher' }),
-  };
+  const data = cutSplits(splits, args.limits);
+  const teacher = withTeacher(program, teacherModel);
 
   const log = args.quiet ? () => {} : io.out;
   log(
@@ -142,15 +132,4 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     result,
   });
   io.out(`\nresults: ${args.out}`);
-}
-
-/** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */
-function graphWriter(dir: string): (step: number, root: Parameter) => Promise<void> {
-  return async (step, root) => {
-    const graph = exportGraph(root);
-    const base = join(dir, `step-${String(step).padStart(2, '0')}`);
-    await writeJsonAtomic(`${base}.json`, graph);
-    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
-  };
 }

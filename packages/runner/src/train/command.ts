@@ -90,6 +90,13 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
   const fromFlags = !args.resume || args.configGiven;
   const { seed, concurrency, ...methodConfig } = args.config;
+  // Ctrl-C stops at the next step boundary with a resumable checkpoint; a second one quits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    io.err('interrupted: stopping after the current step (Ctrl-C again to quit now)');
+    interrupt.abort('SIGINT');
+  };
+  process.once('SIGINT', onSigint);
   const result = await train({
     program,
     teacher,
@@ -103,7 +110,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     resume: args.resume,
     log,
     onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
-  });
+    signal: interrupt.signal,
+  }).finally(() => process.off('SIGINT', onSigint));
 
   const usageByRole = ledger.byRole();
   io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));

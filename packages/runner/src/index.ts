@@ -1,6 +1,7 @@
 export { main, USAGE } from './cli';
 export { methods } from './methods';
 export { createModel, registerSimProvider, simProvider } from './model-registry';
+export * from './outputs';
 export {
   type RoleSpecs,
   type RunSetup,

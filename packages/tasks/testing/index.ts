@@ -2,3 +2,4 @@
 export * from './fixtures';
 export * from './graph';
 export * from './hotpot-world';
+export * from './hub-server';

@@ -1,0 +1,364 @@
+/**
+ * MIPROv2-style optimization (`mipro`) as a trainer method.
+ *
+ * Step 1 (propose): demo-set candidates per demos slot with the BFSRS seeds (zero-shot, labeled-only,
+ * unshuffled, shuffled); a data summary (observation calls over batches of training examples, then a
+ * summary call); a program description and one description per prompt's module; instruction candidates
+ * per prompt — candidate 0 is the current instruction, each other one is a grounded proposal (data
+ * summary, program and module descriptions, demos, a random tip).
+ * Steps 2 … T+1 (trials): a seeded search over (instruction × demo set) per parameter (see
+ * mipro-search.ts for why it replaces TPE), each trial scored on a validation minibatch; every
+ * `minibatchFullEvalSteps` trials and at the last one, the best-averaging untested combination is fully
+ * validated and kept if it beats the best validation score.
+ */
+import type { Demo, Parameter } from '@llm-autodiff/core';
+import type { ChatMessage } from '@llm-autodiff/llm';
+import { proposedValue } from '../common/answer';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
+import {
+  beats,
+  emptyGates,
+  type Method,
+  type MethodFactory,
+  type MethodSetup,
+  type ProposalAttempt,
+  type RunContext,
+  type StepOutcome,
+} from '../seam';
+import { settingsOf } from './bootstrap';
+import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
+import {
+  modulePrompt,
+  observationPrompt,
+  type PromptView,
+  programPrompt,
+  proposalPrompt,
+  summaryPrompt,
+  TIPS,
+} from './mipro-prompts';
+import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
+
+export interface MiproConfig {
+  /** N: demo-set candidates per slot, and instruction candidates (N, or ⌈N/2⌉ when demos are tuned too). */
+  numCandidates: number;
+  /** Trials; 0 = the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned. */
+  numTrials: number;
+  minibatchSize: number;
+  minibatchFullEvalSteps: number;
+  maxBootstrappedDemos: number;
+  maxLabeledDemos: number;
+  successThreshold: number;
+  viewDataBatchSize: number;
+  /** Training examples shown to the data summarizer (the reference walks the trainset up to a limit). */
+  dataSummaryExamples: number;
+  tips: boolean;
+  /** Uniform trials after the default one, before the search exploits (TPE's startup). 0 = min(10, ⌊T/2⌋). */
+  startupTrials: number;
+  exploit: number;
+}
+
+export const MIPRO_DEFAULTS: MiproConfig = {
+  numCandidates: 6,
+  numTrials: 0,
+  minibatchSize: 35,
+  minibatchFullEvalSteps: 5,
+  maxBootstrappedDemos: 4,
+  maxLabeledDemos: 4,
+  successThreshold: 1e-9,
+  viewDataBatchSize: 10,
+  dataSummaryExamples: 30,
+  tips: true,
+  startupTrials: 0,
+  exploit: 0.75,
+};
+
+export interface MiproState {
+  instructions: Record<string, string[]>;
+  demoSets: Record<string, Demo[][]>;
+  summary: string;
+  history: TrialRecord[];
+  evaluated: string[];
+  best?: { choice: number[]; score: number };
+}
+
+export function miproTrials(c: MiproConfig, prompts: number, slots: number): number {
+  if (c.numTrials > 0) return c.numTrials;
+  const v = Math.max(prompts, slots) * (slots > 0 && prompts > 0 ? 2 : 1);
+  return Math.ceil(Math.max(2 * v * Math.log2(Math.max(2, c.numCandidates)), 1.5 * c.numCandidates));
+}
+
+export class MiproMethod implements Method<unknown, MiproState> {
+  readonly name = 'mipro';
+  readonly batchSize = 0;
+  private readonly prompts: Parameter<string>[];
+  private readonly slots: Parameter<Demo[]>[];
+  private readonly boot: DemoBootstrapper<unknown>;
+  private readonly rollback: Rollback;
+  private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
+
+  constructor(private readonly setup: MethodSetup<MiproConfig>) {
+    this.prompts = tunable(setup.parameters, ['prompt'], 'mipro') as Parameter<string>[];
+    this.slots = tunable(setup.parameters, ['demos'], 'mipro') as Parameter<Demo[]>[];
+    if (this.prompts.length + this.slots.length === 0)
+      throw new Error('mipro: the pipeline has no trainable prompt or demos slot');
+    if (this.prompts.length > 0 && !setup.models.optimizer)
+      throw new Error('mipro: a prompt (optimizer) model is required to propose instructions');
+    this.boot = createDemoBootstrapper(this.slots);
+    this.rollback = new Rollback([...this.prompts, ...this.slots]);
+  }
+
+  trials(): number {
+    return miproTrials(this.setup.config, this.prompts.length, this.slots.length);
+  }
+
+  steps(): number {
+    return 1 + this.trials();
+  }
+
+  async step(run: RunContext<unknown>): Promise<StepOutcome> {
+    this.rollback.mark();
+    return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
+  }
+
+  private async ask(run: RunContext<unknown>, messages: ChatMessage[], salt: string): Promise<string> {
+    const model = run.models.optimizer ?? this.setup.models.optimizer;
+    if (!model) throw new Error('mipro: no prompt (optimizer) model');
+    const r = await model.complete(
+      { messages },
+      { role: 'optimizer', labels: run.labels, cacheSalt: proposalSalt(run, salt) },
+    );
+    return r.text.trim();
+  }
+
+  private async propose(run: RunContext<unknown>): Promise<StepOutcome> {
+    const c = this.setup.config;
+    const n = Math.max(1, c.numCandidates);
+    // 1. Demo-set candidates with the BFSRS seeds.
+    for (const slot of this.slots) this.s.demoSets[slot.name] = [];
+    for (let seed = -3; seed < n - 3; seed++) {
+      let sets: Record<string, Demo[]>;
+      if (seed === -3) sets = Object.fromEntries(this.slots.map((s) => [s.name, []]));
+      else if (seed === -2) sets = await this.boot.labeledOnly(run, c.maxLabeledDemos, run.rng);
+      else if (seed === -1) sets = await this.boot.build(run, run.data.train, settingsOf(c), run.rng);
+      else {
+        const size = 1 + run.rng.int(Math.max(1, c.maxBootstrappedDemos));
+        sets = await this.boot.build(run, run.rng.shuffle(run.data.train), settingsOf(c, size), run.rng);
+      }
+      for (const slot of this.slots) this.s.demoSets[slot.name]?.push(sets[slot.name] ?? []);
+    }
+    // 2. Grounded instruction proposals.
+    for (const p of this.prompts) this.s.instructions[p.name] = [p.value];
+    if (this.prompts.length > 0)
+      await this.proposeInstructions(run, this.slots.length > 0 ? Math.ceil(n / 2) : n);
+    const gates = emptyGates();
+    return {
+      phase: 'propose',
+      batch: [],
+      gates,
+      attempts: [],
+      accepted: false,
+      bestVal: run.bestVal,
+      details: {
+        instructions: Object.fromEntries(Object.entries(this.s.instructions).map(([k, v]) => [k, v.length])),
+        demoSets: Object.fromEntries(Object.entries(this.s.demoSets).map(([k, v]) => [k, v.length])),
+        summary: this.s.summary,
+      },
+    };
+  }
+
+  private async proposeInstructions(run: RunContext<unknown>, perPrompt: number): Promise<void> {
+    const c = this.setup.config;
+    const shown = run.data.train.slice(0, Math.min(run.data.train.length, c.dataSummaryExamples));
+    const forward = await run.forwardLoss(shown);
+    const rendered = forward.map((f) => {
+      const pred = f.loss.predecessors[0];
+      const gold = pred?.groundTruth === undefined ? '' : `\nExpected answer:\n${String(pred.groundTruth)}`;
+      return `Input:\n${pred?.trace?.input ?? ''}${gold}`;
+    });
+    const components = [...new Set(forward.flatMap((f) => collectGenerators(f.loss)))];
+    for (const p of this.setup.parameters) p.zeroGrad();
+    // Data summary: observations batch by batch, stopping once nothing new is observed; then a summary.
+    let observations = '';
+    for (let at = 0; at < rendered.length; at += c.viewDataBatchSize) {
+      const text = await this.ask(
+        run,
+        observationPrompt(rendered.slice(at, at + c.viewDataBatchSize), observations),
+        `obs${at}`,
+      );
+      if (/^COMPLETE\b/i.test(text)) break;
+      observations = observations ? `${observations}\n${text}` : text;
+    }
+    this.s.summary = await this.ask(run, summaryPrompt(observations || '(none)'), 'summary');
+    const views: PromptView[] = this.prompts.map((p) => ({ name: p.name, role: p.role, value: p.value }));
+    const programDescription = await this.ask(
+      run,
+      programPrompt(run.program.name, components, views),
+      'program',
+    );
+    const modules = await Promise.all(
+      views.map((v, i) => this.ask(run, modulePrompt(programDescription, v), `module${i}`)),
+    );
+    const tipNames = Object.keys(TIPS);
+    await Promise.all(
+      this.prompts.map(async (p, pi) => {
+        const slot = this.slots.find((s) => p.peers.includes(s));
+        const jobs = Array.from({ length: perPrompt - 1 }, (_, k) => {
+          const i = k + 1;
+          const tip = c.tips ? (TIPS[tipNames[run.rng.int(tipNames.length)] as string] ?? '') : '';
+          const sets = slot ? (this.s.demoSets[slot.name] ?? []) : [];
+          const demos = (sets.length > 0 ? (sets[i % sets.length] ?? []) : []).map(
+            (d) => `Input:\n${d.input}\nOutput:\n${d.output}`,
+          );
+          return { i, tip, demos };
+        });
+        const answers = await Promise.all(
+          jobs.map((j) =>
+            this.ask(
+              run,
+              proposalPrompt({
+                summary: this.s.summary,
+                programDescription,
+                moduleDescription: modules[pi] ?? '',
+                target: views[pi] as PromptView,
+                demos: j.demos,
+                tip: j.tip,
+              }),
+              `p${pi}.${j.i}`,
+            ),
+          ),
+        );
+        const list = this.s.instructions[p.name] as string[];
+        for (const a of answers) {
+          const v = proposedValue(a);
+          if (v !== undefined && !list.includes(v)) list.push(v);
+        }
+      }),
+    );
+  }
+
+  private sizes(): number[] {
+    return [
+      ...this.prompts.map((p) => this.s.instructions[p.name]?.length ?? 1),
+      ...this.slots.map((s) => Math.max(1, this.s.demoSets[s.name]?.length ?? 1)),
+    ];
+  }
+
+  private valuesOf(choice: readonly number[]): Values {
+    const out: Values = {};
+    this.prompts.forEach((p, d) => {
+      out[p.name] = this.s.instructions[p.name]?.[choice[d] ?? 0] ?? p.value;
+    });
+    this.slots.forEach((s, k) => {
+      const sets = this.s.demoSets[s.name] ?? [];
+      out[s.name] = sets[choice[this.prompts.length + k] ?? 0] ?? s.value;
+    });
+    return out;
+  }
+
+  private async trial(run: RunContext<unknown>, t: number): Promise<StepOutcome> {
+    const c = this.setup.config;
+    const params = [...this.prompts, ...this.slots];
+    const kept = readValues(params);
+    const total = this.trials();
+    const startup = c.startupTrials > 0 ? c.startupTrials : Math.min(10, Math.floor(total / 2));
+    const choice = nextChoice(this.sizes(), this.s.history, { startup, exploit: c.exploit }, run.rng);
+    const values = this.valuesOf(choice);
+    applyValues(params, values);
+    const minibatch = run.rng.sample(run.data.val, Math.min(c.minibatchSize, run.data.val.length));
+    const mb = await run.evaluate(minibatch);
+    this.s.history.push({ choice, score: mb.score });
+    const gates = emptyGates();
+    gates.tried = 1;
+    const attempts: ProposalAttempt[] = [
+      { accepted: false, values: displayValues(params, values), miniBatchScore: mb.score },
+    ];
+    let accepted = false;
+    let bestVal = run.bestVal;
+    applyValues(params, kept);
+    if ((t + 1) % c.minibatchFullEvalSteps === 0 || t === total - 1) {
+      const pick = bestUnevaluated(this.s.history, new Set(this.s.evaluated));
+      if (pick) {
+        this.s.evaluated.push(choiceKey(pick));
+        const full = this.valuesOf(pick);
+        applyValues(params, full);
+        const v = await run.validate();
+        const attempt: ProposalAttempt = {
+          accepted: false,
+          values: displayValues(params, full),
+          valScore: v.score,
+          valComplete: v.complete,
+          valEvaluated: v.evaluated,
+        };
+        attempts.push(attempt);
+        if (v.complete && beats(v.score, run.bestVal)) {
+          accepted = attempt.accepted = true;
+          bestVal = v.score;
+          this.s.best = { choice: pick, score: v.score };
+          gates.validationPassed = 1;
+        } else {
+          applyValues(params, kept);
+          gates.validationFailed = 1;
+        }
+      }
+    }
+    return {
+      phase: 'search',
+      batch: minibatch.map((e) => run.program.sampleId(e)),
+      gates,
+      attempts,
+      accepted,
+      bestVal,
+      details: { trial: t, choice },
+    };
+  }
+
+  state(): MiproState {
+    return structuredClone(this.s);
+  }
+  restore(state: MiproState): void {
+    this.s = structuredClone(state);
+  }
+  abandon(): void {
+    this.rollback.restore();
+  }
+}
+
+/** Names of the LLM calls of one sample, in forward order. */
+function collectGenerators(root: Parameter): string[] {
+  const seen = new Set<Parameter>();
+  const calls: Array<{ order: number; name: string }> = [];
+  const visit = (p: Parameter): void => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    if (p.component?.kind === 'generator')
+      calls.push({ order: p.component.forwardOrder, name: p.component.name });
+    for (const q of p.predecessors) visit(q);
+  };
+  visit(root);
+  return calls.sort((a, b) => a.order - b.order).map((c) => c.name);
+}
+
+export const miproFactory: MethodFactory<MiproConfig> = {
+  name: 'mipro',
+  description:
+    'MIPROv2-style: bootstrapped demo sets + grounded instruction proposals, seeded minibatch search with periodic full evaluation',
+  tunes: ['prompt', 'demos'],
+  resolveConfig: (input) =>
+    resolveFields('mipro', input, MIPRO_DEFAULTS, {
+      numCandidates: { type: 'int', min: 1 },
+      numTrials: { type: 'int', min: 0 },
+      minibatchSize: { type: 'int', min: 1 },
+      minibatchFullEvalSteps: { type: 'int', min: 1 },
+      maxBootstrappedDemos: { type: 'int', min: 0 },
+      maxLabeledDemos: { type: 'int', min: 0 },
+      successThreshold: { type: 'number', min: 0, max: 1 },
+      viewDataBatchSize: { type: 'int', min: 1 },
+      dataSummaryExamples: { type: 'int', min: 1 },
+      tips: { type: 'boolean' },
+      startupTrials: { type: 'int', min: 0 },
+      exploit: { type: 'number', min: 0, max: 1 },
+    }),
+  create: (setup) => new MiproMethod(setup) as Method,
+};

@@ -14,8 +14,9 @@ function world(opts: { demos?: boolean } = { demos: true }) {
     models: { optimizer },
   });
   const valCalls = () =>
-    task.calls.filter((c) => Number(/Question (\d+)/.exec(c.request.messages.at(-1)?.content ?? '')?.[1]) >= 100)
-      .length;
+    task.calls.filter(
+      (c) => Number(/Question (\d+)/.exec(c.request.messages.at(-1)?.content ?? '')?.[1]) >= 100,
+    ).length;
   return { task, optimizer, program, run, valCalls };
 }
 
@@ -53,7 +54,12 @@ describe('bootstrap', () => {
   it('says in one line that a pipeline without a demos slot cannot be tuned', () => {
     const { program } = world({ demos: false });
     expect(() =>
-      bootstrapFactory.create({ config: bootstrapFactory.resolveConfig({}), parameters: program.parameters(), models: {}, hasTeacher: false }),
+      bootstrapFactory.create({
+        config: bootstrapFactory.resolveConfig({}),
+        parameters: program.parameters(),
+        models: {},
+        hasTeacher: false,
+      }),
     ).toThrow(/no trainable demos slot/);
   });
 });
@@ -81,7 +87,7 @@ describe('bfsrs', () => {
     expect(seeds).toEqual([-3, -2, -1, 0, 1]);
     expect(valCalls()).toBe(5 * 10);
     expect(run.bestVal).toBe(1);
-    expect((program.demos?.value as unknown[]).length).toBeGreaterThan(0);
+    expect((program.demos?.value as unknown[] | undefined)?.length).toBeGreaterThan(0);
   });
 });
 
@@ -91,7 +97,12 @@ describe('mipro', () => {
     run.bestVal = 0.5;
     const m = one(
       miproFactory.create({
-        config: miproFactory.resolveConfig({ numCandidates: 4, numTrials: 4, minibatchSize: 5, minibatchFullEvalSteps: 2 }),
+        config: miproFactory.resolveConfig({
+          numCandidates: 4,
+          numTrials: 4,
+          minibatchSize: 5,
+          minibatchFullEvalSteps: 2,
+        }),
         parameters: program.parameters(),
         models: { optimizer },
         hasTeacher: false,
@@ -102,7 +113,10 @@ describe('mipro', () => {
     // 1 observation batch + summary + program + 1 module + (⌈4/2⌉ − 1) proposals
     expect(optimizer.calls).toHaveLength(5);
     const st = m.state() as { instructions: Record<string, string[]>; demoSets: Record<string, unknown[]> };
-    expect(st.instructions['toy.instruction']).toEqual(['Answer the question.', 'Answer the question. careful']);
+    expect(st.instructions['toy.instruction']).toEqual([
+      'Answer the question.',
+      'Answer the question. careful',
+    ]);
     expect(st.demoSets['toy.demos']).toHaveLength(4);
     const before = valCalls();
     const full: number[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TestRng, TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
 import { planMerge } from './merge';
 import { gepaFactory } from './method';
-import { type Candidate, nonDominated, fronts, selectParent } from './pool';
+import { type Candidate, fronts, nonDominated, selectParent } from './pool';
 
 async function setup(edit: string, config: Record<string, unknown> = {}) {
   const task = toyTaskModel();
@@ -75,7 +75,13 @@ describe('gepa', () => {
 
 function cand(values: Record<string, string>, parents: number[], scores: number[]): Candidate {
   const s = Object.fromEntries(scores.map((x, i) => [`v${i}`, x]));
-  return { values, parents, scores: s, aggregate: scores.reduce((a, b) => a + b, 0) / scores.length, foundAt: 0 };
+  return {
+    values,
+    parents,
+    scores: s,
+    aggregate: scores.reduce((a, b) => a + b, 0) / scores.length,
+    foundAt: 0,
+  };
 }
 
 describe('gepa pool', () => {

@@ -28,7 +28,11 @@ export interface Toy {
 }
 
 export function toyData(from: number, count: number): Toy[] {
-  return Array.from({ length: count }, (_, k) => ({ id: `q${from + k}`, n: from + k, answer: `A${from + k}` }));
+  return Array.from({ length: count }, (_, k) => ({
+    id: `q${from + k}`,
+    n: from + k,
+    answer: `A${from + k}`,
+  }));
 }
 
 function count(text: string, word: string): number {
@@ -41,7 +45,8 @@ export function toyTaskModel(base = 5, id = 'scripted:toy-task'): ScriptedModel 
       const system = req.messages.find((m) => m.role === 'system')?.content ?? '';
       const user = req.messages.find((m) => m.role === 'user')?.content ?? '';
       const n = Number(/Question (\d+)/.exec(user)?.[1] ?? -1);
-      const skill = base + 2 * count(system, 'careful') - 5 * count(system, 'sloppy') + count(system, '<EXAMPLE>');
+      const skill =
+        base + 2 * count(system, 'careful') - 5 * count(system, 'sloppy') + count(system, '<EXAMPLE>');
       return n % 10 < skill ? `A${n}` : `B${n}`;
     },
     { id },
@@ -71,8 +76,14 @@ export interface ToyProgram extends Program<Toy> {
 }
 
 /** One generator (`answer`), optionally with a demos slot; exact-match loss. */
-export function toyProgram(model: ChatModel, opts: { demos?: boolean; instruction?: string } = {}): ToyProgram {
-  const instruction = param(opts.instruction ?? 'Answer the question.', { name: 'toy.instruction', role: 'instruction' });
+export function toyProgram(
+  model: ChatModel,
+  opts: { demos?: boolean; instruction?: string } = {},
+): ToyProgram {
+  const instruction = param(opts.instruction ?? 'Answer the question.', {
+    name: 'toy.instruction',
+    role: 'instruction',
+  });
   const demos = opts.demos ? demosParam({ name: 'toy.demos', role: 'examples' }) : undefined;
   const system = demos ? [instruction, demos] : [instruction];
   const answer = generator<{ q: number }>({
@@ -159,12 +170,19 @@ export class TestRun<E> implements RunContext<E> {
   get labels() {
     return { step: this.step };
   }
-  async evaluate(examples: readonly E[], opts: { mustBeat?: number; metric?: 'eval' | 'loss' } = {}): Promise<Evaluation> {
+  async evaluate(
+    examples: readonly E[],
+    opts: { mustBeat?: number; metric?: 'eval' | 'loss' } = {},
+  ): Promise<Evaluation> {
     const perItem: Record<string, number> = {};
     let total = 0;
     let done = 0;
     for (const e of examples) {
-      if (opts.mustBeat !== undefined && (total + (examples.length - done)) / examples.length <= opts.mustBeat + 1e-9) break;
+      if (
+        opts.mustBeat !== undefined &&
+        (total + (examples.length - done)) / examples.length <= opts.mustBeat + 1e-9
+      )
+        break;
       const s =
         opts.metric === 'loss'
           ? (await this.program.forwardLoss(e)).score

@@ -1,7 +1,14 @@
 import { fn, generator, loss, param, runSample } from '@llm-autodiff/core';
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
-import { TestRun, toyBackwardModel, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
+import {
+  TestRun,
+  toyBackwardModel,
+  toyData,
+  toyOptimizerModel,
+  toyProgram,
+  toyTaskModel,
+} from '../testing/toy';
 import { textgradBackward } from './backward';
 import { TEXTGRAD_DEFAULTS, textgradFactory } from './method';
 
@@ -112,7 +119,9 @@ describe('textgrad backward semantics', () => {
     const upper = fn('upper', (s: string) => s.toUpperCase());
     const metric = () => 0;
     // sample 1: A -> B -> loss (chain through an LLM call); sample 2: A -> fn -> C -> loss (stopped)
-    const l1 = await runSample('s1', 'train', async () => loss(await b({ x: await a({ q: 'q1' }) }), 'y', metric));
+    const l1 = await runSample('s1', 'train', async () =>
+      loss(await b({ x: await a({ q: 'q1' }) }), 'y', metric),
+    );
     const l2 = await runSample('s2', 'train', async () =>
       loss(await c({ x: await upper(await a({ q: 'q2' })) }), 'y', metric),
     );

@@ -4,8 +4,8 @@
  * last improvement, the variable and its peers, the other prompts of the system, the top-k past values
  * with validation scores, this step's failed proposals, the rendered gradients and the constraints.
  */
+import { type Optimizer, type Parameter, renderGradients } from '@llm-autodiff/core';
 import type { CallContext, ChatModel, ChatOptions } from '@llm-autodiff/llm';
-import { type Optimizer, type Parameter, renderGradients } from './engine';
 import { OptimizerMemory, type OptimizerMemoryState } from './history';
 import { parseProposal } from './parse-proposal';
 import { buildOptimizerMessages, type OptimizerPromptInput, type PromptVariableView } from './prompts/gdpo';

@@ -1,14 +1,22 @@
 /**
- * `autodiff train`: one task pipeline trained with GDPO. Wires the model registry (simulated models by
+ * `autodiff train`: one task pipeline trained with a registered method (default GDPO). Wires the model registry (simulated models by
  * default), the response cache and usage ledger, the task's data and pipeline, and the trainer; prints the
  * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
-import { readJson, TrainerInputError, train, writeJsonAtomic, writeTextAtomic } from '@llm-autodiff/gdpo';
-import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import {
+  Budget,
+  type ChatModel,
+  managedModel,
+  ResponseCache,
+  UsageLedger,
+  writeJsonAtomic,
+  writeTextAtomic,
+} from '@llm-autodiff/llm';
 import { loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import type { Io } from '../cli';
 import { createModel } from '../model-registry';
 import { UsageError } from '../usage-error';
@@ -48,7 +56,7 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
 }
 
 async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
-  const ledger = new UsageLedger({ labels: { experiment: `gdpo-${args.pipeline}` } });
+  const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
   const cache =
     args.cache === 'off'
       ? undefined
@@ -56,7 +64,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   const budget = args.budget ? new Budget(args.budget) : undefined;
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
-    creditCheckpoint(budget, await readJson(args.checkpoint));
+    creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
   const managed = (spec: string): ChatModel =>
     managedModel(createModel(spec, { baseURL: args.baseURL }), { ledger, cache, budget });
   const task = managed(args.models.task);
@@ -89,13 +97,17 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   log(
     `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})`,
   );
+  // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+  const fromFlags = !args.resume || args.configGiven;
+  const { seed, concurrency, ...methodConfig } = args.config;
   const result = await train({
     program,
     teacher,
     data,
     models: { optimizer, backward },
-    // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
-    config: args.resume && !args.configGiven ? undefined : args.config,
+    method: args.method,
+    methodConfig: fromFlags ? methodConfig : undefined,
+    trainer: fromFlags ? { seed, concurrency } : undefined,
     usage: ledger,
     checkpointPath: args.checkpoint,
     resume: args.resume,
@@ -109,6 +121,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     model: simulated ? 'simulated model' : 'external models (see models)',
     task: args.task,
     pipeline: args.pipeline,
+    method: args.method,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
     data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,

@@ -2,7 +2,10 @@
  * Method configs: defaults merged with the user's input, every field checked by name. A wrong field is
  * a one-line error naming the method and the field, never a silent replacement.
  */
-export class MethodConfigError extends Error {
+import { TrainerInputError } from '@llm-autodiff/trainer';
+
+/** A bad method config (a TrainerInputError, so the runner prints it as one line). */
+export class MethodConfigError extends TrainerInputError {
   override readonly name = 'MethodConfigError';
 }
 

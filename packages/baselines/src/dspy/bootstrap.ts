@@ -57,8 +57,8 @@ export function settingsOf(c: BootstrapConfig, maxBootstrapped = c.maxBootstrapp
   };
 }
 
-function demoSlots(setup: MethodSetup<unknown>, method: string): Parameter<Demo[]>[] {
-  const slots = tunable(setup.parameters, ['demos'], method) as Parameter<Demo[]>[];
+function demoSlots(params: readonly Parameter[], method: string): Parameter<Demo[]>[] {
+  const slots = tunable(params, ['demos'], method) as Parameter<Demo[]>[];
   if (slots.length === 0) throw new Error(`${method}: the pipeline has no trainable demos slot to fill`);
   return slots;
 }
@@ -95,15 +95,15 @@ function outcome(
   };
 }
 
-export class BootstrapMethod implements Method<unknown, Record<string, never>> {
+export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   readonly name = 'bootstrap';
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
-  private readonly boot: DemoBootstrapper<unknown>;
+  private readonly boot: DemoBootstrapper<E>;
   private readonly rollback: Rollback;
 
-  constructor(private readonly setup: MethodSetup<BootstrapConfig>) {
-    this.slots = demoSlots(setup as MethodSetup<unknown>, 'bootstrap');
+  constructor(private readonly setup: MethodSetup<BootstrapConfig, E>) {
+    this.slots = demoSlots(setup.program.parameters(), 'bootstrap');
     this.boot = createDemoBootstrapper(this.slots);
     this.rollback = new Rollback(this.slots);
   }
@@ -112,7 +112,7 @@ export class BootstrapMethod implements Method<unknown, Record<string, never>> {
     return 1;
   }
 
-  async step(run: RunContext<unknown>): Promise<StepOutcome> {
+  async step(run: RunContext<E>): Promise<StepOutcome> {
     this.rollback.mark();
     const demos = await this.boot.build(run, run.data.train, settingsOf(this.setup.config), run.rng);
     applyValues(this.slots, demos);
@@ -134,16 +134,16 @@ export interface BfsrsState {
   best?: { values: Values; score: number; seed: number };
 }
 
-export class BfsrsMethod implements Method<unknown, BfsrsState> {
+export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   readonly name = 'bfsrs';
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
-  private readonly boot: DemoBootstrapper<unknown>;
+  private readonly boot: DemoBootstrapper<E>;
   private readonly rollback: Rollback;
   private best: BfsrsState['best'];
 
-  constructor(private readonly setup: MethodSetup<BfsrsConfig>) {
-    this.slots = demoSlots(setup as MethodSetup<unknown>, 'bfsrs');
+  constructor(private readonly setup: MethodSetup<BfsrsConfig, E>) {
+    this.slots = demoSlots(setup.program.parameters(), 'bfsrs');
     this.boot = createDemoBootstrapper(this.slots);
     this.rollback = new Rollback(this.slots);
   }
@@ -153,7 +153,7 @@ export class BfsrsMethod implements Method<unknown, BfsrsState> {
   }
 
   /** The candidate of a seed: -3 zero-shot, -2 labeled-only, -1 unshuffled, >= 0 shuffled with a random size. */
-  async candidate(run: RunContext<unknown>, seed: number): Promise<Values> {
+  async candidate(run: RunContext<E>, seed: number): Promise<Values> {
     const c = this.setup.config;
     if (seed === -3) return Object.fromEntries(this.slots.map((s) => [s.name, []]));
     if (seed === -2) return this.boot.labeledOnly(run, c.maxLabeledDemos, run.rng);
@@ -163,7 +163,7 @@ export class BfsrsMethod implements Method<unknown, BfsrsState> {
     return this.boot.build(run, order, settingsOf(c, size), run.rng);
   }
 
-  async step(run: RunContext<unknown>): Promise<StepOutcome> {
+  async step(run: RunContext<E>): Promise<StepOutcome> {
     this.rollback.mark();
     const seed = run.step - 4;
     const values = await this.candidate(run, seed);
@@ -196,7 +196,7 @@ export const bootstrapFactory: MethodFactory<BootstrapConfig> = {
   description: 'DSPy-style BootstrapFewShot: teacher traces on success, labeled fill-up (demos only)',
   tunes: ['demos'],
   resolveConfig: (input) => resolveFields('bootstrap', input, BOOTSTRAP_DEFAULTS, BOOTSTRAP_FIELDS),
-  create: (setup) => new BootstrapMethod(setup) as Method,
+  create: (setup) => new BootstrapMethod(setup),
 };
 
 export const bfsrsFactory: MethodFactory<BfsrsConfig> = {
@@ -208,5 +208,5 @@ export const bfsrsFactory: MethodFactory<BfsrsConfig> = {
       ...BOOTSTRAP_FIELDS,
       numCandidatePrograms: { type: 'int', min: 0 },
     }),
-  create: (setup) => new BfsrsMethod(setup) as Method,
+  create: (setup) => new BfsrsMethod(setup),
 };

@@ -78,7 +78,7 @@ export function createDemoBootstrapper<E>(studentSlots: readonly Parameter[]): D
     const byName = new Map(program.parameters().map((p) => [p.name, p]));
     return studentSlots.map((s) => {
       const p = byName.get(s.name);
-      if (!p || p.kind !== 'demos')
+      if (p?.kind !== 'demos')
         throw new Error(`bootstrap: the teacher program has no demos slot "${s.name}"`);
       return p;
     });

@@ -32,9 +32,8 @@ describe('bootstrap', () => {
     const m = one(
       bootstrapFactory.create({
         config: bootstrapFactory.resolveConfig({}),
-        parameters: program.parameters(),
+        program,
         models: {},
-        hasTeacher: false,
       }),
     );
     expect(m.steps()).toBe(1);
@@ -56,9 +55,8 @@ describe('bootstrap', () => {
     expect(() =>
       bootstrapFactory.create({
         config: bootstrapFactory.resolveConfig({}),
-        parameters: program.parameters(),
+        program,
         models: {},
-        hasTeacher: false,
       }),
     ).toThrow(/no trainable demos slot/);
   });
@@ -71,9 +69,8 @@ describe('bfsrs', () => {
     const m = one(
       bfsrsFactory.create({
         config: bfsrsFactory.resolveConfig({ numCandidatePrograms: 2 }),
-        parameters: program.parameters(),
+        program,
         models: {},
-        hasTeacher: false,
       }),
     );
     expect(m.steps()).toBe(5);
@@ -103,9 +100,8 @@ describe('mipro', () => {
           minibatchSize: 5,
           minibatchFullEvalSteps: 2,
         }),
-        parameters: program.parameters(),
+        program,
         models: { optimizer },
-        hasTeacher: false,
       }),
     );
     expect(m.steps()).toBe(5);
@@ -113,11 +109,8 @@ describe('mipro', () => {
     // 1 observation batch + summary + program + 1 module + (⌈4/2⌉ − 1) proposals
     expect(optimizer.calls).toHaveLength(5);
     const st = m.state() as { instructions: Record<string, string[]>; demoSets: Record<string, unknown[]> };
-    expect(st.instructions['toy.instruction']).toEqual([
-      'Answer the question.',
-      'Answer the question. careful',
-    ]);
-    expect(st.demoSets['toy.demos']).toHaveLength(4);
+    expect(st.instructions.instruction).toEqual(['Answer the question.', 'Answer the question. careful']);
+    expect(st.demoSets.demos).toHaveLength(4);
     const before = valCalls();
     const full: number[] = [];
     for (let step = 2; step <= 5; step++) {

@@ -89,18 +89,18 @@ export function miproTrials(c: MiproConfig, prompts: number, slots: number): num
   return Math.ceil(Math.max(2 * v * Math.log2(Math.max(2, c.numCandidates)), 1.5 * c.numCandidates));
 }
 
-export class MiproMethod implements Method<unknown, MiproState> {
+export class MiproMethod<E> implements Method<E, MiproState> {
   readonly name = 'mipro';
   readonly batchSize = 0;
   private readonly prompts: Parameter<string>[];
   private readonly slots: Parameter<Demo[]>[];
-  private readonly boot: DemoBootstrapper<unknown>;
+  private readonly boot: DemoBootstrapper<E>;
   private readonly rollback: Rollback;
   private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
 
-  constructor(private readonly setup: MethodSetup<MiproConfig>) {
-    this.prompts = tunable(setup.parameters, ['prompt'], 'mipro') as Parameter<string>[];
-    this.slots = tunable(setup.parameters, ['demos'], 'mipro') as Parameter<Demo[]>[];
+  constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
+    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'mipro') as Parameter<string>[];
+    this.slots = tunable(setup.program.parameters(), ['demos'], 'mipro') as Parameter<Demo[]>[];
     if (this.prompts.length + this.slots.length === 0)
       throw new Error('mipro: the pipeline has no trainable prompt or demos slot');
     if (this.prompts.length > 0 && !setup.models.optimizer)
@@ -117,12 +117,12 @@ export class MiproMethod implements Method<unknown, MiproState> {
     return 1 + this.trials();
   }
 
-  async step(run: RunContext<unknown>): Promise<StepOutcome> {
+  async step(run: RunContext<E>): Promise<StepOutcome> {
     this.rollback.mark();
     return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
   }
 
-  private async ask(run: RunContext<unknown>, messages: ChatMessage[], salt: string): Promise<string> {
+  private async ask(run: RunContext<E>, messages: ChatMessage[], salt: string): Promise<string> {
     const model = run.models.optimizer ?? this.setup.models.optimizer;
     if (!model) throw new Error('mipro: no prompt (optimizer) model');
     const r = await model.complete(
@@ -132,7 +132,7 @@ export class MiproMethod implements Method<unknown, MiproState> {
     return r.text.trim();
   }
 
-  private async propose(run: RunContext<unknown>): Promise<StepOutcome> {
+  private async propose(run: RunContext<E>): Promise<StepOutcome> {
     const c = this.setup.config;
     const n = Math.max(1, c.numCandidates);
     // 1. Demo-set candidates with the BFSRS seeds.
@@ -168,7 +168,7 @@ export class MiproMethod implements Method<unknown, MiproState> {
     };
   }
 
-  private async proposeInstructions(run: RunContext<unknown>, perPrompt: number): Promise<void> {
+  private async proposeInstructions(run: RunContext<E>, perPrompt: number): Promise<void> {
     const c = this.setup.config;
     const shown = run.data.train.slice(0, Math.min(run.data.train.length, c.dataSummaryExamples));
     const forward = await run.forwardLoss(shown);
@@ -178,7 +178,7 @@ export class MiproMethod implements Method<unknown, MiproState> {
       return `Input:\n${pred?.trace?.input ?? ''}${gold}`;
     });
     const components = [...new Set(forward.flatMap((f) => collectGenerators(f.loss)))];
-    for (const p of this.setup.parameters) p.zeroGrad();
+    for (const p of this.setup.program.parameters()) p.zeroGrad();
     // Data summary: observations batch by batch, stopping once nothing new is observed; then a summary.
     let observations = '';
     for (let at = 0; at < rendered.length; at += c.viewDataBatchSize) {
@@ -257,7 +257,7 @@ export class MiproMethod implements Method<unknown, MiproState> {
     return out;
   }
 
-  private async trial(run: RunContext<unknown>, t: number): Promise<StepOutcome> {
+  private async trial(run: RunContext<E>, t: number): Promise<StepOutcome> {
     const c = this.setup.config;
     const params = [...this.prompts, ...this.slots];
     const kept = readValues(params);
@@ -360,5 +360,5 @@ export const miproFactory: MethodFactory<MiproConfig> = {
       startupTrials: { type: 'int', min: 0 },
       exploit: { type: 'number', min: 0, max: 1 },
     }),
-  create: (setup) => new MiproMethod(setup) as Method,
+  create: (setup) => new MiproMethod(setup),
 };

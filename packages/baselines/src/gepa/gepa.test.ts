@@ -1,5 +1,6 @@
+import { Rng } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import { TestRng, TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
+import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
 import { planMerge } from './merge';
 import { gepaFactory } from './method';
 import { type Candidate, fronts, nonDominated, selectParent } from './pool';
@@ -15,9 +16,8 @@ async function setup(edit: string, config: Record<string, unknown> = {}) {
   });
   const m = gepaFactory.create({
     config: gepaFactory.resolveConfig(config),
-    parameters: program.parameters(),
+    program,
     models: run.models,
-    hasTeacher: false,
   });
   if (Array.isArray(m)) throw new Error('one method expected');
   const val = await run.evaluate(run.data.val);
@@ -94,13 +94,13 @@ describe('gepa pool', () => {
   it('per-instance frontier: dominated candidates are never parents', () => {
     const alive = nonDominated(pool, fronts(pool));
     expect([...alive].sort()).toEqual([1, 2]);
-    const rng = new TestRng(3);
+    const rng = new Rng(3);
     const picks = new Set(Array.from({ length: 50 }, () => selectParent(pool, rng)));
     expect([...picks].sort()).toEqual([1, 2]);
   });
   it('merge combines the components each lineage changed', () => {
-    const plan = planMerge(pool, new Set(), new TestRng(1));
+    const plan = planMerge(pool, new Set(), new Rng(1));
     expect(plan).toMatchObject({ i: 1, j: 2, ancestor: 0, values: { a: 'a1', b: 'b1' } });
-    expect(planMerge(pool, new Set(['1,2,0']), new TestRng(1))).toBeUndefined();
+    expect(planMerge(pool, new Set(['1,2,0']), new Rng(1))).toBeUndefined();
   });
 });

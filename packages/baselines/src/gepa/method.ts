@@ -11,8 +11,9 @@
  *   validation set and joins the pool.
  *
  * The budget counts metric calls (one per example evaluated, the initial validation included). The
- * program always holds the best-aggregate candidate between steps. Steps after the budget is spent do
- * nothing.
+ * program always holds the best-aggregate candidate between steps. Once the budget is spent, `done()`
+ * tells the trainer to skip the remaining steps (an iteration may overshoot it by its own cost, as in the
+ * reference).
  */
 import { type Parameter, renderGradients, zeroGrad } from '@llm-autodiff/core';
 import { proposedValue } from '../common/answer';
@@ -72,7 +73,7 @@ export interface GepaState {
 
 const EPS = 1e-9;
 
-export class GepaMethod implements Method<unknown, GepaState> {
+export class GepaMethod<E> implements Method<E, GepaState> {
   readonly name = 'gepa';
   readonly batchSize: number;
   private readonly prompts: Parameter<string>[];
@@ -88,22 +89,25 @@ export class GepaMethod implements Method<unknown, GepaState> {
     lastFoundNew: false,
   };
 
-  constructor(private readonly setup: MethodSetup<GepaConfig>) {
+  constructor(private readonly setup: MethodSetup<GepaConfig, E>) {
     this.batchSize = setup.config.minibatchSize;
-    this.all = setup.parameters;
-    this.prompts = tunable(setup.parameters, ['prompt'], 'gepa') as Parameter<string>[];
+    this.all = setup.program.parameters();
+    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'gepa') as Parameter<string>[];
     if (this.prompts.length === 0) throw new Error('gepa: the pipeline has no trainable prompt');
     if (!setup.models.optimizer) throw new Error('gepa: a reflection (optimizer) model is required');
     this.rollback = new Rollback(this.prompts);
   }
 
-  /** An upper bound: every iteration spends at least one minibatch. */
+  /** An upper bound (every iteration spends at least one minibatch); `done` ends the run at the budget. */
   steps(): number {
-    const left = Math.max(0, this.s.budget - this.s.metricCalls);
-    return Math.ceil((this.s.metricCalls + left) / Math.max(1, this.batchSize));
+    return Math.ceil(this.s.budget / Math.max(1, this.batchSize));
   }
 
-  init(run: RunContext<unknown>, initial: { val: Evaluation }): void {
+  done(): boolean {
+    return this.s.pool.length > 0 && this.s.metricCalls >= this.s.budget;
+  }
+
+  init(run: RunContext<E>, initial: { val: Evaluation }): void {
     const c = this.setup.config;
     const budget =
       c.maxMetricCalls > 0
@@ -138,7 +142,7 @@ export class GepaMethod implements Method<unknown, GepaState> {
 
   /** Score a candidate on the whole validation set and add it to the pool. */
   private async admit(
-    run: RunContext<unknown>,
+    run: RunContext<E>,
     values: Record<string, string>,
     parents: number[],
   ): Promise<Evaluation> {
@@ -157,7 +161,7 @@ export class GepaMethod implements Method<unknown, GepaState> {
     return v;
   }
 
-  private finish(run: RunContext<unknown>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
+  private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
     const best = this.best();
     applyValues(this.prompts, best.values);
     zeroGrad(this.all);
@@ -173,7 +177,7 @@ export class GepaMethod implements Method<unknown, GepaState> {
     };
   }
 
-  async step(run: RunContext<unknown>, batch: readonly unknown[]): Promise<StepOutcome> {
+  async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
     this.rollback.mark();
     if (this.s.pool.length === 0) throw new Error('gepa: init() was not called before the first step');
     const gates = emptyGates();
@@ -187,7 +191,7 @@ export class GepaMethod implements Method<unknown, GepaState> {
     return this.finish(run, await this.reflect(run, batch));
   }
 
-  private async merge(run: RunContext<unknown>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
+  private async merge(run: RunContext<E>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
     const plan = planMerge(this.s.pool, new Set(this.s.triedMerges), run.rng);
     if (!plan) return undefined;
     this.s.merges++;
@@ -236,10 +240,7 @@ export class GepaMethod implements Method<unknown, GepaState> {
     return { ...o, accepted: true };
   }
 
-  private async reflect(
-    run: RunContext<unknown>,
-    batch: readonly unknown[],
-  ): Promise<Omit<StepOutcome, 'bestVal'>> {
+  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Omit<StepOutcome, 'bestVal'>> {
     const c = this.setup.config;
     const gates = emptyGates();
     const parent =
@@ -348,5 +349,5 @@ export const gepaFactory: MethodFactory<GepaConfig> = {
       maxMergeInvocations: { type: 'int', min: 0 },
       mergeSubsample: { type: 'int', min: 1 },
     }),
-  create: (setup) => new GepaMethod(setup) as Method,
+  create: (setup) => new GepaMethod(setup),
 };

@@ -45,7 +45,7 @@ export interface TextGradState {
   tgd: TgdState;
 }
 
-export class TextGradMethod implements Method<unknown, TextGradState> {
+export class TextGradMethod<E> implements Method<E, TextGradState> {
   readonly name = 'textgrad';
   readonly batchSize: number;
   private readonly prompts: Parameter<string>[];
@@ -53,11 +53,11 @@ export class TextGradMethod implements Method<unknown, TextGradState> {
   private readonly tgd: Tgd;
   private readonly rollback: Rollback;
 
-  constructor(private readonly setup: MethodSetup<TextGradConfig>) {
+  constructor(private readonly setup: MethodSetup<TextGradConfig, E>) {
     const c = setup.config;
     this.batchSize = c.batchSize;
-    this.all = setup.parameters;
-    this.prompts = tunable(setup.parameters, ['prompt'], 'textgrad') as Parameter<string>[];
+    this.all = setup.program.parameters();
+    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'textgrad') as Parameter<string>[];
     const optimizer = setup.models.optimizer;
     if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
     if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');
@@ -69,7 +69,7 @@ export class TextGradMethod implements Method<unknown, TextGradState> {
     return this.setup.config.epochs * this.setup.config.stepsPerEpoch;
   }
 
-  async step(run: RunContext<unknown>, batch: readonly unknown[]): Promise<StepOutcome> {
+  async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
     this.rollback.mark();
     const gates = emptyGates();
     zeroGrad(this.all);
@@ -150,5 +150,5 @@ export const textgradFactory: MethodFactory<TextGradConfig> = {
       constraints: { type: 'strings' },
       gradientMemory: { type: 'int', min: 0 },
     }),
-  create: (setup) => new TextGradMethod(setup) as Method,
+  create: (setup) => new TextGradMethod(setup),
 };

@@ -24,9 +24,8 @@ function setup(edit: (i: number) => string) {
   });
   const method = textgradFactory.create({
     config: textgradFactory.resolveConfig({}),
-    parameters: program.parameters(),
+    program,
     models: run.models,
-    hasTeacher: false,
   });
   if (Array.isArray(method)) throw new Error('one method expected');
   return { task, backwardModel, optimizer, program, run, method };
@@ -84,9 +83,8 @@ describe('textgrad method', () => {
     });
     const m = textgradFactory.create({
       config: textgradFactory.resolveConfig({ gradientMemory: 2 }),
-      parameters: program.parameters(),
+      program,
       models: run.models,
-      hasTeacher: false,
     });
     if (Array.isArray(m)) throw new Error('one method expected');
     await m.step(run, run.data.train.slice(0, 3));

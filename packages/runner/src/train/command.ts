@@ -18,6 +18,7 @@ import {
 import { loadTask, openPipeline } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import type { Io } from '../cli';
+import { methods } from '../methods';
 import { createModel } from '../model-registry';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -76,7 +77,11 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
 
   const demoSteps = args.config.demos?.steps ?? 0;
   // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-  const program = await openPipeline(args.pipeline, { model: task, demos: demoSteps > 0 });
+  // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
+  // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
+  const tunesDemos = methods.get(args.method).tunes.includes('demos');
+  const withDemos = args.method === 'gdpo' ? demoSteps > 0 : tunesDemos;
+  const program = await openPipeline(args.pipeline, { model: task, demos: withDemos });
   const splits = await loadTask(args.pipeline);
   const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
   const data = {

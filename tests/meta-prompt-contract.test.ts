@@ -54,6 +54,40 @@ async function wrongSamples(n: number) {
   return out;
 }
 
+type Wrong = { question: string; answer: string; output: string };
+
+/** One gradient per wrong sample on `p`, with its input and output (and optional extra context). */
+function addSampleGradients(
+  p: ReturnType<typeof param>,
+  samples: Wrong[],
+  feedback: (s: Wrong, i: number) => string,
+  extra: (s: Wrong) => string = () => '',
+): void {
+  samples.forEach((s, i) => {
+    p.addGradient({
+      id: `g${i}`,
+      sampleId: `s${i}`,
+      fromComponentId: 'c',
+      fromComponentName: 'object_count.counter',
+      fromResponseId: `r${i}`,
+      toParamId: p.id,
+      callIndex: 0,
+      forwardOrder: i,
+      order: i,
+      score: 0,
+      feedback: feedback(s, i),
+      isCopy: false,
+      isSkipped: false,
+      isFailure: false,
+      context: {
+        inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}${extra(s)}`,
+        variableRole: 'r',
+        responseRole: 'r',
+      },
+    });
+  });
+}
+
 describe.skipIf(!HAS_DATA)(needsData('core backward-engine template'), () => {
   it('is recognized as a backward request with all fields, and the sim names concepts', async () => {
     const samples = await wrongSamples(12);
@@ -117,29 +151,7 @@ describe.skipIf(!HAS_DATA)(needsData('gdpo optimizer template'), () => {
     const p = param(INSTRUCTION, { name: 'object_count.system_prompt', role: 'Task instruction' });
     const quantity = OC_SKILLS[0];
     if (!quantity) throw new Error('no skill');
-    samples.forEach((s, i) => {
-      p.addGradient({
-        id: `g${i}`,
-        sampleId: `s${i}`,
-        fromComponentId: 'c',
-        fromComponentName: 'object_count.counter',
-        fromResponseId: `r${i}`,
-        toParamId: p.id,
-        callIndex: 0,
-        forwardOrder: i,
-        order: i,
-        score: 0,
-        feedback: quantity.feedback[i % quantity.feedback.length] as string,
-        isCopy: false,
-        isSkipped: false,
-        isFailure: false,
-        context: {
-          inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}`,
-          variableRole: 'r',
-          responseRole: 'r',
-        },
-      });
-    });
+    addSampleGradients(p, samples, (_, i) => quantity.feedback[i % quantity.feedback.length] as string);
     for (const withFeedback of [true, false]) {
       const messages = buildOptimizerMessages({
         target: { name: p.name, role: p.role, value: INSTRUCTION, trainable: true },
@@ -258,29 +270,12 @@ describe.skipIf(!HAS_DATA)(needsData('baselines templates'), () => {
     expect(expresses(quantity, tgdValue ?? '')).toBe(true);
 
     const p = param(INSTRUCTION, { name: target.name, role: target.role });
-    samples.forEach((s, i) => {
-      p.addGradient({
-        id: `g${i}`,
-        sampleId: `s${i}`,
-        fromComponentId: 'c',
-        fromComponentName: 'object_count.counter',
-        fromResponseId: `r${i}`,
-        toParamId: p.id,
-        callIndex: 0,
-        forwardOrder: i,
-        order: i,
-        score: 0,
-        feedback: '',
-        isCopy: false,
-        isSkipped: false,
-        isFailure: false,
-        context: {
-          inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}\nExpected answer:\n${s.answer}`,
-          variableRole: 'r',
-          responseRole: 'r',
-        },
-      });
-    });
+    addSampleGradients(
+      p,
+      samples,
+      () => '',
+      (s) => `\nExpected answer:\n${s.answer}`,
+    );
     const reflection = reflectionPrompt({ target, examples: renderGradients(p, { feedback: false }) });
     const r = parseRequest(reflection);
     expect(r.role).toBe('optimizer');

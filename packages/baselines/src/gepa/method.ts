@@ -23,6 +23,7 @@ import { applyValues, Rollback, readValues, tunable } from '../common/values';
 import {
   type Evaluation,
   emptyGates,
+  type GateCounts,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -140,12 +141,13 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     return this.s.pool[bestIndex(this.s.pool)] as Candidate;
   }
 
-  /** Score a candidate on the whole validation set and add it to the pool. */
+  /** Score a candidate on the whole validation set, add it to the pool, and record the pass. */
   private async admit(
     run: RunContext<E>,
     values: Record<string, string>,
     parents: number[],
-  ): Promise<Evaluation> {
+    record: { attempt: ProposalAttempt; gates: GateCounts },
+  ): Promise<void> {
     applyValues(this.prompts, values);
     const v = await run.evaluate(run.data.val);
     this.spend(v);
@@ -158,7 +160,13 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     });
     this.s.nextComponent.push(0);
     this.s.lastFoundNew = true;
-    return v;
+    record.gates.validationPassed = 1;
+    Object.assign(record.attempt, {
+      accepted: true,
+      valScore: v.score,
+      valComplete: v.complete,
+      valEvaluated: v.evaluated,
+    });
   }
 
   private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
@@ -229,14 +237,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
       return o;
     }
     gates.miniBatchPassed = 1;
-    const v = await this.admit(run, plan.values, [plan.i, plan.j]);
-    gates.validationPassed = 1;
-    Object.assign(attempt, {
-      accepted: true,
-      valScore: v.score,
-      valComplete: v.complete,
-      valEvaluated: v.evaluated,
-    });
+    await this.admit(run, plan.values, [plan.i, plan.j], { attempt, gates });
     return { ...o, accepted: true };
   }
 
@@ -307,14 +308,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
       return o;
     }
     gates.miniBatchPassed = 1;
-    const v = await this.admit(run, values, [parent]);
-    gates.validationPassed = 1;
-    Object.assign(attempt, {
-      accepted: true,
-      valScore: v.score,
-      valComplete: v.complete,
-      valEvaluated: v.evaluated,
-    });
+    await this.admit(run, values, [parent], { attempt, gates });
     o.accepted = true;
     return o;
   }

@@ -95,6 +95,7 @@ describe('mipro', () => {
     const m = one(
       miproFactory.create({
         config: miproFactory.resolveConfig({
+          minibatchAboveVal: 0,
           numCandidates: 4,
           numTrials: 4,
           minibatchSize: 5,
@@ -126,5 +127,32 @@ describe('mipro', () => {
     expect(full[1]).toBeGreaterThan(5);
     expect(valCalls() - before).toBe(full.reduce((a, b) => a + b, 0));
     expect(run.bestVal).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('a validation set of at most 50 examples: every trial is a full evaluation, repeats cost nothing', async () => {
+    const { optimizer, program, run, valCalls } = world();
+    run.bestVal = 0.5;
+    const m = one(
+      miproFactory.create({
+        config: miproFactory.resolveConfig({ numCandidates: 2, numTrials: 6 }),
+        program,
+        models: { optimizer },
+      }),
+    );
+    // trials: int(max(2 * 2 * log2 2, 1.5 * 2)) = 4 by default; 6 given
+    expect(m.steps()).toBe(7);
+    await m.step(run, []);
+    const seen = new Set<string>();
+    for (let step = 2; step <= 7; step++) {
+      run.step = step;
+      const v0 = valCalls();
+      const out = await m.step(run, []);
+      const key = String(out.details?.choice);
+      expect(valCalls() - v0).toBe(seen.has(key) ? 0 : 10);
+      seen.add(key);
+      run.bestVal = out.bestVal;
+    }
+    // N = 2 demo sets: zero-shot and labeled-only (4 labeled demos: skill 5 + 4)
+    expect(run.bestVal).toBe(0.9);
   });
 });

@@ -20,6 +20,7 @@ import { applyValues, displayValues, Rollback, readValues, tunable, type Values 
 import {
   beats,
   emptyGates,
+  type GateCounts,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -41,11 +42,13 @@ import {
 import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
 
 export interface MiproConfig {
-  /** N: demo-set candidates per slot, and instruction candidates (N, or ⌈N/2⌉ when demos are tuned too). */
+  /** N: demo-set candidates per slot, and instruction candidates (N, or ⌊N/2⌋ when demos are tuned too). */
   numCandidates: number;
   /** Trials; 0 = the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned. */
   numTrials: number;
   minibatchSize: number;
+  /** Trials use minibatches only when the validation set is larger than this (the reference's 50). */
+  minibatchAboveVal: number;
   minibatchFullEvalSteps: number;
   maxBootstrappedDemos: number;
   maxLabeledDemos: number;
@@ -63,6 +66,7 @@ export const MIPRO_DEFAULTS: MiproConfig = {
   numCandidates: 6,
   numTrials: 0,
   minibatchSize: 35,
+  minibatchAboveVal: 50,
   minibatchFullEvalSteps: 5,
   maxBootstrappedDemos: 4,
   maxLabeledDemos: 4,
@@ -86,7 +90,10 @@ export interface MiproState {
 export function miproTrials(c: MiproConfig, prompts: number, slots: number): number {
   if (c.numTrials > 0) return c.numTrials;
   const v = Math.max(prompts, slots) * (slots > 0 && prompts > 0 ? 2 : 1);
-  return Math.ceil(Math.max(2 * v * Math.log2(Math.max(2, c.numCandidates)), 1.5 * c.numCandidates));
+  return Math.max(
+    1,
+    Math.floor(Math.max(2 * v * Math.log2(Math.max(2, c.numCandidates)), 1.5 * c.numCandidates)),
+  );
 }
 
 export class MiproMethod<E> implements Method<E, MiproState> {
@@ -266,11 +273,12 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     const choice = nextChoice(this.sizes(), this.s.history, { startup, exploit: c.exploit }, run.rng);
     const values = this.valuesOf(choice);
     applyValues(params, values);
+    if (run.data.val.length <= c.minibatchAboveVal) return this.fullTrial(run, t, choice, values, kept);
+    const gates = emptyGates();
+    gates.tried = 1;
     const minibatch = run.rng.sample(run.data.val, Math.min(c.minibatchSize, run.data.val.length));
     const mb = await run.evaluate(minibatch);
     this.s.history.push({ choice, score: mb.score });
-    const gates = emptyGates();
-    gates.tried = 1;
     const attempts: ProposalAttempt[] = [
       { accepted: false, values: displayValues(params, values), miniBatchScore: mb.score },
     ];
@@ -292,15 +300,8 @@ export class MiproMethod<E> implements Method<E, MiproState> {
           valEvaluated: v.evaluated,
         };
         attempts.push(attempt);
-        if (v.complete && beats(v.score, run.bestVal)) {
-          accepted = attempt.accepted = true;
-          bestVal = v.score;
-          this.s.best = { choice: pick, score: v.score };
-          gates.validationPassed = 1;
-        } else {
-          applyValues(params, kept);
-          gates.validationFailed = 1;
-        }
+        accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
+        if (accepted) bestVal = v.score;
       }
     }
     return {
@@ -312,6 +313,76 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       bestVal,
       details: { trial: t, choice },
     };
+  }
+
+  /** Small validation sets: every trial is a full evaluation (as the reference below 50 examples). */
+  private async fullTrial(
+    run: RunContext<E>,
+    t: number,
+    choice: number[],
+    values: Values,
+    kept: Values,
+  ): Promise<StepOutcome> {
+    const params = [...this.prompts, ...this.slots];
+    const gates = emptyGates();
+    gates.tried = 1;
+    const key = choiceKey(choice);
+    const seen = this.s.history.find((h) => choiceKey(h.choice) === key);
+    if (seen) {
+      // A combination already scored on the whole set: its score is known (deterministic, cached calls).
+      applyValues(params, kept);
+      this.s.history.push({ choice, score: seen.score });
+      return {
+        phase: 'search',
+        batch: [],
+        gates,
+        attempts: [],
+        accepted: false,
+        bestVal: run.bestVal,
+        details: { trial: t, choice, repeat: true },
+      };
+    }
+    const v = await run.evaluate(run.data.val);
+    this.s.history.push({ choice, score: v.score });
+    this.s.evaluated.push(key);
+    const attempt: ProposalAttempt = {
+      accepted: false,
+      values: displayValues(params, values),
+      valScore: v.score,
+      valComplete: v.complete,
+      valEvaluated: v.evaluated,
+    };
+    const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
+    return {
+      phase: 'search',
+      batch: [],
+      gates,
+      attempts: [attempt],
+      accepted,
+      bestVal: accepted ? v.score : run.bestVal,
+      details: { trial: t, choice },
+    };
+  }
+
+  /** Keep `choice` (its values are on the program) when it beats the best validation; else restore `kept`. */
+  private keepIfBetter(
+    run: RunContext<E>,
+    choice: number[],
+    v: { score: number; complete: boolean },
+    gates: GateCounts,
+    attempt: ProposalAttempt,
+    kept: Values,
+  ): boolean {
+    const params = [...this.prompts, ...this.slots];
+    if (v.complete && beats(v.score, run.bestVal)) {
+      attempt.accepted = true;
+      this.s.best = { choice, score: v.score };
+      gates.validationPassed = 1;
+      return true;
+    }
+    applyValues(params, kept);
+    gates.validationFailed = 1;
+    return false;
   }
 
   state(): MiproState {
@@ -350,6 +421,7 @@ export const miproFactory: MethodFactory<MiproConfig> = {
       numCandidates: { type: 'int', min: 1 },
       numTrials: { type: 'int', min: 0 },
       minibatchSize: { type: 'int', min: 1 },
+      minibatchAboveVal: { type: 'int', min: 0 },
       minibatchFullEvalSteps: { type: 'int', min: 1 },
       maxBootstrappedDemos: { type: 'int', min: 0 },
       maxLabeledDemos: { type: 'int', min: 0 },

@@ -104,3 +104,12 @@ describe('gepa pool', () => {
     expect(planMerge(pool, new Set(['1,2,0']), new Rng(1))).toBeUndefined();
   });
 });
+
+describe('gepa budget', () => {
+  it("auto 'light' converts to metric calls as DSPy's auto_budget", async () => {
+    const { autoBudget } = await import('./method');
+    // 1 predictor, 6 candidates, 100 validation: trials int(max(4·log2 6, 9)) = 10
+    // 100 + 30 + 10·35 + (⌊11/5⌋ + 1)·100 = 780
+    expect(autoBudget(1, 6, 100)).toBe(780);
+  });
+});

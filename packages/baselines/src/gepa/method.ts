@@ -37,9 +37,11 @@ import { reflectionPrompt } from './prompts';
 
 export interface GepaConfig {
   minibatchSize: number;
-  /** Budget in metric calls; 0 = `maxFullEvals` × (|train| + |val|), as DSPy's `max_full_evals`. */
+  /** Budget in metric calls. The first set of: `maxMetricCalls`, `maxFullEvals` (× (|train| + |val|)), `auto`. */
   maxMetricCalls: number;
   maxFullEvals: number;
+  /** DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its `auto_budget`). */
+  auto: 'light' | 'medium' | 'heavy';
   candidateSelection: 'pareto' | 'current_best';
   skipPerfectScore: boolean;
   perfectScore: number;
@@ -52,7 +54,8 @@ export interface GepaConfig {
 export const GEPA_DEFAULTS: GepaConfig = {
   minibatchSize: 3,
   maxMetricCalls: 0,
-  maxFullEvals: 6,
+  maxFullEvals: 0,
+  auto: 'light',
   candidateSelection: 'pareto',
   skipPerfectScore: true,
   perfectScore: 1,
@@ -73,6 +76,22 @@ export interface GepaState {
 }
 
 const EPS = 1e-9;
+
+const AUTO_CANDIDATES = { light: 6, medium: 12, heavy: 18 } as const;
+
+/**
+ * DSPy's conversion of an `auto` preset into metric calls: the initial validation, 5 bootstrap trials
+ * per candidate, then what a MIPROv2 run of that size would spend (minibatches of 35 and a full
+ * evaluation every 5 trials).
+ */
+export function autoBudget(predictors: number, candidates: number, valSize: number): number {
+  const trials = Math.floor(Math.max(2 * (predictors * 2) * Math.log2(candidates), 1.5 * candidates));
+  let total = valSize + candidates * 5 + trials * 35;
+  if (trials === 0) return total;
+  const periodic = Math.floor((trials + 1) / 5) + 1;
+  total += (periodic + (trials < 5 ? 1 : 0)) * valSize;
+  return total;
+}
 
 export class GepaMethod<E> implements Method<E, GepaState> {
   readonly name = 'gepa';
@@ -113,7 +132,9 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     const budget =
       c.maxMetricCalls > 0
         ? c.maxMetricCalls
-        : c.maxFullEvals * (run.data.train.length + run.data.val.length);
+        : c.maxFullEvals > 0
+          ? Math.ceil(c.maxFullEvals * (run.data.train.length + run.data.val.length))
+          : autoBudget(this.prompts.length, AUTO_CANDIDATES[c.auto], run.data.val.length);
     this.s = {
       pool: [
         {
@@ -336,6 +357,7 @@ export const gepaFactory: MethodFactory<GepaConfig> = {
       minibatchSize: { type: 'int', min: 1 },
       maxMetricCalls: { type: 'int', min: 0 },
       maxFullEvals: { type: 'number', min: 0 },
+      auto: { type: 'enum', values: ['light', 'medium', 'heavy'] },
       candidateSelection: { type: 'enum', values: ['pareto', 'current_best'] },
       skipPerfectScore: { type: 'boolean' },
       perfectScore: { type: 'number', min: 0, max: 1 },

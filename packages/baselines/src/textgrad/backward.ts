@@ -14,8 +14,13 @@
  * fixed order, so the result equals a sequential run.
  */
 import { defaultDisplay, type Gradient, levelsFromRoot, type Parameter } from '@llm-autodiff/core';
-import { BudgetExceededError, CacheMissError, type ChatMessage, type ChatModel } from '@llm-autodiff/llm';
-import { mapLimit } from '../common/limit';
+import {
+  BudgetExceededError,
+  CacheMissError,
+  type ChatMessage,
+  type ChatModel,
+  mapLimit,
+} from '@llm-autodiff/llm';
 import { basePrompt, chainPrompt, type TextGradTarget } from './prompts';
 
 export interface TextGradBackwardOptions {
@@ -87,7 +92,8 @@ function jobsFor(node: Parameter): Job[] {
   if (kind !== 'generator' || node.gradients.length === 0) return [];
   const output = node.display();
   const context = conversation(node);
-  return node.predecessors.filter(requiresGrad).map((to) => ({
+  // One call per distinct predecessor (a value passed twice to one call is one variable).
+  return [...new Set(node.predecessors.filter(requiresGrad))].map((to) => ({
     out: node,
     to,
     context,

@@ -8,12 +8,13 @@ import { dirname } from 'node:path';
 
 let counter = 0;
 
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
+/** Writes `data` (text as UTF-8, or bytes) to `path` atomically, creating the folder. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   // pid + counter: two writes of the same file in flight (same or other process) never share a temp file.
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
   try {
-    await writeFile(tmp, text, 'utf8');
+    await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
@@ -21,6 +22,7 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
   }
 }
 
+/** Pretty-printed JSON with a final newline, written atomically. */
 export async function writeJsonAtomic(path: string, data: unknown): Promise<void> {
-  await writeTextAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
 }

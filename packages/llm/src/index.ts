@@ -2,6 +2,7 @@ export * from './atomic-write';
 export * from './budget';
 export * from './cache-key';
 export * from './cache-location';
+export * from './data-dir';
 export * from './errors';
 export * from './managed-model';
 export * from './map-limit';

@@ -8,14 +8,18 @@ import { join, resolve } from 'node:path';
 import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
 import {
   Budget,
+  CacheMissError,
   type ChatModel,
+  ModelCallError,
+  ModelSpecError,
   managedModel,
+  ProviderError,
   ResponseCache,
   UsageLedger,
+  writeFileAtomic,
   writeJsonAtomic,
-  writeTextAtomic,
 } from '@llm-autodiff/llm';
-import { loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import type { Io } from '../cli';
 import { methods } from '../methods';
@@ -26,9 +30,11 @@ import { formatReport } from './report';
 import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
-const CALL_ERRORS = new Set(['CacheMissError', 'ModelCallError', 'MalformedResponseError', 'ProviderError']);
+const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = new Set([...CALL_ERRORS, 'TrainerInputError', 'DatasetError', 'ModelSpecError']);
+const USER_ERRORS = [...CALL_ERRORS, TrainerInputError, DatasetError, ModelSpecError] as const;
+const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
+  classes.some((c) => e instanceof c);
 
 /** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
@@ -45,10 +51,10 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     await trainAndReport(args, io);
     return 0;
   } catch (e) {
-    if (!(e instanceof Error) || !USER_ERRORS.has(e.name)) throw e;
+    if (!isAny(e, USER_ERRORS)) throw e;
     io.err(`autodiff train: ${e.message}`);
     // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
-    if (CALL_ERRORS.has(e.name) && existsSync(args.checkpoint))
+    if (isAny(e, CALL_ERRORS) && existsSync(args.checkpoint))
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
@@ -142,7 +148,7 @@ function graphWriter(dir: string): (step: number, root: Parameter) => Promise<vo
     const graph = exportGraph(root);
     const base = join(dir, `step-${String(step).padStart(2, '0')}`);
     await writeJsonAtomic(`${base}.json`, graph);
-    await writeTextAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeTextAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
+    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
+    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
   };
 }

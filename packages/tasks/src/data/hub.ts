@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@llm-autodiff/llm';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { DatasetError } from './errors';
@@ -120,11 +121,8 @@ async function cachedDownload(
   if (existsSync(local)) return new Uint8Array(await readFile(local));
   const bytes = await fetcher.download(repo, path, revision);
   if (bytes === undefined) return undefined;
-  await mkdir(dirname(local), { recursive: true });
-  // Write then rename: an interrupted download never leaves a truncated cache file behind.
-  const tmp = `${local}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, local);
+  // Atomic: an interrupted download never leaves a truncated cache file behind.
+  await writeFileAtomic(local, bytes);
   return bytes;
 }
 

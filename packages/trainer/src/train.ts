@@ -99,6 +99,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   ): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
     ...base,
+    records: [...base.records],
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),

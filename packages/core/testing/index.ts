@@ -1,4 +1,4 @@
-/** Helpers shared by the unit tests (not exported from the package). */
+/** Test support shared by core's unit tests (the `./testing` export; never imported by src/). */
 import { readTag, readTags, type ScriptedCall, TAGS } from '@llm-autodiff/llm';
 
 const B = TAGS.backward;

@@ -96,7 +96,7 @@ describe('mipro', () => {
       miproFactory.create({
         config: miproFactory.resolveConfig({
           minibatchAboveVal: 0,
-          numCandidates: 4,
+          numCandidates: 5,
           numTrials: 4,
           minibatchSize: 5,
           minibatchFullEvalSteps: 2,
@@ -107,11 +107,11 @@ describe('mipro', () => {
     );
     expect(m.steps()).toBe(5);
     await m.step(run, []);
-    // 1 observation batch + summary + program + 1 module + (⌈4/2⌉ − 1) proposals
+    // 1 observation batch + summary + program + 1 module + (⌊5/2⌋ − 1) proposals
     expect(optimizer.calls).toHaveLength(5);
     const st = m.state() as { instructions: Record<string, string[]>; demoSets: Record<string, unknown[]> };
     expect(st.instructions.instruction).toEqual(['Answer the question.', 'Answer the question. careful']);
-    expect(st.demoSets.demos).toHaveLength(4);
+    expect(st.demoSets.demos).toHaveLength(5);
     const before = valCalls();
     const full: number[] = [];
     for (let step = 2; step <= 5; step++) {

@@ -12,10 +12,7 @@
  * validated and kept if it beats the best validation score.
  */
 import type { Demo, Parameter } from '@llm-autodiff/core';
-import type { ChatMessage } from '@llm-autodiff/llm';
-import { proposedValue } from '../common/answer';
 import { resolveFields } from '../common/config';
-import { proposalSalt } from '../common/salt';
 import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
 import {
   beats,
@@ -30,15 +27,7 @@ import {
 } from '../seam';
 import { settingsOf } from './bootstrap';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
-import {
-  modulePrompt,
-  observationPrompt,
-  type PromptView,
-  programPrompt,
-  proposalPrompt,
-  summaryPrompt,
-  TIPS,
-} from './mipro-prompts';
+import { proposeInstructions } from './grounded-proposer';
 import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
 
 export interface MiproConfig {
@@ -129,16 +118,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
   }
 
-  private async ask(run: RunContext<E>, messages: ChatMessage[], salt: string): Promise<string> {
-    const model = run.models.optimizer ?? this.setup.models.optimizer;
-    if (!model) throw new Error('mipro: no prompt (optimizer) model');
-    const r = await model.complete(
-      { messages },
-      { role: 'optimizer', labels: run.labels, cacheSalt: proposalSalt(run, salt) },
-    );
-    return r.text.trim();
-  }
-
   private async propose(run: RunContext<E>): Promise<StepOutcome> {
     const c = this.setup.config;
     const n = Math.max(1, c.numCandidates);
@@ -156,9 +135,24 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       for (const slot of this.slots) this.s.demoSets[slot.name]?.push(sets[slot.name] ?? []);
     }
     // 2. Grounded instruction proposals.
-    for (const p of this.prompts) this.s.instructions[p.name] = [p.value];
-    if (this.prompts.length > 0)
-      await this.proposeInstructions(run, this.slots.length > 0 ? Math.ceil(n / 2) : n);
+    this.s.instructions = Object.fromEntries(this.prompts.map((p) => [p.name, [p.value]]));
+    // Instruction candidates: N, or ⌊N/2⌋ when demos are tuned too (the reference spends more on demos then).
+    const perPrompt = this.slots.length > 0 ? Math.max(1, Math.floor(n / 2)) : n;
+    if (this.prompts.length > 0) {
+      const model = run.models.optimizer ?? this.setup.models.optimizer;
+      if (!model) throw new Error('mipro: no prompt (optimizer) model');
+      const proposed = await proposeInstructions({
+        run,
+        model,
+        prompts: this.prompts,
+        slots: this.slots,
+        demoSets: this.s.demoSets,
+        perPrompt,
+        settings: c,
+      });
+      this.s.summary = proposed.summary;
+      this.s.instructions = proposed.instructions;
+    }
     const gates = emptyGates();
     return {
       phase: 'propose',
@@ -173,76 +167,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
         summary: this.s.summary,
       },
     };
-  }
-
-  private async proposeInstructions(run: RunContext<E>, perPrompt: number): Promise<void> {
-    const c = this.setup.config;
-    const shown = run.data.train.slice(0, Math.min(run.data.train.length, c.dataSummaryExamples));
-    const forward = await run.forwardLoss(shown);
-    const rendered = forward.map((f) => {
-      const pred = f.loss.predecessors[0];
-      const gold = pred?.groundTruth === undefined ? '' : `\nExpected answer:\n${String(pred.groundTruth)}`;
-      return `Input:\n${pred?.trace?.input ?? ''}${gold}`;
-    });
-    const components = [...new Set(forward.flatMap((f) => collectGenerators(f.loss)))];
-    for (const p of this.setup.program.parameters()) p.zeroGrad();
-    // Data summary: observations batch by batch, stopping once nothing new is observed; then a summary.
-    let observations = '';
-    for (let at = 0; at < rendered.length; at += c.viewDataBatchSize) {
-      const text = await this.ask(
-        run,
-        observationPrompt(rendered.slice(at, at + c.viewDataBatchSize), observations),
-        `obs${at}`,
-      );
-      if (/^COMPLETE\b/i.test(text)) break;
-      observations = observations ? `${observations}\n${text}` : text;
-    }
-    this.s.summary = await this.ask(run, summaryPrompt(observations || '(none)'), 'summary');
-    const views: PromptView[] = this.prompts.map((p) => ({ name: p.name, role: p.role, value: p.value }));
-    const programDescription = await this.ask(
-      run,
-      programPrompt(run.program.name, components, views),
-      'program',
-    );
-    const modules = await Promise.all(
-      views.map((v, i) => this.ask(run, modulePrompt(programDescription, v), `module${i}`)),
-    );
-    const tipNames = Object.keys(TIPS);
-    await Promise.all(
-      this.prompts.map(async (p, pi) => {
-        const slot = this.slots.find((s) => p.peers.includes(s));
-        const jobs = Array.from({ length: perPrompt - 1 }, (_, k) => {
-          const i = k + 1;
-          const tip = c.tips ? (TIPS[tipNames[run.rng.int(tipNames.length)] as string] ?? '') : '';
-          const sets = slot ? (this.s.demoSets[slot.name] ?? []) : [];
-          const demos = (sets.length > 0 ? (sets[i % sets.length] ?? []) : []).map(
-            (d) => `Input:\n${d.input}\nOutput:\n${d.output}`,
-          );
-          return { i, tip, demos };
-        });
-        const answers = await Promise.all(
-          jobs.map((j) =>
-            this.ask(
-              run,
-              proposalPrompt({
-                summary: this.s.summary,
-                programDescription,
-                moduleDescription: modules[pi] ?? '',
-                target: views[pi] as PromptView,
-                demos: j.demos,
-                tip: j.tip,
-              }),
-              `p${pi}.${j.i}`,
-            ),
-          ),
-        );
-        const list = this.s.instructions[p.name] as string[];
-        for (const a of answers) {
-          const v = proposedValue(a);
-          if (v !== undefined && !list.includes(v)) list.push(v);
-        }
-      }),
-    );
   }
 
   private sizes(): number[] {
@@ -394,21 +318,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   abandon(): void {
     this.rollback.restore();
   }
-}
-
-/** Names of the LLM calls of one sample, in forward order. */
-function collectGenerators(root: Parameter): string[] {
-  const seen = new Set<Parameter>();
-  const calls: Array<{ order: number; name: string }> = [];
-  const visit = (p: Parameter): void => {
-    if (seen.has(p)) return;
-    seen.add(p);
-    if (p.component?.kind === 'generator')
-      calls.push({ order: p.component.forwardOrder, name: p.component.name });
-    for (const q of p.predecessors) visit(q);
-  };
-  visit(root);
-  return calls.sort((a, b) => a.order - b.order).map((c) => c.name);
 }
 
 export const miproFactory: MethodFactory<MiproConfig> = {

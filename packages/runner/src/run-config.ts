@@ -1,12 +1,20 @@
 /**
- * The config a run is given (train flags, experiment files): the method's own fields plus the trainer's
- * settings (seed, concurrency, early stop). One owner for the split and the check, so `train` and
- * `repro` agree on what a config means.
+ * The config a run is given (train flags, experiment files): the trainer's settings (seed, concurrency,
+ * early stop) plus a method's own fields. One owner for the split and the checks, so `train` and `repro`
+ * agree on what a config means.
+ *
+ * An experiment's `config` holds the shared trainer settings and GDPO's fields (as before per-method
+ * configs existed); `methodConfig.<method>` holds any method's own fields, checked by THAT method's
+ * `resolveConfig` from the registry.
  */
-import { type GdpoConfigInput, resolveGdpoConfig } from '@llm-autodiff/gdpo';
+import type { GdpoConfigInput } from '@llm-autodiff/gdpo';
 import { resolveTrainerSettings, type TrainerSettings } from '@llm-autodiff/trainer';
+import { methods } from './methods';
 
 export type RunConfigInput = GdpoConfigInput & Partial<TrainerSettings>;
+
+/** Per method name (`textgrad`, `gepa`, ...): that method's own config fields. */
+export type MethodConfigs = Record<string, Record<string, unknown>>;
 
 const TRAINER_KEYS = ['seed', 'concurrency', 'earlyStopValidation'] as const;
 
@@ -23,9 +31,37 @@ export function splitRunConfig(config: RunConfigInput): {
   return { methodConfig: methodConfig as GdpoConfigInput, trainer: trainer as Partial<TrainerSettings> };
 }
 
-/** Throws the trainer's or the method's input error, naming the field. */
+/** Throws the trainer's or GDPO's input error, naming the field. */
 export function checkRunConfig(config: RunConfigInput): void {
   const { methodConfig, trainer } = splitRunConfig(config);
-  resolveGdpoConfig(methodConfig);
+  methods.get('gdpo').resolveConfig(methodConfig);
   resolveTrainerSettings(trainer);
+}
+
+/**
+ * Whether a run of `method` needs the pipeline's few-shot slot: GDPO for its demo phase (`demos.steps`),
+ * any other method that tunes demos always (a pipeline without the slot ignores it).
+ */
+export function wantsDemosSlot(method: string, methodConfig: { demos?: { steps?: number } }): boolean {
+  if (method === 'gdpo') return (methodConfig.demos?.steps ?? 0) > 0;
+  return methods.get(method).tunes.includes('demos');
+}
+
+/** Throws the method's own input error (one line naming the method and the field). */
+export function checkMethodConfig(method: string, input: unknown): void {
+  methods.get(method).resolveConfig(input);
+}
+
+/**
+ * The method config one run of `method` is given: GDPO reads the GDPO fields of `config` under its own
+ * `methodConfig.gdpo`; every other method reads only `methodConfig.<method>` (its defaults fill the rest).
+ */
+export function methodConfigFor(
+  method: string,
+  config: RunConfigInput,
+  perMethod: MethodConfigs,
+): Record<string, unknown> {
+  const own = perMethod[method] ?? {};
+  if (method !== 'gdpo') return { ...own };
+  return { ...splitRunConfig(config).methodConfig, ...own };
 }

@@ -47,6 +47,8 @@ export interface PipelineEntry<T extends TaskName> {
   task: T;
   /** Trainable prompts, for documentation and checks. */
   trainable: string[];
+  /** The pipeline can have a trainable few-shot slot (`PipelineDeps.demos`). */
+  demosSlot: boolean;
   create(deps: PipelineDeps): TaskProgram<ExampleOf[T]>;
 }
 
@@ -60,17 +62,20 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
   'object-count': {
     task: 'object-count',
     trainable: ['object_count.system_prompt'],
+    demosSlot: true,
     create: (d) =>
       objectCountPipeline({ model: d.model, instruction: d.instructions?.system_prompt, demos: d.demos }),
   },
   trec: {
     task: 'trec',
     trainable: ['trec.instruction'],
+    demosSlot: true,
     create: (d) => trecPipeline({ model: d.model, instruction: d.instructions?.instruction, demos: d.demos }),
   },
   'hotpot-vanilla': {
     task: 'hotpot',
     trainable: ['hotpot_vanilla.answer_instruction'],
+    demosSlot: false,
     create: (d) =>
       hotpotVanillaPipeline({
         model: d.model,
@@ -85,6 +90,7 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
       'hotpot_multihop.query_1_instruction',
       'hotpot_multihop.answer_instruction',
     ],
+    demosSlot: false,
     create: (d) =>
       hotpotMultihopPipeline({
         model: d.model,
@@ -95,6 +101,7 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
   'hotpot-cycle': {
     task: 'hotpot',
     trainable: ['hotpot_cycle.query_instruction', 'hotpot_cycle.answer_instruction'],
+    demosSlot: false,
     create: (d) =>
       hotpotCyclePipeline({
         model: d.model,
@@ -105,6 +112,7 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
   'hotpot-agent': {
     task: 'hotpot',
     trainable: ['hotpot_agent.planner_instruction', 'hotpot_agent.finish_description'],
+    demosSlot: false,
     create: (d) =>
       hotpotAgentPipeline({
         model: d.model,

@@ -49,6 +49,8 @@ export interface TrainOptions<E> {
   /** Aborting stops the run at the next step boundary, like a spent budget (checkpoint kept, partial result). */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Called after each method step is checkpointed, with its record and the run's step count (progress). */
+  onStep?: (record: StepRecord, run: { totalSteps: number }) => void;
   /** Called after each backward pass with the step and the batch root (e.g. to export its graph). */
   onBackward?: (step: number, root: Parameter) => void | Promise<void>;
   /** Where a method name is looked up (default: the process-wide registry). */
@@ -248,6 +250,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
           ` validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
       );
       await save(snapshot(state, rng));
+      opts.onStep?.(record, { totalSteps: totalSteps() });
     }
 
     // Final test with the best values (methods leave them on the program).

@@ -66,6 +66,29 @@ describe('experiment files', () => {
     );
   });
 
+  it("checks each methodConfig entry with that method's own resolver, at the field's line", () => {
+    const base = 'name: x\npipelines: [trec]\nmethods: [textgrad, gepa]\n';
+    expect(errorOf(`${base}methodConfig:\n  textgrad:\n    epochs: 1\n    epohcs: 2\n`)).toBe(
+      'exp.yaml:7: methodConfig.textgrad.epohcs: textgrad config: unknown field "epohcs" (known: batchSize, epochs, stepsPerEpoch, constraints, gradientMemory)',
+    );
+    expect(errorOf(`${base}methodConfig:\n  gepa: { auto: huge }\n`)).toMatch(
+      /^exp\.yaml:5: methodConfig\.gepa\.auto: gepa config: "auto" must be one of light, medium, heavy/,
+    );
+    expect(errorOf(`${base}methodConfig:\n  texgrad: { epochs: 1 }\n`)).toMatch(
+      /^exp\.yaml:5: methodConfig\.texgrad: unknown method "texgrad"/,
+    );
+    // GDPO's field is not a TextGrad field: an override for textgrad is checked as textgrad's.
+    expect(
+      errorOf(
+        `${base}overrides:\n  - methods: [textgrad]\n    methodConfig:\n      textgrad: { steps: 3 }\n`,
+      ),
+    ).toMatch(
+      /^exp\.yaml:7: overrides\[0\]\.methodConfig\.textgrad\.steps: textgrad config: unknown field "steps"/,
+    );
+    const ok = parseExperiment(`${base}methodConfig:\n  textgrad: { epochs: 1 }\n`, 'exp.yaml');
+    expect(ok.methodConfig).toEqual({ textgrad: { epochs: 1 } });
+  });
+
   it('reports malformed YAML at its line, and a non-mapping file', () => {
     expect(errorOf('name: x\npipelines: [trec\nmethods: [gdpo]\n')).toMatch(/^exp\.yaml:\d+: /);
     expect(errorOf('- a\n- b\n')).toBe(

@@ -6,8 +6,9 @@
 
 import { PIPELINE_NAMES, type PipelineName } from '@llm-autodiff/tasks';
 import { z } from 'zod/v4';
+import { methods } from '../methods';
 import { checkModelSpec } from '../model-registry';
-import { checkRunConfig, type RunConfigInput } from '../run-config';
+import { checkMethodConfig, checkRunConfig, type RunConfigInput } from '../run-config';
 import { parseMethod } from './methods';
 
 const count = z.int().min(1);
@@ -40,6 +41,31 @@ const trainerConfig = z.record(z.string(), z.unknown()).superRefine((value, ctx)
     checkRunConfig(value as RunConfigInput);
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^trainer config: /, '') });
+  }
+});
+
+/**
+ * Per-method configs, `{ textgrad: { epochs: 1 }, gepa: { maxMetricCalls: 200 } }`: each checked by THAT
+ * method's `resolveConfig` (registry), the error pointed at the field it names when there is one.
+ */
+const methodConfigs = z.record(z.string(), z.record(z.string(), z.unknown())).superRefine((byMethod, ctx) => {
+  for (const [name, value] of Object.entries(byMethod)) {
+    if (!methods.has(name)) {
+      const known = methods
+        .list()
+        .map((m) => m.name)
+        .join(', ');
+      ctx.addIssue({ code: 'custom', message: `unknown method "${name}" (known: ${known})`, path: [name] });
+      continue;
+    }
+    try {
+      checkMethodConfig(name, value);
+    } catch (e) {
+      const message = (e as Error).message;
+      const field = /"([^"]+)"/.exec(message)?.[1];
+      const path = field !== undefined && field in value ? [name, field] : [name];
+      ctx.addIssue({ code: 'custom', message, path });
+    }
   }
 });
 
@@ -90,15 +116,18 @@ export const ExperimentSchema = z.strictObject({
   sizes: z
     .strictObject({ train: count.optional(), val: count.optional(), test: count.optional() })
     .default({}),
-  /** Trainer config of every run. */
+  /** Trainer settings of every run, and GDPO's fields (GDPO's own config). */
   config: trainerConfig.default({}),
+  /** Each method's own config by method name (GDPO's entries win over its fields in `config`). */
+  methodConfig: methodConfigs.default({}),
   /** Applied in order on top of `config` to the runs they match (all pipelines / methods when left out). */
   overrides: z
     .array(
       z.strictObject({
         pipelines: z.array(pipelineName).optional(),
         methods: z.array(methodName).optional(),
-        config: trainerConfig,
+        config: trainerConfig.default({}),
+        methodConfig: methodConfigs.default({}),
       }),
     )
     .default([]),

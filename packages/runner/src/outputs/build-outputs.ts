@@ -20,7 +20,12 @@ export interface OutputFile {
 }
 
 function tablesOf(exp: SavedExperiment) {
-  return paperTables(summarize(exp), { experiment: exp.name, simulated: exp.simulated });
+  const notRun = exp.experiment.notRun;
+  return paperTables(summarize(exp), {
+    experiment: exp.name,
+    simulated: exp.simulated,
+    notRun: Array.isArray(notRun) ? notRun.map(String) : undefined,
+  });
 }
 
 export function tableFiles(exp: SavedExperiment): OutputFile[] {

@@ -58,6 +58,7 @@ export async function executeExperiment(
   const plan = planExperiment(e, resolve(o.resultsRoot), o.models);
   for (const m of plan.skipped)
     io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
+  for (const line of plan.unsupported) io.out(`not run: ${line}`);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
   await preflight(plan, { baseURL: o.baseURL });

@@ -46,6 +46,50 @@ describe('planExperiment', () => {
     });
   });
 
+  it('gives each method its own config: GDPO its fields of config, a baseline only methodConfig.<method>', () => {
+    const e = parseExperiment(
+      `name: m
+pipelines: [trec, hotpot-vanilla]
+methods: [gdpo, textgrad, bfsrs]
+config: { steps: 3, concurrency: 2 }
+methodConfig:
+  textgrad: { epochs: 1 }
+overrides:
+  - pipelines: [trec]
+    methodConfig:
+      textgrad: { stepsPerEpoch: 2 }
+      gdpo: { proposalsPerStep: 1 }
+`,
+      'm.yaml',
+    );
+    const plan = planExperiment(e, '/r');
+    const mc = (id: string) => plan.runs.find((x) => x.runId === id)?.methodConfig;
+    expect(mc('trec__gdpo__r0')).toMatchObject({ steps: 3, proposalsPerStep: 1 });
+    expect(mc('hotpot-vanilla__gdpo__r0')).toMatchObject({ steps: 3 });
+    expect(mc('hotpot-vanilla__gdpo__r0')?.proposalsPerStep).toBeUndefined();
+    expect(mc('trec__textgrad__r0')).toEqual({ epochs: 1, stepsPerEpoch: 2 });
+    expect(mc('hotpot-vanilla__textgrad__r0')).toEqual({ epochs: 1 });
+    expect(mc('trec__bfsrs__r0')).toEqual({});
+    // The trainer settings stay shared by every method.
+    expect(plan.runs.find((x) => x.runId === 'trec__textgrad__r0')?.config.concurrency).toBe(2);
+  });
+
+  it('does not plan a demos-only method on a pipeline without a demos slot, and says so in one line', () => {
+    const e = parseExperiment(
+      'name: d\npipelines: [trec, hotpot-vanilla]\nmethods: [bfsrs, gdpo]\n',
+      'd.yaml',
+    );
+    const plan = planExperiment(e, '/r');
+    expect(plan.runs.map((r) => r.runId)).toEqual([
+      'trec__bfsrs__r0',
+      'trec__gdpo__r0',
+      'hotpot-vanilla__gdpo__r0',
+    ]);
+    expect(plan.unsupported).toEqual([
+      'bfsrs on hotpot-vanilla: it tunes demos only and these pipelines have no demos slot',
+    ]);
+  });
+
   it('command-line models win; a real task model is not paired with simulated helpers', () => {
     const plan = planExperiment(exp, '/r', { task: 'openai:gpt-4o-mini' });
     expect(plan.models).toEqual({

@@ -4,11 +4,16 @@
  */
 import { join } from 'node:path';
 import type { BudgetOptions } from '@llm-autodiff/llm';
-import type { PipelineName } from '@llm-autodiff/tasks';
-import { AVAILABLE_METHODS, type MethodId, parseMethod } from '../experiment/methods';
+import { type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { AVAILABLE_METHODS, type MethodBase, type MethodId, parseMethod } from '../experiment/methods';
 import type { Experiment } from '../experiment/schema';
+import { methods } from '../methods';
 import { defaultRoleModels, isSimSpec, type RoleModels } from '../model-defaults';
-import type { RunConfigInput as TrainerConfigInput } from '../run-config';
+import {
+  type MethodConfigs,
+  methodConfigFor,
+  type RunConfigInput as TrainerConfigInput,
+} from '../run-config';
 
 export interface RunSpec {
   experiment: string;
@@ -22,6 +27,8 @@ export interface RunSpec {
   models: RoleModels;
   simulated: boolean;
   config: TrainerConfigInput;
+  /** The method's own config input (resolved with defaults by the method's factory); none for `start`. */
+  methodConfig: Record<string, unknown>;
   sizes: { train?: number; val?: number; test?: number };
   budget: BudgetOptions | undefined;
   /** results/<experiment>/runs/<runId> */
@@ -35,6 +42,8 @@ export interface Plan {
   runs: RunSpec[];
   /** Methods named by the experiment that are not available yet (skipped, with one line each). */
   skipped: string[];
+  /** Pipeline x method pairs not run because the method tunes nothing the pipeline has (one line each). */
+  unsupported: string[];
   /** results/<experiment> */
   root: string;
 }
@@ -50,6 +59,19 @@ function mergeConfig(a: TrainerConfigInput, b: TrainerConfigInput): TrainerConfi
     ablations: { ...a.ablations, ...b.ablations },
     demos: { ...a.demos, ...b.demos },
   };
+}
+
+function mergeMethodConfigs(a: MethodConfigs, b: MethodConfigs): MethodConfigs {
+  const out: MethodConfigs = { ...a };
+  for (const [name, fields] of Object.entries(b)) out[name] = { ...a[name], ...fields };
+  return out;
+}
+
+/** Whether `method` tunes something `pipeline` has (every pipeline has prompts; few have a demos slot). */
+function canTune(method: MethodBase, pipeline: PipelineName): boolean {
+  if (method === 'start') return true;
+  const tunes = methods.get(method).tunes;
+  return tunes.includes('prompt') || (tunes.includes('demos') && pipelines[pipeline].demosSlot);
 }
 
 function budgetOf(e: Experiment): BudgetOptions | undefined {
@@ -72,6 +94,7 @@ export function planExperiment(
   const root = join(resultsRoot, e.name);
   const runs: RunSpec[] = [];
   const skipped: string[] = [];
+  const unsupported: string[] = [];
   for (const method of e.methods) {
     const methodId = parseMethod(method);
     if (typeof methodId === 'string') throw new Error(methodId); // the schema has rejected it already
@@ -79,12 +102,21 @@ export function planExperiment(
       skipped.push(method);
       continue;
     }
+    const cannotTune = (e.pipelines as PipelineName[]).filter((p) => !canTune(methodId.base, p));
+    if (cannotTune.length > 0)
+      unsupported.push(
+        `${method} on ${cannotTune.join(', ')}: it tunes demos only and these pipelines have no demos slot`,
+      );
     for (const pipeline of e.pipelines as PipelineName[]) {
+      if (cannotTune.includes(pipeline)) continue;
       let config: TrainerConfigInput = e.config as TrainerConfigInput;
+      let perMethod: MethodConfigs = e.methodConfig;
       for (const o of e.overrides) {
         const pipelineMatches = !o.pipelines || o.pipelines.includes(pipeline);
         const methodMatches = !o.methods || o.methods.includes(method) || o.methods.includes(methodId.base);
-        if (pipelineMatches && methodMatches) config = mergeConfig(config, o.config as TrainerConfigInput);
+        if (!pipelineMatches || !methodMatches) continue;
+        config = mergeConfig(config, o.config as TrainerConfigInput);
+        perMethod = mergeMethodConfigs(perMethod, o.methodConfig);
       }
       if (methodId.ablations.length > 0)
         config = mergeConfig(config, {
@@ -104,6 +136,7 @@ export function planExperiment(
           models,
           simulated,
           config: { ...config, seed },
+          methodConfig: methodId.base === 'start' ? {} : methodConfigFor(methodId.base, config, perMethod),
           sizes: e.sizes,
           budget: budgetOf(e),
           dir: join(root, 'runs', runId),
@@ -111,5 +144,5 @@ export function planExperiment(
       }
     }
   }
-  return { experiment: e, models, simulated, runs, skipped, root };
+  return { experiment: e, models, simulated, runs, skipped, unsupported, root };
 }

@@ -15,7 +15,13 @@ export class PreflightError extends Error {
 
 /** The resolved experiment as written to experiment.json. */
 export function experimentJson(plan: Plan): Record<string, unknown> {
-  return { ...plan.experiment, models: plan.models, simulated: plan.simulated, skippedMethods: plan.skipped };
+  return {
+    ...plan.experiment,
+    models: plan.models,
+    simulated: plan.simulated,
+    skippedMethods: plan.skipped,
+    notRun: plan.unsupported,
+  };
 }
 
 /**

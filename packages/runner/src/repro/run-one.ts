@@ -35,7 +35,7 @@ import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
-import { splitRunConfig } from '../run-config';
+import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { GATE_KEYS } from '../tables/summary';
 import { creditCheckpoint } from '../train/resume-budget';
 import type { RunSpec } from './plan';
@@ -71,10 +71,6 @@ export interface RunOutcome {
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
 type Example = ExampleOf[TaskName];
-
-/** Trainer log line `step 3/12 text: accepted; best val 0.7500; proposals 5, mini-batch 2/5, validation 1/2`. */
-const STEP_LINE =
-  /^step (\d+)\/(\d+) \w+: \w+; best val ([\d.]+); proposals \d+, (mini-batch \d+\/\d+), (validation \d+\/\d+)/;
 
 /** The gate counts of a run that proposed nothing (the starting prompt). */
 function noGates(): GateCounts {
@@ -140,7 +136,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const program = createPipeline(spec.pipeline, {
     model: task,
     retriever,
-    demos: (spec.config.demos?.steps ?? 0) > 0,
+    demos: spec.methodId.base !== 'start' && wantsDemosSlot(spec.methodId.base, spec.methodConfig),
   });
   const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
   const initialValues = trainableValues(program);
@@ -204,24 +200,22 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       data,
       models: { optimizer, backward },
       method: methods.get(spec.methodId.base),
-      // The experiment's config holds GDPO's fields; the baselines run with their own defaults.
-      methodConfig:
-        resume || spec.methodId.base !== 'gdpo' ? undefined : splitRunConfig(spec.config).methodConfig,
+      // Each method's own config (plan.ts: GDPO's fields of `config`, or `methodConfig.<method>`).
+      methodConfig: resume ? undefined : spec.methodConfig,
       trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
       usage: ledger,
       checkpointPath,
       resume,
       // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
-      log: (line) => {
-        const m = STEP_LINE.exec(line);
-        if (m)
-          ctx.onProgress?.({
-            step: Number(m[1]),
-            totalSteps: Number(m[2]),
-            bestVal: Number(m[3]),
-            gates: `${m[4]}, ${m[5]}`,
-          });
+      onStep: (record, run) => {
+        const g = record.gates;
+        ctx.onProgress?.({
+          step: record.step,
+          totalSteps: run.totalSteps,
+          bestVal: record.valScore,
+          gates: `mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed}, validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+        });
       },
     });
     const hitTokens = cacheHitTokens(ledger);

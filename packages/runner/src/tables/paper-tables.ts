@@ -11,6 +11,8 @@ import { allRoles, type CellSummary, type Stat } from './summary';
 export interface TableContext {
   experiment: string;
   simulated: boolean;
+  /** Pipeline x method pairs the sweep did not run, one line each (e.g. a demos-only method on HotPotQA). */
+  notRun?: string[];
 }
 
 const pct = (x: number) => (x * 100).toFixed(2);
@@ -75,6 +77,7 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<CellSu
       ...baseNotes(ctx),
       'Accuracy: mean ± sample std over repeats, best repeat in parentheses. Validation: best validation score of each run. Wall-clock: mean per run.',
       `Reported columns: the paper's numbers, not ours. Source: ${REPORTED_SOURCE}`,
+      ...(ctx.notRun ?? []).map((line) => `Not run: ${line}.`),
     ],
     columns: [
       ...identity(ctx),

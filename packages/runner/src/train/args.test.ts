@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBudget, parseTrainArgs } from './args';
 
@@ -72,6 +75,27 @@ describe('--method', () => {
   it('an unknown method is a usage error listing the known ones', () => {
     expect(() => parseTrainArgs(['--task', 'trec', '--method', 'textgradd'])).toThrow(
       /unknown method "textgradd"; known methods: .*gdpo/,
+    );
+  });
+
+  it('--method-config gives the method its own fields (JSON or a file), checked by the method', () => {
+    const a = parseTrainArgs(['--task', 'trec', '--method', 'textgrad', '--method-config', '{"epochs":1}']);
+    expect(a.config).toEqual({ epochs: 1 });
+    expect(a.configGiven).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'mc-'));
+    const file = join(dir, 'gepa.json');
+    writeFileSync(file, '{"maxMetricCalls": 50}');
+    expect(parseTrainArgs(['--task', 'trec', '--method', 'gepa', '--method-config', file]).config).toEqual({
+      maxMetricCalls: 50,
+    });
+    expect(() =>
+      parseTrainArgs(['--task', 'trec', '--method', 'textgrad', '--method-config', '{"epoch":1}']),
+    ).toThrow(/^textgrad config: unknown field "epoch"/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--method-config', '{epochs'])).toThrow(
+      /^--method-config: not valid JSON/,
+    );
+    expect(() => parseTrainArgs(['--task', 'trec', '--method-config', join(dir, 'none.json')])).toThrow(
+      /^--method-config: no such file/,
     );
   });
 

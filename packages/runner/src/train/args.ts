@@ -3,6 +3,7 @@
  * files, and the model specs of each role.
  */
 
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type Ablations,
@@ -16,6 +17,7 @@ import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/tr
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels } from '../model-defaults';
+import { splitRunConfig } from '../run-config';
 import { UsageError } from '../usage-error';
 
 const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
@@ -35,6 +37,8 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --strategy S         constrained | random (default ${D.strategy})
   --ablation A[,B]     ${Object.keys(DEFAULT_ABLATIONS).join(', ')}
   --demo-steps N       demo-optimization steps after the text phase (adds a few-shot slot; default ${D.demos.steps})
+  --method-config JSON|FILE   the method's own config fields, e.g. '{"epochs":1}' for textgrad or
+                       '{"maxMetricCalls":200}' for gepa (checked by the method; wins over the flags above)
   --train N / --val N / --test N   use only the first N examples of a split (quick runs)
   --concurrency N      forward passes / evaluations in flight (default ${D.concurrency})
   --out FILE           results JSON (default results/<method>-<pipeline>-seed<seed>.json)
@@ -92,6 +96,7 @@ const CONFIG_FLAGS = [
   '--ablation',
   '--demo-steps',
   '--concurrency',
+  '--method-config',
 ];
 
 const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help']);
@@ -176,6 +181,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   set('concurrency', int('--concurrency', 1));
   const demoSteps = int('--demo-steps', 0);
   if (demoSteps) config.demos = { steps: demoSteps };
+  Object.assign(config, methodConfigFlag(flags.get('--method-config')));
+  // The method's factory checks its own fields (a TrainerInputError: one line naming method and field).
+  methods.get(method).resolveConfig(splitRunConfig(config).methodConfig);
   const seed = config.seed ?? D.seed;
   const out = resolve(flags.get('--out') ?? `results/${method}-${pipeline}-seed${seed}.json`);
   return {
@@ -196,6 +204,25 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     models: modelSpecs(flags),
     simSeed: int('--sim-seed', 0) ?? 0,
   };
+}
+
+/** `--method-config '{"epochs":1}'` or a JSON file's path -> the method's fields. */
+function methodConfigFlag(value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  let text = value;
+  if (!value.trimStart().startsWith('{')) {
+    if (!existsSync(value)) throw new UsageError(`--method-config: no such file "${value}" (or give JSON)`);
+    text = readFileSync(value, 'utf8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--method-config: not valid JSON (${(e as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError('--method-config must be a JSON object, e.g. \'{"epochs":1}\'');
+  return parsed as Record<string, unknown>;
 }
 
 function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {

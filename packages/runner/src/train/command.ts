@@ -21,7 +21,7 @@ import { DatasetError } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
-import { methods } from '../methods';
+import { wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -41,6 +41,11 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
   try {
     args = parseTrainArgs(argv);
   } catch (e) {
+    // A method's config rejected by its factory: one line naming the method and the field.
+    if (e instanceof TrainerInputError) {
+      io.err(`autodiff train: ${e.message}`);
+      return 2;
+    }
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
     io.err(TRAIN_USAGE);
@@ -71,11 +76,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
-  const demoSteps = args.config.demos?.steps ?? 0;
-  // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
-  // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
-  const tunesDemos = methods.get(args.method).tunes.includes('demos');
-  const withDemos = args.method === 'gdpo' ? demoSteps > 0 : tunesDemos;
+  const withDemos = wantsDemosSlot(args.method, args.config);
   const run = await setupRun({
     pipeline: args.pipeline,
     models: args.models,

@@ -4,8 +4,7 @@
  * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
+import { resolve } from 'node:path';
 import {
   Budget,
   CacheMissError,
@@ -14,7 +13,6 @@ import {
   ProviderError,
   ResponseCache,
   UsageLedger,
-  writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
 import { DatasetError } from '@llm-autodiff/tasks';

@@ -98,7 +98,9 @@ export function compareCommand(
   io: CommandIo = processIo,
 ): Promise<number> {
   return guarded(io, async () => {
-    const [oldExp, newExp] = [await readExperiment(oldDir), await readExperiment(newDir)];
+    // run.json holds every compared cell (a committed reference keeps only run.json files).
+    const read = (dir: string) => readExperiment(dir, { steps: false });
+    const [oldExp, newExp] = [await read(oldDir), await read(newDir)];
     const comparison = compareExperiments(oldExp, newExp, tolerances);
     io.out(comparisonMarkdown(comparison, `Comparison: ${newDir} against ${oldDir}`).trimEnd());
     return comparison.regressions > 0 ? EXIT_REGRESSION : EXIT_OK;

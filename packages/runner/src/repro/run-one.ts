@@ -1,7 +1,7 @@
 /**
- * THE adapter between the sweep and the methods: `runOne(spec, context)` trains (or evaluates) one run
- * and returns its RunRecord and step records. Today it calls gdpo's `train()` and evaluates the starting
- * prompt for `start`; once packages/trainer's method registry lands, only this file changes.
+ * THE adapter between the sweep and the methods: `runOne(spec, context)` trains one run with any method
+ * of the trainer's registry (or evaluates the starting prompt for `start`) and returns its RunRecord and
+ * step records. Progress comes from the trainer's `onStep` hook.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,10 +107,6 @@ function trainableValues(program: TaskProgram<Example>): Record<string, unknown>
   return out;
 }
 
-function setValues(program: TaskProgram<Example>, values: Record<string, unknown>): void {
-  for (const p of program.parameters()) if (p.name in values) p.value = values[p.name];
-}
-
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -141,10 +137,6 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
   const initialValues = trainableValues(program);
   const concurrency = spec.config.concurrency ?? 4;
-  const perItem = async (values: Record<string, unknown>) => {
-    setValues(program, values);
-    return (await evaluate(program, data.test, { concurrency })).perItem;
-  };
 
   try {
     if (spec.methodId.base === 'start') {

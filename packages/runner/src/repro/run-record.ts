@@ -265,13 +265,21 @@ async function readGraphs(dir: string): Promise<SavedRun['graphs']> {
 }
 
 /** Reads one run directory: run.json (required), steps.jsonl (required when the record counts steps). */
-export async function readRun(dir: string, options: { graphs?: boolean } = {}): Promise<SavedRun> {
+/** What to read besides run.json: `steps: false` skips steps.jsonl (compare needs run.json only). */
+export interface ReadOptions {
+  graphs?: boolean;
+  /** Default true. */
+  steps?: boolean;
+}
+
+export async function readRun(dir: string, options: ReadOptions = {}): Promise<SavedRun> {
   const runFile = join(dir, 'run.json');
   const record = parseRunRecord(parseJson(runFile, await readText(runFile)), runFile);
   const expected = runId(record.pipeline, record.method, record.repeat);
   if (record.runId !== expected)
     throw new RunRecordError(runFile, `runId "${record.runId}" should be "${expected}"`);
   const stepsFile = join(dir, 'steps.jsonl');
+  if (options.steps === false) return { dir, record, steps: [], graphs: [] };
   const steps =
     (await pathExists(stepsFile)) || record.steps > 0 ? parseSteps(await readText(stepsFile), stepsFile) : [];
   if (steps.length < record.steps)
@@ -295,10 +303,7 @@ export function compareRuns(a: RunRecord, b: RunRecord): number {
  * Reads `results/<experiment>/`: experiment.json and every `runs/<id>/` holding a run.json (a run dir
  * without run.json is still running or was interrupted before its end, and is skipped).
  */
-export async function readExperiment(
-  root: string,
-  options: { graphs?: boolean } = {},
-): Promise<SavedExperiment> {
+export async function readExperiment(root: string, options: ReadOptions = {}): Promise<SavedExperiment> {
   const expFile = join(root, 'experiment.json');
   const experiment = validate(savedExperimentSchema, expFile, parseJson(expFile, await readText(expFile)));
   const runsDir = join(root, 'runs');

@@ -4,6 +4,7 @@
  * best score. The tests show that checkpoints, budgets, signals and resume come from the trainer, with
  * no trainer change for the new method.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { beats } from './evaluate';
 import type { Method, MethodFactory, RunContext, StepOutcome } from './method';
 import { MethodRegistry } from './registry';
 import { emptyGates, type TrainResult } from './step-records';
-import { train } from './train';
+import { type TrainOptions, train } from './train';
 
 const WORDS = ['careful', 'sloppy', 'quick', 'calm', 'brief', 'slow', 'plain', 'careful'];
 
@@ -100,6 +101,7 @@ function run(opts: {
   path?: string;
   signal?: AbortSignal;
   log?: (l: string) => void;
+  onStep?: TrainOptions<unknown>['onStep'];
 }) {
   const ledger = new UsageLedger();
   const budget =
@@ -118,6 +120,7 @@ function run(opts: {
     resume: opts.resume,
     signal: opts.signal,
     log: opts.log,
+    onStep: opts.onStep,
   });
 }
 
@@ -148,6 +151,23 @@ describe('a new method through the seam (random edits on the toy world)', () => 
     const ckpt = await readCheckpoint(join(dir, 'a.json'));
     expect(ckpt.method.name).toBe('random-edit');
     expect(ckpt.method.state).toHaveLength(1);
+  });
+
+  it('calls onStep once per method step, after its checkpoint, with its record and the step count', async () => {
+    const path = join(dir, 'hook.json');
+    const seen: Array<[number, string, number, number]> = [];
+    const checkpointed: number[] = [];
+    const r = await run({
+      path,
+      onStep: (record, { totalSteps }) => {
+        seen.push([record.step, record.phase, record.valScore, totalSteps]);
+        // Read synchronously in the hook: the step's checkpoint must already be on disk.
+        checkpointed.push((JSON.parse(readFileSync(path, 'utf8')) as { step: number }).step);
+      },
+    });
+    const trained = r.steps.filter((s) => s.phase === 'edit');
+    expect(seen).toEqual(trained.map((s) => [s.step, 'edit', s.valScore, 8]));
+    expect(checkpointed).toEqual(seen.map(([step]) => step));
   });
 
   it('stops on a budget with a checkpoint and a partial result, and resumes to the uninterrupted run', async () => {

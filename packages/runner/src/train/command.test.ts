@@ -62,6 +62,24 @@ describe('autodiff train', () => {
     );
   });
 
+  it('a method config field the method does not know is one line naming the method and field', async () => {
+    const r = await autodiff([
+      'train',
+      '--task',
+      'trec',
+      '--method',
+      'gepa',
+      '--method-config',
+      '{"budget":5}',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^autodiff train: gepa config: unknown field "budget" \(known: [^\n]*\)$/);
+    // GDPO's flags are GDPO's: another method names them as unknown fields instead of ignoring them.
+    const steps = await autodiff(['train', '--task', 'trec', '--method', 'textgrad', '--steps', '2']);
+    expect(steps.code).toBe(2);
+    expect(steps.err).toMatch(/^autodiff train: textgrad config: unknown field "steps"[^\n]*$/);
+  });
+
   it('an unknown model provider is a message naming the known ones, not a stack trace', async () => {
     const r = await autodiff([
       'train',

@@ -68,6 +68,8 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
     const attempts: ProposalAttempt[] = [];
     optimizer.zeroGrad();
     optimizer.labels = { ...run.labels };
+    // The run's salt (seed, repeat): a replay asks for exactly the recorded proposals, another repeat samples anew.
+    optimizer.cacheSalt = run.cacheSalt;
 
     const forward = await run.forwardLoss(batch);
     const fresh = new Map<string, Parameter<number>>(forward.map((r) => [r.id, r.loss]));

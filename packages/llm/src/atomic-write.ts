@@ -1,24 +1,48 @@
 /**
- * Atomic file writes: the text goes to a temporary file in the same directory, then a rename replaces
- * the target. A process killed mid-write leaves the previous file intact, so a reader (a resume, a
- * report, a cache lookup) never sees half a file. The one owner of this helper in the workspace.
+ * Atomic, durable file writes: the text goes to a temporary file in the same directory, is flushed to
+ * disk (fsync), then a rename replaces the target and the directory entry is flushed too. A process
+ * killed mid-write leaves the previous file intact, and a machine that loses power after the rename
+ * never finds an empty or partial file under the final name, so a reader (a resume, a report, a cache
+ * lookup) never sees half a file. The one owner of this helper in the workspace.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 let counter = 0;
 
-/** Writes `data` (text as UTF-8, or bytes) to `path` atomically, creating the folder. */
+/** Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
   // pid + counter: two writes of the same file in flight (same or other process) never share a temp file.
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
   try {
-    await writeFile(tmp, data);
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(data);
+      // Without this, a rename can reach the disk before the data it points to (ext4, xfs).
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  }
+  await syncDirectory(dir);
+}
+
+/** Flushes a directory entry (the rename itself); some platforms cannot open a directory: then skip. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows and a few file systems refuse fsync on a directory; the file itself is already flushed.
+  } finally {
+    await handle?.close();
   }
 }
 

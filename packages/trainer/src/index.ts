@@ -2,11 +2,13 @@ export { batchIndices } from './batches';
 export {
   CHECKPOINT_FORMAT,
   type Checkpoint,
+  checkpointSchema,
   checkpointUsage,
   parseCheckpoint,
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint';
+export { lockCheckpoint } from './checkpoint-lock';
 export { TrainerInputError } from './errors';
 export { beats, type EvaluateOptions, type Evaluation, evaluate, SCORE_EPS } from './evaluate';
 export type {
@@ -30,7 +32,8 @@ export {
 } from './registry';
 export { Rng, type RngState } from './rng';
 export { dataKey, type TrainData } from './run-checks';
-export { DEFAULT_TRAINER_SETTINGS, resolveTrainerSettings } from './settings';
+export { diffManifests } from './manifest-diff';
+export { DEFAULT_TRAINER_SETTINGS, MAX_SEED, resolveTrainerSettings } from './settings';
 export {
   addGates,
   emptyGates,

@@ -16,6 +16,8 @@ export interface RunShared<E> {
   settings: TrainerSettings;
   rng: Rng;
   byId: ReadonlyMap<string, E>;
+  /** The run's cache salt (seed and repeat), handed to methods as `run.cacheSalt`. */
+  cacheSalt: string;
   log: (line: string) => void;
   onBackward?: (step: number, root: Parameter) => void | Promise<void>;
 }
@@ -41,7 +43,7 @@ export function runContext<E>(shared: RunShared<E>, step: number, bestVal: numbe
     step,
     bestVal,
     concurrency: settings.concurrency,
-    cacheSalt: `seed${settings.seed}`,
+    cacheSalt: shared.cacheSalt,
     labels: { step },
     evaluate: evaluateOn,
     validate: (opts = {}) => evaluateOn(data.val, { mustBeat: opts.mustBeat ?? bestVal }),

@@ -56,6 +56,11 @@ export interface TrainOptions<E> {
   /** Where a method name is looked up (default: the process-wide registry). */
   registry?: MethodRegistry;
   /**
+   * Called as each step begins (0 = the initial evaluation, steps + 1 = the final test), e.g. to label
+   * the task model's calls with their step (a replay's cache miss then names it).
+   */
+  onStep?: (step: number) => void;
+  /**
    * The run's cache salt (e.g. llm's `runCacheSalt({ seed, repeat })`), given to every method as
    * `run.cacheSalt`. Default: `runCacheSalt({ seed })` of the run's seed (repeat 0).
    */
@@ -253,6 +258,7 @@ async function trainLocked<E>(
 
   try {
     if (state.step < 0) {
+      opts.onStep?.(0);
       const t0 = performance.now();
       const u0 = usageNow();
       const [val, test] = await guarded(async () => {
@@ -275,6 +281,7 @@ async function trainLocked<E>(
       if (opts.signal?.aborted)
         throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`, 'signal');
       const method = phaseOf(phases, step);
+      opts.onStep?.(step);
       const t0 = performance.now();
       const u0 = usageNow();
       const batch = batchIndices(trainList.length, method.batchSize, step - 1, settings.seed).map(
@@ -307,6 +314,7 @@ async function trainLocked<E>(
 
     // Final test with the best values (methods leave them on the program).
     if (state.finalTest === undefined) {
+      opts.onStep?.(totalSteps + 1);
       const t0 = performance.now();
       const u0 = usageNow();
       const test = await guarded(() => evalAll(data.test));

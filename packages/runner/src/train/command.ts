@@ -1,41 +1,68 @@
 /**
- * `autodiff train`: one task pipeline trained with a registered method (default GDPO). Wires the model registry (simulated models by
- * default), the response cache and usage ledger, the task's data and pipeline, and the trainer; prints the
- * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
+ * `autodiff train`: one task pipeline trained with a registered method (default GDPO). Checks every
+ * output path and the cache before the first model call; builds the role models through one pool (one
+ * managed model per endpoint + model, every call cached under the run's salt, retries on stderr); runs
+ * the trainer with the run manifest and the stop signal of SIGINT / SIGTERM; prints the scores, calls,
+ * tokens and retries per role; writes the results JSON atomically. Exit codes: see exit-codes.ts.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
 import {
   Budget,
+  BudgetSpecError,
+  CacheAccessError,
   CacheMissError,
-  type ChatModel,
+  CallsStoppedError,
+  defaultCachePath,
   ModelCallError,
+  ModelControlsError,
   ModelSpecError,
-  managedModel,
   ProviderError,
+  preflightCache,
   ResponseCache,
+  retryReporter,
+  runCacheSalt,
   UsageLedger,
   writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
 import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
-import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
+import {
+  type Checkpoint,
+  DEFAULT_TRAINER_SETTINGS,
+  readCheckpoint,
+  TrainerInputError,
+  type TrainResult,
+  train,
+} from '@llm-autodiff/trainer';
 import type { Io } from '../cli';
-import { createModel } from '../model-registry';
+import { createModelPool } from '../model-registry';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
+import { EXIT } from './exit-codes';
+import { onInterrupt, resumeCommand } from './interrupt';
+import { runManifest } from './manifest';
+import { OutputPathError, type OutputPath, preflightOutputs } from './preflight';
 import { formatReport } from './report';
 import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
+/** Bad input found before any call: exit 2. */
+const INPUT_ERRORS = [
+  TrainerInputError,
+  OutputPathError,
+  CacheAccessError,
+  ModelControlsError,
+  BudgetSpecError,
+] as const;
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = [...CALL_ERRORS, TrainerInputError, DatasetError, ModelSpecError] as const;
+const USER_ERRORS = [...CALL_ERRORS, ...INPUT_ERRORS, DatasetError, ModelSpecError] as const;
 const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
   classes.some((c) => e instanceof c);
 
-/** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
+/** Runs `autodiff train`; resolves to the exit code (see exit-codes.ts). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   try {
@@ -44,12 +71,14 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
     io.err(TRAIN_USAGE);
-    return 2;
+    return EXIT.badInput;
   }
+  const interrupt = onInterrupt(io.err);
   try {
-    await trainAndReport(args, io);
-    return 0;
+    const result = await trainAndReport(args, io, interrupt.signal);
+    return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
+    if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
     if (!isAny(e, USER_ERRORS)) throw e;
     io.err(`autodiff train: ${e.message}`);
     // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
@@ -57,84 +86,166 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
-    return e instanceof TrainerInputError ? 2 : 1;
+    return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
+  } finally {
+    interrupt.dispose();
   }
 }
 
-async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
+function signalExit(signal: AbortSignal): number {
+  return signal.reason === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+}
+
+function exitCode(
+  result: TrainResult,
+  argv: readonly string[],
+  args: TrainArgs,
+  io: Io,
+  signal: AbortSignal,
+): number {
+  if (!result.partial) return EXIT.done;
+  io.err(`autodiff train: stopped early (${result.stopReason}); partial result in ${args.out}`);
+  io.err(
+    `to continue from ${args.checkpoint}${result.stopKind === 'budget' ? ' (with a larger --budget)' : ''}: ${resumeCommand(argv)}`,
+  );
+  return result.stopKind === 'budget' ? EXIT.budget : signalExit(signal);
+}
+
+/** Every output path, checked before the first model call. */
+function outputPaths(args: TrainArgs, cachePath: string | undefined): OutputPath[] {
+  const paths: OutputPath[] = [
+    { flag: '--out', path: args.out, kind: 'file' },
+    { flag: '--checkpoint', path: args.checkpoint, kind: 'file' },
+  ];
+  if (args.graphDir) paths.push({ flag: '--graph', path: args.graphDir, kind: 'dir' });
+  if (cachePath) paths.push({ flag: '--cache', path: cachePath, kind: 'file', distinctOnly: true });
+  return paths;
+}
+
+async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal): Promise<TrainResult> {
+  const cachePath = args.cache === 'off' ? undefined : resolve(args.cache ?? defaultCachePath());
+  const cacheMode = args.replay ? 'read-only' : 'read-write';
+  await preflightOutputs(outputPaths(args, cachePath));
+  if (cachePath) preflightCache({ path: cachePath, mode: cacheMode });
+  if (args.resume && !existsSync(args.checkpoint))
+    throw new TrainerInputError(`cannot resume: no checkpoint at ${args.checkpoint}`);
+  const saved: Checkpoint | undefined = args.resume ? await readCheckpoint(args.checkpoint) : undefined;
+
   const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
-  const cache =
-    args.cache === 'off'
-      ? undefined
-      : new ResponseCache({ path: args.cache ? resolve(args.cache) : undefined });
   const budget = args.budget ? new Budget(args.budget) : undefined;
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
-  if (budget && args.resume && existsSync(args.checkpoint))
-    creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
-  const managed = (spec: string): ChatModel =>
-    managedModel(createModel(spec, { baseURL: args.baseURL }), { ledger, cache, budget });
-  const task = managed(args.models.task);
-  const backward = managed(args.models.backward);
-  const optimizer = managed(args.models.optimizer);
-  const teacherModel = managed(args.models.teacher);
-  const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
-  const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
+  if (budget && saved) creditCheckpoint(budget, saved);
+  // The salt comes from the run's seed (the checkpoint's on resume) and repeat index.
+  const seed = args.config.seed ?? saved?.trainer.seed ?? DEFAULT_TRAINER_SETTINGS.seed;
+  const concurrency =
+    args.config.concurrency ?? saved?.trainer.concurrency ?? DEFAULT_TRAINER_SETTINGS.concurrency;
+  const runSalt = runCacheSalt({ seed, repeat: args.repeat });
+  const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
+  try {
+    const pool = createModelPool({
+      ledger,
+      cache,
+      budget,
+      runSalt,
+      stopSignal,
+      concurrency,
+      ...args.controls,
+      provider: { baseURL: args.baseURL },
+      onRetry: retryReporter({ log: io.err }),
+    });
+    const models = pool.bind(args.models);
+    const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
+    const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
 
-  const demoSteps = args.config.demos?.steps ?? 0;
-  // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-  const program = await openPipeline(args.pipeline, { model: task, demos: demoSteps > 0 });
-  const splits = await loadTask(args.pipeline);
-  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-  const data = {
-    train: cut(splits.train, args.limits.train),
-    val: cut(splits.val, args.limits.val),
-    test: cut(splits.test, args.limits.test),
-  };
-  // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
-  const teacher = {
-    ...program,
-    forwardLoss: (ex: Parameters<typeof program.forwardLoss>[0]) =>
-      program.forwardLoss(ex, { model: teacherModel, role: 'teacher' }),
-    predict: (ex: Parameters<typeof program.predict>[0]) =>
-      program.predict(ex, { model: teacherModel, role: 'teacher' }),
-  };
+    const demoSteps = args.config.demos?.steps ?? 0;
+    // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
+    const program = await openPipeline(args.pipeline, { model: models.task, demos: demoSteps > 0 });
+    const splits = await loadTask(args.pipeline);
+    const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
+    const data = {
+      train: cut(splits.train, args.limits.train),
+      val: cut(splits.val, args.limits.val),
+      test: cut(splits.test, args.limits.test),
+    };
+    // Pipeline calls carry their step as a label (ledger per step; a replay miss names the step).
+    let step = 0;
+    type Example = Parameters<typeof program.predict>[0];
+    const student = {
+      ...program,
+      forwardLoss: (ex: Example) => program.forwardLoss(ex, { labels: { step } }),
+      predict: (ex: Example) => program.predict(ex, { labels: { step } }),
+    };
+    // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
+    const teacher = {
+      ...program,
+      forwardLoss: (ex: Example) =>
+        program.forwardLoss(ex, { model: models.teacher, role: 'teacher', labels: { step } }),
+      predict: (ex: Example) =>
+        program.predict(ex, { model: models.teacher, role: 'teacher', labels: { step } }),
+    };
+    const roleModels = Object.fromEntries(
+      Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
+    );
+    const manifest = runManifest({
+      task: args.task,
+      pipeline: args.pipeline,
+      method: args.method,
+      models: roleModels,
+      data,
+      seed,
+      repeat: args.repeat,
+      cacheSalt: runSalt,
+    });
 
-  const log = args.quiet ? () => {} : io.out;
-  log(
-    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})`,
-  );
-  // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
-  const fromFlags = !args.resume || args.configGiven;
-  const { seed, concurrency, ...methodConfig } = args.config;
-  const result = await train({
-    program,
-    teacher,
-    data,
-    models: { optimizer, backward },
-    method: args.method,
-    methodConfig: fromFlags ? methodConfig : undefined,
-    trainer: fromFlags ? { seed, concurrency } : undefined,
-    usage: ledger,
-    checkpointPath: args.checkpoint,
-    resume: args.resume,
-    log,
-    onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
-  });
+    const log = args.quiet ? () => {} : io.out;
+    log(
+      `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
+    );
+    // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+    const fromFlags = !args.resume || args.configGiven;
+    const { seed: _seed, concurrency: _c, ...methodConfig } = args.config;
+    const result = await train({
+      program: student,
+      teacher,
+      data,
+      models: { optimizer: models.optimizer, backward: models.backward },
+      method: args.method,
+      methodConfig: fromFlags ? methodConfig : undefined,
+      trainer: fromFlags ? { seed: args.config.seed, concurrency: args.config.concurrency } : undefined,
+      usage: ledger,
+      checkpointPath: args.checkpoint,
+      resume: args.resume,
+      log,
+      onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
+      signal: stopSignal,
+      onStep: (n) => {
+        step = n;
+      },
+      cacheSalt: runSalt,
+      manifest,
+    });
 
-  const usageByRole = ledger.byRole();
-  io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
-  await writeJsonAtomic(args.out, {
-    model: simulated ? 'simulated model' : 'external models (see models)',
-    task: args.task,
-    pipeline: args.pipeline,
-    method: args.method,
-    models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
-    data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
-    checkpoint: args.checkpoint,
-    usageByRole,
-    result,
-  });
-  io.out(`\nresults: ${args.out}`);
+    const usageByRole = ledger.byRole();
+    io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
+    await writeJsonAtomic(args.out, {
+      model: simulated ? 'simulated model' : 'external models (see models)',
+      task: args.task,
+      pipeline: args.pipeline,
+      method: args.method,
+      models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
+      manifest,
+      modelControls: pool.describe(),
+      replay: args.replay,
+      data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
+      checkpoint: args.checkpoint,
+      usageByRole,
+      result,
+    });
+    io.out(`\nresults: ${args.out}`);
+    return result;
+  } finally {
+    cache?.close();
+  }
 }
 
 /** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */

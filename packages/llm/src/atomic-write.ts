@@ -5,10 +5,50 @@
  * never finds an empty or partial file under the final name, so a reader (a resume, a report, a cache
  * lookup) never sees half a file. The one owner of this helper in the workspace.
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
+/** Temporary files being written by this process: removed if it exits mid-write (e.g. a second Ctrl-C). */
+const inFlight = new Set<string>();
+let exitHookInstalled = false;
+
+function track(tmp: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const path of inFlight) rmSync(path, { force: true });
+    });
+  }
+  inFlight.add(tmp);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files of `path` left by a process that was killed mid-write (SIGKILL, power loss). */
+async function sweepOrphans(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid))
+      await rm(join(dirname(path), name), { force: true });
+  }
+}
 
 /** Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -16,6 +56,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await mkdir(dir, { recursive: true });
   // pid + counter: two writes of the same file in flight (same or other process) never share a temp file.
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
+  track(tmp);
   try {
     const file = await open(tmp, 'w');
     try {
@@ -29,8 +70,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  } finally {
+    inFlight.delete(tmp);
   }
   await syncDirectory(dir);
+  await sweepOrphans(path);
 }
 
 /** Flushes a directory entry (the rename itself); some platforms cannot open a directory: then skip. */

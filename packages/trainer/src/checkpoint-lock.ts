@@ -5,6 +5,8 @@
  * `staleMs`. A plain "exists" check would either let two runs share a checkpoint or leave a killed run's
  * lock behind for ever.
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TrainerInputError } from './errors';
 
@@ -27,6 +29,7 @@ export async function lockCheckpoint(
   const stale = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2000);
   const lockPath = `${checkpointPath}.lock`;
   try {
+    await mkdir(dirname(checkpointPath), { recursive: true });
     return await lockfile.lock(checkpointPath, {
       realpath: false,
       lockfilePath: lockPath,

@@ -223,6 +223,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       },
       cacheSalt: runSalt,
       manifest,
+      lock: { staleMs: lockStaleMs() },
     });
 
     const usageByRole = ledger.byRole();
@@ -246,6 +247,13 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
   } finally {
     cache?.close();
   }
+}
+
+/** AUTODIFF_LOCK_STALE_MS: how old a killed run's checkpoint lock must be to be taken over (default 5000). */
+function lockStaleMs(): number | undefined {
+  const raw = process.env.AUTODIFF_LOCK_STALE_MS;
+  const ms = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 /** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */

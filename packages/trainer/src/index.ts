@@ -11,6 +11,7 @@ export {
 export { lockCheckpoint } from './checkpoint-lock';
 export { TrainerInputError } from './errors';
 export { beats, type EvaluateOptions, type Evaluation, evaluate, SCORE_EPS } from './evaluate';
+export { diffManifests } from './manifest-diff';
 export type {
   BackwardRequest,
   Method,
@@ -32,7 +33,6 @@ export {
 } from './registry';
 export { Rng, type RngState } from './rng';
 export { dataKey, type TrainData } from './run-checks';
-export { diffManifests } from './manifest-diff';
 export { DEFAULT_TRAINER_SETTINGS, MAX_SEED, resolveTrainerSettings } from './settings';
 export {
   addGates,

@@ -11,10 +11,10 @@ import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
 import { BudgetExceededError, CallsStoppedError, runCacheSalt } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
 import { CHECKPOINT_FORMAT, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
-import { TrainerInputError } from './errors';
 import { lockCheckpoint } from './checkpoint-lock';
-import { diffManifests } from './manifest-diff';
+import { TrainerInputError } from './errors';
 import { evaluate } from './evaluate';
+import { diffManifests } from './manifest-diff';
 import type { Method, MethodFactory, MethodModels } from './method';
 import { methods as defaultRegistry, type MethodRegistry } from './registry';
 import { Rng } from './rng';
@@ -184,15 +184,7 @@ async function trainLocked<E>(
       m.restore(ckpt.method.state[i]);
     });
     rng = new Rng(ckpt.rng);
-    const {
-      format: _f,
-      values: _v,
-      method: _m,
-      rng: _r,
-      stopped: _s,
-      manifest: _manifest,
-      ...rest
-    } = ckpt;
+    const { format: _f, values: _v, method: _m, rng: _r, stopped: _s, manifest: _manifest, ...rest } = ckpt;
     state = { ...rest, records: [...ckpt.records] };
     last = { ...ckpt, stopped: undefined };
     log(

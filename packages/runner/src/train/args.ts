@@ -209,7 +209,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   if (cache !== undefined && cache.trim() === '')
     throw new UsageError('--cache needs a file (or off); got an empty path');
   const replay = flags.has('--replay');
-  if (replay && cache === 'off') throw new UsageError('--replay reads the cache; it cannot be used with --cache off');
+  if (replay && cache === 'off')
+    throw new UsageError('--replay reads the cache; it cannot be used with --cache off');
   const out = resolve(flags.get('--out') ?? `results/${method}-${pipeline}-seed${seed}.json`);
   return {
     task,

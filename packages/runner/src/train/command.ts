@@ -43,7 +43,7 @@ import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { EXIT } from './exit-codes';
 import { onInterrupt, resumeCommand } from './interrupt';
 import { runManifest } from './manifest';
-import { OutputPathError, type OutputPath, preflightOutputs } from './preflight';
+import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
 import { formatReport } from './report';
 import { creditCheckpoint } from './resume-budget';
 

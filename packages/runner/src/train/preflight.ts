@@ -27,7 +27,9 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   try {
     return statSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // ENOTDIR: a file stands where a folder of the path should be; the ancestor walk names it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
 }
@@ -75,7 +77,9 @@ export async function preflightOutputs(paths: readonly OutputPath[]): Promise<vo
     const abs = resolve(p.path);
     const other = seen.get(abs);
     if (other)
-      throw new OutputPathError(`${p.flag} ${abs} is the same path as ${other}; give each output its own path`);
+      throw new OutputPathError(
+        `${p.flag} ${abs} is the same path as ${other}; give each output its own path`,
+      );
     seen.set(abs, p.flag);
   }
   for (const p of paths) if (!p.distinctOnly) await checkOne({ ...p, path: resolve(p.path) });

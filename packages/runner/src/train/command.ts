@@ -6,8 +6,7 @@
  * tokens and retries per role; writes the results JSON atomically. Exit codes: see exit-codes.ts.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
+import { resolve } from 'node:path';
 import {
   Budget,
   BudgetSpecError,
@@ -17,6 +16,7 @@ import {
   defaultCachePath,
   ModelCallError,
   ModelControlsError,
+  ModelPool,
   ModelSpecError,
   ProviderError,
   preflightCache,
@@ -24,7 +24,6 @@ import {
   retryReporter,
   runCacheSalt,
   UsageLedger,
-  writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
 import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
@@ -36,8 +35,10 @@ import {
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
-import type { Io } from '../cli';
-import { createModelPool } from '../model-registry';
+import { graphWriter } from '../graph-writer';
+import type { Io } from '../io';
+import { createModel } from '../model-registry';
+import { cutSplits } from '../pipeline-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { EXIT } from './exit-codes';
@@ -142,7 +143,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
   const runSalt = runCacheSalt({ seed, repeat: args.repeat });
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
-    const pool = createModelPool({
+    const pool = new ModelPool({
       ledger,
       cache,
       budget,
@@ -152,6 +153,12 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       ...args.controls,
       provider: { baseURL: args.baseURL },
       onRetry: retryReporter({ log: io.err }),
+      // The sim's world seed (--sim-seed) goes to simulated models only.
+      create: (spec, options) =>
+        createModel(
+          spec,
+          spec.startsWith('sim:') ? { ...options, settings: { seed: args.simSeed } } : options,
+        ),
     });
     const models = pool.bind(args.models);
     const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
@@ -161,12 +168,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
     // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
     const program = await openPipeline(args.pipeline, { model: models.task, demos: demoSteps > 0 });
     const splits = await loadTask(args.pipeline);
-    const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-    const data = {
-      train: cut(splits.train, args.limits.train),
-      val: cut(splits.val, args.limits.val),
-      test: cut(splits.test, args.limits.test),
-    };
+    const data = cutSplits(splits, args.limits);
     // Pipeline calls carry their step as a label (ledger per step; a replay miss names the step).
     let step = 0;
     type Example = Parameters<typeof program.predict>[0];
@@ -195,6 +197,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       seed,
       repeat: args.repeat,
       cacheSalt: runSalt,
+      simSeed: Object.values(args.models).some((m) => m.startsWith('sim:')) ? args.simSeed : undefined,
     });
 
     const log = args.quiet ? () => {} : io.out;
@@ -234,6 +237,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       pipeline: args.pipeline,
       method: args.method,
       models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
+      ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
       manifest,
       modelControls: pool.describe(),
       replay: args.replay,
@@ -254,15 +258,4 @@ function lockStaleMs(): number | undefined {
   const raw = process.env.AUTODIFF_LOCK_STALE_MS;
   const ms = raw === undefined ? Number.NaN : Number(raw);
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-/** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */
-function graphWriter(dir: string): (step: number, root: Parameter) => Promise<void> {
-  return async (step, root) => {
-    const graph = exportGraph(root);
-    const base = join(dir, `step-${String(step).padStart(2, '0')}`);
-    await writeJsonAtomic(`${base}.json`, graph);
-    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
-  };
 }

@@ -38,6 +38,8 @@ export interface ManifestInput {
   seed: number;
   repeat: number;
   cacheSalt: string;
+  /** The simulated world's seed, when a role uses a sim model. */
+  simSeed?: number;
 }
 
 export type RunManifest = Record<string, unknown>;
@@ -60,6 +62,7 @@ export function runManifest(input: ManifestInput): RunManifest {
     seed: input.seed,
     repeat: input.repeat,
     cacheSalt: input.cacheSalt,
+    ...(input.simSeed === undefined ? {} : { simSeed: input.simSeed }),
     versions: packageVersions(),
   };
 }

@@ -64,7 +64,12 @@ const gates = z.object({
   validationPassed: count,
   validationFailed: count,
 });
-const stepRecord = z
+const trainerSettings = z.object({
+  seed: z.number().int().min(0).max(MAX_SEED),
+  concurrency: z.number().int().min(1),
+  earlyStopValidation: z.boolean(),
+});
+export const stepRecordSchema = z
   .object({
     step: count,
     phase: z.string(),
@@ -82,16 +87,39 @@ const stepRecord = z
   })
   .passthrough();
 
+/** A `TrainResult`'s schema: what a results file may hold (no score outside [0, 1], no NaN). */
+export const trainResultSchema = z
+  .object({
+    method: z.string().min(1),
+    program: z.string().min(1),
+    partial: z.boolean(),
+    stopReason: z.string().optional(),
+    stopKind: z.enum(['budget', 'signal']).optional(),
+    initial: z.object({ val: score, test: score }).optional(),
+    final: z.object({ val: score.optional(), test: score.optional() }),
+    testScores: z.object({ initial: z.record(score), final: z.record(score).optional() }),
+    values: z.record(z.unknown()),
+    steps: z.array(stepRecordSchema),
+    gates,
+    usage: z.record(roleUsage),
+    wallMs: z.number().finite().nonnegative(),
+    methodConfig: z.unknown(),
+    trainer: trainerSettings,
+  })
+  .refine((r) => r.partial || (r.initial !== undefined && r.final.test !== undefined), {
+    message: 'a finished run has initial scores and a final test score',
+  })
+  .refine((r) => r.initial !== undefined || r.final.val === undefined, {
+    message: 'a final validation score needs the initial evaluation',
+    path: ['final', 'val'],
+  });
+
 /** The checkpoint's schema: types and ranges of every field the trainer reads back. */
 export const checkpointSchema = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
   program: z.string().min(1),
   dataKey: z.string().min(1),
-  trainer: z.object({
-    seed: z.number().int().min(0).max(MAX_SEED),
-    concurrency: z.number().int().min(1),
-    earlyStopValidation: z.boolean(),
-  }),
+  trainer: trainerSettings,
   method: z.object({ name: z.string().min(1), config: z.unknown(), state: z.array(z.unknown()) }),
   step: z.number().int().min(-1),
   values: z.record(z.unknown()),
@@ -99,7 +127,7 @@ export const checkpointSchema = z.object({
   initialTestScores: z.record(score),
   bestVal: score,
   rng: z.tuple([u32, u32, u32, u32]),
-  records: z.array(stepRecord),
+  records: z.array(stepRecordSchema),
   manifest: z.record(z.unknown()).optional(),
   stopped: z.string().optional(),
   finalTest: score.optional(),

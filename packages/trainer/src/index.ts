@@ -4,8 +4,11 @@ export {
   type Checkpoint,
   checkpointSchema,
   checkpointUsage,
+  firstIssue,
   parseCheckpoint,
   readCheckpoint,
+  stepRecordSchema,
+  trainResultSchema,
   writeCheckpoint,
 } from './checkpoint';
 export { lockCheckpoint } from './checkpoint-lock';

@@ -24,7 +24,6 @@ import {
   retryReporter,
   runCacheSalt,
   UsageLedger,
-  writeJsonAtomic,
 } from '@llm-autodiff/llm';
 import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
 import {
@@ -46,6 +45,7 @@ import { onInterrupt, resumeCommand } from './interrupt';
 import { runManifest } from './manifest';
 import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
 import { formatReport } from './report';
+import { writeTrainResults } from './results-file';
 import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
@@ -231,7 +231,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
 
     const usageByRole = ledger.byRole();
     io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
-    await writeJsonAtomic(args.out, {
+    await writeTrainResults(args.out, {
       model: simulated ? 'simulated model' : 'external models (see models)',
       task: args.task,
       pipeline: args.pipeline,

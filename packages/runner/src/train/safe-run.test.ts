@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE, type SimServer, startSimServer } from '@llm-autodiff/sim';
 import { lockCheckpoint } from '@llm-autodiff/trainer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readTrainResults } from './results-file';
 import { autodiff } from './test-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
@@ -321,4 +322,21 @@ describe('checkpoint schema, lock and seeds', () => {
   it('seeds of 2^32 and above are refused (they would collide with smaller ones)', async () => {
     await refused([...base(), '--seed', String(2 ** 32)], 2, '--seed must be at most 4294967295');
   });
+});
+
+describe('results file schema', () => {
+  it.skipIf(!HAS_DATA)(
+    needsData('the written results validate; a hand-edited file is one line naming the file and the field'),
+    async () => {
+      const out = join(dir, 'r.json');
+      expect((await autodiff(http(server.url, '--out', out, '--cache', 'off'))).code).toBe(0);
+      const saved = await readTrainResults(out);
+      expect(saved.result.partial).toBe(false);
+      const edited = JSON.parse(readFileSync(out, 'utf8')) as { result: { final: { test: unknown } } };
+      edited.result.final.test = 'high';
+      writeFileSync(out, JSON.stringify(edited));
+      await expect(readTrainResults(out)).rejects.toThrow(`results ${out}: field "result.final.test"`);
+    },
+    60_000,
+  );
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from './test-cli';
+import { autodiff, httpTrainArgs } from './test-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
@@ -31,38 +31,11 @@ const PIPELINES: Array<[task: string, pipeline: string, extra: string[]]> = [
 
 function runArgs(task: string, pipeline: string, url: string, name: string, extra: string[]): string[] {
   return [
-    'train',
-    '--task',
-    task,
-    '--pipeline',
-    pipeline,
-    '--steps',
-    '1',
-    '--batch',
-    '2',
-    '--proposals',
-    '2',
-    '--train',
-    '6',
-    '--val',
-    '3',
-    '--test',
-    '3',
-    '--base-url',
-    url,
-    '--task-model',
-    'openai:sim:task',
-    '--backward-model',
-    'openai:sim:large',
-    '--optimizer-model',
-    'openai:sim:large',
-    '--teacher-model',
-    'openai:sim:teacher',
+    ...httpTrainArgs(url, { task, pipeline, val: 3, test: 3, teacherModel: 'openai:sim:teacher' }),
     '--cache',
     join(dir, 'cache.sqlite'),
     '--max-retries',
     '0',
-    '--quiet',
     '--out',
     join(dir, `${name}.json`),
     ...extra,

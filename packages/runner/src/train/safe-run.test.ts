@@ -19,7 +19,7 @@ import { findDataDir, NO_DATA_MESSAGE, type SimServer, startSimServer } from '@l
 import { lockCheckpoint } from '@llm-autodiff/trainer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readTrainResults } from './results-file';
-import { autodiff } from './test-cli';
+import { autodiff, httpTrainArgs } from './test-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
@@ -37,35 +37,7 @@ afterAll(() => server.close());
 
 /** A small ObjectCount run whose four roles talk to the sim server through the openai client. */
 function http(url: string, ...extra: string[]): string[] {
-  return [
-    'train',
-    '--task',
-    'object-count',
-    '--steps',
-    '1',
-    '--batch',
-    '2',
-    '--proposals',
-    '2',
-    '--train',
-    '6',
-    '--val',
-    '4',
-    '--test',
-    '4',
-    '--base-url',
-    url,
-    '--task-model',
-    'openai:sim:task',
-    '--backward-model',
-    'openai:sim:large',
-    '--optimizer-model',
-    'openai:sim:large',
-    '--teacher-model',
-    'openai:sim:task',
-    '--quiet',
-    ...extra,
-  ];
+  return [...httpTrainArgs(url), ...extra];
 }
 
 const files = (name: string) => ['--out', join(dir, `${name}.json`), '--cache', join(dir, 'cache.sqlite')];

@@ -54,3 +54,28 @@ export function autodiffChild(
     child.on('close', (code, signal) => done({ code, signal, out, err }));
   });
 }
+
+/**
+ * A one-step run on small splits whose roles talk to a sim server through the `openai` client:
+ * task and teacher models `openai:sim:task` / `teacherModel`, backward and optimizer `openai:sim:large`.
+ */
+export function httpTrainArgs(
+  url: string,
+  opts: { task?: string; pipeline?: string; val?: number; test?: number; teacherModel?: string } = {},
+): string[] {
+  const task = opts.task ?? 'object-count';
+  return [
+    'train',
+    '--task',
+    task,
+    '--pipeline',
+    opts.pipeline ?? task,
+    ...['--steps', '1', '--batch', '2', '--proposals', '2', '--train', '6'],
+    ...['--val', String(opts.val ?? 4), '--test', String(opts.test ?? 4)],
+    '--base-url',
+    url,
+    ...['--task-model', 'openai:sim:task', '--teacher-model', opts.teacherModel ?? 'openai:sim:task'],
+    ...['--backward-model', 'openai:sim:large', '--optimizer-model', 'openai:sim:large'],
+    '--quiet',
+  ];
+}

@@ -3,6 +3,7 @@
  * issuing calls, the trainer keeps its last checkpoint and returns a partial result); a second Ctrl-C
  * exits at once (every file is written atomically, so nothing is left half-written).
  */
+import { setMaxListeners } from 'node:events';
 import { EXIT } from './exit-codes';
 
 export interface Interrupt {
@@ -13,6 +14,8 @@ export interface Interrupt {
 
 export function onInterrupt(err: (line: string) => void): Interrupt {
   const controller = new AbortController();
+  // Every call in flight listens to it (llm's stopSignal): --concurrency 16 is 16 listeners, not a leak.
+  setMaxListeners(0, controller.signal);
   const handler = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       if (sig !== 'SIGINT') return;

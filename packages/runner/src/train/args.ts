@@ -66,9 +66,10 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines
 
-Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss); 2 bad input (flags,
-paths, checkpoint, data, cache file); 3 a --budget was reached (partial result, resumable checkpoint);
-130 / 143 stopped by SIGINT / SIGTERM (partial result, resumable checkpoint).`;
+Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss, missing dataset,
+unknown model provider); 2 bad input found before any call (flags, output paths, cache file, checkpoint,
+manifest, lock); 3 a --budget was reached (partial result, resumable checkpoint); 130 / 143 stopped by
+SIGINT / SIGTERM (partial result, resumable checkpoint; a second Ctrl-C exits at once).`;
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
   'object-count': 'object-count',

@@ -28,12 +28,14 @@ export async function lockCheckpoint(
 ): Promise<() => Promise<void>> {
   const stale = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2000);
   const lockPath = `${checkpointPath}.lock`;
+  const where = { realpath: false, lockfilePath: lockPath, stale };
   try {
     await mkdir(dirname(checkpointPath), { recursive: true });
+    // A lock its live owner keeps fresh: refuse at once (the retries below only outwait a stale one).
+    if (await lockfile.check(checkpointPath, where))
+      throw Object.assign(new Error('locked'), { code: 'ELOCKED' });
     return await lockfile.lock(checkpointPath, {
-      realpath: false,
-      lockfilePath: lockPath,
-      stale,
+      ...where,
       // Keep trying a little longer than `stale`, so a lock left by a killed run is taken over.
       retries: { retries: Math.ceil(stale / 500) + 2, minTimeout: 500, maxTimeout: 500, factor: 1 },
       onCompromised: (error) =>

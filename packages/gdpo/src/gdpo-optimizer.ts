@@ -117,8 +117,6 @@ export class GdpoOptimizer implements Optimizer {
   private proposalsThisStep = 0;
   /** Labels of the optimizer calls (the trainer sets `{ step }`); default from the options. */
   labels: Record<string, string | number> | undefined;
-  /** Base of the proposals' cache salts; a method sets it from `run.cacheSalt` each step. */
-  cacheSalt: string;
 
   constructor(private readonly opts: GdpoOptions) {
     this.params = opts.parameters.filter((p) => p.kind === 'prompt');
@@ -130,7 +128,6 @@ export class GdpoOptimizer implements Optimizer {
     this.onParseFailure = opts.onParseFailure ?? 'keep';
     this.promptTechniques = opts.promptTechniques ?? true;
     this.labels = opts.labels;
-    this.cacheSalt = opts.cacheSalt ?? '';
     if (this.failedRendering !== 'reference' && this.failedRendering !== 'full')
       throw new Error(
         `GdpoOptimizer: failedRendering must be 'reference' or 'full', got ${String(this.failedRendering)}`,
@@ -245,7 +242,7 @@ export class GdpoOptimizer implements Optimizer {
   /** `<base>|step=<step>|proposal=<n>`: one cache entry per proposal of a step, the same on a re-run. */
   proposalSalt(): string {
     const step = this.labels?.step ?? this.stepsBegun;
-    return `${this.cacheSalt}|step=${step}|proposal=${this.proposalsThisStep}`;
+    return `${this.opts.cacheSalt ?? ''}|step=${step}|proposal=${this.proposalsThisStep}`;
   }
 
   /** True when the last proposal changed at least one value (otherwise evaluating it is pointless). */

@@ -35,6 +35,8 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
     private readonly config: GdpoConfig,
     program: Program<E>,
     optimizerModel: ChatModel,
+    /** Base salt of the proposals' cache keys (the optimizer adds step and proposal index). */
+    cacheSalt = '',
   ) {
     const a = config.ablations;
     this.batchSize = config.batchSize;
@@ -46,6 +48,7 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       usePeers: !a.noPeers,
       feedback: a.noBackward ? 'none' : a.noFeedbackText ? 'scores-only' : 'gradients',
       constraints: config.constraints,
+      cacheSalt,
     });
     this.moving = new MovingBatch(
       config.movingBatchCap,
@@ -68,8 +71,6 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
     const attempts: ProposalAttempt[] = [];
     optimizer.zeroGrad();
     optimizer.labels = { ...run.labels };
-    // The run's salt (seed, repeat): a replay asks for exactly the recorded proposals, another repeat samples anew.
-    optimizer.cacheSalt = run.cacheSalt;
 
     const forward = await run.forwardLoss(batch);
     const fresh = new Map<string, Parameter<number>>(forward.map((r) => [r.id, r.loss]));

@@ -133,10 +133,17 @@ async function trainLocked<E>(
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
-  const created = factory.create({ config, program, teacher: opts.teacher, models: opts.models ?? {} });
-  const phases: Method<E>[] = Array.isArray(created) ? created : [created];
   const cacheSalt = opts.cacheSalt ?? runCacheSalt({ seed: settings.seed });
-  const totalSteps = phases.reduce((n, m) => n + m.steps(), 0);
+  const created = factory.create({
+    config,
+    program,
+    teacher: opts.teacher,
+    models: opts.models ?? {},
+    cacheSalt,
+  });
+  const phases: Method<E>[] = Array.isArray(created) ? created : [created];
+  // Read after init/restore: a method's step count may depend on the data (e.g. a budget in metric calls).
+  const totalSteps = (): number => phases.reduce((n, m) => n + m.steps(), 0);
 
   const usageNow = (): UsageByRole => pickUsage(opts.usage?.byRole() ?? {});
   const currentValues = () => Object.fromEntries([...trainable].map(([name, p]) => [name, p.value]));
@@ -154,6 +161,7 @@ async function trainLocked<E>(
   ): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
     ...base,
+    records: [...base.records],
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),
@@ -269,10 +277,16 @@ async function trainLocked<E>(
     }
 
     const trainList = [...data.train];
-    for (let step = state.step + 1; step <= totalSteps; step++) {
+    for (let step = state.step + 1; step <= totalSteps(); step++) {
       if (opts.signal?.aborted)
         throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`, 'signal');
       const method = phaseOf(phases, step);
+      if (method.done?.()) {
+        // Finished early (e.g. its budget is spent): skip the phase's remaining steps.
+        step = phaseEnd(phases, step);
+        state.step = step;
+        continue;
+      }
       opts.onStep?.(step);
       const t0 = performance.now();
       const u0 = usageNow();
@@ -297,7 +311,7 @@ async function trainLocked<E>(
       state.step = step;
       const g = record.gates;
       log(
-        `step ${step}/${totalSteps} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
+        `step ${step}/${totalSteps()} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
           ` proposals ${g.tried}, mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed},` +
           ` validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
       );
@@ -306,13 +320,13 @@ async function trainLocked<E>(
 
     // Final test with the best values (methods leave them on the program).
     if (state.finalTest === undefined) {
-      opts.onStep?.(totalSteps + 1);
+      opts.onStep?.(totalSteps() + 1);
       const t0 = performance.now();
       const u0 = usageNow();
       const test = await guarded(() => evalAll(data.test));
       state.finalTest = test.score;
       state.finalTestScores = test.perItem;
-      state.records.push(evalRecord(totalSteps + 1, 'final', u0, t0));
+      state.records.push(evalRecord(totalSteps() + 1, 'final', u0, t0));
       await save(snapshot(state, rng));
     }
     log(`final: val ${state.bestVal.toFixed(4)} test ${state.finalTest.toFixed(4)}`);
@@ -326,6 +340,16 @@ async function trainLocked<E>(
     if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, { ...kept, stopped: error.message });
     return { ...result(true, error.message), stopKind: error.kind };
   }
+}
+
+/** The last global step of the phase that runs `step`. */
+function phaseEnd<E>(phases: readonly Method<E>[], step: number): number {
+  let end = 0;
+  for (const m of phases) {
+    end += m.steps();
+    if (step <= end) return end;
+  }
+  return end;
 }
 
 /** The phase that runs global step `step` (1-based; phases continue the numbering). */

@@ -16,7 +16,6 @@ import {
   defaultCachePath,
   ModelCallError,
   ModelControlsError,
-  ModelPool,
   ModelSpecError,
   ProviderError,
   preflightCache,
@@ -25,7 +24,7 @@ import {
   runCacheSalt,
   UsageLedger,
 } from '@llm-autodiff/llm';
-import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { DatasetError } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
@@ -36,8 +35,8 @@ import {
 } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
-import { createModel } from '../model-registry';
-import { cutSplits } from '../pipeline-setup';
+import { methods } from '../methods';
+import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { EXIT } from './exit-codes';
@@ -143,51 +142,31 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
   const runSalt = runCacheSalt({ seed, repeat: args.repeat });
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
-    const pool = new ModelPool({
-      ledger,
+    const demoSteps = args.config.demos?.steps ?? 0;
+    // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
+    // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
+    const tunesDemos = methods.get(args.method).tunes.includes('demos');
+    const run = await setupRun({
+      pipeline: args.pipeline,
+      models: args.models,
+      baseURL: args.baseURL,
       cache,
       budget,
+      ledger,
+      limits: args.limits,
+      demos: args.method === 'gdpo' ? demoSteps > 0 : tunesDemos,
+      simSettings: { seed: args.simSeed },
       runSalt,
       stopSignal,
       concurrency,
-      ...args.controls,
-      provider: { baseURL: args.baseURL },
+      controls: args.controls,
       onRetry: retryReporter({ log: io.err }),
-      // The sim's world seed (--sim-seed) goes to simulated models only.
-      create: (spec, options) =>
-        createModel(
-          spec,
-          spec.startsWith('sim:') ? { ...options, settings: { seed: args.simSeed } } : options,
-        ),
     });
-    const models = pool.bind(args.models);
-    const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
-    const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
-
-    const demoSteps = args.config.demos?.steps ?? 0;
-    // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-    const program = await openPipeline(args.pipeline, { model: models.task, demos: demoSteps > 0 });
-    const splits = await loadTask(args.pipeline);
-    const data = cutSplits(splits, args.limits);
-    // Pipeline calls carry their step as a label (ledger per step; a replay miss names the step).
-    let step = 0;
-    type Example = Parameters<typeof program.predict>[0];
-    const student = {
-      ...program,
-      forwardLoss: (ex: Example) => program.forwardLoss(ex, { labels: { step } }),
-      predict: (ex: Example) => program.predict(ex, { labels: { step } }),
-    };
-    // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
-    const teacher = {
-      ...program,
-      forwardLoss: (ex: Example) =>
-        program.forwardLoss(ex, { model: models.teacher, role: 'teacher', labels: { step } }),
-      predict: (ex: Example) =>
-        program.predict(ex, { model: models.teacher, role: 'teacher', labels: { step } }),
-    };
+    const { program, teacher, data, label, pool } = run;
     const roleModels = Object.fromEntries(
       Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
     );
+    const usesSim = Object.values(args.models).some((m) => m.startsWith('sim:'));
     const manifest = runManifest({
       task: args.task,
       pipeline: args.pipeline,
@@ -197,21 +176,21 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       seed,
       repeat: args.repeat,
       cacheSalt: runSalt,
-      simSeed: Object.values(args.models).some((m) => m.startsWith('sim:')) ? args.simSeed : undefined,
+      simSeed: usesSim ? args.simSeed : undefined,
     });
 
     const log = args.quiet ? () => {} : io.out;
     log(
-      `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
+      `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
     const fromFlags = !args.resume || args.configGiven;
     const { seed: _seed, concurrency: _c, ...methodConfig } = args.config;
     const result = await train({
-      program: student,
+      program,
       teacher,
       data,
-      models: { optimizer: models.optimizer, backward: models.backward },
+      models: { optimizer: run.models.optimizer, backward: run.models.backward },
       method: args.method,
       methodConfig: fromFlags ? methodConfig : undefined,
       trainer: fromFlags ? { seed: args.config.seed, concurrency: args.config.concurrency } : undefined,
@@ -221,9 +200,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       log,
       onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
       signal: stopSignal,
-      onStep: (n) => {
-        step = n;
-      },
+      onStep: run.setStep,
       cacheSalt: runSalt,
       manifest,
       lock: { staleMs: lockStaleMs() },
@@ -232,16 +209,16 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
     const usageByRole = ledger.byRole();
     io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
     await writeTrainResults(args.out, {
-      model: simulated ? 'simulated model' : 'external models (see models)',
+      model: run.simulated ? 'simulated model' : 'external models (see models)',
       task: args.task,
       pipeline: args.pipeline,
       method: args.method,
       models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
-      ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
+      ...(usesSim ? { simSeed: args.simSeed } : {}),
       manifest,
       modelControls: pool.describe(),
       replay: args.replay,
-      data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
+      data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
       checkpoint: args.checkpoint,
       usageByRole,
       result,

@@ -75,7 +75,7 @@ async function runOne(name: PipelineName, args: Args, workDir: string): Promise<
   const run = await setupRun({
     pipeline: name,
     experiment: `bench-gdpo-${name}`,
-    settings: args.latency ? { latency: args.latency } : undefined,
+    sim: { latency: args.latency },
   });
   const started = performance.now();
   const result = await train({

@@ -9,10 +9,10 @@ import {
   type Budget,
   type ChatModel,
   managedModel,
-  type ProviderOptions,
   type ResponseCache,
   UsageLedger,
 } from '@llm-autodiff/llm';
+import type { LatencySpec } from '@llm-autodiff/sim';
 import {
   type ExampleOf,
   loadTask,
@@ -45,8 +45,8 @@ export interface RunSetupOptions {
   models?: RoleSpecs;
   /** Base URL for `openai:` specs without their own. */
   baseURL?: string;
-  /** Provider settings for every model (e.g. `{ latency }` for simulated ones). */
-  settings?: ProviderOptions['settings'];
+  /** Settings of the simulated models (`sim:` specs only): world seed and latency. */
+  sim?: { seed?: number; latency?: LatencySpec };
   /** Shared by every role; absent = no cache (every call is made). */
   cache?: ResponseCache;
   budget?: Budget;
@@ -81,11 +81,14 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
   const specs = opts.models ?? SIM_ROLES;
   const ledger = opts.ledger ?? new UsageLedger({ labels: { experiment: opts.experiment ?? opts.pipeline } });
   const managed = (spec: string): ChatModel =>
-    managedModel(createModel(spec, { baseURL: opts.baseURL, settings: opts.settings }), {
-      ledger,
-      cache: opts.cache,
-      budget: opts.budget,
-    });
+    managedModel(
+      createModel(spec, { baseURL: opts.baseURL, settings: spec.startsWith('sim:') ? opts.sim : undefined }),
+      {
+        ledger,
+        cache: opts.cache,
+        budget: opts.budget,
+      },
+    );
   const models = {
     task: managed(specs.task),
     backward: managed(specs.backward),

@@ -79,6 +79,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     ledger,
     limits: args.limits,
     demos: demoSteps > 0,
+    sim: { seed: args.simSeed },
   });
   const { program, teacher, data, label } = run;
   const { task, backward, optimizer, teacher: teacherModel } = run.models;
@@ -121,6 +122,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     pipeline: args.pipeline,
     method: args.method,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
+    ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
     data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
     usageByRole,

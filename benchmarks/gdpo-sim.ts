@@ -75,7 +75,7 @@ async function runOne(name: PipelineName, args: Args, workDir: string): Promise<
   const run = await setupRun({
     pipeline: name,
     experiment: `bench-gdpo-${name}`,
-    sim: { latency: args.latency },
+    settings: args.latency ? { latency: args.latency } : undefined,
   });
   const started = performance.now();
   const result = await train({

@@ -9,10 +9,10 @@ import {
   type Budget,
   type ChatModel,
   managedModel,
+  type ProviderOptions,
   type ResponseCache,
   UsageLedger,
 } from '@llm-autodiff/llm';
-import type { LatencySpec } from '@llm-autodiff/sim';
 import {
   type ExampleOf,
   loadTask,
@@ -45,8 +45,10 @@ export interface RunSetupOptions {
   models?: RoleSpecs;
   /** Base URL for `openai:` specs without their own. */
   baseURL?: string;
-  /** Settings of the simulated models (`sim:` specs only): world seed and latency. */
-  sim?: { seed?: number; latency?: LatencySpec };
+  /** Provider settings for every model. */
+  settings?: ProviderOptions['settings'];
+  /** Provider settings added for simulated models only (e.g. `{ seed, latency }`). */
+  simSettings?: ProviderOptions['settings'];
   /** Shared by every role; absent = no cache (every call is made). */
   cache?: ResponseCache;
   budget?: Budget;
@@ -82,7 +84,10 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
   const ledger = opts.ledger ?? new UsageLedger({ labels: { experiment: opts.experiment ?? opts.pipeline } });
   const managed = (spec: string): ChatModel =>
     managedModel(
-      createModel(spec, { baseURL: opts.baseURL, settings: spec.startsWith('sim:') ? opts.sim : undefined }),
+      createModel(spec, {
+        baseURL: opts.baseURL,
+        settings: spec.startsWith('sim:') ? { ...opts.settings, ...opts.simSettings } : opts.settings,
+      }),
       {
         ledger,
         cache: opts.cache,

@@ -28,7 +28,7 @@ export async function simObjectCountRun(opts: SimRunOptions): Promise<SimRun> {
   const run = await setupRun({
     pipeline: 'object-count',
     cache: opts.cachePath ? new ResponseCache({ path: opts.cachePath }) : undefined,
-    sim: { latency: opts.latency },
+    settings: opts.latency ? { latency: opts.latency } : undefined,
     limits: opts.sizes ?? { val: 30, test: 20 },
   });
   const result = await train({

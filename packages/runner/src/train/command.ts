@@ -19,7 +19,8 @@ import {
 } from '@llm-autodiff/llm';
 import { DatasetError } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
-import type { Io } from '../cli';
+import { graphWriter } from '../graph-writer';
+import type { Io } from '../io';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -79,7 +80,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     ledger,
     limits: args.limits,
     demos: demoSteps > 0,
-    sim: { seed: args.simSeed },
+    simSettings: { seed: args.simSeed },
   });
   const { program, teacher, data, label } = run;
   const { task, backward, optimizer, teacher: teacherModel } = run.models;
@@ -129,15 +130,4 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     result,
   });
   io.out(`\nresults: ${args.out}`);
-}
-
-/** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */
-function graphWriter(dir: string): (step: number, root: Parameter) => Promise<void> {
-  return async (step, root) => {
-    const graph = exportGraph(root);
-    const base = join(dir, `step-${String(step).padStart(2, '0')}`);
-    await writeJsonAtomic(`${base}.json`, graph);
-    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
-  };
 }

@@ -69,10 +69,10 @@ describe('experiment files', () => {
   it("checks each methodConfig entry with that method's own resolver, at the field's line", () => {
     const base = 'name: x\npipelines: [trec]\nmethods: [textgrad, gepa]\n';
     expect(errorOf(`${base}methodConfig:\n  textgrad:\n    epochs: 1\n    epohcs: 2\n`)).toBe(
-      'exp.yaml:7: methodConfig.textgrad.epohcs: textgrad config: unknown field "epohcs" (known: batchSize, epochs, stepsPerEpoch, constraints, gradientMemory)',
+      'exp.yaml:7: methodConfig.textgrad.epohcs: unknown field "epohcs" (known: batchSize, epochs, stepsPerEpoch, constraints, gradientMemory)',
     );
     expect(errorOf(`${base}methodConfig:\n  gepa: { auto: huge }\n`)).toMatch(
-      /^exp\.yaml:5: methodConfig\.gepa\.auto: gepa config: "auto" must be one of light, medium, heavy/,
+      /^exp\.yaml:5: methodConfig\.gepa\.auto: "auto" must be one of light, medium, heavy/,
     );
     expect(errorOf(`${base}methodConfig:\n  texgrad: { epochs: 1 }\n`)).toMatch(
       /^exp\.yaml:5: methodConfig\.texgrad: unknown method "texgrad"/,
@@ -83,7 +83,7 @@ describe('experiment files', () => {
         `${base}overrides:\n  - methods: [textgrad]\n    methodConfig:\n      textgrad: { steps: 3 }\n`,
       ),
     ).toMatch(
-      /^exp\.yaml:7: overrides\[0\]\.methodConfig\.textgrad\.steps: textgrad config: unknown field "steps"/,
+      /^exp\.yaml:7: overrides\[0\]\.methodConfig\.textgrad\.steps: unknown field "steps"/,
     );
     const ok = parseExperiment(`${base}methodConfig:\n  textgrad: { epochs: 1 }\n`, 'exp.yaml');
     expect(ok.methodConfig).toEqual({ textgrad: { epochs: 1 } });

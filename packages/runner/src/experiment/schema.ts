@@ -64,7 +64,8 @@ const methodConfigs = z.record(z.string(), z.record(z.string(), z.unknown())).su
     try {
       checkMethodConfig(name, value);
     } catch (e) {
-      const message = (e as Error).message;
+      // The path names the method: drop the resolver's own `textgrad config: ` prefix.
+      const message = (e as Error).message.replace(/^[a-z][a-z-]* config: /, '');
       const field = /"([^"]+)"/.exec(message)?.[1];
       const path = field !== undefined && field in value ? [name, field] : [name];
       ctx.addIssue({ code: 'custom', message, path });

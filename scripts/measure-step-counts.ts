@@ -69,6 +69,11 @@ async function measure(pipeline: PipelineName, dir: string): Promise<MeasuredPip
       proposalsPerStep: REFERENCE.proposalsPerStep,
       seed: 2025,
     },
+    methodConfig: {
+      steps: REFERENCE.steps,
+      batchSize: REFERENCE.batchSize,
+      proposalsPerStep: REFERENCE.proposalsPerStep,
+    },
     sizes: { train: 16, val: REFERENCE.val, test: REFERENCE.test },
     budget: undefined,
     dir: join(dir, pipeline),

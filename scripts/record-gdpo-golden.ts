@@ -24,7 +24,7 @@ for (const [name, argv] of Object.entries(GOLDEN_RUNS)) {
   process.stdout.write(`${name}: autodiff train ${argv.join(' ')} --cache off ... `);
   runs[name] = await runGolden(argv);
   const r = runs[name];
-  console.log(`val ${r.initial.val} -> ${r.final.val}, test ${r.initial.test} -> ${r.final.test}`);
+  console.log(`val ${r.initial?.val} -> ${r.final.val}, test ${r.initial?.test} -> ${r.final.test}`);
 }
 const file: GoldenFile = {
   source: `autodiff train --cache off (simulated model) at commit ${git('rev-parse', 'HEAD')}${dirty ? ' with uncommitted changes' : ''}; recorded by scripts/record-gdpo-golden.ts`,

@@ -1,7 +1,8 @@
-import { createChatModel, TAGS, tag } from '@llm-autodiff/llm';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import { createChatModel, createModel, ProviderRegistry, TAGS, tag } from '@llm-autodiff/llm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModel, registerSimProvider } from './model-registry';
+import { findDataDir, NO_DATA_MESSAGE } from './data/paths';
+import './index'; // importing the package registers the sim provider
+import { registerSimProvider } from './provider';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
@@ -25,6 +26,14 @@ describe('model registry', () => {
     });
     expect(r.text).toMatch(/Answer: \d+/);
     expect(createModel('sim:teacher').id).toBe('sim:teacher');
+  });
+
+  it('importing the package registers sim:* with no further call', () => {
+    expect(createModel('sim:large').id).toBe('sim:large');
+  });
+
+  it('a registry without the sim says how to get it', () => {
+    expect(() => new ProviderRegistry().create('sim:task')).toThrow(/import '@llm-autodiff\/sim'/);
   });
 
   it('gives clear errors for unknown sim models and for a sim spec with a URL', () => {

@@ -20,6 +20,7 @@ import {
   newComponentId,
   recordOutput,
 } from './record';
+import { callUser } from './user-call';
 
 export type TracedArgs<A extends unknown[]> = { [K in keyof A]: TracedArg<A[K]> };
 
@@ -115,7 +116,7 @@ async function runFunctional<R>(
   const slot = nextCall(context, info.id);
   const here = `${where} (call ${slot.callIndex} of sample '${context.sampleId}')`;
   const values = args.map(argumentReader(info.id, context, here));
-  const result = await f(...values);
+  const result = await callUser(here, () => f(...values));
   if (isParameter(result)) {
     throw new ComponentOutputError(
       'the function returned a Parameter; return a plain value (the engine wraps it)',

@@ -13,6 +13,7 @@ import {
   newComponentId,
   recordOutput,
 } from './record';
+import { userError } from './user-call';
 
 export interface GeneratorConfig<I extends Record<string, unknown>, O> {
   name: string;
@@ -87,7 +88,12 @@ export function generator<I extends Record<string, unknown>, O>(
     const values: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(inputs)) values[key] = read(v);
 
-    const userText = config.user(values as I);
+    let userText: string;
+    try {
+      userText = config.user(values as I);
+    } catch (error) {
+      throw userError(`${here} user()`, error);
+    }
     if (typeof userText !== 'string') {
       throw new ComponentOutputError(`user() must return a string, got ${typeof userText}`, here);
     }

@@ -7,8 +7,10 @@ export {
   BackwardConfigError,
   ComponentOutputError,
   GraphCycleError,
+  NothingTrainableError,
   ParameterStateError,
   SampleIdError,
+  UserFunctionError,
 } from './errors';
 export {
   type BackwardOptions,

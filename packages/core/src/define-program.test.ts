@@ -15,7 +15,7 @@ interface Item {
 function countProgram(model = ScriptedModel.fn(() => 'a, b, c')) {
   const instruction = param('List the items, comma-separated.', {
     name: 'extract.instruction',
-    role: 'extraction instruction',
+    description: 'extraction instruction',
   });
   const extract = generator({
     name: 'extract',

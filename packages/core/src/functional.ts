@@ -25,8 +25,8 @@ import { callUser } from './user-call';
 export type TracedArgs<A extends unknown[]> = { [K in keyof A]: TracedArg<A[K]> };
 
 export interface FnOptions {
-  /** Role of the output, shown to the backward engine. */
-  role?: string;
+  /** What the output is, shown to the backward engine (default: "output of the function '<name>'"). */
+  outputDescription?: string;
   /** What the function does, shown to the backward engine when it splits blame. */
   description?: string;
 }
@@ -56,7 +56,8 @@ export interface RetrieverOptions {
   k: number;
   name?: string;
   description?: string;
-  role?: string;
+  /** What the retrieved documents are, shown to the backward engine. */
+  outputDescription?: string;
 }
 
 export type RetrieverComponent<D> = ((query: Traced<string>) => Promise<Traced<D[]>>) &
@@ -79,7 +80,7 @@ export function retriever<D>(
   const info: ComponentInfo = { id: newComponentId('retriever', name), name, kind: 'retriever' };
   const k = new Parameter<number>({
     name: `${name}.k`,
-    role: 'number of documents retrieved',
+    description: 'number of documents retrieved',
     kind: 'hyperparam',
     value: opts.k,
     trainable: false,
@@ -99,7 +100,7 @@ export function retriever<D>(
   };
   const fnOpts = {
     description: opts.description ?? `retrieves the top ${opts.k} documents for the query`,
-    role: opts.role ?? `documents retrieved by '${name}' for the query`,
+    outputDescription: opts.outputDescription ?? `documents retrieved by '${name}' for the query`,
   };
   const call = (query: Traced<string>) => runFunctional<D[]>(info, fnOpts, checked, [query, k]);
   return asComponent(call, info, { k });
@@ -157,7 +158,7 @@ async function runFunctional<R>(
     call: slot,
     value: result,
     name: `${info.name}.output`,
-    role: opts.role ?? `output of the function '${info.name}'`,
+    description: opts.outputDescription ?? `output of the function '${info.name}'`,
     kind: 'output',
     predecessors,
     trace: {

@@ -31,8 +31,8 @@ export interface GeneratorConfig<I extends Record<string, unknown>, O> {
   parse?: (text: string) => O;
   onParseError?: (text: string, error: Error) => O;
   options?: ChatOptions;
-  /** Role of the output, shown to the backward engine (default: "output of the LLM call '<name>'"). */
-  outputRole?: string;
+  /** What the output is, shown to the backward engine (default: "output of the LLM call '<name>'"). */
+  outputDescription?: string;
   /** What the call is for, shown to the backward engine. */
   description?: string;
   labels?: Record<string, string | number>;
@@ -173,7 +173,7 @@ export function generator<I extends Record<string, unknown>, O>(
       call: slot,
       value,
       name: `${config.name}.output`,
-      role: config.outputRole ?? `output of the LLM call '${config.name}'`,
+      description: config.outputDescription ?? `output of the LLM call '${config.name}'`,
       kind: 'output',
       predecessors,
       trace: { input: userText, output: text, error: parseError },

@@ -9,7 +9,10 @@ import { loss, sum } from './loss';
 import { param } from './parameter';
 
 const model = ScriptedModel.fn(() => 'a; b');
-const instruction = param('List the items.', { name: 'list.instruction', role: 'listing instruction' });
+const instruction = param('List the items.', {
+  name: 'list.instruction',
+  description: 'listing instruction',
+});
 const list = generator({ name: 'list', model, system: [instruction], user: (x: { q: string }) => x.q });
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 

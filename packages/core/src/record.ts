@@ -82,11 +82,11 @@ export function argumentPredecessors(arg: unknown, leaf: () => Parameter): Param
 export function inputLeaf(
   value: unknown,
   name: string,
-  role: string,
+  description: string,
   sampleId: string,
   kind: ParamKind = 'input',
 ) {
-  return new Parameter<unknown>({ name, role, kind, value, trainable: false, sampleId });
+  return new Parameter<unknown>({ name, description, kind, value, trainable: false, sampleId });
 }
 
 export interface OutputInit<T> {
@@ -95,7 +95,7 @@ export interface OutputInit<T> {
   call: { callIndex: number; forwardOrder: number };
   value: T;
   name: string;
-  role: string;
+  description: string;
   kind: ParamKind;
   predecessors: Parameter[];
   trace: CallTrace;
@@ -107,7 +107,7 @@ export interface OutputInit<T> {
 export function recordOutput<T>(init: OutputInit<T>): Parameter<T> {
   const out = new Parameter<T>({
     name: init.name,
-    role: init.role,
+    description: init.description,
     kind: init.kind,
     value: init.value,
     trainable: init.predecessors.some(needsFeedback),

@@ -12,7 +12,10 @@ interface Row {
 const rows: Row[] = [{ id: 'r1', text: 'hello', label: 'greeting' }];
 
 function echoPipeline(model: ScriptedModel) {
-  const instruction = param('Label the text.', { name: 'echo.instruction', role: 'labelling instruction' });
+  const instruction = param('Label the text.', {
+    name: 'echo.instruction',
+    description: 'labelling instruction',
+  });
   const label = generator({
     name: 'label',
     model,

@@ -17,3 +17,4 @@ export * from './semaphore';
 export * from './tokenizer';
 export * from './types';
 export * from './usage-ledger';
+export * from './usage-types';

@@ -1,5 +1,6 @@
 import { costUsd, type PriceTable, priceFor, validatePriceTable } from './prices';
 import type { CallRole, TokenUsage } from './types';
+import type { RoleUsage } from './usage-types';
 
 export type Labels = Readonly<Record<string, string | number>>;
 
@@ -25,18 +26,10 @@ export interface LedgerEntry {
   error?: string;
 }
 
-export interface UsageSummary {
-  /** Calls that reached a model (cache hits and failures excluded). */
-  calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  /** promptTokens + completionTokens of real calls. */
-  totalTokens: number;
+/** A `RoleUsage` (the shape training results share) plus what only a ledger knows. */
+export interface UsageSummary extends RoleUsage {
   /** Real calls whose usage was counted by us, not reported by the server. */
   estimatedCalls: number;
-  latencyMs: number;
-  cacheHits: number;
   /** Tokens the cache hits would have cost (prompt + completion), for "saved" reports. */
   cacheHitTokens: number;
   failures: number;

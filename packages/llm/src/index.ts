@@ -12,6 +12,7 @@ export * from './registry';
 export * from './resilience';
 export * from './response-cache';
 export * from './retry-after';
+export * from './rule-model';
 export * from './scripted-model';
 export * from './semaphore';
 export * from './tokenizer';

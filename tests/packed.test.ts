@@ -9,12 +9,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { findDataDir } from '@llm-autodiff/sim';
 import ts from 'typescript';
 import { afterAll, expect, it } from 'vitest';
 import { packPackages, REPO } from '../scripts/pack';
-import { WALKTHROUGH_PACKAGES, walkthroughSource } from './walkthrough';
+import { checkWalkthroughOutput, WALKTHROUGH_PACKAGES, walkthroughSource } from './walkthrough';
 
 const run = promisify(execFile);
+const dataDir = findDataDir();
 const dir = mkdtempSync(join(tmpdir(), 'autodiff-packed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,8 +74,9 @@ it('packed tarballs install outside the workspace and run the README walkthrough
   writeFileSync(join(project, 'walkthrough.mjs'), js);
   const { stdout } = await run(process.execPath, ['walkthrough.mjs'], {
     cwd: project,
-    env: { ...process.env, NODE_OPTIONS: '' },
+    // The sim reads the datasets from the repository's sibling folder by default; outside, say where.
+    env: { ...process.env, NODE_OPTIONS: '', ...(dataDir ? { AUTODIFF_DATA_DIR: dataDir } : {}) },
     timeout: 60_000,
   });
-  expect(stdout).toContain('walkthrough done');
+  checkWalkthroughOutput(stdout);
 }, 180_000);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { REPO } from '../scripts/pack';
-import { walkthroughSource } from './walkthrough';
+import { checkWalkthroughOutput, walkthroughSource } from './walkthrough';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,7 @@ it('the README walkthrough runs inside the workspace', async () => {
     cwd: REPO,
     timeout: 60_000,
   });
-  expect(stdout).toContain('walkthrough done');
+  checkWalkthroughOutput(stdout);
 });
 
 it('extracting the walkthrough fails loudly when the README lost its markers', async () => {

@@ -18,3 +18,16 @@ export function walkthroughSource(readme = readFileSync(join(REPO, 'README.md'),
   if (blocks.length === 0) throw new Error('README.md: the walkthrough has no ```ts block');
   return blocks.join('\n');
 }
+
+/** Checks what the walkthrough printed: the better upstream prompt raised the score, usage per role. */
+export function checkWalkthroughOutput(stdout: string): void {
+  const moved = /accuracy (\d\.\d\d) -> (\d\.\d\d) with the better instruction/.exec(stdout);
+  if (!moved) throw new Error(`the walkthrough printed no accuracy line:\n${stdout}`);
+  if (!(Number(moved[2]) > Number(moved[1])))
+    throw new Error(`the better instruction did not raise the score: ${moved[0]}`);
+  for (const role of ['task', 'backward', 'optimizer']) {
+    if (!new RegExp(`^${role}: [1-9]\\d* calls, [1-9]\\d* tokens`, 'm').test(stdout))
+      throw new Error(`the walkthrough printed no usage for role ${role}:\n${stdout}`);
+  }
+  if (!stdout.includes('walkthrough done')) throw new Error(`the walkthrough did not finish:\n${stdout}`);
+}

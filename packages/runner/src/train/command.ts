@@ -11,6 +11,7 @@ import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from
 import { loadTask, openPipeline } from '@llm-autodiff/tasks';
 import type { Io } from '../cli';
 import { createModel } from '../model-registry';
+import { programArgv } from '../program/program-flags';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
@@ -19,14 +20,25 @@ import { creditCheckpoint } from './resume-budget';
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = new Set(['CacheMissError', 'ModelCallError', 'MalformedResponseError', 'ProviderError']);
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = new Set([...CALL_ERRORS, 'TrainerInputError', 'DatasetError', 'ModelSpecError']);
+const USER_ERRORS = new Set([
+  ...CALL_ERRORS,
+  'TrainerInputError',
+  'DatasetError',
+  'ModelSpecError',
+  'ProgramModuleError',
+  'DataFileError',
+]);
 
 /** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   try {
-    args = parseTrainArgs(argv);
+    args = parseTrainArgs(await programArgv(argv));
   } catch (e) {
+    if (e instanceof Error && USER_ERRORS.has(e.name)) {
+      io.err(`autodiff train: ${e.message}`);
+      return 2;
+    }
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
     io.err(TRAIN_USAGE);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
@@ -14,11 +14,19 @@ it('the README walkthrough runs inside the workspace', async () => {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `walkthrough-${process.pid}.ts`);
   writeFileSync(file, walkthroughSource());
-  const { stdout } = await run(process.execPath, ['--conditions=autodiff-source', '--import', 'tsx', file], {
-    cwd: REPO,
-    timeout: 60_000,
-  });
-  checkWalkthroughOutput(stdout);
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=autodiff-source', '--import', 'tsx', file],
+      {
+        cwd: REPO,
+        timeout: 60_000,
+      },
+    );
+    checkWalkthroughOutput(stdout);
+  } finally {
+    rmSync(file, { force: true });
+  }
 });
 
 it('extracting the walkthrough fails loudly when the README lost its markers', async () => {

@@ -204,7 +204,9 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       data,
       models: { optimizer, backward },
       method: methods.get(spec.methodId.base),
-      methodConfig: resume ? undefined : splitRunConfig(spec.config).methodConfig,
+      // The experiment's config holds GDPO's fields; the baselines run with their own defaults.
+      methodConfig:
+        resume || spec.methodId.base !== 'gdpo' ? undefined : splitRunConfig(spec.config).methodConfig,
       trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
       usage: ledger,
       checkpointPath,

@@ -47,14 +47,18 @@ export interface Checkpoint {
 const count = z.number().int().nonnegative();
 const score = z.number().finite().min(0).max(1);
 const u32 = z.number().int().min(0).max(0xffffffff);
-const roleUsage = z.object({
-  calls: count,
-  cacheHits: count,
-  promptTokens: count,
-  completionTokens: count,
-  cachedTokens: count,
-  latencyMs: z.number().finite().nonnegative(),
-});
+// Records written before usage carried totalTokens derive it from prompt + completion tokens.
+const roleUsage = z
+  .object({
+    calls: count,
+    cacheHits: count,
+    promptTokens: count,
+    completionTokens: count,
+    cachedTokens: count,
+    totalTokens: count.optional(),
+    latencyMs: z.number().finite().nonnegative(),
+  })
+  .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
 const gates = z.object({
   tried: count,
   unchanged: count,

@@ -68,7 +68,11 @@ export async function proposeInstructions<E>(input: ProposerInput<E>): Promise<P
     observations = observations ? `${observations}\n${text}` : text;
   }
   const summary = await ask(summaryPrompt(observations || '(none)'), 'summary');
-  const views: PromptView[] = input.prompts.map((p) => ({ name: p.name, role: p.role, value: p.value }));
+  const views: PromptView[] = input.prompts.map((p) => ({
+    name: p.name,
+    role: p.description,
+    value: p.value,
+  }));
   const programDescription = await ask(programPrompt(run.program.name, components, views), 'program');
   const modules = await Promise.all(
     views.map((v, i) => ask(modulePrompt(programDescription, v), `module${i}`)),

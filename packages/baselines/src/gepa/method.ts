@@ -302,7 +302,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     const answer = await optimizer.complete(
       {
         messages: reflectionPrompt({
-          target: { name: target.name, role: target.role, value: target.value },
+          target: { name: target.name, role: target.description, value: target.value },
           examples,
         }),
       },

@@ -50,7 +50,7 @@ function requiresGrad(p: Parameter): boolean {
 }
 
 function targetOf(p: Parameter): TextGradTarget {
-  return { name: p.name, role: p.role, kind: p.kind, value: p.display() };
+  return { name: p.name, role: p.description, kind: p.kind, value: p.display() };
 }
 
 function systemPromptOf(out: Parameter): string {
@@ -80,7 +80,7 @@ function jobsFor(node: Parameter): Job[] {
     const messages = basePrompt({
       target: targetOf(pred),
       component: node.component?.name ?? node.name,
-      description: node.role,
+      description: node.description,
       inputs: inputs.join('\n\n'),
       output: String(node.trace?.output ?? node.value),
       groundTruth: gt,
@@ -103,7 +103,7 @@ function jobsFor(node: Parameter): Job[] {
       systemPrompt: systemPromptOf(node),
       input: node.trace?.input ?? '',
       output,
-      usedAs: node.role,
+      usedAs: node.description,
       feedback: node.gradients.map((g) => g.feedback),
     }),
   }));
@@ -126,7 +126,11 @@ function gradient(job: Job, feedback: string, failed: boolean, prompt: string): 
     isCopy: false,
     isSkipped: false,
     isFailure: failed,
-    context: { inputOutput: job.context, variableRole: job.to.role, responseRole: job.out.role },
+    context: {
+      inputOutput: job.context,
+      variableRole: job.to.description,
+      responseRole: job.out.description,
+    },
     prompt,
   };
 }

@@ -45,7 +45,7 @@ export class Tgd {
 
   request(p: Parameter<string>): ReturnType<typeof tgdPrompt> {
     return tgdPrompt({
-      target: { name: p.name, role: p.role, value: p.value },
+      target: { name: p.name, role: p.description, value: p.value },
       samples: samplesOf(p),
       pastFeedback: this.opts.memory > 0 ? (this.memory[p.name] ?? []) : [],
       constraints: this.opts.constraints,

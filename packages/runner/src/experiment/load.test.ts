@@ -82,9 +82,7 @@ describe('experiment files', () => {
       errorOf(
         `${base}overrides:\n  - methods: [textgrad]\n    methodConfig:\n      textgrad: { steps: 3 }\n`,
       ),
-    ).toMatch(
-      /^exp\.yaml:7: overrides\[0\]\.methodConfig\.textgrad\.steps: unknown field "steps"/,
-    );
+    ).toMatch(/^exp\.yaml:7: overrides\[0\]\.methodConfig\.textgrad\.steps: unknown field "steps"/);
     const ok = parseExperiment(`${base}methodConfig:\n  textgrad: { epochs: 1 }\n`, 'exp.yaml');
     expect(ok.methodConfig).toEqual({ textgrad: { epochs: 1 } });
   });

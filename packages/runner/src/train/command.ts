@@ -35,6 +35,9 @@ import {
 } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
+import { DataFileError } from '../program/data-files';
+import { programArgv } from '../program/program-flags';
+import { ProgramModuleError } from '../program/program-module';
 import { wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
@@ -58,7 +61,14 @@ const INPUT_ERRORS = [
   BudgetSpecError,
 ] as const;
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = [...CALL_ERRORS, ...INPUT_ERRORS, DatasetError, ModelSpecError] as const;
+const USER_ERRORS = [
+  ...CALL_ERRORS,
+  ...INPUT_ERRORS,
+  DatasetError,
+  ModelSpecError,
+  ProgramModuleError,
+  DataFileError,
+] as const;
 const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
   classes.some((c) => e instanceof c);
 
@@ -66,10 +76,9 @@ const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) =>
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   try {
-    args = parseTrainArgs(argv);
+    args = parseTrainArgs(await programArgv(argv));
   } catch (e) {
-    // A method's config rejected by its factory: one line naming the method and the field.
-    if (e instanceof TrainerInputError) {
+    if (isAny(e, USER_ERRORS)) {
       io.err(`autodiff train: ${e.message}`);
       return 2;
     }

@@ -211,7 +211,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
               id: 'p0',
               name: 'system_prompt',
               kind: 'prompt',
-              role: 'instruction',
+              description: 'instruction',
               trainable: true,
               value: promptAt(0),
               gradients: [
@@ -222,7 +222,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
               id: 'o1',
               name: 'answer',
               kind: 'output',
-              role: 'output',
+              description: 'output',
               trainable: false,
               value: '7',
               gradients: [],

@@ -118,7 +118,7 @@ export const savedGraphSchema = z.object({
         id: z.string(),
         name: z.string(),
         kind: z.string(),
-        role: z.string(),
+        description: z.string(),
         trainable: z.boolean(),
         value: z.string(),
         gradients: z.array(

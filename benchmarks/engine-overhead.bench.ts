@@ -1,0 +1,172 @@
+/**
+ * Engine overhead with a zero-latency scripted model: what recording the graph (forward in train mode) and
+ * the backward bookkeeping cost per node per sample, for graphs of 10, 1,000 and 100,000 nodes, in two
+ * shapes — one long chain of functions (depth) and many short samples (width); gradient rendering; and
+ * one parameter receiving 10,000 gradients. Target: under 20 µs per node per sample, linear in size.
+ */
+import { pathToFileURL } from 'node:url';
+import {
+  backward,
+  fn,
+  generator,
+  loss,
+  type Parameter,
+  param,
+  renderGradients,
+  runSample,
+  sum,
+} from '@llm-autodiff/core';
+import type { ChatModel } from '@llm-autodiff/llm';
+import { FigureSet } from './lib/figures';
+
+const SUITE = 'engine overhead';
+const TARGET_US = 20;
+
+/** A model that answers at once and counts nothing: what is timed is the engine, not a tokenizer. */
+function instant(text: string): ChatModel {
+  const usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, estimated: true };
+  return {
+    id: 'bench:instant',
+    complete: async () => ({
+      text,
+      choices: [text],
+      usage,
+      latencyMs: 0,
+      model: 'instant',
+      cacheHit: false,
+      raw: null,
+    }),
+  };
+}
+const task = instant('an answer');
+const backwardModel = instant('The instruction should ask for the exact entity.');
+
+/** prompt → generator → (length − 3) functions → loss: `length` nodes for one sample. */
+function chainProgram(length: number) {
+  const instr = param('Answer briefly.', { name: 'instr', role: 'answer instruction' });
+  const answer = generator({ name: 'answer', model: task, system: [instr], user: (x: { q: string }) => x.q });
+  const step = fn('step', (s: string) => s);
+  const forward = (sampleId: string) =>
+    runSample(sampleId, 'train', async () => {
+      let out = await answer({ q: `question ${sampleId}` });
+      for (let i = 0; i < length - 3; i++) out = await step(out);
+      return loss(out, 'gold', (p: string, g: string) => (p === g ? 1 : 0));
+    });
+  return { instr, forward };
+}
+
+interface Timing {
+  forwardUs: number;
+  backwardUs: number;
+}
+
+async function time(nodesPerSample: number, samples: number): Promise<Timing> {
+  const { instr, forward } = chainProgram(nodesPerSample);
+  const t0 = performance.now();
+  const losses: Parameter<number>[] = [];
+  for (let s = 0; s < samples; s++) losses.push(await forward(`s${s}`));
+  const t1 = performance.now();
+  await backward(sum(losses), { engine: backwardModel });
+  const t2 = performance.now();
+  instr.zeroGrad();
+  const nodes = nodesPerSample * samples;
+  return { forwardUs: ((t1 - t0) * 1000) / nodes, backwardUs: ((t2 - t1) * 1000) / nodes };
+}
+
+/** Best of `reps` (after a warm-up): the engine's cost, not the garbage collector's worst moment. */
+async function best(nodesPerSample: number, samples: number, reps: number): Promise<Timing> {
+  await time(nodesPerSample, samples);
+  let out: Timing = { forwardUs: Infinity, backwardUs: Infinity };
+  for (let i = 0; i < reps; i++) {
+    const t = await time(nodesPerSample, samples);
+    out = {
+      forwardUs: Math.min(out.forwardUs, t.forwardUs),
+      backwardUs: Math.min(out.backwardUs, t.backwardUs),
+    };
+  }
+  return out;
+}
+
+export async function runEngineOverhead(figures = new FigureSet()): Promise<FigureSet> {
+  const target = { kind: 'max' as const, value: TARGET_US };
+  const perSize: Array<{ nodes: number; us: number }> = [];
+  for (const [nodes, reps] of [
+    [10, 20],
+    [1_000, 5],
+    [100_000, 2],
+  ] as const) {
+    for (const [shape, perSample, samples] of [
+      ['chain', nodes, 1],
+      ['samples of 10', 10, nodes / 10],
+    ] as const) {
+      try {
+        const t = await best(perSample, samples, reps);
+        figures.add({
+          suite: SUITE,
+          name: `forward, ${nodes} nodes (${shape})`,
+          value: t.forwardUs,
+          unit: 'µs/node',
+          target,
+        });
+        figures.add({
+          suite: SUITE,
+          name: `backward, ${nodes} nodes (${shape})`,
+          value: t.backwardUs,
+          unit: 'µs/node',
+          target,
+        });
+        if (shape === 'samples of 10') perSize.push({ nodes, us: t.forwardUs + t.backwardUs });
+      } catch (e) {
+        figures.add({
+          suite: SUITE,
+          name: `forward + backward, ${nodes} nodes (${shape})`,
+          value: Number.NaN,
+          unit: 'µs/node',
+          target,
+          note: `failed: ${(e as Error).message.slice(0, 120)}`,
+        });
+      }
+    }
+  }
+  const small = perSize.find((p) => p.nodes === 1_000);
+  const large = perSize.find((p) => p.nodes === 100_000);
+  if (small && large)
+    figures.add({
+      suite: SUITE,
+      name: 'linearity: per-node cost at 100,000 ÷ at 1,000 nodes',
+      value: large.us / small.us,
+      unit: '×',
+      target: { kind: 'max', value: 2 },
+      note: '1 = perfectly linear',
+    });
+
+  // One parameter receiving 10,000 gradients (10,000 samples of one generator + loss), then rendering them.
+  const { instr, forward } = chainProgram(3);
+  const losses: Parameter<number>[] = [];
+  for (let s = 0; s < 10_000; s++) losses.push(await forward(`g${s}`));
+  const t0 = performance.now();
+  await backward(sum(losses), { engine: backwardModel });
+  const t1 = performance.now();
+  figures.add({
+    suite: SUITE,
+    name: 'backward, one parameter receiving 10,000 gradients',
+    value: ((t1 - t0) * 1000) / instr.gradients.length,
+    unit: 'µs/gradient',
+    target,
+  });
+  const r0 = performance.now();
+  const text = renderGradients(instr);
+  const r1 = performance.now();
+  figures.add({
+    suite: SUITE,
+    name: 'render 10,000 gradients',
+    value: ((r1 - r0) * 1000) / instr.gradients.length,
+    unit: 'µs/gradient',
+    note: `${(text.length / 2 ** 20).toFixed(1)} MiB of text`,
+  });
+  return figures;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runEngineOverhead();
+}

@@ -1,6 +1,7 @@
 import { BudgetExceededError, type BudgetKind } from './errors';
 import { costUsd, type PriceTable, priceFor, validatePriceTable } from './prices';
 import type { CallRole, TokenUsage } from './types';
+import type { UsageSummary } from './usage-ledger';
 
 export interface BudgetLimits {
   calls?: number;
@@ -91,6 +92,21 @@ export class Budget {
     }
   }
 
+  /**
+   * Billed attempts that failed (a 2xx whose body was lost or unusable): each counts as one call with
+   * its (estimated) tokens, whether or not the call itself succeeds later. No reservation is involved:
+   * the spend already happened, so it is counted even past a limit; the next `admit` refuses.
+   */
+  chargeFailedAttempts(role: CallRole, modelId: string, attempts: number, usage: TokenUsage): void {
+    if (attempts <= 0) return;
+    const price = this.options.prices ? priceFor(this.options.prices, modelId) : undefined;
+    this.credit(role, {
+      calls: attempts,
+      tokens: usage.promptTokens + usage.completionTokens,
+      usd: price ? costUsd(price, usage) : 0,
+    });
+  }
+
   /** The call cost nothing (cache hit) or did not happen (failure before an answer). */
   cancel(r: Reservation): void {
     this.settle(r);
@@ -148,4 +164,17 @@ export class Budget {
       throw new BudgetExceededError(scope, 'usd', limits.usd, spent.usd);
     }
   }
+}
+
+/**
+ * A ledger summary in budget terms, billed failed attempts included (each one call, with its
+ * estimated tokens), so a resumed run can `credit` its checkpoint's spend exactly as the budget
+ * counted it. Dollars are the ledger's: give both the same price table.
+ */
+export function spendOfSummary(summary: UsageSummary): Spend {
+  return {
+    calls: summary.calls + summary.billedFailedAttempts,
+    tokens: summary.totalTokens + summary.failedAttemptTokens,
+    usd: summary.costUsd,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson } from './cache-key';
+import { cacheKey, canonicalJson, combineCacheSalts, runCacheSalt } from './cache-key';
 import type { ChatRequest } from './types';
 
 const base: ChatRequest = {
@@ -60,5 +60,29 @@ describe('cacheKey', () => {
 
   it('refuses non-finite numbers, which JSON would silently turn into null', () => {
     expect(() => cacheKey('x:y', { ...base, options: { temperature: Number.NaN } })).toThrow(/non-finite/);
+  });
+});
+
+describe('cache salts', () => {
+  it('keys each repeat of a run apart and replays the same one', () => {
+    const run0 = runCacheSalt({ seed: 42 });
+    expect(run0).toBe(runCacheSalt({ seed: 42, repeat: 0 }));
+    const keys = [run0, runCacheSalt({ seed: 42, repeat: 1 }), runCacheSalt({ seed: 43 })].map((s) =>
+      cacheKey('m', base, s),
+    );
+    expect(new Set(keys).size).toBe(3);
+    expect(() => runCacheSalt({ seed: -1 })).toThrow('cache salt: seed must be an integer >= 0, got -1');
+    expect(() => runCacheSalt({ seed: 1, repeat: 0.5 })).toThrow(/repeat must be an integer/);
+  });
+
+  it('combines run and call salts unambiguously; either alone keys as itself', () => {
+    expect(combineCacheSalts(undefined, undefined)).toBeUndefined();
+    expect(combineCacheSalts('run', undefined)).toBe('run');
+    expect(combineCacheSalts(undefined, 'proposal=1')).toBe('proposal=1');
+    const both = combineCacheSalts('seed=1;repeat=0', 'proposal=1');
+    expect(both).toBe('{"call":"proposal=1","run":"seed=1;repeat=0"}');
+    // swapping the parts, or moving text across the boundary, is another salt
+    expect(combineCacheSalts('proposal=1', 'seed=1;repeat=0')).not.toBe(both);
+    expect(combineCacheSalts('a,b', 'c')).not.toBe(combineCacheSalts('a', 'b,c'));
   });
 });

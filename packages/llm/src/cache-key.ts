@@ -42,3 +42,27 @@ export function cacheKey(modelId: string, request: ChatRequest, salt?: string): 
   };
   return createHash('sha256').update(canonicalJson(payload)).digest('hex');
 }
+
+/** The run's part of every cache key: the same seed and repeat replay exactly, another repeat samples afresh. */
+export function runCacheSalt(run: { seed: number; repeat?: number }): string {
+  for (const [name, v] of [
+    ['seed', run.seed],
+    ['repeat', run.repeat ?? 0],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new Error(`cache salt: ${name} must be an integer >= 0, got ${JSON.stringify(v)}`);
+  }
+  return `seed=${run.seed};repeat=${run.repeat ?? 0}`;
+}
+
+/**
+ * The salt that goes into a key: the run's salt (`runCacheSalt`, set once on the model or pool)
+ * combined with the call's own (`CallContext.cacheSalt`, e.g. `proposal=2`). Either alone keys as
+ * itself, so caches recorded with only one of them keep their entries; both together are joined
+ * unambiguously (canonical JSON), so no pair of salts can collide with another pair or a lone salt.
+ */
+export function combineCacheSalts(runSalt?: string, callSalt?: string): string | undefined {
+  if (runSalt === undefined) return callSalt;
+  if (callSalt === undefined) return runSalt;
+  return canonicalJson({ call: callSalt, run: runSalt });
+}

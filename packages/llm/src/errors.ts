@@ -14,6 +14,11 @@ export interface ProviderErrorInit {
   retryable: boolean;
   /** Server-requested wait (Retry-After / retry-after-ms), already converted to milliseconds. */
   retryAfterMs?: number;
+  /**
+   * The server answered 2xx, so the attempt was most likely billed, but the body was lost or unusable
+   * (cut in transit, not a chat completion). Budgets and the ledger charge such attempts.
+   */
+  billed?: boolean;
   cause?: unknown;
 }
 
@@ -25,6 +30,7 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly billed: boolean;
 
   constructor(message: string, init: ProviderErrorInit) {
     super(message, { cause: init.cause });
@@ -33,6 +39,7 @@ export class ProviderError extends Error {
     this.status = init.status;
     this.retryable = init.retryable;
     this.retryAfterMs = init.retryAfterMs;
+    this.billed = init.billed ?? false;
   }
 
   /** An HTTP failure with the retry policy of the chat-completions APIs (408, 409, 429 and 5xx retry). */
@@ -52,7 +59,7 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** The server answered 2xx with a body that is not a chat completion. */
+/** The server answered 2xx with a body that is not a chat completion (so the attempt counts as billed). */
 export class MalformedResponseError extends ProviderError {
   override readonly name: string = 'MalformedResponseError';
   /** The start of the offending body, for the error report. */
@@ -71,6 +78,7 @@ export class MalformedResponseError extends ProviderError {
         modelId,
         kind: 'malformed',
         retryable: options.retryable,
+        billed: true,
         cause: options.cause,
       },
     );
@@ -119,21 +127,94 @@ function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-/** Replay mode (`read-only` cache) met a request that was never recorded. */
+export interface CacheMissInit {
+  modelId: string;
+  /** First 12 hex digits of the cache key. */
+  digest: string;
+  /** Start of the first user message, to recognize the request. */
+  excerpt: string;
+  /** Accounting role of the call. */
+  role?: string;
+  /** The call's ledger labels (`step`, `experiment`, ...). */
+  labels?: Readonly<Record<string, string | number>>;
+  /** The cache file being replayed. */
+  cachePath?: string;
+  /** The call asked to skip the cache (`noCache`), which a replay cannot honor without the network. */
+  uncacheable?: boolean;
+}
+
+/**
+ * Replay mode (`read-only` cache) met a request that was never recorded. One line naming the step,
+ * role, model and cache file; no request left the machine.
+ */
 export class CacheMissError extends Error {
   override readonly name = 'CacheMissError';
+  readonly modelId: string;
+  readonly digest: string;
+  readonly excerpt: string;
+  readonly role: string | undefined;
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly cachePath: string | undefined;
+
+  constructor(init: CacheMissInit) {
+    const where = [
+      init.labels?.step === undefined ? undefined : `step ${init.labels.step}`,
+      init.role === undefined ? undefined : `role ${init.role}`,
+      `model ${init.modelId}`,
+    ]
+      .filter((x) => x !== undefined)
+      .join(', ');
+    const file = init.cachePath === undefined ? 'the read-only cache' : `cache ${init.cachePath}`;
+    const what = init.uncacheable
+      ? `a call that skips the cache (noCache) cannot be replayed (${where})`
+      : `no recorded response in ${file} for ${where}`;
+    super(
+      `replay: ${what} (key ${init.digest}…, first user message: ${JSON.stringify(init.excerpt)}); ` +
+        'no request was sent. Record the run in read-write mode first, or replay the same run (seed, repeat, models, flags).',
+    );
+    this.modelId = init.modelId;
+    this.digest = init.digest;
+    this.excerpt = init.excerpt;
+    this.role = init.role;
+    this.labels = init.labels ?? {};
+    this.cachePath = init.cachePath;
+  }
+}
+
+/** A response cache file that cannot be used as asked (missing, a directory, not writable, not a cache). */
+export class CacheAccessError extends Error {
+  override readonly name = 'CacheAccessError';
+  constructor(
+    readonly path: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`response cache ${path}: ${problem}`, options);
+  }
+}
+
+/** A budget spec (`total.calls=2000,backward.tokens=50000`) that cannot be parsed or names unknown scopes. */
+export class BudgetSpecError extends Error {
+  override readonly name = 'BudgetSpecError';
+}
+
+/**
+ * The run is stopping (e.g. Ctrl-C): the call was refused before it was sent. Calls already in flight
+ * finish (and are cached); no new request, queued call or retry reaches the network.
+ */
+export class CallsStoppedError extends Error {
+  override readonly name = 'CallsStoppedError';
   constructor(
     readonly modelId: string,
-    /** First 12 hex digits of the cache key. */
-    readonly digest: string,
-    /** Start of the first user message, to recognize the request. */
-    readonly excerpt: string,
+    readonly reason: string,
   ) {
-    super(
-      `read-only cache: no recorded response for ${modelId} (key ${digest}…, first user message: ${JSON.stringify(excerpt)}). ` +
-        'Run once in read-write mode to record it, or switch the cache mode.',
-    );
+    super(`${modelId}: call not sent, the run is stopping (${reason})`);
   }
+}
+
+/** Model-layer controls (timeout, retries, concurrency) out of range. */
+export class ModelControlsError extends Error {
+  override readonly name = 'ModelControlsError';
 }
 
 /** A model spec string that cannot be parsed, or names an unknown provider. */

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Budget } from './budget';
-import { BudgetExceededError, CacheMissError, ModelCallError, ProviderError } from './errors';
+import {
+  BudgetExceededError,
+  CacheMissError,
+  MalformedResponseError,
+  ModelCallError,
+  ProviderError,
+} from './errors';
 import { managedModel } from './managed-model';
 import { createChatModel } from './registry';
 import { ResponseCache } from './response-cache';
@@ -250,5 +256,35 @@ describe('managedModel with the real OpenAI provider', () => {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = saved;
     }
+  });
+});
+
+describe('managedModel: failed attempts without the retry layer', () => {
+  it('charges a billed failure (malformed 2xx body) to ledger and budget, and a 503 not at all', async () => {
+    const malformed = new MalformedResponseError('scripted:test', 'body is not valid JSON', '{"cho', {
+      retryable: true,
+    });
+    const inner = ScriptedModel.sequence(['ok'], {
+      fail: (i) =>
+        i === 0 ? malformed : i === 1 ? ProviderError.http('scripted:test', 503, 'busy') : undefined,
+    });
+    const ledger = new UsageLedger();
+    const budget = new Budget({});
+    const m = managedModel(inner, { ledger, budget, limits: false });
+    await expect(m.complete(ask('one'))).rejects.toBe(malformed);
+    await expect(m.complete(ask('two'))).rejects.toThrow(/HTTP 503/);
+    const prompt = countMessageTokens(ask('one').messages);
+    expect(
+      ledger.entries.map((e) => [
+        e.attempts,
+        e.failedAttempts,
+        e.billedFailedAttempts,
+        e.failedAttemptTokens,
+      ]),
+    ).toEqual([
+      [1, 1, 1, prompt],
+      [1, 1, 0, 0],
+    ]);
+    expect(budget.spent().total).toEqual({ calls: 1, tokens: prompt, usd: 0 });
   });
 });

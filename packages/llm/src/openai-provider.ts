@@ -50,15 +50,20 @@ export class OpenAIChatModel implements ChatModel {
   async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
     const started = performance.now();
     const params = toCompletionParams(this.model, request, this.maxTokensField);
-    let body: string;
+    let response: Response;
     try {
       // `asResponse` keeps the raw body, so a malformed one is reported with an excerpt instead of a bare SyntaxError.
-      const response = await this.client.chat.completions
+      response = await this.client.chat.completions
         .create(params, { signal: context?.signal, maxRetries: 0 })
         .asResponse();
-      body = await response.text();
     } catch (e) {
       throw this.toProviderError(e);
+    }
+    let body: string;
+    try {
+      body = await response.text();
+    } catch (e) {
+      throw this.bodyLost(e);
     }
     // Redacted before parsing: a body that echoes the key must not carry it into errors, caches or results.
     const parsed = parseCompletionBody(this.id, this.redact(body), request);
@@ -72,6 +77,23 @@ export class OpenAIChatModel implements ChatModel {
       cacheHit: false,
       raw: parsed.raw,
     };
+  }
+
+  /**
+   * The 2xx headers arrived, then the body was lost (socket closed mid-body): retryable like a reset,
+   * but the server most likely billed the completion.
+   */
+  private bodyLost(e: unknown): unknown {
+    const id = this.id;
+    if (e instanceof Error && e.name === 'AbortError') return this.toProviderError(e);
+    const detail = e instanceof Error ? e.message : String(e);
+    return new ProviderError(this.redact(`${id}: connection lost while reading a 2xx response: ${detail}`), {
+      modelId: id,
+      kind: 'connection',
+      retryable: true,
+      billed: true,
+      cause: e,
+    });
   }
 
   private toProviderError(e: unknown): unknown {
@@ -112,18 +134,6 @@ export class OpenAIChatModel implements ChatModel {
         retryable,
         retryAfterMs: parseRetryAfter(headers, Date.now()),
       });
-    }
-    // Reading the body can fail after the headers arrived (socket closed mid-body): a connection reset.
-    if (e instanceof TypeError) {
-      return new ProviderError(
-        this.redact(`${id}: connection lost while reading the response: ${e.message}`),
-        {
-          modelId: id,
-          kind: 'connection',
-          retryable: true,
-          cause: e,
-        },
-      );
     }
     if (e instanceof Error && e.name === 'AbortError') {
       return new ProviderError(`${id}: request aborted`, {

@@ -1,4 +1,4 @@
-import { ModelCallError, ProviderError } from './errors';
+import { type FailureKind, ModelCallError, ProviderError } from './errors';
 import { Semaphore } from './semaphore';
 import type { CallContext, ChatModel, ChatRequest, ChatResponse } from './types';
 
@@ -8,12 +8,43 @@ export interface RetryInfo {
   modelId: string;
   /** The attempt that failed (1-based). */
   attempt: number;
+  /** Attempts allowed in all (`maxRetries + 1`). */
+  maxAttempts: number;
   delayMs: number;
   error: ProviderError;
+  /** Accounting role and labels of the call, for the log line. */
+  role?: string;
+  labels?: Readonly<Record<string, string | number>>;
+}
+
+/** One failed attempt of a call, as the ledger keeps it. */
+export interface FailedAttempt {
+  attempt: number;
+  kind: FailureKind;
+  status: number | undefined;
+  /** The server answered 2xx and most likely billed it (see `ProviderError.billed`). */
+  billed: boolean;
+}
+
+/**
+ * Where the time of one call went, filled in by `ResilientModel.completeTraced`: waiting for a
+ * concurrency slot (`queueMs`), in requests (`requestMs`, all attempts), and backing off between
+ * attempts (`retryWaitMs`). The ledger records them apart, so latency never includes queueing.
+ */
+export interface CallTrace {
+  queueMs: number;
+  requestMs: number;
+  retryWaitMs: number;
+  attempts: number;
+  failures: FailedAttempt[];
+}
+
+export function newCallTrace(): CallTrace {
+  return { queueMs: 0, requestMs: 0, retryWaitMs: 0, attempts: 0, failures: [] };
 }
 
 export interface ResilienceOptions {
-  /** Calls in flight at once to this model (default 4). */
+  /** Calls in flight at once to this model (default 4; a `ModelPool` raises it to the caller's concurrency). */
   concurrency?: number;
   /** Share one limit between several wrappers of the same server (overrides `concurrency`). */
   semaphore?: Semaphore;
@@ -31,8 +62,15 @@ export interface ResilienceOptions {
   sleep?: Sleep;
   /** Injectable jitter source in [0, 1). */
   random?: () => number;
-  /** Called before each wait, e.g. to log `retrying in 2 s after HTTP 429`. */
+  /** Called before each wait, e.g. `retryReporter(...)` to log one line per retry. */
   onRetry?: (info: RetryInfo) => void;
+  /** Monotonic ms clock for the call trace, injectable for tests. */
+  now?: () => number;
+  /**
+   * Called with a slot held, right before each attempt is sent; throwing stops the call unsent (e.g. the
+   * run is stopping: calls queued for a slot and pending retries must not reach the network).
+   */
+  beforeAttempt?: () => void;
 }
 
 export const defaultSleep: Sleep = (ms, signal) =>
@@ -58,8 +96,15 @@ export const defaultSleep: Sleep = (ms, signal) =>
 export class ResilientModel implements ChatModel {
   readonly id: string;
   readonly semaphore: Semaphore;
-  private readonly o: Required<Omit<ResilienceOptions, 'onRetry' | 'concurrency' | 'semaphore'>> &
-    Pick<ResilienceOptions, 'onRetry'>;
+  private readonly o: Required<
+    Omit<ResilienceOptions, 'onRetry' | 'beforeAttempt' | 'concurrency' | 'semaphore'>
+  > &
+    Pick<ResilienceOptions, 'onRetry' | 'beforeAttempt'>;
+
+  /** Attempts allowed per call. */
+  get maxAttempts(): number {
+    return this.o.maxRetries + 1;
+  }
 
   constructor(
     readonly inner: ChatModel,
@@ -76,35 +121,71 @@ export class ResilientModel implements ChatModel {
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
+      beforeAttempt: options.beforeAttempt,
+      now: options.now ?? (() => performance.now()),
     };
     if (!Number.isInteger(this.o.maxRetries) || this.o.maxRetries < 0) {
       throw new Error(`maxRetries must be an integer >= 0, got ${this.o.maxRetries}`);
     }
   }
 
-  async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
+  complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
+    return this.completeTraced(request, context, newCallTrace());
+  }
+
+  /** `complete`, recording queue wait, request time, backoff and failed attempts into `trace` (also on failure). */
+  async completeTraced(
+    request: ChatRequest,
+    context: CallContext | undefined,
+    trace: CallTrace,
+  ): Promise<ChatResponse> {
     const signal = context?.signal;
+    const now = this.o.now;
     for (let attempt = 1; ; attempt++) {
       let error: ProviderError;
       // The slot is held for one attempt only, so a call waiting out a backoff does not block others.
+      const queued = now();
       const release = await this.semaphore.acquire(signal).catch((reason) => {
+        trace.queueMs += now() - queued;
         throw new ModelCallError(this.aborted(reason), attempt - 1);
       });
+      const sent = now();
+      trace.queueMs += sent - queued;
+      try {
+        this.o.beforeAttempt?.();
+      } catch (e) {
+        release();
+        throw e;
+      }
+      trace.attempts = attempt;
       try {
         return await this.attempt(request, context);
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
         error = e;
+        trace.failures.push({ attempt, kind: e.kind, status: e.status, billed: e.billed });
       } finally {
+        trace.requestMs += now() - sent;
         release();
       }
       if (!error.retryable || attempt > this.o.maxRetries) throw new ModelCallError(error, attempt);
       const delayMs = this.delay(attempt, error);
-      this.o.onRetry?.({ modelId: this.id, attempt, delayMs, error });
+      this.o.onRetry?.({
+        modelId: this.id,
+        attempt,
+        maxAttempts: this.maxAttempts,
+        delayMs,
+        error,
+        role: context?.role,
+        labels: context?.labels,
+      });
+      const waited = now();
       try {
         await this.o.sleep(delayMs, signal);
       } catch (reason) {
         throw new ModelCallError(this.aborted(reason), attempt);
+      } finally {
+        trace.retryWaitMs += now() - waited;
       }
     }
   }

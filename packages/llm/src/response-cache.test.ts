@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,13 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheKey } from './cache-key';
 import { defaultCachePath } from './cache-location';
-import { parseCacheMode, ResponseCache } from './response-cache';
+import { CacheAccessError } from './errors';
+import { parseCacheMode, preflightCache, ResponseCache } from './response-cache';
 import type { ChatRequest, ChatResponse } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const writerScript = join(here, 'test-support', 'cache-writer.ts');
+const preflightScript = join(here, 'test-support', 'cache-preflight.ts');
 const repoRoot = resolve(here, '..', '..', '..');
 
 let dir: string;
@@ -19,6 +21,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'llm-cache-'));
 });
 afterEach(() => {
+  chmodSync(dir, 0o700);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -108,7 +111,7 @@ describe('ResponseCache', () => {
     expect(ro.size()).toBe(1);
     ro.close();
     expect(() => new ResponseCache({ path: join(dir, 'missing.sqlite'), mode: 'read-only' })).toThrow(
-      /cannot open for replay/,
+      /missing\.sqlite: does not exist, so there is nothing to replay/,
     );
   });
 
@@ -198,5 +201,70 @@ describe('ResponseCache', () => {
     c.put(cacheKey('m', request), 'm', request, response('after crash'));
     expect(c.get(cacheKey('m', request))?.text).toBe('after crash');
     c.close();
+  });
+});
+
+describe('cache preflight', () => {
+  const refusal = (options: Parameters<typeof preflightCache>[0]): string => {
+    try {
+      preflightCache(options);
+    } catch (e) {
+      expect(e).toBeInstanceOf(CacheAccessError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a CacheAccessError');
+  };
+
+  it('names the file for a directory, an impossible parent, a missing replay file, an empty path or junk', () => {
+    expect(refusal({ path: dir })).toBe(`response cache ${dir}: is a directory, not a cache file`);
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(refusal({ path: join(dir, 'file', 'cache.sqlite') })).toMatch(
+      new RegExp(`^response cache ${join(dir, 'file', 'cache.sqlite')}: cannot be reached: ENOTDIR`),
+    );
+    expect(refusal({ path: join(dir, 'none.sqlite'), mode: 'read-only' })).toMatch(
+      /none\.sqlite: does not exist/,
+    );
+    expect(refusal({ path: '' })).toBe(
+      'response cache "": the path is empty; give a file path, or turn the cache off',
+    );
+    writeFileSync(join(dir, 'junk.sqlite'), 'not sqlite '.repeat(100));
+    expect(refusal({ path: join(dir, 'junk.sqlite'), mode: 'read-only' })).toMatch(
+      /junk\.sqlite: not a usable/,
+    );
+  });
+
+  it('creates a missing read-write cache and passes an existing one', () => {
+    const path = join(dir, 'sub', 'c.sqlite');
+    preflightCache({ path });
+    const c = new ResponseCache({ path });
+    expect(c.size()).toBe(0); // the probe row was rolled back
+    c.close();
+    expect(() => preflightCache({ path, mode: 'read-only' })).not.toThrow();
+  });
+
+  it.each([
+    ['the file and its folder', true],
+    ['the file', false],
+  ])('refuses a cache the user may not write (%s) before any call, naming the file', (_what, folderToo) => {
+    const path = join(dir, 'ro', 'c.sqlite');
+    mkdirSync(join(dir, 'ro'));
+    const c = new ResponseCache({ path });
+    c.put(cacheKey('openai:m', request), 'openai:m', request, response('kept'));
+    c.close();
+    chmodSync(path, 0o444);
+    chmodSync(join(dir, 'ro'), folderToo ? 0o555 : 0o777);
+    chmodSync(dir, 0o755);
+    // Root may write anything; run the check as an unprivileged user then.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = spawnSync(process.execPath, ['--import', 'tsx', preflightScript, path], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: tmpdir() },
+      ...asUser,
+    });
+    chmodSync(join(dir, 'ro'), 0o755);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`^CacheAccessError: response cache ${path}: cannot be written \\(`));
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from './cache-key';
 import { defaultCachePath } from './cache-location';
+import { CacheAccessError } from './errors';
 import type { ChatRequest, ChatResponse } from './types';
 
 export type CacheMode = 'read-write' | 'read-only' | 'off';
@@ -51,21 +52,9 @@ export class ResponseCache {
   constructor(options: ResponseCacheOptions = {}) {
     this.mode = options.mode ?? 'read-write';
     if (this.mode === 'off') return;
-    const path = options.path ?? defaultCachePath();
+    const path = checkCachePath(options.path ?? defaultCachePath(), this.mode);
     this.path = path;
-    if (this.mode === 'read-only') {
-      try {
-        this.db = new Database(path, { readonly: true, fileMustExist: true });
-      } catch (e) {
-        throw new Error(
-          `response cache ${path}: cannot open for replay (read-only): ${(e as Error).message}`,
-          { cause: e },
-        );
-      }
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-    }
+    this.db = openDatabase(path, this.mode);
     try {
       const db = this.db;
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
@@ -89,9 +78,28 @@ export class ResponseCache {
       );
     } catch (e) {
       this.db.close();
-      throw new Error(`response cache ${path}: not a usable response cache (${(e as Error).message})`, {
-        cause: e,
-      });
+      const problem = isWriteRefusal(e) ? 'cannot be written' : 'not a usable response cache';
+      throw new CacheAccessError(path, `${problem} (${(e as Error).message})`, { cause: e });
+    }
+    if (this.putStmt) this.probeWrite(path, this.putStmt);
+  }
+
+  /**
+   * Proves a write goes through before any paid call depends on it: SQLite silently opens a file it
+   * may not write read-only, and the failure would otherwise surface at the first `put`, after the call
+   * was paid. The probe row is rolled back.
+   */
+  private probeWrite(path: string, put: Database.Statement<[string, string, string, string, string]>): void {
+    const db = this.db as Database.Database;
+    try {
+      db.transaction(() => {
+        put.run(' probe', '', '', '', '');
+        throw new ProbeRollback();
+      }).immediate();
+    } catch (e) {
+      if (e instanceof ProbeRollback) return;
+      db.close();
+      throw new CacheAccessError(path, `cannot be written (${(e as Error).message})`, { cause: e });
     }
   }
 
@@ -125,7 +133,13 @@ export class ResponseCache {
       new Date().toISOString(),
     ];
     // IMMEDIATE takes the write lock up front, so a busy writer waits (busy_timeout) instead of failing on upgrade.
-    this.db.transaction(() => stmt.run(...args)).immediate();
+    try {
+      this.db.transaction(() => stmt.run(...args)).immediate();
+    } catch (e) {
+      throw new CacheAccessError(this.path ?? '', `cannot record a response (${(e as Error).message})`, {
+        cause: e,
+      });
+    }
     this.counters.writes++;
   }
 
@@ -142,4 +156,53 @@ export class ResponseCache {
   close(): void {
     if (this.db?.open) this.db.close();
   }
+}
+
+class ProbeRollback extends Error {}
+
+/** SQLite's "you may not write here" codes (a read-only file or folder, missing permissions). */
+function isWriteRefusal(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(READONLY|PERM|CANTOPEN)/.test(code);
+}
+
+/** Path problems a user can fix, each as one line naming the file. */
+function checkCachePath(path: string, mode: 'read-write' | 'read-only'): string {
+  if (path.trim() === '') {
+    throw new CacheAccessError(
+      JSON.stringify(path),
+      'the path is empty; give a file path, or turn the cache off',
+    );
+  }
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new CacheAccessError(path, `cannot be reached: ${(e as Error).message}`, { cause: e });
+  }
+  if (stat?.isDirectory()) throw new CacheAccessError(path, 'is a directory, not a cache file');
+  if (mode === 'read-only' && !stat) {
+    throw new CacheAccessError(path, 'does not exist, so there is nothing to replay (read-only mode)');
+  }
+  return path;
+}
+
+function openDatabase(path: string, mode: 'read-write' | 'read-only'): Database.Database {
+  try {
+    if (mode === 'read-only') return new Database(path, { readonly: true, fileMustExist: true });
+    mkdirSync(dirname(path), { recursive: true });
+    return new Database(path);
+  } catch (e) {
+    const why = mode === 'read-only' ? 'cannot open for replay (read-only)' : 'cannot open for writing';
+    throw new CacheAccessError(path, `${why}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Checks before the first model call that a cache can be used as asked: read-write opens (creating
+ * it if needed) and proves a write; read-only needs an existing cache file. Throws `CacheAccessError`
+ * naming the file. The checks are the ones the constructor makes, so this is `new ResponseCache` + close.
+ */
+export function preflightCache(options: ResponseCacheOptions): void {
+  new ResponseCache(options).close();
 }

@@ -44,9 +44,17 @@ export interface CallContext {
   role?: CallRole;
   /** Free labels recorded in the ledger, e.g. `{ experiment: 'oc-gdpo', step: 3 }`. */
   labels?: Record<string, string | number>;
-  /** Deliberate re-sampling: a different salt is a different cache entry. */
+  /**
+   * The call's part of the cache key, for deliberate re-sampling within a run (e.g. `proposal=2` so
+   * five proposals of one step are five samples, not one answer five times). A managed model combines
+   * it with its run salt (`combineCacheSalts(runSalt, cacheSalt)`, run salt from `runCacheSalt`).
+   */
   cacheSalt?: string;
-  /** Skip the cache for this call (read and write), e.g. optimizer proposals. */
+  /**
+   * Skip the cache for this call (read and write). Avoid it: such a call cannot be replayed, and in
+   * read-only (replay) mode it fails with `CacheMissError` instead of reaching the network. Use
+   * `cacheSalt` to re-sample instead.
+   */
   noCache?: boolean;
   signal?: AbortSignal;
 }

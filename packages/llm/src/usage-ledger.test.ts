@@ -53,7 +53,8 @@ describe('UsageLedger', () => {
       cachedTokens: 20,
       totalTokens: 495,
       estimatedCalls: 1,
-      latencyMs: 21,
+      // time in requests: the failed call's 3 ms count, the cache hit's lookup does not
+      latencyMs: 24,
       cacheHits: 1,
       cacheHitTokens: 110,
       failures: 1,

@@ -15,13 +15,26 @@ export interface LedgerEntry {
   completionTokens: number;
   cachedTokens: number;
   estimated: boolean;
+  /** Time in requests to the model (every attempt), without queue wait or backoff. */
   latencyMs: number;
+  /** Time waiting for a concurrency slot of the model. */
+  queueMs: number;
+  /** Time backing off between attempts. */
+  retryWaitMs: number;
+  /** Attempts made (0 for a cache hit); `attempts - 1` of them were retries. */
+  attempts: number;
+  /** Attempts that failed (a successful call may follow some). */
+  failedAttempts: number;
+  /** Failed attempts the server most likely billed (2xx with a lost or unusable body). */
+  billedFailedAttempts: number;
+  /** Tokens of the billed failed attempts, counted from the request (always estimated; not in the usage fields). */
+  failedAttemptTokens: number;
   /** Served from the response cache: costs nothing and is counted apart. */
   cacheHit: boolean;
-  /** Dollars for this call (0 for a hit; undefined when the model has no price). */
+  /** Dollars for this call, billed failed attempts included (0 for a hit; undefined when the model has no price). */
   costUsd: number | undefined;
   labels: Labels;
-  /** Set when the call failed for good; such entries carry no tokens. */
+  /** Set when the call failed for good; its tokens are only those of billed failed attempts. */
   error?: string;
 }
 
@@ -35,7 +48,16 @@ export interface UsageSummary {
   totalTokens: number;
   /** Real calls whose usage was counted by us, not reported by the server. */
   estimatedCalls: number;
+  /** Time in requests (see `LedgerEntry.latencyMs`); queue wait and backoff are apart. */
   latencyMs: number;
+  queueMs: number;
+  retryWaitMs: number;
+  /** Attempts after the first, over all calls (successful or not). */
+  retries: number;
+  failedAttempts: number;
+  billedFailedAttempts: number;
+  /** Estimated prompt tokens of billed failed attempts (not in `totalTokens`). */
+  failedAttemptTokens: number;
   cacheHits: number;
   /** Tokens the cache hits would have cost (prompt + completion), for "saved" reports. */
   cacheHitTokens: number;
@@ -45,13 +67,32 @@ export interface UsageSummary {
   unpricedCalls: number;
 }
 
-export interface RecordInput {
+/** How a call went through the retry layer; every field defaults to 0 (one clean attempt). */
+export interface AttemptCounts {
+  queueMs?: number;
+  retryWaitMs?: number;
+  attempts?: number;
+  failedAttempts?: number;
+  billedFailedAttempts?: number;
+  /** Estimated usage of the billed failed attempts (see `estimateBilledUsage`). */
+  failedUsage?: TokenUsage;
+}
+
+export interface RecordInput extends AttemptCounts {
   role?: CallRole;
   model: string;
   usage: TokenUsage;
   latencyMs: number;
   cacheHit: boolean;
   labels?: Labels;
+}
+
+export interface FailureInput extends AttemptCounts {
+  role?: CallRole;
+  model: string;
+  latencyMs: number;
+  labels?: Labels;
+  error: string;
 }
 
 function emptySummary(): UsageSummary {
@@ -63,6 +104,12 @@ function emptySummary(): UsageSummary {
     totalTokens: 0,
     estimatedCalls: 0,
     latencyMs: 0,
+    queueMs: 0,
+    retryWaitMs: 0,
+    retries: 0,
+    failedAttempts: 0,
+    billedFailedAttempts: 0,
+    failedAttemptTokens: 0,
     cacheHits: 0,
     cacheHitTokens: 0,
     failures: 0,
@@ -72,13 +119,21 @@ function emptySummary(): UsageSummary {
 }
 
 function add(s: UsageSummary, e: LedgerEntry): void {
-  if (e.error !== undefined) {
-    s.failures++;
-    return;
-  }
   if (e.cacheHit) {
     s.cacheHits++;
     s.cacheHitTokens += e.promptTokens + e.completionTokens;
+    return;
+  }
+  s.queueMs += e.queueMs;
+  s.retryWaitMs += e.retryWaitMs;
+  s.latencyMs += e.latencyMs;
+  s.retries += Math.max(0, e.attempts - 1);
+  s.failedAttempts += e.failedAttempts;
+  s.billedFailedAttempts += e.billedFailedAttempts;
+  s.failedAttemptTokens += e.failedAttemptTokens;
+  if (e.costUsd !== undefined) s.costUsd += e.costUsd;
+  if (e.error !== undefined) {
+    s.failures++;
     return;
   }
   s.calls++;
@@ -87,9 +142,7 @@ function add(s: UsageSummary, e: LedgerEntry): void {
   s.cachedTokens += e.cachedTokens;
   s.totalTokens += e.promptTokens + e.completionTokens;
   if (e.estimated) s.estimatedCalls++;
-  s.latencyMs += e.latencyMs;
   if (e.costUsd === undefined) s.unpricedCalls++;
-  else s.costUsd += e.costUsd;
 }
 
 /**
@@ -119,7 +172,8 @@ export class UsageLedger {
   }
 
   record(input: RecordInput): LedgerEntry {
-    const price = this.options.prices ? priceFor(this.options.prices, input.model) : undefined;
+    const price = this.price(input.model);
+    const failedCost = price && input.failedUsage ? costUsd(price, input.failedUsage) : 0;
     return this.push({
       role: input.role ?? 'task',
       model: input.model,
@@ -128,19 +182,16 @@ export class UsageLedger {
       cachedTokens: input.usage.cachedTokens,
       estimated: input.usage.estimated,
       latencyMs: input.latencyMs,
+      ...attemptFields(input),
       cacheHit: input.cacheHit,
-      costUsd: input.cacheHit ? 0 : price ? costUsd(price, input.usage) : undefined,
+      costUsd: input.cacheHit ? 0 : price ? costUsd(price, input.usage) + failedCost : undefined,
       labels: { ...this.options.labels, ...input.labels },
     });
   }
 
-  recordFailure(input: {
-    role?: CallRole;
-    model: string;
-    latencyMs: number;
-    labels?: Labels;
-    error: string;
-  }): LedgerEntry {
+  /** A call that failed for good; it carries tokens only for billed failed attempts. */
+  recordFailure(input: FailureInput): LedgerEntry {
+    const price = this.price(input.model);
     return this.push({
       role: input.role ?? 'task',
       model: input.model,
@@ -149,11 +200,16 @@ export class UsageLedger {
       cachedTokens: 0,
       estimated: false,
       latencyMs: input.latencyMs,
+      ...attemptFields(input),
       cacheHit: false,
-      costUsd: 0,
+      costUsd: price && input.failedUsage ? costUsd(price, input.failedUsage) : 0,
       labels: { ...this.options.labels, ...input.labels },
       error: input.error,
     });
+  }
+
+  private price(model: string) {
+    return this.options.prices ? priceFor(this.options.prices, model) : undefined;
   }
 
   /** Called for each new entry (e.g. to stream a trace); returns an unsubscribe function. */
@@ -221,4 +277,22 @@ export class UsageLedger {
   } {
     return { entries: [...this.list], totals: this.totals(), byRole: this.byRole(), byModel: this.byModel() };
   }
+}
+
+function attemptFields(
+  input: AttemptCounts & { cacheHit?: boolean },
+): Pick<
+  LedgerEntry,
+  'queueMs' | 'retryWaitMs' | 'attempts' | 'failedAttempts' | 'billedFailedAttempts' | 'failedAttemptTokens'
+> {
+  return {
+    queueMs: input.queueMs ?? 0,
+    retryWaitMs: input.retryWaitMs ?? 0,
+    attempts: input.attempts ?? (input.cacheHit ? 0 : 1),
+    failedAttempts: input.failedAttempts ?? 0,
+    billedFailedAttempts: input.billedFailedAttempts ?? 0,
+    failedAttemptTokens: input.failedUsage
+      ? input.failedUsage.promptTokens + input.failedUsage.completionTokens
+      : 0,
+  };
 }

@@ -1,7 +1,7 @@
 import { createChatModel, TAGS, tag } from '@llm-autodiff/llm';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModel, registerSimProvider } from './model-registry';
+import { createModel, createModelPool, registerSimProvider } from './model-registry';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
@@ -34,4 +34,24 @@ describe('model registry', () => {
       /openai:sim:task@http:\/\/127.0.0.1:9\/v1/,
     );
   });
+
+  it.skipIf(!HAS_DATA)(
+    needsData('pools sim models: one shared model per spec, a role view each'),
+    async () => {
+      const pool = createModelPool({ concurrency: 8 });
+      const { task, teacher, backward, optimizer } = pool.bind({
+        task: 'sim:task',
+        teacher: 'sim:teacher',
+        backward: 'sim:large',
+        optimizer: 'sim:large',
+      });
+      expect(backward.model).toBe(optimizer.model);
+      expect(task.model).not.toBe(teacher.model);
+      expect(pool.describe().map((m) => [m.id, m.roles, m.controls.maxConcurrency])).toEqual([
+        ['sim:task', ['task'], 8],
+        ['sim:teacher', ['teacher'], 8],
+        ['sim:large', ['backward', 'optimizer'], 8],
+      ]);
+    },
+  );
 });

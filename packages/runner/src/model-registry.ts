@@ -6,6 +6,9 @@
 import {
   type ChatModel,
   createChatModel,
+  knownProviders,
+  ModelPool,
+  type ModelPoolOptions,
   ModelSpecError,
   type ProviderFactory,
   type ProviderOptions,
@@ -49,13 +52,19 @@ export function registerSimProvider(defaults: SimOptions = {}): () => void {
   return registerProvider('sim', simProvider(defaults));
 }
 
-let registered = false;
-
-/** Create any model by spec (`openai:…`, `sim:…`), registering the sim provider on first use. */
+/**
+ * Create any model by spec (`openai:…`, `sim:…`), registering the sim provider when it is missing (checked
+ * each time rather than remembered, so an unregistered provider, e.g. by a test's undo, comes back).
+ */
 export function createModel(spec: string, options: ProviderOptions = {}): ChatModel {
-  if (!registered) {
-    registerSimProvider();
-    registered = true;
-  }
+  if (!knownProviders().includes('sim')) registerSimProvider();
   return createChatModel(spec, options);
+}
+
+/**
+ * The run's models: one shared managed model per distinct endpoint and model, over this registry
+ * (sim included), with role views from `pool.forRole(role, spec)` / `pool.bind(specs)`.
+ */
+export function createModelPool(options: Omit<ModelPoolOptions, 'create'> = {}): ModelPool {
+  return new ModelPool({ ...options, create: createModel });
 }

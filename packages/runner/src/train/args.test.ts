@@ -8,7 +8,13 @@ describe('autodiff train flags', () => {
       perRole: { backward: { tokens: 50000, calls: 3 } },
     });
     expect(parseBudget(undefined)).toBeUndefined();
-    expect(() => parseBudget('total.usd=3')).toThrow(/is not SCOPE.KIND=N/);
+    expect(() => parseBudget('total.usd=3')).toThrow(
+      /unknown kind "usd" in "total.usd=3"; valid kinds: calls, tokens/,
+    );
+    expect(() => parseBudget('backwrd.calls=1')).toThrow(
+      '--budget: unknown scope "backwrd" in "backwrd.calls=1"; valid scopes: total, task, backward, optimizer, teacher',
+    );
+    expect(() => parseBudget('')).toThrow(/--budget: empty; expected SCOPE.KIND=N/);
   });
 
   it('marks the config as given only when a trainer flag is set', () => {

@@ -10,7 +10,7 @@ import {
   DEFAULT_ABLATIONS,
   type TrainerConfigInput,
 } from '@llm-autodiff/gdpo';
-import type { BudgetLimits, BudgetOptions } from '@llm-autodiff/llm';
+import { type BudgetOptions, BudgetSpecError, parseBudgetSpec } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
 import { parseFlags } from '../flags';
 import { UsageError } from '../usage-error';
@@ -183,21 +183,16 @@ function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {
   };
 }
 
-/** `total.calls=2000,backward.tokens=50000` -> budget options. */
+/**
+ * `total.calls=2000,backward.tokens=50000` -> budget options. llm's `parseBudgetSpec` checks scopes
+ * (total or a known role) and kinds, so a typo or an empty spec is a usage error, never an unenforced limit.
+ */
 export function parseBudget(spec: string | undefined): BudgetOptions | undefined {
   if (spec === undefined) return undefined;
-  const options: { total?: BudgetLimits; perRole: Record<string, BudgetLimits> } = { perRole: {} };
-  for (const part of spec.split(',').filter(Boolean)) {
-    const m = /^([a-z][a-z0-9_-]*)\.(calls|tokens)=(\d+)$/.exec(part.trim());
-    if (!m) {
-      throw new UsageError(
-        `--budget: "${part}" is not SCOPE.KIND=N (SCOPE total or a role such as backward; KIND calls or tokens)`,
-      );
-    }
-    const [, scope = '', kindText, count] = m;
-    const limit: BudgetLimits = { [kindText === 'calls' ? 'calls' : 'tokens']: Number(count) };
-    if (scope === 'total') options.total = { ...options.total, ...limit };
-    else options.perRole[scope] = { ...options.perRole[scope], ...limit };
+  try {
+    return parseBudgetSpec(spec, { where: '--budget' });
+  } catch (e) {
+    if (e instanceof BudgetSpecError) throw new UsageError(e.message);
+    throw e;
   }
-  return options;
 }

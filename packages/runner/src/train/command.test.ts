@@ -183,7 +183,7 @@ describe('autodiff train --budget', () => {
   it('rejects a malformed budget', async () => {
     const r = await autodiff(['train', '--task', 'trec', '--budget', 'backward.dollars=3']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('"backward.dollars=3" is not SCOPE.KIND=N');
+    expect(r.err).toContain('unknown kind "dollars" in "backward.dollars=3"; valid kinds: calls, tokens');
   });
 });
 

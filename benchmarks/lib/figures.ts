@@ -4,7 +4,7 @@
  * the Node version and the date, so two runs can be compared by eye or by script.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface Target {
@@ -50,6 +50,10 @@ export function machine(): Record<string, string> {
     memory: `${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    // Timing figures on a shared machine are only as good as the share of it the run got.
+    'load average at the end (1, 5, 15 min)': loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', '),
     date: new Date().toISOString(),
   };
 }

@@ -3,6 +3,7 @@
  * `usage` in every response, and deterministic fault injection so retry and timeout paths get tested.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import type { ChatMessage, ChatOptions, ChatRequest } from '@llm-autodiff/llm';
 import { digest } from './hash';
@@ -153,6 +154,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
   /** Aborts the simulated latency of requests in flight when the server closes. */
   const closing = new AbortController();
+  // Every request in flight waits on this one signal: hundreds at once are expected, not a leak.
+  setMaxListeners(0, closing.signal);
   const log = options.log ?? (() => {});
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -213,6 +216,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       dataDir: options.dataDir,
       latency: options.latency?.[profileId],
     });
+    log(`${profileId} latency=${c.latencyMs}ms id=chatcmpl-sim-${bodyKey}`);
     await sleep(c.latencyMs, closing.signal);
     const completion = {
       id: `chatcmpl-sim-${bodyKey}`,

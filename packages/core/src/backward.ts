@@ -18,7 +18,7 @@ export async function backward(root: Parameter, options: BackwardOptions): Promi
   for (const level of levelsFromRoot(root)) {
     // Nodes of one level do not feed each other: their engine calls may run at once...
     const results = await Promise.all(
-      level.map((node) => (node.trainable && node.backwardFn ? node.backwardFn(engine) : [])),
+      level.map((node) => (engine.flowsThrough(node) && node.backwardFn ? node.backwardFn(engine) : [])),
     );
     // ...but their gradients are applied in a fixed order, whatever order the calls finished in.
     for (const batch of results) {

@@ -1,7 +1,20 @@
 import { BudgetExceededError, CacheMissError, type ChatModel } from '@llm-autodiff/llm';
 import { BackwardConfigError } from './errors';
 import { Limiter } from './limiter';
+import type { Parameter } from './parameter';
 import { type BackwardPromptFields, renderBackwardPrompt } from './prompts/backward-engine';
+import { needsFeedback, needsFeedbackInReference } from './record';
+
+/**
+ * Which nodes get backward-engine calls.
+ * - `paper` (default): the paper's rule. Functional nodes pass feedback through unchanged unless several
+ *   predecessors need it, and skip correct samples like generators do.
+ * - `reference`: AdalFlow's code. A retriever's plain query counts as optimizable, so the retriever (query +
+ *   top_k: two predecessors) asks the engine for its query, and the answer generator asks for the
+ *   retriever output; a functional node with two or more traced arguments asks the engine for each
+ *   predecessor that needs feedback, on every sample whatever its score.
+ */
+export type BackwardAccounting = 'paper' | 'reference';
 
 export interface BackwardOptions {
   /** The backward-engine model; called with role 'backward'. Required unless `feedbackText` is false. */
@@ -19,6 +32,8 @@ export interface BackwardOptions {
   concurrency?: number;
   /** Accounting labels passed with every backward-engine call. */
   labels?: Record<string, string | number>;
+  /** Which nodes get engine calls: the paper's rule (default) or the reference code's (see the type). */
+  accounting?: BackwardAccounting;
 }
 
 export interface BackwardReport {
@@ -58,6 +73,7 @@ export class FeedbackEngine {
   readonly model: ChatModel | undefined;
   readonly skipAboveScore: number;
   readonly computeForAll: boolean;
+  readonly accounting: BackwardAccounting;
   private readonly limiter: Limiter;
   private readonly labels: Record<string, string | number> | undefined;
   readonly counts = { calls: 0, skipped: 0, copies: 0, failures: 0 };
@@ -77,6 +93,14 @@ export class FeedbackEngine {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new BackwardConfigError(`concurrency must be an integer >= 1, got ${concurrency}`, where);
     }
+    const accounting = options.accounting ?? 'paper';
+    if (accounting !== 'paper' && accounting !== 'reference') {
+      throw new BackwardConfigError(
+        `accounting must be 'paper' or 'reference', got ${String(accounting)}`,
+        where,
+      );
+    }
+    this.accounting = accounting;
     this.model = options.feedbackText === false ? undefined : options.engine;
     this.skipAboveScore = threshold;
     this.computeForAll = options.computeForAll ?? false;
@@ -86,6 +110,15 @@ export class FeedbackEngine {
 
   get peakConcurrency(): number {
     return this.limiter.peak;
+  }
+
+  /** Whether a predecessor should receive feedback, under this accounting. */
+  needsFeedback = (p: Parameter): boolean =>
+    this.accounting === 'reference' ? needsFeedbackInReference(p) : needsFeedback(p);
+
+  /** Whether backward runs a node's backward function at all, under this accounting. */
+  flowsThrough(node: Parameter): boolean {
+    return this.accounting === 'reference' ? node.referenceRequiresOpt : node.trainable;
   }
 
   /** Selective gradients: a sample scored above the threshold needs no engine call. */

@@ -52,8 +52,8 @@ export function copyGradients(out: Parameter, to: Parameter, engine: FeedbackEng
 
 /**
  * One gradient per target: the fixed "no noticeable error" text when the sample scored above the threshold
- * (selective gradients), else one backward-engine call each. The calls run concurrently; results keep
- * target order.
+ * (selective gradients, unless `selective` is false), else one backward-engine call each. The calls run
+ * concurrently; results keep target order.
  */
 export function feedbackToEach(
   out: Parameter,
@@ -61,11 +61,12 @@ export function feedbackToEach(
   engine: FeedbackEngine,
   inputOutput: string,
   fieldsFor: (target: Parameter) => BackwardPromptFields,
+  selective = true,
 ): Promise<GradientFor[]> {
   const pending = targets.filter((to) => !to.hasGradient(gradientId(out, to)));
   return Promise.all(
     pending.map(async (to): Promise<GradientFor> => {
-      if (out.score !== undefined && engine.shouldSkip(out.score)) {
+      if (selective && out.score !== undefined && engine.shouldSkip(out.score)) {
         engine.counts.skipped++;
         return {
           to,

@@ -1,36 +1,14 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import { backward, fn, generator, loss, param, retriever, runSample } from './index';
-import { backwardFields, echoFeedback } from './test-support';
+import { backwardFields, echoFeedback, ragSample } from './test-support';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));
 
 describe('functional nodes', () => {
   it('retriever passes feedback through to a trainable query (copies, no call)', async () => {
-    const task = ScriptedModel.sequence(['paris facts', 'Paris']);
-    const qInstr = param('Write a query.', { name: 'query.instr', role: 'query instruction' });
-    const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
-    const query = generator({
-      name: 'query',
-      model: task,
-      system: [qInstr],
-      user: (x: { q: string }) => `Q:${x.q}`,
-    });
-    const search = retriever((s: string, k: number) => [`doc about ${s}`, 'other'].slice(0, k), {
-      k: 2,
-      name: 'search',
-    });
-    const answer = generator({
-      name: 'answer',
-      model: task,
-      system: [aInstr],
-      user: (x: { q: string; docs: string[] }) => `Q:${x.q}\n${x.docs.join('\n')}`,
-    });
-    const l = await runSample('r1', 'train', async () => {
-      const docs = await search(await query({ q: 'capital' }));
-      return loss(await answer({ q: 'capital', docs }), 'Lyon', exact);
-    });
+    const l = await ragSample(ScriptedModel.sequence(['paris facts', 'Paris']), { k: 2, expected: 'Lyon' });
     const engine = engineEcho();
     const report = await backward(l, { engine, concurrency: 1 });
     expect(report).toMatchObject({ calls: 4, copies: 1 });

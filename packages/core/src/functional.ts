@@ -16,9 +16,9 @@ import {
   asComponent,
   type ComponentInfo,
   inputLeaf,
-  needsFeedback,
   newComponentId,
   recordOutput,
+  uniquePredecessors,
 } from './record';
 
 export type TracedArgs<A extends unknown[]> = { [K in keyof A]: TracedArg<A[K]> };
@@ -100,7 +100,15 @@ export function retriever<D>(
     description: opts.description ?? `retrieves the top ${opts.k} documents for the query`,
     role: opts.role ?? `documents retrieved by '${name}' for the query`,
   };
-  const call = (query: Traced<string>) => runFunctional<D[]>(info, fnOpts, checked, [query, k]);
+  const call = async (query: Traced<string>) => {
+    const out = await runFunctional<D[]>(info, fnOpts, checked, [query, k]);
+    // The reference wraps a plain query as an optimizable input (see `Parameter.referenceRequiresOpt`).
+    if (isParameter(out) && !isParameter(query)) {
+      out.predecessors[0]!.referenceRequiresOpt = true; // the input leaf made for the query
+      out.referenceRequiresOpt = true;
+    }
+    return out;
+  };
   return asComponent(call, info, { k });
 }
 
@@ -124,30 +132,45 @@ async function runFunctional<R>(
   }
   if (context.mode === 'eval') return result;
 
-  const predecessors = args.flatMap((a, i) =>
-    argumentPredecessors(a, () =>
-      inputLeaf(a, `${info.name}.arg${i}`, `argument ${i} of '${info.name}'`, context.sampleId),
+  const predecessors = uniquePredecessors(
+    args.flatMap((a, i) =>
+      argumentPredecessors(a, () =>
+        inputLeaf(a, `${info.name}.arg${i}`, `argument ${i} of '${info.name}'`, context.sampleId),
+      ),
     ),
   );
+  // The predecessors the reference sees are the Parameters the caller passed (it wraps no plain argument).
+  const passed = new Set(args.flatMap((a) => (Array.isArray(a) ? a : [a])).filter(isParameter));
+  // A retriever always has two in the reference (query and top_k, both wrapped as Parameters).
+  const referenceArity = info.kind === 'retriever' ? 2 : passed.size;
   const backward =
     (out: Parameter): BackwardFn =>
     async (engine) => {
       if (out.gradients.length === 0) return []; // no successor had feedback for this output
-      const targets = predecessors.filter(needsFeedback);
-      if (targets.length <= 1) return targets.flatMap((to) => copyGradients(out, to, engine));
+      const targets = predecessors.filter(engine.needsFeedback);
+      const reference = engine.accounting === 'reference';
+      const passThrough = reference ? referenceArity < 2 : targets.length <= 1;
+      if (passThrough) return targets.flatMap((to) => copyGradients(out, to, engine));
       const inputs = predecessors.map((p) => ({ name: p.name, value: p.display() }));
       const inputOutput = renderInputOutput(
         inputs.map((x) => `${x.name}: ${x.value}`).join('\n'),
         out.display(),
         out.groundTruth,
       );
-      return feedbackToEach(out, targets, engine, inputOutput, (target) => ({
-        ...feedbackFields(out, target),
-        component: { kind: 'function', name: info.name, description: opts.description },
-        inputs: namedInputs(inputs),
-        otherInputs: predecessors.filter((p) => p !== target).map(listVariable),
-        output: out.display(),
-      }));
+      return feedbackToEach(
+        out,
+        targets,
+        engine,
+        inputOutput,
+        (target) => ({
+          ...feedbackFields(out, target),
+          component: { kind: 'function', name: info.name, description: opts.description },
+          inputs: namedInputs(inputs),
+          otherInputs: predecessors.filter((p) => p !== target).map(listVariable),
+          output: out.display(),
+        }),
+        !reference, // the reference's functional path has no score threshold
+      );
     };
 
   return recordOutput<R>({

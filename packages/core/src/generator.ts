@@ -9,9 +9,9 @@ import {
   asComponent,
   type ComponentInfo,
   inputLeaf,
-  needsFeedback,
   newComponentId,
   recordOutput,
+  uniquePredecessors,
 } from './record';
 
 export interface GeneratorConfig<I extends Record<string, unknown>, O> {
@@ -141,7 +141,7 @@ export function generator<I extends Record<string, unknown>, O>(
         parseError,
       });
     }
-    const predecessors = [...system, ...inputParams];
+    const predecessors = uniquePredecessors([...system, ...inputParams]);
     const shownOutput = parseError ? `${text}\n(parse error: ${parseError})` : text;
 
     const backward =
@@ -149,16 +149,22 @@ export function generator<I extends Record<string, unknown>, O>(
       async (engine) => {
         if (out.gradients.length === 0) return []; // no successor had feedback for this output
         const inputOutput = renderInputOutput(userText, shownOutput, out.groundTruth);
-        return feedbackToEach(out, predecessors.filter(needsFeedback), engine, inputOutput, (target) => ({
-          ...feedbackFields(out, target),
-          component: { kind: 'generator', name: config.name, description: config.description },
-          inputs: userText, // what the model saw, with the task's own tags (e.g. QUESTION)
-          // Plain input leaves are already shown in COMPONENT_INPUTS.
-          otherInputs: predecessors
-            .filter((p) => p !== target && !target.peers.includes(p) && p.kind !== 'input')
-            .map(listVariable),
-          output: shownOutput,
-        }));
+        return feedbackToEach(
+          out,
+          predecessors.filter(engine.needsFeedback),
+          engine,
+          inputOutput,
+          (target) => ({
+            ...feedbackFields(out, target),
+            component: { kind: 'generator', name: config.name, description: config.description },
+            inputs: userText, // what the model saw, with the task's own tags (e.g. QUESTION)
+            // Plain input leaves are already shown in COMPONENT_INPUTS.
+            otherInputs: predecessors
+              .filter((p) => p !== target && !target.peers.includes(p) && p.kind !== 'input')
+              .map(listVariable),
+            output: shownOutput,
+          }),
+        );
       };
 
     return recordOutput<O | undefined>({

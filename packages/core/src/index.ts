@@ -10,6 +10,7 @@ export {
   SampleIdError,
 } from './errors';
 export {
+  type BackwardAccounting,
   type BackwardOptions,
   type BackwardReport,
   DEFAULT_SKIP_ABOVE_SCORE,

@@ -3,7 +3,14 @@ import { AutodiffError, ComponentOutputError } from './errors';
 import { displayGroundTruth, gradientId, newGradient, renderInputOutput, targetOf } from './feedback';
 import { type BackwardFn, defaultDisplay, isParameter, Parameter, type Traced } from './parameter';
 import { namedInputs } from './prompts/backward-engine';
-import { type ComponentInfo, checkSample, inputLeaf, newComponentId, recordOutput } from './record';
+import {
+  type ComponentInfo,
+  checkSample,
+  inputLeaf,
+  newComponentId,
+  recordOutput,
+  uniquePredecessors,
+} from './record';
 
 export interface LossOptions {
   name?: string;
@@ -71,7 +78,7 @@ export async function loss<P, G>(
   const backward =
     (out: Parameter): BackwardFn =>
     async (engine) => {
-      if (!pred.trainable || pred.hasGradient(gradientId(out, pred))) return [];
+      if (!engine.needsFeedback(pred) || pred.hasGradient(gradientId(out, pred))) return [];
       const inputs = [
         { name: 'prediction', value: pred.display() },
         { name: 'ground truth', value: gt },
@@ -150,7 +157,8 @@ export function sum(losses: Parameter[]): Parameter<number> {
     value: total,
     trainable: losses.some((l) => l.trainable),
   });
-  root.predecessors = [...losses];
+  root.referenceRequiresOpt = losses.some((l) => l.referenceRequiresOpt);
+  root.predecessors = uniquePredecessors(losses);
   root.trace = {
     input: losses.map((l) => `${l.sampleId}: ${defaultDisplay(l.score)}`).join('\n'),
     output: String(total),

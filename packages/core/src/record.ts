@@ -36,6 +36,16 @@ export function needsFeedback(p: Parameter): boolean {
   return p.trainable && p.kind !== 'demos';
 }
 
+/** `needsFeedback` as the reference implementation decides it (see `Parameter.referenceRequiresOpt`). */
+export function needsFeedbackInReference(p: Parameter): boolean {
+  return p.referenceRequiresOpt && p.kind !== 'demos';
+}
+
+/** Each predecessor once, in first-seen order: a node passed twice to one call is one edge. */
+export function uniquePredecessors(ps: Parameter[]): Parameter[] {
+  return [...new Set(ps)];
+}
+
 /** A Parameter passed into a component must belong to the running sample (or to none, like a prompt). */
 export function checkSample(p: Parameter, context: SampleContext, where: string): void {
   if (p.kind === 'input' || p.kind === 'output' || p.kind === 'loss') {
@@ -103,18 +113,20 @@ export interface OutputInit<T> {
   display?: (p: Parameter<T>) => string;
 }
 
-/** The recorded output node: predecessors, producing call, sample id and backward function. */
+/** The recorded output node: predecessors (each once), producing call, sample id and backward function. */
 export function recordOutput<T>(init: OutputInit<T>): Parameter<T> {
+  const predecessors = uniquePredecessors(init.predecessors);
   const out = new Parameter<T>({
     name: init.name,
     role: init.role,
     kind: init.kind,
     value: init.value,
-    trainable: init.predecessors.some(needsFeedback),
+    trainable: predecessors.some(needsFeedback),
     sampleId: init.context.sampleId,
     display: init.display,
   });
-  out.predecessors = init.predecessors;
+  out.referenceRequiresOpt = predecessors.some(needsFeedbackInReference);
+  out.predecessors = predecessors;
   out.component = { ...init.component, ...init.call };
   out.trace = init.trace;
   out.backwardFn = init.backward(out);

@@ -1,5 +1,11 @@
-/** Helpers shared by the unit tests (not exported from the package). */
-import { readTag, readTags, type ScriptedCall, TAGS } from '@llm-autodiff/llm';
+/** Helpers shared by the unit tests and benchmarks (not exported from the package). */
+import { type ChatModel, readTag, readTags, type ScriptedCall, TAGS } from '@llm-autodiff/llm';
+import { runSample } from './context';
+import { retriever } from './functional';
+import { generator } from './generator';
+import type { Gradient } from './gradient';
+import { loss } from './loss';
+import { param } from './parameter';
 
 const B = TAGS.backward;
 const I = TAGS.item;
@@ -46,4 +52,54 @@ export function echoFeedback(call: { messages: Array<{ role: string; content: st
 /** Resolve after a random 0..maxMs delay: completion order differs from start order. */
 export function jitter(maxMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * maxMs));
+}
+
+/** A gradient with only what ordering looks at set (sample, forward order, id). */
+export function fakeGradient(sampleId: string, forwardOrder: number, id: string): Gradient {
+  return {
+    id,
+    sampleId,
+    fromComponentId: 'c',
+    fromComponentName: 'c',
+    fromResponseId: id,
+    toParamId: '',
+    callIndex: 0,
+    forwardOrder,
+    order: 0,
+    score: 0,
+    feedback: id,
+    isCopy: false,
+    isSkipped: false,
+    isFailure: false,
+    context: { inputOutput: '', variableRole: '', responseRole: '' },
+  };
+}
+
+/**
+ * One train-mode sample 'r1' of query generator -> retriever (top `k` of two documents) -> answer
+ * generator -> exact-match loss against `expected`; the task model answers the query, then the answer.
+ */
+export function ragSample(task: ChatModel, opts: { k: number; expected: string }) {
+  const qInstr = param('Write a query.', { name: 'query.instr', role: 'query instruction' });
+  const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
+  const query = generator({
+    name: 'query',
+    model: task,
+    system: [qInstr],
+    user: (x: { q: string }) => `Q:${x.q}`,
+  });
+  const search = retriever((s: string, k: number) => [`doc about ${s}`, 'other'].slice(0, k), {
+    k: opts.k,
+    name: 'search',
+  });
+  const answer = generator({
+    name: 'answer',
+    model: task,
+    system: [aInstr],
+    user: (x: { q: string; docs: string[] }) => `Q:${x.q}\n${x.docs.join('\n')}`,
+  });
+  return runSample('r1', 'train', async () => {
+    const docs = await search(await query({ q: 'capital' }));
+    return loss(await answer({ q: 'capital', docs }), opts.expected, (p, g) => (p === g ? 1 : 0));
+  });
 }

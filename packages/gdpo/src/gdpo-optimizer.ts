@@ -1,8 +1,12 @@
 /**
  * GDPO: gradient-driven prompt optimization. One optimizer-LLM call per trainable prompt per proposal,
- * never cached (each proposal must be a fresh sample), seeing everything the paper lists: steps since the
- * last improvement, the variable and its peers, the other prompts of the system, the top-k past values
- * with validation scores, this step's failed proposals, the rendered gradients and the constraints.
+ * seeing everything the paper lists: steps since the last improvement, the variable and its peers, the
+ * other prompts of the system, the top-k past values with validation scores, this step's failed proposals,
+ * the rendered gradients and the constraints.
+ *
+ * Every proposal is cached under its own salt (base salt, step, index of the proposal in the step): a
+ * proposal is a fresh sample, yet a re-run or a resumed run with the same base salt replays it. (The
+ * reference disables the cache for these calls; replaying needs it.)
  */
 import type { CallContext, ChatModel, ChatOptions } from '@llm-autodiff/llm';
 import { type Optimizer, type Parameter, renderGradients } from './engine';
@@ -13,15 +17,44 @@ import { buildOptimizerMessages, type OptimizerPromptInput, type PromptVariableV
 /** What the optimizer is shown about the batch: full textual gradients, inputs/outputs/scores only, or nothing. */
 export type FeedbackMode = 'gradients' | 'scores-only' | 'none';
 
+/** How rejected proposals are shown: method and reasoning only (the reference), or also value and score. */
+export type FailedProposalRendering = 'reference' | 'full';
+
+/** On an unparseable answer: keep the old value, or take the raw answer text as the proposal (the reference). */
+export type ParseFailureBehaviour = 'keep' | 'raw';
+
 export interface GdpoOptions {
-  /** The optimizer model (called with role 'optimizer', cache disabled). */
+  /** The optimizer model (called with role 'optimizer', every proposal cached under its own salt). */
   model: ChatModel;
   /** Every prompt parameter of the program, trainable or not (the others are shown as context). */
   parameters: Parameter[];
-  /** Top-k past values shown with their validation scores; 0 = the no-history ablation. Default 3. */
+  /**
+   * Top-k past values shown with their validation scores; 0 = the no-history ablation. Default 3 (the
+   * reference optimizer's default; its training scripts use 2 for ObjectCount, TREC and vanilla RAG, 5 for
+   * multi-hop and agent, 3 for the cycle).
+   */
   historySize?: number;
-  /** Failed proposals of the current step remembered per parameter. Default 5. */
+  /** Failed proposals of the current step remembered per parameter. Default 5 (as the reference). */
   failedMemory?: number;
+  /** Default 'full'; the reference shows 'reference' (method and reasoning only). */
+  failedRendering?: FailedProposalRendering;
+  /** Default 'keep' (chatter never becomes a prompt); the reference does 'raw'. */
+  onParseFailure?: ParseFailureBehaviour;
+  /**
+   * Show the prompting-techniques section of the optimizer's instructions. Default true (as the
+   * reference); false = the paper's Table 3 ablation without prompt-engineering techniques.
+   */
+  promptTechniques?: boolean;
+  /**
+   * Sampling temperature of every optimizer request; overrides `options.temperature`. Default: unset
+   * (the provider's default). The reference samples its optimizer at temperature 1.
+   */
+  temperature?: number;
+  /**
+   * Base of each proposal's cache salt, e.g. the run's seed and repeat (so repeats sample anew); the step
+   * and the proposal's index within the step are appended. Default ''.
+   */
+  cacheSalt?: string;
   /** Show the other slots of the same component. Default true; false = the no-peers ablation. */
   usePeers?: boolean;
   feedback?: FeedbackMode;
@@ -37,8 +70,10 @@ export interface ProposalRecord {
   value: string;
   method: string;
   reasoning: string;
-  /** False when the answer could not be parsed (the old value was kept). */
+  /** False when the answer could not be parsed (the old value was kept, or `raw` holds the answer). */
   parsed: boolean;
+  /** True when the unparseable answer itself became the proposal (`onParseFailure: 'raw'`). */
+  raw?: boolean;
   error?: string;
 }
 
@@ -73,7 +108,13 @@ export class GdpoOptimizer implements Optimizer {
   private readonly usePeers: boolean;
   private readonly feedback: FeedbackMode;
   private readonly constraints: string[];
+  private readonly failedRendering: FailedProposalRendering;
+  private readonly onParseFailure: ParseFailureBehaviour;
+  private readonly promptTechniques: boolean;
   private pending = false;
+  /** Steps begun (zeroGrad calls), the step label when the trainer gives none; proposals since then. */
+  private stepsBegun = 0;
+  private proposalsThisStep = 0;
   /** Labels of the optimizer calls (the trainer sets `{ step }`); default from the options. */
   labels: Record<string, string | number> | undefined;
 
@@ -83,7 +124,20 @@ export class GdpoOptimizer implements Optimizer {
     this.usePeers = opts.usePeers ?? true;
     this.feedback = opts.feedback ?? 'gradients';
     this.constraints = opts.constraints ?? [];
+    this.failedRendering = opts.failedRendering ?? 'full';
+    this.onParseFailure = opts.onParseFailure ?? 'keep';
+    this.promptTechniques = opts.promptTechniques ?? true;
     this.labels = opts.labels;
+    if (this.failedRendering !== 'reference' && this.failedRendering !== 'full')
+      throw new Error(
+        `GdpoOptimizer: failedRendering must be 'reference' or 'full', got ${String(this.failedRendering)}`,
+      );
+    if (this.onParseFailure !== 'keep' && this.onParseFailure !== 'raw')
+      throw new Error(
+        `GdpoOptimizer: onParseFailure must be 'keep' or 'raw', got ${String(this.onParseFailure)}`,
+      );
+    if (opts.temperature !== undefined && !(Number.isFinite(opts.temperature) && opts.temperature >= 0))
+      throw new Error(`GdpoOptimizer: temperature must be a number >= 0, got ${opts.temperature}`);
     if (this.trainable().length === 0)
       throw new Error('GdpoOptimizer: no trainable prompt parameter among the parameters given');
     // Memory is keyed by name so a checkpoint restores it in another process (ids are per process).
@@ -109,10 +163,13 @@ export class GdpoOptimizer implements Optimizer {
       otherPrompts: this.params.filter((p) => !excluded.has(p.id)).map(view),
       stepsSinceImprovement: this.memory.stepsSinceImprovement,
       history: this.memory.historySize > 0 ? this.memory.pastValues(target.name) : undefined,
-      failed: this.memory.failedProposals(target.name),
+      failed: this.memory
+        .failedProposals(target.name)
+        .map((f) => (this.failedRendering === 'full' ? f : { method: f.method, reasoning: f.reasoning })),
       feedback: this.renderFeedback(target),
       constraints: this.constraints,
       instruction: target.hints.optimizer,
+      promptTechniques: this.promptTechniques,
     };
   }
 
@@ -131,13 +188,15 @@ export class GdpoOptimizer implements Optimizer {
     const targets = this.trainable();
     // Build every prompt before any value changes: a proposal for one prompt must see the others as they are.
     const inputs = targets.map((t) => this.promptInput(t));
-    const context: CallContext = { role: 'optimizer', noCache: true, labels: this.labels };
+    const context: CallContext = { role: 'optimizer', cacheSalt: this.proposalSalt(), labels: this.labels };
+    this.proposalsThisStep += 1;
+    const options =
+      this.opts.temperature === undefined
+        ? this.opts.options
+        : { ...this.opts.options, temperature: this.opts.temperature };
     const answers = await Promise.all(
       inputs.map((input) =>
-        this.opts.model.complete(
-          { messages: buildOptimizerMessages(input), options: this.opts.options },
-          context,
-        ),
+        this.opts.model.complete({ messages: buildOptimizerMessages(input), options }, context),
       ),
     );
     this.current.clear();
@@ -145,7 +204,8 @@ export class GdpoOptimizer implements Optimizer {
     targets.forEach((target, i) => {
       this.stats.calls += 1;
       const previous = textOf(target);
-      const parsed = parseProposal(answers[i]?.text ?? '');
+      const text = answers[i]?.text ?? '';
+      const parsed = parseProposal(text);
       let record: ProposalRecord;
       if (parsed.ok) {
         record = {
@@ -159,15 +219,17 @@ export class GdpoOptimizer implements Optimizer {
         };
       } else {
         this.stats.parseFailures += 1;
+        const raw = this.onParseFailure === 'raw' && text.trim() !== '';
         record = {
           paramId: target.id,
           paramName: target.name,
           previous,
-          value: previous,
+          value: raw ? text.trim() : previous,
           method: '',
           reasoning: '',
           parsed: false,
           error: parsed.error,
+          ...(raw ? { raw: true } : {}),
         };
       }
       target.propose(record.value);
@@ -175,6 +237,12 @@ export class GdpoOptimizer implements Optimizer {
     });
     this.pending = true;
     if (!this.changedAnything()) this.stats.unchanged += 1;
+  }
+
+  /** `<base>|step=<step>|proposal=<n>`: one cache entry per proposal of a step, the same on a re-run. */
+  proposalSalt(): string {
+    const step = this.labels?.step ?? this.stepsBegun;
+    return `${this.opts.cacheSalt ?? ''}|step=${step}|proposal=${this.proposalsThisStep}`;
   }
 
   /** True when the last proposal changed at least one value (otherwise evaluating it is pointless). */
@@ -202,6 +270,8 @@ export class GdpoOptimizer implements Optimizer {
   zeroGrad(): void {
     for (const p of this.params) p.zeroGrad();
     this.memory.clearFailed();
+    this.stepsBegun += 1;
+    this.proposalsThisStep = 0;
   }
 
   /** Push the current values with their validation score into the top-k history. */
@@ -212,7 +282,7 @@ export class GdpoOptimizer implements Optimizer {
   /** Remember the last proposal as failed (call before `revert`), with the score that rejected it. */
   rememberFailure(score?: number): void {
     for (const r of this.current.values()) {
-      if (!r.parsed) continue;
+      if (!r.parsed && !r.raw) continue;
       this.memory.addFailed(r.paramName, { method: r.method, reasoning: r.reasoning, value: r.value, score });
     }
   }

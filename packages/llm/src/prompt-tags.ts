@@ -40,6 +40,8 @@ export const TAGS = {
     /** Rendered gradients: children SAMPLE (SAMPLE_ID, AVERAGE_SCORE, then ENTRY: CALL_INDEX, INPUT_OUTPUT, SCORE, FEEDBACK). */
     gradients: 'GRADIENTS',
     constraints: 'CONSTRAINTS',
+    /** In the system message: the prompting techniques to combine with an edit (absent in the Table 3 ablation). */
+    techniques: 'PROMPTING_TECHNIQUES',
     /** Sections of the optimizer's answer. */
     answer: { reasoning: 'REASONING', method: 'METHOD', value: 'PROPOSED_VALUE' },
   },

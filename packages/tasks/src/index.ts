@@ -27,7 +27,12 @@ export type { LoadOptions, Splits } from './data/types';
 // Metrics
 export { accuracy, labelMatch, mean } from './metrics/classify';
 export { exactMatch, f1Score, normalizeAnswer } from './metrics/hotpot';
-export { parseIntegerAnswer } from './metrics/object-count';
+export {
+  type ObjectCountParser,
+  objectCountParser,
+  parseIntegerAnswer,
+  parseIntegerAnswerReference,
+} from './metrics/object-count';
 // Pipelines
 export {
   AGENT_MAX_STEPS,

@@ -65,3 +65,28 @@ describe('optimizer meta-prompt', () => {
     expect(readTag(u, O.variable)).toContain('Count the items.');
   });
 });
+
+describe('optimizer meta-prompt switches', () => {
+  it('renders a failed proposal without value and score as the reference does', () => {
+    const [, user] = buildOptimizerMessages({
+      ...full,
+      failed: [{ method: 'add example', reasoning: 'r1' }],
+    });
+    const failed = readTags(readTag(user?.content ?? '', O.failedProposals) ?? '', I.entry)[0] ?? '';
+    expect(readTag(failed, I.method)).toBe('add example');
+    expect(failed).not.toContain(`<${I.value}>`);
+    expect(failed).not.toContain(`<${I.score}>`);
+  });
+
+  it('has a techniques section by default and none in the ablation', () => {
+    const [withSection] = buildOptimizerMessages(full);
+    const [without] = buildOptimizerMessages({ ...full, promptTechniques: false });
+    expect(
+      readTag(withSection?.content ?? '', O.techniques)
+        ?.split('\n')
+        .filter((l) => /^\d\./.test(l)),
+    ).toHaveLength(6);
+    expect(without?.content).not.toContain(O.techniques);
+    expect(without?.content).toContain('Try examples.');
+  });
+});

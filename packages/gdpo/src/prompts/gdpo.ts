@@ -26,7 +26,8 @@ export interface PastValue {
 export interface FailedProposalView {
   method: string;
   reasoning: string;
-  value: string;
+  /** Absent when failed proposals are rendered as the reference does (method and reasoning only). */
+  value?: string;
   /** Score the proposal reached at the gate that rejected it (absent when it never ran). */
   score?: number;
 }
@@ -47,13 +48,15 @@ export interface OptimizerPromptInput {
   constraints: string[];
   /** The parameter's own hint to the optimizer. */
   instruction?: string;
+  /** Show the prompting-techniques section (default true; false = the paper's Table 3 ablation). */
+  promptTechniques?: boolean;
 }
 
-const SYSTEM = `You are the prompt engineer of a compound LLM system: a program that calls language models
+const ROLE = `You are the prompt engineer of a compound LLM system: a program that calls language models
 through prompts. Your job is to improve ONE prompt of that system, the target variable, so that the whole
-system gets more answers right.
+system gets more answers right.`;
 
-How to work:
+const HOW_TO_WORK = `How to work:
 - Read the feedback. It was collected on a small batch of examples: for each example you see what the
   component received and produced, the score of the final answer (from 0, wrong, to 1, right), and a critique
   of the target variable. Several entries with the same sample id come from repeated calls of the same
@@ -63,22 +66,44 @@ How to work:
   1. add an instruction that addresses the feedback,
   2. add a short worked example (input, reasoning, answer) when the task needs reasoning,
   3. rephrase or replace an instruction or an example that misleads the model,
-  4. delete words that do not help.
-- Combine it with one prompting technique: give context and a role; be specific and unambiguous; ask for
-  step-by-step reasoning; show an example; state the output format and constraints; ask the model to
-  verify its answer.
-- Keep what already works: the past values and their validation scores show which changes helped.
+  4. delete words that do not help.`;
+
+const TECHNIQUES = `Combine the edit with one of these prompting techniques:
+1. give the model context and a role;
+2. be specific and unambiguous, in plain grammatical sentences;
+3. ask for step-by-step reasoning before the answer;
+4. show an example of the task done well;
+5. state the output format and the constraints the answer must meet;
+6. ask the model to check its answer before giving it.`;
+
+const RULES = `- Keep what already works: the past values and their validation scores show which changes helped.
 - Stay within the job of this variable: the peers and the other prompts of the system do their own part.
   Do not repeat what they already say and do not move their instructions into this one.
 - The change must help the whole batch, not one example: never copy an example's answer into the prompt
   unless it is a demonstration.
 - If earlier proposals of this step were rejected, try something different from them.
-- The more steps since the last improvement, the bolder the edit may be.
+- The more steps since the last improvement, the bolder the edit may be.`;
 
-Answer in exactly this form:
+function answerForm(techniques: boolean): string {
+  const method = techniques
+    ? 'the editing method and the prompting technique you used'
+    : 'the editing method you used';
+  return `Answer in exactly this form:
 ${inlineTag(O.answer.reasoning, 'why the change fixes the feedback, in one to three sentences')}
-${inlineTag(O.answer.method, 'the editing method and the prompting technique you used')}
+${inlineTag(O.answer.method, method)}
 ${tag(O.answer.value, 'the complete new value of the target variable, nothing else')}`;
+}
+
+/** The instructions; without techniques the section and every mention of it are left out. */
+function systemText(techniques: boolean): string {
+  return [
+    ROLE,
+    HOW_TO_WORK,
+    ...(techniques ? [tag(O.techniques, TECHNIQUES)] : []),
+    RULES,
+    answerForm(techniques),
+  ].join('\n\n');
+}
 
 function renderVariable(v: PromptVariableView): string {
   return [inlineTag(I.name, v.name), inlineTag(I.role, v.role), tag(I.value, v.value)].join('\n');
@@ -100,9 +125,9 @@ function score(x: number): string {
   return Number.isFinite(x) ? x.toFixed(4) : String(x);
 }
 
-export function buildOptimizerSystemMessage(instruction?: string): string {
+export function buildOptimizerSystemMessage(instruction?: string, promptTechniques = true): string {
   const extra = instruction ? `\n\nA note from the system's author about this variable:\n${instruction}` : '';
-  return tag(O.marker, SYSTEM + extra);
+  return tag(O.marker, systemText(promptTechniques) + extra);
 }
 
 export function buildOptimizerUserMessage(input: OptimizerPromptInput): string {
@@ -140,7 +165,7 @@ export function buildOptimizerUserMessage(input: OptimizerPromptInput): string {
         [
           inlineTag(I.method, f.method),
           tag(I.reasoning, f.reasoning),
-          tag(I.value, f.value),
+          ...(f.value === undefined ? [] : [tag(I.value, f.value)]),
           ...(f.score === undefined ? [] : [inlineTag(I.score, score(f.score))]),
         ].join('\n'),
       ),
@@ -166,7 +191,10 @@ export function buildOptimizerUserMessage(input: OptimizerPromptInput): string {
 
 export function buildOptimizerMessages(input: OptimizerPromptInput): ChatMessage[] {
   return [
-    { role: 'system', content: buildOptimizerSystemMessage(input.instruction) },
+    {
+      role: 'system',
+      content: buildOptimizerSystemMessage(input.instruction, input.promptTechniques ?? true),
+    },
     { role: 'user', content: buildOptimizerUserMessage(input) },
   ];
 }

@@ -21,8 +21,17 @@ export interface HubFetcher {
 /** Decodes a parquet file into row objects. The Hub converts most datasets to parquet. */
 export type ParquetDecoder = (bytes: Uint8Array) => Promise<RawRow[]>;
 
+export interface HubAccess {
+  /** Default `HF_TOKEN`. */
+  accessToken?: string;
+  /** The Hub's address (a mirror, or a local server in tests); default `HF_ENDPOINT`, then the public Hub. */
+  hubUrl?: string;
+}
+
 /** The real Hub, through `@huggingface/hub` (loaded lazily: offline use never touches it). */
-export function huggingFaceFetcher(accessToken = process.env.HF_TOKEN): HubFetcher {
+export function huggingFaceFetcher(access: HubAccess = {}): HubFetcher {
+  const accessToken = access.accessToken ?? process.env.HF_TOKEN;
+  const hubUrl = access.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
   return {
     async listFiles(repo, revision) {
       const hub = await import('@huggingface/hub');
@@ -32,6 +41,7 @@ export function huggingFaceFetcher(accessToken = process.env.HF_TOKEN): HubFetch
         recursive: true,
         revision,
         accessToken,
+        hubUrl,
       })) {
         if (entry.type === 'file') out.push(entry.path);
       }
@@ -44,6 +54,7 @@ export function huggingFaceFetcher(accessToken = process.env.HF_TOKEN): HubFetch
         path,
         revision,
         accessToken,
+        hubUrl,
       });
       return blob === null ? undefined : new Uint8Array(await blob.arrayBuffer());
     },
@@ -78,9 +89,14 @@ export interface HubSplitSpec {
 }
 
 export interface HubOptions {
+  /** Default: the real Hub at `hubUrl`. */
   fetcher?: HubFetcher;
+  hubUrl?: string;
   parquet?: ParquetDecoder;
-  /** Downloads are kept under `<cacheDir>/hub/<repo>/<revision>/<path>`. */
+  /**
+   * Downloads are kept under `<cacheDir>/hub/<repo>/<revision>/<path>`, and which file holds a split in
+   * `<cacheDir>/hub/<repo>/splits.json`: a second load makes no request. Delete the folder to refresh.
+   */
   cacheDir: string;
 }
 
@@ -109,6 +125,10 @@ export function pickSplitFile(files: string[], spec: HubSplitSpec): string | und
   return candidates[0];
 }
 
+function cachePath(opts: HubOptions, repo: string, path: string, revision: string): string {
+  return join(opts.cacheDir, 'hub', repo, encodeURIComponent(revision), path);
+}
+
 async function cachedDownload(
   opts: HubOptions,
   fetcher: HubFetcher,
@@ -116,7 +136,7 @@ async function cachedDownload(
   path: string,
   revision: string,
 ) {
-  const local = join(opts.cacheDir, 'hub', repo, encodeURIComponent(revision), path);
+  const local = cachePath(opts, repo, path, revision);
   if (existsSync(local)) return new Uint8Array(await readFile(local));
   const bytes = await fetcher.download(repo, path, revision);
   if (bytes === undefined) return undefined;
@@ -173,9 +193,60 @@ export function decodeRows(
   return list as RawRow[];
 }
 
+interface ResolvedSplit {
+  revision: string;
+  path: string;
+}
+
+function splitIndexFile(opts: HubOptions, repo: string): string {
+  return join(opts.cacheDir, 'hub', repo, 'splits.json');
+}
+
+function splitKey(spec: HubSplitSpec): string {
+  return `${spec.folder ?? ''}/${spec.split}`;
+}
+
+async function readSplitIndex(file: string): Promise<Record<string, ResolvedSplit>> {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, ResolvedSplit>;
+  } catch {
+    return {}; // an unreadable index only costs a new listing
+  }
+}
+
+/** The split's file, from a previous load when its download is still in the cache. */
+async function cachedSplit(spec: HubSplitSpec, opts: HubOptions): Promise<HubRows | undefined> {
+  const known = (await readSplitIndex(splitIndexFile(opts, spec.repo)))[splitKey(spec)];
+  if (!known) return undefined;
+  const local = cachePath(opts, spec.repo, known.path, known.revision);
+  if (!existsSync(local)) return undefined;
+  const file = `hf://datasets/${spec.repo}@${known.revision}/${known.path}`;
+  const bytes = new Uint8Array(await readFile(local));
+  const rows = await decodeRows(
+    bytes,
+    known.path,
+    file,
+    opts.parquet ?? defaultParquetDecoder,
+    spec.numericColumns,
+  );
+  return { file, rows };
+}
+
+async function rememberSplit(spec: HubSplitSpec, opts: HubOptions, resolved: ResolvedSplit): Promise<void> {
+  const file = splitIndexFile(opts, spec.repo);
+  const index = { ...(await readSplitIndex(file)), [splitKey(spec)]: resolved };
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(index, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
 /** Downloads (or reads from cache) and decodes one split of a Hub dataset. */
 export async function fetchHubSplit(spec: HubSplitSpec, opts: HubOptions): Promise<HubRows> {
-  const fetcher = opts.fetcher ?? huggingFaceFetcher();
+  const cached = await cachedSplit(spec, opts);
+  if (cached) return cached;
+  const fetcher = opts.fetcher ?? huggingFaceFetcher({ hubUrl: opts.hubUrl });
   const revisions = spec.revisions ?? ['main', 'refs/convert/parquet'];
   const tried: string[] = [];
   for (const revision of revisions) {
@@ -197,10 +268,15 @@ export async function fetchHubSplit(spec: HubSplitSpec, opts: HubOptions): Promi
       tried.push(`${revision}: ${path} listed but not downloadable`);
       continue;
     }
-    return {
+    const rows = await decodeRows(
+      bytes,
+      path,
       file,
-      rows: await decodeRows(bytes, path, file, opts.parquet ?? defaultParquetDecoder, spec.numericColumns),
-    };
+      opts.parquet ?? defaultParquetDecoder,
+      spec.numericColumns,
+    );
+    await rememberSplit(spec, opts, { revision, path });
+    return { file, rows };
   }
   throw new DatasetError(
     `${spec.repo} (Hugging Face Hub)`,

@@ -84,6 +84,7 @@ export async function loadObjectCount(opts: LoadOptions = {}): Promise<Splits<Ob
   }
   const { file, rows } = await fetchHubSplit(OBJECT_COUNT_HUB, {
     fetcher: opts.hub,
+    hubUrl: opts.hubUrl,
     parquet: opts.parquet,
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
   });

@@ -118,7 +118,12 @@ export async function loadTrec(opts: LoadOptions = {}): Promise<Splits<TrecExamp
     );
     return { train: train!, val: val!, test: test!, source: dir };
   }
-  const hubOpts = { fetcher: opts.hub, parquet: opts.parquet, cacheDir: opts.cacheDir ?? defaultCacheDir() };
+  const hubOpts = {
+    fetcher: opts.hub,
+    hubUrl: opts.hubUrl,
+    parquet: opts.parquet,
+    cacheDir: opts.cacheDir ?? defaultCacheDir(),
+  };
   const trainFile = await fetchHubSplit({ ...TREC_HUB, split: 'train' }, hubOpts);
   const testFile = await fetchHubSplit({ ...TREC_HUB, split: 'test' }, hubOpts);
   return {

@@ -19,5 +19,7 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Injected Hub access (tests pass a fake); default the real Hub via `@huggingface/hub`. */
   hub?: HubFetcher;
+  /** The Hub's address for the default fetcher (a mirror; default `HF_ENDPOINT`, then the public Hub). */
+  hubUrl?: string;
   parquet?: ParquetDecoder;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactMatch, f1Score, normalizeAnswer } from './hotpot';
+import { exactMatch, f1Score, normalizeAnswer, pythonSplit } from './hotpot';
 
 // Expected values computed by hand and checked against the official hotpot_evaluate_v1 rules.
 describe('normalizeAnswer', () => {
@@ -54,5 +54,27 @@ describe('f1Score', () => {
   it('is 0 when normalization leaves nothing', () => {
     expect(f1Score('the', 'a')).toBe(0);
     expect(f1Score('', 'Paris')).toBe(0);
+  });
+});
+
+describe("normalization splits words like Python's str.split()", () => {
+  it.each([
+    ['U+001C', '\x1c', 'ed wood'],
+    ['U+001D', '\x1d', 'ed wood'],
+    ['U+001E', '\x1e', 'ed wood'],
+    ['U+001F', '\x1f', 'ed wood'],
+    ['U+0085', '\x85', 'ed wood'],
+    ['U+3000', '\u3000', 'ed wood'],
+    ['U+00A0', '\u00a0', 'ed wood'],
+    ['U+FEFF', '\ufeff', 'ed\ufeffwood'],
+  ])('%s between two words', (_name, sep, expected) => {
+    expect(normalizeAnswer(`Ed${sep}Wood`)).toBe(expected);
+  });
+
+  it('scores against those separators as the official script does', () => {
+    expect(exactMatch('Ed\x1fWood', 'ed wood')).toBe(1);
+    expect(f1Score('the\x85Ed Wood', 'Ed Wood')).toBe(1);
+    expect(exactMatch('Ed\ufeffWood', 'ed wood')).toBe(0);
+    expect(pythonSplit('\ufeff a\x1cb\x85 ')).toEqual(['\ufeff', 'a', 'b']);
   });
 });

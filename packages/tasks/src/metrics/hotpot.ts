@@ -1,18 +1,31 @@
 /**
  * HotpotQA's official answer metrics (the `hotpot_evaluate_v1` rules): normalize by lowercasing,
  * removing punctuation, removing the articles a/an/the and collapsing whitespace; exact match on the
- * normalized strings; token F1 on whitespace tokens, except that yes/no/noanswer must match exactly.
+ * normalized strings; token F1 on whitespace tokens (Python's whitespace set), except that yes/no/noanswer must match exactly.
  */
 
 // Python's `string.punctuation` (ASCII only), which is what the official script removes.
 const ASCII_PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+
+/**
+ * Python's `str.split()` separators (`str.isspace()`): JavaScript's `\s` without U+FEFF, plus the
+ * information separators U+001C–U+001F and NEXT LINE U+0085.
+ */
+export const PYTHON_WHITESPACE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Python counts U+001C-U+001F as whitespace
+  /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/** `text.split()` as Python does it: runs of Python whitespace separate words; no empty words. */
+export function pythonSplit(text: string): string[] {
+  return text.split(PYTHON_WHITESPACE).filter(Boolean);
+}
 
 export function normalizeAnswer(s: string): string {
   const lower = s.toLowerCase();
   const noPunct = lower.replace(ASCII_PUNCTUATION, '');
   // Python's `\b` is Unicode-aware: "ça" keeps its "a", so word boundaries are Unicode letters here too.
   const noArticles = noPunct.replace(/(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu, ' ');
-  return noArticles.split(/\s+/).filter(Boolean).join(' ');
+  return pythonSplit(noArticles).join(' ');
 }
 
 export function exactMatch(prediction: string, groundTruth: string): number {

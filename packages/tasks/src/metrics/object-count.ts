@@ -1,61 +1,52 @@
+import { asciiDigits, findNumbers } from './number-text';
+
 /**
- * Reads the integer answer of an ObjectCount response. The prompt asks for a last line
- * `Answer: N`; models also write "Answer: **7**", "Answer: seven" or just end with a number, so the
- * parser tries, in order: the last `Answer:` marker followed by a number or number word, then the last
- * number (digits or word) anywhere. `undefined` when nothing numeric is present.
+ * Reading the count from an ObjectCount response. The prompt asks for a last line `Answer: N`.
+ *
+ * `parseIntegerAnswer` (ours): the first number after the last `Answer:` marker — digits in any script,
+ * a sign, thousands separators, or number words up to the hundreds ("Answer: The total is 7 (2 + 5)." → 7,
+ * "Answer: twenty one" → 21, "Answer: -3" → -3, "Answer: ７" → 7). Without a marker (or a number after
+ * it): the last "answer is N" / "answer = N", then the last number anywhere. `undefined` when the text
+ * holds no number.
+ *
+ * `parseIntegerAnswerReference`: the reference's parser (AdalFlow's ObjectCount output processor): the
+ * last run of decimal digits anywhere, as an integer; -1 when there is none. Python's `\d` and `int()`
+ * accept every script's decimal digits, and so does this port.
  */
 
-const UNITS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-  'thirteen',
-  'fourteen',
-  'fifteen',
-  'sixteen',
-  'seventeen',
-  'eighteen',
-  'nineteen',
-];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+// `Answer:` as a line label: optional markdown emphasis or heading around it, any case.
+const MARKER_RE = /(?:^|[^\p{L}])answer\s*[*_]*\s*[:：]/giu;
+// "the answer is 14", "answer = 7": a weaker marker, used when the label is absent.
+const ANSWER_IS_RE = /\banswer\s*(?:is|=|was|would be)\s*[:=]?/giu;
 
-const WORD_VALUES = new Map<string, number>();
-for (const [i, w] of UNITS.entries()) WORD_VALUES.set(w, i);
-for (const [i, w] of TENS.entries()) {
-  if (w === '') continue;
-  WORD_VALUES.set(w, i * 10);
-  for (let u = 1; u < 10; u++) WORD_VALUES.set(`${w}-${UNITS[u]}`, i * 10 + u);
-}
-
-const WORD_ALTERNATION = [...WORD_VALUES.keys()].sort((a, b) => b.length - a.length).join('|');
-// A number: digits (with optional thousands commas) or a number word (twenty-one before twenty).
-const NUMBER = `(\\d[\\d,]*|\\b(?:${WORD_ALTERNATION})\\b)`;
-const ANSWER_RE = new RegExp(`answer\\s*(?:is)?\\s*[:=]?\\s*[*_\`"'$\\\\{(\\[]*\\s*${NUMBER}`, 'gi');
-const ANY_NUMBER_RE = new RegExp(NUMBER, 'gi');
-
-function tokenValue(token: string): number | undefined {
-  const t = token.toLowerCase();
-  if (/^\d/.test(t)) {
-    const n = Number(t.replace(/,/g, ''));
-    return Number.isSafeInteger(n) ? n : undefined;
-  }
-  return WORD_VALUES.get(t);
-}
+export type ObjectCountParser = 'ours' | 'reference';
 
 export function parseIntegerAnswer(text: string): number | undefined {
-  const marked = [...text.matchAll(ANSWER_RE)];
-  const lastMarked = marked.at(-1)?.[1];
-  if (lastMarked !== undefined) return tokenValue(lastMarked);
-  const last = [...text.matchAll(ANY_NUMBER_RE)].at(-1)?.[1];
-  return last === undefined ? undefined : tokenValue(last);
+  const labelled = lastMarkerEnd(text, MARKER_RE);
+  if (labelled !== undefined) {
+    const first = findNumbers(text.slice(labelled))[0];
+    if (first) return first.value;
+  }
+  const stated = lastMarkerEnd(text, ANSWER_IS_RE);
+  if (stated !== undefined) {
+    const first = findNumbers(text.slice(stated))[0];
+    if (first) return first.value;
+  }
+  return findNumbers(text).at(-1)?.value;
+}
+
+export function parseIntegerAnswerReference(text: string): number {
+  const runs = asciiDigits(text).match(/\d+/g);
+  return runs ? Number.parseInt(runs.at(-1)!, 10) : -1;
+}
+
+/** The parser a pipeline option names. */
+export function objectCountParser(which: ObjectCountParser): (text: string) => number | undefined {
+  return which === 'reference' ? parseIntegerAnswerReference : parseIntegerAnswer;
+}
+
+function lastMarkerEnd(text: string, re: RegExp): number | undefined {
+  let end: number | undefined;
+  for (const m of text.matchAll(re)) end = m.index + m[0].length;
+  return end;
 }

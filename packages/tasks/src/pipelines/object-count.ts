@@ -1,7 +1,7 @@
 import { demosParam, generator, type Parameter, param } from '@llm-autodiff/core';
 import { type ChatModel, TAGS, tag } from '@llm-autodiff/llm';
 import type { ObjectCountExample } from '../data/object-count';
-import { parseIntegerAnswer } from '../metrics/object-count';
+import { type ObjectCountParser, objectCountParser } from '../metrics/object-count';
 import { AnswerFormatError, type Parsed, parsedWith } from './parse';
 import { defineProgram, type TaskProgram } from './program';
 import { OBJECT_COUNT_INSTRUCTION } from './prompts';
@@ -12,12 +12,20 @@ export interface ObjectCountOptions {
   instruction?: string;
   /** Add a trainable few-shot slot after the system prompt (for demo optimizers). */
   demos?: boolean;
+  /**
+   * How the count is read: 'ours' (default: the first number after the last `Answer:` marker, then
+   * fallbacks) or 'reference' (the reference's last run of digits anywhere, -1 when none).
+   */
+  parser?: ObjectCountParser;
 }
 
-function readCount(text: string): number {
-  const n = parseIntegerAnswer(text);
-  if (n === undefined) throw new AnswerFormatError('no integer answer found in the response');
-  return n;
+function countReader(which: ObjectCountParser): (text: string) => number {
+  const parse = objectCountParser(which);
+  return (text) => {
+    const n = parse(text);
+    if (n === undefined) throw new AnswerFormatError('no integer answer found in the response');
+    return n;
+  };
 }
 
 /** ObjectCount: one LLM call whose system prompt is trainable; the answer is read from `Answer: N`. */
@@ -38,7 +46,7 @@ export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<Objec
     model: opts.model,
     system,
     user: ({ question }) => tag(TAGS.task.question, question),
-    ...parsedWith(readCount),
+    ...parsedWith(countReader(opts.parser ?? 'ours')),
     outputRole: 'the reasoning and final count of the language model',
     description: 'answers a counting question, ending with the line "Answer: N"',
   });

@@ -91,9 +91,13 @@ export function toMarkdown(figures: readonly Figure[], info: Record<string, stri
 }
 
 /** Atomic writes: a killed bench never leaves a half-written table. */
-export function writeFigures(dir: string, figures: readonly Figure[]): { json: string; md: string } {
+export function writeFigures(
+  dir: string,
+  figures: readonly Figure[],
+  extra: Record<string, string> = {},
+): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const info = machine();
+  const info = { ...machine(), ...extra };
   const json = join(dir, 'bench.json');
   const md = join(dir, 'bench.md');
   const write = (path: string, text: string) => {

@@ -27,7 +27,9 @@ export interface SimServerProcess {
 
 const LATENCY_LINE = /latency=(\d+)ms id=(\S+)/;
 
-export async function startSimServerProcess(options: SimServerProcessOptions = {}): Promise<SimServerProcess> {
+export async function startSimServerProcess(
+  options: SimServerProcessOptions = {},
+): Promise<SimServerProcess> {
   const child = fork(fileURLToPath(new URL('./sim-server-child.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, SIM_SERVER_OPTIONS: JSON.stringify({ ...options, host: '127.0.0.1', port: 0 }) },

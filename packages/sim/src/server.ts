@@ -2,8 +2,9 @@
  * An OpenAI-compatible HTTP front for the simulated world: `/v1/chat/completions` and `/v1/models`,
  * `usage` in every response, and deterministic fault injection so retry and timeout paths get tested.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { setMaxListeners } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ChatMessage, ChatOptions, ChatRequest } from '@llm-autodiff/llm';
 import { digest } from './hash';

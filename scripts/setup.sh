@@ -15,3 +15,16 @@ if [ "${CI:-}" = "true" ]; then
 else
   pnpm install
 fi
+# The HTML report test opens report.html in headless Chromium (Debian's package, driven by
+# puppeteer-core, which downloads no browser). Install it when missing and apt-get is usable as root;
+# anywhere else the test skips and names the reason, so setup never fails over it.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "setup: installing chromium (Debian package) for the HTML report test"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/tmp/llm-autodiff-chromium-install.log 2>&1; then
+      echo "setup: could not install chromium (see /tmp/llm-autodiff-chromium-install.log); the HTML report test will skip" >&2
+    fi
+  else
+    echo "setup: chromium not found and apt-get not usable here; the HTML report test will skip" >&2
+  fi
+fi

@@ -1,0 +1,106 @@
+/**
+ * Command entry points of the outputs that read saved runs (for the CLI to wire up):
+ *   tableCommand(dir)                  rebuild tables/ and plots/ of results/<experiment>
+ *   reportCommand(dir)                 rebuild tables/, plots/ and report.html
+ *   compareCommand(old, new, tol)      print the Markdown comparison; non-zero on a regression
+ *   writeTables(dir) / writeReport(dir) the same without printing (throw RunRecordError), for `repro`
+ * Exit codes: 0 done / no regression; 1 regression beyond the tolerances (compare only);
+ * 2 bad input (a saved-run file missing or malformed, a bad tolerance) — one line on stderr, nothing written.
+ */
+import { join } from 'node:path';
+import {
+  compareExperiments,
+  comparisonMarkdown,
+  DEFAULT_TOLERANCES,
+  type Tolerances,
+} from '../compare/compare';
+import { ToleranceError } from '../compare/tolerances';
+import { RunRecordError, readExperiment } from '../repro/run-record';
+import { buildOutputs, writeOutputs } from './build-outputs';
+
+export interface CommandIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_REGRESSION = 1;
+export const EXIT_BAD_INPUT = 2;
+
+const processIo: CommandIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+};
+
+/** Bad saved runs or tolerances become one line on stderr and exit 2; anything else is a bug and throws. */
+async function guarded(io: CommandIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof RunRecordError || e instanceof ToleranceError) {
+      io.err(`error: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+async function rebuild(
+  dir: string,
+  report: boolean,
+): Promise<{ name: string; runs: number; simulated: boolean; paths: string[] }> {
+  const exp = await readExperiment(dir, { graphs: report });
+  const files = await buildOutputs(exp, { report });
+  await writeOutputs(dir, files);
+  return {
+    name: exp.name,
+    runs: exp.runs.length,
+    simulated: exp.simulated,
+    paths: files.map((f) => join(dir, f.path)),
+  };
+}
+
+/** Writes tables/ and plots/ of results/<experiment>; returns the paths written. Throws RunRecordError on bad runs. */
+export async function writeTables(dir: string): Promise<string[]> {
+  return (await rebuild(dir, false)).paths;
+}
+
+/** Writes tables/, plots/ and report.html; returns the report's path. Throws RunRecordError on bad runs. */
+export async function writeReport(dir: string): Promise<string> {
+  await rebuild(dir, true);
+  return join(dir, 'report.html');
+}
+
+async function rebuildCommand(dir: string, report: boolean, io: CommandIo): Promise<number> {
+  return guarded(io, async () => {
+    const done = await rebuild(dir, report);
+    io.out(`${done.runs} run(s) of ${done.name}${done.simulated ? ' (simulated model)' : ''}:`);
+    for (const path of done.paths) io.out(`  ${path}`);
+    return EXIT_OK;
+  });
+}
+
+/** `autodiff table <dir>`: tables/*.md|csv and plots/*.svg from the saved runs (no model call). */
+export function tableCommand(dir: string, io: CommandIo = processIo): Promise<number> {
+  return rebuildCommand(dir, false, io);
+}
+
+/** `autodiff report <dir>`: the tables, the plots and the self-contained report.html. */
+export function reportCommand(dir: string, io: CommandIo = processIo): Promise<number> {
+  return rebuildCommand(dir, true, io);
+}
+
+/** `autodiff compare <old> <new>`: prints the comparison table; 1 when a cell regressed. */
+export function compareCommand(
+  oldDir: string,
+  newDir: string,
+  tolerances: Tolerances = DEFAULT_TOLERANCES,
+  io: CommandIo = processIo,
+): Promise<number> {
+  return guarded(io, async () => {
+    const [oldExp, newExp] = [await readExperiment(oldDir), await readExperiment(newDir)];
+    const comparison = compareExperiments(oldExp, newExp, tolerances);
+    io.out(comparisonMarkdown(comparison, `Comparison: ${newDir} against ${oldDir}`).trimEnd());
+    return comparison.regressions > 0 ? EXIT_REGRESSION : EXIT_OK;
+  });
+}

@@ -1,0 +1,327 @@
+/**
+ * The saved-run contract (see RUN-RECORD.md): `results/<experiment>/runs/<pipeline>__<method>__r<repeat>/`
+ * holds run.json (a RunRecord), steps.jsonl (one step record per line) and optional graphs/step-NN.json.
+ * `autodiff repro` writes these; `table`, `report` and `compare` read them and nothing else.
+ * Readers validate with zod and fail with one line naming the file and the field.
+ */
+import { access, readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+
+export const RUN_RECORD_FORMAT = 'llm-autodiff/run@1';
+
+const count = z.number().int().nonnegative();
+const score = z.number().finite();
+
+export const roleUsageSchema = z.object({
+  calls: count,
+  cacheHits: count,
+  promptTokens: count,
+  completionTokens: count,
+  totalTokens: count,
+  /** Tokens the cache hits would have cost (llm's UsageSummary.cacheHitTokens); compare counts them. */
+  cacheHitTokens: count.optional(),
+  retries: count.optional(),
+  failed: count.optional(),
+  latencyMs: z.number().nonnegative(),
+});
+
+export const gateCountsSchema = z.object({
+  tried: count,
+  unchanged: count,
+  parseFailures: count,
+  miniBatchPassed: count,
+  miniBatchFailed: count,
+  validationPassed: count,
+  validationFailed: count,
+});
+
+const sampleScores = z.record(z.string(), score);
+
+export const runRecordSchema = z.object({
+  format: z.literal(RUN_RECORD_FORMAT),
+  experiment: z.string().min(1),
+  runId: z.string().min(1),
+  pipeline: z.string().min(1),
+  method: z.string().min(1),
+  repeat: count,
+  seed: z.number().int(),
+  simulated: z.boolean(),
+  status: z.enum(['done', 'partial', 'failed']),
+  stopReason: z.string().optional(),
+  models: z.record(z.string(), z.string()),
+  config: z.record(z.string(), z.unknown()),
+  initial: z.object({ val: score, test: score }),
+  final: z.object({ val: score, test: score.optional() }),
+  /** Per test example (sample id -> score in [0,1]) for the final values; bootstrap CIs use these. */
+  testScores: sampleScores.optional(),
+  initialTestScores: sampleScores.optional(),
+  values: z.object({
+    initial: z.record(z.string(), z.unknown()),
+    final: z.record(z.string(), z.unknown()),
+  }),
+  usage: z.record(z.string(), roleUsageSchema),
+  gates: gateCountsSchema,
+  steps: count,
+  wallMs: z.number().nonnegative(),
+  startedAt: z.string(),
+  versions: z.record(z.string(), z.string()),
+});
+
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type RunRoleUsage = z.infer<typeof roleUsageSchema>;
+export type RunGateCounts = z.infer<typeof gateCountsSchema>;
+
+/**
+ * One line of steps.jsonl. Loose on purpose: methods differ in phases and extras (`details`), so only the
+ * fields the readers use are checked; the rest passes through.
+ */
+export const savedStepSchema = z
+  .object({
+    step: count,
+    phase: z.string(),
+    batch: z.array(z.string()).optional(),
+    gates: gateCountsSchema.optional(),
+    attempts: z
+      .array(
+        z
+          .object({
+            miniBatchScore: score.optional(),
+            valScore: score.optional(),
+            valComplete: z.boolean().optional(),
+            accepted: z.boolean(),
+            values: z.record(z.string(), z.unknown()),
+          })
+          .passthrough(),
+      )
+      .optional(),
+    accepted: z.boolean().optional(),
+    valScore: score,
+    testScore: score.optional(),
+    usage: z
+      .record(
+        z.string(),
+        z.object({ calls: count, promptTokens: count, completionTokens: count }).passthrough(),
+      )
+      .optional(),
+    wallMs: z.number().nonnegative().optional(),
+  })
+  .passthrough();
+
+export type SavedStep = z.infer<typeof savedStepSchema>;
+
+/** A backward graph as exported by core's `exportGraph` (graphs/step-NN.json); only what reports show. */
+export const savedGraphSchema = z.object({
+  nodes: z.array(
+    z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        role: z.string(),
+        trainable: z.boolean(),
+        value: z.string(),
+        gradients: z.array(
+          z
+            .object({
+              from: z.string(),
+              callIndex: z.number(),
+              score: z.number().optional(),
+              feedback: z.string(),
+              isCopy: z.boolean(),
+            })
+            .passthrough(),
+        ),
+      })
+      .passthrough(),
+  ),
+  edges: z.array(z.object({ from: z.string(), to: z.string() })),
+});
+
+export type SavedGraph = z.infer<typeof savedGraphSchema>;
+
+/** experiment.json: the resolved experiment (its shape belongs to `repro`); readers need only these. */
+export const savedExperimentSchema = z.object({ simulated: z.boolean() }).passthrough();
+
+export interface SavedRun {
+  dir: string;
+  record: RunRecord;
+  steps: SavedStep[];
+  /** Backward graphs by step number (only when read with `{ graphs: true }` and present). */
+  graphs: Array<{ step: number; graph: SavedGraph; mermaid?: string; dot?: string }>;
+}
+
+export interface SavedExperiment {
+  root: string;
+  /** Directory name of the experiment (= its name). */
+  name: string;
+  simulated: boolean;
+  experiment: Record<string, unknown>;
+  /** Sorted by pipeline, method, repeat (stable: code-point order of names). */
+  runs: SavedRun[];
+}
+
+/** A saved-run file is missing or malformed; the message is one line naming the file. */
+export class RunRecordError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = 'RunRecordError';
+  }
+}
+
+export function runId(pipeline: string, method: string, repeat: number): string {
+  return `${pipeline}__${method}__r${repeat}`;
+}
+
+export function parseRunId(id: string): { pipeline: string; method: string; repeat: number } | undefined {
+  const m = /^(.+)__(.+)__r(\d+)$/.exec(id);
+  return m ? { pipeline: m[1] as string, method: m[2] as string, repeat: Number(m[3]) } : undefined;
+}
+
+function zodDetail(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.length ? issue.path.join('.') : '(root)';
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+  return `${path}: ${issue.message}${more}`;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RunRecordError(file, code === 'ENOENT' ? 'missing' : `unreadable (${code ?? String(e)})`);
+  }
+}
+
+function parseJson(file: string, text: string, line?: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const where = line === undefined ? '' : `line ${line}: `;
+    throw new RunRecordError(file, `${where}not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function validate<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  file: string,
+  data: unknown,
+  line?: number,
+): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new RunRecordError(file, `${line === undefined ? '' : `line ${line}: `}${zodDetail(parsed.error)}`);
+}
+
+/** Validates a RunRecord held in memory (the writer checks before saving). */
+export function parseRunRecord(data: unknown, file = 'run.json'): RunRecord {
+  return validate(runRecordSchema, file, data);
+}
+
+/** Parses steps.jsonl text; blank lines are skipped, each other line must be a valid step. */
+export function parseSteps(text: string, file = 'steps.jsonl'): SavedStep[] {
+  const steps: SavedStep[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]?.trim();
+    if (!line) continue;
+    steps.push(validate(savedStepSchema, file, parseJson(file, line, i + 1), i + 1));
+  }
+  return steps;
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readGraphs(dir: string): Promise<SavedRun['graphs']> {
+  const graphDir = join(dir, 'graphs');
+  if (!(await pathExists(graphDir))) return [];
+  const names = (await readdir(graphDir)).filter((n) => /^step-\d+\.json$/.test(n)).sort();
+  const out: SavedRun['graphs'] = [];
+  for (const name of names) {
+    const file = join(graphDir, name);
+    const graph = validate(savedGraphSchema, file, parseJson(file, await readText(file)));
+    const base = file.slice(0, -'.json'.length);
+    const optional = async (path: string) => ((await pathExists(path)) ? await readText(path) : undefined);
+    out.push({
+      step: Number(/\d+/.exec(name)?.[0]),
+      graph,
+      mermaid: await optional(`${base}.mmd`),
+      dot: await optional(`${base}.dot`),
+    });
+  }
+  return out.sort((a, b) => a.step - b.step);
+}
+
+/** Reads one run directory: run.json (required), steps.jsonl (required when the record counts steps). */
+export async function readRun(dir: string, options: { graphs?: boolean } = {}): Promise<SavedRun> {
+  const runFile = join(dir, 'run.json');
+  const record = parseRunRecord(parseJson(runFile, await readText(runFile)), runFile);
+  const expected = runId(record.pipeline, record.method, record.repeat);
+  if (record.runId !== expected)
+    throw new RunRecordError(runFile, `runId "${record.runId}" should be "${expected}"`);
+  const stepsFile = join(dir, 'steps.jsonl');
+  const steps =
+    (await pathExists(stepsFile)) || record.steps > 0 ? parseSteps(await readText(stepsFile), stepsFile) : [];
+  if (steps.length < record.steps)
+    throw new RunRecordError(stepsFile, `${steps.length} step record(s), run.json says ${record.steps}`);
+  const graphs = options.graphs ? await readGraphs(dir) : [];
+  return { dir, record, steps, graphs };
+}
+
+export function compareRuns(a: RunRecord, b: RunRecord): number {
+  const key = (r: RunRecord) => [r.pipeline, r.method];
+  const [ka, kb] = [key(a), key(b)];
+  for (let i = 0; i < ka.length; i++) {
+    const x = ka[i] as string;
+    const y = kb[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.repeat - b.repeat;
+}
+
+/**
+ * Reads `results/<experiment>/`: experiment.json and every `runs/<id>/` holding a run.json (a run dir
+ * without run.json is still running or was interrupted before its end, and is skipped).
+ */
+export async function readExperiment(
+  root: string,
+  options: { graphs?: boolean } = {},
+): Promise<SavedExperiment> {
+  const expFile = join(root, 'experiment.json');
+  const experiment = validate(savedExperimentSchema, expFile, parseJson(expFile, await readText(expFile)));
+  const runsDir = join(root, 'runs');
+  const names = (await pathExists(runsDir)) ? (await readdir(runsDir)).sort() : [];
+  const runs: SavedRun[] = [];
+  for (const name of names) {
+    const dir = join(runsDir, name);
+    if (!(await pathExists(join(dir, 'run.json')))) continue;
+    const run = await readRun(dir, options);
+    if (run.record.runId !== name)
+      throw new RunRecordError(
+        join(dir, 'run.json'),
+        `runId "${run.record.runId}" does not match its folder "${name}"`,
+      );
+    runs.push(run);
+  }
+  if (runs.length === 0) throw new RunRecordError(runsDir, 'no finished runs (no runs/*/run.json)');
+  runs.sort((a, b) => compareRuns(a.record, b.record));
+  return {
+    root,
+    name: basename(root),
+    simulated: experiment.simulated || runs.some((r) => r.record.simulated),
+    experiment,
+    runs,
+  };
+}

@@ -46,7 +46,7 @@ const task = instant('an answer');
 const backwardModel = instant('The instruction should ask for the exact entity.');
 
 /** prompt → generator → (length − 3) functions → loss: `length` nodes for one sample. */
-function chainProgram(length: number) {
+export function chainProgram(length: number) {
   const instr = param('Answer briefly.', { name: 'instr', role: 'answer instruction' });
   const answer = generator({ name: 'answer', model: task, system: [instr], user: (x: { q: string }) => x.q });
   const step = fn('step', (s: string) => s);

@@ -15,6 +15,9 @@ import { runEvalThroughput } from './eval-throughput.bench';
 import { FigureSet, writeFigures } from './lib/figures';
 import { addBenchFigures } from './lib/tinybench-figures';
 import { runLlmCacheBench } from './llm-cache.bench';
+import { runMemory } from './memory.bench';
+import { runReplay } from './replay.bench';
+import { runTrainingStep } from './training-step.bench';
 
 interface Suite {
   /** Short key for `--only`. */
@@ -25,7 +28,10 @@ interface Suite {
 
 const SUITES: Suite[] = [
   { key: 'engine', name: 'engine overhead', run: runEngineOverhead },
+  { key: 'step', name: 'training step vs critical path', run: runTrainingStep },
   { key: 'throughput', name: 'evaluation throughput', run: runEvalThroughput },
+  { key: 'replay', name: 'replay', run: runReplay },
+  { key: 'memory', name: 'memory', run: runMemory },
   {
     key: 'cache',
     name: 'llm: response cache',

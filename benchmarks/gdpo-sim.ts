@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { train } from '@llm-autodiff/gdpo';
+import { gdpoMethod } from '@llm-autodiff/gdpo';
 import { type ChatModel, type UsageLedger as Ledger, managedModel, UsageLedger } from '@llm-autodiff/llm';
 import { createSimModel, type LatencySpec, REALISTIC_LATENCY } from '@llm-autodiff/sim';
 import {
@@ -21,6 +21,7 @@ import {
   type PipelineName,
   taskOf,
 } from '@llm-autodiff/tasks';
+import { train } from '@llm-autodiff/trainer';
 
 const USAGE = `usage: npx tsx benchmarks/gdpo-sim.ts [--steps N] [--pipelines a,b] [--seed N] [--latency zero|realistic]
   pipelines: ${PIPELINE_NAMES.join(', ')} (default: all)`;
@@ -87,7 +88,9 @@ async function runOne(name: PipelineName, args: Args, workDir: string): Promise<
     program,
     data: { train: data.train, val: data.val, test: data.test },
     models: { optimizer: large, backward: large },
-    config: { steps: args.steps, seed: args.seed },
+    method: gdpoMethod,
+    methodConfig: { steps: args.steps },
+    trainer: { seed: args.seed },
     usage: ledger,
     checkpointPath: join(workDir, `${name}.ckpt.json`),
   });

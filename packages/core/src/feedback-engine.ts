@@ -1,6 +1,5 @@
-import { BudgetExceededError, CacheMissError, type ChatModel } from '@llm-autodiff/llm';
+import { BudgetExceededError, CacheMissError, type ChatModel, Semaphore } from '@llm-autodiff/llm';
 import { BackwardConfigError } from './errors';
-import { Limiter } from './limiter';
 import type { Parameter } from './parameter';
 import { type BackwardPromptFields, renderBackwardPrompt } from './prompts/backward-engine';
 import { needsFeedback, needsFeedbackInReference } from './record';
@@ -74,7 +73,8 @@ export class FeedbackEngine {
   readonly skipAboveScore: number;
   readonly computeForAll: boolean;
   readonly accounting: BackwardAccounting;
-  private readonly limiter: Limiter;
+  private readonly slots: Semaphore;
+  private peak = 0;
   private readonly labels: Record<string, string | number> | undefined;
   readonly counts = { calls: 0, skipped: 0, copies: 0, failures: 0 };
 
@@ -104,12 +104,12 @@ export class FeedbackEngine {
     this.model = options.feedbackText === false ? undefined : options.engine;
     this.skipAboveScore = threshold;
     this.computeForAll = options.computeForAll ?? false;
-    this.limiter = new Limiter(concurrency);
+    this.slots = new Semaphore(concurrency);
     this.labels = options.labels;
   }
 
   get peakConcurrency(): number {
-    return this.limiter.peak;
+    return this.peak;
   }
 
   /** Whether a predecessor should receive feedback, under this accounting. */
@@ -137,9 +137,11 @@ export class FeedbackEngine {
     const prompt = messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
     this.counts.calls++;
     try {
-      const response = await this.limiter.run(() =>
-        model.complete({ messages }, { role: 'backward', labels: this.labels }),
-      );
+      const release = await this.slots.acquire();
+      this.peak = Math.max(this.peak, this.slots.inUse);
+      const response = await model
+        .complete({ messages }, { role: 'backward', labels: this.labels })
+        .finally(release);
       const text = response.text.trim();
       if (text) return { text, prompt, failed: false };
       return this.failure(prompt, 'the engine returned an empty answer');

@@ -1,12 +1,9 @@
 /**
- * Trainer configuration: the paper's defaults and every ablation switch of the design (section 2).
- * Invalid values are rejected with the field name, never silently replaced.
+ * GDPO's configuration: the paper's defaults and every ablation switch of the design (section 2).
+ * Invalid values are rejected with the field name, never silently replaced. The run's seed, concurrency
+ * and early stopping are the trainer's settings (`@llm-autodiff/trainer`), not GDPO's.
  */
-
-/** Bad trainer input: config, checkpoint or data that cannot be used (the message names the field or file). */
-export class TrainerInputError extends Error {
-  override readonly name = 'TrainerInputError';
-}
+import { TrainerInputError } from '@llm-autodiff/trainer';
 
 export interface Ablations {
   /** Compute a gradient for every sample, ignoring the skip threshold (TextGrad-like). */
@@ -34,7 +31,7 @@ export interface DemoSettings {
   weighted: boolean;
 }
 
-export interface TrainerConfig {
+export interface GdpoConfig {
   strategy: 'constrained' | 'random';
   batchSize: number;
   steps: number;
@@ -55,11 +52,6 @@ export interface TrainerConfig {
    * has to be passed strictly. False = strict everywhere (such steps then never reach validation).
    */
   perfectSubsetPassesOnEqual: boolean;
-  seed: number;
-  /** Forward passes and evaluations in flight at once (model limits still apply inside llm). */
-  concurrency: number;
-  /** Stop issuing validation calls once the best score can no longer be beaten. */
-  earlyStopValidation: boolean;
   constraints: string[];
   ablations: Ablations;
   demos: DemoSettings;
@@ -74,7 +66,7 @@ export const DEFAULT_ABLATIONS: Ablations = {
   noBackward: false,
 };
 
-export const DEFAULT_CONFIG: TrainerConfig = {
+export const DEFAULT_GDPO_CONFIG: GdpoConfig = {
   strategy: 'constrained',
   batchSize: 4,
   steps: 12,
@@ -88,50 +80,47 @@ export const DEFAULT_CONFIG: TrainerConfig = {
   movingBatchCap: 20,
   movingBatchMinErrors: 4,
   perfectSubsetPassesOnEqual: true,
-  seed: 2025,
-  concurrency: 4,
-  earlyStopValidation: true,
   constraints: [],
   ablations: DEFAULT_ABLATIONS,
   demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true },
 };
 
-export type TrainerConfigInput = Partial<Omit<TrainerConfig, 'ablations' | 'demos'>> & {
+export type GdpoConfigInput = Partial<Omit<GdpoConfig, 'ablations' | 'demos'>> & {
   ablations?: Partial<Ablations>;
   demos?: Partial<DemoSettings>;
 };
 
 function intField(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < min)
-    throw new TrainerInputError(`trainer config: ${name} must be an integer >= ${min}, got ${v}`);
+    throw new TrainerInputError(`gdpo config: ${name} must be an integer >= ${min}, got ${v}`);
 }
 
 function unitField(name: string, v: number): void {
   if (!(typeof v === 'number' && v >= 0 && v <= 1))
-    throw new TrainerInputError(`trainer config: ${name} must be a number in [0, 1], got ${v}`);
+    throw new TrainerInputError(`gdpo config: ${name} must be a number in [0, 1], got ${v}`);
 }
 
-export function resolveConfig(input: TrainerConfigInput = {}): TrainerConfig {
-  const known = new Set([...Object.keys(DEFAULT_CONFIG)]);
+export function resolveGdpoConfig(input: GdpoConfigInput = {}): GdpoConfig {
+  const known = new Set([...Object.keys(DEFAULT_GDPO_CONFIG)]);
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) throw new TrainerInputError(`trainer config: unknown field "${key}"`);
+    if (!known.has(key)) throw new TrainerInputError(`gdpo config: unknown field "${key}"`);
   }
   for (const key of Object.keys(input.ablations ?? {})) {
-    if (!(key in DEFAULT_ABLATIONS)) throw new TrainerInputError(`trainer config: unknown ablation "${key}"`);
+    if (!(key in DEFAULT_ABLATIONS)) throw new TrainerInputError(`gdpo config: unknown ablation "${key}"`);
   }
   for (const key of Object.keys(input.demos ?? {})) {
-    if (!(key in DEFAULT_CONFIG.demos))
-      throw new TrainerInputError(`trainer config: unknown demos field "${key}"`);
+    if (!(key in DEFAULT_GDPO_CONFIG.demos))
+      throw new TrainerInputError(`gdpo config: unknown demos field "${key}"`);
   }
-  const c: TrainerConfig = {
-    ...DEFAULT_CONFIG,
+  const c: GdpoConfig = {
+    ...DEFAULT_GDPO_CONFIG,
     ...input,
     ablations: { ...DEFAULT_ABLATIONS, ...input.ablations },
-    demos: { ...DEFAULT_CONFIG.demos, ...input.demos },
-  } as TrainerConfig;
+    demos: { ...DEFAULT_GDPO_CONFIG.demos, ...input.demos },
+  } as GdpoConfig;
   if (c.strategy !== 'constrained' && c.strategy !== 'random') {
     throw new TrainerInputError(
-      `trainer config: strategy must be "constrained" or "random", got "${String(c.strategy)}"`,
+      `gdpo config: strategy must be "constrained" or "random", got "${String(c.strategy)}"`,
     );
   }
   intField('batchSize', c.batchSize, 1);
@@ -143,8 +132,6 @@ export function resolveConfig(input: TrainerConfigInput = {}): TrainerConfig {
   intField('maxCorrectSamples', c.maxCorrectSamples, 0);
   intField('movingBatchCap', c.movingBatchCap, 1);
   intField('movingBatchMinErrors', c.movingBatchMinErrors, 0);
-  intField('seed', c.seed, 0);
-  intField('concurrency', c.concurrency, 1);
   intField('demos.bootstrapShots', c.demos.bootstrapShots, 0);
   intField('demos.rawShots', c.demos.rawShots, 0);
   intField('demos.steps', c.demos.steps, 0);
@@ -152,13 +139,13 @@ export function resolveConfig(input: TrainerConfigInput = {}): TrainerConfig {
   unitField('correctThreshold', c.correctThreshold);
   if (typeof c.perfectSubsetPassesOnEqual !== 'boolean') {
     throw new TrainerInputError(
-      `trainer config: perfectSubsetPassesOnEqual must be true or false, got ${String(c.perfectSubsetPassesOnEqual)}`,
+      `gdpo config: perfectSubsetPassesOnEqual must be true or false, got ${String(c.perfectSubsetPassesOnEqual)}`,
     );
   }
   if (c.maxErrorSamples + c.maxCorrectSamples === 0)
-    throw new TrainerInputError('trainer config: maxErrorSamples + maxCorrectSamples must be > 0');
+    throw new TrainerInputError('gdpo config: maxErrorSamples + maxCorrectSamples must be > 0');
   if (!Array.isArray(c.constraints) || c.constraints.some((x) => typeof x !== 'string')) {
-    throw new TrainerInputError('trainer config: constraints must be an array of strings');
+    throw new TrainerInputError('gdpo config: constraints must be an array of strings');
   }
   return c;
 }

@@ -8,8 +8,8 @@
  * proposal is a fresh sample, yet a re-run or a resumed run with the same base salt replays it. (The
  * reference disables the cache for these calls; replaying needs it.)
  */
+import { type Optimizer, type Parameter, renderGradients } from '@llm-autodiff/core';
 import type { CallContext, ChatModel, ChatOptions } from '@llm-autodiff/llm';
-import { type Optimizer, type Parameter, renderGradients } from './engine';
 import { OptimizerMemory, type OptimizerMemoryState } from './history';
 import { parseProposal } from './parse-proposal';
 import { buildOptimizerMessages, type OptimizerPromptInput, type PromptVariableView } from './prompts/gdpo';

@@ -1,17 +1,20 @@
-export { readJson, writeJsonAtomic, writeTextAtomic } from './checkpoint';
-export { mapLimit } from './concurrency';
 export {
   type Ablations,
   DEFAULT_ABLATIONS,
-  DEFAULT_CONFIG,
+  DEFAULT_GDPO_CONFIG,
   type DemoSettings,
-  resolveConfig,
-  type TrainerConfig,
-  type TrainerConfigInput,
-  TrainerInputError,
+  type GdpoConfig,
+  type GdpoConfigInput,
+  resolveGdpoConfig,
 } from './config';
-export { DemoOptimizer, weightedSample } from './demo-step';
-export { beats, type EvaluateOptions, type Evaluation, evaluate, SCORE_EPS } from './evaluate';
+export {
+  type DemoCandidate,
+  DemoOptimizer,
+  type DemoState,
+  GdpoDemoMethod,
+  weightedSample,
+} from './demo-method';
+export { gdpoMethod } from './gdpo-method';
 export {
   type FeedbackMode,
   GdpoOptimizer,
@@ -24,7 +27,4 @@ export { OptimizerMemory } from './history';
 export { MovingBatch, selectSubset } from './moving-batch';
 export { type ParsedProposal, type ParseResult, parseProposal } from './parse-proposal';
 export * from './prompts/gdpo';
-export type * from './records';
-export { Rng, type RngState } from './rng';
-export { type TrainData, type TrainerModels, type TrainOptions, train } from './trainer';
-export * from './usage';
+export { GdpoTextMethod, type GdpoTextState } from './text-method';

@@ -1,6 +1,6 @@
+import { Rng } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import { batchIndices, MovingBatch, selectSubset } from './moving-batch';
-import { Rng } from './rng';
+import { MovingBatch, selectSubset } from './moving-batch';
 
 const item = (id: string, score: number) => ({ id, score });
 
@@ -58,14 +58,5 @@ describe('moving batch', () => {
       maxCorrect: 2,
     });
     expect(allCorrect).toHaveLength(2);
-  });
-
-  it('walks epochs of seeded shuffles', () => {
-    const shuffle = (seed: number, n: number) =>
-      new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
-    const epoch0 = [0, 1, 2].flatMap((s) => batchIndices(10, 4, s, 2025, shuffle));
-    expect([...epoch0].sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i));
-    expect(batchIndices(10, 4, 3, 2025, shuffle)).toHaveLength(4);
-    expect(batchIndices(10, 4, 1, 2025, shuffle)).toEqual(batchIndices(10, 4, 1, 2025, shuffle));
   });
 });

@@ -5,8 +5,7 @@
  * accepted update (the prompts changed, so the old scores no longer hold).
  */
 
-import { TrainerInputError } from './config';
-import type { Rng } from './rng';
+import type { Rng } from '@llm-autodiff/trainer';
 
 export interface MovingItem {
   id: string;
@@ -68,20 +67,4 @@ export function selectSubset(items: readonly MovingItem[], rng: Rng, opts: Subse
 
 export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-/** The batch of a given step: consecutive slices of a per-epoch shuffle (seeded by seed and epoch, so stateless). */
-export function batchIndices(
-  n: number,
-  batchSize: number,
-  step: number,
-  seed: number,
-  shuffle: (seed: number, n: number) => number[],
-): number[] {
-  if (n === 0) throw new TrainerInputError('trainer: the training set is empty');
-  const perEpoch = Math.ceil(n / batchSize);
-  const epoch = Math.floor(step / perEpoch);
-  const order = shuffle(seed + epoch * 7919, n);
-  const start = (step % perEpoch) * batchSize;
-  return order.slice(start, start + batchSize);
 }

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import type { TrainResult } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainResult } from './records';
-import { KILL_TEST_CONFIG, KILL_TEST_SIZES } from './testing/kill-test-config';
-import { backwardTokens, simObjectCountRun } from './testing/sim-run';
+import { KILL_TEST_CONFIG, KILL_TEST_SIZES } from '../testing/kill-test-config';
+import { backwardTokens, simObjectCountRun } from '../testing/sim-run';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -41,15 +41,18 @@ describe.skipIf(!HAS_DATA)(needsData('GDPO on the simulated ObjectCount'), () =>
   });
 
   it('with every gate on, spends fewer backward tokens than computing gradients for all samples', async () => {
-    const config = { steps: 3, seed: 2025 };
-    const gated = await simObjectCountRun({ config });
-    const all = await simObjectCountRun({ config: { ...config, ablations: { noSelectiveGradients: true } } });
+    const config = { steps: 3 };
+    const gated = await simObjectCountRun({ config, seed: 2025 });
+    const all = await simObjectCountRun({
+      config: { ...config, ablations: { noSelectiveGradients: true } },
+      seed: 2025,
+    });
     expect(backwardTokens(gated.ledger)).toBeGreaterThan(0);
     expect(backwardTokens(gated.ledger)).toBeLessThan(backwardTokens(all.ledger));
   });
 
   it('a run killed after its 2nd checkpoint resumes to the same prompts and scores as an uninterrupted one', async () => {
-    const child = join(here, 'testing', 'train-child.ts');
+    const child = join(here, '..', 'testing', 'train-child.ts');
     const run = (args: string[]): ChildProcess =>
       spawn(process.execPath, ['--import', 'tsx', child, ...args], {
         cwd: repoRoot,

@@ -13,7 +13,7 @@ export { UsageError };
 export const USAGE = `Usage: autodiff <command> [flags]
 
 Commands:
-  train        Train one task pipeline with GDPO and report scores, calls and tokens per role
+  train        Train one task pipeline with a method (--method, default gdpo) and report scores, calls and tokens per role
                (defaults to the simulated models; see \`autodiff train --help\`).
   sim-server   Serve the simulated LLM world over an OpenAI-compatible HTTP API
                (/v1/chat/completions, /v1/models), on 127.0.0.1 by default.

@@ -8,7 +8,7 @@ export {
   type SimRole,
   type TaskFields,
 } from './contract';
-export { findDataDir, NO_DATA_MESSAGE, resolveDataDir } from './data/paths';
+export { findDataDir, NO_DATA_MESSAGE } from './data/paths';
 export { type LatencySpec, REALISTIC_LATENCY, ZERO_LATENCY } from './latency';
 export { PROFILES, profileFor, type SimModelName, type SimProfile } from './profiles';
 export { type FaultRates, type SimServer, type SimServerOptions, startSimServer } from './server';

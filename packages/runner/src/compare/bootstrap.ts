@@ -6,7 +6,7 @@
  * not hidden by repeat-to-repeat or example-to-example noise. Deterministic: the same inputs and seed give the same
  * interval.
  */
-import { Rng } from '@llm-autodiff/gdpo';
+import { Rng } from '@llm-autodiff/trainer';
 
 /** One repeat: its per-example scores (id -> score), or a single value for per-run quantities. */
 export type RepeatSample = ReadonlyMap<string, number>;

@@ -4,7 +4,7 @@
  * and each is written atomically, so a failure leaves the previous outputs intact (never half a file).
  */
 import { join } from 'node:path';
-import { writeTextAtomic } from '@llm-autodiff/gdpo';
+import { writeFileAtomic } from '@llm-autodiff/llm';
 import { plotSpecs } from '../plots/plot-specs';
 import { renderSvg } from '../plots/render-svg';
 import { type RenderedPlot, reportHtml } from '../report/html-report';
@@ -54,6 +54,6 @@ export async function buildOutputs(
 
 export async function writeOutputs(root: string, files: readonly OutputFile[]): Promise<void> {
   for (const file of files) {
-    await writeTextAtomic(join(root, ...file.path.split('/')), file.text);
+    await writeFileAtomic(join(root, ...file.path.split('/')), file.text);
   }
 }

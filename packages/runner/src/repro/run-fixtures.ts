@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng } from '@llm-autodiff/gdpo';
+import { Rng } from '@llm-autodiff/trainer';
 import { GATE_KEYS } from '../tables/summary';
 import {
   parseRunRecord,

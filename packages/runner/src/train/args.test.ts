@@ -52,3 +52,28 @@ describe('model defaults', () => {
     ).toEqual({ task: spec, backward: spec, optimizer: 'openai:gpt-4o', teacher: spec });
   });
 });
+
+describe('--method', () => {
+  it('defaults to gdpo and names the results file after the method', () => {
+    const a = parseTrainArgs(['--task', 'trec']);
+    expect(a.method).toBe('gdpo');
+    expect(a.out).toMatch(/results\/gdpo-trec-seed2025\.json$/);
+    expect(parseTrainArgs(['--task', 'trec', '--method', 'gdpo']).method).toBe('gdpo');
+  });
+
+  it('an unknown method is a usage error listing the known ones', () => {
+    expect(() => parseTrainArgs(['--task', 'trec', '--method', 'textgradd'])).toThrow(
+      /unknown method "textgradd"; known methods: .*gdpo/,
+    );
+  });
+
+  it('passes on only the config fields a flag set (another method may not know GDPO fields)', () => {
+    expect(parseTrainArgs(['--task', 'trec']).config).toEqual({});
+    expect(
+      parseTrainArgs(['--task', 'trec', '--strategy', 'random', '--ablation', 'noHistory']).config,
+    ).toEqual({
+      strategy: 'random',
+      ablations: { noHistory: true },
+    });
+  });
+});

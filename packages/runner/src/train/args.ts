@@ -6,17 +6,27 @@
 import { resolve } from 'node:path';
 import {
   type Ablations,
-  DEFAULT_CONFIG as D,
   DEFAULT_ABLATIONS,
-  type TrainerConfigInput,
+  DEFAULT_GDPO_CONFIG,
+  type GdpoConfigInput,
 } from '@llm-autodiff/gdpo';
 import { type BudgetOptions, BudgetSpecError, parseBudgetSpec } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
+import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
+import { methods } from '../methods';
 import { UsageError } from '../usage-error';
+
+const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
+/** The method's config fields set by flags, plus the trainer's seed and concurrency. */
+type TrainerConfigInput = GdpoConfigInput & Partial<TrainerSettings>;
 
 export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')}> [options]
   --pipeline <${PIPELINE_NAMES.join('|')}>   default: the task's first pipeline
+  --method M           ${methods
+    .list()
+    .map((m) => m.name)
+    .join(' | ')} (default gdpo)
   --steps N            text-optimization steps (default ${D.steps})
   --batch N            batch size (default ${D.batchSize})
   --proposals N        proposals per step (default ${D.proposalsPerStep})
@@ -26,7 +36,7 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --demo-steps N       demo-optimization steps after the text phase (adds a few-shot slot; default ${D.demos.steps})
   --train N / --val N / --test N   use only the first N examples of a split (quick runs)
   --concurrency N      forward passes / evaluations in flight (default ${D.concurrency})
-  --out FILE           results JSON (default results/gdpo-<pipeline>-seed<seed>.json)
+  --out FILE           results JSON (default results/<method>-<pipeline>-seed<seed>.json)
   --checkpoint FILE    checkpoint (default: <out without .json>.ckpt.json)
   --resume             continue from the checkpoint
   --cache FILE|off     response cache (default: llm's default cache path)
@@ -48,6 +58,8 @@ const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
 export interface TrainArgs {
   task: TaskName;
   pipeline: PipelineName;
+  /** The registry name of the method. */
+  method: string;
   config: TrainerConfigInput;
   /** True when a flag set a trainer option (on resume they must match the checkpoint's). */
   configGiven: boolean;
@@ -86,6 +98,7 @@ const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
     ...SWITCHES,
     '--task',
     '--pipeline',
+    '--method',
     '--train',
     '--val',
     '--test',
@@ -123,6 +136,14 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     throw new UsageError(`unknown pipeline "${pipelineName}"; expected one of ${PIPELINE_NAMES.join(', ')}`);
   }
   const pipeline = pipelineName as PipelineName;
+  const method = flags.get('--method') ?? 'gdpo';
+  if (!methods.has(method))
+    throw new UsageError(
+      `unknown method "${method}"; known methods: ${methods
+        .list()
+        .map((m) => m.name)
+        .join(', ')}`,
+    );
   if (taskOf(pipeline) !== task)
     throw new UsageError(`pipeline "${pipeline}" belongs to task "${taskOf(pipeline)}", not "${task}"`);
   const ablations: Partial<Ablations> = {};
@@ -136,7 +157,10 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const strategy = flags.get('--strategy') ?? D.strategy;
   if (strategy !== 'constrained' && strategy !== 'random')
     throw new UsageError(`--strategy must be constrained or random, got "${strategy}"`);
-  const config: TrainerConfigInput = { strategy, ablations };
+  // Only what a flag set: another method may not know GDPO's fields (its defaults fill the rest).
+  const config: TrainerConfigInput = {};
+  if (flags.has('--strategy')) config.strategy = strategy;
+  if (Object.keys(ablations).length > 0) config.ablations = ablations;
   const set = <K extends keyof TrainerConfigInput>(key: K, v: TrainerConfigInput[K] | undefined) => {
     if (v !== undefined) config[key] = v;
   };
@@ -148,10 +172,11 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const demoSteps = int('--demo-steps', 0);
   if (demoSteps) config.demos = { steps: demoSteps };
   const seed = config.seed ?? D.seed;
-  const out = resolve(flags.get('--out') ?? `results/gdpo-${pipeline}-seed${seed}.json`);
+  const out = resolve(flags.get('--out') ?? `results/${method}-${pipeline}-seed${seed}.json`);
   return {
     task,
     pipeline,
+    method,
     config,
     configGiven: CONFIG_FLAGS.some((f) => flags.has(f)),
     limits: { train: int('--train', 1), val: int('--val', 1), test: int('--test', 1) },

@@ -62,6 +62,9 @@ describe('autodiff train', () => {
     const ablation = await autodiff(['train', '--task', 'trec', '--ablation', 'noGates']);
     expect(ablation.code).toBe(2);
     expect(ablation.err).toContain('unknown ablation "noGates"');
+    const method = await autodiff(['train', '--task', 'trec', '--method', 'chess']);
+    expect(method.code).toBe(2);
+    expect(method.err).toContain('unknown method "chess"; known methods: gdpo');
   });
 
   it('an unknown model provider is a message naming the known ones, not a stack trace', async () => {
@@ -105,11 +108,15 @@ describe('autodiff train', () => {
       expect(r.out).toMatch(/validation: \d\.\d{4} -> \d\.\d{4}/);
       expect(r.out).toMatch(/optimizer\s+\d+/);
       expect(r.out).toContain('mini-batch gate');
+      expect(r.out).toContain('object-count with gdpo (constrained)');
       const report = JSON.parse(readFileSync(out, 'utf8')) as {
         model: string;
-        result: { steps: unknown[]; partial: boolean };
+        method: string;
+        result: { steps: unknown[]; partial: boolean; method: string };
       };
       expect(report.model).toBe('simulated model');
+      expect(report.method).toBe('gdpo');
+      expect(report.result.method).toBe('gdpo');
       expect(report.result.partial).toBe(false);
       expect(report.result.steps).toHaveLength(3);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -1,14 +1,26 @@
 /**
- * `autodiff train`: one task pipeline trained with GDPO. Wires the model registry (simulated models by
+ * `autodiff train`: one task pipeline trained with a registered method (default GDPO). Wires the model registry (simulated models by
  * default), the response cache and usage ledger, the task's data and pipeline, and the trainer; prints the
  * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
-import { readJson, TrainerInputError, train, writeJsonAtomic, writeTextAtomic } from '@llm-autodiff/gdpo';
-import { Budget, type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
-import { loadTask, openPipeline } from '@llm-autodiff/tasks';
+import {
+  Budget,
+  CacheMissError,
+  type ChatModel,
+  ModelCallError,
+  ModelSpecError,
+  managedModel,
+  ProviderError,
+  ResponseCache,
+  UsageLedger,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '@llm-autodiff/llm';
+import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import type { Io } from '../cli';
 import { createModel } from '../model-registry';
 import { UsageError } from '../usage-error';
@@ -17,9 +29,11 @@ import { formatReport } from './report';
 import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
-const CALL_ERRORS = new Set(['CacheMissError', 'ModelCallError', 'MalformedResponseError', 'ProviderError']);
+const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = new Set([...CALL_ERRORS, 'TrainerInputError', 'DatasetError', 'ModelSpecError']);
+const USER_ERRORS = [...CALL_ERRORS, TrainerInputError, DatasetError, ModelSpecError] as const;
+const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
+  classes.some((c) => e instanceof c);
 
 /** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
@@ -36,10 +50,10 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     await trainAndReport(args, io);
     return 0;
   } catch (e) {
-    if (!(e instanceof Error) || !USER_ERRORS.has(e.name)) throw e;
+    if (!isAny(e, USER_ERRORS)) throw e;
     io.err(`autodiff train: ${e.message}`);
     // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
-    if (CALL_ERRORS.has(e.name) && existsSync(args.checkpoint))
+    if (isAny(e, CALL_ERRORS) && existsSync(args.checkpoint))
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
@@ -48,7 +62,7 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
 }
 
 async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
-  const ledger = new UsageLedger({ labels: { experiment: `gdpo-${args.pipeline}` } });
+  const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
   const cache =
     args.cache === 'off'
       ? undefined
@@ -56,7 +70,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   const budget = args.budget ? new Budget(args.budget) : undefined;
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
-    creditCheckpoint(budget, await readJson(args.checkpoint));
+    creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
   const managed = (spec: string): ChatModel =>
     managedModel(createModel(spec, { baseURL: args.baseURL }), { ledger, cache, budget });
   const task = managed(args.models.task);
@@ -89,13 +103,17 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   log(
     `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})`,
   );
+  // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+  const fromFlags = !args.resume || args.configGiven;
+  const { seed, concurrency, ...methodConfig } = args.config;
   const result = await train({
     program,
     teacher,
     data,
     models: { optimizer, backward },
-    // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
-    config: args.resume && !args.configGiven ? undefined : args.config,
+    method: args.method,
+    methodConfig: fromFlags ? methodConfig : undefined,
+    trainer: fromFlags ? { seed, concurrency } : undefined,
     usage: ledger,
     checkpointPath: args.checkpoint,
     resume: args.resume,
@@ -109,6 +127,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     model: simulated ? 'simulated model' : 'external models (see models)',
     task: args.task,
     pipeline: args.pipeline,
+    method: args.method,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
     data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
@@ -124,7 +143,7 @@ function graphWriter(dir: string): (step: number, root: Parameter) => Promise<vo
     const graph = exportGraph(root);
     const base = join(dir, `step-${String(step).padStart(2, '0')}`);
     await writeJsonAtomic(`${base}.json`, graph);
-    await writeTextAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeTextAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
+    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
+    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
   };
 }

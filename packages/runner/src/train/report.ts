@@ -1,5 +1,5 @@
-import type { TrainResult } from '@llm-autodiff/gdpo';
 import type { UsageSummary } from '@llm-autodiff/llm';
+import type { TrainResult } from '@llm-autodiff/trainer';
 
 export interface TrainReportInput {
   pipeline: string;
@@ -7,6 +7,12 @@ export interface TrainReportInput {
   label: string;
   result: TrainResult;
   usageByRole: Record<string, UsageSummary>;
+}
+
+/** GDPO-style configs name their strategy (constrained / random); shown after the method. */
+function strategyOf(result: TrainResult): string {
+  const strategy = (result.methodConfig as { strategy?: unknown } | undefined)?.strategy;
+  return typeof strategy === 'string' ? ` (${strategy})` : '';
 }
 
 function score(x: number | undefined): string {
@@ -17,7 +23,7 @@ function score(x: number | undefined): string {
 export function formatReport({ pipeline, label, result, usageByRole }: TrainReportInput): string {
   const lines = [
     '',
-    `== ${pipeline} with GDPO (${result.strategy}) — ${label}${result.partial ? ` — PARTIAL: ${result.stopReason}` : ''}`,
+    `== ${pipeline} with ${result.method}${strategyOf(result)} — ${label}${result.partial ? ` — PARTIAL: ${result.stopReason}` : ''}`,
     `validation: ${score(result.initial.val)} -> ${score(result.final.val)}`,
     `test:       ${score(result.initial.test)} -> ${score(result.final.test)}`,
     'role        calls  cache-hits  prompt-tok  completion-tok  latency-s',

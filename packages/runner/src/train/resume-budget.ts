@@ -1,5 +1,5 @@
-import type { UsageByRole } from '@llm-autodiff/gdpo';
 import type { Budget } from '@llm-autodiff/llm';
+import type { UsageByRole } from '@llm-autodiff/trainer';
 
 interface CheckpointUsage {
   records?: Array<{ usage?: UsageByRole }>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digest } from '../hash';
 import { normalizeText } from '../text';
-import { resolveDataDir } from './paths';
+import { requireDataDir } from './paths';
 
 export const TREC_LABELS = ['ABBR', 'ENTY', 'DESC', 'HUM', 'LOC', 'NUM'] as const;
 export type TrecLabel = (typeof TREC_LABELS)[number];
@@ -164,7 +164,7 @@ export function loadDataWorld(dataDir?: string): DataWorld {
   const requested = dataDir ?? process.env.AUTODIFF_DATA_DIR ?? '';
   let w = worlds.get(requested);
   if (!w) {
-    const dir = resolveDataDir(dataDir);
+    const dir = requireDataDir(dataDir);
     w = worldsByDir.get(dir) ?? new DataWorld(dir);
     worldsByDir.set(dir, w);
     worlds.set(requested, w);

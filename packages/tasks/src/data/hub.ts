@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { DatasetError } from './errors';
@@ -140,11 +141,8 @@ async function cachedDownload(
   if (existsSync(local)) return new Uint8Array(await readFile(local));
   const bytes = await fetcher.download(repo, path, revision);
   if (bytes === undefined) return undefined;
-  await mkdir(dirname(local), { recursive: true });
-  // Write then rename: an interrupted download never leaves a truncated cache file behind.
-  const tmp = `${local}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, local);
+  // Atomic: an interrupted download never leaves a truncated cache file behind.
+  await writeFileAtomic(local, bytes);
   return bytes;
 }
 
@@ -236,10 +234,7 @@ async function cachedSplit(spec: HubSplitSpec, opts: HubOptions): Promise<HubRow
 async function rememberSplit(spec: HubSplitSpec, opts: HubOptions, resolved: ResolvedSplit): Promise<void> {
   const file = splitIndexFile(opts, spec.repo);
   const index = { ...(await readSplitIndex(file)), [splitKey(spec)]: resolved };
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(index, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeJsonAtomic(file, index);
 }
 
 /** Downloads (or reads from cache) and decodes one split of a Hub dataset. */

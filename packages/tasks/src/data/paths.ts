@@ -1,13 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DataDirError, resolveDataDir as locateDataDir, workspaceRoot } from '@llm-autodiff/llm';
 import { DatasetError } from './errors';
 
-/**
- * The monorepo root, found from this file's own location (packages/tasks/src/data), so a clean clone
- * placed beside `shared/` finds its datasets without configuration.
- */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The workspace root (the rule lives in llm's data-dir module, shared with sim). */
+export const REPO_ROOT = workspaceRoot();
 
 /** The repo's dataset cache (hub downloads, BM25 indexes); ignored by git and Biome. */
 export function defaultCacheDir(): string {
@@ -15,23 +11,20 @@ export function defaultCacheDir(): string {
 }
 
 /**
- * The offline dataset folder: an explicit option, else `AUTODIFF_DATA_DIR`, else the repo's sibling
- * `../shared/datasets` when it exists. `undefined` means "not available locally" (the hub is next).
- * An explicit folder or environment value that does not exist is an error, not a silent fallback;
- * an explicit `null` disables local files.
+ * The offline dataset folder (llm's `resolveDataDir`: an explicit option, else `AUTODIFF_DATA_DIR`, else
+ * `../shared/datasets` beside the workspace). `undefined` means "not available locally" (the hub is
+ * next); `null` disables local files. A folder asked for that does not exist is a `DatasetError`.
  */
 export function resolveDataDir(explicit?: string | null): string | undefined {
-  // `null` means "do not use local files" (e.g. to force the Hub path).
-  if (explicit === null) return undefined;
-  const chosen = explicit ?? process.env.AUTODIFF_DATA_DIR;
-  if (chosen !== undefined && chosen !== '') {
-    const abs = resolve(chosen);
-    if (!existsSync(abs)) {
-      const origin = explicit !== undefined ? 'the dataDir option' : 'AUTODIFF_DATA_DIR';
-      throw new DatasetError(abs, undefined, undefined, `dataset folder (from ${origin}) does not exist`);
-    }
-    return abs;
+  try {
+    return locateDataDir(explicit);
+  } catch (error) {
+    if (!(error instanceof DataDirError)) throw error;
+    throw new DatasetError(
+      error.dir,
+      undefined,
+      undefined,
+      `dataset folder (from ${error.origin}) does not exist`,
+    );
   }
-  const sibling = resolve(REPO_ROOT, '..', 'shared', 'datasets');
-  return existsSync(sibling) ? sibling : undefined;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@llm-autodiff/llm';
 import { defaultCacheDir, resolveDataDir } from '../data/paths';
 import { type Bm25Data, Bm25Index, type Bm25Params, buildBm25Data, DEFAULT_BM25 } from './bm25';
 import { type Corpus, HOTPOT_CORPUS_FILE, loadCorpus } from './corpus';
@@ -53,10 +54,7 @@ async function loadOrBuild(corpusFile: string, cacheDir: string, params: Bm25Par
     }
   }
   const data = buildBm25Data(corpus.passages, params);
-  await mkdir(join(cacheDir, 'bm25'), { recursive: true });
-  const tmp = `${cacheFile}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(data));
-  await rename(tmp, cacheFile);
+  await writeFileAtomic(cacheFile, JSON.stringify(data));
   return { index: new Bm25Index(corpus.passages, data), corpus, fromCache: false, cacheFile };
 }
 

@@ -1,9 +1,10 @@
 import { managedModel, UsageLedger } from '@llm-autodiff/llm';
+import { Rng, train } from '@llm-autodiff/trainer';
+import { toyBackwardModel, toyData, toyProgram, toyTaskModel } from '@llm-autodiff/trainer/testing';
 import { describe, expect, it } from 'vitest';
-import { weightedSample } from './demo-step';
-import { Rng } from './rng';
-import { toyBackwardModel, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from './testing/toy';
-import { train } from './trainer';
+import { toyOptimizerModel } from '../testing/toy-optimizer';
+import { weightedSample } from './demo-method';
+import { gdpoMethod } from './gdpo-method';
 
 const data = { train: toyData(0, 40), val: toyData(40, 20), test: toyData(60, 20) };
 
@@ -21,7 +22,8 @@ describe('demo optimization', () => {
       teacher,
       data,
       models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
-      config: { steps: 0, demos: { steps: 2, bootstrapShots: 2, rawShots: 1 } },
+      method: gdpoMethod,
+      methodConfig: { steps: 0, demos: { steps: 2, bootstrapShots: 2, rawShots: 1 } },
       usage: ledger,
     });
     const demoSteps = r.steps.filter((s) => s.phase === 'demo');

@@ -1,5 +1,5 @@
 /**
- * Demo optimization (bootstrap few-shot). Each step runs the student on the batch and the teacher on the
+ * GDPO's demo phase (bootstrap few-shot) as a trainer `Method`. Each step runs the student on the batch and the teacher on the
  * batch samples it has not seen, both in train mode so every generator call that uses a demos parameter
  * leaves a trace (input, output, score). The teacher is the same pipeline built on the teacher model (its
  * own parameter objects); before it runs, it is given the student's current prompts and demos by name. A proposal is a set of teacher demonstrations — samples the
@@ -9,13 +9,32 @@
  * Raw shots come from correct student calls rather than from the data set's gold fields: the trainer is
  * task-agnostic and a trace is the only rendering of an example it has.
  */
-import { mapLimit } from './concurrency';
-import { type DemoSettings, type TrainerConfig, TrainerInputError } from './config';
-import type { Demo, Optimizer, Parameter, Program } from './engine';
-import { beats, evaluate } from './evaluate';
-import { type DemoCandidate, type DemoState, emptyGates, type ProposalAttempt } from './records';
-import type { Rng } from './rng';
-import type { TextStepResult } from './text-step';
+import type { Demo, Optimizer, Parameter, Program } from '@llm-autodiff/core';
+import { mapLimit } from '@llm-autodiff/llm';
+import {
+  beats,
+  emptyGates,
+  type Method,
+  type ProposalAttempt,
+  type Rng,
+  type RunContext,
+  type StepOutcome,
+  TrainerInputError,
+} from '@llm-autodiff/trainer';
+import type { DemoSettings } from './config';
+
+export interface DemoCandidate {
+  score: number;
+  input: string;
+  output: string;
+}
+
+export interface DemoState {
+  /** Per demos parameter name, per sample id: the teacher's call and its score. */
+  teacher: Record<string, Record<string, DemoCandidate>>;
+  /** Per demos parameter name, per sample id: the student's latest call and its score. */
+  student: Record<string, Record<string, DemoCandidate>>;
+}
 
 const EPS = 1e-5;
 
@@ -168,61 +187,77 @@ export class DemoOptimizer<E> implements Optimizer {
   }
 }
 
-export interface DemoEnv<E> {
-  program: Program<E>;
-  config: TrainerConfig;
-  optimizer: DemoOptimizer<E>;
-  rng: Rng;
-  train: readonly E[];
-  val: readonly E[];
-  bestVal: number;
-}
+/** The demo phase: `demos.steps` steps, each one proposal through the full-validation gate. */
+export class GdpoDemoMethod<E> implements Method<E, DemoState> {
+  readonly name = 'gdpo-demo';
+  readonly batchSize: number;
 
-export async function demoStep<E>(env: DemoEnv<E>, batch: readonly E[]): Promise<TextStepResult> {
-  const { program, config: c, optimizer } = env;
-  const gates = emptyGates();
-  optimizer.zeroGrad();
-  const scores = await mapLimit(batch, c.concurrency, async (ex) => (await program.forwardLoss(ex)).score);
-  optimizer.collect('student');
-  optimizer.zeroGrad();
-  const unseen = batch.filter((ex) =>
-    optimizer.params.some((p) => !optimizer.hasTeacher(p.name, program.sampleId(ex))),
-  );
-  optimizer.syncTeacher(program.parameters());
-  await mapLimit(unseen, c.concurrency, (ex) => optimizer.teacherOf().forwardLoss(ex));
-  optimizer.collect('teacher');
-  optimizer.zeroGrad();
-
-  optimizer.useRng(env.rng);
-  await optimizer.propose();
-  gates.tried += 1;
-  const values = Object.fromEntries(optimizer.params.map((p) => [p.name, p.display()]));
-  const attempt: ProposalAttempt = { accepted: false, values };
-  const v = await evaluate(program, env.val, {
-    concurrency: c.concurrency,
-    mustBeat: c.earlyStopValidation ? env.bestVal : undefined,
-  });
-  attempt.valScore = v.score;
-  attempt.valComplete = v.complete;
-  attempt.valEvaluated = v.evaluated;
-  let bestVal = env.bestVal;
-  if (v.complete && beats(v.score, bestVal)) {
-    optimizer.step();
-    bestVal = v.score;
-    attempt.accepted = true;
-    gates.validationPassed += 1;
-  } else {
-    optimizer.revert();
-    gates.validationFailed += 1;
+  constructor(
+    readonly optimizer: DemoOptimizer<E>,
+    private readonly settings: { steps: number; batchSize: number; correctThreshold: number },
+  ) {
+    this.batchSize = settings.batchSize;
   }
-  return {
-    phase: 'demo',
-    batch: batch.map((ex) => program.sampleId(ex)),
-    subset: [],
-    subsetScore: scores.reduce<number>((s, x) => s + (x ?? 0), 0) / Math.max(1, batch.length),
-    gates,
-    attempts: [attempt],
-    accepted: attempt.accepted,
-    bestVal,
-  };
+
+  steps(): number {
+    return this.settings.steps;
+  }
+
+  async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
+    const { optimizer } = this;
+    const { program } = run;
+    const gates = emptyGates();
+    optimizer.zeroGrad();
+    const scores = (await run.forwardLoss(batch)).map((r) => r.score);
+    optimizer.collect('student');
+    optimizer.zeroGrad();
+    const unseen = batch.filter((ex) =>
+      optimizer.params.some((p) => !optimizer.hasTeacher(p.name, program.sampleId(ex))),
+    );
+    optimizer.syncTeacher(program.parameters());
+    await mapLimit(unseen, run.concurrency, (ex) => optimizer.teacherOf().forwardLoss(ex));
+    optimizer.collect('teacher');
+    optimizer.zeroGrad();
+
+    optimizer.useRng(run.rng);
+    await optimizer.propose();
+    gates.tried += 1;
+    const values = Object.fromEntries(optimizer.params.map((p) => [p.name, p.display()]));
+    const attempt: ProposalAttempt = { accepted: false, values };
+    const v = await run.validate();
+    attempt.valScore = v.score;
+    attempt.valComplete = v.complete;
+    attempt.valEvaluated = v.evaluated;
+    let bestVal = run.bestVal;
+    if (v.complete && beats(v.score, bestVal)) {
+      optimizer.step();
+      bestVal = v.score;
+      attempt.accepted = true;
+      gates.validationPassed += 1;
+    } else {
+      optimizer.revert();
+      gates.validationFailed += 1;
+    }
+    return {
+      phase: 'demo',
+      batch: batch.map((ex) => program.sampleId(ex)),
+      subsetScore: scores.reduce((s, x) => s + x, 0) / Math.max(1, batch.length),
+      gates,
+      attempts: [attempt],
+      accepted: attempt.accepted,
+      bestVal,
+    };
+  }
+
+  state(): DemoState {
+    return this.optimizer.state();
+  }
+
+  restore(state: DemoState): void {
+    this.optimizer.restore(state);
+  }
+
+  abandon(): void {
+    this.optimizer.abandon();
+  }
 }

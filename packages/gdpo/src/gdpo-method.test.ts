@@ -2,11 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BudgetExceededError, managedModel, UsageLedger } from '@llm-autodiff/llm';
+import { readCheckpoint, type TrainOptions, type TrainResult, train } from '@llm-autodiff/trainer';
+import { toyBackwardModel, toyData, toyProgram, toyTaskModel } from '@llm-autodiff/trainer/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJson } from './checkpoint';
-import type { TrainerConfigInput } from './config';
-import { toyBackwardModel, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from './testing/toy';
-import { train } from './trainer';
+import { toyOptimizerModel } from '../testing/toy-optimizer';
+import type { GdpoConfigInput } from './config';
+import { gdpoMethod } from './gdpo-method';
+
+/** A GDPO run through the trainer seam. */
+function trainGdpo<E>(
+  opts: Omit<TrainOptions<E>, 'method' | 'methodConfig'> & { config?: GdpoConfigInput },
+): Promise<TrainResult> {
+  const { config, ...rest } = opts;
+  return train({ ...rest, method: gdpoMethod, methodConfig: config });
+}
 
 const data = { train: toyData(0, 40), val: toyData(40, 20), test: toyData(60, 20) };
 
@@ -33,10 +42,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('trainer on the scripted double', () => {
+describe('gdpo through the trainer, on the scripted double', () => {
   it('rejects the degrading proposal at the mini-batch gate and accepts an improving one', async () => {
     const s = setup();
-    const r = await train({
+    const r = await trainGdpo({
       program: s.program,
       data,
       models: s.models,
@@ -78,7 +87,7 @@ describe('trainer on the scripted double', () => {
 
   it('the validation gate rejects what the mini-batch gate would have caught when that gate is off', async () => {
     const s = setup();
-    const r = await train({
+    const r = await trainGdpo({
       program: s.program,
       data,
       models: s.models,
@@ -96,7 +105,7 @@ describe('trainer on the scripted double', () => {
 
   it('keeps the old value on an unparseable answer and counts the failure', async () => {
     const s = setup(toyOptimizerModel(() => 'I am not sure what to change.'));
-    const r = await train({
+    const r = await trainGdpo({
       program: s.program,
       data,
       models: s.models,
@@ -115,7 +124,12 @@ describe('trainer on the scripted double', () => {
 
   it('shows the failed proposals of the step to the next proposal, and clears them at the next step', async () => {
     const s = setup();
-    await train({ program: s.program, data, models: s.models, config: { steps: 2, proposalsPerStep: 2 } });
+    await trainGdpo({
+      program: s.program,
+      data,
+      models: s.models,
+      config: { steps: 2, proposalsPerStep: 2 },
+    });
     const prompts = s.optimizer.calls.map((c) => c.request.messages[1]?.content ?? '');
     expect(prompts[0]).not.toContain('<FAILED_PROPOSALS>');
     expect(prompts[1]).toContain('<FAILED_PROPOSALS>');
@@ -124,9 +138,9 @@ describe('trainer on the scripted double', () => {
   });
 
   it('stops cleanly on a budget error and resumes to the same result as an uninterrupted run', async () => {
-    const config: TrainerConfigInput = { steps: 4 };
+    const config: GdpoConfigInput = { steps: 4 };
     const full = setup();
-    const straight = await train({
+    const straight = await trainGdpo({
       program: full.program,
       data,
       models: full.models,
@@ -144,7 +158,7 @@ describe('trainer on the scripted double', () => {
         return limited.models.optimizer.complete(...args);
       },
     };
-    const partial = await train({
+    const partial = await trainGdpo({
       program: limited.program,
       data,
       models: { ...limited.models, optimizer: guarded },
@@ -153,13 +167,13 @@ describe('trainer on the scripted double', () => {
     });
     expect(partial.partial).toBe(true);
     expect(partial.final.test).toBeUndefined();
-    const ckpt = (await readJson(path)) as { step: number; stopped?: string };
+    const ckpt = await readCheckpoint(path);
     expect(ckpt.stopped).toMatch(/budget/);
     expect(ckpt.step).toBeLessThan(4);
     expect(partial.values.instruction).not.toContain('sloppy');
 
     const fresh = setup();
-    const resumed = await train({
+    const resumed = await trainGdpo({
       program: fresh.program,
       data,
       models: fresh.models,
@@ -179,9 +193,15 @@ describe('trainer on the scripted double', () => {
   it('refuses a resume with another config or without a checkpoint', async () => {
     const s = setup();
     const path = join(dir, 'c.json');
-    await train({ program: s.program, data, models: s.models, config: { steps: 1 }, checkpointPath: path });
+    await trainGdpo({
+      program: s.program,
+      data,
+      models: s.models,
+      config: { steps: 1 },
+      checkpointPath: path,
+    });
     await expect(
-      train({
+      trainGdpo({
         program: setup().program,
         data,
         models: s.models,
@@ -191,7 +211,7 @@ describe('trainer on the scripted double', () => {
       }),
     ).rejects.toThrow(/config field "steps"/);
     await expect(
-      train({
+      trainGdpo({
         program: setup().program,
         data,
         models: s.models,
@@ -203,7 +223,7 @@ describe('trainer on the scripted double', () => {
 
   it('spends no backward call without backward, and none for correct samples unless computing for all', async () => {
     const none = setup();
-    const r0 = await train({
+    const r0 = await trainGdpo({
       program: none.program,
       data,
       models: none.models,
@@ -214,7 +234,7 @@ describe('trainer on the scripted double', () => {
     expect(none.optimizer.calls[0]?.request.messages[1]?.content).not.toContain('<GRADIENTS>');
 
     const gated = setup();
-    const r1 = await train({
+    const r1 = await trainGdpo({
       program: gated.program,
       data,
       models: gated.models,
@@ -222,7 +242,7 @@ describe('trainer on the scripted double', () => {
       usage: gated.ledger,
     });
     const all = setup();
-    const r2 = await train({
+    const r2 = await trainGdpo({
       program: all.program,
       data,
       models: all.models,
@@ -234,7 +254,7 @@ describe('trainer on the scripted double', () => {
 
   it('OPRO-with-data shows inputs, outputs and scores but no feedback text, with no backward-engine call', async () => {
     const s = setup();
-    const r = await train({
+    const r = await trainGdpo({
       program: s.program,
       data,
       models: s.models,
@@ -252,14 +272,15 @@ describe('trainer on the scripted double', () => {
 
   it('random strategy: backward on the whole batch, no moving batch', async () => {
     const s = setup();
-    const r = await train({
+    const r = await trainGdpo({
       program: s.program,
       data,
       models: s.models,
       config: { steps: 2, strategy: 'random' },
     });
     for (const step of r.steps.filter((x) => x.phase === 'text')) expect(step.subset).toEqual(step.batch);
-    expect(r.strategy).toBe('random');
+    expect(r.methodConfig).toMatchObject({ strategy: 'random' });
+    expect(r.method).toBe('gdpo');
   });
 
   it('stops cleanly when the backward engine hits the budget', async () => {
@@ -271,7 +292,7 @@ describe('trainer on the scripted double', () => {
       },
     };
     const path = join(dir, 'budget.json');
-    const r = await train({
+    const r = await trainGdpo({
       program: s.program,
       data,
       models: { ...s.models, backward: broke },
@@ -281,13 +302,13 @@ describe('trainer on the scripted double', () => {
     expect(r.partial).toBe(true);
     expect(r.stopReason).toMatch(/budget/);
     expect(s.optimizer.calls).toHaveLength(0);
-    expect(((await readJson(path)) as { step: number }).step).toBe(0);
+    expect((await readCheckpoint(path)).step).toBe(0);
   });
 
   it('rejects unknown config fields by name', async () => {
     const s = setup();
     await expect(
-      train({ program: s.program, data, models: s.models, config: { stepz: 3 } as TrainerConfigInput }),
+      trainGdpo({ program: s.program, data, models: s.models, config: { stepz: 3 } as GdpoConfigInput }),
     ).rejects.toThrow(/unknown field "stepz"/);
   });
 });

@@ -1,8 +1,7 @@
-/** Run setup checks and checkpoint format: sample ids, parameter names, config and checkpoint validation. */
+/** Checks of a run's input before anything is called: unique sample ids and names, the data's fingerprint. */
 import { createHash } from 'node:crypto';
-import { type TrainerConfig, TrainerInputError } from './config';
-import type { Parameter, Program } from './engine';
-import type { Checkpoint } from './records';
+import type { Parameter, Program } from '@llm-autodiff/core';
+import { TrainerInputError } from './errors';
 
 export interface TrainData<E> {
   train: readonly E[];
@@ -10,8 +9,7 @@ export interface TrainData<E> {
   test: readonly E[];
 }
 
-export const CHECKPOINT_FORMAT = 'llm-autodiff/gdpo-checkpoint@1' as const;
-
+/** Hash of the sample ids of the three splits (a checkpoint is only resumed on the same data). */
 export function dataKey<E>(program: Program<E>, data: TrainData<E>): string {
   const h = createHash('sha256');
   for (const split of [data.train, data.val, data.test])
@@ -30,6 +28,7 @@ export function uniqueIds<E>(program: Program<E>, examples: readonly E[], split:
   return byId;
 }
 
+/** Trainable prompt and demos parameters by name; two with one name are refused (checkpoints key by name). */
 export function trainableByName(params: Parameter[]): Map<string, Parameter> {
   const out = new Map<string, Parameter>();
   for (const p of params) {
@@ -43,32 +42,14 @@ export function trainableByName(params: Parameter[]): Map<string, Parameter> {
   return out;
 }
 
-export function diffConfig(a: TrainerConfig, b: TrainerConfig): string | undefined {
-  for (const key of Object.keys(a) as Array<keyof TrainerConfig>) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) return key;
+/** The first top-level field whose JSON differs between two configs, if any. */
+export function diffConfig(a: unknown, b: unknown): string | undefined {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null)
+    return JSON.stringify(a) === JSON.stringify(b) ? undefined : '(config)';
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+    if (JSON.stringify(ra[key]) !== JSON.stringify(rb[key])) return key;
   }
   return undefined;
-}
-
-export function parseCheckpoint(raw: unknown, path: string): Checkpoint {
-  const c = raw as Partial<Checkpoint> | null;
-  if (!c || c.format !== CHECKPOINT_FORMAT)
-    throw new TrainerInputError(
-      `${path}: not a gdpo checkpoint (format field is not "${CHECKPOINT_FORMAT}")`,
-    );
-  for (const f of [
-    'program',
-    'config',
-    'dataKey',
-    'step',
-    'values',
-    'rng',
-    'moving',
-    'records',
-    'initial',
-    'bestVal',
-  ] as const) {
-    if (c[f] === undefined) throw new TrainerInputError(`${path}: checkpoint field "${f}" is missing`);
-  }
-  return c as Checkpoint;
 }

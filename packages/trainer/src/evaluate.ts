@@ -4,8 +4,8 @@
  * issued (calls in flight still finish). The decision "cannot beat" does not depend on completion order,
  * so an early-stopped evaluation is a rejection in every run.
  */
-import { mapLimit } from './concurrency';
-import type { Program } from './engine';
+import type { Program } from '@llm-autodiff/core';
+import { mapLimit } from '@llm-autodiff/llm';
 
 /**
  * Scores closer than this count as equal. Means of fractional metrics (F1) carry float noise of ~1e-16;

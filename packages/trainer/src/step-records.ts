@@ -1,12 +1,11 @@
-/** Plain-data records of a training run: per step, the whole result, and the checkpoint. */
-import type { TrainerConfig } from './config';
-import type { GdpoState } from './gdpo-optimizer';
-import type { MovingItem } from './moving-batch';
-import type { RngState } from './rng';
+/**
+ * Plain-data records of a training run: one `StepRecord` per step (what was tried, what passed which
+ * gate, calls and tokens per role, wall-clock) and the whole run's `TrainResult`.
+ */
 import type { UsageByRole } from './usage';
 
 export interface GateCounts {
-  /** Proposals generated (one optimizer call per trainable prompt each). */
+  /** Proposals generated. */
   tried: number;
   /** Proposals that changed no value (parse failure or identical answer): not evaluated. */
   unchanged: number;
@@ -30,8 +29,12 @@ export interface ProposalAttempt {
 }
 
 export interface StepRecord {
+  /** 0 = initial evaluation; the last record of a finished run is the final test. */
   step: number;
-  phase: 'init' | 'text' | 'demo' | 'final';
+  /** 'init' | 'final' for the trainer's evaluations; the method's phase otherwise ('text', 'demo', ...). */
+  phase: string;
+  /** The method that ran the step (absent for 'init' and 'final'). */
+  method?: string;
   batch: string[];
   subset: string[];
   subsetScore?: number;
@@ -44,58 +47,38 @@ export interface StepRecord {
   testScore?: number;
   usage: UsageByRole;
   wallMs: number;
+  details?: Record<string, unknown>;
 }
 
-export interface DemoCandidate {
-  score: number;
-  input: string;
-  output: string;
-}
-
-export interface DemoState {
-  /** Per demos parameter name, per sample id: the teacher's call and its score. */
-  teacher: Record<string, Record<string, DemoCandidate>>;
-  /** Per demos parameter name, per sample id: the student's latest call and its score. */
-  student: Record<string, Record<string, DemoCandidate>>;
-}
-
-export interface Checkpoint {
-  format: 'llm-autodiff/gdpo-checkpoint@1';
-  program: string;
-  config: TrainerConfig;
-  /** Hash of the sample ids of train/val/test: a resume on other data is refused. */
-  dataKey: string;
-  /** Last completed step (0 = initial evaluation done). */
-  step: number;
-  /** Values of every trainable parameter by name (prompts: strings; demos: lists). */
-  values: Record<string, unknown>;
-  optimizer?: GdpoState;
-  initial: { val: number; test: number };
-  bestVal: number;
-  rng: RngState;
-  moving: MovingItem[];
-  demo: DemoState;
-  records: StepRecord[];
-  /** Set when the run stopped early (budget) — a resume continues from `step`. */
-  stopped?: string;
-  /** Set once the final test has run with the best values. */
-  finalTest?: number;
+/** The trainer's own settings (the method's are in its config). */
+export interface TrainerSettings {
+  /** Seeds the RNG, the batch order and the cache salt. */
+  seed: number;
+  /** Forward passes and evaluations in flight at once (model limits still apply inside llm). */
+  concurrency: number;
+  /** Stop issuing validation calls once the bar can no longer be beaten. */
+  earlyStopValidation: boolean;
 }
 
 export interface TrainResult {
+  /** The registry name of the method (e.g. 'gdpo'). */
+  method: string;
   program: string;
-  strategy: TrainerConfig['strategy'];
-  /** True when the run stopped before the end (budget reached); the final test is then missing. */
+  /** True when the run stopped before the end (budget reached, signal); the final test is then missing. */
   partial: boolean;
   stopReason?: string;
   initial: { val: number; test: number };
   final: { val: number; test?: number };
+  /** Per-example test scores by sample id, at the start and with the final values (bootstrap CIs). */
+  testScores: { initial: Record<string, number>; final?: Record<string, number> };
   values: Record<string, unknown>;
   steps: StepRecord[];
   gates: GateCounts;
   usage: UsageByRole;
   wallMs: number;
-  config: TrainerConfig;
+  /** The method's resolved config. */
+  methodConfig: unknown;
+  trainer: TrainerSettings;
 }
 
 export function emptyGates(): GateCounts {

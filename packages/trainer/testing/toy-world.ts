@@ -1,7 +1,7 @@
 /**
- * A tiny scripted world for the trainer's exact tests (no sim): sample i is answered correctly when
- * `i % 10 < 5 + 2·(#"careful" in the instruction) − 5·(#"sloppy")`. So "careful" is a measurable
- * improvement and "sloppy" a degradation that the gates must reject.
+ * TEST SUPPORT: a tiny scripted world for exact trainer and method tests (no sim): sample i is answered
+ * correctly when `i % 10 < 5 + 2·(#"careful" in the instruction) − 5·(#"sloppy")`. So "careful" is a
+ * measurable improvement and "sloppy" a degradation that a method's gates must reject.
  */
 import {
   type Demo,
@@ -14,15 +14,7 @@ import {
   param,
   runSample,
 } from '@llm-autodiff/core';
-import {
-  type CallContext,
-  type ChatModel,
-  type ChatRequest,
-  readTag,
-  readTags,
-  ScriptedModel,
-  TAGS,
-} from '@llm-autodiff/llm';
+import { type ChatModel, ScriptedModel } from '@llm-autodiff/llm';
 
 export interface ToyExample {
   id: string;
@@ -59,27 +51,6 @@ export function toyTaskModel(base = 5, id = 'scripted:toy-task'): ScriptedModel 
 
 export function toyBackwardModel(): ScriptedModel {
   return ScriptedModel.fn(() => 'Be more careful with the question number.', { id: 'scripted:toy-backward' });
-}
-
-/**
- * The optimizer: the first proposal of a step degrades the prompt ("sloppy"); once a failure is on
- * record it adds "careful". `answers` may override by call index (e.g. unparseable text).
- */
-export function toyOptimizerModel(
-  override?: (req: ChatRequest, index: number) => string | undefined,
-): ScriptedModel {
-  return ScriptedModel.fn(
-    (req, _ctx: CallContext | undefined, index) => {
-      const forced = override?.(req, index);
-      if (forced !== undefined) return forced;
-      const user = req.messages.find((m) => m.role === 'user')?.content ?? '';
-      const value = readTag(readTag(user, TAGS.optimizer.variable) ?? '', TAGS.item.value) ?? '';
-      const failed = readTags(readTag(user, TAGS.optimizer.failedProposals) ?? '', TAGS.item.entry).length;
-      const edit = failed === 0 ? 'sloppy' : 'careful';
-      return `<REASONING>try ${edit}</REASONING>\n<METHOD>add instruction</METHOD>\n<PROPOSED_VALUE>${value} ${edit}</PROPOSED_VALUE>`;
-    },
-    { id: 'scripted:toy-optimizer' },
-  );
 }
 
 export interface ToyProgram extends Program<ToyExample> {

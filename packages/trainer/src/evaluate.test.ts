@@ -1,10 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Program } from '@llm-autodiff/core';
 import { describe, expect, it } from 'vitest';
-import { readJson, writeJsonAtomic } from './checkpoint';
-import { mapLimit } from './concurrency';
-import type { Program } from './engine';
 import { evaluate } from './evaluate';
 
 /** A program whose prediction for sample i is correct when `correct[i]`; counts predictions made. */
@@ -47,46 +42,5 @@ describe('evaluate', () => {
     const full = await evaluate(q, ids, { concurrency: 2, mustBeat: 0.4 });
     expect(full).toMatchObject({ complete: true, score: 0.5 });
     expect(q.predictions).toBe(20);
-  });
-});
-
-describe('mapLimit', () => {
-  it('keeps input order and never exceeds the limit', async () => {
-    let active = 0;
-    let peak = 0;
-    const out = await mapLimit([30, 10, 20, 5, 1], 2, async (ms, i) => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, ms));
-      active--;
-      return i;
-    });
-    expect(out).toEqual([0, 1, 2, 3, 4]);
-    expect(peak).toBe(2);
-  });
-
-  it('rethrows the first error', async () => {
-    await expect(
-      mapLimit([1, 2, 3], 2, async (x) => {
-        if (x === 2) throw new Error('boom');
-        return x;
-      }),
-    ).rejects.toThrow('boom');
-  });
-});
-
-describe('writeJsonAtomic', () => {
-  it('replaces the file through a rename and leaves no temporary file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gdpo-ckpt-'));
-    try {
-      const path = join(dir, 'sub', 'ckpt.json');
-      await writeJsonAtomic(path, { step: 1 });
-      await writeJsonAtomic(path, { step: 2 });
-      expect(await readJson(path)).toEqual({ step: 2 });
-      expect(await readdir(join(dir, 'sub'))).toEqual(['ckpt.json']);
-      await expect(readJson(join(dir, 'missing.json'))).rejects.toThrow(/cannot read checkpoint/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

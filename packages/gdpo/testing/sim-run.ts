@@ -5,12 +5,13 @@
 import { type ChatModel, managedModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { createSimModel, type LatencySpec } from '@llm-autodiff/sim';
 import { createPipeline, loadTask } from '@llm-autodiff/tasks';
-import type { TrainerConfigInput } from '../config';
-import type { TrainResult } from '../records';
-import { train } from '../trainer';
+import { type TrainResult, train } from '@llm-autodiff/trainer';
+import type { GdpoConfigInput } from '../src/config';
+import { gdpoMethod } from '../src/gdpo-method';
 
 export interface SimRunOptions {
-  config: TrainerConfigInput;
+  config: GdpoConfigInput;
+  seed?: number;
   sizes?: { train?: number; val: number; test: number };
   checkpointPath?: string;
   resume?: boolean;
@@ -41,7 +42,9 @@ export async function simObjectCountRun(opts: SimRunOptions): Promise<SimRun> {
     program,
     data,
     models: { optimizer: large, backward: large },
-    config: opts.config,
+    method: gdpoMethod,
+    methodConfig: opts.config,
+    trainer: opts.seed === undefined ? undefined : { seed: opts.seed },
     usage: ledger,
     checkpointPath: opts.checkpointPath,
     resume: opts.resume,

@@ -1,0 +1,82 @@
+/**
+ * Where the datasets live — the one owner of this rule for every package (tasks loads them, sim looks
+ * examples up in them, tests skip without them): an explicit folder, else `AUTODIFF_DATA_DIR`, else
+ * `shared/datasets` beside the workspace (so a clean clone placed next to `shared/` works unchanged).
+ * A folder that was asked for (explicitly or by the variable) and does not exist is an error, never a
+ * silent fallback.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A dataset folder that was asked for does not exist, or none was found where one is required. */
+export class DataDirError extends Error {
+  override readonly name = 'DataDirError';
+  constructor(
+    readonly dir: string,
+    /** 'the dataDir option', 'AUTODIFF_DATA_DIR' or 'the default location'. */
+    readonly origin: string,
+  ) {
+    super(
+      `dataset directory not found: ${dir} (from ${origin}; set AUTODIFF_DATA_DIR to the folder holding bbh_object_counting/, trec/, hotpot_qa/)`,
+    );
+  }
+}
+
+let root: string | undefined;
+
+/** The workspace root: the nearest ancestor of this file holding `pnpm-workspace.yaml` (found once). */
+export function workspaceRoot(): string {
+  if (root !== undefined) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+      root = dir;
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error('cannot find the workspace root (no pnpm-workspace.yaml above packages/llm)');
+    dir = parent;
+  }
+}
+
+/** The default location: `shared/datasets` beside the workspace. */
+export function defaultDataDir(): string {
+  return resolve(workspaceRoot(), '..', 'shared', 'datasets');
+}
+
+/**
+ * The dataset folder, or `undefined` when none is configured and the default location is absent (a
+ * caller may then download). `null` means "do not use local files". Throws `DataDirError` when the
+ * folder given explicitly or by `AUTODIFF_DATA_DIR` does not exist.
+ */
+export function resolveDataDir(explicit?: string | null, env = process.env): string | undefined {
+  if (explicit === null) return undefined;
+  const chosen = explicit ?? env.AUTODIFF_DATA_DIR;
+  if (chosen !== undefined && chosen !== '') {
+    const abs = resolve(chosen);
+    if (!existsSync(abs))
+      throw new DataDirError(abs, explicit !== undefined ? 'the dataDir option' : 'AUTODIFF_DATA_DIR');
+    return abs;
+  }
+  const fallback = defaultDataDir();
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+/** The dataset folder; `DataDirError` when there is none (for callers that cannot work without it). */
+export function requireDataDir(explicit?: string, env = process.env): string {
+  const dir = resolveDataDir(explicit, env);
+  if (dir === undefined) throw new DataDirError(defaultDataDir(), 'the default location');
+  return dir;
+}
+
+/** The dataset folder when this machine has it, else `undefined`; never throws (tests decide to skip). */
+export function findDataDir(explicit?: string, env = process.env): string | undefined {
+  try {
+    return resolveDataDir(explicit, env);
+  } catch (error) {
+    if (error instanceof DataDirError) return undefined;
+    throw error;
+  }
+}

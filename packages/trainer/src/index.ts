@@ -1,0 +1,44 @@
+export { batchIndices } from './batches';
+export {
+  CHECKPOINT_FORMAT,
+  type Checkpoint,
+  checkpointUsage,
+  parseCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint';
+export { TrainerInputError } from './errors';
+export { beats, type EvaluateOptions, type Evaluation, evaluate, SCORE_EPS } from './evaluate';
+export type {
+  BackwardRequest,
+  Method,
+  MethodFactory,
+  MethodModels,
+  MethodSetup,
+  Metric,
+  RunContext,
+  ScoredLoss,
+  StepOutcome,
+} from './method';
+export {
+  getMethod,
+  listMethods,
+  MethodRegistry,
+  methods,
+  registerMethod,
+  UnknownMethodError,
+} from './registry';
+export { Rng, type RngState } from './rng';
+export { dataKey, type TrainData } from './run-checks';
+export { DEFAULT_TRAINER_SETTINGS, resolveTrainerSettings } from './settings';
+export {
+  addGates,
+  emptyGates,
+  type GateCounts,
+  type ProposalAttempt,
+  type StepRecord,
+  type TrainerSettings,
+  type TrainResult,
+} from './step-records';
+export { type TrainOptions, train } from './train';
+export * from './usage';

@@ -1,0 +1,139 @@
+/**
+ * The seam between the trainer and every optimizer method (GDPO's phases, TextGrad, DSPy-style, GEPA-style).
+ * A method decides what to try in a step and what to keep; the trainer owns everything around it: the
+ * initial and final evaluation, batches, the seeded RNG, budgets and signals, step records with per-role
+ * usage, atomic checkpoints and resume. The contract is documented in METHOD-SEAM.md at the workspace root.
+ */
+import type { BackwardOptions, BackwardReport, Parameter, ParamKind, Program } from '@llm-autodiff/core';
+import type { ChatModel } from '@llm-autodiff/llm';
+import type { Evaluation } from './evaluate';
+import type { Rng } from './rng';
+import type { GateCounts, ProposalAttempt } from './step-records';
+
+/** Which metric an evaluation uses: the program's eval metric (predict), or its loss metric (forwardLoss). */
+export type Metric = 'eval' | 'loss';
+
+/** The role-bound models a method may call besides the program's own task model. */
+export interface MethodModels {
+  /** The backward model (role 'backward'): writes the textual gradients. */
+  backward?: ChatModel;
+  /** The optimizer model (role 'optimizer'): proposes new values. */
+  optimizer?: ChatModel;
+}
+
+/** How a method asks for a backward pass; the run supplies the model, concurrency and step labels. */
+export interface BackwardRequest
+  extends Pick<BackwardOptions, 'feedbackText' | 'skipAboveScore' | 'computeForAll'> {
+  /** Another backward model than the run's (rare: e.g. a method that critiques with the optimizer model). */
+  model?: ChatModel;
+}
+
+/** A train-mode forward of one example: its loss node (for backward) and its loss-metric score. */
+export interface ScoredLoss {
+  id: string;
+  loss: Parameter<number>;
+  score: number;
+}
+
+/** What a method may use during a step. Everything else (budgets, checkpoints, signals, records) is the trainer's. */
+export interface RunContext<E> {
+  /** The student pipeline (task model). */
+  readonly program: Program<E>;
+  /** The same pipeline on the teacher model (calls with role 'teacher'), when configured. */
+  readonly teacher?: Program<E>;
+  readonly data: { readonly train: readonly E[]; readonly val: readonly E[]; readonly test: readonly E[] };
+  readonly models: MethodModels;
+  /** Seeded; its state is checkpointed by the trainer after every step, so a resume replays its draws. */
+  readonly rng: Rng;
+  /** 1-based step number across the whole run (phases continue the numbering). */
+  readonly step: number;
+  /** Best complete full-validation score so far (eval metric). */
+  readonly bestVal: number;
+  /** Forward passes and evaluations in flight at once. */
+  readonly concurrency: number;
+  /** The run's cache salt (from the seed); a method appends e.g. `:step:${step}:p${k}` for fresh samples. */
+  readonly cacheSalt: string;
+  /** Ledger labels for this step's model calls. */
+  readonly labels: { step: number };
+  /**
+   * Concurrent evaluation (mean score, input-order sum). With `mustBeat`, stops issuing calls once the
+   * mean cannot strictly beat it (when the run allows early stopping). Default metric: 'eval'.
+   */
+  evaluate(examples: readonly E[], opts?: { mustBeat?: number; metric?: Metric }): Promise<Evaluation>;
+  /** Full validation against the bar `mustBeat` (default: bestVal), early-stopped when it cannot win. */
+  validate(opts?: { mustBeat?: number }): Promise<Evaluation>;
+  /** Train-mode forward of examples (concurrently, results in input order): loss nodes and scores. */
+  forwardLoss(examples: readonly E[]): Promise<ScoredLoss[]>;
+  /**
+   * Backward over the sum of `losses` with the run's backward model, concurrency and step labels; then
+   * the run's onBackward hook (graph export) sees the root. `feedbackText: false` asks no model.
+   */
+  backward(losses: Parameter<number>[], opts?: BackwardRequest): Promise<BackwardReport>;
+  /** A train example by its sample id (throws when the id is not in the training set). */
+  exampleById(id: string): E;
+  log(line: string): void;
+}
+
+/** What one step tried and what it kept. The trainer adds step, usage, wallMs and writes the record. */
+export interface StepOutcome {
+  /** e.g. 'text', 'demo', 'bootstrap', 'search', 'reflect'. */
+  phase: string;
+  /** Sample ids the step looked at. */
+  batch: string[];
+  /** Sample ids the step computed feedback on (default: none). */
+  subset?: string[];
+  subsetScore?: number;
+  backward?: { calls: number; skipped: number; copies: number };
+  /** tried / unchanged / parseFailures / miniBatch* / validation*. */
+  gates: GateCounts;
+  attempts: ProposalAttempt[];
+  accepted: boolean;
+  /** Best complete validation score after the step. The method leaves the best values ON the program. */
+  bestVal: number;
+  /** Method-specific extras for reports (JSON). */
+  details?: Record<string, unknown>;
+}
+
+export interface Method<E = unknown, S = unknown> {
+  /** The phase's name, e.g. 'gdpo-text', 'gdpo-demo', 'textgrad', 'gepa'. */
+  readonly name: string;
+  /** Number of steps this method runs (the trainer calls `step` for 1..steps()). */
+  steps(): number;
+  /** Examples per step the trainer draws (a seeded per-epoch shuffle, sliced by step); 0 = none. */
+  readonly batchSize: number;
+  /** Optional: called once after the initial evaluation, before step 1 (e.g. seed a candidate pool). */
+  init?(run: RunContext<E>, initial: { val: Evaluation }): Promise<void> | void;
+  step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome>;
+  /**
+   * JSON-serialisable state, restored before the next step on resume. Must capture everything that
+   * influences later steps (history, pools, failed proposals...) so a resumed run ends identical.
+   */
+  state(): S;
+  restore(state: S): void;
+  /** A step was interrupted (budget, signal): drop pending proposals, restore the last committed values. */
+  abandon(): void;
+}
+
+/** What a factory gets to build its method(s). */
+export interface MethodSetup<C, E> {
+  config: C;
+  /** The student pipeline; its parameters are every parameter (the method filters the trainable ones). */
+  program: Program<E>;
+  /** The pipeline on the teacher model, when configured. */
+  teacher?: Program<E>;
+  models: MethodModels;
+}
+
+/** Registry entry: how the runner creates a method by name. */
+export interface MethodFactory<C = unknown> {
+  /** 'gdpo' | 'textgrad' | 'bootstrap' | 'bfsrs' | 'mipro' | 'gepa' | ... */
+  readonly name: string;
+  /** One line for `--help` and error messages. */
+  readonly description: string;
+  /** Parameter kinds it can tune; the trainer refuses (one clear line) a pipeline with none of them. */
+  readonly tunes: readonly ParamKind[];
+  /** Validate and resolve the method's own config, with defaults. Errors name the field (TrainerInputError). */
+  resolveConfig(input: unknown): C;
+  /** One method, or several run one after the other (GDPO: text phase then demo phase). */
+  create<E>(setup: MethodSetup<C, E>): Method<E> | Method<E>[];
+}

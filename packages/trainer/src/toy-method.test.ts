@@ -1,0 +1,227 @@
+/**
+ * A whole method in one file, written against the `Method` seam only: each step appends one word drawn
+ * with the run's RNG to every trainable prompt, validates, and keeps the edit when it strictly beats the
+ * best score. The tests show that checkpoints, budgets, signals and resume come from the trainer, with
+ * no trainer change for the new method.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Parameter, trainablePrompts } from '@llm-autodiff/core';
+import { Budget, managedModel, UsageLedger } from '@llm-autodiff/llm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toyData, toyProgram, toyTaskModel } from '../testing';
+import { readCheckpoint } from './checkpoint';
+import { beats } from './evaluate';
+import type { Method, MethodFactory, RunContext, StepOutcome } from './method';
+import { MethodRegistry } from './registry';
+import { emptyGates, type TrainResult } from './step-records';
+import { train } from './train';
+
+const WORDS = ['careful', 'sloppy', 'quick', 'calm', 'brief', 'slow', 'plain', 'careful'];
+
+interface RandomEditConfig {
+  steps: number;
+  batchSize: number;
+}
+
+interface RandomEditState {
+  /** Every edit tried so far, with whether it was kept (later steps skip words that failed). */
+  tried: Array<{ word: string; kept: boolean }>;
+}
+
+class RandomEditMethod<E> implements Method<E, RandomEditState> {
+  readonly name = 'random-edit';
+  readonly batchSize: number;
+  private tried: RandomEditState['tried'] = [];
+
+  constructor(
+    private readonly config: RandomEditConfig,
+    private readonly prompts: Parameter<string>[],
+  ) {
+    this.batchSize = config.batchSize;
+  }
+
+  steps(): number {
+    return this.config.steps;
+  }
+
+  async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
+    const failed = new Set(this.tried.filter((t) => !t.kept).map((t) => t.word));
+    const candidates = WORDS.filter((w) => !failed.has(w));
+    const word = candidates[run.rng.int(candidates.length)] ?? 'calm';
+    for (const p of this.prompts) p.propose(`${p.value} ${word}`);
+    const v = await run.validate();
+    const accepted = v.complete && beats(v.score, run.bestVal);
+    for (const p of this.prompts) {
+      if (accepted) p.commit();
+      else p.revert();
+    }
+    this.tried.push({ word, kept: accepted });
+    const gates = { ...emptyGates(), tried: 1 };
+    gates[accepted ? 'validationPassed' : 'validationFailed'] = 1;
+    return {
+      phase: 'edit',
+      batch: batch.map((ex) => run.program.sampleId(ex)),
+      gates,
+      attempts: [{ accepted, values: { word }, valScore: v.score, valComplete: v.complete }],
+      accepted,
+      bestVal: accepted ? v.score : run.bestVal,
+      details: { word },
+    };
+  }
+
+  state(): RandomEditState {
+    return { tried: this.tried.map((t) => ({ ...t })) };
+  }
+
+  restore(state: RandomEditState): void {
+    this.tried = state.tried.map((t) => ({ ...t }));
+  }
+
+  abandon(): void {
+    for (const p of this.prompts) if (p.proposing) p.revert();
+  }
+}
+
+const randomEdit: MethodFactory<RandomEditConfig> = {
+  name: 'random-edit',
+  description: 'appends a random word to every trainable prompt; keeps it when validation improves',
+  tunes: ['prompt'],
+  resolveConfig: (input) => ({ steps: 8, batchSize: 2, ...(input as Partial<RandomEditConfig>) }),
+  create: ({ config, program }) => new RandomEditMethod(config, trainablePrompts(program)),
+};
+
+const data = { train: toyData(0, 10), val: toyData(40, 20), test: toyData(60, 20) };
+
+function run(opts: {
+  budgetCalls?: number;
+  resume?: boolean;
+  path?: string;
+  signal?: AbortSignal;
+  log?: (l: string) => void;
+}) {
+  const ledger = new UsageLedger();
+  const budget =
+    opts.budgetCalls === undefined ? undefined : new Budget({ total: { calls: opts.budgetCalls } });
+  const program = toyProgram(managedModel(toyTaskModel(), { ledger, budget, limits: false }));
+  const registry = new MethodRegistry();
+  registry.register(randomEdit);
+  return train({
+    program,
+    data,
+    method: 'random-edit',
+    registry,
+    trainer: { seed: 7 },
+    usage: ledger,
+    checkpointPath: opts.path,
+    resume: opts.resume,
+    signal: opts.signal,
+    log: opts.log,
+  });
+}
+
+const summary = (r: TrainResult) => r.steps.map((s) => [s.step, s.phase, s.accepted, s.valScore, s.details]);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'toy-method-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a new method through the seam (random edits on the toy world)', () => {
+  it('trains: keeps improving edits, records every step and per-example test scores', async () => {
+    const r = await run({ path: join(dir, 'a.json') });
+    expect(r.method).toBe('random-edit');
+    expect(r.partial).toBe(false);
+    expect(r.steps.map((s) => s.phase)).toEqual(['init', ...Array(8).fill('edit'), 'final']);
+    expect(r.steps.filter((s) => s.phase === 'edit').every((s) => s.method === 'random-edit')).toBe(true);
+    expect(r.final.val).toBeGreaterThan(r.initial.val);
+    expect(r.values.instruction).toContain('careful');
+    expect(r.values.instruction).not.toContain('sloppy');
+    expect(Object.keys(r.testScores.initial)).toHaveLength(data.test.length);
+    const finalScores = Object.values(r.testScores.final ?? {});
+    expect(finalScores.reduce((s, x) => s + x, 0) / finalScores.length).toBeCloseTo(r.final.test ?? -1, 12);
+    expect(r.usage.task?.calls).toBeGreaterThan(0);
+    const ckpt = await readCheckpoint(join(dir, 'a.json'));
+    expect(ckpt.method.name).toBe('random-edit');
+    expect(ckpt.method.state).toHaveLength(1);
+  });
+
+  it('stops on a budget with a checkpoint and a partial result, and resumes to the uninterrupted run', async () => {
+    const straight = await run({});
+    const path = join(dir, 'b.json');
+    const stopped = await run({ path, budgetCalls: 90 });
+    expect(stopped.partial).toBe(true);
+    expect(stopped.stopReason).toMatch(/budget/);
+    expect(stopped.final.test).toBeUndefined();
+    const ckpt = await readCheckpoint(path);
+    expect(ckpt.stopped).toMatch(/budget/);
+    expect(ckpt.step).toBeGreaterThanOrEqual(1);
+    expect(ckpt.step).toBeLessThan(8);
+
+    const resumed = await run({ path, resume: true });
+    expect(resumed.partial).toBe(false);
+    expect(resumed.values).toEqual(straight.values);
+    expect(resumed.initial).toEqual(straight.initial);
+    expect(resumed.final).toEqual(straight.final);
+    expect(resumed.testScores).toEqual(straight.testScores);
+    expect(summary(resumed)).toEqual(summary(straight));
+  });
+
+  it('an aborted signal stops at the next step boundary; the resume ends identical', async () => {
+    const straight = await run({});
+    const path = join(dir, 'c.json');
+    const controller = new AbortController();
+    const stopped = await run({
+      path,
+      signal: controller.signal,
+      log: (line) => {
+        if (line.startsWith('step 2/')) controller.abort('SIGINT');
+      },
+    });
+    expect(stopped.partial).toBe(true);
+    expect(stopped.stopReason).toBe('interrupted: SIGINT');
+    expect((await readCheckpoint(path)).step).toBe(2);
+    const resumed = await run({ path, resume: true });
+    expect(summary(resumed)).toEqual(summary(straight));
+    expect(resumed.values).toEqual(straight.values);
+  });
+
+  it('refuses to resume a checkpoint with another method, naming both', async () => {
+    const path = join(dir, 'd.json');
+    await run({ path });
+    const other: MethodFactory<RandomEditConfig> = { ...randomEdit, name: 'other-edit' };
+    await expect(
+      train({
+        program: toyProgram(toyTaskModel()),
+        data,
+        method: other,
+        checkpointPath: path,
+        resume: true,
+      }),
+    ).rejects.toThrow(/checkpoint is for method "random-edit", not "other-edit"/);
+  });
+});
+
+describe('method registry', () => {
+  it('an unknown name is an error listing the known methods', () => {
+    const registry = new MethodRegistry();
+    registry.register(randomEdit);
+    expect(() => registry.get('textgrad')).toThrow('unknown method "textgrad"; known methods: random-edit');
+    expect(() => registry.register(randomEdit)).toThrow(/already registered/);
+  });
+
+  it('refuses a method that tunes nothing the program has', async () => {
+    const demosOnly: MethodFactory<RandomEditConfig> = {
+      ...randomEdit,
+      name: 'demos-only',
+      tunes: ['demos'],
+    };
+    await expect(train({ program: toyProgram(toyTaskModel()), data, method: demosOnly })).rejects.toThrow(
+      'method "demos-only" tunes demos parameters; toy has no trainable one',
+    );
+  });
+});

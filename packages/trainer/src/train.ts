@@ -1,0 +1,315 @@
+/**
+ * The run loop every method shares: initial validation and test (step 0), the method's steps (a
+ * checkpoint after each), the final test with the best values. A budget error from the model layer or an
+ * aborted signal stops the run cleanly: the last checkpoint is kept (marked stopped) and the result is
+ * partial; `resume` continues it and ends where an uninterrupted run would.
+ *
+ * Task-agnostic and method-agnostic: it sees a core `Program<E>` and a `Method` (see method.ts).
+ */
+import { existsSync } from 'node:fs';
+import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
+import { BudgetExceededError } from '@llm-autodiff/llm';
+import { batchIndices } from './batches';
+import { CHECKPOINT_FORMAT, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { TrainerInputError } from './errors';
+import { evaluate } from './evaluate';
+import type { Method, MethodFactory, MethodModels } from './method';
+import { methods as defaultRegistry, type MethodRegistry } from './registry';
+import { Rng } from './rng';
+import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
+import { type RunShared, runContext } from './run-context';
+import { resolveTrainerSettings } from './settings';
+import {
+  addGates,
+  emptyGates,
+  type StepRecord,
+  type TrainerSettings,
+  type TrainResult,
+} from './step-records';
+import { addUsage, diffUsage, pickUsage, type UsageByRole, type UsageSource } from './usage';
+
+export interface TrainOptions<E> {
+  program: Program<E>;
+  /** The same pipeline on the teacher model (calls with role 'teacher'), for methods that bootstrap demos. */
+  teacher?: Program<E>;
+  data: TrainData<E>;
+  models?: MethodModels;
+  /** A registered method's name (see registry.ts) or a factory. */
+  method: string | MethodFactory;
+  /** The method's config (resolved by the factory). On resume: omit, or give the checkpoint's. */
+  methodConfig?: unknown;
+  /** seed, concurrency, earlyStopValidation. On resume: omit, or give the checkpoint's. */
+  trainer?: Partial<TrainerSettings>;
+  /** Running per-role totals (e.g. the llm UsageLedger) for the step records. */
+  usage?: UsageSource;
+  /** Where the checkpoint is written after every step. */
+  checkpointPath?: string;
+  /** Continue from the checkpoint at `checkpointPath` (it must exist). */
+  resume?: boolean;
+  /** Aborting stops the run at the next step boundary, like a spent budget (checkpoint kept, partial result). */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Called after each backward pass with the step and the batch root (e.g. to export its graph). */
+  onBackward?: (step: number, root: Parameter) => void | Promise<void>;
+  /** Where a method name is looked up (default: the process-wide registry). */
+  registry?: MethodRegistry;
+}
+
+/** A stop that keeps the checkpoint: a spent budget or an aborted signal. */
+class RunStopped extends Error {}
+
+export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
+  const started = performance.now();
+  const { program, data } = opts;
+  const log = opts.log ?? (() => {});
+  const factory =
+    typeof opts.method === 'string' ? (opts.registry ?? defaultRegistry).get(opts.method) : opts.method;
+  const params = program.parameters();
+  const trainable = trainableByName(params);
+  const byId = uniqueIds(program, data.train, 'train');
+  uniqueIds(program, data.val, 'val');
+  uniqueIds(program, data.test, 'test');
+  const key = dataKey(program, data);
+  if (![...trainable.values()].some((p) => factory.tunes.includes(p.kind)))
+    throw new TrainerInputError(
+      `method "${factory.name}" tunes ${factory.tunes.join(' and ')} parameters; ${program.name} has no trainable one`,
+    );
+
+  const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
+  const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
+  const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
+  const created = factory.create({ config, program, teacher: opts.teacher, models: opts.models ?? {} });
+  const phases: Method<E>[] = Array.isArray(created) ? created : [created];
+  const totalSteps = phases.reduce((n, m) => n + m.steps(), 0);
+
+  const usageNow = (): UsageByRole => pickUsage(opts.usage?.byRole() ?? {});
+  const currentValues = () => Object.fromEntries([...trainable].map(([name, p]) => [name, p.value]));
+  const evalAll = (examples: readonly E[]) =>
+    evaluate(program, examples, { concurrency: settings.concurrency });
+
+  let last: Checkpoint | undefined;
+  const save = async (c: Checkpoint): Promise<void> => {
+    last = c;
+    if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, c);
+  };
+  const snapshot = (
+    base: Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>,
+    rng: Rng,
+  ): Checkpoint => ({
+    format: CHECKPOINT_FORMAT,
+    ...base,
+    values: currentValues(),
+    method: { name: factory.name, config, state: phases.map((m) => m.state()) },
+    rng: rng.state(),
+  });
+  /** Runs `work`; a spent budget or an aborted signal becomes a RunStopped. */
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof BudgetExceededError) throw new RunStopped(`budget reached: ${error.message}`);
+      throw error;
+    }
+  };
+
+  let state: Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>;
+  let rng: Rng;
+  if (ckpt) {
+    restoreValues(ckpt, trainable, program.name, opts.checkpointPath);
+    if (ckpt.method.state.length !== phases.length)
+      throw new TrainerInputError(
+        `${opts.checkpointPath}: checkpoint has ${ckpt.method.state.length} method phases, ${factory.name} has ${phases.length}`,
+      );
+    phases.forEach((m, i) => {
+      m.restore(ckpt.method.state[i]);
+    });
+    rng = new Rng(ckpt.rng);
+    const { format: _f, values: _v, method: _m, rng: _r, stopped: _s, ...rest } = ckpt;
+    state = { ...rest, records: [...ckpt.records] };
+    last = { ...ckpt, stopped: undefined };
+    log(`resumed ${program.name} after step ${state.step} (best val ${state.bestVal.toFixed(4)})`);
+  } else {
+    rng = new Rng(settings.seed);
+    state = {
+      program: program.name,
+      dataKey: key,
+      trainer: settings,
+      step: 0,
+      initial: { val: 0, test: 0 },
+      initialTestScores: {},
+      bestVal: 0,
+      records: [],
+    };
+  }
+  const result = (partial: boolean, stopReason?: string): TrainResult => ({
+    method: factory.name,
+    program: program.name,
+    partial,
+    stopReason,
+    initial: state.initial,
+    final: { val: state.bestVal, test: state.finalTest },
+    testScores: { initial: state.initialTestScores, final: state.finalTestScores },
+    values: currentValues(),
+    steps: state.records,
+    gates: state.records.reduce((g, r) => addGates(g, r.gates), emptyGates()),
+    usage: state.records.reduce((u, r) => addUsage(u, r.usage), {} as UsageByRole),
+    wallMs: performance.now() - started,
+    methodConfig: config,
+    trainer: settings,
+  });
+  const evalRecord = (step: number, phase: 'init' | 'final', u0: UsageByRole, t0: number): StepRecord => ({
+    step,
+    phase,
+    batch: [],
+    subset: [],
+    gates: emptyGates(),
+    attempts: [],
+    accepted: false,
+    valScore: state.bestVal,
+    testScore: phase === 'init' ? state.initial.test : state.finalTest,
+    usage: diffUsage(usageNow(), u0),
+    wallMs: performance.now() - t0,
+  });
+
+  const shared = (r: Rng): RunShared<E> => ({
+    program,
+    teacher: opts.teacher,
+    data,
+    models: opts.models ?? {},
+    settings,
+    rng: r,
+    byId,
+    log,
+    onBackward: opts.onBackward,
+  });
+
+  try {
+    if (!ckpt) {
+      const t0 = performance.now();
+      const u0 = usageNow();
+      const [val, test] = await guarded(async () => {
+        const v = await evalAll(data.val);
+        return [v, await evalAll(data.test)] as const;
+      });
+      state.initial = { val: val.score, test: test.score };
+      state.initialTestScores = test.perItem;
+      state.bestVal = val.score;
+      const run0 = runContext(shared(rng), 0, state.bestVal);
+      for (const m of phases) await guarded(async () => m.init?.(run0, { val }));
+      state.records.push(evalRecord(0, 'init', u0, t0));
+      log(`step 0: val ${state.initial.val.toFixed(4)} test ${state.initial.test.toFixed(4)}`);
+      await save(snapshot(state, rng));
+    }
+
+    const trainList = [...data.train];
+    for (let step = state.step + 1; step <= totalSteps; step++) {
+      if (opts.signal?.aborted)
+        throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`);
+      const method = phaseOf(phases, step);
+      const t0 = performance.now();
+      const u0 = usageNow();
+      const batch = batchIndices(trainList.length, method.batchSize, step - 1, settings.seed).map(
+        (i) => trainList[i] as E,
+      );
+      const outcome = await guarded(() => method.step(runContext(shared(rng), step, state.bestVal), batch));
+      // Graph-free between steps: no gradient or demo trace of this step reaches the next one.
+      zeroGrad(params, { traces: true });
+      state.bestVal = outcome.bestVal;
+      const { bestVal: _b, subset, ...rest } = outcome;
+      const record: StepRecord = {
+        step,
+        method: method.name,
+        ...rest,
+        subset: subset ?? [],
+        valScore: state.bestVal,
+        usage: diffUsage(usageNow(), u0),
+        wallMs: performance.now() - t0,
+      };
+      state.records.push(record);
+      state.step = step;
+      const g = record.gates;
+      log(
+        `step ${step}/${totalSteps} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
+          ` proposals ${g.tried}, mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed},` +
+          ` validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+      );
+      await save(snapshot(state, rng));
+    }
+
+    // Final test with the best values (methods leave them on the program).
+    if (state.finalTest === undefined) {
+      const t0 = performance.now();
+      const u0 = usageNow();
+      const test = await guarded(() => evalAll(data.test));
+      state.finalTest = test.score;
+      state.finalTestScores = test.perItem;
+      state.records.push(evalRecord(totalSteps + 1, 'final', u0, t0));
+      await save(snapshot(state, rng));
+    }
+    log(`final: val ${state.bestVal.toFixed(4)} test ${state.finalTest.toFixed(4)}`);
+    return result(false);
+  } catch (error) {
+    if (!(error instanceof RunStopped)) throw error;
+    for (const m of phases) m.abandon();
+    log(`stopped: ${error.message}`);
+    if (last && opts.checkpointPath)
+      await writeCheckpoint(opts.checkpointPath, { ...last, stopped: error.message });
+    return result(true, error.message);
+  }
+}
+
+/** The phase that runs global step `step` (1-based; phases continue the numbering). */
+function phaseOf<E>(phases: readonly Method<E>[], step: number): Method<E> {
+  let end = 0;
+  for (const m of phases) {
+    end += m.steps();
+    if (step <= end) return m;
+  }
+  throw new Error(`trainer: no method phase for step ${step}`);
+}
+
+/** Reads the checkpoint to resume and checks it belongs to this program, data, method and settings. */
+async function resumable<E>(opts: TrainOptions<E>, factory: MethodFactory, key: string): Promise<Checkpoint> {
+  const path = opts.checkpointPath;
+  if (!path) throw new TrainerInputError('trainer: resume needs checkpointPath');
+  if (!existsSync(path)) throw new TrainerInputError(`trainer: cannot resume, no checkpoint at ${path}`);
+  const ckpt = await readCheckpoint(path);
+  if (ckpt.program !== opts.program.name)
+    throw new TrainerInputError(
+      `${path}: checkpoint is for program "${ckpt.program}", not "${opts.program.name}"`,
+    );
+  if (ckpt.dataKey !== key)
+    throw new TrainerInputError(`${path}: checkpoint was written for other train/val/test samples`);
+  if (ckpt.method.name !== factory.name)
+    throw new TrainerInputError(
+      `${path}: checkpoint is for method "${ckpt.method.name}", not "${factory.name}"`,
+    );
+  const differs = (given: unknown, saved: unknown, what: string): void => {
+    const field = diffConfig(given, saved);
+    if (field)
+      throw new TrainerInputError(
+        `${path}: ${what} field "${field}" differs from the checkpoint's; resume with the same ${what}`,
+      );
+  };
+  if (opts.methodConfig !== undefined)
+    differs(factory.resolveConfig(opts.methodConfig), factory.resolveConfig(ckpt.method.config), 'config');
+  if (opts.trainer !== undefined)
+    differs(resolveTrainerSettings(opts.trainer), ckpt.trainer, 'trainer setting');
+  return ckpt;
+}
+
+function restoreValues(
+  ckpt: Checkpoint,
+  trainable: ReadonlyMap<string, Parameter>,
+  programName: string,
+  path: string | undefined,
+): void {
+  for (const [name, value] of Object.entries(ckpt.values)) {
+    const p = trainable.get(name);
+    if (!p)
+      throw new TrainerInputError(
+        `${path}: checkpoint has a value for "${name}", which is not a trainable parameter of ${programName}`,
+      );
+    p.value = value;
+  }
+}

@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { train } from '@llm-autodiff/gdpo';
+import { gdpoMethod } from '@llm-autodiff/gdpo';
 import type { CacheMode } from '@llm-autodiff/llm';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import { FigureSet, fmt } from './lib/figures';
-import { STEP_LATENCY, scratchDir, simRun } from './lib/sim-run';
+import { STEP_LATENCY, scratchDir, simRun, trainRun } from './lib/sim-run';
 import { startSimServerProcess } from './lib/sim-server-process';
 
 const SUITE = 'replay';
@@ -29,12 +29,10 @@ export async function runReplay(figures = new FigureSet()): Promise<FigureSet> {
     });
     try {
       const t0 = performance.now();
-      const result = await train({
-        program: run.program,
-        data: run.data,
-        models: run.models,
-        config: { steps: 1, batchSize: 4, proposalsPerStep: 2, concurrency: 4, seed: 2025 },
-        usage: run.ledger,
+      const result = await trainRun(run, {
+        method: gdpoMethod,
+        methodConfig: { steps: 1, batchSize: 4, proposalsPerStep: 2 },
+        concurrency: 4,
         checkpointPath: join(scratch.dir, `${cacheMode}.ckpt.json`),
       });
       return {

@@ -10,12 +10,12 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { train } from '@llm-autodiff/gdpo';
+import { gdpoMethod } from '@llm-autodiff/gdpo';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import type { CallRecord } from './lib/call-timeline';
 import { type BackwardGraph, captureBackwardGraph, type StepBound, stepBound } from './lib/critical-path';
 import { FigureSet, fmt } from './lib/figures';
-import { STEP_LATENCY, scratchDir, simRun } from './lib/sim-run';
+import { STEP_LATENCY, scratchDir, simRun, trainRun } from './lib/sim-run';
 import { type SimServerProcess, startSimServerProcess } from './lib/sim-server-process';
 
 const SUITE = 'training step vs critical path';
@@ -44,12 +44,10 @@ async function measureStep(
   });
   const graphs: BackwardGraph[] = [];
   try {
-    const result = await train({
-      program: run.program,
-      data: run.data,
-      models: run.models,
-      config: { steps: 1, batchSize: 4, proposalsPerStep: PROPOSALS, concurrency: CONCURRENCY, seed: 2025 },
-      usage: run.ledger,
+    const result = await trainRun(run, {
+      method: gdpoMethod,
+      methodConfig: { steps: 1, batchSize: 4, proposalsPerStep: PROPOSALS },
+      concurrency: CONCURRENCY,
       checkpointPath: join(scratch.dir, 'run.ckpt.json'),
       onBackward: (_step, root) => {
         graphs.push(captureBackwardGraph(root));
@@ -84,7 +82,9 @@ function stepRecords(
 }
 
 function phaseNote(bound: StepBound): string {
-  return bound.phases.map((p) => `${p.role} ${fmt(p.boundMs / 1000)} s (${p.calls})`).join(' + ');
+  return bound.phases
+    .map((p) => `${p.role} ${fmt(p.boundMs / 1000)} s [took ${fmt(p.spanMs / 1000)} s, ${p.calls} calls]`)
+    .join(' + ');
 }
 
 export async function runTrainingStep(

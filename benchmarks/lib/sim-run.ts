@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Program } from '@llm-autodiff/core';
+import type { Parameter, Program } from '@llm-autodiff/core';
 import { type CacheMode, createChatModel, ModelPool, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
+import { type MethodFactory, type TrainResult, train } from '@llm-autodiff/trainer';
 import { CallTimeline } from './call-timeline';
 
 /** Realistic latency of the issue: task model 0.4 s, backward engine and optimizer 1.5 s, ±25% jitter. */
@@ -80,4 +81,28 @@ export async function simRun(o: SimRunOptions): Promise<SimRun> {
 export function scratchDir(prefix: string): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface BenchTrainOptions {
+  method: string | MethodFactory;
+  methodConfig: unknown;
+  concurrency: number;
+  checkpointPath: string;
+  seed?: number;
+  onBackward?: (step: number, root: Parameter) => void;
+}
+
+/** A training run of `run`'s program through the trainer's public API. */
+export function trainRun(run: SimRun, o: BenchTrainOptions): Promise<TrainResult> {
+  return train({
+    program: run.program,
+    data: run.data,
+    models: run.models,
+    method: o.method,
+    methodConfig: o.methodConfig,
+    trainer: { seed: o.seed ?? 2025, concurrency: o.concurrency },
+    usage: run.ledger,
+    checkpointPath: o.checkpointPath,
+    onBackward: o.onBackward,
+  });
 }

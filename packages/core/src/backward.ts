@@ -1,3 +1,4 @@
+import { runBackwardDataflow } from './backward-schedule';
 import { BackwardConfigError, GraphCycleError } from './errors';
 import { type BackwardOptions, type BackwardReport, FeedbackEngine } from './feedback-engine';
 import { Parameter } from './parameter';
@@ -13,21 +14,10 @@ export async function backward(root: Parameter, options: BackwardOptions): Promi
     throw new BackwardConfigError('backward(root, options): root must be a Parameter');
   const engine = new FeedbackEngine(options, root.id);
   const started = performance.now();
-  let gradients = 0;
 
-  for (const level of levelsFromRoot(root)) {
-    // Nodes of one level do not feed each other: their engine calls may run at once...
-    const results = await Promise.all(
-      level.map((node) => (engine.flowsThrough(node) && node.backwardFn ? node.backwardFn(engine) : [])),
-    );
-    // ...but their gradients are applied in a fixed order, whatever order the calls finished in.
-    for (const batch of results) {
-      for (const { to, gradient } of batch) {
-        to.addGradient(gradient);
-        gradients++;
-      }
-    }
-  }
+  // Each node runs once all its successors have given it feedback (data flow, not level by level); the
+  // gradients still reach every node in a fixed order, whatever order the calls finished in.
+  const gradients = await runBackwardDataflow(levelsFromRoot(root), engine);
 
   return {
     ...engine.counts,

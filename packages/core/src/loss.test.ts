@@ -9,6 +9,7 @@ describe('loss', () => {
         role: 'node',
         kind: 'output',
         value: 'x',
+        trainable: false,
         sampleId: 's',
       });
       const head = last;
@@ -18,6 +19,7 @@ describe('loss', () => {
           role: 'node',
           kind: 'output',
           value: 'x',
+          trainable: false,
           sampleId: 's',
         });
         next.predecessors = [last];

@@ -17,6 +17,7 @@ import { addBenchFigures } from './lib/tinybench-figures';
 import { runLlmCacheBench } from './llm-cache.bench';
 import { runMemory } from './memory.bench';
 import { runReplay } from './replay.bench';
+import { runTokensPerMethod } from './tokens.bench';
 import { runTrainingStep } from './training-step.bench';
 
 interface Suite {
@@ -31,6 +32,7 @@ const SUITES: Suite[] = [
   { key: 'step', name: 'training step vs critical path', run: runTrainingStep },
   { key: 'throughput', name: 'evaluation throughput', run: runEvalThroughput },
   { key: 'replay', name: 'replay', run: runReplay },
+  { key: 'tokens', name: 'tokens per method', run: runTokensPerMethod },
   { key: 'memory', name: 'memory', run: runMemory },
   {
     key: 'cache',

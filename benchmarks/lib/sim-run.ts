@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Parameter, Program } from '@llm-autodiff/core';
 import { type CacheMode, createChatModel, ModelPool, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import { createSimModel } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
 import { type MethodFactory, type TrainResult, train } from '@llm-autodiff/trainer';
 import { CallTimeline } from './call-timeline';
@@ -19,7 +20,10 @@ export const STEP_LATENCY = {
 };
 
 export interface SimRunOptions {
-  url: string;
+  /** The sim server's base URL; absent: the simulated models in process, with no latency. */
+  url?: string;
+  /** World seed of the in-process simulated models (default 0). */
+  simSeed?: number;
   pipeline: PipelineName;
   /** Forward passes and evaluations in flight (the run's `--concurrency`). */
   concurrency: number;
@@ -27,6 +31,8 @@ export interface SimRunOptions {
   largeConcurrency?: number;
   cachePath?: string;
   cacheMode?: CacheMode;
+  /** Validation and test sizes (default BENCH_SPLITS). */
+  splits?: { val: number; test: number };
 }
 
 export interface SimRun {
@@ -47,28 +53,31 @@ export async function simRun(o: SimRunOptions): Promise<SimRun> {
   const timeline = new CallTimeline();
   const ledger = new UsageLedger({ labels: { experiment: `bench-${o.pipeline}` } });
   const cache = o.cachePath ? new ResponseCache({ path: o.cachePath, mode: o.cacheMode }) : undefined;
-  const large = `openai:sim:large@${o.url}`;
+  const spec = (model: string) => (o.url ? `openai:${model}@${o.url}` : model);
+  const large = spec('sim:large');
   const pool = new ModelPool({
     ledger,
     cache,
     concurrency: o.concurrency,
     controls: { maxRetries: 0 },
     perModel: o.largeConcurrency ? { [large]: { maxConcurrency: o.largeConcurrency } } : undefined,
-    create: (spec, options) => timeline.wrap(createChatModel(spec, options)),
+    create: (s, options) =>
+      timeline.wrap(o.url ? createChatModel(s, options) : createSimModel(s, { seed: o.simSeed ?? 0 })),
   });
   const hotpot = taskOf(o.pipeline) === 'hotpot';
   if (hotpot) bm25 ??= await loadBm25();
   const program = createPipeline(o.pipeline, {
-    model: pool.forRole('task', `openai:sim:task@${o.url}`),
+    model: pool.forRole('task', spec('sim:task')),
     retriever: hotpot ? bm25?.index : undefined,
   }) as Program<unknown>;
   const splits = await loadTask(o.pipeline);
+  const sizes = o.splits ?? BENCH_SPLITS;
   return {
     program: timeline.program(program),
     data: {
       train: [...splits.train],
-      val: splits.val.slice(0, BENCH_SPLITS.val),
-      test: splits.test.slice(0, BENCH_SPLITS.test),
+      val: splits.val.slice(0, sizes.val),
+      test: splits.test.slice(0, sizes.test),
     },
     models: { backward: pool.forRole('backward', large), optimizer: pool.forRole('optimizer', large) },
     ledger,

@@ -124,6 +124,22 @@ describe('autodiff train', () => {
   );
 
   it.skipIf(!HAS_DATA)(
+    needsData('--sim-seed picks the world of the sim models and is recorded in the results'),
+    async () => {
+      const run = async (seed: string) => {
+        const out = join(dir, `oc-${seed}.json`);
+        const r = await autodiff(quickTrain('object-count', out, 30, '--steps', '0', '--sim-seed', seed));
+        expect(r.code, r.err).toBe(0);
+        return JSON.parse(readFileSync(out, 'utf8')) as { simSeed: number; result: { initial: unknown } };
+      };
+      const runs = [await run('0'), await run('7'), await run('8')];
+      expect(runs.map((r) => r.simSeed)).toEqual([0, 7, 8]);
+      // Other worlds: other slips and traps, so other starting scores.
+      expect(new Set(runs.map((r) => JSON.stringify(r.result.initial))).size).toBeGreaterThan(1);
+    },
+  );
+
+  it.skipIf(!HAS_DATA)(
     needsData('a broken checkpoint is a clear error and leaves no results file'),
     async () => {
       const out = join(dir, 'oc.json');

@@ -72,7 +72,13 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
   const managed = (spec: string): ChatModel =>
-    managedModel(createModel(spec, { baseURL: args.baseURL }), { ledger, cache, budget });
+    managedModel(
+      createModel(spec, {
+        baseURL: args.baseURL,
+        settings: spec.startsWith('sim:') ? { seed: args.simSeed } : undefined,
+      }),
+      { ledger, cache, budget },
+    );
   const task = managed(args.models.task);
   const backward = managed(args.models.backward);
   const optimizer = managed(args.models.optimizer);
@@ -129,6 +135,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     pipeline: args.pipeline,
     method: args.method,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
+    ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
     data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
     usageByRole,

@@ -1,6 +1,6 @@
 import type { FeedbackEngine } from './feedback-engine';
 import type { Gradient } from './gradient';
-import type { Parameter } from './parameter';
+import type { GradientFor, Parameter } from './parameter';
 
 interface Pending {
   /** Position of the source node in level order, then of the gradient in its batch. */
@@ -16,65 +16,79 @@ interface Pending {
  *
  * Gradients still reach each node in a fixed order, whatever order the calls finish in: those bound for
  * a node wait in its inbox and are added, sorted by their source's place in level order, right before the
- * node runs — the order the level-by-level walk added them in. Returns the number of gradients added.
+ * node runs — the order the level-by-level walk added them in. Ready nodes start in level order too.
+ * A work list, not recursion: a chain of 100,000 nodes never deepens the call stack. Resolves with the
+ * number of gradients added; the first failing backward function (a spent budget, a replay miss) rejects
+ * it, and no further node starts.
  */
-export async function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngine): Promise<number> {
+export function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngine): Promise<number> {
   const order = levels.flat();
-  const rank = new Map(order.map((node, i) => [node, i]));
-  const remaining = new Map<Parameter, number>();
+  const rank = new Map<Parameter, number>(order.map((node, i) => [node, i]));
+  const remaining = new Int32Array(order.length);
   for (const node of order)
-    for (const pred of node.predecessors) remaining.set(pred, (remaining.get(pred) ?? 0) + 1);
-  const inbox = new Map<Parameter, Pending[]>();
-  const ran = new Set<Parameter>();
+    for (const pred of node.predecessors) {
+      const r = rank.get(pred);
+      if (r !== undefined) remaining[r] = (remaining[r] ?? 0) + 1;
+    }
+  const inbox: Array<Pending[] | undefined> = new Array(order.length);
+  const ran = new Uint8Array(order.length);
+  const ready: number[] = order.length > 0 ? [0] : [];
   let gradients = 0;
+  let active = 0;
   let failed = false;
 
-  const add = (to: Parameter, gradient: Gradient) => {
-    to.addGradient(gradient);
-    gradients++;
-  };
-
-  const run = async (node: Parameter): Promise<void> => {
-    const box = inbox.get(node);
-    if (box) {
-      box.sort((a, b) => a.source - b.source || a.index - b.index);
-      for (const p of box) add(node, p.gradient);
-      inbox.delete(node);
-    }
-    ran.add(node);
-    // Always yield before the predecessors start, so a 100,000-node chain never deepens the call stack.
-    let results: Awaited<ReturnType<NonNullable<Parameter['backwardFn']>>>;
-    try {
-      results = await (engine.flowsThrough(node) && node.backwardFn
-        ? node.backwardFn(engine)
-        : Promise.resolve([]));
-    } catch (error) {
-      // A budget or replay miss stops the pass: no further node starts.
-      failed = true;
-      throw error;
-    }
-    const source = rank.get(node) ?? 0;
-    results.forEach(({ to, gradient }, index) => {
-      // A target outside the walk, or one that already ran, takes its gradient at once.
-      if (!rank.has(to) || ran.has(to)) {
-        add(to, gradient);
-        return;
+  return new Promise<number>((resolve, reject) => {
+    const finish = (i: number, results: readonly GradientFor[]) => {
+      results.forEach(({ to, gradient }, index) => {
+        const r = rank.get(to);
+        // A target outside the walk, or one that already ran, takes its gradient at once.
+        if (r === undefined || ran[r]) {
+          to.addGradient(gradient);
+          gradients++;
+        } else {
+          const box = inbox[r] ?? [];
+          box.push({ source: i, index, gradient });
+          inbox[r] = box;
+        }
+      });
+      for (const pred of (order[i] as Parameter).predecessors) {
+        const r = rank.get(pred);
+        if (r === undefined) continue;
+        const left = (remaining[r] ?? 0) - 1;
+        remaining[r] = left;
+        if (left === 0) ready.push(r);
       }
-      const list = inbox.get(to) ?? [];
-      list.push({ source, index, gradient });
-      inbox.set(to, list);
-    });
-    if (failed) return;
-    const ready: Parameter[] = [];
-    for (const pred of node.predecessors) {
-      const left = (remaining.get(pred) ?? 1) - 1;
-      remaining.set(pred, left);
-      if (left === 0) ready.push(pred);
-    }
-    await Promise.all(ready.map(run));
-  };
-
-  const root = order[0];
-  if (root) await run(root);
-  return gradients;
+    };
+    const pump = () => {
+      while (!failed && ready.length > 0) {
+        if (ready.length > 1) ready.sort((a, b) => b - a); // lowest rank (level order) first
+        const i = ready.pop() as number;
+        const node = order[i] as Parameter;
+        const box = inbox[i];
+        if (box) {
+          box.sort((a, b) => a.source - b.source || a.index - b.index);
+          for (const p of box) node.addGradient(p.gradient);
+          gradients += box.length;
+          inbox[i] = undefined;
+        }
+        ran[i] = 1;
+        if (engine.flowsThrough(node) && node.backwardFn) {
+          active++;
+          node.backwardFn(engine).then(
+            (results) => {
+              active--;
+              finish(i, results);
+              pump();
+            },
+            (error: unknown) => {
+              failed = true;
+              reject(error);
+            },
+          );
+        } else finish(i, []);
+      }
+      if (!failed && active === 0 && ready.length === 0) resolve(gradients);
+    };
+    pump();
+  });
 }

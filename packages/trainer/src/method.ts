@@ -122,6 +122,8 @@ export interface MethodSetup<C, E> {
   /** The pipeline on the teacher model, when configured. */
   teacher?: Program<E>;
   models: MethodModels;
+  /** The run's cache salt (the same as `RunContext.cacheSalt`), for models called outside a step's context. */
+  cacheSalt: string;
 }
 
 /** Registry entry: how the runner creates a method by name. */

@@ -18,7 +18,7 @@ import { methods as defaultRegistry, type MethodRegistry } from './registry';
 import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
 import { type RunShared, runContext } from './run-context';
-import { resolveTrainerSettings } from './settings';
+import { resolveTrainerSettings, runCacheSalt } from './settings';
 import {
   addGates,
   emptyGates,
@@ -78,7 +78,13 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
-  const created = factory.create({ config, program, teacher: opts.teacher, models: opts.models ?? {} });
+  const created = factory.create({
+    config,
+    program,
+    teacher: opts.teacher,
+    models: opts.models ?? {},
+    cacheSalt: runCacheSalt(settings),
+  });
   const phases: Method<E>[] = Array.isArray(created) ? created : [created];
   const totalSteps = phases.reduce((n, m) => n + m.steps(), 0);
 
@@ -98,6 +104,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   ): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
     ...base,
+    records: [...base.records],
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),

@@ -15,6 +15,7 @@ import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } 
 import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
+import { defaultRoleModels } from '../model-defaults';
 import { UsageError } from '../usage-error';
 
 const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
@@ -197,20 +198,13 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   };
 }
 
-/**
- * The simulated models by default. A real task model never silently pairs with simulated helpers: the
- * roles not given then default to the task model itself.
- */
 function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {
-  const task = flags.get('--task-model');
-  const simulated = task === undefined || task.startsWith('sim:');
-  const fallback = (sim: string) => (simulated ? sim : task);
-  return {
-    task: task ?? 'sim:task',
-    backward: flags.get('--backward-model') ?? fallback('sim:large'),
-    optimizer: flags.get('--optimizer-model') ?? fallback('sim:large'),
-    teacher: flags.get('--teacher-model') ?? fallback('sim:teacher'),
-  };
+  return defaultRoleModels({
+    task: flags.get('--task-model'),
+    backward: flags.get('--backward-model'),
+    optimizer: flags.get('--optimizer-model'),
+    teacher: flags.get('--teacher-model'),
+  });
 }
 
 /**

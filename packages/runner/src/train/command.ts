@@ -9,20 +9,19 @@ import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/cor
 import {
   Budget,
   CacheMissError,
-  type ChatModel,
   ModelCallError,
   ModelSpecError,
-  managedModel,
   ProviderError,
   ResponseCache,
   UsageLedger,
   writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
-import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { DatasetError } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
-import type { Io } from '../cli';
-import { createModel } from '../model-registry';
+import { graphWriter } from '../graph-writer';
+import type { Io } from '../io';
+import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
@@ -71,47 +70,35 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
-  const managed = (spec: string): ChatModel =>
-    managedModel(
-      createModel(spec, {
-        baseURL: args.baseURL,
-        settings: spec.startsWith('sim:') ? { seed: args.simSeed } : undefined,
-      }),
-      { ledger, cache, budget },
-    );
-  const task = managed(args.models.task);
-  const backward = managed(args.models.backward);
-  const optimizer = managed(args.models.optimizer);
-  const teacherModel = managed(args.models.teacher);
-  const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
-  const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
-
   const demoSteps = args.config.demos?.steps ?? 0;
-  // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-  const program = await openPipeline(args.pipeline, { model: task, demos: demoSteps > 0 });
-  const splits = await loadTask(args.pipeline);
-  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-  const data = {
-    train: cut(splits.train, args.limits.train),
-    val: cut(splits.val, args.limits.val),
-    test: cut(splits.test, args.limits.test),
-  };
-  // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
-  const teacher = {
-    ...program,
-    forwardLoss: (ex: Parameters<typeof program.forwardLoss>[0]) =>
-      program.forwardLoss(ex, { model: teacherModel, role: 'teacher' }),
-    predict: (ex: Parameters<typeof program.predict>[0]) =>
-      program.predict(ex, { model: teacherModel, role: 'teacher' }),
-  };
+  const run = await setupRun({
+    pipeline: args.pipeline,
+    models: args.models,
+    baseURL: args.baseURL,
+    cache,
+    budget,
+    ledger,
+    limits: args.limits,
+    demos: demoSteps > 0,
+    simSettings: { seed: args.simSeed },
+  });
+  const { program, teacher, data, label } = run;
+  const { task, backward, optimizer, teacher: teacherModel } = run.models;
 
   const log = args.quiet ? () => {} : io.out;
   log(
-    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})`,
+    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})`,
   );
   // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
   const fromFlags = !args.resume || args.configGiven;
   const { seed, concurrency, ...methodConfig } = args.config;
+  // Ctrl-C stops at the next step boundary with a resumable checkpoint; a second one quits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    io.err('interrupted: stopping after the current step (Ctrl-C again to quit now)');
+    interrupt.abort('SIGINT');
+  };
+  process.once('SIGINT', onSigint);
   const result = await train({
     program,
     teacher,
@@ -125,32 +112,22 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     resume: args.resume,
     log,
     onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
-  });
+    signal: interrupt.signal,
+  }).finally(() => process.off('SIGINT', onSigint));
 
   const usageByRole = ledger.byRole();
   io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
   await writeJsonAtomic(args.out, {
-    model: simulated ? 'simulated model' : 'external models (see models)',
+    model: run.simulated ? 'simulated model' : 'external models (see models)',
     task: args.task,
     pipeline: args.pipeline,
     method: args.method,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
     ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
-    data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
+    data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
     usageByRole,
     result,
   });
   io.out(`\nresults: ${args.out}`);
-}
-
-/** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */
-function graphWriter(dir: string): (step: number, root: Parameter) => Promise<void> {
-  return async (step, root) => {
-    const graph = exportGraph(root);
-    const base = join(dir, `step-${String(step).padStart(2, '0')}`);
-    await writeJsonAtomic(`${base}.json`, graph);
-    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
-  };
 }

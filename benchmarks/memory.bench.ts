@@ -113,8 +113,8 @@ async function reproPeakRss(figures: FigureSet): Promise<void> {
 }
 
 export async function runMemory(figures = new FigureSet()): Promise<FigureSet> {
-  await bytesPerNode(figures, 10, 10_000);
-  await bytesPerNode(figures, 3, 10_000);
+  await bytesPerNode(figures, 10, 2_000);
+  await bytesPerNode(figures, 3, 5_000);
   try {
     await reproPeakRss(figures);
   } catch (e) {

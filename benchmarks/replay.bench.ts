@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gdpoMethod } from '@llm-autodiff/gdpo';
 import type { CacheMode } from '@llm-autodiff/llm';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import { FigureSet, fmt } from './lib/figures';
@@ -30,7 +29,7 @@ export async function runReplay(figures = new FigureSet()): Promise<FigureSet> {
     try {
       const t0 = performance.now();
       const result = await trainRun(run, {
-        method: gdpoMethod,
+        method: 'gdpo',
         methodConfig: { steps: 1, batchSize: 4, proposalsPerStep: 2 },
         concurrency: 4,
         checkpointPath: join(scratch.dir, `${cacheMode}.ckpt.json`),

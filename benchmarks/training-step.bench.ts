@@ -10,7 +10,6 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gdpoMethod } from '@llm-autodiff/gdpo';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import type { CallRecord } from './lib/call-timeline';
 import { type BackwardGraph, captureBackwardGraph, type StepBound, stepBound } from './lib/critical-path';
@@ -45,7 +44,7 @@ async function measureStep(
   const graphs: BackwardGraph[] = [];
   try {
     const result = await trainRun(run, {
-      method: gdpoMethod,
+      method: 'gdpo',
       methodConfig: { steps: 1, batchSize: 4, proposalsPerStep: PROPOSALS },
       concurrency: CONCURRENCY,
       checkpointPath: join(scratch.dir, 'run.ckpt.json'),

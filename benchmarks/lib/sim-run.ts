@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Parameter, Program } from '@llm-autodiff/core';
 import { type CacheMode, createChatModel, ModelPool, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import { methods } from '@llm-autodiff/runner';
 import { createSimModel } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
-import { type MethodFactory, type TrainResult, train } from '@llm-autodiff/trainer';
+import { type TrainResult, train } from '@llm-autodiff/trainer';
 import { CallTimeline } from './call-timeline';
 
 /** Realistic latency of the issue: task model 0.4 s, backward engine and optimizer 1.5 s, ±25% jitter. */
@@ -93,7 +94,8 @@ export function scratchDir(prefix: string): { dir: string; done: () => void } {
 }
 
 export interface BenchTrainOptions {
-  method: string | MethodFactory;
+  /** A method name as `autodiff train --method` knows it (the runner's registry). */
+  method: string;
   methodConfig: unknown;
   concurrency: number;
   checkpointPath: string;
@@ -108,6 +110,7 @@ export function trainRun(run: SimRun, o: BenchTrainOptions): Promise<TrainResult
     data: run.data,
     models: run.models,
     method: o.method,
+    registry: methods,
     methodConfig: o.methodConfig,
     trainer: { seed: o.seed ?? 2025, concurrency: o.concurrency },
     usage: run.ledger,

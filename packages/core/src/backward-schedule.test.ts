@@ -1,7 +1,7 @@
 import { type ChatModel, ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { echoFeedback } from '../testing';
 import { backward, generator, loss, param, runSample, sum } from './index';
-import { echoFeedback } from './test-support';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 

@@ -105,6 +105,12 @@ export interface Method<E = unknown, S = unknown> {
   init?(run: RunContext<E>, initial: { val: Evaluation }): Promise<void> | void;
   step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome>;
   /**
+   * Optional: true once the method has nothing left to do (e.g. GEPA's metric-call budget is spent); the
+   * trainer then skips the phase's remaining steps. `steps()` is read after `init`/`restore`, so it may
+   * depend on the data (an upper bound is fine when `done` ends the phase).
+   */
+  done?(): boolean;
+  /**
    * JSON-serialisable state, restored before the next step on resume. Must capture everything that
    * influences later steps (history, pools, failed proposals...) so a resumed run ends identical.
    */

@@ -57,7 +57,9 @@ describe('autodiff train', () => {
     expect(ablation.err).toContain('unknown ablation "noGates"');
     const method = await autodiff(['train', '--task', 'trec', '--method', 'chess']);
     expect(method.code).toBe(2);
-    expect(method.err).toContain('unknown method "chess"; known methods: gdpo');
+    expect(method.err).toContain(
+      'unknown method "chess"; known methods: bfsrs, bootstrap, gdpo, gepa, mipro, textgrad',
+    );
   });
 
   it('an unknown model provider is a message naming the known ones, not a stack trace', async () => {

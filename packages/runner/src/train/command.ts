@@ -21,6 +21,7 @@ import { DatasetError } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
+import { methods } from '../methods';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -71,6 +72,10 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
   const demoSteps = args.config.demos?.steps ?? 0;
+  // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
+  // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
+  const tunesDemos = methods.get(args.method).tunes.includes('demos');
+  const withDemos = args.method === 'gdpo' ? demoSteps > 0 : tunesDemos;
   const run = await setupRun({
     pipeline: args.pipeline,
     models: args.models,
@@ -79,7 +84,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     budget,
     ledger,
     limits: args.limits,
-    demos: demoSteps > 0,
+    demos: withDemos,
     simSettings: { seed: args.simSeed },
   });
   const { program, teacher, data, label } = run;

@@ -10,8 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { backward, type Parameter, sum } from '@llm-autodiff/core';
-import type { ChatModel } from '@llm-autodiff/llm';
-import { chainProgram } from './engine-overhead.bench';
+import { chainProgram, instant } from './engine-overhead.bench';
 import { FigureSet, fmt } from './lib/figures';
 import { scratchDir } from './lib/sim-run';
 
@@ -27,18 +26,7 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-const engine: ChatModel = {
-  id: 'bench:instant',
-  complete: async () => ({
-    text: 'The instruction should ask for the exact entity.',
-    choices: [],
-    usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0, estimated: true },
-    latencyMs: 0,
-    model: 'instant',
-    cacheHit: false,
-    raw: null,
-  }),
-};
+const engine = instant('The instruction should ask for the exact entity.');
 
 async function bytesPerNode(figures: FigureSet, perSample: number, samples: number): Promise<void> {
   const { instr, forward } = chainProgram(perSample);

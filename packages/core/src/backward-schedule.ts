@@ -16,7 +16,7 @@ interface Pending {
  *
  * Gradients still reach each node in a fixed order, whatever order the calls finish in: those bound for
  * a node wait in its inbox and are added, sorted by their source's place in level order, right before the
- * node runs — the order the level-by-level walk added them in. Ready nodes start in level order too.
+ * node runs — the order the level-by-level walk added them in. Ready nodes start first come, first served.
  * A work list, not recursion: a chain of 100,000 nodes never deepens the call stack. Resolves with the
  * number of gradients added; the first failing backward function (a spent budget, a replay miss) rejects
  * it, and no further node starts.
@@ -32,7 +32,9 @@ export function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngin
     }
   const inbox: Array<Pending[] | undefined> = new Array(order.length);
   const ran = new Uint8Array(order.length);
+  // First in, first out (read from `head`): nodes start in the order they became ready, breadth first.
   const ready: number[] = order.length > 0 ? [0] : [];
+  let head = 0;
   let gradients = 0;
   let active = 0;
   let failed = false;
@@ -60,9 +62,8 @@ export function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngin
       }
     };
     const pump = () => {
-      while (!failed && ready.length > 0) {
-        if (ready.length > 1) ready.sort((a, b) => b - a); // lowest rank (level order) first
-        const i = ready.pop() as number;
+      while (!failed && head < ready.length) {
+        const i = ready[head++] as number;
         const node = order[i] as Parameter;
         const box = inbox[i];
         if (box) {
@@ -87,7 +88,7 @@ export function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngin
           );
         } else finish(i, []);
       }
-      if (!failed && active === 0 && ready.length === 0) resolve(gradients);
+      if (!failed && active === 0 && head === ready.length) resolve(gradients);
     };
     pump();
   });

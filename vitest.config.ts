@@ -9,7 +9,12 @@ export default defineConfig({
     alias: [{ find: /^@llm-autodiff\/([a-z]+)$/, replacement: `${packages}/$1/src/index.ts` }],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts', 'scripts/**/*.test.ts', 'benchmarks/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'benchmarks/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './scripts/summary-reporter.ts'],

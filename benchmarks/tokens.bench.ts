@@ -65,9 +65,12 @@ async function runTokens(pipeline: PipelineName, m: MethodUnderTest, seed: numbe
     });
     const steps: StepRecord[] = result.steps.filter((s) => s.phase !== 'init' && s.phase !== 'final');
     const n = Math.max(1, steps.length);
-    const best = Math.max(result.initial.val, ...steps.map((s) => s.valScore));
+    if (!result.initial)
+      throw new Error(`${pipeline}, ${m.label}: the run stopped before its initial evaluation`);
+    const start = result.initial.val;
+    const best = Math.max(start, ...steps.map((s) => s.valScore));
     let toBest = 0;
-    if (best > result.initial.val) {
+    if (best > start) {
       for (const s of steps) {
         toBest += allTokens(s.usage);
         if (s.valScore >= best) break;

@@ -3,7 +3,8 @@ import { Rng, train } from '@llm-autodiff/trainer';
 import { toyBackwardModel, toyData, toyProgram, toyTaskModel } from '@llm-autodiff/trainer/testing';
 import { describe, expect, it } from 'vitest';
 import { toyOptimizerModel } from '../testing/toy-optimizer';
-import { weightedSample } from './demo-method';
+import { DEFAULT_GDPO_CONFIG, type DemoSettings } from './config';
+import { DemoOptimizer, weightedSample } from './demo-method';
 import { gdpoMethod } from './gdpo-method';
 
 const data = { train: toyData(0, 40), val: toyData(40, 20), test: toyData(60, 20) };
@@ -23,7 +24,7 @@ describe('demo optimization', () => {
       data,
       models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
       method: gdpoMethod,
-      methodConfig: { steps: 0, demos: { steps: 2, bootstrapShots: 2, rawShots: 1 } },
+      methodConfig: { steps: 0, demos: { steps: 2, bootstrapShots: 2, rawShots: 1, mode: 'ours' } },
       usage: ledger,
     });
     const demoSteps = r.steps.filter((s) => s.phase === 'demo');
@@ -46,5 +47,125 @@ describe('demo optimization', () => {
     }
     expect(heavy).toBeGreaterThan(190);
     expect(new Set(weightedSample(['a', 'b', 'c'], [1, 1, 1], 3, rng)).size).toBe(3);
+  });
+
+  it('reference mode without a gold-demo renderer is a clear input error', async () => {
+    const program = toyProgram(toyTaskModel(5), { demos: true });
+    const teacher = toyProgram(toyTaskModel(10, 'scripted:toy-teacher'), { demos: true });
+    await expect(
+      train({
+        program,
+        teacher,
+        data,
+        models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
+        method: gdpoMethod,
+        methodConfig: { steps: 0, demos: { steps: 1, rawShots: 1, mode: 'reference' } },
+      }),
+    ).rejects.toThrow(/goldDemo/);
+  });
+
+  it('reference mode trains with gold raw shots rendered by the program', async () => {
+    const toy = toyProgram(toyTaskModel(5), { demos: true });
+    const program = {
+      ...toy,
+      goldDemo: (ex: { n: number; answer: string }) => ({ input: `Question ${ex.n}`, output: ex.answer }),
+    };
+    const teacher = toyProgram(toyTaskModel(10, 'scripted:toy-teacher'), { demos: true });
+    const r = await train({
+      program,
+      teacher,
+      data,
+      models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
+      method: gdpoMethod,
+      methodConfig: { steps: 0, demos: { steps: 1, bootstrapShots: 1, rawShots: 2, mode: 'reference' } },
+    });
+    expect(r.steps.find((s) => s.phase === 'demo')?.accepted).toBe(true);
+    const demos = toy.demos?.value ?? [];
+    expect(demos).toHaveLength(3);
+    // Every raw shot is a gold training example (input and gold answer of the same sample).
+    for (const d of demos.slice(1)) expect(d.output).toBe(`A${d.input.replace('Question ', '')}`);
+  });
+});
+
+describe('demo draws (reference weighting)', () => {
+  const teacher = {
+    qBoth: { score: 1, input: 'Question 1', output: 'A1' },
+    qTeacherOnly: { score: 1, input: 'Question 2', output: 'A2' },
+    qTeacherWrong: { score: 0, input: 'Question 3', output: 'B3' },
+  };
+  const student = {
+    qBoth: { score: 1, input: 'Question 1', output: 'A1' },
+    qTeacherOnly: { score: 0, input: 'Question 2', output: 'B2' },
+    qTeacherWrong: { score: 0, input: 'Question 3', output: 'B3' },
+  };
+  const gold = ['qBoth', 'qTeacherOnly', 'qTeacherWrong', 'qUnseen'].map((id) => ({
+    input: `in ${id}`,
+    output: `gold ${id}`,
+    sampleId: id,
+  }));
+  const make = (settings: Partial<DemoSettings>) => {
+    const toy = toyProgram(toyTaskModel(5), { demos: true });
+    const param = toy.demos!;
+    const opt = new DemoOptimizer(
+      [param],
+      {
+        ...DEFAULT_GDPO_CONFIG.demos,
+        correctThreshold: 0.5,
+        ...settings,
+      },
+      toyProgram(toyTaskModel(10), { demos: true }),
+    );
+    opt.restore({ teacher: { demos: teacher }, student: { demos: student } });
+    return { opt, param };
+  };
+  const counts = (settings: Partial<DemoSettings>, pick: (ids: string[]) => string[]) => {
+    const { opt, param } = make(settings);
+    const rng = new Rng(7);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      opt.draw(rng, gold);
+      for (const id of pick((param.value ?? []).map((d) => d.sampleId ?? '')))
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+      opt.revert();
+    }
+    return seen;
+  };
+
+  it('weights teacher demos by max(0, teacher - student): the student-failed sample dominates', () => {
+    const seen = counts({ bootstrapShots: 1, rawShots: 0, weighted: true }, (ids) => ids);
+    expect(seen.get('qTeacherOnly') ?? 0).toBeGreaterThan(295);
+  });
+
+  it('keeps teacher-wrong traces as (unlikely) candidates in reference mode, never in ours', () => {
+    const ref = counts({ bootstrapShots: 3, rawShots: 0, weighted: false }, (ids) => ids);
+    expect(ref.get('qTeacherWrong')).toBe(300);
+    const ours = counts({ bootstrapShots: 3, rawShots: 0, weighted: false, mode: 'ours' }, (ids) => ids);
+    expect(ours.get('qTeacherWrong')).toBeUndefined();
+  });
+
+  it('draws raw shots from gold examples weighted by 1 - student score, never a sample already taken', () => {
+    const seen = counts({ bootstrapShots: 1, rawShots: 1, weighted: true }, (ids) => ids.slice(1));
+    // After qTeacherOnly is taken by the teacher draw, the student failed only qTeacherWrong.
+    expect(seen.get('qTeacherWrong') ?? 0).toBeGreaterThan(290);
+    const { opt, param } = make({ bootstrapShots: 1, rawShots: 3, weighted: true });
+    opt.draw(new Rng(3), gold);
+    const demos = param.value ?? [];
+    expect(new Set(demos.map((d) => d.sampleId)).size).toBe(demos.length);
+    for (const d of demos.slice(1)) expect(d.output).toBe(`gold ${d.sampleId}`);
+  });
+
+  it('drops the inputs of teacher demos when teacherInputs is false (raw shots keep theirs)', () => {
+    const { opt, param } = make({ bootstrapShots: 1, rawShots: 1, teacherInputs: false });
+    opt.draw(new Rng(1), gold);
+    const [boot, raw] = param.value ?? [];
+    expect(boot?.input).toBe('');
+    expect(boot?.output).toMatch(/^A\d$/);
+    expect(raw?.input).toMatch(/^in q/);
+  });
+
+  it("ours: raw shots are the student's correct calls", () => {
+    const { opt, param } = make({ bootstrapShots: 0, rawShots: 2, mode: 'ours' });
+    opt.draw(new Rng(1), gold);
+    expect((param.value ?? []).map((d) => d.sampleId)).toEqual(['qBoth']);
   });
 });

@@ -2,6 +2,7 @@ export {
   type Ablations,
   DEFAULT_ABLATIONS,
   DEFAULT_GDPO_CONFIG,
+  type DemoMode,
   type DemoSettings,
   type GdpoConfig,
   type GdpoConfigInput,
@@ -16,11 +17,13 @@ export {
 } from './demo-method';
 export { gdpoMethod } from './gdpo-method';
 export {
+  type FailedProposalRendering,
   type FeedbackMode,
   GdpoOptimizer,
   type GdpoOptions,
   type GdpoState,
   type GdpoStats,
+  type ParseFailureBehaviour,
   type ProposalRecord,
 } from './gdpo-optimizer';
 export { OptimizerMemory } from './history';

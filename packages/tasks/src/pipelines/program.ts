@@ -1,4 +1,5 @@
 import {
+  type Demo,
   isParameter,
   loss,
   type Parameter,
@@ -34,6 +35,8 @@ export interface PipelineSpec<E, V> {
   /** The question, shown to the backward engine by the loss. */
   question(example: E): string;
   loss: { name: string; description: string };
+  /** The example with its gold answer as a demo (pipelines with a demos slot; the reference's raw shots). */
+  goldDemo?(example: E): Demo;
 }
 
 /** core's Program, plus per-call sample options (e.g. a teacher model for demo bootstrapping). */
@@ -71,6 +74,9 @@ export function defineProgram<E, V>(spec: PipelineSpec<E, V>): TaskProgram<E> {
         options,
       ),
     evalScore: (example, prediction) => spec.evalMetric(example, prediction.value),
+    ...(spec.goldDemo
+      ? { goldDemo: (example: E): Demo => ({ ...spec.goldDemo!(example), sampleId: checkedId(example) }) }
+      : {}),
     forwardLoss: (example, options) =>
       runSample(
         checkedId(example),

@@ -15,6 +15,7 @@ import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } 
 import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
+import { parseSettingFlags, SETTING_FLAGS, SETTING_USAGE, type SettingArgs } from '../presets/flags';
 import { UsageError } from '../usage-error';
 
 const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
@@ -47,7 +48,8 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
-  --quiet              no per-step lines`;
+  --quiet              no per-step lines
+${SETTING_USAGE}`;
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
   'object-count': 'object-count',
@@ -76,6 +78,8 @@ export interface TrainArgs {
   baseURL: string | undefined;
   quiet: boolean;
   models: { task: string; backward: string; optimizer: string; teacher: string };
+  /** Config file, `--set` and the reference-switch flags, laid over the pipeline's preset by the command. */
+  settings: SettingArgs;
 }
 
 /** Flags that set a trainer option: on resume they must agree with the checkpoint's config. */
@@ -88,6 +92,7 @@ const CONFIG_FLAGS = [
   '--ablation',
   '--demo-steps',
   '--concurrency',
+  ...SETTING_FLAGS,
 ];
 
 const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help']);
@@ -189,6 +194,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     baseURL: flags.get('--base-url'),
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
+    settings: parseSettingFlags(flags),
   };
 }
 

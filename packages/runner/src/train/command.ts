@@ -23,6 +23,10 @@ import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import type { Io } from '../cli';
 import { createModel } from '../model-registry';
+import type { ResolvedSettings } from '../presets/resolve';
+import { resolveRunSettings } from '../presets/run-settings';
+import { withSampling } from '../presets/sampling';
+import { type RoleName, samplingOf } from '../presets/settings';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
@@ -38,8 +42,10 @@ const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) =>
 /** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
+  let settings: ResolvedSettings;
   try {
     args = parseTrainArgs(argv);
+    settings = await resolveRunSettings(args);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
@@ -47,7 +53,7 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     return 2;
   }
   try {
-    await trainAndReport(args, io);
+    await trainAndReport(args, settings, io);
     return 0;
   } catch (e) {
     if (!isAny(e, USER_ERRORS)) throw e;
@@ -61,7 +67,9 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
   }
 }
 
-async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
+async function trainAndReport(args: TrainArgs, resolved: ResolvedSettings, io: Io): Promise<void> {
+  const { settings } = resolved;
+  const gdpo = args.method === 'gdpo';
   const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
   const cache =
     args.cache === 'off'
@@ -71,18 +79,26 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
-  const managed = (spec: string): ChatModel =>
-    managedModel(createModel(spec, { baseURL: args.baseURL }), { ledger, cache, budget });
-  const task = managed(args.models.task);
-  const backward = managed(args.models.backward);
-  const optimizer = managed(args.models.optimizer);
-  const teacherModel = managed(args.models.teacher);
+  // Every request of a role carries the preset's sampling options (outside the cache: part of the key).
+  const managed = (role: RoleName): ChatModel =>
+    withSampling(
+      managedModel(createModel(args.models[role], { baseURL: args.baseURL }), { ledger, cache, budget }),
+      samplingOf(settings.models[role]),
+    );
+  const task = managed('task');
+  const backward = managed('backward');
+  const optimizer = managed('optimizer');
+  const teacherModel = managed('teacher');
   const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
   const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
 
-  const demoSteps = args.config.demos?.steps ?? 0;
+  const demoSteps = gdpo ? settings.gdpo.demos.steps : (args.config.demos?.steps ?? 0);
   // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-  const program = await openPipeline(args.pipeline, { model: task, demos: demoSteps > 0 });
+  const program = await openPipeline(args.pipeline, {
+    model: task,
+    demos: demoSteps > 0,
+    objectCountParser: settings.pipeline.objectCountParser,
+  });
   const splits = await loadTask(args.pipeline);
   const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
   const data = {
@@ -105,7 +121,9 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
   );
   // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
   const fromFlags = !args.resume || args.configGiven;
-  const { seed, concurrency, ...methodConfig } = args.config;
+  // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
+  const { seed: _seed, concurrency: _concurrency, ...flagConfig } = args.config;
+  const methodConfig = gdpo ? settings.gdpo : flagConfig;
   const result = await train({
     program,
     teacher,
@@ -113,7 +131,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     models: { optimizer, backward },
     method: args.method,
     methodConfig: fromFlags ? methodConfig : undefined,
-    trainer: fromFlags ? { seed, concurrency } : undefined,
+    trainer: fromFlags ? settings.trainer : undefined,
     usage: ledger,
     checkpointPath: args.checkpoint,
     resume: args.resume,
@@ -128,6 +146,12 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     task: args.task,
     pipeline: args.pipeline,
     method: args.method,
+    preset: {
+      name: resolved.preset,
+      source: resolved.source,
+      overridden: resolved.overridden,
+      settings,
+    },
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
     data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,

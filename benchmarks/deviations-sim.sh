@@ -30,10 +30,8 @@ run oc-no-techniques $OC --ablation noPromptTechniques
 run oc-no-feedback-text $OC --ablation noFeedbackText
 run oc-no-history $OC --ablation noHistory
 run oc-no-early-stop $OC --set trainer.earlyStopValidation=false
-run oc-demo-reference $OC $DEMO_OC
-run oc-demo-ours $OC $DEMO_OC --demo-mode ours
-run trec-demo-reference $TREC --steps 0 --demo-steps 4
-run trec-demo-ours $TREC --steps 0 --demo-steps 4 --demo-mode ours
+run oc-demo $OC $DEMO_OC
+run trec-demo $TREC --steps 0 --demo-steps 4
 run hv-paper $HV
 run hv-accounting-reference $HV --accounting reference
 run hc-paper $HC

@@ -25,15 +25,12 @@ export interface Ablations {
 }
 
 /**
- * How the demo phase draws its shots.
- * - `reference` (AdalFlow's BootstrapFewShot): every teacher trace is a candidate, weighted (when
- *   `weighted`) by max(0, teacher − student) + 1e-5; raw shots are gold training examples (the program's
- *   `goldDemo`), weighted by 1 − student score (0 when unseen) + 1e-5.
- * - `ours` (the first port): only teacher traces above the correct threshold, the same weights; raw shots
- *   are the student's own correct calls, drawn uniformly.
+ * The demo phase draws as AdalFlow's BootstrapFewShot: every teacher trace is a candidate, weighted (when
+ * `weighted`) by max(0, teacher − student) + 1e-5; raw shots are gold training examples (the program's
+ * `goldDemo`), weighted by 1 − student score (0 when unseen) + 1e-5. (The first port's draws — teacher-correct
+ * traces only, raw shots from the student's correct calls — measured worse on the simulated world and were
+ * removed; see the root README.)
  */
-export type DemoMode = 'reference' | 'ours';
-
 export interface DemoSettings {
   /** Teacher demonstrations per proposal (samples the teacher solves, the student preferably fails). */
   bootstrapShots: number;
@@ -41,9 +38,8 @@ export interface DemoSettings {
   rawShots: number;
   /** Steps of the demo phase, run after the text phase (step numbers continue). */
   steps: number;
-  /** Weighted draws (see `DemoMode`); false = uniform (the reference scripts' `weighted_sampling`). */
+  /** Weighted draws (see `DemoSettings`); false = uniform (the reference scripts' `weighted_sampling`). */
   weighted: boolean;
-  mode: DemoMode;
   /** Teacher demos keep their inputs (false = only the teacher's output, as the reference's HotPotQA scripts). */
   teacherInputs: boolean;
 }
@@ -109,7 +105,7 @@ export const DEFAULT_GDPO_CONFIG: GdpoConfig = {
   onParseFailure: 'keep',
   backwardAccounting: 'paper',
   ablations: DEFAULT_ABLATIONS,
-  demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true, mode: 'reference', teacherInputs: true },
+  demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true, teacherInputs: true },
 };
 
 export type GdpoConfigInput = Partial<Omit<GdpoConfig, 'ablations' | 'demos'>> & {
@@ -179,7 +175,6 @@ export function resolveGdpoConfig(input: GdpoConfigInput = {}): GdpoConfig {
   oneOf('failedRendering', c.failedRendering, ['reference', 'full']);
   oneOf('onParseFailure', c.onParseFailure, ['keep', 'raw']);
   oneOf('backwardAccounting', c.backwardAccounting, ['paper', 'reference']);
-  oneOf('demos.mode', c.demos.mode, ['reference', 'ours']);
   for (const [name, v] of [
     ['demos.weighted', c.demos.weighted],
     ['demos.teacherInputs', c.demos.teacherInputs],

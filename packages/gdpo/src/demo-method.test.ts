@@ -12,7 +12,15 @@ const data = { train: toyData(0, 40), val: toyData(40, 20), test: toyData(60, 20
 describe('demo optimization', () => {
   it('bootstraps teacher demos and accepts them only on a validation improvement', async () => {
     const ledger = new UsageLedger();
-    const program = toyProgram(managedModel(toyTaskModel(5), { ledger, limits: false }), { demos: true });
+    const toy = toyProgram(managedModel(toyTaskModel(5), { ledger, limits: false }), { demos: true });
+    const program = {
+      ...toy,
+      goldDemo: (ex: { id: string; n: number; answer: string }) => ({
+        input: `Question ${ex.n}`,
+        output: ex.answer,
+        sampleId: ex.id,
+      }),
+    };
     // The teacher: the same pipeline on a model that solves every sample.
     const teacher = toyProgram(
       managedModel(toyTaskModel(10, 'scripted:toy-teacher'), { ledger, limits: false, labels: {} }),
@@ -24,15 +32,15 @@ describe('demo optimization', () => {
       data,
       models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
       method: gdpoMethod,
-      methodConfig: { steps: 0, demos: { steps: 2, bootstrapShots: 2, rawShots: 1, mode: 'ours' } },
+      methodConfig: { steps: 0, demos: { steps: 2, bootstrapShots: 2, rawShots: 1 } },
       usage: ledger,
     });
     const demoSteps = r.steps.filter((s) => s.phase === 'demo');
     expect(demoSteps).toHaveLength(2);
     expect(demoSteps[0]?.accepted).toBe(true);
-    const demos = program.demos?.value ?? [];
+    const demos = toy.demos?.value ?? [];
     expect(demos.length).toBeGreaterThanOrEqual(2);
-    // Teacher demos carry the teacher's (correct) answers.
+    // Teacher demos carry the teacher's (correct) answers, raw shots the gold ones.
     for (const d of demos) expect(d.output).toBe(`A${d.sampleId?.slice(1)}`);
     expect(r.final.val).toBeGreaterThan(r.initial.val);
     expect(r.values.demos).toEqual(demos);
@@ -49,7 +57,7 @@ describe('demo optimization', () => {
     expect(new Set(weightedSample(['a', 'b', 'c'], [1, 1, 1], 3, rng)).size).toBe(3);
   });
 
-  it('reference mode without a gold-demo renderer is a clear input error', async () => {
+  it('raw shots without a gold-demo renderer are a clear input error', async () => {
     const program = toyProgram(toyTaskModel(5), { demos: true });
     const teacher = toyProgram(toyTaskModel(10, 'scripted:toy-teacher'), { demos: true });
     await expect(
@@ -59,16 +67,20 @@ describe('demo optimization', () => {
         data,
         models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
         method: gdpoMethod,
-        methodConfig: { steps: 0, demos: { steps: 1, rawShots: 1, mode: 'reference' } },
+        methodConfig: { steps: 0, demos: { steps: 1, rawShots: 1 } },
       }),
     ).rejects.toThrow(/goldDemo/);
   });
 
-  it('reference mode trains with gold raw shots rendered by the program', async () => {
+  it('trains with gold raw shots rendered by the program', async () => {
     const toy = toyProgram(toyTaskModel(5), { demos: true });
     const program = {
       ...toy,
-      goldDemo: (ex: { n: number; answer: string }) => ({ input: `Question ${ex.n}`, output: ex.answer }),
+      goldDemo: (ex: { id: string; n: number; answer: string }) => ({
+        input: `Question ${ex.n}`,
+        output: ex.answer,
+        sampleId: ex.id,
+      }),
     };
     const teacher = toyProgram(toyTaskModel(10, 'scripted:toy-teacher'), { demos: true });
     const r = await train({
@@ -77,7 +89,7 @@ describe('demo optimization', () => {
       data,
       models: { optimizer: toyOptimizerModel(), backward: toyBackwardModel() },
       method: gdpoMethod,
-      methodConfig: { steps: 0, demos: { steps: 1, bootstrapShots: 1, rawShots: 2, mode: 'reference' } },
+      methodConfig: { steps: 0, demos: { steps: 1, bootstrapShots: 1, rawShots: 2 } },
     });
     expect(r.steps.find((s) => s.phase === 'demo')?.accepted).toBe(true);
     const demos = toy.demos?.value ?? [];
@@ -87,7 +99,7 @@ describe('demo optimization', () => {
   });
 });
 
-describe('demo draws (reference weighting)', () => {
+describe('demo draws (the reference weighting)', () => {
   const teacher = {
     qBoth: { score: 1, input: 'Question 1', output: 'A1' },
     qTeacherOnly: { score: 1, input: 'Question 2', output: 'A2' },
@@ -136,11 +148,9 @@ describe('demo draws (reference weighting)', () => {
     expect(seen.get('qTeacherOnly') ?? 0).toBeGreaterThan(295);
   });
 
-  it('keeps teacher-wrong traces as (unlikely) candidates in reference mode, never in ours', () => {
-    const ref = counts({ bootstrapShots: 3, rawShots: 0, weighted: false }, (ids) => ids);
-    expect(ref.get('qTeacherWrong')).toBe(300);
-    const ours = counts({ bootstrapShots: 3, rawShots: 0, weighted: false, mode: 'ours' }, (ids) => ids);
-    expect(ours.get('qTeacherWrong')).toBeUndefined();
+  it('keeps teacher-wrong traces as candidates (unweighted: drawn like the others)', () => {
+    const seen = counts({ bootstrapShots: 3, rawShots: 0, weighted: false }, (ids) => ids);
+    expect(seen.get('qTeacherWrong')).toBe(300);
   });
 
   it('draws raw shots from gold examples weighted by 1 - student score, never a sample already taken', () => {
@@ -161,11 +171,5 @@ describe('demo draws (reference weighting)', () => {
     expect(boot?.input).toBe('');
     expect(boot?.output).toMatch(/^A\d$/);
     expect(raw?.input).toMatch(/^in q/);
-  });
-
-  it("ours: raw shots are the student's correct calls", () => {
-    const { opt, param } = make({ bootstrapShots: 0, rawShots: 2, mode: 'ours' });
-    opt.draw(new Rng(1), gold);
-    expect((param.value ?? []).map((d) => d.sampleId)).toEqual(['qBoth']);
   });
 });

@@ -2,13 +2,12 @@
  * GDPO's demo phase (bootstrap few-shot) as a trainer `Method`. Each step runs the student on the batch and the teacher on the
  * batch samples it has not seen, both in train mode so every generator call that uses a demos parameter
  * leaves a trace (input, output, score). The teacher is the same pipeline built on the teacher model (its
- * own parameter objects); before it runs, it is given the student's current prompts and demos by name. A proposal is a set of teacher demonstrations — samples the
- * teacher solves, preferring those the student fails — plus raw shots (calls the student got right),
- * accepted only if the full validation score strictly improves.
+ * own parameter objects); before it runs, it is given the student's current prompts and demos by name. A proposal is a set of teacher demonstrations — preferring samples
+ * the teacher solves and the student fails — plus raw shots (gold training examples, preferring those the
+ * student fails), accepted only if the full validation score strictly improves.
  *
- * Raw shots (mode `reference`, as AdalFlow) are gold training examples rendered by the program's
- * `goldDemo` — the method stays task-agnostic, the task renders its own examples; mode `ours` takes them
- * from the student's correct calls instead. See `DemoMode`.
+ * Raw shots (as AdalFlow) are gold training examples rendered by the program's `goldDemo`: the method
+ * stays task-agnostic, the task renders its own examples. See `DemoSettings`.
  */
 import type { Demo, Optimizer, Parameter, Program } from '@llm-autodiff/core';
 import { mapLimit } from '@llm-autodiff/llm';
@@ -122,18 +121,16 @@ export class DemoOptimizer<E> implements Optimizer {
 
   /**
    * Propose new demos for every demos parameter, drawn with `rng`. `gold` is the raw-shot pool of the
-   * reference mode: training examples rendered with their gold answers (`Program.goldDemo`).
+   * raw shots: training examples rendered with their gold answers (`Program.goldDemo`).
    */
   draw(rng: Rng, gold: readonly Demo[] = []): void {
-    const { weighted, mode, teacherInputs, bootstrapShots, rawShots } = this.settings;
+    const { weighted, teacherInputs, bootstrapShots, rawShots } = this.settings;
     for (const p of this.params) {
       const teacher = this.teacher[p.name] ?? {};
       const student = this.student[p.name] ?? {};
       const studentScore = (id: string): number | undefined => student[id]?.score;
-      // The reference keeps every teacher trace; ours keeps the ones the teacher got right.
-      const candidates = Object.entries(teacher).filter(
-        ([, c]) => mode === 'reference' || c.score > this.settings.correctThreshold,
-      );
+      // Every teacher trace is a candidate; the weights favour what the teacher solves and the student fails.
+      const candidates = Object.entries(teacher);
       const weights = candidates.map(([id, c]) =>
         weighted ? Math.max(0, c.score - (studentScore(id) ?? 0)) + EPS : 1,
       );
@@ -141,28 +138,17 @@ export class DemoOptimizer<E> implements Optimizer {
         ([id, c]): Demo => ({ input: teacherInputs ? c.input : '', output: c.output, sampleId: id }),
       );
       const taken = new Set(boot.map((d) => d.sampleId));
-      let raw: Demo[];
-      if (mode === 'reference') {
-        const pool = gold.filter((d) => !taken.has(d.sampleId));
-        const rawWeights = pool.map((d) => {
-          const s = d.sampleId === undefined ? undefined : studentScore(d.sampleId);
-          return weighted ? (s === undefined ? 0 : 1 - s) + EPS : 1;
-        });
-        raw = weightedSample(pool, rawWeights, rawShots, rng);
-      } else {
-        const correct = Object.entries(student).filter(
-          ([id, c]) => c.score > this.settings.correctThreshold && !taken.has(id),
-        );
-        raw = rng
-          .sample(correct, rawShots)
-          .map(([id, c]: [string, DemoCandidate]) => ({ input: c.input, output: c.output, sampleId: id }));
-      }
-      p.propose([...boot, ...raw]);
+      const pool = gold.filter((d) => !taken.has(d.sampleId));
+      const rawWeights = pool.map((d) => {
+        const s = d.sampleId === undefined ? undefined : studentScore(d.sampleId);
+        return weighted ? (s === undefined ? 0 : 1 - s) + EPS : 1;
+      });
+      p.propose([...boot, ...weightedSample(pool, rawWeights, rawShots, rng)]);
     }
     this.pending = true;
   }
 
-  /** The raw-shot pool of the reference mode; set by the demo phase from the training split. */
+  /** The raw-shot pool (gold training examples); set by the demo phase from the training split. */
   goldPool: Demo[] = [];
 
   /** Optimizer interface: draws with the RNG given by `useRng` (the trainer's, so a resume replays it). */
@@ -242,13 +228,16 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
     optimizer.collect('teacher');
     optimizer.zeroGrad();
 
-    if (optimizer.settings.mode === 'reference' && optimizer.settings.rawShots > 0) {
+    if (optimizer.settings.rawShots > 0) {
       const { goldDemo } = program;
       if (!goldDemo)
         throw new TrainerInputError(
-          `gdpo: demos.mode "reference" draws raw shots from gold training examples, but the program "${program.name}" cannot render one (Program.goldDemo); use demos.mode "ours" or demos.rawShots 0`,
+          `gdpo: raw demo shots are gold training examples, but the program "${program.name}" cannot render one (Program.goldDemo); set demos.rawShots to 0`,
         );
-      optimizer.goldPool = run.data.train.map((ex) => goldDemo.call(program, ex));
+      optimizer.goldPool = run.data.train.map((ex) => ({
+        ...goldDemo.call(program, ex),
+        sampleId: program.sampleId(ex),
+      }));
     }
     optimizer.useRng(run.rng);
     await optimizer.propose();

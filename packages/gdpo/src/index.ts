@@ -2,7 +2,6 @@ export {
   type Ablations,
   DEFAULT_ABLATIONS,
   DEFAULT_GDPO_CONFIG,
-  type DemoMode,
   type DemoSettings,
   type GdpoConfig,
   type GdpoConfigInput,

@@ -46,10 +46,10 @@ export const DEVIATIONS: Deviation[] = [
   },
   {
     id: 'demo-optimization',
-    what: "demo phase: the reference's draws by default (every teacher trace weighted by max(0, teacher − student), gold raw shots weighted by 1 − student, teacher inputs dropped where its scripts drop them, its shot counts); `ours` (teacher-correct traces only, raw shots from the student's correct calls) is an option",
-    why: 'ours was the first port; kept only as an option (see the measured effect)',
-    switch: { flags: ['--demo-mode', 'reference'], restores: { gdpo: { demos: { mode: 'reference' } } } },
-    effect: 'oc-demo-reference vs oc-demo-ours, trec-demo-reference vs trec-demo-ours',
+    what: "demo phase: now the reference's draws (every teacher trace weighted by max(0, teacher − student), gold raw shots weighted by 1 − student, teacher inputs dropped where its scripts drop them, its shot counts in the presets); the first port drew teacher-correct traces only and raw shots from the student's correct calls, 4 + 2",
+    why: 'the first port measured worse (see the effect), so it was removed rather than kept as an option',
+    noSwitch: 'nothing to restore: the reference behaviour is the only one',
+    effect: 'DEMO',
   },
   {
     id: 'object-count-parser',

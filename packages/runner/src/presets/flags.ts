@@ -14,7 +14,6 @@ export const SETTING_FLAGS = [
   '--on-parse-failure',
   '--accounting',
   '--parser',
-  '--demo-mode',
 ] as const;
 
 export const SETTING_USAGE = `  --config FILE        settings (JSON or YAML; any part of the preset: gdpo, trainer, pipeline, models)
@@ -24,7 +23,6 @@ export const SETTING_USAGE = `  --config FILE        settings (JSON or YAML; any
   --on-parse-failure keep|raw          unparseable optimizer answer: keep the old value (default) or take it raw (reference)
   --accounting paper|reference         backward-engine calls: the paper's rule (default) or the reference code's
   --parser ours|reference              ObjectCount answer parser (default ours)
-  --demo-mode reference|ours           demo phase draws (default reference)
   (Every run starts from its pipeline's preset (the reference's scripts); results record it.)`;
 
 export interface SettingArgs {
@@ -59,8 +57,6 @@ export function parseSettingFlags(flags: ReadonlyMap<string, string>): SettingAr
   if (parseFailure) gdpo.onParseFailure = parseFailure;
   const accounting = choice(flags, '--accounting', ['paper', 'reference'] as const);
   if (accounting) gdpo.backwardAccounting = accounting;
-  const demoMode = choice(flags, '--demo-mode', ['reference', 'ours'] as const);
-  if (demoMode) gdpo.demos = { mode: demoMode };
   const parser = choice(flags, '--parser', ['ours', 'reference'] as const);
   const set = flags.get('--set');
   return {

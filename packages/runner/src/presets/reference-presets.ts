@@ -62,7 +62,6 @@ const BASE: RunSettings = {
       bootstrapShots: 4,
       rawShots: 0,
       weighted: false,
-      mode: 'reference',
       teacherInputs: true,
     },
   },

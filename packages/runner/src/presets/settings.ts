@@ -63,7 +63,6 @@ export const gdpoSchema = z
         bootstrapShots: count(0),
         rawShots: count(0),
         weighted: z.boolean(),
-        mode: z.enum(['reference', 'ours']),
         teacherInputs: z.boolean(),
       })
       .strict(),

@@ -6,7 +6,6 @@
 
 import {
   buildOptimizerMessages,
-  type DemoOptimizer,
   type GdpoDemoMethod,
   type GdpoTextMethod,
   gdpoMethod,
@@ -164,18 +163,21 @@ describe('reference switches reach their component', () => {
     }
   });
 
-  it('--demo-mode and the preset shots reach the demo optimizer', async () => {
-    const { demo } = await gdpoPhases(['--demo-steps', '2', '--demo-mode', 'ours']);
-    const optimizer = demo?.optimizer as DemoOptimizer<ToyExample>;
+  it('the preset shots and --set reach the demo optimizer', async () => {
+    const { demo } = await gdpoPhases(['--demo-steps', '2']);
     // object-count preset: 1 teacher shot, 0 raw, unweighted, teacher inputs dropped.
-    expect(optimizer.settings).toMatchObject({
-      mode: 'ours',
+    expect(demo?.optimizer.settings).toMatchObject({
       bootstrapShots: 1,
       rawShots: 0,
       weighted: false,
       teacherInputs: false,
     });
-    const reference = (await gdpoPhases(['--demo-steps', '2'])).demo?.optimizer;
-    expect(reference?.settings.mode).toBe('reference');
+    const set = await gdpoPhases([
+      '--demo-steps',
+      '2',
+      '--set',
+      'gdpo.demos.rawShots=3,gdpo.demos.teacherInputs=true',
+    ]);
+    expect(set.demo?.optimizer.settings).toMatchObject({ rawShots: 3, teacherInputs: true });
   });
 });

@@ -14,7 +14,9 @@ interface Run {
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: deviations-summary.ts OUT_DIR');
 const groups = new Map<string, { seeds: string[]; runs: Run[] }>();
-for (const f of readdirSync(dir).filter((f) => /\.seed\d+\.json$/.test(f)).sort()) {
+for (const f of readdirSync(dir)
+  .filter((f) => /\.seed\d+\.json$/.test(f))
+  .sort()) {
   const [name, seed] = f.replace(/\.json$/, '').split('.seed') as [string, string];
   const g = groups.get(name) ?? { seeds: [], runs: [] };
   g.seeds.push(seed);
@@ -23,7 +25,9 @@ for (const f of readdirSync(dir).filter((f) => /\.seed\d+\.json$/.test(f)).sort(
 }
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 const pct = (x: number) => (100 * x).toFixed(1);
-console.log('| run (simulated model) | seeds | val init -> final | test init -> final | task / backward / optimizer / teacher calls |');
+console.log(
+  '| run (simulated model) | seeds | val init -> final | test init -> final | task / backward / optimizer / teacher calls |',
+);
 console.log('|---|---|---|---|---|');
 for (const [name, g] of groups) {
   const r = g.runs;

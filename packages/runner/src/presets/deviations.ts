@@ -25,7 +25,7 @@ export const DEVIATIONS: Deviation[] = [
     what: "GDPO history: the preset's per-script size (2 ObjectCount/TREC/vanilla, 5 multi-hop/agent, 3 cycle); the port used to fix 3",
     why: 'now the reference by default; the flag is for ablations',
     switch: { flags: ['--history', '2'], restores: { gdpo: { historySize: 2 } } },
-    effect: 'ObjectCount, 2 (preset) vs 3: see oc-default vs oc-history3',
+    effect: 'ObjectCount: preset 2 → val 88.7 / test 85.3; 3 → 89.3 / 84.7 (within the seed spread)',
   },
   {
     id: 'failed-proposals',
@@ -35,28 +35,30 @@ export const DEVIATIONS: Deviation[] = [
       flags: ['--failed-rendering', 'reference'],
       restores: { gdpo: { failedRendering: 'reference' } },
     },
-    effect: 'oc-default vs oc-failed-reference',
+    effect: 'ObjectCount: full 88.7 / 85.3; reference 90.7 / 88.0 (equal on seeds 1–2, better on seed 3)',
   },
   {
     id: 'parse-failure',
     what: 'an unparseable optimizer answer keeps the old value; the reference takes the raw text as the proposal',
     why: 'chatter must never become a prompt',
     switch: { flags: ['--on-parse-failure', 'raw'], restores: { gdpo: { onParseFailure: 'raw' } } },
-    effect: 'oc-default vs oc-parse-raw',
+    effect: 'none: the simulated optimizer always answers in a parseable form (identical runs)',
   },
   {
     id: 'demo-optimization',
     what: "demo phase: now the reference's draws (every teacher trace weighted by max(0, teacher − student), gold raw shots weighted by 1 − student, teacher inputs dropped where its scripts drop them, its shot counts in the presets); the first port drew teacher-correct traces only and raw shots from the student's correct calls, 4 + 2",
     why: 'the first port measured worse (see the effect), so it was removed rather than kept as an option',
     noSwitch: 'nothing to restore: the reference behaviour is the only one',
-    effect: 'DEMO',
+    effect:
+      'demo phase alone (4 steps), the reference vs the first port: ObjectCount (4 + 2 shots, inputs kept) val 92.7 vs 89.3, test 92.7 vs 90.7; TREC (4 + 36) val 94.4 vs 91.1, test 90.0 vs 89.4',
   },
   {
     id: 'object-count-parser',
     what: 'ObjectCount reads the first integer or number word after the last `Answer:` (signs, thousands separators, full-width digits), then falls back; the reference takes the last run of digits anywhere',
     why: '"Answer: The total is 7 (2 + 5)." is 7, not 5',
     switch: { flags: ['--parser', 'reference'], restores: { pipeline: { objectCountParser: 'reference' } } },
-    effect: 'oc-default vs oc-parser-reference',
+    effect:
+      'none on the simulated world (its task model always ends with a clean `Answer: N`); the parser table test shows where real outputs differ',
   },
   {
     id: 'hotpot-normalization',
@@ -70,7 +72,8 @@ export const DEVIATIONS: Deviation[] = [
     what: "backward-engine calls follow the paper: functional nodes pass feedback through and skip correct samples; the reference code also calls the engine for a retriever's plain query and for multi-input functions on every sample (4 failing samples: vanilla 8 calls vs 16, cycle 36 vs 44)",
     why: "the paper's rule; the extra calls carry no information",
     switch: { flags: ['--accounting', 'reference'], restores: { gdpo: { backwardAccounting: 'reference' } } },
-    effect: 'hv-paper vs hv-accounting-reference, hc-paper vs hc-accounting-reference',
+    effect:
+      'backward calls per run: vanilla 17 → 35 (same scores), cycle 53 → 84 (val 55.6 → 56.7, test equal)',
   },
   {
     id: 'engine-dedupe',
@@ -101,7 +104,8 @@ export const DEVIATIONS: Deviation[] = [
       flags: ['--set', 'trainer.earlyStopValidation=false'],
       restores: { trainer: { earlyStopValidation: false } },
     },
-    effect: 'oc-default vs oc-no-early-stop',
+    effect:
+      'ObjectCount: same final scores (88.7 / 85.3); task calls 554 vs 532 — off, a failed proposal shows its complete score to the optimizer, so the path differs and no calls were saved on these seeds',
   },
   {
     id: 'retriever',

@@ -107,7 +107,16 @@ describe('reference presets', () => {
         correctThreshold: 0.5,
         movingBatchCap: 20,
         movingBatchMinErrors: 4,
+        perfectSubsetPassesOnEqual: true,
+        constraints: [],
+        // Our defaults for the behaviour switches (the README's deviations table names the reference's).
+        failedRendering: 'full',
+        onParseFailure: 'keep',
+        backwardAccounting: 'paper',
       });
+      expect(Object.values(gdpo.ablations).every((on) => on === false)).toBe(true);
+      expect(gdpo.demos.steps).toBe(0);
+      expect(PRESETS[p].settings.pipeline.objectCountParser).toBe('ours');
       expect(trainer.seed).toBe(2025);
       // use_cases/config.py: gpt_3_model for the task, gpt_4o_model for backward and optimizer.
       expect(models.task).toEqual({

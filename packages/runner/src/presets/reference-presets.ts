@@ -8,6 +8,7 @@
  * backward accounting, the ObjectCount parser) keep OUR default here; each is listed with the value that
  * restores the reference in `deviations.ts` and the README ("Deviations from the reference").
  */
+import { DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import type { RoleSettings, RunSettings } from './settings';
 
@@ -26,44 +27,17 @@ const GPT35: RoleSettings = { reference: 'gpt-3.5-turbo-0125', temperature: 0, t
 /** `gpt_4o_model`: backward engine, optimizer and (mostly) teacher; no max tokens. */
 const GPT4O: RoleSettings = { reference: 'gpt-4o', temperature: 1, topP: 0.99 };
 
-/** Trainer defaults (trainer.py), the same in every script unless a preset says otherwise. */
+/**
+ * Trainer defaults (trainer.py), the same in every script unless a preset says otherwise. GDPO's own
+ * defaults are the reference Trainer's (steps 12, batch 4, 5 proposals, 2 + 2 samples, thresholds 0.9 /
+ * 0.5, moving batch 20 / 4, history 3 = TGDOptimizer's default); the presets test checks every value.
+ */
 const BASE: RunSettings = {
   gdpo: {
-    strategy: 'constrained',
-    steps: 12,
-    batchSize: 4,
-    proposalsPerStep: 5,
-    historySize: 3,
-    failedMemory: 5,
-    skipThreshold: 0.9,
-    correctThreshold: 0.5,
-    maxErrorSamples: 2,
-    maxCorrectSamples: 2,
-    movingBatchCap: 20,
-    movingBatchMinErrors: 4,
-    perfectSubsetPassesOnEqual: true,
-    constraints: [],
-    failedRendering: 'full',
-    onParseFailure: 'keep',
-    backwardAccounting: 'paper',
-    ablations: {
-      noSelectiveGradients: false,
-      noMiniBatchGate: false,
-      noHistory: false,
-      noPeers: false,
-      noFeedbackText: false,
-      noBackward: false,
-      noPromptTechniques: false,
-    },
+    ...DEFAULT_GDPO_CONFIG,
     // The paper's pipelines have no demos slot (commented out in every task), so no demo phase runs;
     // `--demo-steps N` adds a slot (object-count, trec) and uses these shots.
-    demos: {
-      steps: 0,
-      bootstrapShots: 4,
-      rawShots: 0,
-      weighted: false,
-      teacherInputs: true,
-    },
+    demos: { steps: 0, bootstrapShots: 4, rawShots: 0, weighted: false, teacherInputs: true },
   },
   // Early stopping of a validation that cannot win is ours (the reference submits every call anyway).
   trainer: { seed: 2025, concurrency: 4, earlyStopValidation: true },

@@ -116,10 +116,11 @@ export function parseSetFlag(spec: string): SettingsInput {
       // a plain string, e.g. failedRendering=reference
     }
     let node = out;
-    path.forEach((key, i) => {
-      if (i === path.length - 1) node[key] = value;
-      else node = (node[key] = isObject(node[key]) ? node[key] : {}) as Record<string, unknown>;
-    });
+    for (const key of path.slice(0, -1)) {
+      if (!isObject(node[key])) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path.at(-1) as string] = value;
   }
   return checkLayer(out, '--set');
 }

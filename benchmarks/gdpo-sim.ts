@@ -3,24 +3,18 @@
  *
  *   npx tsx benchmarks/gdpo-sim.ts [--steps 12] [--pipelines a,b] [--seed 2025] [--latency realistic]
  *
- * Same wiring as scripts/train.ts (tasks registry, gdpo `train()`, llm ManagedModel + UsageLedger), with
- * no response cache so every figure is measured, not replayed. One ledger per pipeline, so calls and
+ * Same wiring as `autodiff train` (the runner's `setupRun`, the trainer's `train()` with method `gdpo`),
+ * with no response cache so every figure is measured, not replayed. One ledger per pipeline, so calls and
  * tokens per role belong to that run only. The numbers describe the simulated world, not any real model.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gdpoMethod } from '@llm-autodiff/gdpo';
-import { type ChatModel, type UsageLedger as Ledger, managedModel, UsageLedger } from '@llm-autodiff/llm';
-import { createSimModel, type LatencySpec, REALISTIC_LATENCY } from '@llm-autodiff/sim';
-import {
-  createPipeline,
-  loadBm25,
-  loadTask,
-  PIPELINE_NAMES,
-  type PipelineName,
-  taskOf,
-} from '@llm-autodiff/tasks';
+import { parseArgs as parseFlags } from 'node:util';
+import type { UsageLedger } from '@llm-autodiff/llm';
+import { setupRun } from '@llm-autodiff/runner';
+import { type LatencySpec, REALISTIC_LATENCY } from '@llm-autodiff/sim';
+import { PIPELINE_NAMES, type PipelineName } from '@llm-autodiff/tasks';
 import { train } from '@llm-autodiff/trainer';
 
 const USAGE = `usage: npx tsx benchmarks/gdpo-sim.ts [--steps N] [--pipelines a,b] [--seed N] [--latency zero|realistic]
@@ -34,33 +28,35 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i] as string;
-    if (flag === '--help') throw new Error('');
-    if (!['--steps', '--pipelines', '--seed', '--latency'].includes(flag))
-      throw new Error(`unknown argument "${flag}"`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`flag ${flag} needs a value`);
-    flags.set(flag, value);
-  }
-  const int = (flag: string, fallback: number): number => {
-    const v = flags.get(flag);
+  const { values } = parseFlags({
+    args: argv,
+    options: {
+      steps: { type: 'string' },
+      pipelines: { type: 'string' },
+      seed: { type: 'string' },
+      latency: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) throw new Error('');
+  const int = (flag: 'steps' | 'seed', fallback: number): number => {
+    const v = values[flag];
     if (v === undefined) return fallback;
-    if (!/^\d+$/.test(v)) throw new Error(`${flag} must be a non-negative integer, got "${v}"`);
+    if (!/^\d+$/.test(v)) throw new Error(`--${flag} must be a non-negative integer, got "${v}"`);
     return Number(v);
   };
-  const pipelines = (flags.get('--pipelines') ?? PIPELINE_NAMES.join(',')).split(',').filter(Boolean);
+  const pipelines = (values.pipelines ?? PIPELINE_NAMES.join(',')).split(',').filter(Boolean);
   for (const p of pipelines)
     if (!(PIPELINE_NAMES as string[]).includes(p))
       throw new Error(`--pipelines: unknown pipeline "${p}"; expected one of ${PIPELINE_NAMES.join(', ')}`);
-  const latency = flags.get('--latency') ?? 'zero';
+  const latency = values.latency ?? 'zero';
   if (latency !== 'zero' && latency !== 'realistic')
     throw new Error(`--latency must be zero or realistic, got "${latency}"`);
   return {
-    steps: int('--steps', 12),
+    steps: int('steps', 12),
     pipelines: pipelines as PipelineName[],
-    seed: int('--seed', 2025),
+    seed: int('seed', 2025),
     latency: latency === 'realistic' ? REALISTIC_LATENCY : undefined,
   };
 }
@@ -71,27 +67,25 @@ interface Row {
   finalVal: number;
   startTest: number;
   finalTest?: number;
-  ledger: Ledger;
+  ledger: UsageLedger;
   wallMs: number;
 }
 
 async function runOne(name: PipelineName, args: Args, workDir: string): Promise<Row> {
-  const ledger = new UsageLedger({ labels: { experiment: `bench-gdpo-${name}` } });
-  const model = (profile: string): ChatModel =>
-    managedModel(createSimModel(profile, { latency: args.latency }), { ledger });
-  const large = model('large');
-  const retriever = taskOf(name) === 'hotpot' ? (await loadBm25()).index : undefined;
-  const program = createPipeline(name, { model: model('task'), retriever });
-  const data = await loadTask(name);
+  const run = await setupRun({
+    pipeline: name,
+    experiment: `bench-gdpo-${name}`,
+    settings: args.latency ? { latency: args.latency } : undefined,
+  });
   const started = performance.now();
   const result = await train({
-    program,
-    data: { train: data.train, val: data.val, test: data.test },
-    models: { optimizer: large, backward: large },
-    method: gdpoMethod,
+    program: run.program,
+    data: run.data,
+    models: { optimizer: run.models.optimizer, backward: run.models.backward },
+    method: 'gdpo',
     methodConfig: { steps: args.steps },
     trainer: { seed: args.seed },
-    usage: ledger,
+    usage: run.ledger,
     checkpointPath: join(workDir, `${name}.ckpt.json`),
   });
   return {
@@ -100,12 +94,12 @@ async function runOne(name: PipelineName, args: Args, workDir: string): Promise<
     finalVal: result.final.val,
     startTest: result.initial.test,
     finalTest: result.final.test,
-    ledger,
+    ledger: run.ledger,
     wallMs: performance.now() - started,
   };
 }
 
-function usageCell(ledger: Ledger, role: string): string {
+function usageCell(ledger: UsageLedger, role: string): string {
   const u = ledger.byRole()[role];
   if (!u) return '0 / 0';
   return `${u.calls} / ${((u.promptTokens + u.completionTokens) / 1000).toFixed(0)}k`;
@@ -114,7 +108,7 @@ function usageCell(ledger: Ledger, role: string): string {
 function table(rows: Row[], args: Args): string {
   const f = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));
   const lines = [
-    `**simulated model — not research results** (GDPO, ${args.steps} steps, seed ${args.seed}, sim:task with sim:large as backward engine and optimizer, ${args.latency ? 'realistic' : 'zero'} latency, no response cache)`,
+    `**simulated model — not research results** (GDPO, ${args.steps} steps, seed ${args.seed}, sim:task with sim:large as backward model and optimizer, ${args.latency ? 'realistic' : 'zero'} latency, no response cache)`,
     '',
     '| pipeline | start val | final val | start test | final test | task calls / tokens | backward calls / tokens | optimizer calls / tokens | wall-clock |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

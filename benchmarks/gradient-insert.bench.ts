@@ -4,7 +4,7 @@
  * `npx tsx benchmarks/gradient-insert.bench.ts`. Not part of the test suite.
  */
 import { param } from '@llm-autodiff/core';
-import { fakeGradient } from '../packages/core/src/test-support';
+import { fakeGradient } from '../packages/core/testing';
 
 for (const total of [1000, 4000, 16000]) {
   const p = param('x', { name: 'x', role: 'r' });

@@ -1,7 +1,7 @@
 /**
- * Cross-package contract test: the real meta-prompt templates of core (backward engine) and gdpo
- * (optimizer), and the real task pipelines, are recognized by the simulated world exactly as
- * packages/sim/CONTRACT.md describes. A template change that breaks the contract fails here.
+ * Cross-package contract test: the real meta-prompt templates of core (backward engine), gdpo
+ * (optimizer) and the baselines (TextGrad, TGD, GEPA reflection, MIPRO), and the real task pipelines,
+ * are recognized by the simulated world exactly as packages/sim/CONTRACT.md describes. A template change that breaks the contract fails here.
  */
 
 import { param } from '@llm-autodiff/core';
@@ -9,6 +9,17 @@ import { TAGS, tag } from '@llm-autodiff/llm';
 import { createSimModel, findDataDir, NO_DATA_MESSAGE, parseRequest } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, PIPELINE_NAMES, prompts } from '@llm-autodiff/tasks';
 import { describe, expect, it } from 'vitest';
+import { proposedValue } from '../packages/baselines/src/common/answer';
+import {
+  modulePrompt,
+  observationPrompt,
+  programPrompt,
+  proposalPrompt,
+  summaryPrompt,
+  TIPS,
+} from '../packages/baselines/src/dspy/mipro-prompts';
+import { reflectionPrompt } from '../packages/baselines/src/gepa/prompts';
+import { basePrompt, chainPrompt, tgdPrompt } from '../packages/baselines/src/textgrad/prompts';
 import { namedInputs, renderBackwardPrompt } from '../packages/core/src/prompts/backward-engine';
 import { renderGradients } from '../packages/core/src/render-gradients';
 import { parseProposal } from '../packages/gdpo/src/parse-proposal';
@@ -41,6 +52,40 @@ async function wrongSamples(n: number) {
     if (out.length >= n) break;
   }
   return out;
+}
+
+type Wrong = { question: string; answer: string; output: string };
+
+/** One gradient per wrong sample on `p`, with its input and output (and optional extra context). */
+function addSampleGradients(
+  p: ReturnType<typeof param>,
+  samples: Wrong[],
+  feedback: (s: Wrong, i: number) => string,
+  extra: (s: Wrong) => string = () => '',
+): void {
+  samples.forEach((s, i) => {
+    p.addGradient({
+      id: `g${i}`,
+      sampleId: `s${i}`,
+      fromComponentId: 'c',
+      fromComponentName: 'object_count.counter',
+      fromResponseId: `r${i}`,
+      toParamId: p.id,
+      callIndex: 0,
+      forwardOrder: i,
+      order: i,
+      score: 0,
+      feedback: feedback(s, i),
+      isCopy: false,
+      isSkipped: false,
+      isFailure: false,
+      context: {
+        inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}${extra(s)}`,
+        variableRole: 'r',
+        responseRole: 'r',
+      },
+    });
+  });
 }
 
 describe.skipIf(!HAS_DATA)(needsData('core backward-engine template'), () => {
@@ -106,29 +151,7 @@ describe.skipIf(!HAS_DATA)(needsData('gdpo optimizer template'), () => {
     const p = param(INSTRUCTION, { name: 'object_count.system_prompt', role: 'Task instruction' });
     const quantity = OC_SKILLS[0];
     if (!quantity) throw new Error('no skill');
-    samples.forEach((s, i) => {
-      p.addGradient({
-        id: `g${i}`,
-        sampleId: `s${i}`,
-        fromComponentId: 'c',
-        fromComponentName: 'object_count.counter',
-        fromResponseId: `r${i}`,
-        toParamId: p.id,
-        callIndex: 0,
-        forwardOrder: i,
-        order: i,
-        score: 0,
-        feedback: quantity.feedback[i % quantity.feedback.length] as string,
-        isCopy: false,
-        isSkipped: false,
-        isFailure: false,
-        context: {
-          inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}`,
-          variableRole: 'r',
-          responseRole: 'r',
-        },
-      });
-    });
+    addSampleGradients(p, samples, (_, i) => quantity.feedback[i % quantity.feedback.length] as string);
     for (const withFeedback of [true, false]) {
       const messages = buildOptimizerMessages({
         target: { name: p.name, role: p.role, value: INSTRUCTION, trainable: true },
@@ -165,6 +188,130 @@ describe.skipIf(!HAS_DATA)(needsData('task pipelines'), () => {
         const prediction = await program.predict(e);
         expect(prediction.error, `${name}: ${prediction.text.slice(0, 200)}`).toBeUndefined();
       }
+    }
+  });
+});
+
+describe.skipIf(!HAS_DATA)(needsData('baselines templates'), () => {
+  const target = { name: 'object_count.system_prompt', role: 'Task instruction', value: INSTRUCTION };
+
+  it('TextGrad chain and base prompts are backward requests; the sim names concepts', async () => {
+    const samples = await wrongSamples(12);
+    let named = 0;
+    for (const s of samples) {
+      const messages = chainPrompt({
+        target: { ...target, kind: 'prompt' },
+        component: 'object_count.counter',
+        systemPrompt: INSTRUCTION,
+        input: tag(TAGS.task.question, s.question),
+        output: s.output,
+        usedAs: 'the final answer',
+        feedback: [`The output does not match the expected answer (${s.answer}).`],
+      });
+      const parsed = parseRequest(messages);
+      expect(parsed.role).toBe('backward');
+      if (parsed.role !== 'backward') return;
+      expect(parsed.fields.target?.value).toBe(INSTRUCTION);
+      expect(parsed.fields.componentKind).toBe('generator');
+      expect(parsed.fields.output).toBe(s.output);
+      expect(parsed.fields.peers).toEqual([]);
+      expect(parsed.fields.successorFeedback).toContain('expected answer');
+      const fb = (await large.complete({ messages })).text;
+      if (OC_SKILLS.some((k) => expresses(k, fb))) named++;
+    }
+    expect(named / samples.length).toBeGreaterThan(0.5);
+    const [s] = samples;
+    if (!s) throw new Error('no wrong sample');
+    const base = basePrompt({
+      target: { name: 'prediction', role: 'the counter output', kind: 'output', value: s.output },
+      component: 'object_count.exact_match',
+      description: 'exact match',
+      inputs: `prediction:\n${s.output}\n\nground truth:\n${s.answer}`,
+      output: 'score: 0',
+      groundTruth: s.answer,
+      score: 0,
+    });
+    const parsed = parseRequest(base);
+    expect(parsed.role).toBe('backward');
+    if (parsed.role === 'backward') {
+      expect(parsed.fields.componentKind).toBe('loss');
+      expect(parsed.fields.score).toBe(0);
+      expect(parsed.fields.groundTruth).toBe(s.answer);
+    }
+    expect((await large.complete({ messages: base })).text).not.toMatch(/no noticeable error/i);
+  });
+
+  it('TGD and the GEPA reflection are optimizer requests whose answers parse', async () => {
+    const samples = await wrongSamples(4);
+    const quantity = OC_SKILLS[0];
+    if (!quantity) throw new Error('no skill');
+    const tgd = tgdPrompt({
+      target,
+      samples: samples.map((s, i) => ({
+        sampleId: `s${i}`,
+        entries: [
+          {
+            context: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}`,
+            feedback: quantity.feedback[i % quantity.feedback.length] as string,
+          },
+        ],
+      })),
+      pastFeedback: ['earlier feedback'],
+      constraints: ['Keep the output format line.'],
+    });
+    const t = parseRequest(tgd);
+    expect(t.role).toBe('optimizer');
+    if (t.role !== 'optimizer') return;
+    expect(t.fields.target?.value).toBe(INSTRUCTION);
+    expect(t.fields.samples).toHaveLength(samples.length);
+    expect(t.fields.samples[0]?.entries[0]?.feedback).toBeDefined();
+    const tgdValue = proposedValue((await large.complete({ messages: tgd })).text);
+    expect(tgdValue).toBeDefined();
+    expect(expresses(quantity, tgdValue ?? '')).toBe(true);
+
+    const p = param(INSTRUCTION, { name: target.name, role: target.role });
+    addSampleGradients(
+      p,
+      samples,
+      () => '',
+      (s) => `\nExpected answer:\n${s.answer}`,
+    );
+    const reflection = reflectionPrompt({ target, examples: renderGradients(p, { feedback: false }) });
+    const r = parseRequest(reflection);
+    expect(r.role).toBe('optimizer');
+    if (r.role !== 'optimizer') return;
+    expect(r.fields.samples).toHaveLength(samples.length);
+    expect(r.fields.samples[0]?.entries[0]?.score).toBe(0);
+    expect(r.fields.samples[0]?.entries[0]?.feedback).toBeUndefined();
+    expect(proposedValue((await large.complete({ messages: reflection })).text)).toBeDefined();
+  });
+
+  it('MIPRO: the proposal is an optimizer request; the describing requests ask no question', async () => {
+    const [s] = await wrongSamples(1);
+    if (!s) throw new Error('no wrong sample');
+    const example = `Input:\n${tag(TAGS.task.question, s.question)}\nExpected answer:\n${s.answer}`;
+    const proposal = proposalPrompt({
+      summary: 'Counting questions.',
+      programDescription: 'One call answers a counting question.',
+      moduleDescription: 'Counts the objects.',
+      target,
+      demos: [example],
+      tip: TIPS.simple ?? '',
+    });
+    const parsed = parseRequest(proposal);
+    expect(parsed.role).toBe('optimizer');
+    if (parsed.role === 'optimizer') expect(parsed.fields.target?.value).toBe(INSTRUCTION);
+    expect(proposedValue((await large.complete({ messages: proposal })).text)).toBeDefined();
+    for (const messages of [
+      observationPrompt([example], ''),
+      summaryPrompt('They are counting questions.'),
+      programPrompt('object-count', ['object_count.counter'], [target]),
+      modulePrompt('One call answers a counting question.', target),
+    ]) {
+      const req = parseRequest(messages);
+      expect(req.role).toBe('task');
+      // No question of its own: the sim gives its generic reply (it does not describe data or programs).
+      if (req.role === 'task') expect(req.fields.question).toBeUndefined();
     }
   });
 });

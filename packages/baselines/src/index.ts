@@ -1,3 +1,7 @@
-// TextGrad and DSPy-style optimizers land here in a later issue; they implement core's `Optimizer`
-// over the same `Program`s as GDPO, so the runner can compare them with identical accounting.
-export {};
+export { MethodConfigError } from './common/config';
+export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
+export { type MiproConfig, miproFactory } from './dspy/mipro';
+export { type GepaConfig, gepaFactory } from './gepa/method';
+export { BASELINE_METHODS } from './register';
+export { textgradBackward } from './textgrad/backward';
+export { type TextGradConfig, textgradFactory } from './textgrad/method';

@@ -1,5 +1,6 @@
 import { readTag, readTags, ScriptedModel, TAGS } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { echoFeedback, jitter } from '../testing';
 import {
   backward,
   fn,
@@ -12,7 +13,6 @@ import {
   sum,
   topologicalOrder,
 } from './index';
-import { echoFeedback, jitter } from './test-support';
 
 /**
  * Two query branches, a loop (one generator called twice) and an answer, over four samples. Task answers

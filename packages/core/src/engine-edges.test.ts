@@ -1,7 +1,7 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { backwardFields, echoFeedback, fakeGradient, ragSample as ragSampleOf } from '../testing';
 import { backward, fn, generator, loss, type Parameter, param, retriever, runSample } from './index';
-import { backwardFields, echoFeedback, fakeGradient, ragSample as ragSampleOf } from './test-support';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));

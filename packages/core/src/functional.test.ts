@@ -1,7 +1,7 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { backwardFields, echoFeedback, ragSample } from '../testing';
 import { backward, fn, generator, loss, param, retriever, runSample } from './index';
-import { backwardFields, echoFeedback, ragSample } from './test-support';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));

@@ -1,7 +1,7 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { expect, it } from 'vitest';
+import { backwardFields, echoFeedback } from '../testing';
 import { backward, fn, generator, loss, param, renderGradients, retriever, runSample, sum } from './index';
-import { backwardFields, echoFeedback } from './test-support';
 
 // The README example, run with scripted models (keep the two in sync).
 it('the README example runs and gives the documented call counts', async () => {

@@ -1,7 +1,7 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { backwardFields, echoFeedback } from '../testing';
 import { backward, fn, generator, loss, noErrorFeedback, param, runSample, sum } from './index';
-import { backwardFields, echoFeedback } from './test-support';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));

@@ -78,7 +78,7 @@ describe('gdpo through the trainer, on the scripted double', () => {
     expect(r.usage.backward?.calls).toBeGreaterThan(0);
     expect(
       s.optimizer.calls.every(
-        (c) => c.context?.role === 'optimizer' && c.context?.cacheSalt?.startsWith('|step=') === true,
+        (c) => c.context?.role === 'optimizer' && c.context?.cacheSalt?.startsWith('seed2025|step=') === true,
       ),
     ).toBe(true);
     expect(s.optimizer.calls[0]?.context?.labels).toEqual({ step: 1 });

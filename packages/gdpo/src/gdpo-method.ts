@@ -19,12 +19,12 @@ export const gdpoMethod: MethodFactory<GdpoConfig> = {
       throw new TrainerInputError('gdpo config: expected an object of settings');
     return resolveGdpoConfig(input as GdpoConfigInput | undefined);
   },
-  create<E>({ config, program, teacher, models }: MethodSetup<GdpoConfig, E>): Method<E>[] {
+  create<E>({ config, program, teacher, models, cacheSalt }: MethodSetup<GdpoConfig, E>): Method<E>[] {
     const phases: Method<E>[] = [];
     if (trainablePrompts(program).length > 0) {
       if (!models.optimizer)
         throw new TrainerInputError('gdpo: models.optimizer is required to tune prompts');
-      phases.push(new GdpoTextMethod(config, program, models.optimizer));
+      phases.push(new GdpoTextMethod(config, program, models.optimizer, cacheSalt));
     }
     const demoParams = trainableDemos(program);
     if (demoParams.length > 0 && config.demos.steps > 0) {

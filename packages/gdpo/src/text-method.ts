@@ -35,6 +35,8 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
     private readonly config: GdpoConfig,
     program: Program<E>,
     optimizerModel: ChatModel,
+    /** Base salt of the proposals' cache keys (the optimizer adds step and proposal index). */
+    cacheSalt = '',
   ) {
     const a = config.ablations;
     this.batchSize = config.batchSize;
@@ -49,6 +51,7 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       onParseFailure: config.onParseFailure,
       feedback: a.noBackward ? 'none' : a.noFeedbackText ? 'scores-only' : 'gradients',
       constraints: config.constraints,
+      cacheSalt,
     });
     this.moving = new MovingBatch(
       config.movingBatchCap,

@@ -29,6 +29,23 @@ export interface ResponseCacheOptions {
 /** What a row holds: the response minus the per-call fields (`cacheHit`, lookup latency). */
 export type StoredResponse = Omit<ChatResponse, 'cacheHit'>;
 
+/** One stored row, as `rows()` yields it and `importRows()` takes it (request/response as stored JSON text). */
+export interface CacheRow {
+  key: string;
+  model: string;
+  request: string;
+  response: string;
+  createdAt: string;
+}
+
+/** What the file holds: rows in total and per model, the oldest and newest write. */
+export interface CacheContents {
+  rows: number;
+  byModel: Record<string, number>;
+  oldest?: string;
+  newest?: string;
+}
+
 export interface CacheStats {
   hits: number;
   misses: number;
@@ -151,6 +168,52 @@ export class ResponseCache {
   size(): number {
     if (!this.db) return 0;
     return (this.db.prepare('SELECT COUNT(*) AS n FROM responses').get() as { n: number }).n;
+  }
+
+  /** Rows in the file, per model, and the oldest and newest write (empty when off). */
+  contents(): CacheContents {
+    if (!this.db) return { rows: 0, byModel: {} };
+    const byModel: Record<string, number> = {};
+    const perModel = this.db
+      .prepare('SELECT model, COUNT(*) AS n FROM responses GROUP BY model ORDER BY model')
+      .all() as Array<{ model: string; n: number }>;
+    for (const r of perModel) byModel[r.model] = r.n;
+    const span = this.db
+      .prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(created_at) AS newest FROM responses')
+      .get() as { n: number; oldest: string | null; newest: string | null };
+    return { rows: span.n, byModel, oldest: span.oldest ?? undefined, newest: span.newest ?? undefined };
+  }
+
+  /** Every row in key order (for export). */
+  *rows(): IterableIterator<CacheRow> {
+    if (!this.db) return;
+    const stmt = this.db.prepare(
+      'SELECT key, model, request, response, created_at AS createdAt FROM responses ORDER BY key',
+    );
+    yield* stmt.iterate() as IterableIterator<CacheRow>;
+  }
+
+  /** Adds rows another cache exported, in one transaction; existing keys keep their answer. Returns rows added. */
+  importRows(rows: Iterable<CacheRow>): number {
+    if (!this.db || this.mode !== 'read-write')
+      throw new Error(`response cache ${this.path ?? '(off)'}: import needs read-write mode`);
+    const stmt = this.db.prepare(
+      'INSERT OR IGNORE INTO responses (key, model, request, response, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    let added = 0;
+    this.db
+      .transaction(() => {
+        for (const r of rows) added += stmt.run(r.key, r.model, r.request, r.response, r.createdAt).changes;
+      })
+      .immediate();
+    return added;
+  }
+
+  /** Deletes rows written before `cutoff`; returns how many. */
+  pruneOlderThan(cutoff: Date): number {
+    if (!this.db || this.mode !== 'read-write')
+      throw new Error(`response cache ${this.path ?? '(off)'}: prune needs read-write mode`);
+    return this.db.prepare('DELETE FROM responses WHERE created_at < ?').run(cutoff.toISOString()).changes;
   }
 
   close(): void {

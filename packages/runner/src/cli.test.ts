@@ -26,6 +26,48 @@ describe('autodiff CLI', () => {
     expect(d.err.join('\n')).toMatch(/--fault-429 must be a rate between 0 and 1, got "1.5"/);
   });
 
+  it('--help on every command prints its usage and exits 0', async () => {
+    const expected: Record<string, RegExp> = {
+      train: /Usage: autodiff train --task/,
+      'sim-server': /Usage: autodiff sim-server --port N/,
+      repro: /Usage: autodiff repro \[options\] \[experiment\][\s\S]*--dry-run[\s\S]*--max-cost/,
+      ablate: /Usage: autodiff ablate[\s\S]*--switches/,
+      table: /Usage: autodiff table \[options\] <experiment>/,
+      report: /Usage: autodiff report \[options\] <experiment>/,
+      compare: /Usage: autodiff compare \[options\] <old> <new>/,
+      cache: /Usage: autodiff cache[\s\S]*stats[\s\S]*prune[\s\S]*export[\s\S]*import/,
+    };
+    for (const [command, usage] of Object.entries(expected)) {
+      const c = capture();
+      expect(await main([command, '--help'], c.io)).toBe(0);
+      expect(c.out.join('\n')).toMatch(usage);
+    }
+    const top = capture();
+    expect(await main(['--help'], top.io)).toBe(0);
+    expect(top.out.join('\n')).toMatch(/Exit codes: 0 done; 1 the work failed/);
+  });
+
+  it('unknown options of the new commands exit 2 with the option named', async () => {
+    const c = capture();
+    expect(await main(['repro', 'quick', '--dryrun'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/autodiff: unknown option '--dryrun'/);
+  });
+
+  it('table, report and compare on a missing experiment: one line naming the file, exit 2', async () => {
+    for (const args of [
+      ['table', '/nonexistent/exp'],
+      ['report', '/nonexistent/exp'],
+      ['compare', '/nonexistent/a', '/nonexistent/b'],
+    ]) {
+      const c = capture();
+      expect(await main(args, c.io)).toBe(2);
+      expect(c.err.join('\n')).toMatch(/^error: \/nonexistent\/\w+\/experiment\.json: missing$/);
+    }
+    const tol = capture();
+    expect(await main(['compare', 'a', 'b', '--tolerance', 'speed=3'], tol.io)).toBe(2);
+    expect(tol.err.join('\n')).toMatch(/--tolerance/);
+  });
+
   it('parses sim-server flags', () => {
     const c = parseSimServerArgs([
       '--port',

@@ -1,189 +1,112 @@
 /**
- * The `autodiff` command line. Each command parses its own flags; unknown commands or flags print a
- * clear error and the usage, and exit with code 2.
+ * The `autodiff` command line (commander). Each command registers itself from its own file under
+ * commands/; this file builds the program and maps errors to exit codes:
+ *   0 done · 1 the work failed (dataset, model, API key, results folder, a run, a regression) ·
+ *   2 the command line or the experiment file is wrong.
  */
-import { type FaultRates, type LatencySpec, startSimServer } from '@llm-autodiff/sim';
-import { parseFlags } from './flags';
-import { TRAIN_USAGE } from './train/args';
-import { runTrain } from './train/command';
+import { Command, CommanderError } from 'commander';
+import { registerAblate } from './commands/ablate';
+import { registerCache } from './commands/cache';
+import { registerCompare } from './commands/compare';
+import type { CommandContext } from './commands/context';
+import { registerReport } from './commands/report';
+import { registerRepro } from './commands/repro';
+import { registerSimServer } from './commands/sim-server';
+import { registerTable } from './commands/table';
+import { registerTrain } from './commands/train';
+import { type Io, processIo } from './io';
 import { UsageError } from './usage-error';
 
+export { parseSimServerArgs } from './commands/sim-server';
+export type { Io };
 export { UsageError };
 
-export const USAGE = `Usage: autodiff <command> [flags]
+/** A mistake in the user's input (file, data, environment): one line, no stack trace. */
+const USER_INPUT = new Set(['ExperimentError']);
+const USER_ENVIRONMENT = new Set([
+  'PreflightError',
+  'DatasetError',
+  'ModelSpecError',
+  'RunRecordError',
+  'CacheFileError',
+  'TrainerInputError',
+]);
 
-Commands:
-  train        Train one task pipeline with a method (--method, default gdpo) and report scores, calls and tokens per role
-               (defaults to the simulated models; see \`autodiff train --help\`).
-  sim-server   Serve the simulated LLM world over an OpenAI-compatible HTTP API
-               (/v1/chat/completions, /v1/models), on 127.0.0.1 by default.
-
-sim-server flags:
-  --port N                  port to listen on (required; 0 picks a free port)
-  --host H                  interface (default 127.0.0.1)
-  --seed N                  seed of the simulated world (default 0)
-  --fault-429 R             rate of 429 responses with Retry-After (0..1)
-  --fault-500 R             rate of 500 responses
-  --fault-timeout R         rate of requests that never get an answer
-  --fault-truncated R       rate of responses whose JSON body is cut off
-  --fault-non-json R        rate of responses whose body is not JSON
-  --retry-after S           Retry-After of injected 429s, seconds (default 1)
-  --latency-base-ms M       simulated latency per call (default 0)
-  --latency-per-token-ms M  simulated latency per output token (default 0)
-  --latency-jitter J        relative jitter of the latency, e.g. 0.2 (default 0)
-  -h, --help                show this help
-`;
-
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
+function buildProgram(cx: CommandContext): Command {
+  const program = new Command('autodiff')
+    .description("Auto-differentiate LLM pipelines: train, reproduce the paper's tables, compare runs.")
+    .enablePositionalOptions()
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (s) => cx.io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => cx.io.err(s.replace(/\n$/, '')),
+      outputError: (s, write) => write(s.replace(/^error: /, 'autodiff: ')),
+    })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done; 1 the work failed (dataset, model, API key, results folder, a run, a regression);\n' +
+        '2 the command line or the experiment file is wrong.',
+    );
+  registerTrain(program, cx);
+  registerSimServer(program, cx);
+  registerRepro(program, cx);
+  registerAblate(program, cx);
+  registerTable(program, cx);
+  registerReport(program, cx);
+  registerCompare(program, cx);
+  registerCache(program, cx);
+  // Subcommands inherit the output settings and the exit override.
+  for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
+  return program;
 }
 
-const defaultIo: Io = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-};
-
-const SIM_FLAGS = {
-  '--port': 'port',
-  '--host': 'host',
-  '--seed': 'seed',
-  '--fault-429': 'rate429',
-  '--fault-500': 'rate500',
-  '--fault-timeout': 'timeout',
-  '--fault-truncated': 'truncated',
-  '--fault-non-json': 'nonJson',
-  '--retry-after': 'retryAfter',
-  '--latency-base-ms': 'baseMs',
-  '--latency-per-token-ms': 'perTokenMs',
-  '--latency-jitter': 'jitter',
-} as const;
-type SimFlag = (typeof SIM_FLAGS)[keyof typeof SIM_FLAGS];
-
-function num(
-  flags: Map<string, string>,
-  key: SimFlag,
-  flag: string,
-  check: (n: number) => boolean,
-  what: string,
-): number | undefined {
-  const raw = flags.get(key);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n))
-    throw new UsageError(`${flag} must be ${what}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-export interface SimServerCommand {
-  port: number;
-  host: string;
-  seed: number;
-  faults: FaultRates;
-  retryAfterSeconds: number;
-  latency?: LatencySpec;
-}
-
-export function parseSimServerArgs(args: readonly string[]): SimServerCommand {
-  const f = parseFlags(args, SIM_FLAGS);
-  const rate = (key: SimFlag, flag: string) =>
-    num(f, key, flag, (n) => n >= 0 && n <= 1, 'a rate between 0 and 1');
-  const nonNeg = (key: SimFlag, flag: string) => num(f, key, flag, (n) => n >= 0, 'a non-negative number');
-  const port = num(
-    f,
-    'port',
-    '--port',
-    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
-    'an integer port (0..65535)',
-  );
-  if (port === undefined) throw new UsageError('sim-server needs --port N');
-  const baseMs = nonNeg('baseMs', '--latency-base-ms');
-  const perTokenMs = nonNeg('perTokenMs', '--latency-per-token-ms');
-  const jitter = num(f, 'jitter', '--latency-jitter', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
-  const faults: FaultRates = {
-    rate429: rate('rate429', '--fault-429'),
-    rate500: rate('rate500', '--fault-500'),
-    timeout: rate('timeout', '--fault-timeout'),
-    truncated: rate('truncated', '--fault-truncated'),
-    nonJson: rate('nonJson', '--fault-non-json'),
-  };
-  const total = Object.values(faults).reduce<number>((a, b) => a + (b ?? 0), 0);
-  if (total > 1) throw new UsageError(`fault rates add up to ${total.toFixed(3)}, more than 1`);
-  return {
-    port,
-    host: f.get('host') ?? '127.0.0.1',
-    seed: num(f, 'seed', '--seed', Number.isInteger, 'an integer') ?? 0,
-    faults,
-    retryAfterSeconds: nonNeg('retryAfter', '--retry-after') ?? 1,
-    latency:
-      baseMs !== undefined || perTokenMs !== undefined
-        ? { baseMs: baseMs ?? 0, perOutputTokenMs: perTokenMs ?? 0, jitter: jitter ?? 0 }
-        : undefined,
-  };
-}
-
-async function simServer(args: readonly string[], io: Io, stop: Promise<void>): Promise<number> {
-  const cmd = parseSimServerArgs(args);
-  const latency = cmd.latency
-    ? { 'sim:task': cmd.latency, 'sim:teacher': cmd.latency, 'sim:large': cmd.latency }
-    : undefined;
-  const server = await startSimServer({
-    port: cmd.port,
-    host: cmd.host,
-    seed: cmd.seed,
-    faults: cmd.faults,
-    retryAfterSeconds: cmd.retryAfterSeconds,
-    latency,
-  });
-  io.out(`sim server listening on ${server.url} (models: sim:task, sim:teacher, sim:large)`);
-  await stop;
-  await server.close();
-  io.out(`sim server stopped after ${server.stats.requests} request(s)`);
-  return 0;
-}
-
-function signalStop(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}
+/** The top-level help. */
+export const USAGE = buildProgram({ io: { out: () => {}, err: () => {} }, exitCode: 0 }).helpInformation();
 
 /** Runs one command; resolves to the exit code. `stop` ends long-running commands (default: SIGINT/SIGTERM). */
 export async function main(
   argv: readonly string[],
-  io: Io = defaultIo,
+  io: Io = processIo,
   stop?: Promise<void>,
 ): Promise<number> {
-  const [command, ...rest] = argv;
+  const cx: CommandContext = { io, stop, exitCode: 0 };
+  const program = buildProgram(cx);
+  const [command] = argv;
+  if (command === undefined) {
+    io.out(program.helpInformation());
+    return 2;
+  }
+  if (!command.startsWith('-') && command !== 'help' && !program.commands.some((c) => c.name() === command)) {
+    io.err(`autodiff: unknown command ${JSON.stringify(command)}\n`);
+    io.err(program.helpInformation());
+    return 2;
+  }
   try {
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === 'train') {
-      if (rest.includes('-h') || rest.includes('--help')) {
-        io.out(TRAIN_USAGE);
-        return 0;
-      }
-      return await runTrain(rest, io);
-    }
-    if (command === 'sim-server') {
-      if (rest.includes('-h') || rest.includes('--help')) {
-        io.out(USAGE);
-        return 0;
-      }
-      return await simServer(rest, io, stop ?? signalStop());
-    }
-    throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    await program.parseAsync([...argv], { from: 'user' });
+    return cx.exitCode;
   } catch (e) {
+    if (e instanceof CommanderError)
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.help' ||
+        e.code === 'commander.version'
+        ? 0
+        : 2;
     if (e instanceof UsageError) {
       io.err(`autodiff: ${e.message}\n`);
-      io.err(USAGE);
+      io.err(e.usage ?? program.helpInformation());
       return 2;
     }
-    // An unexpected error is a bug of ours, not a user mistake: keep its stack for the report.
     const error = e as Error;
+    if (USER_INPUT.has(error.name)) {
+      io.err(`autodiff: ${error.message}`);
+      return 2;
+    }
+    if (USER_ENVIRONMENT.has(error.name)) {
+      io.err(`autodiff: ${error.message}`);
+      return 1;
+    }
+    // An unexpected error is a bug of ours, not a user mistake: keep its stack for the report.
     io.err(`autodiff: ${error.message}`);
     if (process.env.AUTODIFF_DEBUG) io.err(error.stack ?? '');
     else io.err('(set AUTODIFF_DEBUG=1 to print the stack trace)');

@@ -12,6 +12,7 @@ import {
   ModelSpecError,
   type ProviderFactory,
   type ProviderOptions,
+  parseModelSpec,
   registerProvider,
 } from '@llm-autodiff/llm';
 import { createSimModel, type LatencySpec, type SimOptions } from '@llm-autodiff/sim';
@@ -67,4 +68,26 @@ export function createModel(spec: string, options: ProviderOptions = {}): ChatMo
  */
 export function createModelPool(options: Omit<ModelPoolOptions, 'create'> = {}): ModelPool {
   return new ModelPool({ ...options, create: createModel });
+}
+
+/**
+ * Checks a spec without any environment: syntax, a known provider, and for `sim:` a known profile. An
+ * API key is not checked here (that is the environment's part, checked before a run starts).
+ */
+export function checkModelSpec(spec: string): string | undefined {
+  try {
+    const parsed = parseModelSpec(spec);
+    if (parsed.provider === 'sim') createModel(spec);
+    else if (!knownProviders().includes(parsed.provider))
+      return `unknown model provider "${parsed.provider}" in "${spec}" (known providers: ${[
+        ...knownProviders(),
+        'sim',
+      ]
+        .filter((p, i, a) => a.indexOf(p) === i)
+        .sort()
+        .join(', ')})`;
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

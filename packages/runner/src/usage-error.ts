@@ -1,4 +1,12 @@
-/** A mistake in the command line: printed with the usage, exit code 2. */
+/** A mistake in the command line: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  constructor(
+    message: string,
+    /** The usage text to print after the message (default: the top-level help). */
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
 }

@@ -1,17 +1,22 @@
 /**
- * The simulated backward engine: reads the backward prompt (CONTRACT.md §3), re-derives what went wrong,
- * and writes 1–3 sentences naming the missing concept in plain words — or says that the target variable
- * is not the cause. With a small probability it names the wrong concept, as real engines do.
+ * The simulated backward engine: reads the backward prompt (CONTRACT.md §4), infers from its visible text
+ * alone (never from the datasets, CONTRACT.md §3) what went wrong, and writes 1–3 sentences naming the
+ * missing concept in plain words — or says that the target variable is not the cause. With a small probability it names the wrong concept, as real engines do.
  */
-import { TAGS } from '@llm-autodiff/llm';
 import type { BackwardFields } from './contract';
-import type { Example, HotpotExample } from './data/datasets';
-import { type Diagnosis, diagnose, outputKind, skillsOf } from './diagnose';
+import {
+  type Diagnosis,
+  diagnose,
+  skillsOf,
+  type VisibleCall,
+  visibleKind,
+  visibleQuestion,
+  visibleTask,
+} from './diagnose';
 import { hashPick, hashUnit } from './hash';
 import { expresses } from './skills';
-import { normalizeText, readNested } from './text';
-import type { WorldContext } from './worlds/common';
-import { entityOf, goldParagraphs, goldPresence } from './worlds/hotpot-context';
+import { normalizeAnswer, normalizeText } from './text';
+import type { JudgeContext } from './worlds/common';
 
 export const NO_ERROR = 'There is no noticeable error.';
 
@@ -31,53 +36,56 @@ function targetKind(f: BackwardFields): TargetKind {
   return 'prompt';
 }
 
-/** A function or retriever over a query: did its output (the passages) hold what the answer needs? */
-function retrievalFeedback(example: HotpotExample, f: BackwardFields): string {
-  const present = goldPresence(example, f.output);
-  const missing = goldParagraphs(example).find((_, i) => !present[i]);
-  if (!missing)
-    return 'This input is not the cause: the search found the passages the answer needs; the error happens later.';
-  const name = entityOf(missing.title);
-  return `The search did not retrieve the passage about ${name}, which the answer needs. The query should name ${name} instead of repeating the question.`;
+/** The visible parts of the call under review; for a loss, the prediction it scored. */
+function visibleCall(f: BackwardFields): VisibleCall {
+  const texts = [f.inputs, ...f.otherInputs.map((i) => i.value), f.target?.value].filter(
+    (t): t is string => t !== undefined,
+  );
+  const labelled = (f.inputs ?? '').match(/^question:\n([^\n]+)/m)?.[1];
+  const question = texts.map(visibleQuestion).find((q) => q !== undefined) ?? labelled?.trim();
+  const isLoss = f.componentKind === 'loss';
+  return {
+    question,
+    context: [f.inputs, ...f.otherInputs.map((i) => i.value)].filter(Boolean).join('\n'),
+    output: isLoss ? (f.target?.value ?? f.output ?? '') : (f.output ?? ''),
+    expected: f.groundTruth,
+  };
 }
 
-function findExample(ctx: WorldContext, f: BackwardFields): Example | undefined {
-  const texts = [f.inputs, f.output, f.target?.value, ...f.otherInputs.map((i) => i.value), f.groundTruth];
-  for (const t of texts) {
-    const q = t ? readNested(t, TAGS.task.question) : undefined;
-    const hit = q ? ctx.data.lookup(q) : undefined;
-    if (hit) return hit;
-  }
-  return ctx.data.findIn(texts.filter((t) => t !== undefined).join('\n'));
+/** A function or retriever over a query: did its output (the passages) hold the expected answer? */
+function retrievalFeedback(call: VisibleCall, f: BackwardFields): string {
+  const gold = normalizeAnswer(call.expected ?? '');
+  const passages = normalizeAnswer(f.output ?? '');
+  if (gold === '' || gold === 'yes' || gold === 'no' || passages.includes(gold))
+    return 'This input is not the cause: the search found passages that bear on the answer; the error happens later.';
+  return 'The search did not retrieve a passage that contains the expected answer. The query should name the entity the first passages point to instead of repeating the question.';
 }
 
 function sentence(text: string): string {
   return text.endsWith('.') ? text : `${text}.`;
 }
 
-export function backwardRespond(ctx: WorldContext, f: BackwardFields, key: string): string {
+export function backwardRespond(ctx: JudgeContext, f: BackwardFields, key: string): string {
   if (f.score !== undefined && f.score >= 0.9) return NO_ERROR;
-  const example = findExample(ctx, f);
-  const output = f.output ?? '';
+  const call = visibleCall(f);
   const gt = f.groundTruth;
-  if (!example) {
-    if (gt !== undefined && normalizeText(output).includes(normalizeText(gt))) return NO_ERROR;
+  const task = visibleTask(call);
+  const passThrough = f.componentKind === 'function' || f.componentKind === 'retriever';
+  if (task === 'hotpot' && passThrough && gt !== undefined) return retrievalFeedback(call, f);
+  if (call.question === undefined) {
+    if (gt !== undefined && normalizeText(call.output).includes(normalizeText(gt))) return NO_ERROR;
     return gt !== undefined
       ? `The output does not match the expected answer (${gt}). Check how the answer is derived from the input.`
       : 'The output looks questionable; check how the answer is derived from the input.';
   }
-  if (example.task === 'hotpot' && (f.componentKind === 'function' || f.componentKind === 'retriever')) {
-    return retrievalFeedback(example, f);
-  }
-  const context = [f.inputs, ...f.otherInputs.map((i) => i.value)].filter(Boolean).join('\n');
-  const found = diagnose(example, output, context);
+  const found = diagnose(call);
   if (found.kind === 'correct') {
     if (f.score === undefined || f.score >= 0.5) return NO_ERROR;
     // A correct intermediate output in a failed sample: the error is downstream.
     return 'This variable is not the cause: its part of the work is right; the error happens later in the pipeline.';
   }
-  const kind = outputKind(example, output);
-  const own = skillsOf(example.task, kind);
+  const kind = visibleKind(task, call.output);
+  const own = skillsOf(task, kind);
   let d: Diagnosis = found;
   // Sometimes the engine blames the wrong concept, as real backward engines do.
   if (found.kind === 'skill' && hashUnit(ctx.seed, 'bw.wrong', key) < ctx.profile.backwardWrongRate) {
@@ -91,12 +99,15 @@ export function backwardRespond(ctx: WorldContext, f: BackwardFields, key: strin
       return tk === 'input'
         ? 'This input is not the cause: the output could not be read because it does not follow the required format.'
         : 'The response does not follow the required output format, so it could not be parsed. The instruction should state the output format clearly and ask to follow it exactly.';
-    case 'retrieval':
+    case 'retrieval': {
+      const about = d.missing ? `the passage about ${d.missing}` : 'a passage with the answer';
+      const naming = d.missing ? `names ${d.missing}` : 'names the entity the first passages point to';
       if (tk === 'prompt' && kind === 'answer')
-        return `This instruction is not the cause: the context does not contain the passage about ${d.missing} that the answer needs. The retrieval step should bring it in.`;
+        return `This instruction is not the cause: the context does not contain ${about} that the answer needs. The retrieval step should bring it in.`;
       if (tk === 'prompt' && kind === 'query')
-        return `The retrieved passages miss the one about ${d.missing}. ${hashPick(own[0]?.feedback ?? [''], ctx.seed, 'bw.p', key)}`;
-      return `The passages miss the one about ${d.missing}, which the answer needs; a search query that names ${d.missing} would retrieve it.`;
+        return `The retrieved passages miss ${about}. ${hashPick(own[0]?.feedback ?? [''], ctx.seed, 'bw.p', key)}`;
+      return `The passages miss ${about}, which the answer needs; a search query that ${naming} would retrieve it.`;
+    }
     case 'skill': {
       const skill = d.skill;
       const belongs = own.some((s) => s.id === skill.id);

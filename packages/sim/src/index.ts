@@ -12,4 +12,10 @@ export { findDataDir, NO_DATA_MESSAGE } from './data/paths';
 export { type LatencySpec, REALISTIC_LATENCY, ZERO_LATENCY } from './latency';
 export { PROFILES, profileFor, type SimModelName, type SimProfile } from './profiles';
 export { type FaultRates, type SimServer, type SimServerOptions, startSimServer } from './server';
-export { createSimModel, type SimCompletion, type SimOptions, simComplete } from './sim-model';
+export {
+  createSimModel,
+  deriveSimSeed,
+  type SimCompletion,
+  type SimOptions,
+  simComplete,
+} from './sim-model';

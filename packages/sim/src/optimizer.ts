@@ -1,19 +1,19 @@
 /**
- * The simulated optimizer (CONTRACT.md §4). It adds one instruction sentence for the concept the
+ * The simulated optimizer (CONTRACT.md §5; a judging role, §3). It adds one instruction sentence for the concept the
  * feedback mentions most that neither the variable nor its peers already express; it skips concepts its
  * failed proposals of this step already tried; it builds on the best past value when history is shown;
  * without feedback text it infers the concept from failing examples, with a lower hit rate; and with a
  * small probability it breaks something. Each piece of the prompt thus earns its keep.
  */
 import { TAGS } from '@llm-autodiff/llm';
-import type { FeedbackEntry, OptimizerFields } from './contract';
-import type { Example, TaskName } from './data/datasets';
-import { diagnose, outputKind, skillsOf } from './diagnose';
+import type { OptimizerFields } from './contract';
+import type { TaskName } from './data/datasets';
+import { diagnose, skillsOf, type VisibleCall, visibleKind, visibleQuestion, visibleTask } from './diagnose';
 import { detectFormat } from './format';
 import { hashInt, hashPick, hashUnit } from './hash';
 import { expresses, type Skill } from './skills';
-import { readNested, splitSentences } from './text';
-import type { WorldContext } from './worlds/common';
+import { splitSentences } from './text';
+import type { JudgeContext } from './worlds/common';
 
 /** Probability of finding the right concept from inputs, outputs and scores alone. */
 const INFER_HIT_RATE = 0.35;
@@ -40,9 +40,18 @@ export const GENERIC_SENTENCES = [
   'Use only the information given in the input.',
 ];
 
-function exampleIn(ctx: WorldContext, text: string): Example | undefined {
-  const q = readNested(text, TAGS.task.question);
-  return (q ? ctx.data.lookup(q) : undefined) ?? ctx.data.findIn(text);
+/**
+ * The visible call of a feedback entry: `Input: … Output: … Expected answer: …` as the optimizer prompt
+ * renders it (any text before `Output:` counts as input).
+ */
+export function entryCall(inputOutput: string): VisibleCall {
+  const out = inputOutput.lastIndexOf('\nOutput:');
+  const exp = inputOutput.lastIndexOf('\nExpected answer:');
+  const input = out >= 0 ? inputOutput.slice(0, out) : inputOutput;
+  const outputEnd = exp > out ? exp : inputOutput.length;
+  const output = out >= 0 ? inputOutput.slice(out + '\nOutput:'.length, outputEnd).trim() : '';
+  const expected = exp > out ? inputOutput.slice(exp + '\nExpected answer:'.length).trim() : undefined;
+  return { question: visibleQuestion(input), context: input, output, expected: expected || undefined };
 }
 
 const ALL_TASKS: TaskName[] = ['object_count', 'trec', 'hotpot'];
@@ -89,7 +98,7 @@ function ranked(
 
 /** With feedback text: the concept the feedback names most. */
 function planFromFeedback(
-  ctx: WorldContext,
+  ctx: JudgeContext,
   c: Candidates,
   feedback: string[],
   key: string,
@@ -107,26 +116,26 @@ function planFromFeedback(
 }
 
 /**
- * "OPRO with data": only inputs, outputs and scores. Re-derive the error of the failing samples; often
+ * "OPRO with data": only inputs, outputs and scores. Infer the error of the failing samples from their
+ * visible text (the question, the output, the expected answer when shown); often
  * miss (then the caller falls back on a general reminder: the scores alone do not say what is missing).
  */
 function planFromScores(
-  ctx: WorldContext,
+  ctx: JudgeContext,
   c: Candidates,
-  entries: readonly FeedbackEntry[],
-  examples: readonly (Example | undefined)[],
+  calls: readonly { call?: VisibleCall; score?: number }[],
   key: string,
 ): Plan | undefined {
   const counts = new Map<string, number>();
-  entries.forEach((e, i) => {
-    const ex = examples[i];
-    if (!ex || !e.inputOutput || (e.score ?? 0) >= 0.5) return;
-    const d = diagnose(ex, e.inputOutput, e.inputOutput);
+  for (const { call, score } of calls) {
+    if (!call?.question || (score ?? 0) >= 0.5) continue;
+    const d = diagnose(call);
     if (d.kind === 'skill') counts.set(d.skill.id, (counts.get(d.skill.id) ?? 0) + 1);
     // The output shape tells which kind of call failed, not why: keep the kind's skills as guesses.
-    for (const s of skillsOf(ex.task, outputKind(ex, e.inputOutput)))
+    const task = visibleTask(call);
+    for (const s of skillsOf(task, visibleKind(task, call.output)))
       if (!counts.has(s.id)) counts.set(s.id, 0);
-  });
+  }
   if (hashUnit(ctx.seed, 'opt.infer', key) >= INFER_HIT_RATE) return undefined;
   const skill = ranked(c, counts, (s) => counts.has(s.id), key)[0];
   if (!skill) return undefined;
@@ -137,12 +146,15 @@ function planFromScores(
   };
 }
 
-export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: string): string {
+export function optimizerRespond(ctx: JudgeContext, f: OptimizerFields, key: string): string {
   const { base, fromHistory } = bestBase(f);
   const peerText = f.peers.map((p) => p.value).join('\n');
   const entries = f.samples.flatMap((s) => s.entries);
-  const examples = entries.map((e) => (e.inputOutput ? exampleIn(ctx, e.inputOutput) : undefined));
-  const tasks = new Set(examples.flatMap((e) => (e ? [e.task] : [])));
+  const calls = entries.map((e) => ({
+    call: e.inputOutput ? entryCall(e.inputOutput) : undefined,
+    score: e.score,
+  }));
+  const tasks = new Set(calls.flatMap(({ call }) => (call?.question ? [visibleTask(call)] : [])));
   const candidatesAll = (tasks.size > 0 ? [...tasks] : ALL_TASKS).flatMap((t) => skillsOf(t));
   const triedText = f.failedProposals.map((p) => `${p.method ?? ''}\n${p.reasoning ?? ''}\n${p.value ?? ''}`);
   const candidates: Candidates = {
@@ -154,7 +166,7 @@ export function optimizerRespond(ctx: WorldContext, f: OptimizerFields, key: str
   let plan =
     feedback.length > 0
       ? planFromFeedback(ctx, candidates, feedback, key)
-      : planFromScores(ctx, candidates, entries, examples, key);
+      : planFromScores(ctx, candidates, calls, key);
   const noPeersShown = f.peers.length === 0;
   if (
     noPeersShown &&

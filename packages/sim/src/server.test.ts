@@ -82,8 +82,9 @@ describeWithData('sim server (no faults)', () => {
         JSON.stringify({ model: 'sim:task', messages: [{ role: 'user', content: [null] }] }),
         'invalid_content',
       ],
-      [JSON.stringify({ model: 'sim:task', messages: hi, n: 2.5 }), 'invalid_n'],
-      [JSON.stringify({ model: 'sim:task', messages: hi, n: 1e6 }), 'invalid_n'],
+      // Codes name the kind of fault, `param` the field (OpenAI's shape).
+      [JSON.stringify({ model: 'sim:task', messages: hi, n: 2.5 }), 'invalid_type'],
+      [JSON.stringify({ model: 'sim:task', messages: hi, n: 1e6 }), 'invalid_value'],
       ['null', 'invalid_body'],
     ] as const) {
       const r = await post(server, text);

@@ -4,15 +4,19 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ChatMessage, ChatOptions, ChatRequest } from '@llm-autodiff/llm';
+import { countTokens } from '@llm-autodiff/llm';
 import { digest } from './hash';
 import type { LatencySpec } from './latency';
 import { sleep } from './latency';
 import { PROFILES, profileFor } from './profiles';
 import { FaultPlan, type FaultRates } from './server-faults';
+import { applyControls } from './server-output';
+import { HttpError, toChatRequest } from './server-request';
+import { writeStream } from './server-stream';
 import { simComplete } from './sim-model';
 
 export type { FaultRates } from './server-faults';
+export { toChatRequest } from './server-request';
 
 export interface SimServerOptions {
   /** 0 (default) picks a free port. */
@@ -37,20 +41,8 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Far above any prompt of the project; a larger body is refused instead of held in memory. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** OpenAI's own limit on `n`. */
-const MAX_CHOICES = 128;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -68,10 +60,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     });
     req.on('error', reject);
   });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function messageOf(e: unknown): string {
@@ -93,55 +81,8 @@ function sendJson(
   res.end(text);
 }
 
-function errorBody(message: string, type: string, code: string) {
-  return { error: { message, type, code, param: null } };
-}
-
-function contentText(content: unknown, where: string): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((part: unknown, i) => {
-        if (isRecord(part) && part.type === 'text' && typeof part.text === 'string') return part.text;
-        throw new HttpError(400, `${where}.content[${i}]: only text parts are supported`, 'invalid_content');
-      })
-      .join('');
-  }
-  throw new HttpError(400, `${where}.content must be a string or an array of text parts`, 'invalid_content');
-}
-
-/** Validate an OpenAI chat body and turn it into the project's request type. */
-export function toChatRequest(body: unknown): { model: string; request: ChatRequest } {
-  if (!isRecord(body)) throw new HttpError(400, 'body must be a JSON object', 'invalid_body');
-  const b = body;
-  if (typeof b.model !== 'string')
-    throw new HttpError(400, 'field "model" is required (a string)', 'missing_model');
-  if (b.stream === true)
-    throw new HttpError(400, 'streaming is not supported by the sim server', 'unsupported_stream');
-  if (!Array.isArray(b.messages) || b.messages.length === 0) {
-    throw new HttpError(400, 'field "messages" must be a non-empty array', 'invalid_messages');
-  }
-  const messages: ChatMessage[] = b.messages.map((msg: unknown, i) => {
-    if (!isRecord(msg)) throw new HttpError(400, `messages[${i}] must be an object`, 'invalid_messages');
-    const role = msg.role === 'developer' ? 'system' : msg.role;
-    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
-      throw new HttpError(400, `messages[${i}].role must be system, user or assistant`, 'invalid_role');
-    }
-    return { role, content: contentText(msg.content, `messages[${i}]`) };
-  });
-  const options: ChatOptions = {};
-  if (typeof b.temperature === 'number') options.temperature = b.temperature;
-  const maxTokens = b.max_completion_tokens ?? b.max_tokens;
-  if (typeof maxTokens === 'number') options.maxTokens = maxTokens;
-  if (typeof b.top_p === 'number') options.topP = b.top_p;
-  if (typeof b.seed === 'number') options.seed = b.seed;
-  if (b.n !== undefined && b.n !== null) {
-    if (typeof b.n !== 'number' || !Number.isInteger(b.n) || b.n < 1 || b.n > MAX_CHOICES)
-      throw new HttpError(400, `field "n" must be an integer from 1 to ${MAX_CHOICES}`, 'invalid_n');
-    options.n = b.n;
-  }
-  if (Array.isArray(b.stop)) options.stop = b.stop.filter((s): s is string => typeof s === 'string');
-  return { model: b.model, request: { messages, options } };
+function errorBody(message: string, type: string, code: string, param: string | null = null) {
+  return { error: { message, type, code, param } };
 }
 
 export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
@@ -180,7 +121,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     } catch {
       throw new HttpError(400, 'body is not valid JSON', 'invalid_json');
     }
-    const { model, request } = toChatRequest(body);
+    const { model, request, controls } = toChatRequest(body);
     let profileId: string;
     try {
       profileId = profileFor(model).id;
@@ -214,23 +155,42 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       latency: options.latency?.[profileId],
     });
     await sleep(c.latencyMs, closing.signal);
+    const outputs = c.choices.map((text) => applyControls(text, controls));
+    // Usage counts what is returned: a cut or reformatted answer has its own token count.
+    const completionTokens = outputs.reduce((sum, o) => sum + countTokens(o.text), 0);
+    const usage = {
+      prompt_tokens: c.promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: c.promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: 0 },
+    };
+    const id = `chatcmpl-sim-${bodyKey}`;
+    const created = Math.floor(Date.now() / 1000);
+    if (controls.stream && fault !== 'nonJson') {
+      const cutAt = fault === 'truncated' ? 0.5 : undefined;
+      writeStream(res, {
+        id,
+        model: profileId,
+        created,
+        choices: outputs,
+        usage,
+        includeUsage: controls.includeUsage,
+        cutAt,
+      });
+      return;
+    }
     const completion = {
-      id: `chatcmpl-sim-${bodyKey}`,
+      id,
       object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
+      created,
       model: profileId,
-      choices: c.choices.map((text, index) => ({
+      choices: outputs.map((o, index) => ({
         index,
-        message: { role: 'assistant', content: text, refusal: null },
+        message: { role: 'assistant', content: o.text, refusal: null },
         logprobs: null,
-        finish_reason: 'stop',
+        finish_reason: o.finishReason,
       })),
-      usage: {
-        prompt_tokens: c.promptTokens,
-        completion_tokens: c.completionTokens,
-        total_tokens: c.promptTokens + c.completionTokens,
-        prompt_tokens_details: { cached_tokens: 0 },
-      },
+      usage,
     };
     if (fault === 'nonJson') {
       const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
@@ -252,7 +212,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent || closing.signal.aborted) return;
       if (e instanceof HttpError)
-        sendJson(res, e.status, errorBody(e.message, 'invalid_request_error', e.code));
+        sendJson(res, e.status, errorBody(e.message, 'invalid_request_error', e.code, e.param));
       else
         sendJson(
           res,

@@ -2,7 +2,7 @@ import { countMessageTokens, countTokens, TAGS, tag } from '@llm-autodiff/llm';
 import { expect, it } from 'vitest';
 import { PROMPTS } from './calibration';
 import { latencyMs, sleep } from './latency';
-import { createSimModel } from './sim-model';
+import { createSimModel, deriveSimSeed } from './sim-model';
 import { describeWithData } from './test-data';
 
 const messages = [
@@ -34,6 +34,56 @@ describeWithData('in-process sim model', () => {
     const a = await m.complete({ messages, options: { n: 3 } });
     expect(a.choices).toHaveLength(3);
     expect((await m.complete({ messages, options: { n: 3 } })).choices).toEqual(a.choices);
+  });
+
+  it('at temperature > 0 the n choices of one request differ; at temperature 0 they are all the first', async () => {
+    const m = createSimModel('task');
+    const hot = await m.complete({ messages, options: { n: 4, temperature: 1 } });
+    expect(new Set(hot.choices).size).toBe(4);
+    // Sampled choices reword their reasoning; the answer line keeps its format.
+    for (const c of hot.choices) expect(c).toMatch(/Answer: \d+$/);
+    const cold = await m.complete({ messages, options: { n: 4, temperature: 0 } });
+    expect(new Set(cold.choices).size).toBe(1);
+    expect((await m.complete({ messages, options: { n: 4, temperature: 0 } })).choices).toEqual(cold.choices);
+    // Choice 0 is the same answer whatever the temperature (it is what the calibration measures).
+    expect(hot.choices[0]).toBe(cold.choices[0]);
+  });
+
+  it('derives a world seed per run seed and repeat, and different seeds are different worlds', async () => {
+    expect(deriveSimSeed(2025, 0)).toBe(deriveSimSeed(2025, 0));
+    const seeds = new Set([0, 1, 2, 3].map((r) => deriveSimSeed(2025, r)));
+    expect(seeds.size).toBe(4);
+    expect(deriveSimSeed(2026, 0)).not.toBe(deriveSimSeed(2025, 0));
+    expect(() => deriveSimSeed(1.5, 0)).toThrow(/integers/);
+    expect(createSimModel('task', { seed: 7 }).simSeed).toBe(7);
+    // Different worlds answer some requests differently (slips and traps are hashed with the seed).
+    const ask = (seed: number, q: string) =>
+      createSimModel('task', { seed })
+        .complete({
+          messages: [
+            messages[0] as (typeof messages)[0],
+            { role: 'user', content: tag(TAGS.task.question, q) },
+          ],
+        })
+        .then((r) => r.text);
+    const qs = Array.from(
+      { length: 20 },
+      (_, i) => `I have ${i + 2} cats, a piano, and two dogs. How many animals do I have?`,
+    );
+    const a = await Promise.all(qs.map((q) => ask(deriveSimSeed(1, 0), q)));
+    const b = await Promise.all(qs.map((q) => ask(deriveSimSeed(1, 1), q)));
+    expect(a).not.toEqual(b);
+  });
+
+  it('honours stop sequences and maxTokens in process, as the server does', async () => {
+    const m = createSimModel('task');
+    const full = (await m.complete({ messages })).text;
+    const stopped = await m.complete({ messages, options: { stop: ['Answer:'] } });
+    expect(stopped.text).toBe(full.slice(0, full.indexOf('Answer:')));
+    const cut = await m.complete({ messages, options: { maxTokens: 3 } });
+    expect(cut.finishReason).toBe('length');
+    expect(cut.usage.completionTokens).toBeLessThanOrEqual(3);
+    expect(full.startsWith(cut.text)).toBe(true);
   });
 
   it('has zero latency by default and a configurable deterministic one', async () => {

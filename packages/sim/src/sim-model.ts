@@ -7,15 +7,19 @@ import {
   countTokens,
 } from '@llm-autodiff/llm';
 import { parseRequest } from './contract';
-import { loadDataWorld } from './data/datasets';
-import { digest } from './hash';
+import { type DataWorld, loadDataWorld } from './data/datasets';
+import { digest, hashUnit } from './hash';
 import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
 import { profileFor } from './profiles';
 import { respond } from './respond';
-import type { WorldContext } from './worlds/common';
+import { applyControls } from './server-output';
+import type { JudgeContext } from './worlds/common';
 
 export interface SimOptions {
-  /** Seed of every hashed choice; a different seed is a different (equally calibrated) world. */
+  /**
+   * Seed of every hashed choice; a different seed is a different (equally calibrated) world. Repeats of
+   * an experiment should use `deriveSimSeed(runSeed, repeat)` so that they vary like real sampling.
+   */
   seed?: number;
   /** Dataset folder; default `AUTODIFF_DATA_DIR`, else `../shared/datasets` beside the repo. */
   dataDir?: string;
@@ -31,6 +35,17 @@ export interface SimCompletion {
   latencyMs: number;
 }
 
+/**
+ * The world seed of one repeat of a run: derived from the run's (trainer) seed and the repeat index, so
+ * repeats differ as sampling with a real model does, and the same run and repeat always meet the same
+ * world. Record it with the results.
+ */
+export function deriveSimSeed(runSeed: number, repeat = 0): number {
+  if (!Number.isInteger(runSeed) || !Number.isInteger(repeat) || repeat < 0)
+    throw new Error(`sim: deriveSimSeed needs integers (run seed ${runSeed}, repeat ${repeat} ≥ 0)`);
+  return Math.floor(hashUnit('sim-seed', runSeed, repeat) * 2 ** 31);
+}
+
 /** Compute a completion without waiting: shared by the in-process model and the HTTP server. */
 export function simComplete(
   modelName: string,
@@ -39,13 +54,20 @@ export function simComplete(
 ): SimCompletion {
   const profile = profileFor(modelName);
   const seed = options.seed ?? 0;
-  const ctx: WorldContext = { data: loadDataWorld(options.dataDir), seed, profile };
   const { messages } = request;
   if (!Array.isArray(messages) || messages.length === 0) throw new Error('sim: request has no messages');
+  const parsed = parseRequest(messages);
+  // Only the task model (and teacher) may look examples up; a judging role never gets the datasets.
+  const ctx: JudgeContext & { data?: DataWorld } =
+    parsed.role === 'task' ? { data: loadDataWorld(options.dataDir), seed, profile } : { seed, profile };
   const key = digest(JSON.stringify({ messages, options: request.options ?? {}, seed, model: profile.id }));
   const n = Math.max(1, request.options?.n ?? 1);
-  const parsed = parseRequest(messages);
-  const choices = Array.from({ length: n }, (_, i) => respond(ctx, parsed, i, key));
+  // OpenAI's default temperature is 1; at 0 sampling is greedy and every choice is the first.
+  const temperature = request.options?.temperature ?? 1;
+  const first = respond(ctx, parsed, 0, key, temperature);
+  const choices = Array.from({ length: n }, (_, i) =>
+    i === 0 || temperature === 0 ? first : respond(ctx, parsed, i, key, temperature),
+  );
   const completionTokens = choices.reduce((sum, c) => sum + countTokens(c), 0);
   return {
     choices,
@@ -59,32 +81,41 @@ export function simComplete(
 export function createSimModel(
   name: 'task' | 'teacher' | 'large' | string,
   options: SimOptions = {},
-): ChatModel {
+): ChatModel & { readonly simSeed: number } {
   const profile = profileFor(name);
   return {
     id: profile.id,
+    simSeed: options.seed ?? 0,
     async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
       const started = performance.now();
       const c = simComplete(profile.id, request, options);
       await sleep(c.latencyMs, context?.signal);
+      // Stop sequences and the token limit as the server applies them (no response format in process).
+      const controls = { maxTokens: request.options?.maxTokens, stop: request.options?.stop ?? [] };
+      const outputs = c.choices.map((t) => applyControls(t, { ...controls, format: { type: 'text' } }));
+      const choices = outputs.map((o) => o.text);
       return {
-        text: c.choices[0] ?? '',
-        choices: c.choices,
+        text: choices[0] ?? '',
+        choices,
         usage: {
           promptTokens: c.promptTokens,
-          completionTokens: c.completionTokens,
+          completionTokens: choices.reduce((sum, t) => sum + countTokens(t), 0),
           cachedTokens: 0,
           estimated: false,
         },
         latencyMs: Math.round(performance.now() - started),
         model: profile.id,
-        finishReason: 'stop',
+        finishReason: outputs[0]?.finishReason ?? 'stop',
         cacheHit: false,
         // Shaped like a chat-completions body and nothing more: no flag that would let code tell the sim apart.
         raw: {
           object: 'chat.completion',
           model: profile.id,
-          choices: c.choices.map((content, index) => ({ index, message: { role: 'assistant', content } })),
+          choices: outputs.map((o, index) => ({
+            index,
+            message: { role: 'assistant', content: o.text },
+            finish_reason: o.finishReason,
+          })),
         },
       };
     },

@@ -27,3 +27,13 @@ export interface Skill<E extends Example = Example> {
 export function expresses(skill: Pick<Skill, 'cue'>, instruction: string): boolean {
   return skill.cue.some((re) => re.test(instruction));
 }
+
+/**
+ * A cue that needs two ideas in one sentence (in either order): a concept is recognized by what it says,
+ * not by one keyword that also has unrelated senses ("quantity of text", "city newspaper").
+ */
+export function near(a: string, b: string): RegExp {
+  // A period ends the sentence only when a space or line end follows ("When...?" and "e.g.," do not).
+  const gap = String.raw`(?:[^.\n]|\.(?=[^\s]))*`;
+  return new RegExp(`(?:${a})${gap}(?:${b})|(?:${b})${gap}(?:${a})`, 'i');
+}

@@ -40,7 +40,7 @@ export function callKind(example: Example, fields: TaskFields): CallKind {
   return 'answer';
 }
 
-export function respondTask(ctx: WorldContext, fields: TaskFields, choice: number): string {
+export function respondTask(ctx: WorldContext, fields: TaskFields, choice: number, temperature = 1): string {
   const example = findTaskExample(ctx, fields);
   if (!example) {
     // Unknown input: a plausible but unreliable answer in whatever format was asked.
@@ -59,7 +59,7 @@ export function respondTask(ctx: WorldContext, fields: TaskFields, choice: numbe
     fields.format.type === 'json' && /nothing but the (final )?answer/i.test(fields.instruction);
   if (conflicting && hashUnit(ctx.seed, 'format.conflict', example.id) < 0.5)
     fields = { ...fields, format: { type: 'none' } };
-  const call = { example, fields, choice };
+  const call = { example, fields, choice, temperature };
   switch (example.task) {
     case 'object_count':
       return ocRespond(ctx, call as TaskCall<ObjectCountExample>);

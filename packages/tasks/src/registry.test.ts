@@ -1,8 +1,8 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../testing/fixtures';
+import { world } from '../testing/hotpot-world';
 import { createPipeline, loadTask, openPipeline, PIPELINE_NAMES, pipelines, taskOf } from './registry';
-import { jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from './testing/fixtures';
-import { world } from './testing/hotpot-world';
 
 describe('pipelines registry', () => {
   it('has the six pipelines, each with the documented trainable prompts', () => {

@@ -7,12 +7,12 @@
 import { backward, type Parameter, sum } from '@llm-autodiff/core';
 import { createSimModel } from '@llm-autodiff/sim';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir } from '../testing/fixtures';
 import type { HotpotExample } from './data/hotpot';
 import { mean } from './metrics/classify';
 import type { TaskProgram } from './pipelines/program';
 import { type ExampleOf, loadTask, type PipelineName, pipelines } from './registry';
 import { loadBm25 } from './retrieval/cache';
-import { NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir } from './testing/fixtures';
 
 const HAS_DATA = SHARED_DATA_DIR !== undefined;
 

@@ -105,6 +105,12 @@ export interface Method<E = unknown, S = unknown> {
   init?(run: RunContext<E>, initial: { val: Evaluation }): Promise<void> | void;
   step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome>;
   /**
+   * Optional: true once the method has nothing left to do (e.g. GEPA's metric-call budget is spent); the
+   * trainer then skips the phase's remaining steps. `steps()` is read after `init`/`restore`, so it may
+   * depend on the data (an upper bound is fine when `done` ends the phase).
+   */
+  done?(): boolean;
+  /**
    * JSON-serialisable state, restored before the next step on resume. Must capture everything that
    * influences later steps (history, pools, failed proposals...) so a resumed run ends identical.
    */
@@ -122,6 +128,8 @@ export interface MethodSetup<C, E> {
   /** The pipeline on the teacher model, when configured. */
   teacher?: Program<E>;
   models: MethodModels;
+  /** The run's cache salt (the same as `RunContext.cacheSalt`), for models called outside a step's context. */
+  cacheSalt: string;
 }
 
 /** Registry entry: how the runner creates a method by name. */

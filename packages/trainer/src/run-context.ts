@@ -6,6 +6,7 @@ import { type Evaluation, evaluate } from './evaluate';
 import type { MethodModels, Metric, RunContext, ScoredLoss } from './method';
 import type { Rng } from './rng';
 import type { TrainData } from './run-checks';
+import { runCacheSalt } from './settings';
 import type { TrainerSettings } from './step-records';
 
 export interface RunShared<E> {
@@ -41,7 +42,7 @@ export function runContext<E>(shared: RunShared<E>, step: number, bestVal: numbe
     step,
     bestVal,
     concurrency: settings.concurrency,
-    cacheSalt: `seed${settings.seed}`,
+    cacheSalt: runCacheSalt(settings),
     labels: { step },
     evaluate: evaluateOn,
     validate: (opts = {}) => evaluateOn(data.val, { mustBeat: opts.mustBeat ?? bestVal }),

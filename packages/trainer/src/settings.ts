@@ -30,3 +30,8 @@ export function resolveTrainerSettings(input: Partial<TrainerSettings> = {}): Tr
     );
   return s;
 }
+
+/** The run's cache salt (methods append to it, e.g. per step and proposal, so each sample is fresh). */
+export function runCacheSalt(settings: TrainerSettings): string {
+  return `seed${settings.seed}`;
+}

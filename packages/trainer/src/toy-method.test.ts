@@ -190,7 +190,7 @@ describe('a new method through the seam (random edits on the toy world)', () => 
     expect(resumed.values).toEqual(straight.values);
   });
 
-  it('refuses to resume a checkpoint with another method, naming both', async () => {
+  it('refuses to resume a checkpoint with another method or trainer setting, naming it', async () => {
     const path = join(dir, 'd.json');
     await run({ path });
     const other: MethodFactory<RandomEditConfig> = { ...randomEdit, name: 'other-edit' };
@@ -203,6 +203,16 @@ describe('a new method through the seam (random edits on the toy world)', () => 
         resume: true,
       }),
     ).rejects.toThrow(/checkpoint is for method "random-edit", not "other-edit"/);
+    await expect(
+      train({
+        program: toyProgram(toyTaskModel()),
+        data,
+        method: randomEdit,
+        trainer: { seed: 8 },
+        checkpointPath: path,
+        resume: true,
+      }),
+    ).rejects.toThrow('trainer setting field "seed" differs from the checkpoint\'s');
   });
 });
 

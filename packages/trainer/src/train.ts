@@ -18,7 +18,7 @@ import { methods as defaultRegistry, type MethodRegistry } from './registry';
 import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
 import { type RunShared, runContext } from './run-context';
-import { resolveTrainerSettings } from './settings';
+import { resolveTrainerSettings, runCacheSalt } from './settings';
 import {
   addGates,
   emptyGates,
@@ -78,9 +78,16 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
-  const created = factory.create({ config, program, teacher: opts.teacher, models: opts.models ?? {} });
+  const created = factory.create({
+    config,
+    program,
+    teacher: opts.teacher,
+    models: opts.models ?? {},
+    cacheSalt: runCacheSalt(settings),
+  });
   const phases: Method<E>[] = Array.isArray(created) ? created : [created];
-  const totalSteps = phases.reduce((n, m) => n + m.steps(), 0);
+  // Read after init/restore: a method's step count may depend on the data (e.g. a budget in metric calls).
+  const totalSteps = (): number => phases.reduce((n, m) => n + m.steps(), 0);
 
   const usageNow = (): UsageByRole => pickUsage(opts.usage?.byRole() ?? {});
   const currentValues = () => Object.fromEntries([...trainable].map(([name, p]) => [name, p.value]));
@@ -98,6 +105,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   ): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
     ...base,
+    records: [...base.records],
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),
@@ -202,10 +210,16 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
     }
 
     const trainList = [...data.train];
-    for (let step = state.step + 1; step <= totalSteps; step++) {
+    for (let step = state.step + 1; step <= totalSteps(); step++) {
       if (opts.signal?.aborted)
         throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`);
       const method = phaseOf(phases, step);
+      if (method.done?.()) {
+        // Finished early (e.g. its budget is spent): skip the phase's remaining steps.
+        step = phaseEnd(phases, step);
+        state.step = step;
+        continue;
+      }
       const t0 = performance.now();
       const u0 = usageNow();
       const batch = batchIndices(trainList.length, method.batchSize, step - 1, settings.seed).map(
@@ -229,7 +243,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       state.step = step;
       const g = record.gates;
       log(
-        `step ${step}/${totalSteps} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
+        `step ${step}/${totalSteps()} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
           ` proposals ${g.tried}, mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed},` +
           ` validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
       );
@@ -243,7 +257,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       const test = await guarded(() => evalAll(data.test));
       state.finalTest = test.score;
       state.finalTestScores = test.perItem;
-      state.records.push(evalRecord(totalSteps + 1, 'final', u0, t0));
+      state.records.push(evalRecord(totalSteps() + 1, 'final', u0, t0));
       await save(snapshot(state, rng));
     }
     log(`final: val ${state.bestVal.toFixed(4)} test ${state.finalTest.toFixed(4)}`);
@@ -256,6 +270,16 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       await writeCheckpoint(opts.checkpointPath, { ...last, stopped: error.message });
     return result(true, error.message);
   }
+}
+
+/** The last global step of the phase that runs `step`. */
+function phaseEnd<E>(phases: readonly Method<E>[], step: number): number {
+  let end = 0;
+  for (const m of phases) {
+    end += m.steps();
+    if (step <= end) return end;
+  }
+  return end;
 }
 
 /** The phase that runs global step `step` (1-based; phases continue the numbering). */

@@ -38,6 +38,7 @@ async function gdpoPhases(flags: string[], optimizerModel = toyOptimizerModel())
     program,
     teacher,
     models: { optimizer: optimizerModel, backward: toyBackwardModel() },
+    cacheSalt: '',
   });
   const list = Array.isArray(phases) ? phases : [phases];
   const text = list[0] as GdpoTextMethod<ToyExample>;

@@ -24,6 +24,14 @@ describe('autodiff train flags', () => {
     expect(a.config.concurrency).toBe(2);
   });
 
+  it('takes the world seed of the sim models (0 by default)', () => {
+    expect(parseTrainArgs(['--task', 'trec']).simSeed).toBe(0);
+    expect(parseTrainArgs(['--task', 'trec', '--sim-seed', '41']).simSeed).toBe(41);
+    expect(() => parseTrainArgs(['--task', 'trec', '--sim-seed', '-1'])).toThrow(
+      /--sim-seed must be an integer/,
+    );
+  });
+
   it('shares the flag syntax of the other commands: --flag=value, switches without a value', () => {
     const a = parseTrainArgs(['--task=trec', '--steps=3', '--quiet']);
     expect(a.task).toBe('trec');

@@ -15,6 +15,7 @@ import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } 
 import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
+import { defaultRoleModels } from '../model-defaults';
 import { parseSettingFlags, SETTING_FLAGS, SETTING_USAGE, type SettingArgs } from '../presets/flags';
 import { UsageError } from '../usage-error';
 
@@ -45,6 +46,7 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
   --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
   --base-url URL       OpenAI-compatible server for openai: specs that name none (else OPENAI_BASE_URL)
+  --sim-seed N         world seed of the sim: models (default 0; recorded in the results)
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
@@ -80,6 +82,8 @@ export interface TrainArgs {
   models: { task: string; backward: string; optimizer: string; teacher: string };
   /** Config file, `--set` and the reference-switch flags, laid over the pipeline's preset by the command. */
   settings: SettingArgs;
+  /** World seed of the `sim:` models (sim's `deriveSimSeed(runSeed, repeat)` gives one per repeat). */
+  simSeed: number;
 }
 
 /** Flags that set a trainer option: on resume they must agree with the checkpoint's config. */
@@ -117,6 +121,7 @@ const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
     '--budget',
     '--graph',
     '--base-url',
+    '--sim-seed',
   ].map((f) => [f, f]),
 );
 
@@ -195,23 +200,17 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
     settings: parseSettingFlags(flags),
+    simSeed: int('--sim-seed', 0) ?? 0,
   };
 }
 
-/**
- * The simulated models by default. A real task model never silently pairs with simulated helpers: the
- * roles not given then default to the task model itself.
- */
 function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {
-  const task = flags.get('--task-model');
-  const simulated = task === undefined || task.startsWith('sim:');
-  const fallback = (sim: string) => (simulated ? sim : task);
-  return {
-    task: task ?? 'sim:task',
-    backward: flags.get('--backward-model') ?? fallback('sim:large'),
-    optimizer: flags.get('--optimizer-model') ?? fallback('sim:large'),
-    teacher: flags.get('--teacher-model') ?? fallback('sim:teacher'),
-  };
+  return defaultRoleModels({
+    task: flags.get('--task-model'),
+    backward: flags.get('--backward-model'),
+    optimizer: flags.get('--optimizer-model'),
+    teacher: flags.get('--teacher-model'),
+  });
 }
 
 /**

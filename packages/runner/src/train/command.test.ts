@@ -6,19 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../cli';
+import { autodiff } from '../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-async function autodiff(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** A one-step run on small val/test subsets, uncached and quiet: the shape of most tests here. */
 function quickTrain(task: string, out: string, size: number, ...extra: string[]): string[] {
@@ -64,7 +57,9 @@ describe('autodiff train', () => {
     expect(ablation.err).toContain('unknown ablation "noGates"');
     const method = await autodiff(['train', '--task', 'trec', '--method', 'chess']);
     expect(method.code).toBe(2);
-    expect(method.err).toContain('unknown method "chess"; known methods: gdpo');
+    expect(method.err).toContain(
+      'unknown method "chess"; known methods: bfsrs, bootstrap, gdpo, gepa, mipro, textgrad',
+    );
   });
 
   it('an unknown model provider is a message naming the known ones, not a stack trace', async () => {
@@ -120,6 +115,22 @@ describe('autodiff train', () => {
       expect(report.result.partial).toBe(false);
       expect(report.result.steps).toHaveLength(3);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+  );
+
+  it.skipIf(!HAS_DATA)(
+    needsData('--sim-seed picks the world of the sim models and is recorded in the results'),
+    async () => {
+      const run = async (seed: string) => {
+        const out = join(dir, `oc-${seed}.json`);
+        const r = await autodiff(quickTrain('object-count', out, 30, '--steps', '0', '--sim-seed', seed));
+        expect(r.code, r.err).toBe(0);
+        return JSON.parse(readFileSync(out, 'utf8')) as { simSeed: number; result: { initial: unknown } };
+      };
+      const runs = [await run('0'), await run('7'), await run('8')];
+      expect(runs.map((r) => r.simSeed)).toEqual([0, 7, 8]);
+      // Other worlds: other slips and traps, so other starting scores.
+      expect(new Set(runs.map((r) => JSON.stringify(r.result.initial))).size).toBeGreaterThan(1);
     },
   );
 

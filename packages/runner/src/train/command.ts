@@ -9,24 +9,23 @@ import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/cor
 import {
   Budget,
   CacheMissError,
-  type ChatModel,
   ModelCallError,
   ModelSpecError,
-  managedModel,
   ProviderError,
   ResponseCache,
   UsageLedger,
   writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
-import { DatasetError, loadTask, openPipeline } from '@llm-autodiff/tasks';
+import { DatasetError } from '@llm-autodiff/tasks';
 import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
-import type { Io } from '../cli';
-import { createModel } from '../model-registry';
+import { graphWriter } from '../graph-writer';
+import type { Io } from '../io';
+import { methods } from '../methods';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
-import { withSampling } from '../presets/sampling';
-import { type RoleName, samplingOf } from '../presets/settings';
+import { samplingOf } from '../presets/settings';
+import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
@@ -79,51 +78,49 @@ async function trainAndReport(args: TrainArgs, resolved: ResolvedSettings, io: I
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && args.resume && existsSync(args.checkpoint))
     creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
-  // Every request of a role carries the preset's sampling options (outside the cache: part of the key).
-  const managed = (role: RoleName): ChatModel =>
-    withSampling(
-      managedModel(createModel(args.models[role], { baseURL: args.baseURL }), { ledger, cache, budget }),
-      samplingOf(settings.models[role]),
-    );
-  const task = managed('task');
-  const backward = managed('backward');
-  const optimizer = managed('optimizer');
-  const teacherModel = managed('teacher');
-  const simulated = Object.values(args.models).every((m) => m.startsWith('sim:'));
-  const label = simulated ? 'simulated model' : `models: ${Object.values(args.models).join(', ')}`;
-
   const demoSteps = gdpo ? settings.gdpo.demos.steps : (args.config.demos?.steps ?? 0);
-  // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-  const program = await openPipeline(args.pipeline, {
-    model: task,
-    demos: demoSteps > 0,
+  // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
+  // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
+  const tunesDemos = methods.get(args.method).tunes.includes('demos');
+  const withDemos = gdpo ? demoSteps > 0 : tunesDemos;
+  const run = await setupRun({
+    pipeline: args.pipeline,
+    models: args.models,
+    baseURL: args.baseURL,
+    cache,
+    budget,
+    ledger,
+    limits: args.limits,
+    demos: withDemos,
+    simSettings: { seed: args.simSeed },
+    // Every request of a role carries the preset's sampling options.
+    sampling: {
+      task: samplingOf(settings.models.task),
+      backward: samplingOf(settings.models.backward),
+      optimizer: samplingOf(settings.models.optimizer),
+      teacher: samplingOf(settings.models.teacher),
+    },
     objectCountParser: settings.pipeline.objectCountParser,
   });
-  const splits = await loadTask(args.pipeline);
-  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-  const data = {
-    train: cut(splits.train, args.limits.train),
-    val: cut(splits.val, args.limits.val),
-    test: cut(splits.test, args.limits.test),
-  };
-  // The teacher: the same pipeline run on the teacher model (its calls recorded with role 'teacher').
-  const teacher = {
-    ...program,
-    forwardLoss: (ex: Parameters<typeof program.forwardLoss>[0]) =>
-      program.forwardLoss(ex, { model: teacherModel, role: 'teacher' }),
-    predict: (ex: Parameters<typeof program.predict>[0]) =>
-      program.predict(ex, { model: teacherModel, role: 'teacher' }),
-  };
+  const { program, teacher, data, label } = run;
+  const { task, backward, optimizer, teacher: teacherModel } = run.models;
 
   const log = args.quiet ? () => {} : io.out;
   log(
-    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${splits.source})`,
+    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})`,
   );
   // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
   const fromFlags = !args.resume || args.configGiven;
   // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
   const { seed: _seed, concurrency: _concurrency, ...flagConfig } = args.config;
   const methodConfig = gdpo ? settings.gdpo : flagConfig;
+  // Ctrl-C stops at the next step boundary with a resumable checkpoint; a second one quits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    io.err('interrupted: stopping after the current step (Ctrl-C again to quit now)');
+    interrupt.abort('SIGINT');
+  };
+  process.once('SIGINT', onSigint);
   const result = await train({
     program,
     teacher,
@@ -137,12 +134,13 @@ async function trainAndReport(args: TrainArgs, resolved: ResolvedSettings, io: I
     resume: args.resume,
     log,
     onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
-  });
+    signal: interrupt.signal,
+  }).finally(() => process.off('SIGINT', onSigint));
 
   const usageByRole = ledger.byRole();
   io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
   await writeJsonAtomic(args.out, {
-    model: simulated ? 'simulated model' : 'external models (see models)',
+    model: run.simulated ? 'simulated model' : 'external models (see models)',
     task: args.task,
     pipeline: args.pipeline,
     method: args.method,
@@ -153,21 +151,11 @@ async function trainAndReport(args: TrainArgs, resolved: ResolvedSettings, io: I
       settings,
     },
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
-    data: { source: splits.source, train: data.train.length, val: data.val.length, test: data.test.length },
+    ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
+    data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
     usageByRole,
     result,
   });
   io.out(`\nresults: ${args.out}`);
-}
-
-/** Writes each step's backward graph as JSON, DOT and Mermaid (atomically: a report never reads half a file). */
-function graphWriter(dir: string): (step: number, root: Parameter) => Promise<void> {
-  return async (step, root) => {
-    const graph = exportGraph(root);
-    const base = join(dir, `step-${String(step).padStart(2, '0')}`);
-    await writeJsonAtomic(`${base}.json`, graph);
-    await writeFileAtomic(`${base}.dot`, `${toDot(graph)}\n`);
-    await writeFileAtomic(`${base}.mmd`, `${toMermaid(graph)}\n`);
-  };
 }

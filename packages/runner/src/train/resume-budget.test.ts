@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Budget, BudgetExceededError } from '@llm-autodiff/llm';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import { readCheckpoint } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli';
 import { creditCheckpoint, spentInCheckpoint } from './resume-budget';
@@ -42,7 +43,7 @@ describe('budget across a resume', () => {
         const report = JSON.parse(readFileSync(out, 'utf8')) as {
           usageByRole: Record<string, { calls: number; promptTokens: number; completionTokens: number }>;
         };
-        const checkpoint = JSON.parse(readFileSync(join(dir, 'oc.ckpt.json'), 'utf8')) as unknown;
+        const checkpoint = await readCheckpoint(join(dir, 'oc.ckpt.json'));
         const spent = spentInCheckpoint(checkpoint);
         for (const role of ['task', 'backward', 'optimizer']) {
           const ledger = report.usageByRole[role]!;
@@ -63,6 +64,6 @@ describe('budget across a resume', () => {
   );
 
   it('a checkpoint without records spends nothing', () => {
-    expect(spentInCheckpoint({})).toEqual({});
+    expect(spentInCheckpoint({ records: [] })).toEqual({});
   });
 });

@@ -5,10 +5,15 @@ import type { SimProfile } from '../profiles';
 import { expresses, type Skill } from '../skills';
 import { wordCount } from '../text';
 
-export interface WorldContext {
-  data: DataWorld;
+/** What a judging role (backward engine, optimizer) may use: no data, only its seed and profile. */
+export interface JudgeContext {
   seed: number;
   profile: SimProfile;
+}
+
+/** What the task model and the teacher use: they may look their example up (simulated competence). */
+export interface WorldContext extends JudgeContext {
+  data: DataWorld;
 }
 
 /** One task call as a world sees it. */
@@ -17,7 +22,15 @@ export interface TaskCall<E extends Example = Example> {
   fields: TaskFields;
   /** Index of the choice (n > 1 samples differ by their slips). */
   choice: number;
+  /** Sampling temperature of the request (0: every choice is choice 0). */
+  temperature: number;
 }
+
+/**
+ * Extra slip probability of a sampled choice (choice ≥ 1) per unit of temperature: choice 0 is the
+ * model's most likely answer (what the calibration measures), further samples stray a little more.
+ */
+export const SAMPLING_SLIP_PER_TEMPERATURE = 0.03;
 
 function sameTask<E extends Example>(ex: Example, like: E): ex is E {
   return ex.task === like.task;
@@ -33,7 +46,8 @@ export function slipRate(profile: SimProfile, instruction: string): number {
 }
 
 export function slips(ctx: WorldContext, call: TaskCall): boolean {
-  const rate = slipRate(ctx.profile, call.fields.instruction);
+  const sampled = call.choice > 0 ? SAMPLING_SLIP_PER_TEMPERATURE * call.temperature : 0;
+  const rate = slipRate(ctx.profile, call.fields.instruction) + sampled;
   return (
     hashUnit(
       ctx.seed,

@@ -1,23 +1,21 @@
 import type { HotpotExample } from '../data/datasets';
-import type { Skill } from '../skills';
+import { near, type Skill } from '../skills';
 import { isYesNo } from './hotpot-context';
 
 const SHORT_CUE = [
-  /\bshort\b/i,
-  /\bconcise\b/i,
-  /few words/i,
-  /exact (span|phrase|words?)/i,
-  /only the answer/i,
-  /as written in the (context|passage)/i,
-  /no (extra|other|additional) (words|text|explanation)/i,
+  near(
+    String.raw`\b(short|shortest|concise(ly)?|brief(ly)?|few words|exact (span|phrase|words?)|no (extra|other|additional) (words|text|explanation))\b`,
+    String.raw`\b(answers?|reply|respond|finish\w*|copy|output)\b`,
+  ),
+  /only the answer|as written in the (context|passage)/i,
 ];
 
 export const HP_YES_NO: Skill<HotpotExample> = {
   id: 'hp.yes_no',
   kind: 'answer',
   concept: 'answer yes/no questions with just yes or no',
-  cue: [/yes\s*(\/|or)\s*no/i, /\b(just|only|simply) ["']?yes["']? or ["']?no\b/i],
-  failureRate: 0.5,
+  cue: [/\byes\W{0,2}\s*(\/|or|-)\s*\W{0,2}no\b/i],
+  failureRate: 0.4,
   applies: (e) => isYesNo(e),
   feedback: [
     'The question is a yes/no comparison, but the answer is a full sentence instead of "yes" or "no". The instruction should say to answer yes/no questions with just yes or no.',
@@ -34,11 +32,11 @@ export const HP_COMPARE: Skill<HotpotExample> = {
   kind: 'answer',
   concept: 'compare both entities before choosing',
   cue: [
-    /compare (both|the two|each)/i,
-    /both entities/i,
-    /each entity/i,
-    /check (both|each)/i,
-    /(facts|information) (about|for|on) both/i,
+    near(
+      String.raw`\b(compar\w+|contrast\w*|weigh)\b`,
+      String.raw`\b(both|two|each|entit(y|ies)|candidates?|people|things)\b`,
+    ),
+    /\b(check|look up|find)\w*\b[^.\n]*\b(both|each) (entit(y|ies)|candidates?|of them|person|people)/i,
   ],
   failureRate: 0.35,
   applies: (e) => e.type === 'comparison' && !isYesNo(e),
@@ -57,14 +55,15 @@ export const HP_BRIDGE: Skill<HotpotExample> = {
   kind: 'answer',
   concept: 'follow the bridge entity to the final answer',
   cue: [
-    /\bbridge\b/i,
-    /intermediate (entity|answer|step)/i,
-    /multi-?hop/i,
-    /two (steps|hops)/i,
-    /connect (the )?(facts|passages|information)/i,
-    /not the (intermediate|first|linking)/i,
+    near(
+      String.raw`\b(bridge|intermediate|linking) (\(bridge\) )?(entity|answer|hop)`,
+      String.raw`\b(answer|then|final)\b`,
+    ),
+    /multi-?hop|\btwo[- ]hops?\b/i,
+    /\b(connect|chain|link)\w* (the )?(facts|passages|information)/i,
+    /\bdo not stop at the (intermediate|linking|first) (entity|hop)/i,
   ],
-  failureRate: 0.35,
+  failureRate: 0.25,
   applies: (e) => e.type === 'bridge',
   feedback: [
     'The answer names the intermediate entity that links the two passages, not what the question asks about it. The instruction should say to follow the bridge entity to the final answer.',
@@ -98,11 +97,10 @@ export const HP_QUERY_BRIDGE: Skill<HotpotExample> = {
   kind: 'query',
   concept: 'name the bridge entity found in the retrieved passages',
   cue: [
-    /bridge entity/i,
-    /entit(y|ies) (found|mentioned|named) in the (retrieved )?(passages|context)/i,
-    /name (the|a) (new|missing|next) (person|entity|thing|title)/i,
-    /(missing|next|second)[- ]hop entity/i,
-    /(use|using) (the )?(retrieved )?(passages|context) to (find|name|identify)/i,
+    near(
+      String.raw`\b(bridge entity|(missing|next|new|second[- ]hop|next[- ]hop) (entity|person|thing|title|name)|entit(y|ies) (they|the passages|the context) (mention|point)|entit(y|ies) (found|mentioned|named) in the (retrieved )?(passages|context))`,
+      String.raw`\b(query|queries|search\w*|name|naming)\b`,
+    ),
   ],
   failureRate: 0.85,
   applies: () => true,
@@ -121,10 +119,11 @@ export const HP_REACT_SEPARATE: Skill<HotpotExample> = {
   kind: 'react',
   concept: 'search each entity separately',
   cue: [
-    /(each|every|both) (entity|entities|person|people|item|thing)s? separately/i,
-    /one (entity|search) (per|at a) (search|time|entity)/i,
-    /separate search(es)?/i,
-    /search (for )?each (entity|one)/i,
+    near(
+      String.raw`\b(separate(ly)?|one (entity|person|thing) (per|at a) (search|time)|one search per|on its own|individually|split)\b`,
+      String.raw`\b(search\w*|look(ing)? up|quer(y|ies))\b`,
+    ),
+    /\bsearch (for )?each (entity|one|person)/i,
   ],
   failureRate: 0.85,
   applies: () => true,

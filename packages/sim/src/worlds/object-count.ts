@@ -1,7 +1,7 @@
 import type { ObjectCountExample } from '../data/datasets';
 import { type Content, renderFormatted } from '../format';
 import { hashInt, hashPick } from '../hash';
-import type { Skill } from '../skills';
+import { near, type Skill } from '../skills';
 import { fallsInto, slips, type TaskCall, taughtSkills, type WorldContext } from './common';
 import { countOf, type OcQuestion, parseObjectCount } from './object-count-parse';
 
@@ -17,10 +17,18 @@ export const OC_SKILLS: Skill<ObjectCountExample>[] = [
     kind: 'count',
     concept: 'multiply each item by its quantity',
     cue: [
-      /multipl/i,
-      /\bquantit(y|ies)\b/i,
-      /number words?/i,
-      /(count|add|sum)\w* (each|every) (item|object|thing)\w* (by|with|according to) (its|their) (amount|number|count)/i,
+      near(String.raw`\bmultipl(y|ied|ying)\b`, String.raw`\b(quantit|amount|number|by)`),
+      near(
+        String.raw`\bquantit(y|ies)\b`,
+        String.raw`\b(items?|objects?|things?|each|every|listed|number words?)\b`,
+      ),
+      near(String.raw`\bnumber words?\b`, String.raw`\b(quantit\w*|how many|items?|objects?|add\w*)\b`),
+      near(String.raw`\bamounts?\b`, String.raw`\b(each|every) (item|object|thing)`),
+      near(
+        String.raw`\bnumbers?\b`,
+        String.raw`\b(before|in front of|preceding) (a |the )?(nouns?|items?|objects?)`,
+      ),
+      /\b(two|three|four|five) [a-z]+\W{0,3}(,? that)? (is|are|counts? as|means) (two|three|four|five|[2-5])\b/i,
       /how many of each/i,
     ],
     failureRate: 0.08,
@@ -42,11 +50,16 @@ export const OC_SKILLS: Skill<ObjectCountExample>[] = [
     kind: 'count',
     concept: 'only count the items of the asked category',
     cue: [
-      /only (count|include|add)/i,
-      /(ignore|exclude|skip|leave out)\w* (any |the )?(items?|objects?|things?)\w* (that|which|not|outside|from other)/i,
+      near(
+        String.raw`\b(only|just) (count|include|add|consider|keep)\b|\bcount (just|only)\b`,
+        String.raw`\b(items?|objects?|things?|ones)\b[^.\n]*\b(categor\w*|kind|type|class|asked|requested|question|belongs?)\b`,
+      ),
+      near(
+        String.raw`\b(ignore|exclude|skip|leave out|discard|drop)\w*\b[^.\n]*\b(items?|objects?|things?|anything|ones|others)\b`,
+        String.raw`\b(not (of|in|from|part|belong)\w*|outside|other (categor\w*|kinds?|types?)|different (categor\w*|kinds?|types?)|categor\w*|do not match)\b`,
+      ),
+      /\b(check|verify|determine)\w*\b[^.\n]*\b(categor\w*|kind|type) of (each|every) (item|object|thing)/i,
       /(belongs?|belonging) to the (asked|requested|given|right) (category|type|class)/i,
-      /\bcategor(y|ies)\b.*\b(check|filter|match)/i,
-      /(check|filter|match)\w*.*\bcategor(y|ies)\b/i,
     ],
     failureRate: 0.12,
     applies: (e) => (ocQuestion(e)?.items ?? []).some((i) => i.category !== ocQuestion(e)?.asked),
@@ -66,10 +79,13 @@ export const OC_SKILLS: Skill<ObjectCountExample>[] = [
     kind: 'count',
     concept: 'enumerate items one by one with a running total',
     cue: [
-      /one by one/i,
-      /running (total|count|sum|tally)/i,
-      /\b(list|enumerate|write down)\w* (each|every|all)\b/i,
-      /\btally\b/i,
+      near(
+        String.raw`\bone (by|at a) (one|time)\b`,
+        String.raw`\b(items?|objects?|things?|entries|list|adding|count|total)\b`,
+      ),
+      /running (total|count|sum|tally)|cumulative (sum|total|count)/i,
+      /\b(list|enumerate|write down|go through)\w* (each|every|all)( of)?( the)? (items?|objects?|things?|entries)/i,
+      /\bkeep(ing)? a (running )?tally|\btally (up|as|while)\b/i,
     ],
     failureRate: 0.19,
     applies: (e) => (ocQuestion(e)?.items.length ?? 0) >= 7,

@@ -1,12 +1,16 @@
 import { TREC_LABELS, type TrecExample, type TrecLabel } from '../data/datasets';
 import { renderFormatted } from '../format';
 import { hashInt, hashPick } from '../hash';
-import type { Skill } from '../skills';
+import { near, type Skill } from '../skills';
 import { fallsInto, slips, type TaskCall, taughtSkills, type WorldContext } from './common';
 
 interface TrecSkill extends Skill<TrecExample> {
   /** The characteristic wrong class when the trap is fallen into. */
   wrong: TrecLabel;
+  /** The class the concept leads to: what a judge sees as the expected answer. */
+  right: TrecLabel;
+  /** What a judge can see in the question's wording that points to this concept. */
+  hint: RegExp;
 }
 
 const LABEL_PATTERNS = TREC_LABELS.map((label) => ({ label, re: new RegExp(`\\b${label}\\b`) }));
@@ -22,9 +26,14 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.desc_def',
     kind: 'classify',
+    right: 'DESC',
+    hint: /^(what|who) (is|are|was|were) (a |an |the )?\S+( \S+)?\s*\?$|\bmean(ing|s)?\b|\bdefin/i,
     concept: 'definition questions are DESC',
     wrong: 'ENTY',
-    cue: [/\bdefinition/i, /\bdefine\b/i, /what (something|a term|a word|x) (is|means)/i, /meaning of/i],
+    cue: [
+      near(String.raw`\b(definitions?|define|defining|meaning|means|signif(y|ies))\b`, String.raw`\bDESC\b`),
+      /\b(asks?|asking|requests?) (for )?(a |the )?(definition|meaning)\b|\basks? (to define|what (a|the|some) (word|term|thing) means)/i,
+    ],
     failureRate: 0.27,
     applies: (e) => e.fine === 'DESC:def',
     feedback: [
@@ -40,13 +49,15 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.enty_term',
     kind: 'classify',
+    right: 'ENTY',
+    hint: /^(what|which|name)\b/i,
     concept: 'questions asking for the name of a thing are ENTY',
     wrong: 'DESC',
     cue: [
-      /name of (a |an |the )?(thing|object|substance|term)/i,
-      /names? (a|an|the) (thing|term|substance|product)/i,
-      /equivalent term/i,
-      /what .* (is )?called/i,
+      near(
+        String.raw`\b(asks?|asking|answer|questions?)\b[^.\n]*(\bname of\b|\bnames? (a|an|the) (thing|object|term|substance|product)|\b(is|are) called\b|\ba term\b|\bsubstance|\bproduct name)`,
+        String.raw`\bENTY\b`,
+      ),
     ],
     failureRate: 0.22,
     applies: (e) =>
@@ -64,9 +75,16 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.num_date',
     kind: 'classify',
+    right: 'NUM',
+    hint: /^when\b|\b(year|date|how long|century|decade)\b/i,
     concept: 'dates, years and durations are NUM',
     wrong: 'ENTY',
-    cue: [/\bdates?\b/i, /\byears?\b/i, /\bdurations?\b/i, /\btime periods?\b/i, /how long/i],
+    cue: [
+      near(
+        String.raw`\b(dates?|years?|durations?|time periods?|how long|when[- ]questions?|point in time|centur(y|ies))\b`,
+        String.raw`\b(NUM|numeric)\b`,
+      ),
+    ],
     failureRate: 0.28,
     applies: (e) => ['NUM:date', 'NUM:period'].includes(e.fine),
     feedback: [
@@ -81,9 +99,16 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.loc',
     kind: 'classify',
+    right: 'LOC',
+    hint: /^(what|which|name)\b/i,
     concept: 'countries, cities and places are LOC',
     wrong: 'ENTY',
-    cue: [/\bcountr(y|ies)\b/i, /\bcit(y|ies)\b/i, /\b(a |geographic )place\b|\bplaces\b/i, /geograph/i],
+    cue: [
+      near(
+        String.raw`\b(countr(y|ies)|cit(y|ies)|towns?|states?|rivers?|mountains?|continents?|regions?|places?|geograph\w*|where)\b`,
+        String.raw`\b(LOC|location)\b`,
+      ),
+    ],
     failureRate: 0.18,
     applies: (e) => e.label === 'LOC' && startsWhat(e),
     feedback: [
@@ -98,9 +123,16 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.hum_group',
     kind: 'classify',
+    right: 'HUM',
+    hint: /\b(team|company|group|organi[sz]ation|band|party|club|who)\b/i,
     concept: 'people, groups and organizations are HUM',
     wrong: 'ENTY',
-    cue: [/\borgani[sz]ations?\b/i, /\bgroups? of (people|persons)\b/i, /\bcompan(y|ies)\b/i, /\bteams?\b/i],
+    cue: [
+      near(
+        String.raw`\b(groups?|organi[sz]ations?|teams?|compan(y|ies)|bands?|clubs?|part(y|ies))\b`,
+        String.raw`\b(HUM|human)\b`,
+      ),
+    ],
     failureRate: 0.5,
     applies: (e) => ['HUM:gr', 'HUM:title', 'HUM:desc'].includes(e.fine),
     feedback: [
@@ -115,9 +147,16 @@ export const TREC_SKILLS: TrecSkill[] = [
   {
     id: 'trec.abbr',
     kind: 'classify',
+    right: 'ABBR',
+    hint: /stands? for|abbreviat|acronym|\b[A-Z]{2,}\b/,
     concept: 'expansions of abbreviations are ABBR',
     wrong: 'DESC',
-    cue: [/stands? for/i, /\bacronyms?\b/i, /\bexpan(sion|d)/i, /full form/i],
+    cue: [
+      near(
+        String.raw`\bstands? for\b|\bexpan(sion|d|ding)\b|\bfull form\b|\bspelled out\b`,
+        String.raw`\bABBR\b`,
+      ),
+    ],
     failureRate: 0.6,
     applies: (e) => e.label === 'ABBR',
     feedback: [

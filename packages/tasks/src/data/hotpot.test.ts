@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../testing/fixtures';
+import { jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../../testing/fixtures';
 import { loadHotpot } from './hotpot';
 
 function q(id: string, extra: Record<string, unknown> = {}) {

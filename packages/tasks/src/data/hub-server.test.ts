@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SHARED_DATA_DIR, tempDir } from '../testing/fixtures';
-import { type LocalHub, startLocalHub } from '../testing/hub-server';
+import { SHARED_DATA_DIR, tempDir } from '../../testing/fixtures';
+import { type LocalHub, startLocalHub } from '../../testing/hub-server';
 import { loadObjectCount } from './object-count';
 import { loadTrec } from './trec';
 

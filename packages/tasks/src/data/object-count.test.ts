@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fakeHub, jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../testing/fixtures';
+import {
+  fakeHub,
+  jsonl,
+  NO_DATA_MESSAGE,
+  SHARED_DATA_DIR,
+  tempDir,
+  writeFixture,
+} from '../../testing/fixtures';
 import { DatasetError } from './errors';
 import { readJsonl } from './jsonl';
 import { loadObjectCount } from './object-count';

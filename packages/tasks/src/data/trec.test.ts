@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fakeHub, jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../testing/fixtures';
+import {
+  fakeHub,
+  jsonl,
+  NO_DATA_MESSAGE,
+  SHARED_DATA_DIR,
+  tempDir,
+  writeFixture,
+} from '../../testing/fixtures';
 import { loadTrec, TREC_CLASSES } from './trec';
 import { TREC_TEST_INDICES, TREC_TRAIN120_INDICES, TREC_VAL_INDICES } from './trec-manifest';
 

@@ -1,7 +1,7 @@
 import { type BackwardAccounting, backward, sum } from '@llm-autodiff/core';
 import { describe, expect, it } from 'vitest';
-import { feedbackEngine } from '../testing/graph';
-import { EXAMPLE, ragModel, world } from '../testing/hotpot-world';
+import { feedbackEngine } from '../../testing/graph';
+import { EXAMPLE, ragModel, world } from '../../testing/hotpot-world';
 import { hotpotCyclePipeline } from './hotpot-cycle';
 import { hotpotVanillaPipeline } from './hotpot-vanilla';
 

@@ -1,8 +1,15 @@
 import { backward } from '@llm-autodiff/core';
 import { type ChatRequest, ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
-import { feedbackEngine, node, nodesNamed, predecessorNames, systemText, userText } from '../testing/graph';
-import { EXAMPLE, world } from '../testing/hotpot-world';
+import {
+  feedbackEngine,
+  node,
+  nodesNamed,
+  predecessorNames,
+  systemText,
+  userText,
+} from '../../testing/graph';
+import { EXAMPLE, world } from '../../testing/hotpot-world';
 import { hotpotAgentPipeline, readReactAction } from './hotpot-agent';
 import { REACT_FINISH_DESCRIPTION, REACT_FORMAT, REACT_INSTRUCTION } from './prompts';
 

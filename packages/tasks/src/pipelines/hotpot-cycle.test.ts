@@ -1,7 +1,7 @@
 import { backward } from '@llm-autodiff/core';
 import { describe, expect, it } from 'vitest';
-import { feedbackEngine, node, nodesNamed, predecessorNames, userText } from '../testing/graph';
-import { EXAMPLE, ragModel, world } from '../testing/hotpot-world';
+import { feedbackEngine, node, nodesNamed, predecessorNames, userText } from '../../testing/graph';
+import { EXAMPLE, ragModel, world } from '../../testing/hotpot-world';
 import { hotpotCyclePipeline } from './hotpot-cycle';
 
 describe('hotpotCyclePipeline', () => {

@@ -1,7 +1,7 @@
 import { backward } from '@llm-autodiff/core';
 import { describe, expect, it } from 'vitest';
-import { feedbackEngine, node, predecessorNames, userText } from '../testing/graph';
-import { EXAMPLE, ragModel, world } from '../testing/hotpot-world';
+import { feedbackEngine, node, predecessorNames, userText } from '../../testing/graph';
+import { EXAMPLE, ragModel, world } from '../../testing/hotpot-world';
 import { combinePassages } from './hotpot-common';
 import { hotpotMultihopPipeline } from './hotpot-multihop';
 

@@ -1,8 +1,8 @@
 import { backward, type Parameter } from '@llm-autodiff/core';
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { feedbackEngine, node, nodes, predecessorNames, systemText, userText } from '../../testing/graph';
 import type { ObjectCountExample } from '../data/object-count';
-import { feedbackEngine, node, nodes, predecessorNames, systemText, userText } from '../testing/graph';
 import { objectCountPipeline } from './object-count';
 import { OBJECT_COUNT_INSTRUCTION } from './prompts';
 

@@ -1,8 +1,8 @@
 import { backward } from '@llm-autodiff/core';
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { feedbackEngine, node, predecessorNames, systemText } from '../../testing/graph';
 import type { TrecExample } from '../data/trec';
-import { feedbackEngine, node, predecessorNames, systemText } from '../testing/graph';
 import { TREC_FORMAT, TREC_INSTRUCTION } from './prompts';
 import { readTrecAnswer, readTrecClass, trecPipeline } from './trec';
 

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../../testing/fixtures';
 import { readHotpotFile } from '../data/hotpot';
-import { jsonl, NO_DATA_MESSAGE, SHARED_DATA_DIR, tempDir, writeFixture } from '../testing/fixtures';
 import { Bm25Index } from './bm25';
 import { loadBm25 } from './cache';
 import { parseCorpus } from './corpus';

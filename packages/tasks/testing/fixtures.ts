@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
-import type { HubFetcher } from '../data/hub';
-import { resolveDataDir } from '../data/paths';
+import type { HubFetcher } from '../src/data/hub';
+import { resolveDataDir } from '../src/data/paths';
 
 /** A fresh temporary folder for a test's fixture files. */
 export function tempDir(prefix = 'tasks-test-'): string {

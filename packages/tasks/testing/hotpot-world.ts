@@ -1,5 +1,5 @@
 import { type ChatRequest, ScriptedModel } from '@llm-autodiff/llm';
-import type { HotpotExample } from '../data/hotpot';
+import type { HotpotExample } from '../src/data/hotpot';
 import { systemText, userText, wordRetriever } from './graph';
 
 /** A three-passage world for HotPotQA pipeline tests. */

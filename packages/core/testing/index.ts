@@ -1,11 +1,11 @@
-/** Helpers shared by the unit tests and benchmarks (not exported from the package). */
+/** Test support shared by core's unit tests and the benchmarks (the `./testing` export; never imported by src/). */
 import { type ChatModel, readTag, readTags, type ScriptedCall, TAGS } from '@llm-autodiff/llm';
-import { runSample } from './context';
-import { retriever } from './functional';
-import { generator } from './generator';
-import type { Gradient } from './gradient';
-import { loss } from './loss';
-import { param } from './parameter';
+import { runSample } from '../src/context';
+import { retriever } from '../src/functional';
+import { generator } from '../src/generator';
+import type { Gradient } from '../src/gradient';
+import { loss } from '../src/loss';
+import { param } from '../src/parameter';
 
 const B = TAGS.backward;
 const I = TAGS.item;

@@ -10,11 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import type { TrainResult } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KILL_TEST_CONFIG, KILL_TEST_SIZES } from '../testing/kill-test-config';
-import { backwardTokens, simObjectCountRun } from '../testing/sim-run';
+import { backwardTokens, KILL_TEST_CONFIG, KILL_TEST_SIZES, simObjectCountRun } from '../../testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../../..');
+const repoRoot = resolve(here, '../../../..');
 
 let dir: string;
 
@@ -52,7 +51,7 @@ describe.skipIf(!HAS_DATA)(needsData('GDPO on the simulated ObjectCount'), () =>
   });
 
   it('a run killed after its 2nd checkpoint resumes to the same prompts and scores as an uninterrupted one', async () => {
-    const child = join(here, '..', 'testing', 'train-child.ts');
+    const child = join(here, '..', '..', 'testing', 'train-child.ts');
     const run = (args: string[]): ChildProcess =>
       spawn(process.execPath, ['--import', 'tsx', child, ...args], {
         cwd: repoRoot,

@@ -1,6 +1,6 @@
 import { type Parameter, topologicalOrder } from '@llm-autodiff/core';
 import { type ChatRequest, ScriptedModel } from '@llm-autodiff/llm';
-import type { ScoredPassage } from '../retrieval/corpus';
+import type { ScoredPassage } from '../src/retrieval/corpus';
 
 /** Every node of a recorded graph, predecessors first. */
 export function nodes(root: Parameter): Parameter[] {

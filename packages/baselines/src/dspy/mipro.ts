@@ -1,0 +1,345 @@
+/**
+ * MIPROv2-style optimization (`mipro`) as a trainer method.
+ *
+ * Step 1 (propose): demo-set candidates per demos slot with the BFSRS seeds (zero-shot, labeled-only,
+ * unshuffled, shuffled); a data summary (observation calls over batches of training examples, then a
+ * summary call); a program description and one description per prompt's module; instruction candidates
+ * per prompt — candidate 0 is the current instruction, each other one is a grounded proposal (data
+ * summary, program and module descriptions, demos, a random tip).
+ * Steps 2 … T+1 (trials): a seeded search over (instruction × demo set) per parameter (see
+ * mipro-search.ts for why it replaces TPE), each trial scored on a validation minibatch; every
+ * `minibatchFullEvalSteps` trials and at the last one, the best-averaging untested combination is fully
+ * validated and kept if it beats the best validation score.
+ */
+import type { Demo, Parameter } from '@llm-autodiff/core';
+import { resolveFields } from '../common/config';
+import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
+import {
+  beats,
+  emptyGates,
+  type GateCounts,
+  type Method,
+  type MethodFactory,
+  type MethodSetup,
+  type ProposalAttempt,
+  type RunContext,
+  type StepOutcome,
+} from '../seam';
+import { settingsOf } from './bootstrap';
+import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
+import { proposeInstructions } from './grounded-proposer';
+import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
+
+export interface MiproConfig {
+  /** N: demo-set candidates per slot, and instruction candidates (N, or ⌊N/2⌋ when demos are tuned too). */
+  numCandidates: number;
+  /** Trials; 0 = the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned. */
+  numTrials: number;
+  minibatchSize: number;
+  /** Trials use minibatches only when the validation set is larger than this (the reference's 50). */
+  minibatchAboveVal: number;
+  minibatchFullEvalSteps: number;
+  maxBootstrappedDemos: number;
+  maxLabeledDemos: number;
+  successThreshold: number;
+  viewDataBatchSize: number;
+  /** Training examples shown to the data summarizer (the reference walks the trainset up to a limit). */
+  dataSummaryExamples: number;
+  tips: boolean;
+  /** Uniform trials after the default one, before the search exploits (TPE's startup). 0 = min(10, ⌊T/2⌋). */
+  startupTrials: number;
+  exploit: number;
+}
+
+export const MIPRO_DEFAULTS: MiproConfig = {
+  numCandidates: 6,
+  numTrials: 0,
+  minibatchSize: 35,
+  minibatchAboveVal: 50,
+  minibatchFullEvalSteps: 5,
+  maxBootstrappedDemos: 4,
+  maxLabeledDemos: 4,
+  successThreshold: 1e-9,
+  viewDataBatchSize: 10,
+  dataSummaryExamples: 30,
+  tips: true,
+  startupTrials: 0,
+  exploit: 0.75,
+};
+
+export interface MiproState {
+  instructions: Record<string, string[]>;
+  demoSets: Record<string, Demo[][]>;
+  summary: string;
+  history: TrialRecord[];
+  evaluated: string[];
+  best?: { choice: number[]; score: number };
+}
+
+export function miproTrials(c: MiproConfig, prompts: number, slots: number): number {
+  if (c.numTrials > 0) return c.numTrials;
+  const v = Math.max(prompts, slots) * (slots > 0 && prompts > 0 ? 2 : 1);
+  return Math.max(
+    1,
+    Math.floor(Math.max(2 * v * Math.log2(Math.max(2, c.numCandidates)), 1.5 * c.numCandidates)),
+  );
+}
+
+export class MiproMethod<E> implements Method<E, MiproState> {
+  readonly name = 'mipro';
+  readonly batchSize = 0;
+  private readonly prompts: Parameter<string>[];
+  private readonly slots: Parameter<Demo[]>[];
+  private readonly boot: DemoBootstrapper<E>;
+  private readonly rollback: Rollback;
+  private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
+
+  constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
+    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'mipro') as Parameter<string>[];
+    this.slots = tunable(setup.program.parameters(), ['demos'], 'mipro') as Parameter<Demo[]>[];
+    if (this.prompts.length + this.slots.length === 0)
+      throw new Error('mipro: the pipeline has no trainable prompt or demos slot');
+    if (this.prompts.length > 0 && !setup.models.optimizer)
+      throw new Error('mipro: a prompt (optimizer) model is required to propose instructions');
+    this.boot = createDemoBootstrapper(this.slots);
+    this.rollback = new Rollback([...this.prompts, ...this.slots]);
+  }
+
+  trials(): number {
+    return miproTrials(this.setup.config, this.prompts.length, this.slots.length);
+  }
+
+  steps(): number {
+    return 1 + this.trials();
+  }
+
+  async step(run: RunContext<E>): Promise<StepOutcome> {
+    this.rollback.mark();
+    return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
+  }
+
+  private async propose(run: RunContext<E>): Promise<StepOutcome> {
+    const c = this.setup.config;
+    const n = Math.max(1, c.numCandidates);
+    // 1. Demo-set candidates with the BFSRS seeds.
+    for (const slot of this.slots) this.s.demoSets[slot.name] = [];
+    for (let seed = -3; seed < n - 3; seed++) {
+      let sets: Record<string, Demo[]>;
+      if (seed === -3) sets = Object.fromEntries(this.slots.map((s) => [s.name, []]));
+      else if (seed === -2) sets = await this.boot.labeledOnly(run, c.maxLabeledDemos, run.rng);
+      else if (seed === -1) sets = await this.boot.build(run, run.data.train, settingsOf(c), run.rng);
+      else {
+        const size = 1 + run.rng.int(Math.max(1, c.maxBootstrappedDemos));
+        sets = await this.boot.build(run, run.rng.shuffle(run.data.train), settingsOf(c, size), run.rng);
+      }
+      for (const slot of this.slots) this.s.demoSets[slot.name]?.push(sets[slot.name] ?? []);
+    }
+    // 2. Grounded instruction proposals.
+    this.s.instructions = Object.fromEntries(this.prompts.map((p) => [p.name, [p.value]]));
+    // Instruction candidates: N, or ⌊N/2⌋ when demos are tuned too (the reference spends more on demos then).
+    const perPrompt = this.slots.length > 0 ? Math.max(1, Math.floor(n / 2)) : n;
+    if (this.prompts.length > 0) {
+      const model = run.models.optimizer ?? this.setup.models.optimizer;
+      if (!model) throw new Error('mipro: no prompt (optimizer) model');
+      const proposed = await proposeInstructions({
+        run,
+        model,
+        prompts: this.prompts,
+        slots: this.slots,
+        demoSets: this.s.demoSets,
+        perPrompt,
+        settings: c,
+      });
+      this.s.summary = proposed.summary;
+      this.s.instructions = proposed.instructions;
+    }
+    const gates = emptyGates();
+    return {
+      phase: 'propose',
+      batch: [],
+      gates,
+      attempts: [],
+      accepted: false,
+      bestVal: run.bestVal,
+      details: {
+        instructions: Object.fromEntries(Object.entries(this.s.instructions).map(([k, v]) => [k, v.length])),
+        demoSets: Object.fromEntries(Object.entries(this.s.demoSets).map(([k, v]) => [k, v.length])),
+        summary: this.s.summary,
+      },
+    };
+  }
+
+  private sizes(): number[] {
+    return [
+      ...this.prompts.map((p) => this.s.instructions[p.name]?.length ?? 1),
+      ...this.slots.map((s) => Math.max(1, this.s.demoSets[s.name]?.length ?? 1)),
+    ];
+  }
+
+  private valuesOf(choice: readonly number[]): Values {
+    const out: Values = {};
+    this.prompts.forEach((p, d) => {
+      out[p.name] = this.s.instructions[p.name]?.[choice[d] ?? 0] ?? p.value;
+    });
+    this.slots.forEach((s, k) => {
+      const sets = this.s.demoSets[s.name] ?? [];
+      out[s.name] = sets[choice[this.prompts.length + k] ?? 0] ?? s.value;
+    });
+    return out;
+  }
+
+  private async trial(run: RunContext<E>, t: number): Promise<StepOutcome> {
+    const c = this.setup.config;
+    const params = [...this.prompts, ...this.slots];
+    const kept = readValues(params);
+    const total = this.trials();
+    const startup = c.startupTrials > 0 ? c.startupTrials : Math.min(10, Math.floor(total / 2));
+    const choice = nextChoice(this.sizes(), this.s.history, { startup, exploit: c.exploit }, run.rng);
+    const values = this.valuesOf(choice);
+    applyValues(params, values);
+    if (run.data.val.length <= c.minibatchAboveVal) return this.fullTrial(run, t, choice, values, kept);
+    const gates = emptyGates();
+    gates.tried = 1;
+    const minibatch = run.rng.sample(run.data.val, Math.min(c.minibatchSize, run.data.val.length));
+    const mb = await run.evaluate(minibatch);
+    this.s.history.push({ choice, score: mb.score });
+    const attempts: ProposalAttempt[] = [
+      { accepted: false, values: displayValues(params, values), miniBatchScore: mb.score },
+    ];
+    let accepted = false;
+    let bestVal = run.bestVal;
+    applyValues(params, kept);
+    if ((t + 1) % c.minibatchFullEvalSteps === 0 || t === total - 1) {
+      const pick = bestUnevaluated(this.s.history, new Set(this.s.evaluated));
+      if (pick) {
+        this.s.evaluated.push(choiceKey(pick));
+        const full = this.valuesOf(pick);
+        applyValues(params, full);
+        const v = await run.validate();
+        const attempt: ProposalAttempt = {
+          accepted: false,
+          values: displayValues(params, full),
+          valScore: v.score,
+          valComplete: v.complete,
+          valEvaluated: v.evaluated,
+        };
+        attempts.push(attempt);
+        accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
+        if (accepted) bestVal = v.score;
+      }
+    }
+    return {
+      phase: 'search',
+      batch: minibatch.map((e) => run.program.sampleId(e)),
+      gates,
+      attempts,
+      accepted,
+      bestVal,
+      details: { trial: t, choice },
+    };
+  }
+
+  /** Small validation sets: every trial is a full evaluation (as the reference below 50 examples). */
+  private async fullTrial(
+    run: RunContext<E>,
+    t: number,
+    choice: number[],
+    values: Values,
+    kept: Values,
+  ): Promise<StepOutcome> {
+    const params = [...this.prompts, ...this.slots];
+    const gates = emptyGates();
+    gates.tried = 1;
+    const key = choiceKey(choice);
+    const seen = this.s.history.find((h) => choiceKey(h.choice) === key);
+    if (seen) {
+      // A combination already scored on the whole set: its score is known (deterministic, cached calls).
+      applyValues(params, kept);
+      this.s.history.push({ choice, score: seen.score });
+      return {
+        phase: 'search',
+        batch: [],
+        gates,
+        attempts: [],
+        accepted: false,
+        bestVal: run.bestVal,
+        details: { trial: t, choice, repeat: true },
+      };
+    }
+    const v = await run.evaluate(run.data.val);
+    this.s.history.push({ choice, score: v.score });
+    this.s.evaluated.push(key);
+    const attempt: ProposalAttempt = {
+      accepted: false,
+      values: displayValues(params, values),
+      valScore: v.score,
+      valComplete: v.complete,
+      valEvaluated: v.evaluated,
+    };
+    const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
+    return {
+      phase: 'search',
+      batch: [],
+      gates,
+      attempts: [attempt],
+      accepted,
+      bestVal: accepted ? v.score : run.bestVal,
+      details: { trial: t, choice },
+    };
+  }
+
+  /** Keep `choice` (its values are on the program) when it beats the best validation; else restore `kept`. */
+  private keepIfBetter(
+    run: RunContext<E>,
+    choice: number[],
+    v: { score: number; complete: boolean },
+    gates: GateCounts,
+    attempt: ProposalAttempt,
+    kept: Values,
+  ): boolean {
+    const params = [...this.prompts, ...this.slots];
+    if (v.complete && beats(v.score, run.bestVal)) {
+      attempt.accepted = true;
+      this.s.best = { choice, score: v.score };
+      gates.validationPassed = 1;
+      return true;
+    }
+    applyValues(params, kept);
+    gates.validationFailed = 1;
+    return false;
+  }
+
+  state(): MiproState {
+    return structuredClone(this.s);
+  }
+  restore(state: MiproState): void {
+    this.s = structuredClone(state);
+  }
+  abandon(): void {
+    this.rollback.restore();
+  }
+}
+
+export const miproFactory: MethodFactory<MiproConfig> = {
+  name: 'mipro',
+  description:
+    'MIPROv2-style: bootstrapped demo sets + grounded instruction proposals, seeded minibatch search with periodic full evaluation',
+  tunes: ['prompt', 'demos'],
+  resolveConfig: (input) =>
+    resolveFields('mipro', input, MIPRO_DEFAULTS, {
+      numCandidates: { type: 'int', min: 1 },
+      numTrials: { type: 'int', min: 0 },
+      minibatchSize: { type: 'int', min: 1 },
+      minibatchAboveVal: { type: 'int', min: 0 },
+      minibatchFullEvalSteps: { type: 'int', min: 1 },
+      maxBootstrappedDemos: { type: 'int', min: 0 },
+      maxLabeledDemos: { type: 'int', min: 0 },
+      successThreshold: { type: 'number', min: 0, max: 1 },
+      viewDataBatchSize: { type: 'int', min: 1 },
+      dataSummaryExamples: { type: 'int', min: 1 },
+      tips: { type: 'boolean' },
+      startupTrials: { type: 'int', min: 0 },
+      exploit: { type: 'number', min: 0, max: 1 },
+    }),
+  create: (setup) => new MiproMethod(setup),
+};

@@ -1,0 +1,369 @@
+/**
+ * GEPA-style reflective prompt evolution as a trainer method. One step = one GEPA iteration:
+ *
+ * - merge (when the last iteration found a new candidate and merges are left): two frontier candidates
+ *   with a common ancestor are combined, scored on a validation subsample, and fully validated only if
+ *   they match the better parent there;
+ * - otherwise reflective mutation: a parent from the per-instance Pareto frontier, the next component of
+ *   that parent (round robin), the step's minibatch (3, drawn by the trainer) run with traces; a
+ *   minibatch where every sample is perfect is skipped; one reflection call rewrites the component from
+ *   (inputs, outputs, scores); the child must beat the parent's minibatch sum, then is scored on the whole
+ *   validation set and joins the pool.
+ *
+ * The budget counts metric calls (one per example evaluated, the initial validation included). The
+ * program always holds the best-aggregate candidate between steps. Once the budget is spent, `done()`
+ * tells the trainer to skip the remaining steps (an iteration may overshoot it by its own cost, as in the
+ * reference).
+ */
+import { type Parameter, renderGradients, zeroGrad } from '@llm-autodiff/core';
+import { proposedValue } from '../common/answer';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { applyValues, Rollback, readValues, tunable } from '../common/values';
+import {
+  type Evaluation,
+  emptyGates,
+  type GateCounts,
+  type Method,
+  type MethodFactory,
+  type MethodSetup,
+  type ProposalAttempt,
+  type RunContext,
+  type StepOutcome,
+} from '../seam';
+import { planMerge } from './merge';
+import { bestIndex, type Candidate, selectParent } from './pool';
+import { reflectionPrompt } from './prompts';
+
+export interface GepaConfig {
+  minibatchSize: number;
+  /** Budget in metric calls. The first set of: `maxMetricCalls`, `maxFullEvals` (× (|train| + |val|)), `auto`. */
+  maxMetricCalls: number;
+  maxFullEvals: number;
+  /** DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its `auto_budget`). */
+  auto: 'light' | 'medium' | 'heavy';
+  candidateSelection: 'pareto' | 'current_best';
+  skipPerfectScore: boolean;
+  perfectScore: number;
+  useMerge: boolean;
+  maxMergeInvocations: number;
+  /** Validation examples a merged candidate is first scored on. */
+  mergeSubsample: number;
+}
+
+export const GEPA_DEFAULTS: GepaConfig = {
+  minibatchSize: 3,
+  maxMetricCalls: 0,
+  maxFullEvals: 0,
+  auto: 'light',
+  candidateSelection: 'pareto',
+  skipPerfectScore: true,
+  perfectScore: 1,
+  useMerge: true,
+  maxMergeInvocations: 5,
+  mergeSubsample: 5,
+};
+
+export interface GepaState {
+  pool: Candidate[];
+  /** Next component index per candidate (round robin). */
+  nextComponent: number[];
+  metricCalls: number;
+  budget: number;
+  merges: number;
+  triedMerges: string[];
+  lastFoundNew: boolean;
+}
+
+const EPS = 1e-9;
+
+const AUTO_CANDIDATES = { light: 6, medium: 12, heavy: 18 } as const;
+
+/**
+ * DSPy's conversion of an `auto` preset into metric calls: the initial validation, 5 bootstrap trials
+ * per candidate, then what a MIPROv2 run of that size would spend (minibatches of 35 and a full
+ * evaluation every 5 trials).
+ */
+export function autoBudget(predictors: number, candidates: number, valSize: number): number {
+  const trials = Math.floor(Math.max(2 * (predictors * 2) * Math.log2(candidates), 1.5 * candidates));
+  let total = valSize + candidates * 5 + trials * 35;
+  if (trials === 0) return total;
+  const periodic = Math.floor((trials + 1) / 5) + 1;
+  total += (periodic + (trials < 5 ? 1 : 0)) * valSize;
+  return total;
+}
+
+export class GepaMethod<E> implements Method<E, GepaState> {
+  readonly name = 'gepa';
+  readonly batchSize: number;
+  private readonly prompts: Parameter<string>[];
+  private readonly all: Parameter[];
+  private readonly rollback: Rollback;
+  private s: GepaState = {
+    pool: [],
+    nextComponent: [],
+    metricCalls: 0,
+    budget: 0,
+    merges: 0,
+    triedMerges: [],
+    lastFoundNew: false,
+  };
+
+  constructor(private readonly setup: MethodSetup<GepaConfig, E>) {
+    this.batchSize = setup.config.minibatchSize;
+    this.all = setup.program.parameters();
+    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'gepa') as Parameter<string>[];
+    if (this.prompts.length === 0) throw new Error('gepa: the pipeline has no trainable prompt');
+    if (!setup.models.optimizer) throw new Error('gepa: a reflection (optimizer) model is required');
+    this.rollback = new Rollback(this.prompts);
+  }
+
+  /** An upper bound (every iteration spends at least one minibatch); `done` ends the run at the budget. */
+  steps(): number {
+    return Math.ceil(this.s.budget / Math.max(1, this.batchSize));
+  }
+
+  done(): boolean {
+    return this.s.pool.length > 0 && this.s.metricCalls >= this.s.budget;
+  }
+
+  init(run: RunContext<E>, initial: { val: Evaluation }): void {
+    const c = this.setup.config;
+    const budget =
+      c.maxMetricCalls > 0
+        ? c.maxMetricCalls
+        : c.maxFullEvals > 0
+          ? Math.ceil(c.maxFullEvals * (run.data.train.length + run.data.val.length))
+          : autoBudget(this.prompts.length, AUTO_CANDIDATES[c.auto], run.data.val.length);
+    this.s = {
+      pool: [
+        {
+          values: readValues(this.prompts) as Record<string, string>,
+          parents: [],
+          scores: { ...initial.val.perItem },
+          aggregate: initial.val.score,
+          foundAt: initial.val.evaluated,
+        },
+      ],
+      nextComponent: [0],
+      metricCalls: initial.val.evaluated,
+      budget,
+      merges: 0,
+      triedMerges: [],
+      lastFoundNew: false,
+    };
+  }
+
+  private spend(e: Evaluation | { evaluated: number }): void {
+    this.s.metricCalls += e.evaluated;
+  }
+
+  private best(): Candidate {
+    return this.s.pool[bestIndex(this.s.pool)] as Candidate;
+  }
+
+  /** Score a candidate on the whole validation set, add it to the pool, and record the pass. */
+  private async admit(
+    run: RunContext<E>,
+    values: Record<string, string>,
+    parents: number[],
+    record: { attempt: ProposalAttempt; gates: GateCounts },
+  ): Promise<void> {
+    applyValues(this.prompts, values);
+    const v = await run.evaluate(run.data.val);
+    this.spend(v);
+    this.s.pool.push({
+      values,
+      parents,
+      scores: { ...v.perItem },
+      aggregate: v.score,
+      foundAt: this.s.metricCalls,
+    });
+    this.s.nextComponent.push(0);
+    this.s.lastFoundNew = true;
+    record.gates.validationPassed = 1;
+    Object.assign(record.attempt, {
+      accepted: true,
+      valScore: v.score,
+      valComplete: v.complete,
+      valEvaluated: v.evaluated,
+    });
+  }
+
+  private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
+    const best = this.best();
+    applyValues(this.prompts, best.values);
+    zeroGrad(this.all);
+    return {
+      ...o,
+      bestVal: Math.max(run.bestVal, best.aggregate),
+      details: {
+        ...o.details,
+        pool: this.s.pool.length,
+        metricCalls: this.s.metricCalls,
+        budget: this.s.budget,
+      },
+    };
+  }
+
+  async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
+    this.rollback.mark();
+    if (this.s.pool.length === 0) throw new Error('gepa: init() was not called before the first step');
+    const gates = emptyGates();
+    const base = { batch: [] as string[], gates, attempts: [] as ProposalAttempt[], accepted: false };
+    if (this.s.metricCalls >= this.s.budget) return this.finish(run, { ...base, phase: 'done' });
+    const c = this.setup.config;
+    if (c.useMerge && this.s.lastFoundNew && this.s.merges < c.maxMergeInvocations) {
+      const merged = await this.merge(run);
+      if (merged) return this.finish(run, merged);
+    }
+    return this.finish(run, await this.reflect(run, batch));
+  }
+
+  private async merge(run: RunContext<E>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
+    const plan = planMerge(this.s.pool, new Set(this.s.triedMerges), run.rng);
+    if (!plan) return undefined;
+    this.s.merges++;
+    this.s.lastFoundNew = false;
+    this.s.triedMerges.push(`${plan.i},${plan.j},${plan.ancestor}`);
+    const gates = emptyGates();
+    gates.tried = 1;
+    const ci = this.s.pool[plan.i] as Candidate;
+    const cj = this.s.pool[plan.j] as Candidate;
+    // A subsample where the parents differ first, as the reference; filled up with other instances.
+    const ids = Object.keys(ci.scores);
+    const differ = ids.filter((id) => Math.abs((ci.scores[id] ?? 0) - (cj.scores[id] ?? 0)) > EPS);
+    const same = ids.filter((id) => !differ.includes(id));
+    const n = this.setup.config.mergeSubsample;
+    const pickIds = [...run.rng.sample(differ, n)];
+    if (pickIds.length < n) pickIds.push(...run.rng.sample(same, n - pickIds.length));
+    const byId = new Map(run.data.val.map((e) => [run.program.sampleId(e), e]));
+    const sub = pickIds.map((id) => byId.get(id)).filter((e) => e !== undefined);
+    applyValues(this.prompts, plan.values);
+    const ev = await run.evaluate(sub);
+    this.spend(ev);
+    const sumOf = (scores: Record<string, number>) => pickIds.reduce((s, id) => s + (scores[id] ?? 0), 0);
+    const mergedSum = sumOf(ev.perItem);
+    const attempt: ProposalAttempt = { accepted: false, values: plan.values, miniBatchScore: ev.score };
+    const o = {
+      phase: 'merge',
+      batch: pickIds,
+      gates,
+      attempts: [attempt],
+      accepted: false,
+      details: { parents: [plan.i, plan.j], ancestor: plan.ancestor },
+    };
+    if (mergedSum + EPS < Math.max(sumOf(ci.scores), sumOf(cj.scores))) {
+      gates.miniBatchFailed = 1;
+      return o;
+    }
+    gates.miniBatchPassed = 1;
+    await this.admit(run, plan.values, [plan.i, plan.j], { attempt, gates });
+    return { ...o, accepted: true };
+  }
+
+  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Omit<StepOutcome, 'bestVal'>> {
+    const c = this.setup.config;
+    const gates = emptyGates();
+    const parent =
+      c.candidateSelection === 'pareto' ? selectParent(this.s.pool, run.rng) : bestIndex(this.s.pool);
+    const pc = this.s.pool[parent] as Candidate;
+    const k = this.s.nextComponent[parent] ?? 0;
+    this.s.nextComponent[parent] = k + 1;
+    const target = this.prompts[k % this.prompts.length] as Parameter<string>;
+    applyValues(this.prompts, pc.values);
+    zeroGrad(this.all);
+    const forward = await run.forwardLoss(batch);
+    this.spend({ evaluated: forward.length });
+    const ids = forward.map((f) => f.id);
+    const parentSum = forward.reduce((s, f) => s + f.score, 0);
+    const o = {
+      phase: 'reflect',
+      batch: ids,
+      subsetScore: parentSum / Math.max(1, forward.length),
+      gates,
+      attempts: [] as ProposalAttempt[],
+      accepted: false,
+      details: { parent, component: target.name } as Record<string, unknown>,
+    };
+    if (c.skipPerfectScore && forward.every((f) => f.score >= c.perfectScore - EPS)) {
+      o.details.skipped = 'all minibatch scores perfect';
+      return o;
+    }
+    // (inputs, outputs, scores) of every call of the component: core's backward without an engine.
+    const report = await run.backward(
+      forward.map((f) => f.loss),
+      { feedbackText: false, computeForAll: true },
+    );
+    const examples = renderGradients(target, { feedback: false });
+    zeroGrad(this.all);
+    const optimizer = run.models.optimizer ?? this.setup.models.optimizer;
+    if (!optimizer) throw new Error('gepa: no reflection model');
+    const answer = await optimizer.complete(
+      {
+        messages: reflectionPrompt({
+          target: { name: target.name, role: target.role, value: target.value },
+          examples,
+        }),
+      },
+      { role: 'optimizer', labels: run.labels, cacheSalt: proposalSalt(run, this.s.pool.length) },
+    );
+    gates.tried = 1;
+    const proposed = proposedValue(answer.text);
+    const values = { ...pc.values, [target.name]: proposed ?? target.value };
+    const attempt: ProposalAttempt = { accepted: false, values };
+    o.attempts.push(attempt);
+    Object.assign(o, { backward: { calls: report.calls, skipped: report.skipped, copies: report.copies } });
+    if (proposed === undefined || proposed === target.value) {
+      if (proposed === undefined) gates.parseFailures = 1;
+      gates.unchanged = 1;
+      return o;
+    }
+    applyValues(this.prompts, values);
+    const mb = await run.evaluate(batch, { metric: 'loss' });
+    this.spend(mb);
+    const childSum = ids.reduce((s, id) => s + (mb.perItem[id] ?? 0), 0);
+    attempt.miniBatchScore = childSum / Math.max(1, ids.length);
+    if (!(childSum > parentSum + EPS)) {
+      gates.miniBatchFailed = 1;
+      return o;
+    }
+    gates.miniBatchPassed = 1;
+    await this.admit(run, values, [parent], { attempt, gates });
+    o.accepted = true;
+    return o;
+  }
+
+  state(): GepaState {
+    return structuredClone(this.s);
+  }
+
+  restore(state: GepaState): void {
+    this.s = structuredClone(state);
+  }
+
+  abandon(): void {
+    this.rollback.restore();
+  }
+}
+
+export const gepaFactory: MethodFactory<GepaConfig> = {
+  name: 'gepa',
+  description:
+    'GEPA-style reflective evolution: Pareto parent selection, minibatch-gated reflection, merge; budget in metric calls',
+  tunes: ['prompt'],
+  resolveConfig: (input) =>
+    resolveFields('gepa', input, GEPA_DEFAULTS, {
+      minibatchSize: { type: 'int', min: 1 },
+      maxMetricCalls: { type: 'int', min: 0 },
+      maxFullEvals: { type: 'number', min: 0 },
+      auto: { type: 'enum', values: ['light', 'medium', 'heavy'] },
+      candidateSelection: { type: 'enum', values: ['pareto', 'current_best'] },
+      skipPerfectScore: { type: 'boolean' },
+      perfectScore: { type: 'number', min: 0, max: 1 },
+      useMerge: { type: 'boolean' },
+      maxMergeInvocations: { type: 'int', min: 0 },
+      mergeSubsample: { type: 'int', min: 1 },
+    }),
+  create: (setup) => new GepaMethod(setup),
+};

@@ -1,0 +1,14 @@
+import { bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
+import { miproFactory } from './dspy/mipro';
+import { gepaFactory } from './gepa/method';
+import type { MethodFactory } from './seam';
+import { textgradFactory } from './textgrad/method';
+
+/** Every baseline method, in the order the runner lists them. */
+export const BASELINE_METHODS: readonly MethodFactory[] = [
+  textgradFactory,
+  bootstrapFactory,
+  bfsrsFactory,
+  miproFactory,
+  gepaFactory,
+] as readonly MethodFactory[];

@@ -1,0 +1,154 @@
+/**
+ * TextGrad as a trainer method: per step, forward a batch of 3, TextGrad backward (one engine call per
+ * sample per trainable predecessor, plus the evaluation's own call), one TGD call per trainable prompt,
+ * then validation: the update is reverted if the validation score fell (a tie keeps it, as in the
+ * reference's `--run_validation`). 3 epochs × 4 steps.
+ */
+import { type Parameter, sum, zeroGrad } from '@llm-autodiff/core';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { Rollback, tunable } from '../common/values';
+import {
+  emptyGates,
+  type Method,
+  type MethodFactory,
+  type MethodSetup,
+  type ProposalAttempt,
+  type RunContext,
+  SCORE_EPS,
+  type StepOutcome,
+} from '../seam';
+import { textgradBackward } from './backward';
+import { Tgd, type TgdState } from './tgd';
+
+export interface TextGradConfig {
+  batchSize: number;
+  epochs: number;
+  stepsPerEpoch: number;
+  constraints: string[];
+  /** Steps of past feedback shown to TGD (0 = off, the reference's default; the reference's is a no-op). */
+  gradientMemory: number;
+}
+
+export const TEXTGRAD_DEFAULTS: TextGradConfig = {
+  batchSize: 3,
+  epochs: 3,
+  stepsPerEpoch: 4,
+  constraints: [],
+  gradientMemory: 0,
+};
+
+/** A validation score this close below the best still counts as "did not fall". */
+const TIE = 1e-6;
+
+export interface TextGradState {
+  tgd: TgdState;
+}
+
+export class TextGradMethod<E> implements Method<E, TextGradState> {
+  readonly name = 'textgrad';
+  readonly batchSize: number;
+  private readonly prompts: Parameter<string>[];
+  private readonly all: Parameter[];
+  private readonly tgd: Tgd;
+  private readonly rollback: Rollback;
+
+  constructor(private readonly setup: MethodSetup<TextGradConfig, E>) {
+    const c = setup.config;
+    this.batchSize = c.batchSize;
+    this.all = setup.program.parameters();
+    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'textgrad') as Parameter<string>[];
+    const optimizer = setup.models.optimizer;
+    if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
+    if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');
+    this.tgd = new Tgd({ model: optimizer, constraints: c.constraints, memory: c.gradientMemory });
+    this.rollback = new Rollback(this.prompts);
+  }
+
+  steps(): number {
+    return this.setup.config.epochs * this.setup.config.stepsPerEpoch;
+  }
+
+  async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
+    this.rollback.mark();
+    const gates = emptyGates();
+    zeroGrad(this.all);
+    const forward = await run.forwardLoss(batch);
+    const engine = run.models.backward ?? this.setup.models.backward;
+    if (!engine) throw new Error('textgrad: no backward-engine model');
+    const report = await textgradBackward(sum(forward.map((f) => f.loss)), {
+      engine,
+      concurrency: run.concurrency,
+      labels: run.labels,
+      cacheSalt: run.cacheSalt,
+    });
+    const proposals = await this.tgd.propose(this.prompts, {
+      labels: run.labels,
+      salt: (i) => proposalSalt(run, i),
+    });
+    this.tgd.remember(this.prompts);
+    zeroGrad(this.all);
+    gates.tried = 1;
+    gates.parseFailures = proposals.filter((p) => !p.parsed).length;
+    const values = Object.fromEntries(proposals.map((p) => [p.name, p.value]));
+    const attempt: ProposalAttempt = { accepted: false, values };
+    const outcome = (accepted: boolean, bestVal: number): StepOutcome => ({
+      phase: 'text',
+      batch: forward.map((f) => f.id),
+      subsetScore: forward.reduce((s, f) => s + f.score, 0) / Math.max(1, forward.length),
+      backward: { calls: report.calls, skipped: 0, copies: 0 },
+      gates,
+      attempts: [attempt],
+      accepted,
+      bestVal,
+    });
+    if (proposals.every((p) => p.value === p.previous)) {
+      gates.unchanged = 1;
+      return outcome(false, run.bestVal);
+    }
+    this.prompts.forEach((p, i) => {
+      p.propose(proposals[i]?.value ?? p.value);
+    });
+    const v = await run.validate({ mustBeat: run.bestVal - TIE });
+    attempt.valScore = v.score;
+    attempt.valComplete = v.complete;
+    attempt.valEvaluated = v.evaluated;
+    if (v.complete && v.score >= run.bestVal - SCORE_EPS) {
+      for (const p of this.prompts) p.commit();
+      gates.validationPassed = 1;
+      attempt.accepted = true;
+      return outcome(true, Math.max(run.bestVal, v.score));
+    }
+    for (const p of this.prompts) p.revert();
+    gates.validationFailed = 1;
+    return outcome(false, run.bestVal);
+  }
+
+  state(): TextGradState {
+    return { tgd: this.tgd.state() };
+  }
+
+  restore(state: TextGradState): void {
+    this.tgd.restore(state.tgd);
+  }
+
+  abandon(): void {
+    this.rollback.restore();
+  }
+}
+
+export const textgradFactory: MethodFactory<TextGradConfig> = {
+  name: 'textgrad',
+  description:
+    'TextGrad: per-sample backward through every LLM call, TGD (one call per prompt), validation revert',
+  tunes: ['prompt'],
+  resolveConfig: (input) =>
+    resolveFields('textgrad', input, TEXTGRAD_DEFAULTS, {
+      batchSize: { type: 'int', min: 1 },
+      epochs: { type: 'int', min: 1 },
+      stepsPerEpoch: { type: 'int', min: 1 },
+      constraints: { type: 'strings' },
+      gradientMemory: { type: 'int', min: 0 },
+    }),
+  create: (setup) => new TextGradMethod(setup),
+};

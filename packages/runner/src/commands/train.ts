@@ -1,0 +1,14 @@
+/** `autodiff train`: one run, as before the experiment runner (its flag parser and messages are kept). */
+import type { Command } from 'commander';
+import { TRAIN_USAGE } from '../train/args';
+import { runTrain } from '../train/command';
+import { type CommandContext, passThroughCommand } from './context';
+
+export function registerTrain(program: Command, cx: CommandContext): void {
+  passThroughCommand(program, cx, {
+    name: 'train',
+    summary: 'train one task pipeline with GDPO; scores, calls and tokens per role (see train --help)',
+    usage: TRAIN_USAGE,
+    run: (flags) => runTrain(flags, cx.io),
+  });
+}

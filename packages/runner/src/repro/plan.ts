@@ -1,0 +1,115 @@
+/**
+ * An experiment expanded into runs: pipeline x method x repeat, each with its resolved models, config,
+ * sizes, budget and folder. Methods that cannot run yet are listed apart, to be reported, never dropped.
+ */
+import { join } from 'node:path';
+import type { BudgetOptions } from '@llm-autodiff/llm';
+import type { PipelineName } from '@llm-autodiff/tasks';
+import { AVAILABLE_METHODS, type MethodId, parseMethod } from '../experiment/methods';
+import type { Experiment } from '../experiment/schema';
+import { defaultRoleModels, isSimSpec, type RoleModels } from '../model-defaults';
+import type { RunConfigInput as TrainerConfigInput } from '../run-config';
+
+export interface RunSpec {
+  experiment: string;
+  runId: string;
+  pipeline: PipelineName;
+  /** The method name as written (`gdpo`, `gdpo.noHistory`, `start`). */
+  method: string;
+  methodId: MethodId;
+  repeat: number;
+  seed: number;
+  models: RoleModels;
+  simulated: boolean;
+  config: TrainerConfigInput;
+  sizes: { train?: number; val?: number; test?: number };
+  budget: BudgetOptions | undefined;
+  /** results/<experiment>/runs/<runId> */
+  dir: string;
+}
+
+export interface Plan {
+  experiment: Experiment;
+  models: RoleModels;
+  simulated: boolean;
+  runs: RunSpec[];
+  /** Methods named by the experiment that are not available yet (skipped, with one line each). */
+  skipped: string[];
+  /** results/<experiment> */
+  root: string;
+}
+
+export function runIdOf(pipeline: string, method: string, repeat: number): string {
+  return `${pipeline}__${method}__r${repeat}`;
+}
+
+function mergeConfig(a: TrainerConfigInput, b: TrainerConfigInput): TrainerConfigInput {
+  return {
+    ...a,
+    ...b,
+    ablations: { ...a.ablations, ...b.ablations },
+    demos: { ...a.demos, ...b.demos },
+  };
+}
+
+function budgetOf(e: Experiment): BudgetOptions | undefined {
+  if (!e.budget) return undefined;
+  const { total, ...perRole } = e.budget;
+  return { total, perRole };
+}
+
+/** Expands an experiment under `resultsRoot`. `modelOverrides` (command-line flags) win over the file. */
+export function planExperiment(
+  e: Experiment,
+  resultsRoot: string,
+  modelOverrides: Partial<RoleModels> = {},
+): Plan {
+  const given = { ...e.models };
+  for (const [role, spec] of Object.entries(modelOverrides))
+    if (spec !== undefined) given[role as keyof RoleModels] = spec;
+  const models = defaultRoleModels(given);
+  const simulated = Object.values(models).some(isSimSpec);
+  const root = join(resultsRoot, e.name);
+  const runs: RunSpec[] = [];
+  const skipped: string[] = [];
+  for (const method of e.methods) {
+    const methodId = parseMethod(method);
+    if (typeof methodId === 'string') throw new Error(methodId); // the schema has rejected it already
+    if (!AVAILABLE_METHODS.has(methodId.base)) {
+      skipped.push(method);
+      continue;
+    }
+    for (const pipeline of e.pipelines as PipelineName[]) {
+      let config: TrainerConfigInput = e.config as TrainerConfigInput;
+      for (const o of e.overrides) {
+        const pipelineMatches = !o.pipelines || o.pipelines.includes(pipeline);
+        const methodMatches = !o.methods || o.methods.includes(method) || o.methods.includes(methodId.base);
+        if (pipelineMatches && methodMatches) config = mergeConfig(config, o.config as TrainerConfigInput);
+      }
+      if (methodId.ablations.length > 0)
+        config = mergeConfig(config, {
+          ablations: Object.fromEntries(methodId.ablations.map((a) => [a, true])),
+        });
+      for (let repeat = 0; repeat < e.repeats; repeat++) {
+        const runId = runIdOf(pipeline, method, repeat);
+        const seed = e.seed + repeat;
+        runs.push({
+          experiment: e.name,
+          runId,
+          pipeline,
+          method,
+          methodId,
+          repeat,
+          seed,
+          models,
+          simulated,
+          config: { ...config, seed },
+          sizes: e.sizes,
+          budget: budgetOf(e),
+          dir: join(root, 'runs', runId),
+        });
+      }
+    }
+  }
+  return { experiment: e, models, simulated, runs, skipped, root };
+}

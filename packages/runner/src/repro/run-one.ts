@@ -1,0 +1,284 @@
+/**
+ * THE adapter between the sweep and the methods: `runOne(spec, context)` trains (or evaluates) one run
+ * and returns its RunRecord and step records. Today it calls gdpo's `train()` and evaluates the starting
+ * prompt for `start`; once packages/trainer's method registry lands, only this file changes.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Budget,
+  type ChatModel,
+  managedModel,
+  type ResponseCache,
+  type Semaphore,
+  UsageLedger,
+} from '@llm-autodiff/llm';
+import {
+  createPipeline,
+  type ExampleOf,
+  loadTask,
+  type Retriever,
+  type TaskName,
+  type TaskProgram,
+  taskOf,
+} from '@llm-autodiff/tasks';
+import {
+  evaluate,
+  type GateCounts,
+  pickUsage,
+  readCheckpoint,
+  type StepRecord,
+  type TrainResult,
+  train,
+} from '@llm-autodiff/trainer';
+import { graphWriter } from '../graph-writer';
+import { methods } from '../methods';
+import { createModel } from '../model-registry';
+import { cutSplits, withTeacher } from '../pipeline-setup';
+import { splitRunConfig } from '../run-config';
+import { GATE_KEYS } from '../tables/summary';
+import { creditCheckpoint } from '../train/resume-budget';
+import type { RunSpec } from './plan';
+import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
+import { packageVersions } from './versions';
+
+export interface RunProgress {
+  step: number;
+  totalSteps: number;
+  bestVal?: number;
+  /** Gate results of the last finished step, e.g. `mini-batch 1/2, validation 0/1`. */
+  gates?: string;
+}
+
+export interface RunContext {
+  cache: ResponseCache | undefined;
+  /** One concurrency limit per model id, shared by every run of the sweep. */
+  semaphoreFor: (modelId: string) => Semaphore;
+  /** The BM25 retriever for HotPotQA pipelines, loaded once per sweep. */
+  retriever: () => Promise<Retriever>;
+  baseURL?: string;
+  /** Resume from `checkpoint.json` in the run folder. */
+  resume: boolean;
+  onProgress?: (p: RunProgress) => void;
+  onCall?: (calls: number, tokens: number) => void;
+}
+
+export interface RunOutcome {
+  record: RunRecord;
+  steps: unknown[];
+}
+
+export const CHECKPOINT_FILE = 'checkpoint.json';
+
+type Example = ExampleOf[TaskName];
+
+/** Trainer log line `step 3/12 text: accepted; best val 0.7500; proposals 5, mini-batch 2/5, validation 1/2`. */
+const STEP_LINE =
+  /^step (\d+)\/(\d+) \w+: \w+; best val ([\d.]+); proposals \d+, (mini-batch \d+\/\d+), (validation \d+\/\d+)/;
+
+/** The gate counts of a run that proposed nothing (the starting prompt). */
+function noGates(): GateCounts {
+  return Object.fromEntries(GATE_KEYS.map((k) => [k, 0])) as unknown as GateCounts;
+}
+
+/** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
+function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
+  return Object.fromEntries(Object.entries(ledger.byRole()).map(([role, u]) => [role, u.cacheHitTokens]));
+}
+
+function toRunUsage(
+  usage: TrainResult['usage'],
+  hitTokens: Record<string, number>,
+): Record<string, RunRoleUsage> {
+  const out: Record<string, RunRoleUsage> = {};
+  for (const [role, u] of Object.entries(usage))
+    out[role] = {
+      calls: u.calls,
+      cacheHits: u.cacheHits,
+      promptTokens: u.promptTokens,
+      completionTokens: u.completionTokens,
+      totalTokens: u.promptTokens + u.completionTokens,
+      cacheHitTokens: hitTokens[role] ?? 0,
+      latencyMs: u.latencyMs,
+    };
+  return out;
+}
+
+function trainableValues(program: TaskProgram<Example>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of program.parameters())
+    if (p.trainable && (p.kind === 'prompt' || p.kind === 'demos')) out[p.name] = p.value;
+  return out;
+}
+
+function setValues(program: TaskProgram<Example>, values: Record<string, unknown>): void {
+  for (const p of program.parameters()) if (p.name in values) p.value = values[p.name];
+}
+
+export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const ledger = new UsageLedger({ labels: { experiment: spec.experiment, run: spec.runId } });
+  const unsubscribe = ledger.subscribe((e) => {
+    if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
+  });
+  const budget = spec.budget ? new Budget(spec.budget) : undefined;
+  const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
+  const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
+  if (budget && resume) creditCheckpoint(budget, await readCheckpoint(checkpointPath));
+  const managed = (modelSpec: string): ChatModel => {
+    const inner = createModel(modelSpec, { baseURL: ctx.baseURL });
+    return managedModel(inner, {
+      ledger,
+      cache: ctx.cache,
+      budget,
+      limits: { semaphore: ctx.semaphoreFor(inner.id) },
+    });
+  };
+  const task = managed(spec.models.task);
+  const retriever = taskOf(spec.pipeline) === 'hotpot' ? await ctx.retriever() : undefined;
+  const program = createPipeline(spec.pipeline, {
+    model: task,
+    retriever,
+    demos: (spec.config.demos?.steps ?? 0) > 0,
+  });
+  const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
+  const initialValues = trainableValues(program);
+  const concurrency = spec.config.concurrency ?? 4;
+  const perItem = async (values: Record<string, unknown>) => {
+    setValues(program, values);
+    return (await evaluate(program, data.test, { concurrency })).perItem;
+  };
+
+  try {
+    if (spec.methodId.base === 'start') {
+      ctx.onProgress?.({ step: 0, totalSteps: 0 });
+      const val = await evaluate(program, data.val, { concurrency });
+      const test = await evaluate(program, data.test, { concurrency });
+      const usage = pickUsage(ledger.byRole());
+      const step: StepRecord = {
+        step: 0,
+        phase: 'init',
+        batch: [],
+        subset: [],
+        gates: noGates(),
+        attempts: [],
+        accepted: false,
+        valScore: val.score,
+        testScore: test.score,
+        usage,
+        wallMs: performance.now() - t0,
+      };
+      const result: TrainResult = {
+        method: 'start',
+        program: program.name,
+        partial: false,
+        initial: { val: val.score, test: test.score },
+        final: { val: val.score, test: test.score },
+        testScores: { initial: test.perItem, final: test.perItem },
+        values: initialValues,
+        steps: [step],
+        gates: noGates(),
+        usage,
+        wallMs: performance.now() - t0,
+        methodConfig: {},
+        trainer: { seed: spec.seed, concurrency, earlyStopValidation: true },
+      };
+      // No trainer config: the starting prompt is evaluated, not trained.
+      const record = toRecord(spec, result, {
+        startedAt,
+        t0,
+        initialValues,
+        testScores: test.perItem,
+        initialTestScores: test.perItem,
+        hitTokens: cacheHitTokens(ledger),
+      });
+      return { record: { ...record, config: {} }, steps: result.steps };
+    }
+    const backward = managed(spec.models.backward);
+    const optimizer = managed(spec.models.optimizer);
+    const teacher = withTeacher(program, managed(spec.models.teacher));
+    const result = await train({
+      program,
+      teacher,
+      data,
+      models: { optimizer, backward },
+      method: methods.get(spec.methodId.base),
+      methodConfig: resume ? undefined : splitRunConfig(spec.config).methodConfig,
+      trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
+      usage: ledger,
+      checkpointPath,
+      resume,
+      // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
+      onBackward: graphWriter(join(spec.dir, 'graphs')),
+      log: (line) => {
+        const m = STEP_LINE.exec(line);
+        if (m)
+          ctx.onProgress?.({
+            step: Number(m[1]),
+            totalSteps: Number(m[2]),
+            bestVal: Number(m[3]),
+            gates: `${m[4]}, ${m[5]}`,
+          });
+      },
+    });
+    const hitTokens = cacheHitTokens(ledger);
+    // Per-example test scores for bootstrap CIs come from the trainer's own test evaluations.
+    const testScores = result.partial ? undefined : result.testScores.final;
+    const initialTestScores = result.testScores.initial;
+    return {
+      record: toRecord(spec, result, {
+        startedAt,
+        t0,
+        initialValues,
+        testScores,
+        initialTestScores,
+        hitTokens,
+      }),
+      steps: result.steps,
+    };
+  } finally {
+    unsubscribe();
+  }
+}
+
+interface RecordExtras {
+  startedAt: Date;
+  t0: number;
+  initialValues: Record<string, unknown>;
+  testScores: Record<string, number> | undefined;
+  initialTestScores: Record<string, number> | undefined;
+  hitTokens: Record<string, number>;
+}
+
+function toRecord(
+  spec: RunSpec,
+  result: TrainResult,
+  { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
+): RunRecord {
+  return {
+    format: RUN_RECORD_FORMAT,
+    experiment: spec.experiment,
+    runId: spec.runId,
+    pipeline: spec.pipeline,
+    method: spec.method,
+    repeat: spec.repeat,
+    seed: spec.seed,
+    simulated: spec.simulated,
+    status: result.partial ? 'partial' : 'done',
+    stopReason: result.stopReason,
+    models: { ...spec.models },
+    config: { ...result.trainer, ...(result.methodConfig as Record<string, unknown>) },
+    initial: result.initial,
+    final: result.final,
+    testScores,
+    initialTestScores,
+    values: { initial: initialValues, final: result.values },
+    usage: toRunUsage(result.usage, hitTokens),
+    gates: result.gates,
+    steps: result.steps.length,
+    wallMs: performance.now() - t0,
+    startedAt: startedAt.toISOString(),
+    versions: packageVersions(),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs a planned experiment: the runs execute in a bounded pool (the experiment's `concurrency`), each
+ * model's concurrency limit shared across runs; each finished run writes steps.jsonl then run.json
+ * (atomically, last). An interrupted sweep resumes: runs whose run.json says done are skipped, an
+ * unfinished run continues from its checkpoint.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mapLimit, type ResponseCache, Semaphore, writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
+import { loadBm25, type Retriever } from '@llm-autodiff/tasks';
+import type { Plan, RunSpec } from './plan';
+import { experimentJson } from './preflight';
+import type { SweepProgress } from './progress';
+import { CHECKPOINT_FILE, runOne } from './run-one';
+import { parseRunRecord } from './run-record';
+
+export interface SweepOptions {
+  cache: ResponseCache | undefined;
+  baseURL?: string;
+  progress: SweepProgress;
+  /** Calls in flight per model id (default 4), shared by all runs. */
+  modelConcurrency?: number;
+}
+
+export interface SweepResult {
+  done: string[];
+  skipped: string[];
+  partial: string[];
+  failed: Array<{ runId: string; message: string }>;
+}
+
+/** True when the run's run.json exists and says done. */
+export function isDone(spec: RunSpec): boolean {
+  const file = join(spec.dir, 'run.json');
+  if (!existsSync(file)) return false;
+  try {
+    return parseRunRecord(JSON.parse(readFileSync(file, 'utf8')), file).status === 'done';
+  } catch {
+    return false;
+  }
+}
+
+export async function runSweep(plan: Plan, options: SweepOptions): Promise<SweepResult> {
+  await writeJsonAtomic(join(plan.root, 'experiment.json'), experimentJson(plan));
+  const semaphores = new Map<string, Semaphore>();
+  const semaphoreFor = (id: string): Semaphore => {
+    let s = semaphores.get(id);
+    if (!s) {
+      s = new Semaphore(options.modelConcurrency ?? 4);
+      semaphores.set(id, s);
+    }
+    return s;
+  };
+  let bm25: Promise<Retriever> | undefined;
+  const retriever = (): Promise<Retriever> => {
+    bm25 ??= loadBm25().then((l) => l.index);
+    return bm25;
+  };
+  const result: SweepResult = { done: [], skipped: [], partial: [], failed: [] };
+  const { progress } = options;
+  const todo: RunSpec[] = [];
+  for (const spec of plan.runs) {
+    if (isDone(spec)) {
+      progress.skipped(spec);
+      result.skipped.push(spec.runId);
+    } else todo.push(spec);
+  }
+  await mapLimit(todo, plan.experiment.concurrency, async (spec) => {
+    const resumed = existsSync(join(spec.dir, CHECKPOINT_FILE));
+    progress.runStarted(spec, resumed);
+    try {
+      await mkdir(spec.dir, { recursive: true });
+      const { record, steps } = await runOne(spec, {
+        cache: options.cache,
+        semaphoreFor,
+        retriever,
+        baseURL: options.baseURL,
+        resume: true,
+        onProgress: (p) => progress.runProgress(spec, p),
+        onCall: (calls, tokens) => progress.runCall(spec, calls, tokens),
+      });
+      parseRunRecord(record, join(spec.dir, 'run.json'));
+      await writeFileAtomic(
+        join(spec.dir, 'steps.jsonl'),
+        steps.map((s) => `${JSON.stringify(s)}\n`).join(''),
+      );
+      await writeJsonAtomic(join(spec.dir, 'run.json'), record);
+      const calls = Object.values(record.usage).reduce((a, u) => a + u.calls, 0);
+      const test = record.final.test === undefined ? 'n/a' : record.final.test.toFixed(4);
+      progress.runFinished(
+        spec,
+        `${record.status}${record.stopReason ? ` (${record.stopReason})` : ''}; val ${record.initial.val.toFixed(4)} -> ${record.final.val.toFixed(4)}, test ${record.initial.test.toFixed(4)} -> ${test}; ${calls} calls; ${(record.wallMs / 1000).toFixed(1)} s`,
+      );
+      (record.status === 'done' ? result.done : result.partial).push(spec.runId);
+    } catch (e) {
+      const message = (e as Error).message.split('\n')[0] ?? String(e);
+      progress.runFailed(spec, message);
+      result.failed.push({ runId: spec.runId, message });
+      if (process.env.AUTODIFF_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+    }
+  });
+  return result;
+}

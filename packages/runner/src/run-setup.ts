@@ -1,0 +1,142 @@
+/**
+ * The one place a training run is wired: role models from specs (simulated by default) behind the
+ * response cache, budget and usage ledger; the task's pipeline (with its BM25 index for HotPotQA) and
+ * splits; the teacher as the same pipeline on the teacher model. `autodiff train`, the benchmarks and the
+ * end-to-end tests all start here, so they run the same thing.
+ */
+import type { Program } from '@llm-autodiff/core';
+import {
+  type Budget,
+  type ChatModel,
+  type ChatOptions,
+  managedModel,
+  type ProviderOptions,
+  type ResponseCache,
+  UsageLedger,
+} from '@llm-autodiff/llm';
+import {
+  type ExampleOf,
+  loadTask,
+  type ObjectCountParser,
+  openPipeline,
+  type PipelineName,
+  type TaskName,
+  type TaskProgram,
+} from '@llm-autodiff/tasks';
+import type { TrainData } from '@llm-autodiff/trainer';
+import { createModel } from './model-registry';
+import { withSampling } from './presets/sampling';
+
+/** A model spec per role. */
+export interface RoleSpecs {
+  task: string;
+  backward: string;
+  optimizer: string;
+  teacher: string;
+}
+
+/** The simulated world's models: the default of every run. */
+export const SIM_ROLES: RoleSpecs = {
+  task: 'sim:task',
+  backward: 'sim:large',
+  optimizer: 'sim:large',
+  teacher: 'sim:teacher',
+};
+
+export interface RunSetupOptions {
+  pipeline: PipelineName;
+  models?: RoleSpecs;
+  /** Base URL for `openai:` specs without their own. */
+  baseURL?: string;
+  /** Provider settings for every model. */
+  settings?: ProviderOptions['settings'];
+  /** Provider settings added for simulated models only (e.g. `{ seed, latency }`). */
+  simSettings?: ProviderOptions['settings'];
+  /** Shared by every role; absent = no cache (every call is made). */
+  cache?: ResponseCache;
+  budget?: Budget;
+  /** Default: a new ledger labelled `experiment`. */
+  ledger?: UsageLedger;
+  experiment?: string;
+  /** Use only the first N examples of a split. */
+  limits?: { train?: number; val?: number; test?: number };
+  /** Build the pipeline with a trainable few-shot slot. */
+  demos?: boolean;
+  /** Sampling options set on every request of a role (a preset's temperature, top_p, max tokens). */
+  sampling?: Partial<Record<keyof RoleSpecs, ChatOptions>>;
+  /** object-count only: the answer parser (default ours). */
+  objectCountParser?: ObjectCountParser;
+}
+
+/** An example of any task (the pipeline is chosen at run time). */
+export type TaskExample = ExampleOf[TaskName];
+
+export interface RunSetup {
+  program: TaskProgram<TaskExample>;
+  /** The same pipeline on the teacher model (its calls recorded with role 'teacher'). */
+  teacher: Program<TaskExample>;
+  data: TrainData<TaskExample>;
+  models: { task: ChatModel; backward: ChatModel; optimizer: ChatModel; teacher: ChatModel };
+  ledger: UsageLedger;
+  /** True when every role is a simulated model. */
+  simulated: boolean;
+  /** 'simulated model', or the model specs: every report header says which. */
+  label: string;
+  /** Where the splits came from (local folder or hub). */
+  source: string;
+}
+
+export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
+  const specs = opts.models ?? SIM_ROLES;
+  const ledger = opts.ledger ?? new UsageLedger({ labels: { experiment: opts.experiment ?? opts.pipeline } });
+  const managed = (role: keyof RoleSpecs): ChatModel => {
+    const spec = specs[role];
+    const model = managedModel(
+      createModel(spec, {
+        baseURL: opts.baseURL,
+        settings: spec.startsWith('sim:') ? { ...opts.settings, ...opts.simSettings } : opts.settings,
+      }),
+      {
+        ledger,
+        cache: opts.cache,
+        budget: opts.budget,
+      },
+    );
+    // Outside the cache, so the sampling options are part of each request's key.
+    return withSampling(model, opts.sampling?.[role] ?? {});
+  };
+  const models = {
+    task: managed('task'),
+    backward: managed('backward'),
+    optimizer: managed('optimizer'),
+    teacher: managed('teacher'),
+  };
+  const simulated = Object.values(specs).every((m) => m.startsWith('sim:'));
+  // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
+  const program = await openPipeline(opts.pipeline, {
+    model: models.task,
+    demos: opts.demos ?? false,
+    objectCountParser: opts.objectCountParser,
+  });
+  const splits = await loadTask(opts.pipeline);
+  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
+  const teacher: Program<TaskExample> = {
+    ...program,
+    forwardLoss: (ex) => program.forwardLoss(ex, { model: models.teacher, role: 'teacher' }),
+    predict: (ex) => program.predict(ex, { model: models.teacher, role: 'teacher' }),
+  };
+  return {
+    program,
+    teacher,
+    data: {
+      train: cut(splits.train, opts.limits?.train),
+      val: cut(splits.val, opts.limits?.val),
+      test: cut(splits.test, opts.limits?.test),
+    },
+    models,
+    ledger,
+    simulated,
+    label: simulated ? 'simulated model' : `models: ${Object.values(specs).join(', ')}`,
+    source: splits.source,
+  };
+}

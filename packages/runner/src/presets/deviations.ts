@@ -25,17 +25,18 @@ export const DEVIATIONS: Deviation[] = [
     what: "GDPO history: the preset's per-script size (2 ObjectCount/TREC/vanilla, 5 multi-hop/agent, 3 cycle); the port used to fix 3",
     why: 'now the reference by default; the flag is for ablations',
     switch: { flags: ['--history', '2'], restores: { gdpo: { historySize: 2 } } },
-    effect: 'ObjectCount: preset 2 → val 88.7 / test 85.3; 3 → 89.3 / 84.7 (within the seed spread)',
+    effect:
+      'ObjectCount, full rendering: preset 2 → val 86.7 / test 86.0; 3 → 90.7 / 88.0 (no history at all: 92.7 / 88.7; small runs, seed spread ±5)',
   },
   {
     id: 'failed-proposals',
-    what: 'rejected proposals are shown with value and score; the reference shows method and reasoning only',
-    why: 'the optimizer cannot avoid repeating a rejected text it cannot see',
+    what: "`autodiff train` shows rejected proposals as the reference does (method and reasoning); GDPO's library default and `--failed-rendering full` also show their value and score",
+    why: 'the reference rendering measured at least as well on the simulated world, so the presets use it; `full` stays for ablations',
     switch: {
       flags: ['--failed-rendering', 'reference'],
       restores: { gdpo: { failedRendering: 'reference' } },
     },
-    effect: 'ObjectCount: full 88.7 / 85.3; reference 90.7 / 88.0 (equal on seeds 1–2, better on seed 3)',
+    effect: 'ObjectCount: reference 89.3 / 89.3, full 86.7 / 86.0 (equal on seeds 1 and 3, better on seed 2)',
   },
   {
     id: 'parse-failure',
@@ -50,7 +51,7 @@ export const DEVIATIONS: Deviation[] = [
     why: 'the first port measured worse (see the effect), so it was removed rather than kept as an option',
     noSwitch: 'nothing to restore: the reference behaviour is the only one',
     effect:
-      'demo phase alone (4 steps), the reference vs the first port: ObjectCount (4 + 2 shots, inputs kept) val 92.7 vs 89.3, test 92.7 vs 90.7; TREC (4 + 36) val 94.4 vs 91.1, test 90.0 vs 89.4',
+      'demo phase alone (4 steps), the reference vs the first port (measured at a534522, before the removal): ObjectCount (4 + 2 shots, inputs kept) val 92.7 vs 89.3, test 92.7 vs 90.7; TREC (4 + 36) val 94.4 vs 91.1, test 90.0 vs 89.4',
   },
   {
     id: 'object-count-parser',
@@ -72,8 +73,7 @@ export const DEVIATIONS: Deviation[] = [
     what: "backward-engine calls follow the paper: functional nodes pass feedback through and skip correct samples; the reference code also calls the engine for a retriever's plain query and for multi-input functions on every sample (4 failing samples: vanilla 8 calls vs 16, cycle 36 vs 44)",
     why: "the paper's rule; the extra calls carry no information",
     switch: { flags: ['--accounting', 'reference'], restores: { gdpo: { backwardAccounting: 'reference' } } },
-    effect:
-      'backward calls per run: vanilla 17 → 35 (same scores), cycle 53 → 84 (val 55.6 → 56.7, test equal)',
+    effect: 'same scores on every seed; backward calls per run: vanilla 16 → 33, cycle 53 → 85',
   },
   {
     id: 'engine-dedupe',
@@ -105,7 +105,7 @@ export const DEVIATIONS: Deviation[] = [
       restores: { trainer: { earlyStopValidation: false } },
     },
     effect:
-      'ObjectCount: same final scores (88.7 / 85.3); task calls 554 vs 532 — off, a failed proposal shows its complete score to the optimizer, so the path differs and no calls were saved on these seeds',
+      'ObjectCount: same final scores (86.7 / 86.0); task calls 477 with it, 471 without — the difference is the path, not the saving: without it a failed proposal shows its complete score to the optimizer',
   },
   {
     id: 'retriever',

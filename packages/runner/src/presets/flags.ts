@@ -19,7 +19,7 @@ export const SETTING_FLAGS = [
 export const SETTING_USAGE = `  --config FILE        settings (JSON or YAML; any part of the preset: gdpo, trainer, pipeline, models)
   --set PATH=V[,...]   one setting, e.g. gdpo.historySize=5,models.task.temperature=0.2
   --history N          past prompts shown to the optimizer (preset: the reference script's 2, 3 or 5)
-  --failed-rendering reference|full   failed proposals: method+reasoning (reference) or also value+score (default full)
+  --failed-rendering reference|full   failed proposals: method+reasoning (reference, the presets' default) or also value+score
   --on-parse-failure keep|raw          unparseable optimizer answer: keep the old value (default) or take it raw (reference)
   --accounting paper|reference         backward-engine calls: the paper's rule (default) or the reference code's
   --parser ours|reference              ObjectCount answer parser (default ours)

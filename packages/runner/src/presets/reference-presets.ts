@@ -4,8 +4,8 @@
  * script's `train()` and `__main__`. Methods do not know tasks, so this table lives in the runner;
  * `autodiff train` starts from the pipeline's preset (see `resolve.ts` for the overrides).
  *
- * Behaviour switches where we depart from the reference (failed-proposal rendering, parse failures,
- * backward accounting, the ObjectCount parser) keep OUR default here; each is listed with the value that
+ * Behaviour switches where we depart from the reference (parse failures, backward accounting, the
+ * ObjectCount parser) keep OUR default here (failed-proposal rendering uses the reference's); each is listed with the value that
  * restores the reference in `deviations.ts` and the README ("Deviations from the reference").
  */
 import { DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
@@ -35,6 +35,9 @@ const GPT4O: RoleSettings = { reference: 'gpt-4o', temperature: 1, topP: 0.99 };
 const BASE: RunSettings = {
   gdpo: {
     ...DEFAULT_GDPO_CONFIG,
+    // The reference's rendering of rejected proposals: it measured at least as well on the simulated
+    // world (README, deviations), so the presets use it; GDPO's library default stays 'full'.
+    failedRendering: 'reference',
     // The paper's pipelines have no demos slot (commented out in every task), so no demo phase runs;
     // `--demo-steps N` adds a slot (object-count, trec) and uses these shots.
     demos: { steps: 0, bootstrapShots: 4, rawShots: 0, weighted: false, teacherInputs: true },

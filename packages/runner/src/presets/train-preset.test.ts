@@ -45,7 +45,7 @@ describe('autodiff train with presets', () => {
         '--config',
         config,
         '--failed-rendering',
-        'reference',
+        'full',
       ]);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
@@ -62,7 +62,7 @@ describe('autodiff train with presets', () => {
       expect(results.result.methodConfig).toMatchObject({
         historySize: 2,
         proposalsPerStep: 2,
-        failedRendering: 'reference',
+        failedRendering: 'full',
       });
     },
   );

@@ -1,15 +1,19 @@
 /**
- * The methods an experiment may name. `available` ones run today; the others are known (the trainer's
- * method registry will bring them) and are skipped with one line saying so, never silently.
+ * The methods an experiment may name: `start` (the starting prompt, evaluated only) and every method of
+ * the trainer's registry that the runner registers (src/methods.ts). A known name whose method is not
+ * registered is skipped with one line saying so, never silently.
  * A GDPO ablation variant is `gdpo.<switch>[+<switch>]`, e.g. `gdpo.noHistory` (see `autodiff ablate`).
  */
 import { DEFAULT_ABLATIONS } from '@llm-autodiff/gdpo';
+import { methods } from '../methods';
 
 export const KNOWN_METHODS = ['start', 'gdpo', 'textgrad', 'bootstrap', 'bfsrs', 'mipro', 'gepa'] as const;
 export type MethodBase = (typeof KNOWN_METHODS)[number];
 
 /** Methods the runner can execute now (see repro/run-one.ts, the one adapter to the trainer). */
-export const AVAILABLE_METHODS: ReadonlySet<MethodBase> = new Set(['start', 'gdpo']);
+export const AVAILABLE_METHODS: ReadonlySet<MethodBase> = new Set(
+  KNOWN_METHODS.filter((m) => m === 'start' || methods.has(m)),
+);
 
 export const ABLATION_NAMES = Object.keys(DEFAULT_ABLATIONS) as Array<keyof typeof DEFAULT_ABLATIONS>;
 

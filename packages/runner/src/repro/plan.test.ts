@@ -19,10 +19,11 @@ overrides:
 );
 
 describe('planExperiment', () => {
-  it('expands pipelines x available methods x repeats, listing unavailable methods apart', () => {
+  it('expands pipelines x methods x repeats (every known method is registered: none skipped)', () => {
     const plan = planExperiment(exp, '/r');
-    expect(plan.skipped).toEqual(['textgrad']);
-    expect(plan.runs).toHaveLength(2 * 3 * 2);
+    expect(plan.skipped).toEqual([]);
+    expect(plan.runs).toHaveLength(2 * 4 * 2);
+    expect(plan.runs.map((r) => r.runId)).toContain('trec__textgrad__r0');
     expect(plan.runs.map((r) => r.runId)).toContain('trec__gdpo.noHistory__r1');
     expect(plan.root).toBe('/r/t');
     const r = plan.runs.find((x) => x.runId === 'object-count__gdpo__r1');

@@ -10,6 +10,7 @@ import {
   type ChatModel,
   managedModel,
   type ResponseCache,
+  runCacheSalt,
   type Semaphore,
   UsageLedger,
 } from '@llm-autodiff/llm';
@@ -204,11 +205,15 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       data,
       models: { optimizer, backward },
       method: methods.get(spec.methodId.base),
-      methodConfig: resume ? undefined : splitRunConfig(spec.config).methodConfig,
+      // The experiment's config holds GDPO's fields; the baselines run with their own defaults.
+      methodConfig:
+        resume || spec.methodId.base !== 'gdpo' ? undefined : splitRunConfig(spec.config).methodConfig,
       trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
       usage: ledger,
       checkpointPath,
       resume,
+      // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.
+      cacheSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
       // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       log: (line) => {
@@ -256,6 +261,12 @@ function toRecord(
   result: TrainResult,
   { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
 ): RunRecord {
+  // A run stopped before its initial evaluation finished has no score at all; none is invented.
+  const { initial } = result;
+  if (!initial)
+    throw new Error(
+      `${spec.runId}: stopped before its initial evaluation finished (${result.stopReason ?? 'stopped'}); no scores to record, resume it`,
+    );
   return {
     format: RUN_RECORD_FORMAT,
     experiment: spec.experiment,
@@ -269,8 +280,8 @@ function toRecord(
     stopReason: result.stopReason,
     models: { ...spec.models },
     config: { ...result.trainer, ...(result.methodConfig as Record<string, unknown>) },
-    initial: result.initial,
-    final: result.final,
+    initial,
+    final: { val: result.final.val ?? initial.val, test: result.final.test },
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },

@@ -30,6 +30,7 @@ import { DEFAULT_TRAINER_SETTINGS, MAX_SEED, type TrainerSettings } from '@llm-a
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels } from '../model-defaults';
+import { parseSettingFlags, SETTING_FLAGS, SETTING_USAGE, type SettingArgs } from '../presets/flags';
 import { PROGRAM_USAGE } from '../program/program-flags';
 import { UsageError } from '../usage-error';
 
@@ -74,7 +75,7 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines
 ${PROGRAM_USAGE}
-
+${SETTING_USAGE}
 Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss, missing dataset,
 unknown model provider); 2 bad input found before any call (flags, output paths, cache file, checkpoint,
 manifest, lock); 3 a --budget was reached (partial result, resumable checkpoint); 130 / 143 stopped by
@@ -113,6 +114,8 @@ export interface TrainArgs {
   baseURL: string | undefined;
   quiet: boolean;
   models: { task: string; backward: string; optimizer: string; teacher: string };
+  /** Config file, `--set` and the reference-switch flags, laid over the pipeline's preset by the command. */
+  settings: SettingArgs;
   /** World seed of the `sim:` models (sim's `deriveSimSeed(runSeed, repeat)` gives one per repeat). */
   simSeed: number;
 }
@@ -127,6 +130,7 @@ const CONFIG_FLAGS = [
   '--ablation',
   '--demo-steps',
   '--concurrency',
+  ...SETTING_FLAGS,
 ];
 
 const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help', '--replay']);
@@ -247,6 +251,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     baseURL: flags.get('--base-url'),
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
+    settings: parseSettingFlags(flags),
     simSeed: int('--sim-seed', 0) ?? 0,
   };
 }

@@ -17,8 +17,9 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
+import { deriveSimSeed } from '@llm-autodiff/sim';
 import { DatasetError } from '@llm-autodiff/tasks';
-import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
+import { DEFAULT_TRAINER_SETTINGS, readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { methods } from '../methods';
@@ -62,6 +63,8 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
 }
 
 async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
+  // The world of a `train` run is repeat 0 of its trainer seed, as `repro` derives one per repeat.
+  const simSeed = args.simSeed ?? deriveSimSeed(args.config.seed ?? DEFAULT_TRAINER_SETTINGS.seed, 0);
   const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
   const cache =
     args.cache === 'off'
@@ -85,7 +88,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     ledger,
     limits: args.limits,
     demos: withDemos,
-    simSettings: { seed: args.simSeed },
+    simSettings: { seed: simSeed },
   });
   const { program, teacher, data, label } = run;
   const { task, backward, optimizer, teacher: teacherModel } = run.models;
@@ -128,7 +131,7 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     pipeline: args.pipeline,
     method: args.method,
     models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
-    ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
+    ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed } : {}),
     data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
     checkpoint: args.checkpoint,
     usageByRole,

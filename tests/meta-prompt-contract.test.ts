@@ -319,7 +319,7 @@ describe.skipIf(!HAS_DATA)(needsData('baselines templates'), () => {
     expect(program).toContain(INSTRUCTION.split('.')[0] as string);
     expect(module).toContain(INSTRUCTION.split('.')[0] as string);
     // Prior observations that already say it all: nothing new.
-    const again = (await large.complete({ messages: observationPrompt([example], observed) })).text;
+    const again = (await large.complete({ messages: observationPrompt([example], observed ?? '') })).text;
     expect(again).toBe('COMPLETE');
   });
 });

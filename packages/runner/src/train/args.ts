@@ -69,7 +69,7 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
   --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
   --base-url URL       OpenAI-compatible server for openai: specs that name none (else OPENAI_BASE_URL)
-  --sim-seed N         world seed of the sim: models (default 0; recorded in the results)
+  --sim-seed N         world seed of the sim: models (default derived from --seed; recorded in the results)
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
@@ -116,8 +116,8 @@ export interface TrainArgs {
   models: { task: string; backward: string; optimizer: string; teacher: string };
   /** Config file, `--set` and the reference-switch flags, laid over the pipeline's preset by the command. */
   settings: SettingArgs;
-  /** World seed of the `sim:` models (sim's `deriveSimSeed(runSeed, repeat)` gives one per repeat). */
-  simSeed: number;
+  /** World seed of the `sim:` models; undefined = `deriveSimSeed(seed, 0)` (see train/command.ts). */
+  simSeed?: number;
 }
 
 /** Flags that set a trainer option: on resume they must agree with the checkpoint's config. */
@@ -252,7 +252,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
     settings: parseSettingFlags(flags),
-    simSeed: int('--sim-seed', 0) ?? 0,
+    simSeed: int('--sim-seed', 0),
   };
 }
 

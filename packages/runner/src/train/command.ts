@@ -24,6 +24,7 @@ import {
   runCacheSalt,
   UsageLedger,
 } from '@llm-autodiff/llm';
+import { deriveSimSeed } from '@llm-autodiff/sim';
 import { DatasetError } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
@@ -169,6 +170,8 @@ async function trainAndReport(
     (fromFlags ? settings.trainer.concurrency : saved?.trainer.concurrency) ??
     DEFAULT_TRAINER_SETTINGS.concurrency;
   const runSalt = runCacheSalt({ seed, repeat: args.repeat });
+  // The simulated world of this run and repeat (as repro derives it); --sim-seed overrides.
+  const simSeed = args.simSeed ?? deriveSimSeed(seed, args.repeat);
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
     const demoSteps = gdpo ? settings.gdpo.demos.steps : (args.config.demos?.steps ?? 0);
@@ -184,7 +187,7 @@ async function trainAndReport(
       ledger,
       limits: args.limits,
       demos: gdpo ? demoSteps > 0 : tunesDemos,
-      simSettings: { seed: args.simSeed },
+      simSettings: { seed: simSeed },
       // Every request of a role carries the preset's sampling options.
       sampling: {
         task: samplingOf(settings.models.task),
@@ -213,7 +216,7 @@ async function trainAndReport(
       seed,
       repeat: args.repeat,
       cacheSalt: runSalt,
-      simSeed: usesSim ? args.simSeed : undefined,
+      simSeed: usesSim ? simSeed : undefined,
     });
 
     const log = args.quiet ? () => {} : io.out;
@@ -258,7 +261,7 @@ async function trainAndReport(
         settings,
       },
       models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
-      ...(usesSim ? { simSeed: args.simSeed } : {}),
+      ...(usesSim ? { simSeed } : {}),
       manifest,
       modelControls: pool.describe(),
       replay: args.replay,

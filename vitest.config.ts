@@ -17,7 +17,12 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: [SOURCE_CONDITION] } },
   test: {
     env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=${SOURCE_CONDITION}`.trim() },
-    include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'benchmarks/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './scripts/summary-reporter.ts'],

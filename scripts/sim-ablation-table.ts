@@ -4,7 +4,11 @@
  * HotPotQA vanilla and multi-hop; mean ± std over repeats of validation and test accuracy and of
  * backward-engine and optimizer tokens.
  *
- *   npx tsx scripts/sim-ablation-table.ts [--repeats 5] [--steps 12] [--pipelines a,b] [--print]
+ *   npx tsx scripts/sim-ablation-table.ts [--repeats 5] [--steps 12] [--pipelines a,b] [--methods a,b] [--print]
+ *
+ * `--methods` picks rows by name; `noTechniques` (not in the default table) is the Table 3 ablation
+ * without the optimizer's PROMPTING_TECHNIQUES section: the optimizer model receives GDPO's request with
+ * that section removed (what `promptTechniques: false` leaves out; the method config does not expose it).
  *
  * Repeat r uses trainer seed BASE_SEED + r and world seed deriveSimSeed(BASE_SEED, r): the four methods
  * of one repeat meet the same world (a paired comparison), repeats meet different worlds. The table is
@@ -13,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Ablations, gdpoMethod } from '@llm-autodiff/gdpo';
-import { type ChatModel, managedModel, UsageLedger, writeFileAtomic } from '@llm-autodiff/llm';
+import { type ChatModel, managedModel, TAGS, UsageLedger, writeFileAtomic } from '@llm-autodiff/llm';
 import { createSimModel, deriveSimSeed } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
 import { train } from '@llm-autodiff/trainer';
@@ -28,6 +32,8 @@ interface Method {
   name: string;
   strategy: 'constrained' | 'random';
   ablations: Partial<Ablations>;
+  /** Remove the PROMPTING_TECHNIQUES section from the optimizer's requests. */
+  noTechniques?: boolean;
 }
 
 const METHODS: Method[] = [
@@ -36,19 +42,44 @@ const METHODS: Method[] = [
   { name: 'noBackward', strategy: 'constrained', ablations: { noBackward: true } },
   { name: 'random strategy', strategy: 'random', ablations: {} },
 ];
+/** Rows that `--methods` may add to the default ones. */
+const EXTRA_METHODS: Method[] = [
+  { name: 'noTechniques', strategy: 'constrained', ablations: {}, noTechniques: true },
+];
+const ALL_METHODS = [...METHODS, ...EXTRA_METHODS];
+
+/** The optimizer's requests without the `<PROMPTING_TECHNIQUES>` section. */
+function withoutTechniques(model: ChatModel): ChatModel {
+  const section = new RegExp(
+    `\\n*<${TAGS.optimizer.techniques}>[\\s\\S]*?</${TAGS.optimizer.techniques}>`,
+    'g',
+  );
+  return {
+    id: model.id,
+    complete: (request, context) =>
+      model.complete(
+        {
+          ...request,
+          messages: request.messages.map((m) => ({ ...m, content: m.content.replace(section, '') })),
+        },
+        context,
+      ),
+  };
+}
 
 const USAGE =
-  'usage: npx tsx scripts/sim-ablation-table.ts [--repeats N] [--steps N] [--pipelines a,b] [--print]';
+  'usage: npx tsx scripts/sim-ablation-table.ts [--repeats N] [--steps N] [--pipelines a,b] [--methods a,b] [--print]';
 
 interface Args {
   repeats: number;
   steps: number;
   pipelines: PipelineName[];
+  methods: Method[];
   print: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { repeats: 5, steps: 12, pipelines: PIPELINES, print: false };
+  const args: Args = { repeats: 5, steps: 12, pipelines: PIPELINES, methods: METHODS, print: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--print') {
@@ -66,6 +97,18 @@ function parseArgs(argv: string[]): Args {
         if (!(PIPELINES as string[]).includes(p))
           throw new Error(`--pipelines: "${p}" is not one of ${PIPELINES.join(', ')}`);
       args.pipelines = list as PipelineName[];
+    } else if (flag === '--methods') {
+      args.methods = value
+        .split(',')
+        .filter(Boolean)
+        .map((name) => {
+          const m = ALL_METHODS.find((x) => x.name === name);
+          if (!m)
+            throw new Error(
+              `--methods: "${name}" is not one of ${ALL_METHODS.map((x) => x.name).join(', ')}`,
+            );
+          return m;
+        });
     } else throw new Error(`unknown argument "${flag}"`);
   }
   return args;
@@ -95,7 +138,7 @@ async function runOnce(
   const result = await train({
     program: program as Parameters<typeof train>[0]['program'],
     data: { train: data.train, val: data.val, test: data.test },
-    models: { optimizer: large, backward: large },
+    models: { optimizer: method.noTechniques ? withoutTechniques(large) : large, backward: large },
     method: gdpoMethod,
     methodConfig: { steps, strategy: method.strategy, ablations: method.ablations },
     trainer: { seed: BASE_SEED + repeat },
@@ -139,7 +182,7 @@ async function main(): Promise<void> {
   }
   const rows: string[] = [];
   for (const pipeline of args.pipelines) {
-    for (const method of METHODS) {
+    for (const method of args.methods) {
       const runs: RunFigures[] = [];
       for (let r = 0; r < args.repeats; r++) {
         runs.push(await runOnce(pipeline, method, r, args.steps));

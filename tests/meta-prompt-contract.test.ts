@@ -286,7 +286,7 @@ describe.skipIf(!HAS_DATA)(needsData('baselines templates'), () => {
     expect(proposedValue((await large.complete({ messages: reflection })).text)).toBeDefined();
   });
 
-  it('MIPRO: the proposal is an optimizer request; the describing requests ask no question', async () => {
+  it('MIPRO: the proposal is an optimizer request; the describing requests are described plainly', async () => {
     const [s] = await wrongSamples(1);
     if (!s) throw new Error('no wrong sample');
     const example = `Input:\n${tag(TAGS.task.question, s.question)}\nExpected answer:\n${s.answer}`;
@@ -302,16 +302,24 @@ describe.skipIf(!HAS_DATA)(needsData('baselines templates'), () => {
     expect(parsed.role).toBe('optimizer');
     if (parsed.role === 'optimizer') expect(parsed.fields.target?.value).toBe(INSTRUCTION);
     expect(proposedValue((await large.complete({ messages: proposal })).text)).toBeDefined();
-    for (const messages of [
-      observationPrompt([example], ''),
+    const observation = observationPrompt([example], '');
+    const describing = [
+      observation,
       summaryPrompt('They are counting questions.'),
       programPrompt('object-count', ['object_count.counter'], [target]),
       modulePrompt('One call answers a counting question.', target),
-    ]) {
-      const req = parseRequest(messages);
-      expect(req.role).toBe('task');
-      // No question of its own: the sim gives its generic reply (it does not describe data or programs).
-      if (req.role === 'task') expect(req.fields.question).toBeUndefined();
-    }
+    ];
+    for (const messages of describing) expect(parseRequest(messages).role).toBe('describe');
+    const [observed, summary, program, module] = await Promise.all(
+      describing.map(async (messages) => (await large.complete({ messages })).text),
+    );
+    // Plain descriptions of what each request shows, never the task model's generic "not sure" reply.
+    expect(observed).toMatch(/counting questions/);
+    expect(summary).not.toMatch(/not sure/i);
+    expect(program).toContain(INSTRUCTION.split('.')[0] as string);
+    expect(module).toContain(INSTRUCTION.split('.')[0] as string);
+    // Prior observations that already say it all: nothing new.
+    const again = (await large.complete({ messages: observationPrompt([example], observed ?? '') })).text;
+    expect(again).toBe('COMPLETE');
   });
 });

@@ -1,3 +1,4 @@
+import { runBackwardDataflow } from './backward-schedule';
 import { BackwardConfigError, GraphCycleError, NothingTrainableError } from './errors';
 import { type BackwardOptions, type BackwardReport, FeedbackEngine } from './feedback-engine';
 import { Parameter } from './parameter';
@@ -22,21 +23,10 @@ export async function backward(root: Parameter, options: BackwardOptions): Promi
     );
   }
   const started = performance.now();
-  let gradients = 0;
 
-  for (const level of levels) {
-    // Nodes of one level do not feed each other: their engine calls may run at once...
-    const results = await Promise.all(
-      level.map((node) => (engine.flowsThrough(node) && node.backwardFn ? node.backwardFn(engine) : [])),
-    );
-    // ...but their gradients are applied in a fixed order, whatever order the calls finished in.
-    for (const batch of results) {
-      for (const { to, gradient } of batch) {
-        to.addGradient(gradient);
-        gradients++;
-      }
-    }
-  }
+  // Each node runs once all its successors have given it feedback (data flow, not level by level); the
+  // gradients still reach every node in a fixed order, whatever order the calls finished in.
+  const gradients = await runBackwardDataflow(levels, engine);
 
   return {
     ...engine.counts,
@@ -46,27 +36,35 @@ export async function backward(root: Parameter, options: BackwardOptions): Promi
   };
 }
 
-/** Every node reachable from `root`, each after all its predecessors. Throws on a cycle, naming it. */
+/**
+ * Every node reachable from `root`, each after all its predecessors. Throws on a cycle, naming it.
+ * Iterative depth-first search: a chain of 100,000 functions must not exhaust the call stack.
+ */
 export function topologicalOrder(root: Parameter): Parameter[] {
   const order: Parameter[] = [];
   const done = new Set<Parameter>();
-  const path: Parameter[] = []; // the DFS stack, to detect and name a cycle
-  const onPath = new Set<Parameter>();
-  const visit = (node: Parameter): void => {
-    if (done.has(node)) return;
-    if (onPath.has(node)) {
-      const cycle = [...path.slice(path.indexOf(node)), node].map((p) => p.id).join(' -> ');
-      throw new GraphCycleError(`the graph has a cycle: ${cycle}`, node.id);
+  // The DFS path with, per node, the index of the next predecessor to visit; `onPath` names a cycle.
+  const path: Array<{ node: Parameter; next: number }> = [{ node: root, next: 0 }];
+  const onPath = new Set<Parameter>([root]);
+  while (path.length > 0) {
+    const top = path[path.length - 1]!;
+    const pred = top.node.predecessors[top.next++];
+    if (pred === undefined) {
+      path.pop();
+      onPath.delete(top.node);
+      done.add(top.node);
+      order.push(top.node);
+      continue;
     }
-    path.push(node);
-    onPath.add(node);
-    for (const pred of node.predecessors) visit(pred);
-    path.pop();
-    onPath.delete(node);
-    done.add(node);
-    order.push(node);
-  };
-  visit(root);
+    if (done.has(pred)) continue;
+    if (onPath.has(pred)) {
+      const nodes = path.map((f) => f.node);
+      const cycle = [...nodes.slice(nodes.indexOf(pred)), pred].map((p) => p.id).join(' -> ');
+      throw new GraphCycleError(`the graph has a cycle: ${cycle}`, pred.id);
+    }
+    path.push({ node: pred, next: 0 });
+    onPath.add(pred);
+  }
   return order;
 }
 

@@ -1,6 +1,7 @@
 import { runSample, type SampleOptions } from './context';
 import { AutodiffError } from './errors';
 import { loss } from './loss';
+import type { Demo } from './parameter';
 import { defaultDisplay, isParameter, type Parameter, type Traced } from './parameter';
 import type { Prediction, Program } from './program';
 
@@ -35,6 +36,8 @@ export interface ProgramSpec<E, V, A = unknown> {
   question?(example: E): string;
   /** Name and description of the loss, shown to the backward engine (default: the eval metric). */
   loss?: { name: string; description: string };
+  /** The example with its gold answer as a demo (pipelines with a demos slot; the reference's raw shots). */
+  goldDemo?(example: E): Demo;
 }
 
 /** A `Program`, plus per-call sample options (e.g. a teacher model for demo bootstrapping). */
@@ -88,6 +91,9 @@ export function defineProgram<E, V, A = unknown>(spec: ProgramSpec<E, V, A>): De
         options,
       ),
     evalScore: (example, prediction) => spec.evalMetric(example, prediction.value as A),
+    ...(spec.goldDemo
+      ? { goldDemo: (example: E): Demo => ({ ...spec.goldDemo!(example), sampleId: checkedId(example) }) }
+      : {}),
     forwardLoss: async (example, options) =>
       runSample(
         checkedId(example),

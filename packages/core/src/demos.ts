@@ -10,7 +10,13 @@ import type { Demo, DemoTrace } from './parameter';
  */
 export function renderDemos(demos: readonly Demo[]): string {
   if (demos.length === 0) return '';
-  const examples = demos.map((d) => tag(TAGS.task.example, `Input:\n${d.input}\nOutput:\n${d.output}`));
+  // A demo without input (the reference drops the inputs of teacher demos on some tasks) shows its output only.
+  const examples = demos.map((d) =>
+    tag(
+      TAGS.task.example,
+      d.input === '' ? `Output:\n${d.output}` : `Input:\n${d.input}\nOutput:\n${d.output}`,
+    ),
+  );
   return tag(TAGS.task.examples, examples.join('\n'));
 }
 

@@ -130,18 +130,21 @@ export async function loss<P, G>(
 /** Write the score on every node of the loss's sample and on the sample's demo traces. */
 function relayScore(lossNode: Parameter, score: number): void {
   const sampleId = lossNode.sampleId;
-  const seen = new Set<Parameter>();
-  const visit = (p: Parameter): void => {
-    if (seen.has(p)) return;
-    seen.add(p);
+  const seen = new Set<Parameter>([lossNode]);
+  // An explicit stack, not recursion: a sample may be a chain of 100,000 nodes.
+  const stack: Parameter[] = [lossNode];
+  for (let p = stack.pop(); p !== undefined; p = stack.pop()) {
     if (p.kind === 'demos') {
       for (const t of p.demoTraces) if (t.sampleId === sampleId) t.score = score;
     }
-    if (p.sampleId !== sampleId) return; // shared leaves (prompts) have no single score
+    if (p.sampleId !== sampleId) continue; // shared leaves (prompts) have no single score
     p.score = score;
-    for (const q of p.predecessors) visit(q);
-  };
-  visit(lossNode);
+    for (const q of p.predecessors) {
+      if (seen.has(q)) continue;
+      seen.add(q);
+      stack.push(q);
+    }
+  }
 }
 
 /** One root for a batch: its predecessors are the losses. Its value is the total score. */

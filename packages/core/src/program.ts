@@ -32,6 +32,11 @@ export interface Program<E> {
   evalScore(example: E, prediction: Prediction): number;
   /** Train mode: the loss node (loss metric, e.g. F1) and its score. */
   forwardLoss(example: E): Promise<{ loss: Parameter<number>; score: number }>;
+  /**
+   * Optional: the example with its gold answer, rendered as a few-shot demo of the pipeline's demos slot
+   * (the reference's "raw shots"). Pipelines without a demos slot leave it out.
+   */
+  goldDemo?(example: E): Demo;
 }
 
 /** Trainable parameters of a program, optionally of one kind. */

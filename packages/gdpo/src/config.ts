@@ -3,7 +3,9 @@
  * Invalid values are rejected with the field name, never silently replaced. The run's seed, concurrency
  * and early stopping are the trainer's settings (`@llm-autodiff/trainer`), not GDPO's.
  */
+import type { BackwardAccounting } from '@llm-autodiff/core';
 import { TrainerInputError } from '@llm-autodiff/trainer';
+import type { FailedProposalRendering, ParseFailureBehaviour } from './gdpo-optimizer';
 
 export interface Ablations {
   /** Compute a gradient for every sample, ignoring the skip threshold (TextGrad-like). */
@@ -18,8 +20,17 @@ export interface Ablations {
   noFeedbackText: boolean;
   /** No backward pass at all: the optimizer sees history (and failed proposals) only. */
   noBackward: boolean;
+  /** The optimizer's instructions lose the prompting-techniques section (paper Table 3). */
+  noPromptTechniques: boolean;
 }
 
+/**
+ * The demo phase draws as AdalFlow's BootstrapFewShot: every teacher trace is a candidate, weighted (when
+ * `weighted`) by max(0, teacher − student) + 1e-5; raw shots are gold training examples (the program's
+ * `goldDemo`), weighted by 1 − student score (0 when unseen) + 1e-5. (The first port's draws — teacher-correct
+ * traces only, raw shots from the student's correct calls — measured worse on the simulated world and were
+ * removed; see the root README.)
+ */
 export interface DemoSettings {
   /** Teacher demonstrations per proposal (samples the teacher solves, the student preferably fails). */
   bootstrapShots: number;
@@ -27,8 +38,10 @@ export interface DemoSettings {
   rawShots: number;
   /** Steps of the demo phase, run after the text phase (step numbers continue). */
   steps: number;
-  /** Prefer teacher-correct, student-wrong samples (weights = teacher − student score). */
+  /** Weighted draws (see `DemoSettings`); false = uniform (the reference scripts' `weighted_sampling`). */
   weighted: boolean;
+  /** Teacher demos keep their inputs (false = only the teacher's output, as the reference's HotPotQA scripts). */
+  teacherInputs: boolean;
 }
 
 export interface GdpoConfig {
@@ -53,6 +66,12 @@ export interface GdpoConfig {
    */
   perfectSubsetPassesOnEqual: boolean;
   constraints: string[];
+  /** How rejected proposals are shown to the optimizer (see `FailedProposalRendering`). */
+  failedRendering: FailedProposalRendering;
+  /** What an unparseable optimizer answer becomes (see `ParseFailureBehaviour`). */
+  onParseFailure: ParseFailureBehaviour;
+  /** Which nodes get backward-engine calls (core's `BackwardAccounting`). */
+  backwardAccounting: BackwardAccounting;
   ablations: Ablations;
   demos: DemoSettings;
 }
@@ -64,6 +83,7 @@ export const DEFAULT_ABLATIONS: Ablations = {
   noPeers: false,
   noFeedbackText: false,
   noBackward: false,
+  noPromptTechniques: false,
 };
 
 export const DEFAULT_GDPO_CONFIG: GdpoConfig = {
@@ -81,8 +101,11 @@ export const DEFAULT_GDPO_CONFIG: GdpoConfig = {
   movingBatchMinErrors: 4,
   perfectSubsetPassesOnEqual: true,
   constraints: [],
+  failedRendering: 'full',
+  onParseFailure: 'keep',
+  backwardAccounting: 'paper',
   ablations: DEFAULT_ABLATIONS,
-  demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true },
+  demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true, teacherInputs: true },
 };
 
 export type GdpoConfigInput = Partial<Omit<GdpoConfig, 'ablations' | 'demos'>> & {
@@ -98,6 +121,13 @@ function intField(name: string, v: number, min: number): void {
 function unitField(name: string, v: number): void {
   if (!(typeof v === 'number' && v >= 0 && v <= 1))
     throw new TrainerInputError(`gdpo config: ${name} must be a number in [0, 1], got ${v}`);
+}
+
+function oneOf(name: string, v: unknown, allowed: readonly string[]): void {
+  if (!allowed.includes(v as string))
+    throw new TrainerInputError(
+      `gdpo config: ${name} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(v)}`,
+    );
 }
 
 export function resolveGdpoConfig(input: GdpoConfigInput = {}): GdpoConfig {
@@ -141,6 +171,17 @@ export function resolveGdpoConfig(input: GdpoConfigInput = {}): GdpoConfig {
     throw new TrainerInputError(
       `gdpo config: perfectSubsetPassesOnEqual must be true or false, got ${String(c.perfectSubsetPassesOnEqual)}`,
     );
+  }
+  oneOf('failedRendering', c.failedRendering, ['reference', 'full']);
+  oneOf('onParseFailure', c.onParseFailure, ['keep', 'raw']);
+  oneOf('backwardAccounting', c.backwardAccounting, ['paper', 'reference']);
+  for (const [name, v] of [
+    ['demos.weighted', c.demos.weighted],
+    ['demos.teacherInputs', c.demos.teacherInputs],
+    ...Object.entries(c.ablations).map(([k, x]) => [`ablations.${k}`, x]),
+  ] as const) {
+    if (typeof v !== 'boolean')
+      throw new TrainerInputError(`gdpo config: ${name} must be true or false, got ${String(v)}`);
   }
   if (c.maxErrorSamples + c.maxCorrectSamples === 0)
     throw new TrainerInputError('gdpo config: maxErrorSamples + maxCorrectSamples must be > 0');

@@ -2,12 +2,12 @@
  * GDPO's demo phase (bootstrap few-shot) as a trainer `Method`. Each step runs the student on the batch and the teacher on the
  * batch samples it has not seen, both in train mode so every generator call that uses a demos parameter
  * leaves a trace (input, output, score). The teacher is the same pipeline built on the teacher model (its
- * own parameter objects); before it runs, it is given the student's current prompts and demos by name. A proposal is a set of teacher demonstrations — samples the
- * teacher solves, preferring those the student fails — plus raw shots (calls the student got right),
- * accepted only if the full validation score strictly improves.
+ * own parameter objects); before it runs, it is given the student's current prompts and demos by name. A proposal is a set of teacher demonstrations — preferring samples
+ * the teacher solves and the student fails — plus raw shots (gold training examples, preferring those the
+ * student fails), accepted only if the full validation score strictly improves.
  *
- * Raw shots come from correct student calls rather than from the data set's gold fields: the trainer is
- * task-agnostic and a trace is the only rendering of an example it has.
+ * Raw shots (as AdalFlow) are gold training examples rendered by the program's `goldDemo`: the method
+ * stays task-agnostic, the task renders its own examples. See `DemoSettings`.
  */
 import type { Demo, Optimizer, Parameter, Program } from '@llm-autodiff/core';
 import { mapLimit } from '@llm-autodiff/llm';
@@ -119,33 +119,42 @@ export class DemoOptimizer<E> implements Optimizer {
     return this.teacher[paramName]?.[sampleId] !== undefined;
   }
 
-  /** Propose new demos for every demos parameter, drawn with `rng`. */
-  draw(rng: Rng, correctThreshold: number): void {
+  /**
+   * Propose new demos for every demos parameter, drawn with `rng`. `gold` is the raw-shot pool of the
+   * raw shots: training examples rendered with their gold answers (`Program.goldDemo`).
+   */
+  draw(rng: Rng, gold: readonly Demo[] = []): void {
+    const { weighted, teacherInputs, bootstrapShots, rawShots } = this.settings;
     for (const p of this.params) {
       const teacher = this.teacher[p.name] ?? {};
       const student = this.student[p.name] ?? {};
-      const good = Object.entries(teacher).filter(([, c]) => c.score > correctThreshold);
-      const weights = good.map(([id, c]) =>
-        this.settings.weighted ? Math.max(0, c.score - (student[id]?.score ?? 0)) + EPS : 1,
+      const studentScore = (id: string): number | undefined => student[id]?.score;
+      // Every teacher trace is a candidate; the weights favour what the teacher solves and the student fails.
+      const candidates = Object.entries(teacher);
+      const weights = candidates.map(([id, c]) =>
+        weighted ? Math.max(0, c.score - (studentScore(id) ?? 0)) + EPS : 1,
       );
-      const boot = weightedSample(good, weights, this.settings.bootstrapShots, rng);
-      const taken = new Set(boot.map(([id]) => id));
-      const raw = Object.entries(student).filter(([id, c]) => c.score > correctThreshold && !taken.has(id));
-      const rawPicked = rng.sample(raw, this.settings.rawShots);
-      const demos: Demo[] = [...boot, ...rawPicked].map(([id, c]: [string, DemoCandidate]) => ({
-        input: c.input,
-        output: c.output,
-        sampleId: id,
-      }));
-      p.propose(demos);
+      const boot = weightedSample(candidates, weights, bootstrapShots, rng).map(
+        ([id, c]): Demo => ({ input: teacherInputs ? c.input : '', output: c.output, sampleId: id }),
+      );
+      const taken = new Set(boot.map((d) => d.sampleId));
+      const pool = gold.filter((d) => !taken.has(d.sampleId));
+      const rawWeights = pool.map((d) => {
+        const s = d.sampleId === undefined ? undefined : studentScore(d.sampleId);
+        return weighted ? (s === undefined ? 0 : 1 - s) + EPS : 1;
+      });
+      p.propose([...boot, ...weightedSample(pool, rawWeights, rawShots, rng)]);
     }
     this.pending = true;
   }
 
+  /** The raw-shot pool (gold training examples); set by the demo phase from the training split. */
+  goldPool: Demo[] = [];
+
   /** Optimizer interface: draws with the RNG given by `useRng` (the trainer's, so a resume replays it). */
   async propose(): Promise<void> {
     if (!this.rng) throw new Error('DemoOptimizer.propose(): call useRng(rng) first');
-    this.draw(this.rng, this.settings.correctThreshold);
+    this.draw(this.rng, this.goldPool);
   }
 
   useRng(rng: Rng): void {
@@ -219,6 +228,17 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
     optimizer.collect('teacher');
     optimizer.zeroGrad();
 
+    if (optimizer.settings.rawShots > 0) {
+      const { goldDemo } = program;
+      if (!goldDemo)
+        throw new TrainerInputError(
+          `gdpo: raw demo shots are gold training examples, but the program "${program.name}" cannot render one (Program.goldDemo); set demos.rawShots to 0`,
+        );
+      optimizer.goldPool = run.data.train.map((ex) => ({
+        ...goldDemo.call(program, ex),
+        sampleId: program.sampleId(ex),
+      }));
+    }
     optimizer.useRng(run.rng);
     await optimizer.propose();
     gates.tried += 1;

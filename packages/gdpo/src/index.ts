@@ -16,11 +16,13 @@ export {
 } from './demo-method';
 export { gdpoMethod } from './gdpo-method';
 export {
+  type FailedProposalRendering,
   type FeedbackMode,
   GdpoOptimizer,
   type GdpoOptions,
   type GdpoState,
   type GdpoStats,
+  type ParseFailureBehaviour,
   type ProposalRecord,
 } from './gdpo-optimizer';
 export { OptimizerMemory } from './history';

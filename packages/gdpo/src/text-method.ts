@@ -46,6 +46,9 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       historySize: a.noHistory ? 0 : config.historySize,
       failedMemory: config.failedMemory,
       usePeers: !a.noPeers,
+      promptTechniques: !a.noPromptTechniques,
+      failedRendering: config.failedRendering,
+      onParseFailure: config.onParseFailure,
       feedback: a.noBackward ? 'none' : a.noFeedbackText ? 'scores-only' : 'gradients',
       constraints: config.constraints,
       cacheSalt,
@@ -109,6 +112,7 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
         feedbackText,
         skipAboveScore: c.skipThreshold,
         computeForAll: c.ablations.noSelectiveGradients,
+        accounting: c.backwardAccounting,
       });
       backwardReport = { calls: report.calls, skipped: report.skipped, copies: report.copies };
     }

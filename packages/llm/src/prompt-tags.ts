@@ -45,6 +45,14 @@ export const TAGS = {
     /** Sections of the optimizer's answer. */
     answer: { reasoning: 'REASONING', method: 'METHOD', value: 'PROPOSED_VALUE' },
   },
+  /**
+   * Describing requests (e.g. MIPRO's data observations, data summary, program and module descriptions):
+   * describe what the request shows; no example to answer, no variable to edit.
+   */
+  describe: {
+    /** Present in the system message of every describing request. */
+    marker: 'DESCRIPTION_TASK',
+  },
   /** Item tags used inside the sections above. */
   item: {
     name: 'NAME',

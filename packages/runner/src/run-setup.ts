@@ -9,6 +9,7 @@ import type { Program } from '@llm-autodiff/core';
 import {
   type Budget,
   type ChatModel,
+  type ChatOptions,
   type ModelControls,
   ModelPool,
   type ProviderOptions,
@@ -19,6 +20,7 @@ import {
 import {
   type ExampleOf,
   loadTask,
+  type ObjectCountParser,
   openPipeline,
   type PipelineName,
   type TaskName,
@@ -26,6 +28,7 @@ import {
 } from '@llm-autodiff/tasks';
 import type { TrainData } from '@llm-autodiff/trainer';
 import { createModel } from './model-registry';
+import { withSampling } from './presets/sampling';
 
 /** A model spec per role. */
 export interface RoleSpecs {
@@ -62,6 +65,10 @@ export interface RunSetupOptions {
   limits?: { train?: number; val?: number; test?: number };
   /** Build the pipeline with a trainable few-shot slot. */
   demos?: boolean;
+  /** Sampling options set on every request of a role (a preset's temperature, top_p, max tokens). */
+  sampling?: Partial<Record<keyof RoleSpecs, ChatOptions>>;
+  /** object-count only: the answer parser (default ours). */
+  objectCountParser?: ObjectCountParser;
   /** The run's cache salt (llm's `runCacheSalt({ seed, repeat })`), part of every call's cache key. */
   runSalt?: string;
   /** Aborting it stops every model from sending (SIGINT / SIGTERM). */
@@ -118,10 +125,23 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
           : options,
       ),
   });
-  const models = pool.bind(specs);
+  const bound = pool.bind(specs);
+  // Outside the pool (cache included), so the sampling options are part of each request's key.
+  const sampled = (role: keyof RoleSpecs): ChatModel =>
+    withSampling(bound[role], opts.sampling?.[role] ?? {});
+  const models = {
+    task: sampled('task'),
+    backward: sampled('backward'),
+    optimizer: sampled('optimizer'),
+    teacher: sampled('teacher'),
+  };
   const simulated = Object.values(specs).every((m) => m.startsWith('sim:'));
   // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
-  const pipeline = await openPipeline(opts.pipeline, { model: models.task, demos: opts.demos ?? false });
+  const pipeline = await openPipeline(opts.pipeline, {
+    model: models.task,
+    demos: opts.demos ?? false,
+    objectCountParser: opts.objectCountParser,
+  });
   // Every pipeline call carries its step as a label (ledger per step; a replay's cache miss names it).
   let step = 0;
   const program: TaskProgram<TaskExample> = {

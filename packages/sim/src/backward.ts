@@ -3,6 +3,7 @@
  * alone (never from the datasets, CONTRACT.md §3) what went wrong, and writes 1–3 sentences naming the
  * missing concept in plain words — or says that the target variable is not the cause. With a small probability it names the wrong concept, as real engines do.
  */
+import { TAGS } from '@llm-autodiff/llm';
 import type { BackwardFields } from './contract';
 import {
   type Diagnosis,
@@ -15,7 +16,8 @@ import {
 } from './diagnose';
 import { hashPick, hashUnit } from './hash';
 import { expresses } from './skills';
-import { normalizeAnswer, normalizeText } from './text';
+import { statedExpectedAnswer } from './stated-answer';
+import { normalizeAnswer, normalizeText, readAllNested } from './text';
 import type { JudgeContext } from './worlds/common';
 
 export const NO_ERROR = 'There is no noticeable error.';
@@ -36,6 +38,17 @@ function targetKind(f: BackwardFields): TargetKind {
   return 'prompt';
 }
 
+/**
+ * The expected answer the request shows: its `<GROUND_TRUTH>`, else the one the successors' feedback
+ * states ("The output is wrong (expected: NUM)"), as a capable reviewer reads it.
+ */
+function shownExpected(f: BackwardFields): string | undefined {
+  if (f.groundTruth !== undefined) return f.groundTruth;
+  const fb = f.successorFeedback ?? '';
+  const entries = readAllNested(fb, TAGS.item.entry);
+  return statedExpectedAnswer(entries.length > 0 ? entries : [fb]);
+}
+
 /** The visible parts of the call under review; for a loss, the prediction it scored. */
 function visibleCall(f: BackwardFields): VisibleCall {
   const texts = [f.inputs, ...f.otherInputs.map((i) => i.value), f.target?.value].filter(
@@ -48,7 +61,7 @@ function visibleCall(f: BackwardFields): VisibleCall {
     question,
     context: [f.inputs, ...f.otherInputs.map((i) => i.value)].filter(Boolean).join('\n'),
     output: isLoss ? (f.target?.value ?? f.output ?? '') : (f.output ?? ''),
-    expected: f.groundTruth,
+    expected: shownExpected(f),
   };
 }
 
@@ -68,7 +81,7 @@ function sentence(text: string): string {
 export function backwardRespond(ctx: JudgeContext, f: BackwardFields, key: string): string {
   if (f.score !== undefined && f.score >= 0.9) return NO_ERROR;
   const call = visibleCall(f);
-  const gt = f.groundTruth;
+  const gt = call.expected;
   const task = visibleTask(call);
   const passThrough = f.componentKind === 'function' || f.componentKind === 'retriever';
   if (task === 'hotpot' && passThrough && gt !== undefined) return retrievalFeedback(call, f);

@@ -6,7 +6,7 @@ import { type ChatMessage, TAGS } from '@llm-autodiff/llm';
 import { detectFormat, type OutputFormat } from './format';
 import { hasTag, readAllNested, readNested, stripSections } from './text';
 
-export type SimRole = 'task' | 'backward' | 'optimizer';
+export type SimRole = 'task' | 'backward' | 'optimizer' | 'describe';
 
 export interface ParsedVariable {
   name?: string;
@@ -41,6 +41,15 @@ export interface BackwardFields {
   successorFeedback?: string;
 }
 
+export interface DescribeFields {
+  /** The `<EXAMPLE>`s inside `<EXAMPLES>`: examples to observe. */
+  examples: string[];
+  /** The prompts shown (`<ENTRY>` items with `<NAME>`, `<ROLE>`, `<VALUE>`). */
+  prompts: ParsedVariable[];
+  /** The request text outside the examples (instructions, prior observations, descriptions). */
+  rest: string;
+}
+
 export interface FeedbackEntry {
   callIndex?: number;
   inputOutput?: string;
@@ -63,12 +72,15 @@ export interface OptimizerFields {
   failedProposals: { method?: string; reasoning?: string; value?: string; score?: number }[];
   samples: FeedbackSample[];
   constraints?: string;
+  /** Whether the request shows a `<PROMPTING_TECHNIQUES>` section (GDPO's; absent in its ablation). */
+  techniquesShown: boolean;
 }
 
 export type ParsedRequest =
   | { role: 'task'; fields: TaskFields }
   | { role: 'backward'; fields: BackwardFields }
-  | { role: 'optimizer'; fields: OptimizerFields };
+  | { role: 'optimizer'; fields: OptimizerFields }
+  | { role: 'describe'; fields: DescribeFields };
 
 const DATA_SECTIONS = [
   TAGS.task.question,
@@ -89,6 +101,7 @@ export function recognizeRole(messages: readonly ChatMessage[]): SimRole {
   const sys = systemText(messages);
   if (hasTag(sys, TAGS.backward.marker)) return 'backward';
   if (hasTag(sys, TAGS.optimizer.marker)) return 'optimizer';
+  if (hasTag(sys, TAGS.describe.marker)) return 'describe';
   return 'task';
 }
 
@@ -192,6 +205,18 @@ export function parseOptimizerFields(text: string): OptimizerFields {
         }))
       : [],
     constraints: readNested(text, o.constraints),
+    techniquesShown: hasTag(text, o.techniques),
+  };
+}
+
+export function parseDescribeFields(text: string): DescribeFields {
+  const examples = readNested(text, TAGS.task.examples);
+  return {
+    examples: examples ? readAllNested(examples, TAGS.task.example) : [],
+    prompts: readAllNested(text, TAGS.item.entry)
+      .map((e) => variable(e))
+      .filter((v): v is ParsedVariable => v !== undefined && v.name !== undefined),
+    rest: stripSections(text, [TAGS.task.examples]),
   };
 }
 
@@ -206,5 +231,6 @@ export function parseRequest(messages: readonly ChatMessage[]): ParsedRequest {
   const text = requestText(messages);
   if (role === 'backward') return { role, fields: parseBackwardFields(text) };
   if (role === 'optimizer') return { role, fields: parseOptimizerFields(text) };
+  if (role === 'describe') return { role, fields: parseDescribeFields(text) };
   return { role, fields: parseTaskFields(text) };
 }

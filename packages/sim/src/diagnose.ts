@@ -141,7 +141,6 @@ function diagnoseTrec(call: VisibleCall): Diagnosis {
   return skill ? { kind: 'skill', skill } : { kind: 'unknown' };
 }
 
-const YES_NO = /^(is|are|was|were|do|does|did|can|could|has|have|had|will|would)\b/i;
 const COMPARISON =
   /\b(or|both|same|more|most|less|fewer|older|younger|earlier|later|first|longer|larger|bigger|higher|taller)\b/i;
 

@@ -79,6 +79,8 @@ export interface OptimizerSpec {
   history?: { value: string; score: number }[];
   failed?: { method: string; reasoning: string; value?: string }[];
   samples: { id: string; entries: OptimizerEntry[] }[];
+  /** Show a `<PROMPTING_TECHNIQUES>` section in the system message (default true, as GDPO's prompt). */
+  techniques?: boolean;
 }
 
 export function optimizerMessages(s: OptimizerSpec): ChatMessage[] {
@@ -141,10 +143,14 @@ export function optimizerMessages(s: OptimizerSpec): ChatMessage[] {
   ]
     .filter(Boolean)
     .join('\n');
+  const techniques =
+    s.techniques === false
+      ? ''
+      : `\n${tag(O.techniques, 'Be specific; state the output format; ask for step-by-step reasoning.')}`;
   return chat(
     tag(
       O.marker,
-      'You improve one prompt of an LLM system. Answer with REASONING, METHOD and PROPOSED_VALUE.',
+      `You improve one prompt of an LLM system. Answer with REASONING, METHOD and PROPOSED_VALUE.${techniques}`,
     ),
     user,
   );

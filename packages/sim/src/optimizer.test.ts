@@ -4,7 +4,7 @@ import { PROMPTS, split } from './calibration';
 import type { ObjectCountExample } from './data/datasets';
 import { skillsOf } from './diagnose';
 import { type OptimizerEntry, type OptimizerSpec, optimizerMessages } from './fixtures';
-import { GENERIC_SENTENCES, MISPLACED_FORMAT_SENTENCE } from './optimizer';
+import { GENERIC_SENTENCES, MISPLACED_FORMAT_SENTENCE, PARTIAL_EDIT_SENTENCE } from './optimizer';
 import { createSimModel } from './sim-model';
 import { expresses, type Skill } from './skills';
 import { describeWithData, HAS_DATA } from './test-data';
@@ -152,6 +152,34 @@ describeWithData('optimizer', () => {
       if (dropped((await propose(spec)).value)) noHistory++;
     }
     expect(noHistory).toBeGreaterThan(withHistory * 1.5);
+  });
+
+  it('without the prompting-techniques section its concept edits are less well formed', async () => {
+    const tally = {
+      with: { partial: 0, bloat: 0, concept: 0 },
+      without: { partial: 0, bloat: 0, concept: 0 },
+    };
+    for (let k = 0; k < 100; k++) {
+      for (const techniques of [true, false]) {
+        const p = await propose({ target: { name: `p${k}`, value: START }, samples, techniques });
+        const t = tally[techniques ? 'with' : 'without'];
+        if (p.value.includes(PARTIAL_EDIT_SENTENCE)) t.partial++;
+        if (GENERIC_SENTENCES.some((g) => p.value.includes(g))) t.bloat++;
+        if (expresses(QUANTITY, p.value)) t.concept++;
+      }
+    }
+    expect(tally.with.partial).toBe(0);
+    expect(tally.with.bloat).toBe(0);
+    // Modest: about a fifth of the edits each way (NO_TECHNIQUES_*_RATE 0.2).
+    expect(tally.without.partial).toBeGreaterThan(8);
+    expect(tally.without.partial).toBeLessThan(35);
+    expect(tally.without.bloat).toBeGreaterThan(8);
+    expect(tally.without.bloat).toBeLessThan(35);
+    expect(tally.without.concept).toBeLessThan(tally.with.concept);
+    expect(tally.without.concept).toBeGreaterThan(tally.with.concept / 2);
+    // The vague edit says what went wrong nowhere: it expresses no concept of any task.
+    for (const task of ['object_count', 'trec', 'hotpot'] as const)
+      for (const skill of skillsOf(task)) expect(expresses(skill, PARTIAL_EDIT_SENTENCE)).toBe(false);
   });
 
   it('knows the concepts of every task', () => {

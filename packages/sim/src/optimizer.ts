@@ -31,6 +31,19 @@ const NO_HISTORY_BREAK_FACTOR = 2.5;
 const MISPLACED_FORMAT_RATE = 0.35;
 export const MISPLACED_FORMAT_SENTENCE = 'Reply with nothing but the final answer itself.';
 
+/**
+ * Without a `<PROMPTING_TECHNIQUES>` section (be specific, state the format and constraints, …) the
+ * optimizer's concept edits are less well formed, as a model not reminded of prompt-engineering practice
+ * writes them: some only gesture at the concept (a vague sentence that does not express it), some carry
+ * an extra general sentence (a slightly longer prompt on every call). The rates are a modest, round
+ * choice from that rationale (CONTRACT.md §5), not fitted to any reported ablation.
+ */
+export const NO_TECHNIQUES_PARTIAL_RATE = 0.2;
+export const NO_TECHNIQUES_BLOAT_RATE = 0.2;
+/** The vague edit: it points at the failures without saying what to do (it expresses no concept). */
+export const PARTIAL_EDIT_SENTENCE =
+  'Take extra care with questions like the ones that were answered wrongly.';
+
 /** General reminders, for a proposal that finds no missing concept. */
 export const GENERIC_SENTENCES = [
   'Read the question carefully and double-check the answer before responding.',
@@ -190,6 +203,16 @@ export function optimizerRespond(ctx: JudgeContext, f: OptimizerFields, key: str
       sentence: unused.length > 0 ? hashPick(unused, ctx.seed, 'opt.g', key) : '',
       reasoning: 'The feedback names no concept the prompt lacks; add a general reminder to be careful.',
     };
+  }
+
+  if (plan.skill && !f.techniquesShown) {
+    const u = hashUnit(ctx.seed, 'opt.techniques', key);
+    if (u < NO_TECHNIQUES_PARTIAL_RATE) plan = { ...plan, sentence: PARTIAL_EDIT_SENTENCE };
+    else if (u < NO_TECHNIQUES_PARTIAL_RATE + NO_TECHNIQUES_BLOAT_RATE) {
+      const extra = GENERIC_SENTENCES.filter((g) => !base.includes(g));
+      if (extra.length > 0)
+        plan = { ...plan, sentence: `${plan.sentence} ${hashPick(extra, ctx.seed, 'opt.bloat', key)}` };
+    }
   }
 
   let value = !plan.sentence

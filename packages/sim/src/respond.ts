@@ -1,6 +1,7 @@
 /** The simulated world's answer to one request: role from the text, then the role's engine. */
 import { backwardRespond } from './backward';
 import type { ParsedRequest } from './contract';
+import { describeRespond } from './describe';
 import { optimizerRespond } from './optimizer';
 import { respondTask } from './task-model';
 import type { JudgeContext, WorldContext } from './worlds/common';
@@ -46,6 +47,8 @@ export function respond(
       return backwardRespond(ctx, parsed.fields, `${requestKey}:${choice}`);
     case 'optimizer':
       return optimizerRespond(ctx, parsed.fields, `${requestKey}:${choice}`);
+    case 'describe':
+      return describeRespond(parsed.fields);
     default:
       if (!ctx.data) throw new Error('sim: a task request needs the datasets');
       return varyWording(respondTask({ ...ctx, data: ctx.data }, parsed.fields, choice, temperature), choice);

@@ -2,6 +2,8 @@
  * An OpenAI-compatible HTTP front for the simulated world: `/v1/chat/completions` and `/v1/models`,
  * `usage` in every response, and deterministic fault injection so retry and timeout paths get tested.
  */
+
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { countTokens } from '@llm-autodiff/llm';
@@ -94,6 +96,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
   /** Aborts the simulated latency of requests in flight when the server closes. */
   const closing = new AbortController();
+  // Every request in flight waits on this one signal: hundreds at once are expected, not a leak.
+  setMaxListeners(0, closing.signal);
   const log = options.log ?? (() => {});
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -154,6 +158,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       dataDir: options.dataDir,
       latency: options.latency?.[profileId],
     });
+    log(`${profileId} latency=${c.latencyMs}ms id=chatcmpl-sim-${bodyKey}`);
     await sleep(c.latencyMs, closing.signal);
     const outputs = c.choices.map((text) => applyControls(text, controls));
     // Usage counts what is returned: a cut or reformatted answer has its own token count.

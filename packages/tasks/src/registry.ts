@@ -4,6 +4,7 @@ import { type HotpotExample, type HotpotSplitName, loadHotpot } from './data/hot
 import { loadObjectCount, type ObjectCountExample } from './data/object-count';
 import { loadTrec, type TrecExample } from './data/trec';
 import type { LoadOptions, Splits } from './data/types';
+import type { ObjectCountParser } from './metrics/object-count';
 import { hotpotAgentPipeline } from './pipelines/hotpot-agent';
 import type { Retriever } from './pipelines/hotpot-common';
 import { hotpotCyclePipeline } from './pipelines/hotpot-cycle';
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   instructions?: Partial<Record<string, string>>;
   /** Add a trainable few-shot slot (single-call pipelines: object-count, trec). */
   demos?: boolean;
+  /** object-count only: how the count is read ('ours' default, or the reference's parser). */
+  objectCountParser?: ObjectCountParser;
 }
 
 export interface PipelineEntry<T extends TaskName> {
@@ -65,7 +68,12 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
     trainable: ['object_count.system_prompt'],
     demosSlot: true,
     create: (d) =>
-      objectCountPipeline({ model: d.model, instruction: d.instructions?.system_prompt, demos: d.demos }),
+      objectCountPipeline({
+        model: d.model,
+        instruction: d.instructions?.system_prompt,
+        demos: d.demos,
+        parser: d.objectCountParser,
+      }),
   },
   trec: {
     task: 'trec',

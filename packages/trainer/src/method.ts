@@ -23,7 +23,7 @@ export interface MethodModels {
 
 /** How a method asks for a backward pass; the run supplies the model, concurrency and step labels. */
 export interface BackwardRequest
-  extends Pick<BackwardOptions, 'feedbackText' | 'skipAboveScore' | 'computeForAll'> {
+  extends Pick<BackwardOptions, 'feedbackText' | 'skipAboveScore' | 'computeForAll' | 'accounting'> {
   /** Another backward model than the run's (rare: e.g. a method that critiques with the optimizer model). */
   model?: ChatModel;
 }

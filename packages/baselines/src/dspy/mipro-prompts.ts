@@ -4,9 +4,9 @@
  * - a description of the program (its components and prompts), then of each prompt's module;
  * - one instruction proposal per candidate: the data summary, the program and module descriptions,
  *   example demonstrations, a prompting tip, and the current instruction.
- * The describing requests carry no role marker (they play no judging role); the examples they show sit
- * inside EXAMPLES, so a reader never mistakes them for a question to answer. The proposal request is an
- * optimizer request (PROMPT_OPTIMIZATION_TASK) answered in PROPOSED_VALUE tags.
+ * The describing requests carry the describing marker (DESCRIPTION_TASK, in their system message); the
+ * examples they show sit inside EXAMPLES, so a reader never mistakes them for a question to answer. The
+ * proposal request is an optimizer request (PROMPT_OPTIMIZATION_TASK) answered in PROPOSED_VALUE tags.
  */
 import { type ChatMessage, inlineTag, TAGS, tag } from '@llm-autodiff/llm';
 
@@ -36,6 +36,19 @@ export const TIPS: Record<string, string> = {
   persona: 'Include a persona that fits the task in the instruction.',
 };
 
+const DESCRIBER_SYSTEM = tag(
+  TAGS.describe.marker,
+  'You describe data sets and programs that call language models, plainly and briefly, from what you are shown.',
+);
+
+/** A describing request: the describing system message, then the user text. */
+function describing(user: string): ChatMessage[] {
+  return [
+    { role: 'system', content: DESCRIBER_SYSTEM },
+    { role: 'user', content: user },
+  ];
+}
+
 function examples(items: string[]): string {
   return tag(T.examples, items.map((x) => tag(T.example, x)).join('\n'));
 }
@@ -48,16 +61,13 @@ export function observationPrompt(items: string[], prior: string): ChatMessage[]
     examples(items),
     tag(M.observations, prior || '(none yet)'),
   ];
-  return [{ role: 'user', content: user.join('\n') }];
+  return describing(user.join('\n'));
 }
 
 export function summaryPrompt(observations: string): ChatMessage[] {
-  return [
-    {
-      role: 'user',
-      content: `Summarize these observations about a data set in two to three sentences, for someone who must write instructions for the task.\n${tag(M.observations, observations)}`,
-    },
-  ];
+  return describing(
+    `Summarize these observations about a data set in two to three sentences, for someone who must write instructions for the task.\n${tag(M.observations, observations)}`,
+  );
 }
 
 export interface PromptView {
@@ -81,7 +91,7 @@ export function programPrompt(program: string, components: string[], prompts: Pr
     tag(M.program, promptList(prompts)),
     'Describe in two to three sentences what the program does and how its steps work together.',
   ];
-  return [{ role: 'user', content: user.join('\n') }];
+  return describing(user.join('\n'));
 }
 
 export function modulePrompt(programDescription: string, target: PromptView): ChatMessage[] {
@@ -91,7 +101,7 @@ export function modulePrompt(programDescription: string, target: PromptView): Ch
     tag(M.program, promptList([target])),
     'Describe in one or two sentences the job of the step that uses this prompt within the program.',
   ];
-  return [{ role: 'user', content: user.join('\n') }];
+  return describing(user.join('\n'));
 }
 
 const PROPOSER_SYSTEM = `You write instructions for one step of a program that calls language models.

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readExperiment } from '../repro/run-record';
 import { autodiff } from '../testing/run-cli';
@@ -154,6 +154,8 @@ describe('autodiff repro: a sweep', () => {
       const gdpo = saved.runs[0]?.record;
       expect(gdpo?.status).toBe('done');
       expect(gdpo?.steps).toBe(3);
+      // Each repeat meets its own simulated world, recorded with the run.
+      expect(gdpo?.simSeed).toBe(deriveSimSeed(gdpo?.seed ?? -1, gdpo?.repeat ?? -1));
       expect(Object.keys(gdpo?.testScores ?? {})).toHaveLength(4);
       // Per-example scores agree with the run's own test scores (bootstrap CIs are drawn from them).
       const mean = (o: Record<string, number> | undefined) =>

@@ -14,6 +14,7 @@ import {
   type Semaphore,
   UsageLedger,
 } from '@llm-autodiff/llm';
+import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
   createPipeline,
   type ExampleOf,
@@ -119,8 +120,11 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
   const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
   if (budget && resume) creditCheckpoint(budget, await readCheckpoint(checkpointPath));
+  // Each repeat meets its own simulated world, as repeats with a real model sample differently.
+  const simSeed = deriveSimSeed(spec.seed, spec.repeat);
   const managed = (modelSpec: string): ChatModel => {
-    const inner = createModel(modelSpec, { baseURL: ctx.baseURL });
+    const settings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
+    const inner = createModel(modelSpec, { baseURL: ctx.baseURL, settings });
     return managedModel(inner, {
       ledger,
       cache: ctx.cache,
@@ -262,6 +266,7 @@ function toRecord(
     repeat: spec.repeat,
     seed: spec.seed,
     simulated: spec.simulated,
+    ...(spec.simulated ? { simSeed: deriveSimSeed(spec.seed, spec.repeat) } : {}),
     status: result.partial ? 'partial' : 'done',
     stopReason: result.stopReason,
     models: { ...spec.models },

@@ -47,6 +47,8 @@ export const runRecordSchema = z.object({
   repeat: count,
   seed: z.number().int(),
   simulated: z.boolean(),
+  /** World seed of the `sim:` models: `deriveSimSeed(seed, repeat)` (simulated runs only). */
+  simSeed: z.number().int().optional(),
   status: z.enum(['done', 'partial', 'failed']),
   stopReason: z.string().optional(),
   models: z.record(z.string(), z.string()),

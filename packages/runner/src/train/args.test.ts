@@ -27,8 +27,8 @@ describe('autodiff train flags', () => {
     expect(a.config.concurrency).toBe(2);
   });
 
-  it('takes the world seed of the sim models (0 by default)', () => {
-    expect(parseTrainArgs(['--task', 'trec']).simSeed).toBe(0);
+  it('takes the world seed of the sim models (none by default: derived from the trainer seed)', () => {
+    expect(parseTrainArgs(['--task', 'trec']).simSeed).toBeUndefined();
     expect(parseTrainArgs(['--task', 'trec', '--sim-seed', '41']).simSeed).toBe(41);
     expect(() => parseTrainArgs(['--task', 'trec', '--sim-seed', '-1'])).toThrow(
       /--sim-seed must be an integer/,

@@ -31,6 +31,7 @@ import { DEFAULT_TRAINER_SETTINGS, MAX_SEED, type TrainerSettings } from '@llm-a
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels } from '../model-defaults';
+import { parseSettingFlags, SETTING_FLAGS, SETTING_USAGE, type SettingArgs } from '../presets/flags';
 import { PROGRAM_USAGE } from '../program/program-flags';
 import { splitRunConfig } from '../run-config';
 import { UsageError } from '../usage-error';
@@ -72,13 +73,13 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
   --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
   --base-url URL       OpenAI-compatible server for openai: specs that name none (else OPENAI_BASE_URL)
-  --sim-seed N         world seed of the sim: models (default 0; recorded in the results)
+  --sim-seed N         world seed of the sim: models (default derived from --seed; recorded in the results)
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines
 ${PROGRAM_USAGE}
-
+${SETTING_USAGE}
 Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss, missing dataset,
 unknown model provider); 2 bad input found before any call (flags, output paths, cache file, checkpoint,
 manifest, lock); 3 a --budget was reached (partial result, resumable checkpoint); 130 / 143 stopped by
@@ -117,8 +118,10 @@ export interface TrainArgs {
   baseURL: string | undefined;
   quiet: boolean;
   models: { task: string; backward: string; optimizer: string; teacher: string };
-  /** World seed of the `sim:` models (sim's `deriveSimSeed(runSeed, repeat)` gives one per repeat). */
-  simSeed: number;
+  /** Config file, `--set` and the reference-switch flags, laid over the pipeline's preset by the command. */
+  settings: SettingArgs;
+  /** World seed of the `sim:` models; undefined = `deriveSimSeed(seed, 0)` (see train/command.ts). */
+  simSeed?: number;
 }
 
 /** Flags that set a trainer option: on resume they must agree with the checkpoint's config. */
@@ -132,6 +135,7 @@ const CONFIG_FLAGS = [
   '--demo-steps',
   '--concurrency',
   '--method-config',
+  ...SETTING_FLAGS,
 ];
 
 const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help', '--replay']);
@@ -255,7 +259,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     baseURL: flags.get('--base-url'),
     quiet: flags.has('--quiet'),
     models: modelSpecs(flags),
-    simSeed: int('--sim-seed', 0) ?? 0,
+    settings: parseSettingFlags(flags),
+    simSeed: int('--sim-seed', 0),
   };
 }
 

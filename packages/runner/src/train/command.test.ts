@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
+import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autodiff } from '../testing/run-cli';
 
@@ -149,6 +149,11 @@ describe('autodiff train', () => {
       expect(runs.map((r) => r.simSeed)).toEqual([0, 7, 8]);
       // Other worlds: other slips and traps, so other starting scores.
       expect(new Set(runs.map((r) => JSON.stringify(r.result.initial))).size).toBeGreaterThan(1);
+      // Without --sim-seed the world derives from the trainer seed (repeat 0), as repro's repeats do.
+      const out = join(dir, 'oc-derived.json');
+      const r = await autodiff(quickTrain('object-count', out, 30, '--steps', '0', '--seed', '3'));
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(readFileSync(out, 'utf8')).simSeed).toBe(deriveSimSeed(3, 0));
     },
   );
 

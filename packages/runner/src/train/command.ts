@@ -24,6 +24,7 @@ import {
   runCacheSalt,
   UsageLedger,
 } from '@llm-autodiff/llm';
+import { deriveSimSeed } from '@llm-autodiff/sim';
 import { DatasetError } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
@@ -35,10 +36,13 @@ import {
 } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
+import { methods } from '../methods';
+import type { ResolvedSettings } from '../presets/resolve';
+import { resolveRunSettings } from '../presets/run-settings';
+import { samplingOf } from '../presets/settings';
 import { DataFileError } from '../program/data-files';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
-import { wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -75,8 +79,10 @@ const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) =>
 /** Runs `autodiff train`; resolves to the exit code (see exit-codes.ts). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
+  let settings: ResolvedSettings;
   try {
     args = parseTrainArgs(await programArgv(argv));
+    settings = await resolveRunSettings(args);
   } catch (e) {
     if (isAny(e, USER_ERRORS)) {
       io.err(`autodiff train: ${e.message}`);
@@ -89,7 +95,7 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
   }
   const interrupt = onInterrupt(io.err);
   try {
-    const result = await trainAndReport(args, io, interrupt.signal);
+    const result = await trainAndReport(args, settings, io, interrupt.signal);
     return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
     if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
@@ -136,7 +142,14 @@ function outputPaths(args: TrainArgs, cachePath: string | undefined): OutputPath
   return paths;
 }
 
-async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal): Promise<TrainResult> {
+async function trainAndReport(
+  args: TrainArgs,
+  resolved: ResolvedSettings,
+  io: Io,
+  stopSignal: AbortSignal,
+): Promise<TrainResult> {
+  const { settings } = resolved;
+  const gdpo = args.method === 'gdpo';
   const cachePath = args.cache === 'off' ? undefined : resolve(args.cache ?? defaultCachePath());
   const cacheMode = args.replay ? 'read-only' : 'read-write';
   await preflightOutputs(outputPaths(args, cachePath));
@@ -150,12 +163,21 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
   // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
   if (budget && saved) creditCheckpoint(budget, saved);
   // The salt comes from the run's seed (the checkpoint's on resume) and repeat index.
-  const seed = args.config.seed ?? saved?.trainer.seed ?? DEFAULT_TRAINER_SETTINGS.seed;
+  // Flags and presets resolve into `settings`; a resume without flags keeps the checkpoint's.
+  const fromFlags = !args.resume || args.configGiven;
+  const seed = (fromFlags ? settings.trainer.seed : saved?.trainer.seed) ?? DEFAULT_TRAINER_SETTINGS.seed;
   const concurrency =
-    args.config.concurrency ?? saved?.trainer.concurrency ?? DEFAULT_TRAINER_SETTINGS.concurrency;
+    (fromFlags ? settings.trainer.concurrency : saved?.trainer.concurrency) ??
+    DEFAULT_TRAINER_SETTINGS.concurrency;
   const runSalt = runCacheSalt({ seed, repeat: args.repeat });
+  // The simulated world of this run and repeat (as repro derives it); --sim-seed overrides.
+  const simSeed = args.simSeed ?? deriveSimSeed(seed, args.repeat);
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
+    const demoSteps = gdpo ? settings.gdpo.demos.steps : (args.config.demos?.steps ?? 0);
+    // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
+    // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
+    const tunesDemos = methods.get(args.method).tunes.includes('demos');
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,
@@ -164,8 +186,16 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       budget,
       ledger,
       limits: args.limits,
-      demos: wantsDemosSlot(args.method, args.config),
-      simSettings: { seed: args.simSeed },
+      demos: gdpo ? demoSteps > 0 : tunesDemos,
+      simSettings: { seed: simSeed },
+      // Every request of a role carries the preset's sampling options.
+      sampling: {
+        task: samplingOf(settings.models.task),
+        backward: samplingOf(settings.models.backward),
+        optimizer: samplingOf(settings.models.optimizer),
+        teacher: samplingOf(settings.models.teacher),
+      },
+      objectCountParser: settings.pipeline.objectCountParser,
       runSalt,
       stopSignal,
       concurrency,
@@ -186,7 +216,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       seed,
       repeat: args.repeat,
       cacheSalt: runSalt,
-      simSeed: usesSim ? args.simSeed : undefined,
+      simSeed: usesSim ? simSeed : undefined,
     });
 
     const log = args.quiet ? () => {} : io.out;
@@ -194,8 +224,9 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
-    const fromFlags = !args.resume || args.configGiven;
-    const { seed: _seed, concurrency: _c, ...methodConfig } = args.config;
+    // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
+    const { seed: _seed, concurrency: _c, ...flagConfig } = args.config;
+    const methodConfig = gdpo ? settings.gdpo : flagConfig;
     const result = await train({
       program,
       teacher,
@@ -203,7 +234,7 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       models: { optimizer: run.models.optimizer, backward: run.models.backward },
       method: args.method,
       methodConfig: fromFlags ? methodConfig : undefined,
-      trainer: fromFlags ? { seed: args.config.seed, concurrency: args.config.concurrency } : undefined,
+      trainer: fromFlags ? settings.trainer : undefined,
       usage: ledger,
       checkpointPath: args.checkpoint,
       resume: args.resume,
@@ -223,8 +254,14 @@ async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal):
       task: args.task,
       pipeline: args.pipeline,
       method: args.method,
+      preset: {
+        name: resolved.preset,
+        source: resolved.source,
+        overridden: resolved.overridden,
+        settings,
+      },
       models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
-      ...(usesSim ? { simSeed: args.simSeed } : {}),
+      ...(usesSim ? { simSeed } : {}),
       manifest,
       modelControls: pool.describe(),
       replay: args.replay,

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '@llm-autodiff/llm';
 import { firstIssue, TrainerInputError, trainResultSchema } from '@llm-autodiff/trainer';
 import { z } from 'zod';
+import { settingsSchema } from '../presets/settings';
 
 const count = z.number().int().nonnegative();
 
@@ -16,6 +17,15 @@ export const trainResultsFileSchema = z
     task: z.string().min(1),
     pipeline: z.string().min(1),
     method: z.string().min(1),
+    /** The preset the run started from and every resolved value (absent in files from before presets). */
+    preset: z
+      .object({
+        name: z.string().min(1),
+        source: z.string().min(1),
+        overridden: z.array(z.string()),
+        settings: settingsSchema,
+      })
+      .optional(),
     models: z.record(z.string(), z.string().min(1)),
     simSeed: z.number().int().nonnegative().optional(),
     manifest: z.record(z.string(), z.unknown()),

@@ -41,11 +41,12 @@ export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<Objec
       demosParam({ name: 'object_count.demos', description: 'Worked examples shown to the language model' }),
     );
   }
+  const user = ({ question }: { question: string }) => tag(TAGS.task.question, question);
   const counter = generator<{ question: string }, Parsed<number>>({
     name: 'object_count.counter',
     model: opts.model,
     system,
-    user: ({ question }) => tag(TAGS.task.question, question),
+    user,
     ...parsedWith(countReader(opts.parser ?? 'ours')),
     outputDescription: 'the reasoning and final count of the language model',
     description: 'answers a counting question, ending with the line "Answer: N"',
@@ -61,6 +62,10 @@ export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<Objec
     evalMetric: (e, answer) => (answer === e.answer ? 1 : 0),
     groundTruth: (e) => e.answer,
     question: (e) => e.question,
+    // Raw shots: the question as the counter sees it, answered in the format its instruction asks for.
+    ...(opts.demos
+      ? { goldDemo: (e: ObjectCountExample) => ({ input: user(e), output: `Answer: ${e.answer}` }) }
+      : {}),
     loss: {
       name: 'object_count.exact_match',
       description:

@@ -48,11 +48,12 @@ export function trecPipeline(opts: TrecOptions): TaskProgram<TrecExample> {
   const system: Parameter[] = [instruction, format];
   if (opts.demos)
     system.push(demosParam({ name: 'trec.demos', description: 'Classified example questions' }));
+  const user = ({ question }: { question: string }) => tag(TAGS.task.question, question);
   const classify = generator<{ question: string }, Parsed<TrecClass>>({
     name: 'trec.classifier',
     model: opts.model,
     system,
-    user: ({ question }) => tag(TAGS.task.question, question),
+    user,
     ...parsedWith(readTrecAnswer),
     outputDescription: 'the class chosen for the question, with its rationale',
     description: 'classifies a question by the type of its expected answer',
@@ -69,6 +70,15 @@ export function trecPipeline(opts: TrecOptions): TaskProgram<TrecExample> {
       labelMatch<string>(typeof answer === 'string' ? answer : undefined, e.labelName),
     groundTruth: (e) => e.labelName,
     question: (e) => e.question,
+    // Raw shots: the question and its gold class in the JSON answer format (no rationale: the data has none).
+    ...(opts.demos
+      ? {
+          goldDemo: (e: TrecExample) => ({
+            input: user(e),
+            output: JSON.stringify({ class_name: e.labelName }),
+          }),
+        }
+      : {}),
     loss: {
       name: 'trec.accuracy',
       description:

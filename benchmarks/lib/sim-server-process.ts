@@ -1,0 +1,69 @@
+/**
+ * Starts the simulated OpenAI-compatible server in a child process on the loopback address and returns
+ * its URL. The server's request log comes back over IPC (lines such as `sim:task latency=412ms
+ * id=chatcmpl-sim-…`), so a benchmark can read each call's simulated latency without sharing a process.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LatencySpec } from '@llm-autodiff/sim';
+
+export interface SimServerProcessOptions {
+  latency?: Partial<Record<string, LatencySpec>>;
+  seed?: number;
+  dataDir?: string;
+}
+
+export interface SimServerProcess {
+  url: string;
+  /** Simulated latency (ms) of every answered request, by response id. */
+  latencyById: Map<string, number>;
+  /**
+   * Resolves once every log line the server sent so far has arrived, with the server process's CPU time
+   * so far (ms), so a figure can tell the server's share of a slow run apart from the client's.
+   */
+  sync(): Promise<{ cpuMs: number }>;
+  close(): Promise<void>;
+}
+
+const LATENCY_LINE = /latency=(\d+)ms id=(\S+)/;
+
+export async function startSimServerProcess(
+  options: SimServerProcessOptions = {},
+): Promise<SimServerProcess> {
+  const child = fork(fileURLToPath(new URL('./sim-server-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, SIM_SERVER_OPTIONS: JSON.stringify({ ...options, host: '127.0.0.1', port: 0 }) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const latencyById = new Map<string, number>();
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`sim server process exited early (code ${code})`)));
+    child.on('message', (m: { kind: string; url?: string; line?: string }) => {
+      if (m.kind === 'ready' && m.url) resolve(m.url);
+      const match = m.kind === 'log' ? LATENCY_LINE.exec(m.line ?? '') : null;
+      if (match) latencyById.set(match[2] as string, Number(match[1]));
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    url,
+    latencyById,
+    sync: () =>
+      new Promise<{ cpuMs: number }>((resolve) => {
+        const onMessage = (m: { kind: string; cpuMs?: number }) => {
+          if (m.kind !== 'pong') return;
+          child.off('message', onMessage);
+          resolve({ cpuMs: m.cpuMs ?? Number.NaN });
+        };
+        child.on('message', onMessage);
+        child.send('ping');
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('close');
+      }),
+  };
+}

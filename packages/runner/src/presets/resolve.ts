@@ -1,0 +1,126 @@
+/**
+ * A run's settings: the pipeline's preset, then a config file (JSON or YAML), then `--set path=value`
+ * pairs, then the dedicated flags — each layer partial, validated with zod so a mistake names its path.
+ * Results record the preset's name and every resolved value, plus the paths that differ from the preset.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { PipelineName } from '@llm-autodiff/tasks';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { UsageError } from '../usage-error';
+import { presetOf } from './reference-presets';
+import { type RunSettings, type SettingsInput, settingsInputSchema, settingsSchema } from './settings';
+
+export interface ResolvedSettings {
+  /** The preset started from, e.g. `adalflow:trec`. */
+  preset: string;
+  /** The reference script behind the preset. */
+  source: string;
+  settings: RunSettings;
+  /** Dot paths whose value differs from the preset's (after every layer). */
+  overridden: string[];
+}
+
+/** Where each layer comes from, lowest priority first (after the preset). */
+export interface SettingsLayers {
+  file?: SettingsInput;
+  set?: SettingsInput;
+  flags?: SettingsInput;
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Validates one partial layer; `where` names it in the error (a file path, `--set`). */
+export function checkLayer(input: unknown, where: string): SettingsInput {
+  const r = settingsInputSchema.safeParse(input);
+  if (!r.success) throw new UsageError(`${where}: ${issuesText(r.error)}`);
+  return r.data;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; anything else (numbers, strings, arrays) replaces. */
+export function deepMerge<T>(base: T, over: unknown): T {
+  if (!isObject(base) || !isObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined) out[k] = deepMerge(out[k], v);
+  return out as T;
+}
+
+function differences(a: unknown, b: unknown, path: string[] = []): string[] {
+  if (isObject(a) && isObject(b))
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) =>
+      differences(a[k], b[k], [...path, k]),
+    );
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path.join('.')];
+}
+
+export function resolveSettings(pipeline: PipelineName, layers: SettingsLayers = {}): ResolvedSettings {
+  const preset = presetOf(pipeline);
+  let merged: unknown = preset.settings;
+  for (const layer of [layers.file, layers.set, layers.flags]) merged = deepMerge(merged, layer);
+  const r = settingsSchema.safeParse(merged);
+  if (!r.success) throw new UsageError(`settings: ${issuesText(r.error)}`);
+  return {
+    preset: preset.name,
+    source: preset.source,
+    settings: r.data,
+    overridden: differences(preset.settings, r.data),
+  };
+}
+
+/** A config file: `.json`, or `.yaml` / `.yml`, holding any part of the settings. */
+export async function readSettingsFile(path: string): Promise<SettingsInput> {
+  const ext = extname(path).toLowerCase();
+  if (!['.json', '.yaml', '.yml'].includes(ext))
+    throw new UsageError(`--config ${path}: expected a .json, .yaml or .yml file`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--config ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  let data: unknown;
+  try {
+    data = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new UsageError(
+      `--config ${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`,
+    );
+  }
+  return checkLayer(data ?? {}, `--config ${path}`);
+}
+
+/**
+ * `gdpo.historySize=5,models.task.temperature=0.2` → a partial settings object. A value is read as JSON
+ * when it parses (numbers, booleans, arrays), else as a string.
+ */
+export function parseSetFlag(spec: string): SettingsInput {
+  const out: Record<string, unknown> = {};
+  for (const pair of spec.split(',').filter((p) => p.trim() !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set: expected PATH=VALUE, got "${pair}"`);
+    const path = pair.slice(0, eq).trim().split('.');
+    const raw = pair.slice(eq + 1).trim();
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string, e.g. failedRendering=reference
+    }
+    let node = out;
+    for (const key of path.slice(0, -1)) {
+      if (!isObject(node[key])) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path.at(-1) as string] = value;
+  }
+  return checkLayer(out, '--set');
+}

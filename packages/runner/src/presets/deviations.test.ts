@@ -17,8 +17,10 @@ const readme = readFileSync(
 describe('deviations from the reference', () => {
   it('the README shows the deviations and the presets as rendered from the code', () => {
     expect(readme).toContain('## Deviations from the reference');
-    expect(readme).toContain(deviationsTable());
-    expect(readme).toContain(presetTable());
+    // Biome pads Markdown tables; compare the cells, not the padding.
+    const cells = (text: string) => text.replace(/[ \t]*\|[ \t]*/g, '|').replace(/-{3,}/g, '---');
+    expect(cells(readme)).toContain(cells(deviationsTable()));
+    expect(cells(readme)).toContain(cells(presetTable()));
   });
 
   it('covers every difference the issue names, once each', () => {

@@ -139,6 +139,14 @@ export const PRESETS: Record<PipelineName, Preset> = {
 };
 
 /** The preset of a pipeline (a fresh copy: callers may change it). */
+/** A built-in pipeline's reference preset; a user's own program starts from the shared defaults. */
 export function presetOf(pipeline: PipelineName): Preset {
-  return structuredClone(PRESETS[pipeline]);
+  const known = (PRESETS as Partial<Record<string, Preset>>)[pipeline];
+  if (known) return structuredClone(known);
+  return {
+    name: 'default',
+    source: 'the reference Trainer defaults (no reference script exists for a custom program)',
+    settings: structuredClone(BASE),
+    notes: [],
+  };
 }

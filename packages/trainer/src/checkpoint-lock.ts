@@ -5,7 +5,8 @@
  * `staleMs`. A plain "exists" check would either let two runs share a checkpoint or leave a killed run's
  * lock behind for ever.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TrainerInputError } from './errors';
@@ -22,25 +23,60 @@ export interface CheckpointLockOptions {
  * Locks `checkpointPath` for this run; resolves to the release function. A lock held by a live run is a
  * `TrainerInputError`; a stale one (its run was killed) is waited for and taken over.
  */
+/** The owner of a lock, written beside it, so a lock left by a killed process on this host is freed at once. */
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    const o = JSON.parse(await readFile(path, 'utf8')) as Partial<LockOwner>;
+    return typeof o.pid === 'number' && typeof o.host === 'string' ? { pid: o.pid, host: o.host } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the owner is a process of this host that no longer exists (e.g. it was SIGKILLed). */
+function ownerIsGone(owner: LockOwner | undefined): boolean {
+  if (!owner || owner.host !== hostname() || owner.pid === process.pid) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export async function lockCheckpoint(
   checkpointPath: string,
   options: CheckpointLockOptions = {},
 ): Promise<() => Promise<void>> {
   const stale = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2000);
   const lockPath = `${checkpointPath}.lock`;
+  const ownerPath = `${lockPath}.owner`;
   const where = { realpath: false, lockfilePath: lockPath, stale };
   try {
     await mkdir(dirname(checkpointPath), { recursive: true });
-    // A lock its live owner keeps fresh: refuse at once (the retries below only outwait a stale one).
-    if (await lockfile.check(checkpointPath, where))
-      throw Object.assign(new Error('locked'), { code: 'ELOCKED' });
-    return await lockfile.lock(checkpointPath, {
+    if (await lockfile.check(checkpointPath, where)) {
+      // A fresh lock whose owner died on this host (SIGKILL) is freed now rather than after `stale`.
+      if (ownerIsGone(await readOwner(ownerPath))) await rm(lockPath, { recursive: true, force: true });
+      // A lock its live owner keeps fresh: refuse at once (the retries below only outwait a stale one).
+      else throw Object.assign(new Error('locked'), { code: 'ELOCKED' });
+    }
+    const release = await lockfile.lock(checkpointPath, {
       ...where,
       // Keep trying a little longer than `stale`, so a lock left by a killed run is taken over.
       retries: { retries: Math.ceil(stale / 500) + 2, minTimeout: 500, maxTimeout: 500, factor: 1 },
       onCompromised: (error) =>
         options.log?.(`warning: lost the lock on ${checkpointPath} (${error.message})`),
     });
+    await writeFile(ownerPath, JSON.stringify({ pid: process.pid, host: hostname() }));
+    return async () => {
+      await rm(ownerPath, { force: true });
+      await release();
+    };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOCKED')

@@ -128,6 +128,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     return managedModel(inner, {
       ledger,
       cache: ctx.cache,
+      // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
+      runSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
       budget,
       limits: { semaphore: ctx.semaphoreFor(inner.id) },
     });

@@ -112,13 +112,15 @@ describe('autodiff train, interrupted', () => {
       });
       // On an idle machine the first stop can finish (handlers removed) before the second signal lands;
       // the process then dies of that SIGINT at once, which is the same promise to the user.
+      // Or the first stop may already have finished with 130 when the second signal lands.
       if (twice.signal === 'SIGINT') {
         expect(twice.err).toMatch(/SIGINT: stopping/);
       } else {
         expect(twice.code).toBe(130);
-        expect(twice.err).toContain('second Ctrl-C: exiting now');
-        // Exited at once: no partial result was written after the second signal.
-        expect(existsSync(join(dir, 'twice.json'))).toBe(false);
+        if (twice.err.includes('second Ctrl-C: exiting now'))
+          // Exited at once: no partial result was written after the second signal.
+          expect(existsSync(join(dir, 'twice.json'))).toBe(false);
+        else expect(twice.err).toMatch(/stopped early \(interrupted: SIGINT\)/);
       }
       // Either way nothing is left half-written.
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

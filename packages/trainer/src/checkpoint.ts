@@ -59,7 +59,8 @@ const roleUsage = z
     latencyMs: z.number().finite().nonnegative(),
   })
   .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
-const gates = z.object({
+/** Gate counts of a step or a run; the runner's run records reuse it. */
+export const gateCountsSchema = z.object({
   tried: count,
   unchanged: count,
   parseFailures: count,
@@ -81,7 +82,7 @@ export const stepRecordSchema = z
     batch: z.array(z.string()),
     subset: z.array(z.string()),
     subsetScore: z.number().finite().optional(),
-    gates,
+    gates: gateCountsSchema,
     attempts: z.array(z.object({ accepted: z.boolean(), values: z.record(z.string()) }).passthrough()),
     accepted: z.boolean(),
     valScore: score,
@@ -104,7 +105,7 @@ export const trainResultSchema = z
     testScores: z.object({ initial: z.record(score), final: z.record(score).optional() }),
     values: z.record(z.unknown()),
     steps: z.array(stepRecordSchema),
-    gates,
+    gates: gateCountsSchema,
     usage: z.record(roleUsage),
     wallMs: z.number().finite().nonnegative(),
     methodConfig: z.unknown(),

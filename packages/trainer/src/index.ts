@@ -5,6 +5,7 @@ export {
   checkpointSchema,
   checkpointUsage,
   firstIssue,
+  gateCountsSchema,
   parseCheckpoint,
   readCheckpoint,
   stepRecordSchema,

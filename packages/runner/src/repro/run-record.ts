@@ -6,6 +6,7 @@
  */
 import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { gateCountsSchema } from '@llm-autodiff/trainer';
 import { z } from 'zod';
 
 export const RUN_RECORD_FORMAT = 'llm-autodiff/run@1';
@@ -26,15 +27,8 @@ export const roleUsageSchema = z.object({
   latencyMs: z.number().nonnegative(),
 });
 
-export const gateCountsSchema = z.object({
-  tried: count,
-  unchanged: count,
-  parseFailures: count,
-  miniBatchPassed: count,
-  miniBatchFailed: count,
-  validationPassed: count,
-  validationFailed: count,
-});
+/** The trainer's schema: a run's gate counts are the trainer's, summed over its steps. */
+export { gateCountsSchema };
 
 const sampleScores = z.record(z.string(), score);
 

@@ -60,10 +60,12 @@ export async function lockCheckpoint(
   try {
     await mkdir(dirname(checkpointPath), { recursive: true });
     if (await lockfile.check(checkpointPath, where)) {
+      const owner = await readOwner(ownerPath);
       // A fresh lock whose owner died on this host (SIGKILL) is freed now rather than after `stale`.
-      if (ownerIsGone(await readOwner(ownerPath))) await rm(lockPath, { recursive: true, force: true });
-      // A lock its live owner keeps fresh: refuse at once (the retries below only outwait a stale one).
-      else throw Object.assign(new Error('locked'), { code: 'ELOCKED' });
+      if (ownerIsGone(owner)) await rm(lockPath, { recursive: true, force: true });
+      // A lock its known, live owner keeps fresh: refuse at once. An owner not yet written (killed right
+      // after locking) is outwaited by the retries below, which take the lock once it goes stale.
+      else if (owner) throw Object.assign(new Error('locked'), { code: 'ELOCKED' });
     }
     const release = await lockfile.lock(checkpointPath, {
       ...where,

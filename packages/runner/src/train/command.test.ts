@@ -234,6 +234,48 @@ describe('autodiff train --graph', () => {
     expect(readFileSync(join(graphs, 'step-01.dot'), 'utf8')).toMatch(/^digraph/);
     expect(readFileSync(join(graphs, 'step-01.mmd'), 'utf8')).toMatch(/^(flowchart|graph)/);
   });
+  it.skipIf(!HAS_DATA)(
+    needsData("writes TextGrad's backward graphs too (its own backward pass)"),
+    async () => {
+      const graphs = join(dir, 'graphs');
+      // TextGrad's 12 steps are cut short by a call budget: the graphs of the steps that ran are written.
+      const r = await autodiff([
+        'train',
+        '--task',
+        'object-count',
+        '--method',
+        'textgrad',
+        '--train',
+        '6',
+        '--val',
+        '4',
+        '--test',
+        '4',
+        '--budget',
+        'total.calls=40',
+        '--cache',
+        'off',
+        '--quiet',
+        '--out',
+        join(dir, 'tg.json'),
+        '--graph',
+        graphs,
+      ]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(readdirSync(graphs)).toEqual(
+        expect.arrayContaining(['step-01.json', 'step-01.dot', 'step-01.mmd']),
+      );
+      const graph = JSON.parse(readFileSync(join(graphs, 'step-01.json'), 'utf8')) as {
+        nodes: Array<{ kind: string; name: string; trainable: boolean }>;
+      };
+      // The batch root of TextGrad's three samples and the pipeline's one trainable prompt.
+      expect(graph.nodes.filter((n) => n.kind === 'sum')).toHaveLength(1);
+      expect(graph.nodes.filter((n) => n.kind === 'prompt' && n.trainable).map((n) => n.name)).toEqual([
+        'object_count.system_prompt',
+      ]);
+    },
+  );
 });
 
 describe('autodiff train against an OpenAI-compatible server', () => {

@@ -2,6 +2,7 @@ export { batchIndices } from './batches';
 export {
   CHECKPOINT_FORMAT,
   type Checkpoint,
+  checkpointSpend,
   checkpointUsage,
   parseCheckpoint,
   readCheckpoint,

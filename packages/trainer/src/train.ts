@@ -2,15 +2,23 @@
  * The run loop every method shares: initial validation and test (step 0), the method's steps (a
  * checkpoint after each), the final test with the best values. A budget error from the model layer or an
  * aborted signal stops the run cleanly: the last checkpoint is kept (marked stopped) and the result is
- * partial; `resume` continues it and ends where an uninterrupted run would.
+ * partial; `resume` continues it and ends where an uninterrupted run would. The run's own `budget`
+ * meters every managed-model call made inside it (llm's `withBudget`); each checkpoint records what was
+ * spent, and a resume credits it, so the limits hold across processes.
  *
  * Task-agnostic and method-agnostic: it sees a core `Program<E>` and a `Method` (see method.ts).
  */
 import { existsSync } from 'node:fs';
 import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
-import { BudgetExceededError } from '@llm-autodiff/llm';
+import { Budget, BudgetExceededError, type BudgetOptions, withBudget } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
-import { CHECKPOINT_FORMAT, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
+import {
+  CHECKPOINT_FORMAT,
+  type Checkpoint,
+  checkpointSpend,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint';
 import { TrainerInputError } from './errors';
 import { evaluate } from './evaluate';
 import type { Method, MethodFactory, MethodModels } from './method';
@@ -46,6 +54,13 @@ export interface TrainOptions<E> {
   checkpointPath?: string;
   /** Continue from the checkpoint at `checkpointPath` (it must exist). */
   resume?: boolean;
+  /**
+   * Limits on the run's model calls, tokens and dollars, in total and per role (cache hits are free).
+   * Every call through a managed model (`managedModel`, `ModelPool`) made by the run counts; a spent
+   * budget stops the run like a signal (checkpoint kept, partial result). On resume the checkpoint's
+   * spend counts against it.
+   */
+  budget?: BudgetOptions;
   /** Aborting stops the run at the next step boundary, like a spent budget (checkpoint kept, partial result). */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -59,6 +74,19 @@ export interface TrainOptions<E> {
 class RunStopped extends Error {}
 
 export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
+  const budget = runBudget(opts.budget);
+  return withBudget(budget, () => trainWithin(budget, opts));
+}
+
+function runBudget(options: BudgetOptions | undefined): Budget {
+  try {
+    return new Budget(options ?? {});
+  } catch (error) {
+    throw new TrainerInputError(`trainer: ${(error as Error).message}`);
+  }
+}
+
+async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<TrainResult> {
   const started = performance.now();
   const { program, data } = opts;
   const log = opts.log ?? (() => {});
@@ -76,6 +104,8 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
     );
 
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
+  // A resumed run keeps its budget: what the checkpoint's finished steps spent counts against it.
+  if (ckpt) for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
   const created = factory.create({
@@ -106,6 +136,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
     format: CHECKPOINT_FORMAT,
     ...base,
     records: [...base.records],
+    spent: budget.spent().byRole,
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),

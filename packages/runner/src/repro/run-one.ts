@@ -12,6 +12,7 @@ import {
   type ResponseCache,
   type Semaphore,
   UsageLedger,
+  withBudget,
 } from '@llm-autodiff/llm';
 import {
   createPipeline,
@@ -26,7 +27,6 @@ import {
   evaluate,
   type GateCounts,
   pickUsage,
-  readCheckpoint,
   type StepRecord,
   type TrainResult,
   train,
@@ -37,7 +37,6 @@ import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
 import { splitRunConfig } from '../run-config';
 import { GATE_KEYS } from '../tables/summary';
-import { creditCheckpoint } from '../train/resume-budget';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
 import { packageVersions } from './versions';
@@ -122,16 +121,13 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const unsubscribe = ledger.subscribe((e) => {
     if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
   });
-  const budget = spec.budget ? new Budget(spec.budget) : undefined;
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
   const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
-  if (budget && resume) creditCheckpoint(budget, await readCheckpoint(checkpointPath));
   const managed = (modelSpec: string): ChatModel => {
     const inner = createModel(modelSpec, { baseURL: ctx.baseURL });
     return managedModel(inner, {
       ledger,
       cache: ctx.cache,
-      budget,
       limits: { semaphore: ctx.semaphoreFor(inner.id) },
     });
   };
@@ -153,8 +149,11 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   try {
     if (spec.methodId.base === 'start') {
       ctx.onProgress?.({ step: 0, totalSteps: 0 });
-      const val = await evaluate(program, data.val, { concurrency });
-      const test = await evaluate(program, data.test, { concurrency });
+      // Not a training run: the experiment's budget limits the evaluation itself.
+      const [val, test] = await withBudget(new Budget(spec.budget ?? {}), async () => [
+        await evaluate(program, data.val, { concurrency }),
+        await evaluate(program, data.test, { concurrency }),
+      ]);
       const usage = pickUsage(ledger.byRole());
       const step: StepRecord = {
         step: 0,
@@ -209,6 +208,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         resume || spec.methodId.base !== 'gdpo' ? undefined : splitRunConfig(spec.config).methodConfig,
       trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
       usage: ledger,
+      budget: spec.budget,
       checkpointPath,
       resume,
       // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
+import { readCheckpoint } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autodiff } from '../testing/run-cli';
 
@@ -186,7 +187,11 @@ describe('autodiff train --budget', () => {
       expect(stopped.out).toMatch(/PARTIAL: .*budget/);
       const partial = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean } };
       expect(partial.result.partial).toBe(true);
-      expect(existsSync(join(dir, 'oc.ckpt.json'))).toBe(true);
+      // The checkpoint records what its finished steps spent, which a resume with a budget counts.
+      const ckpt = await readCheckpoint(join(dir, 'oc.ckpt.json'));
+      const taskCalls = ckpt.records.reduce((n, r) => n + (r.usage.task?.calls ?? 0), 0);
+      expect(taskCalls).toBeGreaterThan(0);
+      expect(ckpt.spent?.task?.calls).toBe(taskCalls);
 
       const resumed = await autodiff([...common, ...files, '--resume']);
       expect(resumed.err).toBe('');

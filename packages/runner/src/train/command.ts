@@ -4,21 +4,18 @@
  * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { exportGraph, type Parameter, toDot, toMermaid } from '@llm-autodiff/core';
+import { resolve } from 'node:path';
 import {
-  Budget,
   CacheMissError,
   ModelCallError,
   ModelSpecError,
   ProviderError,
   ResponseCache,
   UsageLedger,
-  writeFileAtomic,
   writeJsonAtomic,
 } from '@llm-autodiff/llm';
 import { DatasetError } from '@llm-autodiff/tasks';
-import { readCheckpoint, TrainerInputError, train } from '@llm-autodiff/trainer';
+import { TrainerInputError, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { methods } from '../methods';
@@ -26,7 +23,6 @@ import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { formatReport } from './report';
-import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
@@ -67,10 +63,6 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     args.cache === 'off'
       ? undefined
       : new ResponseCache({ path: args.cache ? resolve(args.cache) : undefined });
-  const budget = args.budget ? new Budget(args.budget) : undefined;
-  // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
-  if (budget && args.resume && existsSync(args.checkpoint))
-    creditCheckpoint(budget, await readCheckpoint(args.checkpoint));
   const demoSteps = args.config.demos?.steps ?? 0;
   // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
   // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
@@ -81,7 +73,6 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     models: args.models,
     baseURL: args.baseURL,
     cache,
-    budget,
     ledger,
     limits: args.limits,
     demos: withDemos,
@@ -113,6 +104,8 @@ async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
     methodConfig: fromFlags ? methodConfig : undefined,
     trainer: fromFlags ? { seed, concurrency } : undefined,
     usage: ledger,
+    // The trainer meters the run's calls and, on resume, counts the checkpoint's spend against it.
+    budget: args.budget,
     checkpointPath: args.checkpoint,
     resume: args.resume,
     log,

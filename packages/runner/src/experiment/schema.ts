@@ -39,7 +39,10 @@ const trainerConfig = z.record(z.string(), z.unknown()).superRefine((value, ctx)
   try {
     checkRunConfig(value as RunConfigInput);
   } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^trainer config: /, '') });
+    ctx.addIssue({
+      code: 'custom',
+      message: (e as Error).message.replace(/^[a-z][a-z-]* (config|settings): /, ''),
+    });
   }
 });
 

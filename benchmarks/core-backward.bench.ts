@@ -25,11 +25,11 @@ function pipeline() {
   );
   const queryInstr = param('Write a search query for the next hop.', {
     name: 'query.instr',
-    role: 'query instruction',
+    description: 'query instruction',
   });
   const answerInstr = param('Answer with a short span.', {
     name: 'answer.instr',
-    role: 'answer instruction',
+    description: 'answer instruction',
   });
   const query = generator({
     name: 'query',

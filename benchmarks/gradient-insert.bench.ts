@@ -7,7 +7,7 @@ import { param } from '@llm-autodiff/core';
 import { fakeGradient } from '../packages/core/testing';
 
 for (const total of [1000, 4000, 16000]) {
-  const p = param('x', { name: 'x', role: 'r' });
+  const p = param('x', { name: 'x', description: 'r' });
   const calls = 4;
   const started = performance.now();
   for (let s = 0; s < total / calls; s++)

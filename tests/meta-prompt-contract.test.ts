@@ -148,13 +148,13 @@ describe.skipIf(!HAS_DATA)(needsData('core backward-engine template'), () => {
 describe.skipIf(!HAS_DATA)(needsData('gdpo optimizer template'), () => {
   it('is recognized, its sections are read, and the sim answer parses', async () => {
     const samples = await wrongSamples(4);
-    const p = param(INSTRUCTION, { name: 'object_count.system_prompt', role: 'Task instruction' });
+    const p = param(INSTRUCTION, { name: 'object_count.system_prompt', description: 'Task instruction' });
     const quantity = OC_SKILLS[0];
     if (!quantity) throw new Error('no skill');
     addSampleGradients(p, samples, (_, i) => quantity.feedback[i % quantity.feedback.length] as string);
     for (const withFeedback of [true, false]) {
       const messages = buildOptimizerMessages({
-        target: { name: p.name, role: p.role, value: INSTRUCTION, trainable: true },
+        target: { name: p.name, role: p.description, value: INSTRUCTION, trainable: true },
         peers: [],
         otherPrompts: [],
         stepsSinceImprovement: 0,

@@ -8,13 +8,17 @@ const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));
 
 /** query generator -> answer generator (with a non-trainable format peer) -> loss. */
 function chain(task: ScriptedModel) {
-  const qInstr = param('Write a query.', { name: 'query.instr', role: 'query instruction' });
+  const qInstr = param('Write a query.', { name: 'query.instr', description: 'query instruction' });
   const aInstr = param('Answer briefly.', {
     name: 'answer.instr',
-    role: 'answer instruction',
+    description: 'answer instruction',
     hints: { backward: 'keep it short' },
   });
-  const aFormat = param('One word.', { name: 'answer.format', role: 'output format', trainable: false });
+  const aFormat = param('One word.', {
+    name: 'answer.format',
+    description: 'output format',
+    trainable: false,
+  });
   const query = generator({
     name: 'query',
     model: task,
@@ -117,8 +121,8 @@ describe('backward through a chain', () => {
 
   it('a gradient targets exactly one parameter: two trainable peers get separate calls, each sees the other as a peer', async () => {
     const task = ScriptedModel.sequence(['x']);
-    const a = param('A', { name: 'a', role: 'first part' });
-    const b = param('B', { name: 'b', role: 'second part' });
+    const a = param('A', { name: 'a', description: 'first part' });
+    const b = param('B', { name: 'b', description: 'second part' });
     const g = generator({ name: 'g', model: task, system: [a, b], user: () => 'u' });
     const engine = engineEcho();
     const l = await runSample('p1', 'train', async () => loss(await g({}), 'y', exact));
@@ -137,7 +141,7 @@ describe('backward through a chain', () => {
 describe('time-sequential gradients', () => {
   it('two calls of one generator for one sample give two gradients in call order, rendered in that order', async () => {
     const task = ScriptedModel.sequence(['hop one', 'hop two']);
-    const instr = param('Next query.', { name: 'hop.instr', role: 'query instruction' });
+    const instr = param('Next query.', { name: 'hop.instr', description: 'query instruction' });
     const hop = generator({
       name: 'hop',
       model: task,
@@ -221,7 +225,7 @@ describe('engine failures and accounting', () => {
 
   it('parse errors are recorded and shown to the backward engine', async () => {
     const task = ScriptedModel.sequence(['not a number']);
-    const instr = param('Count.', { name: 'instr', role: 'instruction' });
+    const instr = param('Count.', { name: 'instr', description: 'instruction' });
     const g = generator({
       name: 'count',
       model: task,

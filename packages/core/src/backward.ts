@@ -1,4 +1,4 @@
-import { BackwardConfigError, GraphCycleError } from './errors';
+import { BackwardConfigError, GraphCycleError, NothingTrainableError } from './errors';
 import { type BackwardOptions, type BackwardReport, FeedbackEngine } from './feedback-engine';
 import { Parameter } from './parameter';
 
@@ -11,11 +11,20 @@ import { Parameter } from './parameter';
 export async function backward(root: Parameter, options: BackwardOptions): Promise<BackwardReport> {
   if (!(root instanceof Parameter))
     throw new BackwardConfigError('backward(root, options): root must be a Parameter');
-  const engine = new FeedbackEngine(options, root.id);
+  const engine = new FeedbackEngine(options, root.id); // checks the options first
+  const levels = levelsFromRoot(root);
+  if (!levels.some((level) => level.some((node) => node.trainable))) {
+    throw new NothingTrainableError(
+      'backward(): nothing trainable is reachable from this root, so no gradient can be computed. ' +
+        "Were the losses computed in eval mode? Run each sample with runSample(id, 'train', …) (or " +
+        'program.forwardLoss), and give the pipeline at least one param() that is trainable.',
+      `root '${root.name}'`,
+    );
+  }
   const started = performance.now();
   let gradients = 0;
 
-  for (const level of levelsFromRoot(root)) {
+  for (const level of levels) {
     // Nodes of one level do not feed each other: their engine calls may run at once...
     const results = await Promise.all(
       level.map((node) => (engine.flowsThrough(node) && node.backwardFn ? node.backwardFn(engine) : [])),

@@ -24,10 +24,10 @@ async function buildAndBackward(concurrency: number, engineDelayMs: number) {
     const q = /Q:(\w+)/.exec(user)?.[1] ?? '?';
     return `${q}-${user.length}`;
   });
-  const p1 = param('Branch one.', { name: 'b1.instr', role: 'branch instruction' });
-  const p2 = param('Branch two.', { name: 'b2.instr', role: 'branch instruction' });
-  const loopInstr = param('Refine.', { name: 'loop.instr', role: 'refine instruction' });
-  const answerInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
+  const p1 = param('Branch one.', { name: 'b1.instr', description: 'branch instruction' });
+  const p2 = param('Branch two.', { name: 'b2.instr', description: 'branch instruction' });
+  const loopInstr = param('Refine.', { name: 'loop.instr', description: 'refine instruction' });
+  const answerInstr = param('Answer.', { name: 'answer.instr', description: 'answer instruction' });
   const b1 = generator({ name: 'b1', model: task, system: [p1], user: (x: { q: string }) => `Q:${x.q} one` });
   const b2 = generator({ name: 'b2', model: task, system: [p2], user: (x: { q: string }) => `Q:${x.q} two` });
   const refine = generator({

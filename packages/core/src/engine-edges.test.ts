@@ -9,7 +9,7 @@ const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));
 describe('predecessors are de-duplicated', () => {
   it('a node passed twice to a function is one predecessor, and feedback still passes through', async () => {
     const task = ScriptedModel.sequence(['paris', 'paris!']);
-    const qInstr = param('Write a word.', { name: 'word.instr', role: 'word instruction' });
+    const qInstr = param('Write a word.', { name: 'word.instr', description: 'word instruction' });
     const word = generator({ name: 'word', model: task, system: [qInstr], user: (x: { q: string }) => x.q });
     const twice = fn('twice', (a: string, b: string) => `${a} ${b}`);
     const l = await runSample('s1', 'train', async () => {
@@ -29,8 +29,8 @@ describe('predecessors are de-duplicated', () => {
 
   it('a node given to a generator under two names is one predecessor with one gradient', async () => {
     const task = ScriptedModel.sequence(['paris', 'Paris']);
-    const qInstr = param('Write a word.', { name: 'word.instr', role: 'word instruction' });
-    const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
+    const qInstr = param('Write a word.', { name: 'word.instr', description: 'word instruction' });
+    const aInstr = param('Answer.', { name: 'answer.instr', description: 'answer instruction' });
     const word = generator({ name: 'word', model: task, system: [qInstr], user: (x: { q: string }) => x.q });
     const answer = generator({
       name: 'answer',
@@ -53,7 +53,7 @@ describe('predecessors are de-duplicated', () => {
 describe('gradient insertion', () => {
   /** n gradients in backward's arrival pattern: samples in order, a sample's later calls first. */
   function fill(samples: number, calls = 4): Parameter {
-    const p = param('x', { name: 'x', role: 'r' });
+    const p = param('x', { name: 'x', description: 'r' });
     for (let s = 0; s < samples; s++)
       for (let c = calls - 1; c >= 0; c--) p.addGradient(fakeGradient(`s${s}`, c, `g${s}.${c}`));
     return p;
@@ -76,7 +76,7 @@ describe('gradient insertion', () => {
   });
 
   it('any arrival order gives the (sample of first arrival, forward order, arrival) order', () => {
-    const p = param('x', { name: 'x', role: 'r' });
+    const p = param('x', { name: 'x', description: 'r' });
     const arrivals: Array<[string, number]> = [
       ['b', 3],
       ['a', 1],
@@ -113,7 +113,7 @@ describe("backward accounting: 'reference'", () => {
 
   it('a retriever over a plain question: the reference asks for the retriever output and the question', async () => {
     const build = () => {
-      const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
+      const aInstr = param('Answer.', { name: 'answer.instr', description: 'answer instruction' });
       const search = retriever(() => ['d1'], { k: 1, name: 'search' });
       const answer = generator({
         name: 'answer',
@@ -140,8 +140,8 @@ describe("backward accounting: 'reference'", () => {
   it('a function with two traced inputs asks the engine on correct samples too', async () => {
     const build = () => {
       const task = ScriptedModel.sequence(['Par', 'is']);
-      const aInstr = param('First half.', { name: 'a.instr', role: 'first half' });
-      const bInstr = param('Second half.', { name: 'b.instr', role: 'second half' });
+      const aInstr = param('First half.', { name: 'a.instr', description: 'first half' });
+      const bInstr = param('Second half.', { name: 'b.instr', description: 'second half' });
       const a = generator({ name: 'a', model: task, system: [aInstr], user: (x: { q: string }) => x.q });
       const b = generator({ name: 'b', model: task, system: [bInstr], user: (x: { q: string }) => x.q });
       const join = fn('join', (x: string, y: string) => x + y);

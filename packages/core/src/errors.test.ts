@@ -22,7 +22,7 @@ const model = () => ScriptedModel.sequence(['x'], { repeatLast: true });
 
 describe('clear errors', () => {
   it('a component returning the wrong type', async () => {
-    const p = param('v', { name: 'p', role: 'r' });
+    const p = param('v', { name: 'p', description: 'r' });
     const bad = fn('leaky', () => p);
     await expect(runSample('s', 'train', () => bad())).rejects.toThrow(ComponentOutputError);
     await expect(runSample('s', 'train', () => bad())).rejects.toThrow(
@@ -65,7 +65,7 @@ describe('clear errors', () => {
     );
     const orphan = new Parameter({
       name: 'question',
-      role: 'q',
+      description: 'q',
       kind: 'input',
       value: 'q',
       trainable: false,
@@ -78,7 +78,7 @@ describe('clear errors', () => {
   it('a cycle in the graph names the nodes', async () => {
     const a = new Parameter({
       name: 'a',
-      role: 'r',
+      description: 'r',
       kind: 'output',
       value: 1,
       trainable: true,
@@ -86,7 +86,7 @@ describe('clear errors', () => {
     });
     const b = new Parameter({
       name: 'b',
-      role: 'r',
+      description: 'r',
       kind: 'output',
       value: 1,
       trainable: true,
@@ -126,8 +126,8 @@ describe('clear errors', () => {
     expect(() => retriever(() => [], { k: 0, name: 'r' })).toThrow(
       /retriever 'r': `k` must be an integer >= 1/,
     );
-    expect(() => param('v', { name: 'p', role: '' })).toThrow(/`role` is required/);
-    const p = param('v', { name: 'p', role: 'r' });
+    expect(() => param('v', { name: 'p', description: '' })).toThrow(/`description` is required/);
+    const p = param('v', { name: 'p', description: 'r' });
     expect(() => p.revert()).toThrow(ParameterStateError);
     p.propose('w');
     expect(() => p.propose('z')).toThrow(/p#\d+: propose\(\) while a proposal is pending/);
@@ -137,7 +137,7 @@ describe('clear errors', () => {
 
 describe('errors that stop a run', () => {
   const oneSampleLoss = async (task: ChatModel) => {
-    const instr = param('Answer.', { name: 'instr', role: 'instruction' });
+    const instr = param('Answer.', { name: 'instr', description: 'instruction' });
     const g = generator({ name: 'gen', model: task, system: [instr], user: (x: { q: string }) => x.q });
     return runSample('s1', 'train', async () => loss(await g({ q: 'question' }), 'right', () => 0));
   };

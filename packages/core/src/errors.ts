@@ -27,3 +27,18 @@ export class BackwardConfigError extends AutodiffError {}
 
 /** propose/revert/commit used out of order on a parameter. */
 export class ParameterStateError extends AutodiffError {}
+
+/**
+ * `backward()` found no trainable parameter reachable from its root, so it could compute no gradient:
+ * typically the losses were computed in eval mode (eval-mode components record no graph), or every
+ * prompt was created with `trainable: false`.
+ */
+export class NothingTrainableError extends AutodiffError {}
+
+/** A user-supplied function (an `fn` body, a retriever's search, a generator's `user`) threw; `cause` is the original error. */
+export class UserFunctionError extends AutodiffError {
+  constructor(message: string, where: string, options: { cause: unknown }) {
+    super(message, where);
+    this.cause = options.cause;
+  }
+}

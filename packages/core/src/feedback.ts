@@ -31,7 +31,7 @@ export function newGradient(
     isCopy: false,
     isSkipped: init.isSkipped ?? false,
     isFailure: init.isFailure ?? false,
-    context: { inputOutput: init.inputOutput, variableRole: to.role, responseRole: out.role },
+    context: { inputOutput: init.inputOutput, variableRole: to.description, responseRole: out.description },
     prompt: init.prompt,
   };
 }
@@ -108,18 +108,18 @@ export function feedbackFields(
     groundTruth: displayGroundTruth(out.groundTruth),
     score: out.score,
     successorFeedback: out.gradients.map((g) => g.feedback),
-    outputRole: out.role,
+    outputRole: out.description,
     usedBy: [...new Set(out.gradients.map((g) => g.fromComponentName))],
     hint: target.hints.backward,
   };
 }
 
 export function listVariable(p: Parameter): ListedVariable {
-  return { name: p.name, role: p.role, kind: p.kind, trainable: p.trainable, value: p.display() };
+  return { name: p.name, role: p.description, kind: p.kind, trainable: p.trainable, value: p.display() };
 }
 
 export function targetOf(p: Parameter): BackwardPromptFields['target'] {
-  return { name: p.name, role: p.role, kind: p.kind, value: p.display() };
+  return { name: p.name, role: p.description, kind: p.kind, value: p.display() };
 }
 
 /** Input and output of a call (and the expected answer when known), as the optimizer will see them. */

@@ -32,7 +32,7 @@ describe('functional nodes', () => {
 
   it('a retriever over a plain question is not trainable: no feedback reaches it', async () => {
     const task = ScriptedModel.sequence(['Paris']);
-    const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
+    const aInstr = param('Answer.', { name: 'answer.instr', description: 'answer instruction' });
     const search = retriever(() => ['d1'], { k: 1 });
     const answer = generator({
       name: 'answer',
@@ -57,14 +57,14 @@ describe('functional nodes', () => {
     const g = generator({
       name: 'g',
       model: task,
-      system: [param('P', { name: 'p', role: 'r' })],
+      system: [param('P', { name: 'p', description: 'r' })],
       user: () => 'Q:one',
     });
     const combine = fn('combine', (a: string, b: string, c: string) => `${a}${b}${c}`);
     const final = generator({
       name: 'final',
       model: task,
-      system: [param('F', { name: 'f', role: 'r', trainable: false })],
+      system: [param('F', { name: 'f', description: 'r', trainable: false })],
       user: (x: { v: string }) => x.v,
     });
     const l = await runSample('t1', 'train', async () =>
@@ -86,13 +86,13 @@ describe('functional nodes', () => {
     const g1 = generator({
       name: 'g1',
       model: task,
-      system: [param('P1', { name: 'p1', role: 'r' })],
+      system: [param('P1', { name: 'p1', description: 'r' })],
       user: () => 'first Q:fan',
     });
     const g2 = generator({
       name: 'g2',
       model: task,
-      system: [param('P2', { name: 'p2', role: 'r' })],
+      system: [param('P2', { name: 'p2', description: 'r' })],
       user: () => 'second Q:fan',
     });
     const combine = fn('combine', (a: string, b: string) => a + b, {
@@ -101,7 +101,7 @@ describe('functional nodes', () => {
     const final = generator({
       name: 'final',
       model: task,
-      system: [param('F', { name: 'f', role: 'r' })],
+      system: [param('F', { name: 'f', description: 'r' })],
       user: (x: { q: string; v: string }) => `final Q:${x.q} ${x.v}`,
     });
     const l = await runSample('m1', 'train', async () =>

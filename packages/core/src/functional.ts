@@ -20,12 +20,13 @@ import {
   recordOutput,
   uniquePredecessors,
 } from './record';
+import { callUser } from './user-call';
 
 export type TracedArgs<A extends unknown[]> = { [K in keyof A]: TracedArg<A[K]> };
 
 export interface FnOptions {
-  /** Role of the output, shown to the backward engine. */
-  role?: string;
+  /** What the output is, shown to the backward engine (default: "output of the function '<name>'"). */
+  outputDescription?: string;
   /** What the function does, shown to the backward engine when it splits blame. */
   description?: string;
 }
@@ -55,7 +56,8 @@ export interface RetrieverOptions {
   k: number;
   name?: string;
   description?: string;
-  role?: string;
+  /** What the retrieved documents are, shown to the backward engine. */
+  outputDescription?: string;
 }
 
 export type RetrieverComponent<D> = ((query: Traced<string>) => Promise<Traced<D[]>>) &
@@ -78,7 +80,7 @@ export function retriever<D>(
   const info: ComponentInfo = { id: newComponentId('retriever', name), name, kind: 'retriever' };
   const k = new Parameter<number>({
     name: `${name}.k`,
-    role: 'number of documents retrieved',
+    description: 'number of documents retrieved',
     kind: 'hyperparam',
     value: opts.k,
     trainable: false,
@@ -98,7 +100,7 @@ export function retriever<D>(
   };
   const fnOpts = {
     description: opts.description ?? `retrieves the top ${opts.k} documents for the query`,
-    role: opts.role ?? `documents retrieved by '${name}' for the query`,
+    outputDescription: opts.outputDescription ?? `documents retrieved by '${name}' for the query`,
   };
   const call = async (query: Traced<string>) => {
     const out = await runFunctional<D[]>(info, fnOpts, checked, [query, k]);
@@ -123,7 +125,7 @@ async function runFunctional<R>(
   const slot = nextCall(context, info.id);
   const here = `${where} (call ${slot.callIndex} of sample '${context.sampleId}')`;
   const values = args.map(argumentReader(info.id, context, here));
-  const result = await f(...values);
+  const result = await callUser(here, () => f(...values));
   if (isParameter(result)) {
     throw new ComponentOutputError(
       'the function returned a Parameter; return a plain value (the engine wraps it)',
@@ -179,7 +181,7 @@ async function runFunctional<R>(
     call: slot,
     value: result,
     name: `${info.name}.output`,
-    role: opts.role ?? `output of the function '${info.name}'`,
+    description: opts.outputDescription ?? `output of the function '${info.name}'`,
     kind: 'output',
     predecessors,
     trace: {

@@ -13,6 +13,7 @@ import {
   recordOutput,
   uniquePredecessors,
 } from './record';
+import { userError } from './user-call';
 
 export interface GeneratorConfig<I extends Record<string, unknown>, O> {
   name: string;
@@ -30,8 +31,8 @@ export interface GeneratorConfig<I extends Record<string, unknown>, O> {
   parse?: (text: string) => O;
   onParseError?: (text: string, error: Error) => O;
   options?: ChatOptions;
-  /** Role of the output, shown to the backward engine (default: "output of the LLM call '<name>'"). */
-  outputRole?: string;
+  /** What the output is, shown to the backward engine (default: "output of the LLM call '<name>'"). */
+  outputDescription?: string;
   /** What the call is for, shown to the backward engine. */
   description?: string;
   labels?: Record<string, string | number>;
@@ -87,7 +88,12 @@ export function generator<I extends Record<string, unknown>, O>(
     const values: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(inputs)) values[key] = read(v);
 
-    const userText = config.user(values as I);
+    let userText: string;
+    try {
+      userText = config.user(values as I);
+    } catch (error) {
+      throw userError(`${here} user()`, error);
+    }
     if (typeof userText !== 'string') {
       throw new ComponentOutputError(`user() must return a string, got ${typeof userText}`, here);
     }
@@ -173,7 +179,7 @@ export function generator<I extends Record<string, unknown>, O>(
       call: slot,
       value,
       name: `${config.name}.output`,
-      role: config.outputRole ?? `output of the LLM call '${config.name}'`,
+      description: config.outputDescription ?? `output of the LLM call '${config.name}'`,
       kind: 'output',
       predecessors,
       trace: { input: userText, output: text, error: parseError },

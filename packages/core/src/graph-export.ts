@@ -5,7 +5,7 @@ export interface GraphNode {
   id: string;
   name: string;
   kind: ParamKind;
-  role: string;
+  description: string;
   trainable: boolean;
   sampleId?: string;
   component?: ComponentCall;
@@ -34,7 +34,7 @@ export function exportGraph(root: Parameter, options: { maxValueChars?: number }
       id: p.id,
       name: p.name,
       kind: p.kind,
-      role: p.role,
+      description: p.description,
       trainable: p.trainable,
       sampleId: p.sampleId,
       component: p.component ? { ...p.component } : undefined,

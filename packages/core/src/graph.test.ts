@@ -15,10 +15,13 @@ import {
 } from './index';
 
 function counter(model: ScriptedModel) {
-  const instr = param('Count the objects.', { name: 'count.instruction', role: 'counting instruction' });
+  const instr = param('Count the objects.', {
+    name: 'count.instruction',
+    description: 'counting instruction',
+  });
   const format = param('Reply with a number.', {
     name: 'count.format',
-    role: 'output format',
+    description: 'output format',
     trainable: false,
   });
   const count = generator({
@@ -75,8 +78,8 @@ describe('recorded graph', () => {
 
   it('chain: generator -> function -> generator, forward order and component ids', async () => {
     const model = ScriptedModel.sequence(['paris', 'France is big']);
-    const q = param('Name a city.', { name: 'q.instr', role: 'instruction' });
-    const a = param('Describe the country.', { name: 'a.instr', role: 'instruction' });
+    const q = param('Name a city.', { name: 'q.instr', description: 'instruction' });
+    const a = param('Describe the country.', { name: 'a.instr', description: 'instruction' });
     const first = generator({ name: 'first', model, system: [q], user: (x: { topic: string }) => x.topic });
     const upper = fn('upper', (s: string) => s.toUpperCase());
     const second = generator({
@@ -105,13 +108,13 @@ describe('recorded graph', () => {
     const g1 = generator({
       name: 'g1',
       model,
-      system: [param('x', { name: 'p1', role: 'r' })],
+      system: [param('x', { name: 'p1', description: 'r' })],
       user: () => 'u1',
     });
     const g2 = generator({
       name: 'g2',
       model,
-      system: [param('y', { name: 'p2', role: 'r' })],
+      system: [param('y', { name: 'p2', description: 'r' })],
       user: () => 'u2',
     });
     const join = fn('join', (xs: string[]) => xs.join('+'));
@@ -126,7 +129,7 @@ describe('recorded graph', () => {
 
   it('loop: one generator called twice records two outputs with call indexes 0 and 1 sharing its prompt', async () => {
     const model = ScriptedModel.sequence(['q1', 'q2']);
-    const instr = param('Write the next query.', { name: 'hop.instr', role: 'query instruction' });
+    const instr = param('Write the next query.', { name: 'hop.instr', description: 'query instruction' });
     const hop = generator({
       name: 'hop',
       model,

@@ -1,13 +1,16 @@
 export { backward, levelsFromRoot, topologicalOrder } from './backward';
 export { currentMode, type Mode, runSample, type SampleOptions } from './context';
+export { type DefinedProgram, defineProgram, type ProgramSpec } from './define-program';
 export { renderDemos, traceToDemo } from './demos';
 export {
   AutodiffError,
   BackwardConfigError,
   ComponentOutputError,
   GraphCycleError,
+  NothingTrainableError,
   ParameterStateError,
   SampleIdError,
+  UserFunctionError,
 } from './errors';
 export {
   type BackwardAccounting,

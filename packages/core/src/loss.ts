@@ -55,11 +55,11 @@ export async function loss<P, G>(
   if (typeof score !== 'number' || !Number.isFinite(score) || score < 0 || score > 1) {
     throw new ComponentOutputError(`metric must return a number in [0, 1], got ${String(score)}`, here);
   }
-  const role = `score of the system's answer (${opts.description ?? 'eval metric'})`;
+  const description = `score of the system's answer (${opts.description ?? 'eval metric'})`;
   if (context.mode === 'eval') {
     const detached = new Parameter<number>({
       name,
-      role,
+      description,
       kind: 'loss',
       value: score,
       trainable: false,
@@ -117,7 +117,7 @@ export async function loss<P, G>(
     call: slot,
     value: score,
     name,
-    role,
+    description,
     kind: 'loss',
     predecessors: [pred],
     trace: { input: pred.display(), output: `score: ${score}` },
@@ -152,7 +152,7 @@ export function sum(losses: Parameter[]): Parameter<number> {
   const total = losses.reduce((acc, l) => acc + (l.score ?? 0), 0);
   const root = new Parameter<number>({
     name: 'sum',
-    role: `sum of ${losses.length} sample losses`,
+    description: `sum of ${losses.length} sample losses`,
     kind: 'sum',
     value: total,
     trainable: losses.some((l) => l.trainable),

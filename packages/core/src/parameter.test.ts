@@ -19,7 +19,7 @@ import {
 
 describe('Parameter for optimizers', () => {
   it('propose / revert / commit', () => {
-    const p = param('old', { name: 'p', role: 'r' });
+    const p = param('old', { name: 'p', description: 'r' });
     p.propose('new');
     expect([p.value, p.previousValue, p.proposing]).toEqual(['new', 'old', true]);
     p.revert();
@@ -62,9 +62,9 @@ describe('Parameter for optimizers', () => {
   });
 
   it('lists trainable prompts and demos of a program; zeroGrad clears gradients', () => {
-    const instr = param('i', { name: 'instr', role: 'r' });
-    const format = param('f', { name: 'format', role: 'r', trainable: false });
-    const demos = demosParam({ name: 'demos', role: 'examples' });
+    const instr = param('i', { name: 'instr', description: 'r' });
+    const format = param('f', { name: 'format', description: 'r', trainable: false });
+    const demos = demosParam({ name: 'demos', description: 'examples' });
     const program = { parameters: () => [instr, format, demos] } as Pick<Program<unknown>, 'parameters'>;
     expect(trainablePrompts(program)).toEqual([instr]);
     expect(trainableDemos(program)).toEqual([demos]);
@@ -97,10 +97,10 @@ describe('demos', () => {
       ['Q:a', '1'],
       ['Q:b', '2'],
     ]);
-    const instr = param('Answer.', { name: 'instr', role: 'r', trainable: false });
+    const instr = param('Answer.', { name: 'instr', description: 'r', trainable: false });
     const demos = demosParam({
       name: 'demos',
-      role: 'few-shot examples',
+      description: 'few-shot examples',
       demos: [{ input: 'Q:z', output: '9' }],
     });
     const g = generator({
@@ -145,7 +145,7 @@ describe('demos', () => {
     await runSample('a', 'train', () => g({ q: 'a' }), { model: teacher, role: 'teacher' });
     expect(demos.demoTraces.at(-1)).toMatchObject({ sampleId: 'a', role: 'teacher', output: '1' });
     expect(teacher.calls[0]!.context?.role).toBe('teacher');
-    const empty = demosParam({ name: 'none', role: 'r' });
+    const empty = demosParam({ name: 'none', description: 'r' });
     expect(empty.display()).toBe('');
   });
 });

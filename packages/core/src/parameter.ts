@@ -65,7 +65,8 @@ export interface CallTrace {
 
 export interface ParameterInit<T> {
   name: string;
-  role: string;
+  /** What the value is, shown to the backward engine and the optimizer (e.g. 'answer instruction'). */
+  description: string;
   kind: ParamKind;
   value: T;
   trainable: boolean;
@@ -84,7 +85,8 @@ let counter = 0;
 export class Parameter<T = unknown> {
   readonly id: string;
   name: string;
-  role: string;
+  /** What the value is, shown to the backward engine and the optimizer (e.g. 'answer instruction'). */
+  description: string;
   kind: ParamKind;
   value: T;
   trainable: boolean;
@@ -125,7 +127,7 @@ export class Parameter<T = unknown> {
   constructor(init: ParameterInit<T>) {
     this.id = `${init.name}#${++counter}`;
     this.name = init.name;
-    this.role = init.role;
+    this.description = init.description;
     this.kind = init.kind;
     this.value = init.value;
     this.trainable = init.trainable;
@@ -189,6 +191,11 @@ export class Parameter<T = unknown> {
     this.sampleRank.clear();
     this.inserted = 0;
     this.sorted = true;
+  }
+
+  /** @deprecated the old name of `description` (kept for one release). */
+  get role(): string {
+    return this.description;
   }
 
   /** How the value is shown in meta-prompts. */
@@ -265,7 +272,8 @@ export function unwrap<T>(x: Traced<T>): T {
 
 export interface ParamOptions {
   name: string;
-  role: string;
+  /** What the value is, shown to the backward engine and the optimizer (e.g. 'answer instruction'). */
+  description: string;
   /** Default true: leaves exist to be optimized; pass false for fixed parts (e.g. an output format). */
   trainable?: boolean;
   hints?: { backward?: string; optimizer?: string };
@@ -274,9 +282,9 @@ export interface ParamOptions {
 /** A prompt leaf (instruction, output format, tool description...). */
 export function param(value: string, opts: ParamOptions): Parameter<string> {
   if (!opts.name) throw new ParameterStateError('param(): `name` is required');
-  if (!opts.role)
+  if (!opts.description)
     throw new ParameterStateError(
-      'param(): `role` is required (it is shown to the backward engine)',
+      'param(): `description` is required (it is shown to the backward engine)',
       opts.name,
     );
   return new Parameter<string>({ ...opts, kind: 'prompt', value, trainable: opts.trainable ?? true });
@@ -287,7 +295,7 @@ export function demosParam(opts: ParamOptions & { demos?: Demo[] }): Parameter<D
   if (!opts.name) throw new ParameterStateError('demosParam(): `name` is required');
   return new Parameter<Demo[]>({
     name: opts.name,
-    role: opts.role,
+    description: opts.description,
     hints: opts.hints,
     kind: 'demos',
     value: opts.demos ?? [],

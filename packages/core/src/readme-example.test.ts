@@ -17,15 +17,15 @@ it('the README example runs and gives the documented call counts', async () => {
 
   const queryInstr = param('Write a search query for the next hop.', {
     name: 'query.instruction',
-    role: 'query-writer instruction',
+    description: 'query-writer instruction',
   });
   const answerInstr = param('Answer with a short span from the context.', {
     name: 'answer.instruction',
-    role: 'answer instruction',
+    description: 'answer instruction',
   });
   const answerFormat = param('Reply with the answer only.', {
     name: 'answer.format',
-    role: 'output format',
+    description: 'output format',
     trainable: false,
   });
   const writeQuery = generator({

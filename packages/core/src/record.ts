@@ -92,11 +92,11 @@ export function argumentPredecessors(arg: unknown, leaf: () => Parameter): Param
 export function inputLeaf(
   value: unknown,
   name: string,
-  role: string,
+  description: string,
   sampleId: string,
   kind: ParamKind = 'input',
 ) {
-  return new Parameter<unknown>({ name, role, kind, value, trainable: false, sampleId });
+  return new Parameter<unknown>({ name, description, kind, value, trainable: false, sampleId });
 }
 
 export interface OutputInit<T> {
@@ -105,7 +105,7 @@ export interface OutputInit<T> {
   call: { callIndex: number; forwardOrder: number };
   value: T;
   name: string;
-  role: string;
+  description: string;
   kind: ParamKind;
   predecessors: Parameter[];
   trace: CallTrace;
@@ -118,7 +118,7 @@ export function recordOutput<T>(init: OutputInit<T>): Parameter<T> {
   const predecessors = uniquePredecessors(init.predecessors);
   const out = new Parameter<T>({
     name: init.name,
-    role: init.role,
+    description: init.description,
     kind: init.kind,
     value: init.value,
     trainable: predecessors.some(needsFeedback),

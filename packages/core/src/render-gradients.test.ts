@@ -29,7 +29,7 @@ function g(sampleId: string, forwardOrder: number, score: number | undefined, fe
 }
 
 describe('renderGradients', () => {
-  const p = param('v', { name: 'instr', role: 'instruction' });
+  const p = param('v', { name: 'instr', description: 'instruction' });
   // insertion order deliberately scrambled
   p.addGradient(g('good', 0, 1, 'fine'));
   p.addGradient(g('bad', 1, 0, 'second call wrong'));
@@ -67,10 +67,10 @@ describe('renderGradients', () => {
   });
 
   it('unknown scores count as 0; ties keep first arrival order', () => {
-    const q = param('v', { name: 'q', role: 'r' });
+    const q = param('v', { name: 'q', description: 'r' });
     q.addGradient(g('a', 0, 0, 'x'));
     q.addGradient(g('b', 0, undefined, 'y'));
     expect(groupGradients(q).map((x) => x.sampleId)).toEqual(['a', 'b']);
-    expect(renderGradients(param('v', { name: 'empty', role: 'r' }))).toBe('(no feedback yet)');
+    expect(renderGradients(param('v', { name: 'empty', description: 'r' }))).toBe('(no feedback yet)');
   });
 });

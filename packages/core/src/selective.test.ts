@@ -12,7 +12,7 @@ describe('selective gradients', () => {
       ['Q:right', 'yes'],
       ['Q:wrong', 'no'],
     ]);
-    const instr = param('Say yes.', { name: 'instr', role: 'instruction' });
+    const instr = param('Say yes.', { name: 'instr', description: 'instruction' });
     const g = generator({ name: 'g', model: task, system: [instr], user: (x: { q: string }) => `Q:${x.q}` });
     const losses = await Promise.all(
       ['right', 'wrong'].map((q) => runSample(q, 'train', async () => loss(await g({ q }), 'yes', exact))),
@@ -60,13 +60,13 @@ describe('selective gradients', () => {
     const g1 = generator({
       name: 'g1',
       model: task,
-      system: [param('P1', { name: 'p1', role: 'r' })],
+      system: [param('P1', { name: 'p1', description: 'r' })],
       user: () => 'one',
     });
     const g2 = generator({
       name: 'g2',
       model: task,
-      system: [param('P2', { name: 'p2', role: 'r' })],
+      system: [param('P2', { name: 'p2', description: 'r' })],
       user: () => 'two',
     });
     const combine = fn('combine', (a: string, b: string) => a + b);
@@ -88,7 +88,7 @@ describe('selective gradients', () => {
 
 describe('feedbackText: false ("OPRO with data")', () => {
   it('needs no engine, makes no call, and still gives every gradient its input, output and score', async () => {
-    const instr = param('Answer.', { name: 'instr', role: 'instruction' });
+    const instr = param('Answer.', { name: 'instr', description: 'instruction' });
     const g = generator({
       name: 'gen',
       model: ScriptedModel.sequence(['wrong'], { repeatLast: true }),

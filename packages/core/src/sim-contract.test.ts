@@ -8,11 +8,11 @@ const question = 'I have a cat, two dogs, and a piano. How many animals do I hav
 function counter(model: ReturnType<typeof createSimModel>) {
   const instr = param('Count the items the question asks about.', {
     name: 'count.instruction',
-    role: 'task instruction',
+    description: 'task instruction',
   });
   const format = param('End with a line "Answer: <number>".', {
     name: 'count.format',
-    role: 'output format',
+    description: 'output format',
     trainable: false,
   });
   const count = generator({

@@ -80,8 +80,8 @@ export function fakeGradient(sampleId: string, forwardOrder: number, id: string)
  * generator -> exact-match loss against `expected`; the task model answers the query, then the answer.
  */
 export function ragSample(task: ChatModel, opts: { k: number; expected: string }) {
-  const qInstr = param('Write a query.', { name: 'query.instr', role: 'query instruction' });
-  const aInstr = param('Answer.', { name: 'answer.instr', role: 'answer instruction' });
+  const qInstr = param('Write a query.', { name: 'query.instr', description: 'query instruction' });
+  const aInstr = param('Answer.', { name: 'answer.instr', description: 'answer instruction' });
   const query = generator({
     name: 'query',
     model: task,

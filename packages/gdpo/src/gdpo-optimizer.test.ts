@@ -11,9 +11,9 @@ const answer = (v: string) =>
   `<REASONING>r</REASONING><METHOD>m</METHOD><PROPOSED_VALUE>${v}</PROPOSED_VALUE>`;
 
 function system() {
-  const query = param('Write a query.', { name: 'query', role: 'query instruction' });
-  const instr = param('Answer briefly.', { name: 'answer', role: 'answer instruction' });
-  const format = param('Reply as JSON.', { name: 'format', role: 'output format', trainable: false });
+  const query = param('Write a query.', { name: 'query', description: 'query instruction' });
+  const instr = param('Answer briefly.', { name: 'answer', description: 'answer instruction' });
+  const format = param('Reply as JSON.', { name: 'format', description: 'output format', trainable: false });
   // Peers of one component, as generator() sets them.
   instr.peers = [instr, format];
   format.peers = [instr, format];

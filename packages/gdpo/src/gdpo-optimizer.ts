@@ -95,7 +95,7 @@ function textOf(p: Parameter): string {
 }
 
 function view(p: Parameter): PromptVariableView {
-  return { name: p.name, role: p.role, value: textOf(p), trainable: p.trainable };
+  return { name: p.name, role: p.description, value: textOf(p), trainable: p.trainable };
 }
 
 export class GdpoOptimizer implements Optimizer {

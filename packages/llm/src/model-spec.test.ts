@@ -49,8 +49,8 @@ describe('provider registry', () => {
     );
   });
 
-  it('hints that sim is registered by the runner', () => {
-    expect(() => createChatModel('sim:task')).toThrow(/runner registers "sim"/);
+  it('says how to get sim models when the sim package was not imported', () => {
+    expect(() => new ProviderRegistry().create('sim:task')).toThrow(/import '@llm-autodiff\/sim' once/);
   });
 
   it('registers, replaces and restores providers', () => {

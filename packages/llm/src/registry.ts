@@ -18,8 +18,8 @@ export interface ProviderOptions {
 export type ProviderFactory = (spec: ModelSpec, options: ProviderOptions) => ChatModel;
 
 /**
- * Provider name -> factory. The module keeps one default registry with `openai` built in; the runner
- * registers `sim` at run time so this package stays free of the simulated world.
+ * Provider name -> factory. The module keeps one default registry with `openai` built in; importing
+ * `@llm-autodiff/sim` registers `sim`, so this package stays free of the simulated world.
  */
 export class ProviderRegistry {
   private readonly factories = new Map<string, ProviderFactory>();
@@ -51,7 +51,9 @@ export class ProviderRegistry {
       throw new ModelSpecError(
         `unknown model provider ${JSON.stringify(parsed.provider)} in ${JSON.stringify(typeof spec === 'string' ? spec : parsed.provider)}; ` +
           `known providers: ${known.length ? known.join(', ') : '(none)'}` +
-          (parsed.provider === 'sim' ? ' (the runner registers "sim" when it starts)' : ''),
+          (parsed.provider === 'sim'
+            ? " (sim models come from @llm-autodiff/sim: import '@llm-autodiff/sim' once to register them)"
+            : ''),
       );
     }
     return factory(parsed, options);
@@ -69,7 +71,14 @@ export function knownProviders(): string[] {
   return defaultRegistry.known();
 }
 
-/** `createChatModel('openai:gpt-4o-mini')` -> a raw provider model (wrap it with `managedModel`). */
-export function createChatModel(spec: string | ModelSpec, options: ProviderOptions = {}): ChatModel {
+/**
+ * The way to get a model: `createModel('openai:gpt-4o-mini')`, `createModel('sim:task')` (after
+ * `import '@llm-autodiff/sim'`) -> a raw provider model (wrap it with `managedModel` for accounting,
+ * caching, budgets and retries).
+ */
+export function createModel(spec: string | ModelSpec, options: ProviderOptions = {}): ChatModel {
   return defaultRegistry.create(spec, options);
 }
+
+/** The same as `createModel` (the older name, kept for existing code). */
+export const createChatModel = createModel;

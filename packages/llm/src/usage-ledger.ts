@@ -1,5 +1,6 @@
 import { costUsd, type PriceTable, priceFor, validatePriceTable } from './prices';
 import type { CallRole, TokenUsage } from './types';
+import type { RoleUsage } from './usage-types';
 
 export type Labels = Readonly<Record<string, string | number>>;
 
@@ -38,18 +39,11 @@ export interface LedgerEntry {
   error?: string;
 }
 
-export interface UsageSummary {
-  /** Calls that reached a model (cache hits and failures excluded). */
-  calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  /** promptTokens + completionTokens of real calls. */
-  totalTokens: number;
+/** A `RoleUsage` (the shape training results share) plus what only a ledger knows. */
+export interface UsageSummary extends RoleUsage {
   /** Real calls whose usage was counted by us, not reported by the server. */
   estimatedCalls: number;
-  /** Time in requests (see `LedgerEntry.latencyMs`); queue wait and backoff are apart. */
-  latencyMs: number;
+  /** Time waiting for a concurrency slot, and backing off between attempts (apart from `latencyMs`). */
   queueMs: number;
   retryWaitMs: number;
   /** Attempts after the first, over all calls (successful or not). */
@@ -58,7 +52,6 @@ export interface UsageSummary {
   billedFailedAttempts: number;
   /** Estimated prompt tokens of billed failed attempts (not in `totalTokens`). */
   failedAttemptTokens: number;
-  cacheHits: number;
   /** Tokens the cache hits would have cost (prompt + completion), for "saved" reports. */
   cacheHitTokens: number;
   failures: number;

@@ -1,65 +1,27 @@
 /**
- * The one place that connects model specs to the simulated world: `sim:task`, `sim:teacher` and
- * `sim:large` become in-process sim models once `registerSimProvider()` has run. Production code of
- * core, gdpo, baselines and tasks never imports the sim (the honesty rule); they only see `ChatModel`s.
+ * Models by spec for the CLI. The sim provider lives in `@llm-autodiff/sim`, which registers it on
+ * import; this module makes sure it is there on every call, so every `sim:` spec works in the runner.
  */
 import {
   type ChatModel,
-  createChatModel,
+  createModel as createProviderModel,
   knownProviders,
   ModelPool,
   type ModelPoolOptions,
-  ModelSpecError,
-  type ProviderFactory,
   type ProviderOptions,
   parseModelSpec,
-  registerProvider,
 } from '@llm-autodiff/llm';
-import { createSimModel, type LatencySpec, type SimOptions } from '@llm-autodiff/sim';
+import { ensureSimProvider } from '@llm-autodiff/sim';
 
-function numberSetting(
-  settings: ProviderOptions['settings'],
-  key: string,
-  where: string,
-): number | undefined {
-  const v = settings?.[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new ModelSpecError(`${where}: settings.${key} must be a number`);
-  return v;
-}
-
-/** Provider factory for `sim:<name>`. `settings.seed` and `settings.latency` override the defaults. */
-export function simProvider(defaults: SimOptions = {}): ProviderFactory {
-  return (spec, options) => {
-    const where = `model sim:${spec.model}`;
-    if (spec.baseURL !== undefined) {
-      throw new ModelSpecError(
-        `${where}@${spec.baseURL}: sim models run in process; to talk to a sim server use "openai:sim:${spec.model}@${spec.baseURL}"`,
-      );
-    }
-    const seed = numberSetting(options.settings, 'seed', where) ?? defaults.seed;
-    const latency = (options.settings?.latency as LatencySpec | undefined) ?? defaults.latency;
-    try {
-      return createSimModel(spec.model, { ...defaults, seed, latency });
-    } catch (e) {
-      throw new ModelSpecError(`${where}: ${(e as Error).message.replace(/^sim: /, '')}`);
-    }
-  };
-}
-
-/** Registers `sim` in llm's provider registry; returns the function that unregisters it. */
-export function registerSimProvider(defaults: SimOptions = {}): () => void {
-  return registerProvider('sim', simProvider(defaults));
-}
+export { registerSimProvider, simProvider } from '@llm-autodiff/sim';
 
 /**
  * Create any model by spec (`openai:…`, `sim:…`), registering the sim provider when it is missing (checked
  * each time rather than remembered, so an unregistered provider, e.g. by a test's undo, comes back).
  */
 export function createModel(spec: string, options: ProviderOptions = {}): ChatModel {
-  if (!knownProviders().includes('sim')) registerSimProvider();
-  return createChatModel(spec, options);
+  ensureSimProvider();
+  return createProviderModel(spec, options);
 }
 
 /**

@@ -19,3 +19,10 @@ export {
   type SimOptions,
   simComplete,
 } from './sim-model';
+
+import { ensureSimProvider } from './provider';
+
+export { ensureSimProvider, registerSimProvider, simProvider } from './provider';
+
+// Importing the package makes `createModel('sim:task')` work (see provider.ts for why it is not in llm).
+ensureSimProvider();

@@ -1,3 +1,10 @@
+// Custom pipelines
+export {
+  type CustomPipeline,
+  customPipeline,
+  customPipelineNames,
+  registerPipeline,
+} from './custom-pipelines';
 // Datasets
 export { DatasetError, type RowLocation } from './data/errors';
 export {

@@ -1,4 +1,5 @@
 import type { ChatModel } from '@llm-autodiff/llm';
+import { customPipeline, customPipelineNames } from './custom-pipelines';
 import { type HotpotExample, type HotpotSplitName, loadHotpot } from './data/hotpot';
 import { loadObjectCount, type ObjectCountExample } from './data/object-count';
 import { loadTrec, type TrecExample } from './data/trec';
@@ -123,15 +124,20 @@ export function taskOf(name: PipelineName | TaskName): TaskName {
   const entry = (pipelines as Record<string, PipelineEntry<TaskName>>)[name];
   if (!entry) {
     throw new Error(
-      `unknown task or pipeline "${name}"; expected one of ${[...TASK_NAMES, ...PIPELINE_NAMES].filter((n, i, a) => a.indexOf(n) === i).join(', ')}`,
+      `unknown task or pipeline "${name}"; expected one of ${[...TASK_NAMES, ...PIPELINE_NAMES, ...customPipelineNames()].filter((n, i, a) => a.indexOf(n) === i).join(', ')}`,
     );
   }
   return entry.task;
 }
 
-/** A pipeline by name, typed loosely for scripts that pick it at run time. */
-export function createPipeline(name: PipelineName, deps: PipelineDeps): TaskProgram<ExampleOf[TaskName]> {
-  taskOf(name);
+/** A pipeline by name (built-in or registered with `registerPipeline`), typed loosely for scripts that pick it at run time. */
+export function createPipeline(
+  name: PipelineName | (string & {}),
+  deps: PipelineDeps,
+): TaskProgram<ExampleOf[TaskName]> {
+  const custom = customPipeline(name);
+  if (custom) return custom.create(deps) as TaskProgram<ExampleOf[TaskName]>;
+  taskOf(name as PipelineName);
   return (pipelines as Record<string, PipelineEntry<TaskName>>)[name]!.create(deps) as TaskProgram<
     ExampleOf[TaskName]
   >;
@@ -145,14 +151,16 @@ export interface LoadTaskOptions extends LoadOptions {
 /** The documented train/val/test splits of a task (a pipeline name selects its task). */
 export function loadTask<T extends TaskName>(name: T, opts?: LoadTaskOptions): Promise<Splits<ExampleOf[T]>>;
 export function loadTask(
-  name: PipelineName | TaskName,
+  name: PipelineName | TaskName | (string & {}),
   opts?: LoadTaskOptions,
 ): Promise<Splits<ExampleOf[TaskName]>>;
 export async function loadTask(
-  name: PipelineName | TaskName,
+  name: PipelineName | TaskName | (string & {}),
   opts: LoadTaskOptions = {},
 ): Promise<Splits<ExampleOf[TaskName]>> {
-  switch (taskOf(name)) {
+  const custom = customPipeline(name);
+  if (custom) return custom.load(opts) as Promise<Splits<ExampleOf[TaskName]>>;
+  switch (taskOf(name as PipelineName)) {
     case 'object-count':
       return loadObjectCount(opts);
     case 'trec':
@@ -167,10 +175,10 @@ export async function loadTask(
  * HotpotQA corpus (from the disk cache when built before) for the HotPotQA pipelines.
  */
 export async function openPipeline(
-  name: PipelineName,
+  name: PipelineName | (string & {}),
   deps: PipelineDeps & Pick<Bm25LoadOptions, 'dataDir' | 'cacheDir' | 'corpusFile'>,
 ): Promise<TaskProgram<ExampleOf[TaskName]>> {
-  if (taskOf(name) === 'hotpot' && deps.retriever === undefined) {
+  if (!customPipeline(name) && taskOf(name as PipelineName) === 'hotpot' && deps.retriever === undefined) {
     const { index } = await loadBm25({
       dataDir: deps.dataDir,
       cacheDir: deps.cacheDir,

@@ -1,19 +1,11 @@
 /**
  * Where the trainer reads calls, tokens and cache hits per role: anything with per-role running totals.
  * The llm `UsageLedger` satisfies it (its `calls` count real calls; cache hits are counted apart).
+ * The usage type itself is llm's (`RoleUsage`), shared with `UsageLedger.byRole()`.
  */
+import type { RoleUsage, UsageByRole } from '@llm-autodiff/llm';
 
-export interface RoleUsage {
-  calls: number;
-  /** Calls served from the response cache (zero cost, counted apart). */
-  cacheHits: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  latencyMs: number;
-}
-
-export type UsageByRole = Record<string, RoleUsage>;
+export type { RoleUsage, UsageByRole };
 
 export interface UsageSource {
   /** Running totals per role since the source was created. */
@@ -21,7 +13,15 @@ export interface UsageSource {
 }
 
 export function emptyUsage(): RoleUsage {
-  return { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, latencyMs: 0 };
+  return {
+    calls: 0,
+    cacheHits: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    totalTokens: 0,
+    latencyMs: 0,
+  };
 }
 
 const FIELDS = [
@@ -30,8 +30,13 @@ const FIELDS = [
   'promptTokens',
   'completionTokens',
   'cachedTokens',
+  'totalTokens',
   'latencyMs',
 ] as const;
+
+// Records written before totalTokens existed lack it: count it as promptTokens + completionTokens.
+const field = (u: RoleUsage, f: (typeof FIELDS)[number]): number =>
+  f === 'totalTokens' ? (u.totalTokens ?? u.promptTokens + u.completionTokens) : u[f];
 
 /** after − before, per role; roles with no calls in between are left out. */
 export function diffUsage(after: UsageByRole, before: UsageByRole): UsageByRole {
@@ -39,7 +44,7 @@ export function diffUsage(after: UsageByRole, before: UsageByRole): UsageByRole 
   for (const [role, a] of Object.entries(after)) {
     const b = before[role] ?? emptyUsage();
     const d = emptyUsage();
-    for (const f of FIELDS) d[f] = a[f] - b[f];
+    for (const f of FIELDS) d[f] = field(a, f) - field(b, f);
     if (d.calls > 0 || d.cacheHits > 0) out[role] = d;
   }
   return out;
@@ -50,7 +55,7 @@ export function pickUsage(byRole: Record<string, RoleUsage>): UsageByRole {
   const out: UsageByRole = {};
   for (const [role, u] of Object.entries(byRole)) {
     const r = emptyUsage();
-    for (const f of FIELDS) r[f] = u[f];
+    for (const f of FIELDS) r[f] = field(u, f);
     out[role] = r;
   }
   return out;
@@ -62,7 +67,7 @@ export function addUsage(a: UsageByRole, b: UsageByRole): UsageByRole {
     const x = a[role] ?? emptyUsage();
     const y = b[role] ?? emptyUsage();
     const s = emptyUsage();
-    for (const f of FIELDS) s[f] = x[f] + y[f];
+    for (const f of FIELDS) s[f] = field(x, f) + field(y, f);
     out[role] = s;
   }
   return out;

@@ -65,14 +65,14 @@ export function toyProgram(
 ): ToyProgram {
   const instr = param(opts.instruction ?? 'Answer the question.', {
     name: 'instruction',
-    role: 'task instruction',
+    description: 'task instruction',
   });
   const format = param('Reply with the answer only.', {
     name: 'format',
-    role: 'output format',
+    description: 'output format',
     trainable: false,
   });
-  const demos = opts.demos ? demosParam({ name: 'demos', role: 'worked examples' }) : undefined;
+  const demos = opts.demos ? demosParam({ name: 'demos', description: 'worked examples' }) : undefined;
   const params: Parameter[] = demos ? [instr, format, demos] : [instr, format];
   const gen = generator({
     name: 'answer',

@@ -11,11 +11,19 @@ import {
   type GdpoConfigInput,
 } from '@llm-autodiff/gdpo';
 import { type BudgetOptions, BudgetSpecError, parseBudgetSpec } from '@llm-autodiff/llm';
-import { PIPELINE_NAMES, type PipelineName, TASK_NAMES, type TaskName, taskOf } from '@llm-autodiff/tasks';
+import {
+  customPipeline,
+  PIPELINE_NAMES,
+  type PipelineName,
+  TASK_NAMES,
+  type TaskName,
+  taskOf,
+} from '@llm-autodiff/tasks';
 import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels } from '../model-defaults';
+import { PROGRAM_USAGE } from '../program/program-flags';
 import { UsageError } from '../usage-error';
 
 const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
@@ -49,7 +57,8 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
-  --quiet              no per-step lines`;
+  --quiet              no per-step lines
+${PROGRAM_USAGE}`;
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
   'object-count': 'object-count',
@@ -133,11 +142,12 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   };
   const taskName = flags.get('--task');
   if (!taskName) throw new UsageError('--task is required');
-  if (!(TASK_NAMES as string[]).includes(taskName))
+  const custom = customPipeline(taskName) !== undefined; // registered by --program (or registerPipeline)
+  if (!custom && !(TASK_NAMES as string[]).includes(taskName))
     throw new UsageError(`unknown task "${taskName}"; expected one of ${TASK_NAMES.join(', ')}`);
   const task = taskName as TaskName;
   const pipelineName = flags.get('--pipeline') ?? DEFAULT_PIPELINE[task];
-  if (!(PIPELINE_NAMES as string[]).includes(pipelineName)) {
+  if (!custom && !(PIPELINE_NAMES as string[]).includes(pipelineName)) {
     throw new UsageError(`unknown pipeline "${pipelineName}"; expected one of ${PIPELINE_NAMES.join(', ')}`);
   }
   const pipeline = pipelineName as PipelineName;
@@ -149,7 +159,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
         .map((m) => m.name)
         .join(', ')}`,
     );
-  if (taskOf(pipeline) !== task)
+  if (!custom && taskOf(pipeline) !== task)
     throw new UsageError(`pipeline "${pipeline}" belongs to task "${taskOf(pipeline)}", not "${task}"`);
   const ablations: Partial<Ablations> = {};
   for (const name of (flags.get('--ablation') ?? '').split(',').filter(Boolean)) {

@@ -19,6 +19,9 @@ import { TrainerInputError, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { methods } from '../methods';
+import { DataFileError } from '../program/data-files';
+import { programArgv } from '../program/program-flags';
+import { ProgramModuleError } from '../program/program-module';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -27,7 +30,14 @@ import { formatReport } from './report';
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = [...CALL_ERRORS, TrainerInputError, DatasetError, ModelSpecError] as const;
+const USER_ERRORS = [
+  ...CALL_ERRORS,
+  TrainerInputError,
+  DatasetError,
+  ModelSpecError,
+  ProgramModuleError,
+  DataFileError,
+] as const;
 const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
   classes.some((c) => e instanceof c);
 
@@ -35,8 +45,12 @@ const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) =>
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   try {
-    args = parseTrainArgs(argv);
+    args = parseTrainArgs(await programArgv(argv));
   } catch (e) {
+    if (isAny(e, USER_ERRORS)) {
+      io.err(`autodiff train: ${e.message}`);
+      return 2;
+    }
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
     io.err(TRAIN_USAGE);

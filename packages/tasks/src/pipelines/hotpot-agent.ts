@@ -57,21 +57,22 @@ function toolsSection(search: string, finish: string): string {
 export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExample> {
   const instruction = param(opts.instructions?.planner ?? REACT_INSTRUCTION, {
     name: 'hotpot_agent.planner_instruction',
-    role: 'Task description for the ReAct planner that decides, step by step, which tool to call',
+    description: 'Task description for the ReAct planner that decides, step by step, which tool to call',
   });
   const format = param(REACT_FORMAT, {
     name: 'hotpot_agent.planner_format',
-    role: 'Output format of the planner (JSON with thought, action and input)',
+    description: 'Output format of the planner (JSON with thought, action and input)',
     trainable: false,
   });
   const searchTool = param(REACT_SEARCH_DESCRIPTION, {
     name: 'hotpot_agent.search_description',
-    role: 'Description of the search tool, shown to the planner',
+    description: 'Description of the search tool, shown to the planner',
     trainable: false,
   });
   const finishTool = param(opts.instructions?.finish ?? REACT_FINISH_DESCRIPTION, {
     name: 'hotpot_agent.finish_description',
-    role: 'Description of the finish tool: instructs the agent how to give the final answer from the step history',
+    description:
+      'Description of the finish tool: instructs the agent how to give the final answer from the step history',
   });
   const planner = generator<
     { question: string; search: string; finish: string; steps: string; progress: string },
@@ -88,7 +89,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
         tag(TAGS.task.steps, steps || '(none yet)'),
       ].join('\n\n'),
     ...parsedWith(readReactAction),
-    outputRole: 'the planner step: a thought and one tool call',
+    outputDescription: 'the planner step: a thought and one tool call',
     description: 'chooses the next tool call of the agent',
   });
   // The tool descriptions are rendered in the user message, but they belong to the planner's prompt:
@@ -108,7 +109,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     {
       description:
         'the finish tool: returns its input as the final answer (its behaviour is set by its description)',
-      role: 'the answer given to the finish tool',
+      outputDescription: 'the answer given to the finish tool',
     },
   );
   const finalAnswer = fn<[unknown[], string], string | null>(
@@ -120,7 +121,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     {
       description:
         "extracts the final answer from the agent's step history (null when the agent never called finish)",
-      role: 'final answer of the agent',
+      outputDescription: 'final answer of the agent',
     },
   );
 

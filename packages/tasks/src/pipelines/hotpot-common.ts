@@ -81,12 +81,13 @@ export function answerGenerator(
 ): AnswerGenerator {
   const instr = param(instruction, {
     name: `${prefix}.answer_instruction`,
-    role: 'Task description for the language model that answers the question from the retrieved context',
+    description:
+      'Task description for the language model that answers the question from the retrieved context',
     hints: { backward: HOTPOT_ANSWER_HINT, optimizer: HOTPOT_ANSWER_HINT },
   });
   const format = param(HOTPOT_ANSWER_FORMAT, {
     name: `${prefix}.answer_format`,
-    role: 'Output format of the answer generator (JSON with reasoning and answer)',
+    description: 'Output format of the answer generator (JSON with reasoning and answer)',
     trainable: false,
   });
   const call = generator<{ question: string; context: ScoredPassage[] }, Parsed<string>>({
@@ -96,7 +97,7 @@ export function answerGenerator(
     user: ({ question, context }) =>
       `${tag(TAGS.task.context, renderPassages(context))}\n\n${tag(TAGS.task.question, question)}`,
     ...parsedWith(readAnswer, fallbackAnswer),
-    outputRole: 'the reasoning and short answer of the language model',
+    outputDescription: 'the reasoning and short answer of the language model',
     description: 'answers the question from the retrieved passages',
   });
   return { instruction: instr, format, call };
@@ -121,13 +122,13 @@ function readQuery(text: string): string {
 export function queryGenerator(
   model: ChatModel,
   name: string,
-  role: string,
+  description: string,
   instruction = HOTPOT_QUERY_INSTRUCTION,
 ): QueryGenerator {
-  const instr = param(instruction, { name: `${name}_instruction`, role });
+  const instr = param(instruction, { name: `${name}_instruction`, description });
   const format = param(HOTPOT_QUERY_FORMAT, {
     name: `${name}_format`,
-    role: 'Output format of the query generator (JSON with reasoning and query)',
+    description: 'Output format of the query generator (JSON with reasoning and query)',
     trainable: false,
   });
   const call = generator<
@@ -144,7 +145,7 @@ export function queryGenerator(
       return parts.join('\n\n');
     },
     ...parsedWith(readQuery),
-    outputRole: 'the reasoning and next search query of the language model',
+    outputDescription: 'the reasoning and next search query of the language model',
     description: 'writes the next search query for the question',
   });
   return { instruction: instr, format, call };

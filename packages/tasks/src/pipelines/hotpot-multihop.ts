@@ -24,7 +24,7 @@ export const COMBINE_DESCRIPTION =
 export function combineNode(name: string) {
   return fn<[ScoredPassage[], ScoredPassage[]], ScoredPassage[]>(name, (a, b) => combinePassages(a, b), {
     description: COMBINE_DESCRIPTION,
-    role: 'passages of both hops, deduplicated, given to the answer generator as context',
+    outputDescription: 'passages of both hops, deduplicated, given to the answer generator as context',
   });
 }
 

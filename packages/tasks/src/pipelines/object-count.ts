@@ -32,13 +32,13 @@ function countReader(which: ObjectCountParser): (text: string) => number {
 export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<ObjectCountExample> {
   const systemPrompt = param(opts.instruction ?? OBJECT_COUNT_INSTRUCTION, {
     name: 'object_count.system_prompt',
-    role: 'Task instruction for the language model, given as its system prompt',
+    description: 'Task instruction for the language model, given as its system prompt',
     hints: { optimizer: 'You can try to show examples to see if it helps.' },
   });
   const system: Parameter[] = [systemPrompt];
   if (opts.demos) {
     system.push(
-      demosParam({ name: 'object_count.demos', role: 'Worked examples shown to the language model' }),
+      demosParam({ name: 'object_count.demos', description: 'Worked examples shown to the language model' }),
     );
   }
   const counter = generator<{ question: string }, Parsed<number>>({
@@ -47,7 +47,7 @@ export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<Objec
     system,
     user: ({ question }) => tag(TAGS.task.question, question),
     ...parsedWith(countReader(opts.parser ?? 'ours')),
-    outputRole: 'the reasoning and final count of the language model',
+    outputDescription: 'the reasoning and final count of the language model',
     description: 'answers a counting question, ending with the line "Answer: N"',
   });
   return defineProgram<ObjectCountExample, Parsed<number>>({

@@ -38,22 +38,23 @@ export function readTrecAnswer(text: string): TrecClass {
 export function trecPipeline(opts: TrecOptions): TaskProgram<TrecExample> {
   const instruction = param(opts.instruction ?? TREC_INSTRUCTION, {
     name: 'trec.instruction',
-    role: 'Task description: how to classify a question into one of the six answer-type classes',
+    description: 'Task description: how to classify a question into one of the six answer-type classes',
   });
   const format = param(TREC_FORMAT, {
     name: 'trec.output_format',
-    role: 'Output format of the classifier (JSON with a rationale and a class name)',
+    description: 'Output format of the classifier (JSON with a rationale and a class name)',
     trainable: false,
   });
   const system: Parameter[] = [instruction, format];
-  if (opts.demos) system.push(demosParam({ name: 'trec.demos', role: 'Classified example questions' }));
+  if (opts.demos)
+    system.push(demosParam({ name: 'trec.demos', description: 'Classified example questions' }));
   const classify = generator<{ question: string }, Parsed<TrecClass>>({
     name: 'trec.classifier',
     model: opts.model,
     system,
     user: ({ question }) => tag(TAGS.task.question, question),
     ...parsedWith(readTrecAnswer),
-    outputRole: 'the class chosen for the question, with its rationale',
+    outputDescription: 'the class chosen for the question, with its rationale',
     description: 'classifies a question by the type of its expected answer',
   });
   return defineProgram<TrecExample, Parsed<TrecClass>>({

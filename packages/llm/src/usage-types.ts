@@ -1,0 +1,20 @@
+/**
+ * The one usage shape of the project: per role (or model, or label) running totals. A ledger's
+ * summaries (`UsageLedger.byRole()`) and a training result's `usage` both have it; summaries add
+ * failure, estimate and cost fields on top.
+ */
+export interface RoleUsage {
+  /** Calls that reached a model (cache hits and failures excluded). */
+  calls: number;
+  /** Calls served from the response cache (zero cost, counted apart). */
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens the provider served from its own prompt cache. */
+  cachedTokens: number;
+  /** promptTokens + completionTokens of real calls. */
+  totalTokens: number;
+  latencyMs: number;
+}
+
+export type UsageByRole = Record<string, RoleUsage>;

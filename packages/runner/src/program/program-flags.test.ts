@@ -1,0 +1,99 @@
+/** `autodiff train --program`, run in process as a user would, with data files, budget and resume. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../cli';
+import { pipelineNameOf, programArgv } from './program-flags';
+
+const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
+const fixture = fileURLToPath(new URL('./fixtures/count-program.ts', import.meta.url));
+
+async function autodiff(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'autodiff-program-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('autodiff train --program', () => {
+  it('turns the program and data flags into a registered pipeline, keeping counts as limits', async () => {
+    const argv = await programArgv(['--program', `${fixture}#withData`, '--val', '2', '--steps', '1']);
+    expect(argv).toEqual(['--task', 'withData', '--pipeline', 'withData', '--val', '2', '--steps', '1']);
+    expect(pipelineNameOf('dir/my program.ts')).toBe('my-program');
+  });
+
+  it('exits 2 with one line for a bad program, missing data or a malformed data file', async () => {
+    const missing = await autodiff(['train', '--program', `${fixture}#nope`]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^autodiff train: --program: .* has no export "nope"/);
+    const noData = await autodiff(['train', '--program', `${fixture}#countProgram`]);
+    expect(noData.err).toContain('no data; give --train FILE --val FILE');
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"id":"a","items":"x","count":1}\n{broken\n');
+    const malformed = await autodiff([
+      'train',
+      '--program',
+      `${fixture}#countProgram`,
+      '--train',
+      bad,
+      '--val',
+      bad,
+    ]);
+    expect(malformed.code).toBe(1);
+    expect(malformed.err).toMatch(/bad\.jsonl:2: not valid JSON/);
+    expect(malformed.err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it.skipIf(!HAS_DATA)(
+    `trains from CSV files with a field mapping, stops at a budget and resumes${HAS_DATA ? '' : ` (${NO_DATA_MESSAGE})`}`,
+    async () => {
+      const csv = join(dir, 'rows.csv');
+      writeFileSync(csv, 'key,list,n\nk1,"a, b",2\nk2,a,1\nk3,"a, b, c",3\nk4,"b, c",2\n');
+      const out = join(dir, 'run.json');
+      const common = [
+        'train',
+        '--program',
+        `${fixture}#countProgram`,
+        '--train',
+        csv,
+        '--val',
+        csv,
+        '--fields',
+        'id=key,items=list,count=n',
+        '--steps',
+        '2',
+        '--batch',
+        '2',
+        '--out',
+        out,
+        '--cache',
+        'off',
+        '--quiet',
+      ];
+      const stopped = await autodiff([...common, '--budget', 'optimizer.calls=1']);
+      expect(stopped.err).toBe('');
+      expect(stopped.code).toBe(0);
+      expect(stopped.out).toMatch(/PARTIAL: .*budget/);
+      expect(existsSync(join(dir, 'run.ckpt.json'))).toBe(true);
+      const resumed = await autodiff([...common, '--resume']);
+      expect(resumed.err).toBe('');
+      expect(resumed.code).toBe(0);
+      const done = JSON.parse(readFileSync(out, 'utf8')) as {
+        pipeline: string;
+        result: { partial: boolean; program: string };
+      };
+      expect(done.result.partial).toBe(false);
+      expect(done.result.program).toBe('count-items');
+      expect(done.pipeline).toBe('countProgram');
+    },
+  );
+});

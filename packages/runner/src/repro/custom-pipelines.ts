@@ -3,11 +3,12 @@
  * data (the `train --program` loaders), so the sweep runs it like a built-in pipeline. The parameters of
  * each program say which methods can tune it; the others are left out of the plan with one line each.
  */
-import type { ParamKind } from '@llm-autodiff/core';
+import type { Parameter, ParamKind } from '@llm-autodiff/core';
 import type { ChatModel } from '@llm-autodiff/llm';
-import { type Experiment, customPipelinesOf, pipelineNameOfEntry } from '../experiment/schema';
+import { ExperimentError } from '../experiment/load';
+import { customPipelinesOf, type Experiment, pipelineNameOfEntry } from '../experiment/schema';
 import { methods } from '../methods';
-import { loadProgramModule } from '../program/program-module';
+import { loadProgramModule, ProgramModuleError } from '../program/program-module';
 import { registerProgram } from '../program/register';
 import type { CannotTune } from './plan';
 
@@ -22,9 +23,15 @@ export async function registerExperimentPipelines(e: Experiment): Promise<Cannot
   const kinds = new Map<string, Set<ParamKind>>();
   for (const spec of customPipelinesOf(e)) {
     const name = pipelineNameOfEntry(spec);
-    const program = await loadProgramModule(spec.program);
-    registerProgram(name, program, spec.data);
-    const params = program.create({ model: NO_CALLS }).parameters();
+    let params: Parameter[];
+    try {
+      const program = await loadProgramModule(spec.program);
+      registerProgram(name, program, spec.data);
+      params = program.create({ model: NO_CALLS }).parameters();
+    } catch (e) {
+      if (!(e instanceof ProgramModuleError)) throw e;
+      throw new ExperimentError(`pipeline "${name}": ${e.message.replace(/^--program:? /, '')}`);
+    }
     kinds.set(name, new Set(params.filter((p) => p.trainable).map((p) => p.kind)));
   }
   return (pipeline, method) => {

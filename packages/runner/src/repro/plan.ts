@@ -4,16 +4,16 @@
  */
 import { join } from 'node:path';
 import type { BudgetOptions } from '@llm-autodiff/llm';
-import type { PipelineName } from '@llm-autodiff/tasks';
 import { AVAILABLE_METHODS, type MethodId, parseMethod } from '../experiment/methods';
-import type { Experiment } from '../experiment/schema';
+import { type Experiment, pipelinesOf } from '../experiment/schema';
 import { defaultRoleModels, isSimSpec, type RoleModels } from '../model-defaults';
 import type { RunConfigInput as TrainerConfigInput } from '../run-config';
 
 export interface RunSpec {
   experiment: string;
   runId: string;
-  pipeline: PipelineName;
+  /** A built-in pipeline's name or a custom pipeline's (registered with tasks' `registerPipeline`). */
+  pipeline: string;
   /** The method name as written (`gdpo`, `gdpo.noHistory`, `start`). */
   method: string;
   methodId: MethodId;
@@ -35,6 +35,8 @@ export interface Plan {
   runs: RunSpec[];
   /** Methods named by the experiment that are not available yet (skipped, with one line each). */
   skipped: string[];
+  /** Pipeline x method pairs left out because the method cannot tune the pipeline, one line each. */
+  untunable: string[];
   /** results/<experiment> */
   root: string;
 }
@@ -58,11 +60,18 @@ function budgetOf(e: Experiment): BudgetOptions | undefined {
   return { total, perRole };
 }
 
+/**
+ * Why `method` cannot tune `pipeline` (e.g. it tunes demos, the program has only prompts), or undefined
+ * when it can. Known for custom pipelines once their programs are loaded.
+ */
+export type CannotTune = (pipeline: string, method: MethodId['base']) => string | undefined;
+
 /** Expands an experiment under `resultsRoot`. `modelOverrides` (command-line flags) win over the file. */
 export function planExperiment(
   e: Experiment,
   resultsRoot: string,
   modelOverrides: Partial<RoleModels> = {},
+  cannotTune: CannotTune = () => undefined,
 ): Plan {
   const given = { ...e.models };
   for (const [role, spec] of Object.entries(modelOverrides))
@@ -72,6 +81,7 @@ export function planExperiment(
   const root = join(resultsRoot, e.name);
   const runs: RunSpec[] = [];
   const skipped: string[] = [];
+  const untunable: string[] = [];
   for (const method of e.methods) {
     const methodId = parseMethod(method);
     if (typeof methodId === 'string') throw new Error(methodId); // the schema has rejected it already
@@ -79,7 +89,12 @@ export function planExperiment(
       skipped.push(method);
       continue;
     }
-    for (const pipeline of e.pipelines as PipelineName[]) {
+    for (const pipeline of pipelinesOf(e)) {
+      const why = cannotTune(pipeline, methodId.base);
+      if (why) {
+        untunable.push(`${method} on ${pipeline}: ${why}`);
+        continue;
+      }
       let config: TrainerConfigInput = e.config as TrainerConfigInput;
       for (const o of e.overrides) {
         const pipelineMatches = !o.pipelines || o.pipelines.includes(pipeline);
@@ -111,5 +126,5 @@ export function planExperiment(
       }
     }
   }
-  return { experiment: e, models, simulated, runs, skipped, root };
+  return { experiment: e, models, simulated, runs, skipped, untunable, root };
 }

@@ -16,8 +16,10 @@ import {
 } from '@llm-autodiff/llm';
 import {
   createPipeline,
+  customPipeline,
   type ExampleOf,
   loadTask,
+  type PipelineName,
   type Retriever,
   type TaskName,
   type TaskProgram,
@@ -132,7 +134,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     });
   };
   const task = managed(spec.models.task);
-  const retriever = taskOf(spec.pipeline) === 'hotpot' ? await ctx.retriever() : undefined;
+  const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
+  const retriever = hotpot ? await ctx.retriever() : undefined;
   const program = createPipeline(spec.pipeline, {
     model: task,
     retriever,

@@ -118,7 +118,9 @@ export const savedGraphSchema = z.object({
         id: z.string(),
         name: z.string(),
         kind: z.string(),
-        role: z.string(),
+        /** What the value is (`role` in graphs written before the rename). */
+        description: z.string().optional(),
+        role: z.string().optional(),
         trainable: z.boolean(),
         value: z.string(),
         gradients: z.array(

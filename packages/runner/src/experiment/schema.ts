@@ -162,7 +162,7 @@ export const ExperimentSchema = z
   })
   .superRefine((e, ctx) => {
     // Runs even when an entry failed its own checks: those are left out here.
-  const names = e.pipelines.map(entryKey).filter((n): n is string => n !== undefined);
+    const names = e.pipelines.map(entryKey).filter((n): n is string => n !== undefined);
     e.overrides.forEach((o, i) => {
       o.pipelines?.forEach((p, j) => {
         if (!names.includes(p))

@@ -90,9 +90,9 @@ async function runOne(name: PipelineName, args: Args, workDir: string): Promise<
   });
   return {
     pipeline: name,
-    startVal: result.initial.val,
-    finalVal: result.final.val,
-    startTest: result.initial.test,
+    startVal: result.initial?.val ?? Number.NaN,
+    finalVal: result.final.val ?? Number.NaN,
+    startTest: result.initial?.test ?? Number.NaN,
     finalTest: result.final.test,
     ledger: run.ledger,
     wallMs: performance.now() - started,

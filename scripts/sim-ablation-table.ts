@@ -106,8 +106,8 @@ async function runOnce(
     return u ? u.promptTokens + u.completionTokens : 0;
   };
   return {
-    start: result.initial.val,
-    val: result.final.val,
+    start: result.initial?.val ?? Number.NaN,
+    val: result.final.val ?? Number.NaN,
     test: result.final.test ?? Number.NaN,
     backwardTokens: tokens('backward'),
     optimizerTokens: tokens('optimizer'),

@@ -269,7 +269,7 @@ describe.skipIf(!HAS_DATA)(needsData('baselines templates'), () => {
     expect(tgdValue).toBeDefined();
     expect(expresses(quantity, tgdValue ?? '')).toBe(true);
 
-    const p = param(INSTRUCTION, { name: target.name, role: target.role });
+    const p = param(INSTRUCTION, { name: target.name, description: target.role });
     addSampleGradients(
       p,
       samples,

@@ -22,3 +22,20 @@ describe('writeJsonAtomic', () => {
     }
   });
 });
+
+describe('writeFileAtomic after a killed writer', () => {
+  it('removes the temporary file a dead process left beside the target, keeps a live one', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-write-'));
+    try {
+      const path = join(dir, 'ckpt.json');
+      // pid 2^22 + 1 is above Linux's pid_max default range; process.ppid is alive.
+      await writeFile(`${path}.4194305.0.tmp`, '{"half":');
+      await writeFile(`${path}.${process.ppid}.0.tmp`, '{"other writer":');
+      await writeJsonAtomic(path, { step: 3 });
+      expect((await readdir(dir)).sort()).toEqual(['ckpt.json', `ckpt.json.${process.ppid}.0.tmp`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

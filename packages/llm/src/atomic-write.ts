@@ -1,24 +1,92 @@
 /**
- * Atomic file writes: the text goes to a temporary file in the same directory, then a rename replaces
- * the target. A process killed mid-write leaves the previous file intact, so a reader (a resume, a
- * report, a cache lookup) never sees half a file. The one owner of this helper in the workspace.
+ * Atomic, durable file writes: the text goes to a temporary file in the same directory, is flushed to
+ * disk (fsync), then a rename replaces the target and the directory entry is flushed too. A process
+ * killed mid-write leaves the previous file intact, and a machine that loses power after the rename
+ * never finds an empty or partial file under the final name, so a reader (a resume, a report, a cache
+ * lookup) never sees half a file. The one owner of this helper in the workspace.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
+/** Temporary files being written by this process: removed if it exits mid-write (e.g. a second Ctrl-C). */
+const inFlight = new Set<string>();
+let exitHookInstalled = false;
 
-/** Writes `data` (text as UTF-8, or bytes) to `path` atomically, creating the folder. */
+function track(tmp: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const path of inFlight) rmSync(path, { force: true });
+    });
+  }
+  inFlight.add(tmp);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files of `path` left by a process that was killed mid-write (SIGKILL, power loss). */
+async function sweepOrphans(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid))
+      await rm(join(dirname(path), name), { force: true });
+  }
+}
+
+/** Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
   // pid + counter: two writes of the same file in flight (same or other process) never share a temp file.
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
+  track(tmp);
   try {
-    await writeFile(tmp, data);
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(data);
+      // Without this, a rename can reach the disk before the data it points to (ext4, xfs).
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  } finally {
+    inFlight.delete(tmp);
+  }
+  await syncDirectory(dir);
+  await sweepOrphans(path);
+}
+
+/** Flushes a directory entry (the rename itself); some platforms cannot open a directory: then skip. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows and a few file systems refuse fsync on a directory; the file itself is already flushed.
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -1,17 +1,21 @@
 /**
- * The run's checkpoint: written atomically (llm's `writeJsonAtomic`) after every step, so a killed run
- * loses at most the step in flight. It holds everything a resume needs to end exactly where an
- * uninterrupted run would: the values, the RNG state, the records and the method's own state.
+ * The run's checkpoint: written atomically and durably (llm's `writeJsonAtomic`) after every step, so a
+ * killed run loses at most the step in flight. It holds everything a resume needs to end exactly where
+ * an uninterrupted run would: the values, the RNG state, the records and the method's own state.
+ * Reading it back validates every field's type and range with zod: a hand-edited or foreign file is one
+ * `TrainerInputError` line naming the file and the field, never a silently skipped run or a TypeError.
  */
 import { readFile } from 'node:fs/promises';
 import { type Spend, writeJsonAtomic } from '@llm-autodiff/llm';
+import { z } from 'zod';
 import { TrainerInputError } from './errors';
 import type { RngState } from './rng';
+import { MAX_SEED } from './settings';
 import type { StepRecord, TrainerSettings } from './step-records';
 import type { UsageByRole } from './usage';
 import { addUsage } from './usage';
 
-export const CHECKPOINT_FORMAT = 'llm-autodiff/checkpoint@2' as const;
+export const CHECKPOINT_FORMAT = 'llm-autodiff/checkpoint@3' as const;
 
 export interface Checkpoint {
   format: typeof CHECKPOINT_FORMAT;
@@ -21,11 +25,12 @@ export interface Checkpoint {
   trainer: TrainerSettings;
   /** The method by registry name, its resolved config, and the state of each of its phases in order. */
   method: { name: string; config: unknown; state: unknown[] };
-  /** Last completed step (0 = initial evaluation done). */
+  /** Last completed step (0 = initial evaluation done; -1 = stopped before it finished). */
   step: number;
   /** Values of every trainable parameter by name (prompts: strings; demos: lists). */
   values: Record<string, unknown>;
-  initial: { val: number; test: number };
+  /** Absent until the initial evaluation (step 0) has finished. */
+  initial?: { val: number; test: number };
   initialTestScores: Record<string, number>;
   bestVal: number;
   rng: RngState;
@@ -36,6 +41,8 @@ export interface Checkpoint {
    * budget. Absent in checkpoints written before budgets were a `train()` option.
    */
   spent?: Record<string, Spend>;
+  /** What the run was made with (models, sampling, data, salt, versions): a resume must match it. */
+  manifest?: Record<string, unknown>;
   /** Set when the run stopped early (budget, signal) — a resume continues from `step`. */
   stopped?: string;
   /** Set once the final test has run with the best values. */
@@ -43,19 +50,113 @@ export interface Checkpoint {
   finalTestScores?: Record<string, number>;
 }
 
-const REQUIRED = [
-  'program',
-  'dataKey',
-  'trainer',
-  'method',
-  'step',
-  'values',
-  'initial',
-  'initialTestScores',
-  'bestVal',
-  'rng',
-  'records',
-] as const;
+const count = z.number().int().nonnegative();
+const score = z.number().finite().min(0).max(1);
+const u32 = z.number().int().min(0).max(0xffffffff);
+const roleUsage = z
+  .object({
+    calls: count,
+    cacheHits: count,
+    promptTokens: count,
+    completionTokens: count,
+    cachedTokens: count,
+    // Records written before totalTokens existed lack it: prompt + completion tokens.
+    totalTokens: count.optional(),
+    latencyMs: z.number().finite().nonnegative(),
+  })
+  .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
+const gates = z.object({
+  tried: count,
+  unchanged: count,
+  parseFailures: count,
+  miniBatchPassed: count,
+  miniBatchFailed: count,
+  validationPassed: count,
+  validationFailed: count,
+});
+const trainerSettings = z.object({
+  seed: z.number().int().min(0).max(MAX_SEED),
+  concurrency: z.number().int().min(1),
+  earlyStopValidation: z.boolean(),
+});
+export const stepRecordSchema = z
+  .object({
+    step: count,
+    phase: z.string(),
+    method: z.string().optional(),
+    batch: z.array(z.string()),
+    subset: z.array(z.string()),
+    subsetScore: z.number().finite().optional(),
+    gates,
+    attempts: z.array(z.object({ accepted: z.boolean(), values: z.record(z.string()) }).passthrough()),
+    accepted: z.boolean(),
+    valScore: score,
+    testScore: score.optional(),
+    usage: z.record(roleUsage),
+    wallMs: z.number().finite().nonnegative(),
+  })
+  .passthrough();
+
+/** A `TrainResult`'s schema: what a results file may hold (no score outside [0, 1], no NaN). */
+export const trainResultSchema = z
+  .object({
+    method: z.string().min(1),
+    program: z.string().min(1),
+    partial: z.boolean(),
+    stopReason: z.string().optional(),
+    stopKind: z.enum(['budget', 'signal']).optional(),
+    initial: z.object({ val: score, test: score }).optional(),
+    final: z.object({ val: score.optional(), test: score.optional() }),
+    testScores: z.object({ initial: z.record(score), final: z.record(score).optional() }),
+    values: z.record(z.unknown()),
+    steps: z.array(stepRecordSchema),
+    gates,
+    usage: z.record(roleUsage),
+    wallMs: z.number().finite().nonnegative(),
+    methodConfig: z.unknown(),
+    trainer: trainerSettings,
+  })
+  .refine((r) => r.partial || (r.initial !== undefined && r.final.test !== undefined), {
+    message: 'a finished run has initial scores and a final test score',
+  })
+  .refine((r) => r.initial !== undefined || r.final.val === undefined, {
+    message: 'a final validation score needs the initial evaluation',
+    path: ['final', 'val'],
+  });
+
+/** The checkpoint's schema: types and ranges of every field the trainer reads back. */
+export const checkpointSchema = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  program: z.string().min(1),
+  dataKey: z.string().min(1),
+  trainer: trainerSettings,
+  method: z.object({ name: z.string().min(1), config: z.unknown(), state: z.array(z.unknown()) }),
+  step: z.number().int().min(-1),
+  values: z.record(z.unknown()),
+  initial: z.object({ val: score, test: score }).optional(),
+  initialTestScores: z.record(score),
+  bestVal: score,
+  rng: z.tuple([u32, u32, u32, u32]),
+  records: z.array(stepRecordSchema),
+  manifest: z.record(z.unknown()).optional(),
+  spent: z
+    .record(z.object({ calls: count, tokens: count, usd: z.number().finite().nonnegative() }))
+    .optional(),
+  stopped: z.string().optional(),
+  finalTest: score.optional(),
+  finalTestScores: z.record(score).optional(),
+});
+
+/** `field.sub[2]: message` of the first schema issue (zod lists them all; one line is enough to fix it). */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.reduce<string>(
+    (p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : String(k)),
+    '',
+  );
+  return `${path ? `field "${path}"` : 'the file'}: ${issue.message}`;
+}
 
 /** Reads and checks a checkpoint; a missing, unreadable or foreign file is a `TrainerInputError`. */
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
@@ -75,18 +176,19 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
 }
 
 export function parseCheckpoint(raw: unknown, path: string): Checkpoint {
-  const c = raw as Partial<Checkpoint> | null;
-  if (!c || typeof c !== 'object' || c.format !== CHECKPOINT_FORMAT)
+  const format = (raw as { format?: unknown } | null)?.format;
+  if (!raw || typeof raw !== 'object' || format !== CHECKPOINT_FORMAT)
     throw new TrainerInputError(
-      `${path}: not a trainer checkpoint (format field is not "${CHECKPOINT_FORMAT}")`,
+      `${path}: not a trainer checkpoint of this version (format is ${JSON.stringify(format)}, expected "${CHECKPOINT_FORMAT}")`,
     );
-  for (const f of REQUIRED) {
-    if (c[f] === undefined) throw new TrainerInputError(`${path}: checkpoint field "${f}" is missing`);
-  }
-  const m = c.method as Partial<Checkpoint['method']>;
-  if (typeof m.name !== 'string' || !Array.isArray(m.state))
-    throw new TrainerInputError(`${path}: checkpoint field "method" needs a name and a state list`);
-  return c as Checkpoint;
+  const parsed = checkpointSchema.safeParse(raw);
+  if (!parsed.success) throw new TrainerInputError(`checkpoint ${path}: ${firstIssue(parsed.error)}`);
+  const c = parsed.data as Checkpoint;
+  if (c.step > c.records.length)
+    throw new TrainerInputError(
+      `checkpoint ${path}: field "step" is ${c.step} but only ${c.records.length} step records are stored`,
+    );
+  return c;
 }
 
 export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {

@@ -2,14 +2,20 @@ export { batchIndices } from './batches';
 export {
   CHECKPOINT_FORMAT,
   type Checkpoint,
+  checkpointSchema,
   checkpointSpend,
   checkpointUsage,
+  firstIssue,
   parseCheckpoint,
   readCheckpoint,
+  stepRecordSchema,
+  trainResultSchema,
   writeCheckpoint,
 } from './checkpoint';
+export { lockCheckpoint } from './checkpoint-lock';
 export { TrainerInputError } from './errors';
 export { beats, type EvaluateOptions, type Evaluation, evaluate, SCORE_EPS } from './evaluate';
+export { diffManifests } from './manifest-diff';
 export type {
   BackwardRequest,
   Method,
@@ -31,7 +37,7 @@ export {
 } from './registry';
 export { Rng, type RngState } from './rng';
 export { dataKey, type TrainData } from './run-checks';
-export { DEFAULT_TRAINER_SETTINGS, resolveTrainerSettings } from './settings';
+export { DEFAULT_TRAINER_SETTINGS, MAX_SEED, resolveTrainerSettings } from './settings';
 export {
   addGates,
   emptyGates,

@@ -6,7 +6,6 @@ import { type Evaluation, evaluate } from './evaluate';
 import type { MethodModels, Metric, RunContext, ScoredLoss } from './method';
 import type { Rng } from './rng';
 import type { TrainData } from './run-checks';
-import { runCacheSalt } from './settings';
 import type { TrainerSettings } from './step-records';
 
 export interface RunShared<E> {
@@ -17,6 +16,8 @@ export interface RunShared<E> {
   settings: TrainerSettings;
   rng: Rng;
   byId: ReadonlyMap<string, E>;
+  /** The run's cache salt (seed and repeat), handed to methods as `run.cacheSalt`. */
+  cacheSalt: string;
   log: (line: string) => void;
   onBackward?: (step: number, root: Parameter) => void | Promise<void>;
 }
@@ -42,7 +43,7 @@ export function runContext<E>(shared: RunShared<E>, step: number, bestVal: numbe
     step,
     bestVal,
     concurrency: settings.concurrency,
-    cacheSalt: runCacheSalt(settings),
+    cacheSalt: shared.cacheSalt,
     labels: { step },
     evaluate: evaluateOn,
     validate: (opts = {}) => evaluateOn(data.val, { mustBeat: opts.mustBeat ?? bestVal }),

@@ -2,6 +2,12 @@
 import { TrainerInputError } from './errors';
 import type { TrainerSettings } from './step-records';
 
+/**
+ * Seeds are 32-bit: the RNG and the batch order use `seed >>> 0`, so 2^32 would silently repeat seed 0.
+ * Larger seeds are refused rather than folded.
+ */
+export const MAX_SEED = 0xffffffff;
+
 export const DEFAULT_TRAINER_SETTINGS: TrainerSettings = {
   seed: 2025,
   concurrency: 4,
@@ -24,14 +30,13 @@ export function resolveTrainerSettings(input: Partial<TrainerSettings> = {}): Tr
     if (!Number.isInteger(s[name]) || s[name] < min)
       throw new TrainerInputError(`trainer settings: ${name} must be an integer >= ${min}, got ${s[name]}`);
   }
+  if (s.seed > MAX_SEED)
+    throw new TrainerInputError(
+      `trainer settings: seed must be at most ${MAX_SEED} (2^32 - 1; larger seeds would collide), got ${s.seed}`,
+    );
   if (typeof s.earlyStopValidation !== 'boolean')
     throw new TrainerInputError(
       `trainer settings: earlyStopValidation must be true or false, got ${String(s.earlyStopValidation)}`,
     );
   return s;
-}
-
-/** The run's cache salt (methods append to it, e.g. per step and proposal, so each sample is fresh). */
-export function runCacheSalt(settings: TrainerSettings): string {
-  return `seed${settings.seed}`;
 }

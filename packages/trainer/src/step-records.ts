@@ -67,8 +67,12 @@ export interface TrainResult {
   /** True when the run stopped before the end (budget reached, signal); the final test is then missing. */
   partial: boolean;
   stopReason?: string;
-  initial: { val: number; test: number };
-  final: { val: number; test?: number };
+  /** Why a partial run stopped: a budget was reached, or a signal (Ctrl-C, SIGTERM) asked it to. */
+  stopKind?: 'budget' | 'signal';
+  /** Absent when the run stopped before its initial evaluation finished: no score is invented. */
+  initial?: { val: number; test: number };
+  /** `val` is absent with `initial`; `test` until the final test has run. */
+  final: { val?: number; test?: number };
   /** Per-example test scores by sample id, at the start and with the final values (bootstrap CIs). */
   testScores: { initial: Record<string, number>; final?: Record<string, number> };
   values: Record<string, unknown>;

@@ -10,7 +10,14 @@
  */
 import { existsSync } from 'node:fs';
 import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
-import { Budget, BudgetExceededError, type BudgetOptions, withBudget } from '@llm-autodiff/llm';
+import {
+  Budget,
+  BudgetExceededError,
+  type BudgetOptions,
+  CallsStoppedError,
+  runCacheSalt,
+  withBudget,
+} from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
 import {
   CHECKPOINT_FORMAT,
@@ -19,14 +26,16 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint';
+import { lockCheckpoint } from './checkpoint-lock';
 import { TrainerInputError } from './errors';
 import { evaluate } from './evaluate';
+import { diffManifests } from './manifest-diff';
 import type { Method, MethodFactory, MethodModels } from './method';
 import { methods as defaultRegistry, type MethodRegistry } from './registry';
 import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
 import { type RunShared, runContext } from './run-context';
-import { resolveTrainerSettings, runCacheSalt } from './settings';
+import { resolveTrainerSettings } from './settings';
 import {
   addGates,
   emptyGates,
@@ -68,10 +77,37 @@ export interface TrainOptions<E> {
   onBackward?: (step: number, root: Parameter) => void | Promise<void>;
   /** Where a method name is looked up (default: the process-wide registry). */
   registry?: MethodRegistry;
+  /**
+   * Called as each step begins (0 = the initial evaluation, steps + 1 = the final test), e.g. to label
+   * the task model's calls with their step (a replay's cache miss then names it).
+   */
+  onStep?: (step: number) => void;
+  /**
+   * The run's cache salt (e.g. llm's `runCacheSalt({ seed, repeat })`), given to every method as
+   * `run.cacheSalt`. Default: `runCacheSalt({ seed })` of the run's seed (repeat 0).
+   */
+  cacheSalt?: string;
+  /**
+   * What the run is made with (models, sampling, data hashes, salt, versions; JSON). Stored in the
+   * checkpoint; a resume whose manifest differs is refused with the list of differences.
+   */
+  manifest?: Record<string, unknown>;
+  /**
+   * The checkpoint's lock (`<checkpoint>.lock`): two runs never share one checkpoint. `staleMs`: after
+   * how long a lock left by a killed process is taken over (default 5000, at least 2000). `false`: no lock.
+   */
+  lock?: { staleMs?: number } | false;
 }
 
 /** A stop that keeps the checkpoint: a spent budget or an aborted signal. */
-class RunStopped extends Error {}
+class RunStopped extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'budget' | 'signal',
+  ) {
+    super(message);
+  }
+}
 
 export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   const budget = runBudget(opts.budget);
@@ -103,17 +139,46 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
       `method "${factory.name}" tunes ${factory.tunes.join(' and ')} parameters; ${program.name} has no trainable one`,
     );
 
+  const unlock =
+    opts.checkpointPath && opts.lock !== false
+      ? await lockCheckpoint(opts.checkpointPath, { staleMs: opts.lock?.staleMs, log })
+      : undefined;
+  try {
+    return await trainLocked(opts, factory, { params, trainable, byId, key, started, log, budget });
+  } finally {
+    await unlock?.();
+  }
+}
+
+interface Prepared {
+  params: Parameter[];
+  trainable: Map<string, Parameter>;
+  byId: Map<string, unknown>;
+  key: string;
+  started: number;
+  log: (line: string) => void;
+  /** The run's own budget (the `budget` option; no limits without one), scoped over the whole run. */
+  budget: Budget;
+}
+
+async function trainLocked<E>(
+  opts: TrainOptions<E>,
+  factory: MethodFactory,
+  { params, trainable, byId, key, started, log, budget }: Prepared,
+): Promise<TrainResult> {
+  const { program, data } = opts;
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
   // A resumed run keeps its budget: what the checkpoint's finished steps spent counts against it.
   if (ckpt) for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
+  const cacheSalt = opts.cacheSalt ?? runCacheSalt({ seed: settings.seed });
   const created = factory.create({
     config,
     program,
     teacher: opts.teacher,
     models: opts.models ?? {},
-    cacheSalt: runCacheSalt(settings),
+    cacheSalt,
   });
   const phases: Method<E>[] = Array.isArray(created) ? created : [created];
   // Read after init/restore: a method's step count may depend on the data (e.g. a budget in metric calls).
@@ -140,13 +205,17 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),
+    ...(opts.manifest ? { manifest: opts.manifest } : {}),
   });
   /** Runs `work`; a spent budget or an aborted signal becomes a RunStopped. */
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof BudgetExceededError) throw new RunStopped(`budget reached: ${error.message}`);
+      if (error instanceof BudgetExceededError)
+        throw new RunStopped(`budget reached: ${error.message}`, 'budget');
+      if (error instanceof CallsStoppedError || opts.signal?.aborted)
+        throw new RunStopped(`interrupted: ${String(opts.signal?.reason ?? error)}`, 'signal');
       throw error;
     }
   };
@@ -163,18 +232,21 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
       m.restore(ckpt.method.state[i]);
     });
     rng = new Rng(ckpt.rng);
-    const { format: _f, values: _v, method: _m, rng: _r, stopped: _s, ...rest } = ckpt;
+    const { format: _f, values: _v, method: _m, rng: _r, stopped: _s, manifest: _manifest, ...rest } = ckpt;
     state = { ...rest, records: [...ckpt.records] };
     last = { ...ckpt, stopped: undefined };
-    log(`resumed ${program.name} after step ${state.step} (best val ${state.bestVal.toFixed(4)})`);
+    log(
+      state.initial
+        ? `resumed ${program.name} after step ${state.step} (best val ${state.bestVal.toFixed(4)})`
+        : `resumed ${program.name} before its initial evaluation`,
+    );
   } else {
     rng = new Rng(settings.seed);
     state = {
       program: program.name,
       dataKey: key,
       trainer: settings,
-      step: 0,
-      initial: { val: 0, test: 0 },
+      step: -1,
       initialTestScores: {},
       bestVal: 0,
       records: [],
@@ -185,8 +257,9 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
     program: program.name,
     partial,
     stopReason,
+    // Before the initial evaluation finished there is no score at all: none is invented.
     initial: state.initial,
-    final: { val: state.bestVal, test: state.finalTest },
+    final: { val: state.initial ? state.bestVal : undefined, test: state.finalTest },
     testScores: { initial: state.initialTestScores, final: state.finalTestScores },
     values: currentValues(),
     steps: state.records,
@@ -205,7 +278,7 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
     attempts: [],
     accepted: false,
     valScore: state.bestVal,
-    testScore: phase === 'init' ? state.initial.test : state.finalTest,
+    testScore: phase === 'init' ? state.initial?.test : state.finalTest,
     usage: diffUsage(usageNow(), u0),
     wallMs: performance.now() - t0,
   });
@@ -217,13 +290,15 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
     models: opts.models ?? {},
     settings,
     rng: r,
-    byId,
+    byId: byId as ReadonlyMap<string, E>,
+    cacheSalt,
     log,
     onBackward: opts.onBackward,
   });
 
   try {
-    if (!ckpt) {
+    if (state.step < 0) {
+      opts.onStep?.(0);
       const t0 = performance.now();
       const u0 = usageNow();
       const [val, test] = await guarded(async () => {
@@ -236,14 +311,15 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
       const run0 = runContext(shared(rng), 0, state.bestVal);
       for (const m of phases) await guarded(async () => m.init?.(run0, { val }));
       state.records.push(evalRecord(0, 'init', u0, t0));
-      log(`step 0: val ${state.initial.val.toFixed(4)} test ${state.initial.test.toFixed(4)}`);
+      state.step = 0;
+      log(`step 0: val ${val.score.toFixed(4)} test ${test.score.toFixed(4)}`);
       await save(snapshot(state, rng));
     }
 
     const trainList = [...data.train];
     for (let step = state.step + 1; step <= totalSteps(); step++) {
       if (opts.signal?.aborted)
-        throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`);
+        throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`, 'signal');
       const method = phaseOf(phases, step);
       if (method.done?.()) {
         // Finished early (e.g. its budget is spent): skip the phase's remaining steps.
@@ -251,6 +327,7 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
         state.step = step;
         continue;
       }
+      opts.onStep?.(step);
       const t0 = performance.now();
       const u0 = usageNow();
       const batch = batchIndices(trainList.length, method.batchSize, step - 1, settings.seed).map(
@@ -283,6 +360,7 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
 
     // Final test with the best values (methods leave them on the program).
     if (state.finalTest === undefined) {
+      opts.onStep?.(totalSteps() + 1);
       const t0 = performance.now();
       const u0 = usageNow();
       const test = await guarded(() => evalAll(data.test));
@@ -297,9 +375,10 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
     if (!(error instanceof RunStopped)) throw error;
     for (const m of phases) m.abandon();
     log(`stopped: ${error.message}`);
-    if (last && opts.checkpointPath)
-      await writeCheckpoint(opts.checkpointPath, { ...last, stopped: error.message });
-    return result(true, error.message);
+    // Stopped before step 0 finished: a checkpoint at step -1, so `--resume` still works.
+    const kept = last ?? snapshot(state, rng);
+    if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, { ...kept, stopped: error.message });
+    return { ...result(true, error.message), stopKind: error.kind };
   }
 }
 
@@ -350,6 +429,13 @@ async function resumable<E>(opts: TrainOptions<E>, factory: MethodFactory, key: 
     differs(factory.resolveConfig(opts.methodConfig), factory.resolveConfig(ckpt.method.config), 'config');
   if (opts.trainer !== undefined)
     differs(resolveTrainerSettings(opts.trainer), ckpt.trainer, 'trainer setting');
+  if (opts.manifest && ckpt.manifest) {
+    const differences = diffManifests(ckpt.manifest, opts.manifest);
+    if (differences.length > 0)
+      throw new TrainerInputError(
+        `${path}: this run differs from the checkpoint's manifest: ${differences.join('; ')}; resume with the same models, data and settings, or start a new run with another --checkpoint`,
+      );
+  }
   return ckpt;
 }
 

@@ -113,9 +113,9 @@ describe('textgrad backward semantics', () => {
   it('chains through LLM calls and stops at plain functions', async () => {
     const engine = ScriptedModel.fn(() => 'feedback', { id: 'scripted:engine' });
     const model = ScriptedModel.fn(() => 'x', { id: 'scripted:m' });
-    const pA = param('A instr', { name: 'a', role: 'first instruction' });
-    const pB = param('B instr', { name: 'b', role: 'second instruction' });
-    const pC = param('C instr', { name: 'c', role: 'third instruction' });
+    const pA = param('A instr', { name: 'a', description: 'first instruction' });
+    const pB = param('B instr', { name: 'b', description: 'second instruction' });
+    const pC = param('C instr', { name: 'c', description: 'third instruction' });
     const a = generator<{ q: string }>({ name: 'A', model, system: [pA], user: ({ q }) => q });
     const b = generator<{ x: string }>({ name: 'B', model, system: [pB], user: ({ x }) => x });
     const c = generator<{ x: string }>({ name: 'C', model, system: [pC], user: ({ x }) => x });

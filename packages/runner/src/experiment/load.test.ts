@@ -52,7 +52,7 @@ describe('experiment files', () => {
       /^exp\.yaml:3: methods\[0\]: method "gdpo.noGates": unknown ablation "noGates"/,
     );
     expect(errorOf('name: x\npipelines: [trec]\nmethods: [gdpo]\nconfig:\n  stepz: 3\n')).toBe(
-      'exp.yaml:5: config: gdpo config: unknown field "stepz"',
+      'exp.yaml:5: config: unknown field "stepz"',
     );
     expect(errorOf('name: x\npipelines: [trec]\nmethods: [gdpo]\nmodels:\n  task: gemini:pro\n')).toMatch(
       /^exp\.yaml:5: models\.task: unknown model provider "gemini"/,

@@ -10,6 +10,7 @@ import {
   type ChatModel,
   managedModel,
   type ResponseCache,
+  runCacheSalt,
   type Semaphore,
   UsageLedger,
   withBudget,
@@ -214,6 +215,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       budget: spec.budget,
       checkpointPath,
       resume,
+      // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.
+      cacheSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
       // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       log: (line) => {
@@ -261,6 +264,12 @@ function toRecord(
   result: TrainResult,
   { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
 ): RunRecord {
+  // A run stopped before its initial evaluation finished has no score at all; none is invented.
+  const { initial } = result;
+  if (!initial)
+    throw new Error(
+      `${spec.runId}: stopped before its initial evaluation finished (${result.stopReason ?? 'stopped'}); no scores to record, resume it`,
+    );
   return {
     format: RUN_RECORD_FORMAT,
     experiment: spec.experiment,
@@ -274,8 +283,8 @@ function toRecord(
     stopReason: result.stopReason,
     models: { ...spec.models },
     config: { ...result.trainer, ...(result.methodConfig as Record<string, unknown>) },
-    initial: result.initial,
-    final: result.final,
+    initial,
+    final: { val: result.final.val ?? initial.val, test: result.final.test },
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },

@@ -10,7 +10,14 @@ import {
   DEFAULT_GDPO_CONFIG,
   type GdpoConfigInput,
 } from '@llm-autodiff/gdpo';
-import { type BudgetOptions, BudgetSpecError, parseBudgetSpec } from '@llm-autodiff/llm';
+import {
+  type BudgetOptions,
+  BudgetSpecError,
+  type ModelControls,
+  ModelControlsError,
+  parseBudgetSpec,
+  parseModelControlFlags,
+} from '@llm-autodiff/llm';
 import {
   customPipeline,
   PIPELINE_NAMES,
@@ -19,7 +26,7 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, type TrainerSettings } from '@llm-autodiff/trainer';
+import { DEFAULT_TRAINER_SETTINGS, MAX_SEED, type TrainerSettings } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels } from '../model-defaults';
@@ -39,16 +46,24 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --steps N            text-optimization steps (default ${D.steps})
   --batch N            batch size (default ${D.batchSize})
   --proposals N        proposals per step (default ${D.proposalsPerStep})
-  --seed N             trainer seed (default ${D.seed})
+  --seed N             trainer seed, 0..${MAX_SEED} (default ${D.seed})
+  --repeat N           repeat index of this run (default 0): with the seed it salts every cache key, so a
+                       replay gets the recorded answers and another repeat samples afresh
   --strategy S         constrained | random (default ${D.strategy})
   --ablation A[,B]     ${Object.keys(DEFAULT_ABLATIONS).join(', ')}
   --demo-steps N       demo-optimization steps after the text phase (adds a few-shot slot; default ${D.demos.steps})
   --train N / --val N / --test N   use only the first N examples of a split (quick runs)
-  --concurrency N      forward passes / evaluations in flight (default ${D.concurrency})
+  --concurrency N      forward passes / evaluations in flight (default ${D.concurrency}); each model allows
+                       at least this many requests in flight unless --max-concurrency says otherwise
+  --timeout T          per-attempt timeout of a model request: ms, or 500ms / 30s / 2m; 0 = none (default 120s)
+  --max-retries N      retries after a failed attempt (default 4); each retry prints one line on stderr
+  --max-concurrency N  requests in flight per model (default: max(4, --concurrency)); per model:
+                       16,openai:gpt-4o=4 (the same for --timeout and --max-retries)
   --out FILE           results JSON (default results/<method>-<pipeline>-seed<seed>.json)
   --checkpoint FILE    checkpoint (default: <out without .json>.ckpt.json)
   --resume             continue from the checkpoint
-  --cache FILE|off     response cache (default: llm's default cache path)
+  --cache FILE|off     response cache (default: llm's default cache path); every call is cached
+  --replay             open the cache read-only: no request leaves the machine; a miss is an error
   --task-model SPEC    default sim:task (any spec of the model registry, e.g. openai:gpt-4o-mini)
   --backward-model SPEC / --optimizer-model SPEC   default sim:large, or the task model if that is not a sim
   --teacher-model SPEC default sim:teacher, or the task model if that is not a sim
@@ -58,7 +73,12 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines
-${PROGRAM_USAGE}`;
+${PROGRAM_USAGE}
+
+Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss, missing dataset,
+unknown model provider); 2 bad input found before any call (flags, output paths, cache file, checkpoint,
+manifest, lock); 3 a --budget was reached (partial result, resumable checkpoint); 130 / 143 stopped by
+SIGINT / SIGTERM (partial result, resumable checkpoint; a second Ctrl-C exits at once).`;
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
   'object-count': 'object-count',
@@ -79,6 +99,12 @@ export interface TrainArgs {
   checkpoint: string;
   resume: boolean;
   cache: string | 'off' | undefined;
+  /** Open the cache read-only: a miss fails, nothing is sent. */
+  replay: boolean;
+  /** Repeat index (with the seed, the run's cache salt). */
+  repeat: number;
+  /** --timeout, --max-retries, --max-concurrency: for every model, and per model spec. */
+  controls: { controls: ModelControls; perModel: Record<string, ModelControls> };
   /** Limits on this process's model calls (cache hits are free). */
   budget: BudgetOptions | undefined;
   /** Folder for each step's backward graph, if asked for. */
@@ -103,7 +129,7 @@ const CONFIG_FLAGS = [
   '--concurrency',
 ];
 
-const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help']);
+const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help', '--replay']);
 /** Every flag, keyed by itself (parseFlags maps a flag to a key). */
 const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
   [
@@ -125,6 +151,10 @@ const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
     '--budget',
     '--graph',
     '--base-url',
+    '--repeat',
+    '--timeout',
+    '--max-retries',
+    '--max-concurrency',
     '--sim-seed',
   ].map((f) => [f, f]),
 );
@@ -186,7 +216,17 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   set('concurrency', int('--concurrency', 1));
   const demoSteps = int('--demo-steps', 0);
   if (demoSteps) config.demos = { steps: demoSteps };
+  if (config.seed !== undefined && config.seed > MAX_SEED)
+    throw new UsageError(
+      `--seed must be at most ${MAX_SEED} (2^32 - 1: larger seeds would collide with smaller ones), got ${config.seed}`,
+    );
   const seed = config.seed ?? D.seed;
+  const cache = flags.get('--cache');
+  if (cache !== undefined && cache.trim() === '')
+    throw new UsageError('--cache needs a file (or off); got an empty path');
+  const replay = flags.has('--replay');
+  if (replay && cache === 'off')
+    throw new UsageError('--replay reads the cache; it cannot be used with --cache off');
   const out = resolve(flags.get('--out') ?? `results/${method}-${pipeline}-seed${seed}.json`);
   return {
     task,
@@ -198,7 +238,10 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     out,
     checkpoint: resolve(flags.get('--checkpoint') ?? `${out.replace(/\.json$/, '')}.ckpt.json`),
     resume: flags.has('--resume'),
-    cache: flags.get('--cache'),
+    cache,
+    replay,
+    repeat: int('--repeat', 0) ?? 0,
+    controls: parseControls(flags),
     budget: parseBudget(flags.get('--budget')),
     graphDir: flags.has('--graph') ? resolve(flags.get('--graph') as string) : undefined,
     baseURL: flags.get('--base-url'),
@@ -215,6 +258,20 @@ function modelSpecs(flags: ReadonlyMap<string, string>): TrainArgs['models'] {
     optimizer: flags.get('--optimizer-model'),
     teacher: flags.get('--teacher-model'),
   });
+}
+
+/** --timeout, --max-retries, --max-concurrency through llm's parser; a bad value is a usage error. */
+function parseControls(flags: ReadonlyMap<string, string>): TrainArgs['controls'] {
+  try {
+    return parseModelControlFlags({
+      timeout: flags.get('--timeout'),
+      maxRetries: flags.get('--max-retries'),
+      maxConcurrency: flags.get('--max-concurrency'),
+    });
+  } catch (e) {
+    if (e instanceof ModelControlsError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /**

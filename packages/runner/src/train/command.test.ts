@@ -183,8 +183,10 @@ describe('autodiff train --budget', () => {
       const common = ['train', '--task', 'object-count', '--steps', '2', '--val', '10', '--test', '10'];
       const files = ['--out', out, '--cache', join(dir, 'cache.sqlite'), '--quiet'];
       const stopped = await autodiff([...common, ...files, '--budget', 'optimizer.calls=1']);
-      expect(stopped.code).toBe(0);
+      expect(stopped.code).toBe(3);
       expect(stopped.out).toMatch(/PARTIAL: .*budget/);
+      expect(stopped.err).toContain('(with a larger --budget): autodiff train --task object-count');
+      expect(stopped.err).toMatch(/--resume$/m);
       const partial = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean } };
       expect(partial.result.partial).toBe(true);
       // The checkpoint records what its finished steps spent, which a resume with a budget counts.

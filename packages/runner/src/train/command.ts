@@ -1,21 +1,37 @@
 /**
- * `autodiff train`: one task pipeline trained with a registered method (default GDPO). Wires the model registry (simulated models by
- * default), the response cache and usage ledger, the task's data and pipeline, and the trainer; prints the
- * scores, calls and tokens per role, gate counts and wall-clock; writes the results JSON atomically.
+ * `autodiff train`: one task pipeline trained with a registered method (default GDPO). Checks every
+ * output path and the cache before the first model call; builds the role models through one pool (one
+ * managed model per endpoint + model, every call cached under the run's salt, retries on stderr); runs
+ * the trainer with the run manifest and the stop signal of SIGINT / SIGTERM; prints the scores, calls,
+ * tokens and retries per role; writes the results JSON atomically. Exit codes: see exit-codes.ts.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  BudgetSpecError,
+  CacheAccessError,
   CacheMissError,
+  CallsStoppedError,
+  defaultCachePath,
   ModelCallError,
+  ModelControlsError,
   ModelSpecError,
   ProviderError,
+  preflightCache,
   ResponseCache,
+  retryReporter,
+  runCacheSalt,
   UsageLedger,
-  writeJsonAtomic,
 } from '@llm-autodiff/llm';
 import { DatasetError } from '@llm-autodiff/tasks';
-import { TrainerInputError, train } from '@llm-autodiff/trainer';
+import {
+  type Checkpoint,
+  DEFAULT_TRAINER_SETTINGS,
+  readCheckpoint,
+  TrainerInputError,
+  type TrainResult,
+  train,
+} from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { methods } from '../methods';
@@ -25,14 +41,27 @@ import { ProgramModuleError } from '../program/program-module';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
+import { EXIT } from './exit-codes';
+import { onInterrupt, resumeCommand } from './interrupt';
+import { runManifest } from './manifest';
+import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
 import { formatReport } from './report';
+import { writeTrainResults } from './results-file';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
+/** Bad input found before any call: exit 2. */
+const INPUT_ERRORS = [
+  TrainerInputError,
+  OutputPathError,
+  CacheAccessError,
+  ModelControlsError,
+  BudgetSpecError,
+] as const;
 /** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
 const USER_ERRORS = [
   ...CALL_ERRORS,
-  TrainerInputError,
+  ...INPUT_ERRORS,
   DatasetError,
   ModelSpecError,
   ProgramModuleError,
@@ -41,7 +70,7 @@ const USER_ERRORS = [
 const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
   classes.some((c) => e instanceof c);
 
-/** Runs `autodiff train`; resolves to the exit code (0 done, 1 failed, 2 bad command line). */
+/** Runs `autodiff train`; resolves to the exit code (see exit-codes.ts). */
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   try {
@@ -54,12 +83,14 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
     io.err(TRAIN_USAGE);
-    return 2;
+    return EXIT.badInput;
   }
+  const interrupt = onInterrupt(io.err);
   try {
-    await trainAndReport(args, io);
-    return 0;
+    const result = await trainAndReport(args, io, interrupt.signal);
+    return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
+    if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
     if (!isAny(e, USER_ERRORS)) throw e;
     io.err(`autodiff train: ${e.message}`);
     // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
@@ -67,79 +98,151 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
-    return e instanceof TrainerInputError ? 2 : 1;
+    return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
+  } finally {
+    interrupt.dispose();
   }
 }
 
-async function trainAndReport(args: TrainArgs, io: Io): Promise<void> {
-  const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
-  const cache =
-    args.cache === 'off'
-      ? undefined
-      : new ResponseCache({ path: args.cache ? resolve(args.cache) : undefined });
-  const demoSteps = args.config.demos?.steps ?? 0;
-  // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
-  // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
-  const tunesDemos = methods.get(args.method).tunes.includes('demos');
-  const withDemos = args.method === 'gdpo' ? demoSteps > 0 : tunesDemos;
-  const run = await setupRun({
-    pipeline: args.pipeline,
-    models: args.models,
-    baseURL: args.baseURL,
-    cache,
-    ledger,
-    limits: args.limits,
-    demos: withDemos,
-    simSettings: { seed: args.simSeed },
-  });
-  const { program, teacher, data, label } = run;
-  const { task, backward, optimizer, teacher: teacherModel } = run.models;
+function signalExit(signal: AbortSignal): number {
+  return signal.reason === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+}
 
-  const log = args.quiet ? () => {} : io.out;
-  log(
-    `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})`,
+function exitCode(
+  result: TrainResult,
+  argv: readonly string[],
+  args: TrainArgs,
+  io: Io,
+  signal: AbortSignal,
+): number {
+  if (!result.partial) return EXIT.done;
+  io.err(`autodiff train: stopped early (${result.stopReason}); partial result in ${args.out}`);
+  io.err(
+    `to continue from ${args.checkpoint}${result.stopKind === 'budget' ? ' (with a larger --budget)' : ''}: ${resumeCommand(argv)}`,
   );
-  // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
-  const fromFlags = !args.resume || args.configGiven;
-  const { seed, concurrency, ...methodConfig } = args.config;
-  // Ctrl-C stops at the next step boundary with a resumable checkpoint; a second one quits at once.
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    io.err('interrupted: stopping after the current step (Ctrl-C again to quit now)');
-    interrupt.abort('SIGINT');
-  };
-  process.once('SIGINT', onSigint);
-  const result = await train({
-    program,
-    teacher,
-    data,
-    models: { optimizer, backward },
-    method: args.method,
-    methodConfig: fromFlags ? methodConfig : undefined,
-    trainer: fromFlags ? { seed, concurrency } : undefined,
-    usage: ledger,
-    // The trainer meters the run's calls and, on resume, counts the checkpoint's spend against it.
-    budget: args.budget,
-    checkpointPath: args.checkpoint,
-    resume: args.resume,
-    log,
-    onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
-    signal: interrupt.signal,
-  }).finally(() => process.off('SIGINT', onSigint));
+  return result.stopKind === 'budget' ? EXIT.budget : signalExit(signal);
+}
 
-  const usageByRole = ledger.byRole();
-  io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
-  await writeJsonAtomic(args.out, {
-    model: run.simulated ? 'simulated model' : 'external models (see models)',
-    task: args.task,
-    pipeline: args.pipeline,
-    method: args.method,
-    models: { task: task.id, backward: backward.id, optimizer: optimizer.id, teacher: teacherModel.id },
-    ...(Object.values(args.models).some((m) => m.startsWith('sim:')) ? { simSeed: args.simSeed } : {}),
-    data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
-    checkpoint: args.checkpoint,
-    usageByRole,
-    result,
-  });
-  io.out(`\nresults: ${args.out}`);
+/** Every output path, checked before the first model call. */
+function outputPaths(args: TrainArgs, cachePath: string | undefined): OutputPath[] {
+  const paths: OutputPath[] = [
+    { flag: '--out', path: args.out, kind: 'file' },
+    { flag: '--checkpoint', path: args.checkpoint, kind: 'file' },
+  ];
+  if (args.graphDir) paths.push({ flag: '--graph', path: args.graphDir, kind: 'dir' });
+  if (cachePath) paths.push({ flag: '--cache', path: cachePath, kind: 'file', distinctOnly: true });
+  return paths;
+}
+
+async function trainAndReport(args: TrainArgs, io: Io, stopSignal: AbortSignal): Promise<TrainResult> {
+  const cachePath = args.cache === 'off' ? undefined : resolve(args.cache ?? defaultCachePath());
+  const cacheMode = args.replay ? 'read-only' : 'read-write';
+  await preflightOutputs(outputPaths(args, cachePath));
+  if (cachePath) preflightCache({ path: cachePath, mode: cacheMode });
+  if (args.resume && !existsSync(args.checkpoint))
+    throw new TrainerInputError(`cannot resume: no checkpoint at ${args.checkpoint}`);
+  const saved: Checkpoint | undefined = args.resume ? await readCheckpoint(args.checkpoint) : undefined;
+
+  const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
+  // The salt comes from the run's seed (the checkpoint's on resume) and repeat index.
+  const seed = args.config.seed ?? saved?.trainer.seed ?? DEFAULT_TRAINER_SETTINGS.seed;
+  const concurrency =
+    args.config.concurrency ?? saved?.trainer.concurrency ?? DEFAULT_TRAINER_SETTINGS.concurrency;
+  const runSalt = runCacheSalt({ seed, repeat: args.repeat });
+  const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
+  try {
+    const demoSteps = args.config.demos?.steps ?? 0;
+    // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
+    // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
+    const tunesDemos = methods.get(args.method).tunes.includes('demos');
+    const run = await setupRun({
+      pipeline: args.pipeline,
+      models: args.models,
+      baseURL: args.baseURL,
+      cache,
+      ledger,
+      limits: args.limits,
+      demos: args.method === 'gdpo' ? demoSteps > 0 : tunesDemos,
+      simSettings: { seed: args.simSeed },
+      runSalt,
+      stopSignal,
+      concurrency,
+      controls: args.controls,
+      onRetry: retryReporter({ log: io.err }),
+    });
+    const { program, teacher, data, label, pool } = run;
+    const roleModels = Object.fromEntries(
+      Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
+    );
+    const usesSim = Object.values(args.models).some((m) => m.startsWith('sim:'));
+    const manifest = runManifest({
+      task: args.task,
+      pipeline: args.pipeline,
+      method: args.method,
+      models: roleModels,
+      data,
+      seed,
+      repeat: args.repeat,
+      cacheSalt: runSalt,
+      simSeed: usesSim ? args.simSeed : undefined,
+    });
+
+    const log = args.quiet ? () => {} : io.out;
+    log(
+      `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
+    );
+    // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+    const fromFlags = !args.resume || args.configGiven;
+    const { seed: _seed, concurrency: _c, ...methodConfig } = args.config;
+    const result = await train({
+      program,
+      teacher,
+      data,
+      models: { optimizer: run.models.optimizer, backward: run.models.backward },
+      method: args.method,
+      methodConfig: fromFlags ? methodConfig : undefined,
+      trainer: fromFlags ? { seed: args.config.seed, concurrency: args.config.concurrency } : undefined,
+      usage: ledger,
+      // The trainer meters the run's calls and, on resume, counts the checkpoint's spend against it.
+      budget: args.budget,
+      checkpointPath: args.checkpoint,
+      resume: args.resume,
+      log,
+      onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
+      signal: stopSignal,
+      onStep: run.setStep,
+      cacheSalt: runSalt,
+      manifest,
+      lock: { staleMs: lockStaleMs() },
+    });
+
+    const usageByRole = ledger.byRole();
+    io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
+    await writeTrainResults(args.out, {
+      model: run.simulated ? 'simulated model' : 'external models (see models)',
+      task: args.task,
+      pipeline: args.pipeline,
+      method: args.method,
+      models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
+      ...(usesSim ? { simSeed: args.simSeed } : {}),
+      manifest,
+      modelControls: pool.describe(),
+      replay: args.replay,
+      data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
+      checkpoint: args.checkpoint,
+      usageByRole,
+      result,
+    });
+    io.out(`\nresults: ${args.out}`);
+    return result;
+  } finally {
+    cache?.close();
+  }
+}
+
+/** AUTODIFF_LOCK_STALE_MS: how old a killed run's checkpoint lock must be to be taken over (default 5000). */
+function lockStaleMs(): number | undefined {
+  const raw = process.env.AUTODIFF_LOCK_STALE_MS;
+  const ms = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

@@ -31,7 +31,7 @@ describe.skipIf(!HAS_DATA)(needsData('GDPO on the simulated ObjectCount'), () =>
   it('a short run raises the validation score', async () => {
     const { result, ledger } = await simObjectCountRun({ config: { steps: 3 } });
     expect(result.partial).toBe(false);
-    expect(result.final.val).toBeGreaterThan(result.initial.val);
+    expect(result.final.val).toBeGreaterThan(result.initial?.val ?? Number.NaN);
     expect(result.gates.validationPassed).toBeGreaterThan(0);
     const roles = ledger.byRole();
     expect(roles.optimizer?.calls).toBe(result.gates.tried);

@@ -24,13 +24,13 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
   const lines = [
     '',
     `== ${pipeline} with ${result.method}${strategyOf(result)} — ${label}${result.partial ? ` — PARTIAL: ${result.stopReason}` : ''}`,
-    `validation: ${score(result.initial.val)} -> ${score(result.final.val)}`,
-    `test:       ${score(result.initial.test)} -> ${score(result.final.test)}`,
-    'role        calls  cache-hits  prompt-tok  completion-tok  latency-s',
+    `validation: ${score(result.initial?.val)} -> ${score(result.final.val)}`,
+    `test:       ${score(result.initial?.test)} -> ${score(result.final.test)}`,
+    'role        calls  cache-hits  prompt-tok  completion-tok  latency-s  queued-s  retries  failed(billed)',
   ];
   for (const [role, u] of Object.entries(usageByRole)) {
     lines.push(
-      `${role.padEnd(10)} ${String(u.calls).padStart(6)} ${String(u.cacheHits).padStart(11)} ${String(u.promptTokens).padStart(11)} ${String(u.completionTokens).padStart(15)} ${(u.latencyMs / 1000).toFixed(1).padStart(10)}`,
+      `${role.padEnd(10)} ${String(u.calls).padStart(6)} ${String(u.cacheHits).padStart(11)} ${String(u.promptTokens).padStart(11)} ${String(u.completionTokens).padStart(15)} ${(u.latencyMs / 1000).toFixed(1).padStart(10)} ${(u.queueMs / 1000).toFixed(1).padStart(9)} ${String(u.retries).padStart(8)} ${`${u.failedAttempts}(${u.billedFailedAttempts})`.padStart(15)}`,
     );
   }
   const g = result.gates;

@@ -1,0 +1,68 @@
+/**
+ * The run manifest: what a run was made with, stored in the checkpoint and the results. A resume whose
+ * manifest differs (another model, data, salt or package version) is refused by the trainer with the
+ * list of differences, so one run's steps are never mixed with another model's.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** The workspace packages a run's behaviour depends on (their versions go into the manifest). */
+const PACKAGES = ['llm', 'core', 'trainer', 'gdpo', 'baselines', 'tasks', 'sim', 'runner'] as const;
+
+function packageVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PACKAGES) {
+    try {
+      const url = new URL(`../../../${name}/package.json`, import.meta.url);
+      const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
+      out[pkg.name ?? name] = pkg.version ?? 'unknown';
+    } catch {
+      out[`@llm-autodiff/${name}`] = 'unknown';
+    }
+  }
+  return out;
+}
+
+/** sha256 (first 16 hex) of a split's examples as JSON, in order. */
+export function splitHash(examples: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(examples)).digest('hex').slice(0, 16);
+}
+
+export interface ManifestInput {
+  task: string;
+  pipeline: string;
+  method: string;
+  /** Per role: the spec as given and the resolved canonical model id. */
+  models: Record<string, { spec: string; id: string }>;
+  data: { train: readonly unknown[]; val: readonly unknown[]; test: readonly unknown[] };
+  seed: number;
+  repeat: number;
+  cacheSalt: string;
+  /** The simulated world's seed, when a role uses a sim model. */
+  simSeed?: number;
+}
+
+export type RunManifest = Record<string, unknown>;
+
+export function runManifest(input: ManifestInput): RunManifest {
+  const split = (xs: readonly unknown[]) => ({ examples: xs.length, sha256: splitHash(xs) });
+  return {
+    task: input.task,
+    pipeline: input.pipeline,
+    method: input.method,
+    models: input.models,
+    // No request of the pipelines, backward engine or optimizer sets a sampling option today: the
+    // endpoint's defaults apply. Recorded so a change is visible (and refused on resume).
+    sampling: { temperature: 'endpoint default', topP: 'endpoint default', seed: 'none' },
+    data: {
+      train: split(input.data.train),
+      val: split(input.data.val),
+      test: split(input.data.test),
+    },
+    seed: input.seed,
+    repeat: input.repeat,
+    cacheSalt: input.cacheSalt,
+    ...(input.simSeed === undefined ? {} : { simSeed: input.simSeed }),
+    versions: packageVersions(),
+  };
+}

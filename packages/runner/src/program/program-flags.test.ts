@@ -80,8 +80,8 @@ describe('autodiff train --program', () => {
         '--quiet',
       ];
       const stopped = await autodiff([...common, '--budget', 'optimizer.calls=1']);
-      expect(stopped.err).toBe('');
-      expect(stopped.code).toBe(0);
+      expect(stopped.err).toMatch(/^autodiff train: stopped early \(budget reached/);
+      expect(stopped.code).toBe(3); // a --budget was reached
       expect(stopped.out).toMatch(/PARTIAL: .*budget/);
       expect(existsSync(join(dir, 'run.ckpt.json'))).toBe(true);
       const resumed = await autodiff([...common, '--resume']);

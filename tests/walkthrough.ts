@@ -19,7 +19,10 @@ export function walkthroughSource(readme = readFileSync(join(REPO, 'README.md'),
   return blocks.join('\n');
 }
 
-/** Checks what the walkthrough printed: the better upstream prompt raised the score, usage per role. */
+/**
+ * Checks what the walkthrough printed: the better upstream prompt raised the score, the budget stopped
+ * training and the resume finished it, usage per role.
+ */
 export function checkWalkthroughOutput(stdout: string): void {
   const moved = /accuracy (\d\.\d\d) -> (\d\.\d\d) with the better instruction/.exec(stdout);
   if (!moved) throw new Error(`the walkthrough printed no accuracy line:\n${stdout}`);
@@ -29,5 +32,11 @@ export function checkWalkthroughOutput(stdout: string): void {
     if (!new RegExp(`^${role}: [1-9]\\d* calls, [1-9]\\d* tokens`, 'm').test(stdout))
       throw new Error(`the walkthrough printed no usage for role ${role}:\n${stdout}`);
   }
+  // Stopped by its budget after a finished step, then resumed to the end with the checkpoint's calls counted.
+  const stopped =
+    /^stopped after step (\d+) \(budget reached: .*\);\nresuming: the checkpoint's (\d+) calls/m.exec(stdout);
+  if (!stopped || Number(stopped[1]) < 1 || Number(stopped[2]) < 1)
+    throw new Error(`the walkthrough's budget did not stop training after a finished step:\n${stdout}`);
+  if (!/; partial: false$/m.test(stdout)) throw new Error(`the resumed run did not finish:\n${stdout}`);
   if (!stdout.includes('walkthrough done')) throw new Error(`the walkthrough did not finish:\n${stdout}`);
 }

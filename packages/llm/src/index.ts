@@ -1,5 +1,6 @@
 export * from './atomic-write';
 export * from './budget';
+export * from './budget-scope';
 export * from './budget-spec';
 export * from './cache-key';
 export * from './cache-location';

@@ -1,4 +1,5 @@
 import type { Budget } from './budget';
+import { admitCall } from './budget-scope';
 import { cacheKey, combineCacheSalts } from './cache-key';
 import { CacheMissError, CallsStoppedError, ProviderError } from './errors';
 import { type CallTrace, newCallTrace, type ResilienceOptions, ResilientModel } from './resilience';
@@ -89,19 +90,20 @@ export class ManagedModel implements ChatModel {
     }
     this.checkStop();
     // Only a call that will reach the model is charged: cache hits stay free even when a budget is spent,
-    // so a stopped run can be replayed and resumed.
-    const reservation = budget?.admit(role, this.id);
+    // so a stopped run can be replayed and resumed. The model's own budget and those of the enclosing
+    // `withBudget` scopes (e.g. a training run's) all admit it.
+    const admission = admitCall(budget, role, this.id);
 
     const trace = newCallTrace();
     let response: ChatResponse;
     try {
       response = await this.send(request, context, trace);
     } catch (e) {
-      if (reservation) budget?.cancel(reservation);
+      admission.cancel();
       // Refused unsent by a stop: nothing happened that the ledger should show.
       if (e instanceof CallsStoppedError && trace.attempts === 0) throw e;
       const counts = attemptCounts(trace, request);
-      budget?.chargeFailedAttempts(role, this.id, counts.billedFailedAttempts, counts.failedUsage);
+      admission.chargeFailedAttempts(counts.billedFailedAttempts, counts.failedUsage);
       ledger?.recordFailure({
         role,
         model: this.id,
@@ -115,8 +117,8 @@ export class ManagedModel implements ChatModel {
     response = { ...response, latencyMs: this.now() - started, cacheHit: false };
     const counts = attemptCounts(trace, request);
     // Account before writing the cache: the tokens are spent even if the write fails.
-    if (reservation) budget?.commit(reservation, response.usage);
-    budget?.chargeFailedAttempts(role, this.id, counts.billedFailedAttempts, counts.failedUsage);
+    admission.commit(response.usage);
+    admission.chargeFailedAttempts(counts.billedFailedAttempts, counts.failedUsage);
     ledger?.record({
       role,
       model: this.id,

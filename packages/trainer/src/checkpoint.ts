@@ -6,7 +6,7 @@
  * `TrainerInputError` line naming the file and the field, never a silently skipped run or a TypeError.
  */
 import { readFile } from 'node:fs/promises';
-import { writeJsonAtomic } from '@llm-autodiff/llm';
+import { type Spend, writeJsonAtomic } from '@llm-autodiff/llm';
 import { z } from 'zod';
 import { TrainerInputError } from './errors';
 import type { RngState } from './rng';
@@ -35,6 +35,12 @@ export interface Checkpoint {
   bestVal: number;
   rng: RngState;
   records: StepRecord[];
+  /**
+   * What the run's model calls cost per role up to this checkpoint, as the run's budget counted them
+   * (cache hits free, billed failed attempts included, across resumes). A resume credits it to the new
+   * budget. Absent in checkpoints written before budgets were a `train()` option.
+   */
+  spent?: Record<string, Spend>;
   /** What the run was made with (models, sampling, data, salt, versions): a resume must match it. */
   manifest?: Record<string, unknown>;
   /** Set when the run stopped early (budget, signal) — a resume continues from `step`. */
@@ -134,6 +140,9 @@ export const checkpointSchema = z.object({
   rng: z.tuple([u32, u32, u32, u32]),
   records: z.array(stepRecordSchema),
   manifest: z.record(z.unknown()).optional(),
+  spent: z
+    .record(z.object({ calls: count, tokens: count, usd: z.number().finite().nonnegative() }))
+    .optional(),
   stopped: z.string().optional(),
   finalTest: score.optional(),
   finalTestScores: z.record(score).optional(),
@@ -187,10 +196,24 @@ export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Pro
   await writeJsonAtomic(path, checkpoint);
 }
 
-/**
- * Calls and tokens per role of the steps a checkpoint has finished (a resumed run's budget counts them).
- * Calls of an interrupted step are not in it; a resume replays them from the response cache.
- */
+/** Calls and tokens per role of the steps a checkpoint has finished, from its step records. */
 export function checkpointUsage(checkpoint: Pick<Checkpoint, 'records'>): UsageByRole {
   return checkpoint.records.reduce((u, r) => addUsage(u, r.usage), {} as UsageByRole);
+}
+
+/**
+ * What a resumed run's budget is credited with: the checkpoint's `spent`, or for an older checkpoint the
+ * calls and tokens of its step records. Calls of an interrupted step are in neither; a resume replays
+ * them from the response cache, where they are free.
+ */
+export function checkpointSpend(
+  checkpoint: Pick<Checkpoint, 'records' | 'spent'>,
+): Record<string, Partial<Spend>> {
+  if (checkpoint.spent) return checkpoint.spent;
+  return Object.fromEntries(
+    Object.entries(checkpointUsage(checkpoint)).map(([role, u]) => [
+      role,
+      { calls: u.calls, tokens: u.promptTokens + u.completionTokens },
+    ]),
+  );
 }

@@ -3,6 +3,7 @@ export {
   CHECKPOINT_FORMAT,
   type Checkpoint,
   checkpointSchema,
+  checkpointSpend,
   checkpointUsage,
   firstIssue,
   gateCountsSchema,

@@ -69,6 +69,11 @@ export interface RunContext<E> {
    * the run's onBackward hook (graph export) sees the root. `feedbackText: false` asks no model.
    */
   backward(losses: Parameter<number>[], opts?: BackwardRequest): Promise<BackwardReport>;
+  /**
+   * For a method with a backward pass of its own (e.g. TextGrad's rules instead of core's `backward`):
+   * hands the root it went back from to the run's onBackward hook (graph export), as `backward` does.
+   */
+  backwardDone(root: Parameter): Promise<void>;
   /** A train example by its sample id (throws when the id is not in the training set). */
   exampleById(id: string): E;
   log(line: string): void;

@@ -66,6 +66,9 @@ export function runContext<E>(shared: RunShared<E>, step: number, bestVal: numbe
       await shared.onBackward?.(step, root);
       return report;
     },
+    backwardDone: async (root) => {
+      await shared.onBackward?.(step, root);
+    },
     exampleById: (id) => {
       const ex = shared.byId.get(id);
       if (ex === undefined)

@@ -5,11 +5,11 @@
  * no trainer change for the new method.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Parameter, trainablePrompts } from '@llm-autodiff/core';
-import { Budget, managedModel, UsageLedger } from '@llm-autodiff/llm';
+import { managedModel, UsageLedger } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
 import { readCheckpoint } from './checkpoint';
@@ -102,11 +102,10 @@ function run(opts: {
   signal?: AbortSignal;
   log?: (l: string) => void;
   onStepDone?: TrainOptions<unknown>['onStepDone'];
+  ledger?: UsageLedger;
 }) {
-  const ledger = new UsageLedger();
-  const budget =
-    opts.budgetCalls === undefined ? undefined : new Budget({ total: { calls: opts.budgetCalls } });
-  const program = toyProgram(managedModel(toyTaskModel(), { ledger, budget, limits: false }));
+  const ledger = opts.ledger ?? new UsageLedger();
+  const program = toyProgram(managedModel(toyTaskModel(), { ledger, limits: false }));
   const registry = new MethodRegistry();
   registry.register(randomEdit);
   return train({
@@ -116,6 +115,7 @@ function run(opts: {
     registry,
     trainer: { seed: 7 },
     usage: ledger,
+    budget: opts.budgetCalls === undefined ? undefined : { total: { calls: opts.budgetCalls } },
     checkpointPath: opts.path,
     resume: opts.resume,
     signal: opts.signal,
@@ -233,6 +233,61 @@ describe('a new method through the seam (random edits on the toy world)', () => 
         resume: true,
       }),
     ).rejects.toThrow('trainer setting field "seed" differs from the checkpoint\'s');
+  });
+});
+
+describe("train()'s budget across a resume", () => {
+  const realCalls = (ledger: UsageLedger) => ledger.byRole().task?.calls ?? 0;
+
+  it('stops at the limit; a resume with the same budget counts what the checkpoint spent', async () => {
+    const path = join(dir, 'e.json');
+    const first = new UsageLedger();
+    const stopped = await run({ path, budgetCalls: 90, ledger: first });
+    expect(stopped.partial).toBe(true);
+    expect(realCalls(first)).toBe(90);
+    const ckpt = await readCheckpoint(path);
+    // The finished steps' spend, as the budget counted it, agrees with their step records.
+    const spent = ckpt.spent?.task?.calls ?? -1;
+    expect(spent).toBe(ckpt.records.reduce((n, r) => n + (r.usage.task?.calls ?? 0), 0));
+    expect(spent).toBeGreaterThan(40);
+    expect(spent).toBeLessThan(90);
+
+    // The interrupted step is replayed (no response cache here, so for real) within what is left.
+    const again = new UsageLedger();
+    const resumed = await run({ path, budgetCalls: 90, resume: true, ledger: again });
+    expect(resumed.partial).toBe(true);
+    expect(realCalls(again)).toBe(90 - spent);
+    expect((await readCheckpoint(path)).spent?.task?.calls).toBeLessThanOrEqual(90);
+
+    const straight = await run({});
+    const done = await run({ path, budgetCalls: 1000, resume: true });
+    expect(done.partial).toBe(false);
+    expect(summary(done)).toEqual(summary(straight));
+  });
+
+  it('a checkpoint without a recorded spend is credited with its step records', async () => {
+    const path = join(dir, 'f.json');
+    await run({ path, budgetCalls: 90 });
+    const { spent: _spent, ...older } = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify(older));
+    const fromRecords = (await readCheckpoint(path)).records.reduce(
+      (n, r) => n + (r.usage.task?.calls ?? 0),
+      0,
+    );
+    const again = new UsageLedger();
+    await run({ path, budgetCalls: 90, resume: true, ledger: again });
+    expect(realCalls(again)).toBe(90 - fromRecords);
+  });
+
+  it('a malformed budget is a TrainerInputError naming the field', async () => {
+    await expect(
+      train({
+        program: toyProgram(toyTaskModel()),
+        data,
+        method: randomEdit,
+        budget: { total: { calls: -1 } },
+      }),
+    ).rejects.toThrow('trainer: budget: total.calls must be a number >= 0, got -1');
   });
 });
 

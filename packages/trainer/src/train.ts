@@ -2,15 +2,30 @@
  * The run loop every method shares: initial validation and test (step 0), the method's steps (a
  * checkpoint after each), the final test with the best values. A budget error from the model layer or an
  * aborted signal stops the run cleanly: the last checkpoint is kept (marked stopped) and the result is
- * partial; `resume` continues it and ends where an uninterrupted run would.
+ * partial; `resume` continues it and ends where an uninterrupted run would. The run's own `budget`
+ * meters every managed-model call made inside it (llm's `withBudget`); each checkpoint records what was
+ * spent, and a resume credits it, so the limits hold across processes.
  *
  * Task-agnostic and method-agnostic: it sees a core `Program<E>` and a `Method` (see method.ts).
  */
 import { existsSync } from 'node:fs';
 import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
-import { BudgetExceededError, CallsStoppedError, runCacheSalt } from '@llm-autodiff/llm';
+import {
+  Budget,
+  BudgetExceededError,
+  type BudgetOptions,
+  CallsStoppedError,
+  runCacheSalt,
+  withBudget,
+} from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
-import { CHECKPOINT_FORMAT, type Checkpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
+import {
+  CHECKPOINT_FORMAT,
+  type Checkpoint,
+  checkpointSpend,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint';
 import { lockCheckpoint } from './checkpoint-lock';
 import { TrainerInputError } from './errors';
 import { evaluate } from './evaluate';
@@ -48,6 +63,13 @@ export interface TrainOptions<E> {
   checkpointPath?: string;
   /** Continue from the checkpoint at `checkpointPath` (it must exist). */
   resume?: boolean;
+  /**
+   * Limits on the run's model calls, tokens and dollars, in total and per role (cache hits are free).
+   * Every call through a managed model (`managedModel`, `ModelPool`) made by the run counts; a spent
+   * budget stops the run like a signal (checkpoint kept, partial result). On resume the checkpoint's
+   * spend counts against it.
+   */
+  budget?: BudgetOptions;
   /** Aborting stops the run at the next step boundary, like a spent budget (checkpoint kept, partial result). */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -90,6 +112,19 @@ class RunStopped extends Error {
 }
 
 export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
+  const budget = runBudget(opts.budget);
+  return withBudget(budget, () => trainWithin(budget, opts));
+}
+
+function runBudget(options: BudgetOptions | undefined): Budget {
+  try {
+    return new Budget(options ?? {});
+  } catch (error) {
+    throw new TrainerInputError(`trainer: ${(error as Error).message}`);
+  }
+}
+
+async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<TrainResult> {
   const started = performance.now();
   const { program, data } = opts;
   const log = opts.log ?? (() => {});
@@ -111,7 +146,7 @@ export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
       ? await lockCheckpoint(opts.checkpointPath, { staleMs: opts.lock?.staleMs, log })
       : undefined;
   try {
-    return await trainLocked(opts, factory, { params, trainable, byId, key, started, log });
+    return await trainLocked(opts, factory, { params, trainable, byId, key, started, log, budget });
   } finally {
     await unlock?.();
   }
@@ -124,15 +159,19 @@ interface Prepared {
   key: string;
   started: number;
   log: (line: string) => void;
+  /** The run's own budget (the `budget` option; no limits without one), scoped over the whole run. */
+  budget: Budget;
 }
 
 async function trainLocked<E>(
   opts: TrainOptions<E>,
   factory: MethodFactory,
-  { params, trainable, byId, key, started, log }: Prepared,
+  { params, trainable, byId, key, started, log, budget }: Prepared,
 ): Promise<TrainResult> {
   const { program, data } = opts;
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
+  // A resumed run keeps its budget: what the checkpoint's finished steps spent counts against it.
+  if (ckpt) for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
   const cacheSalt = opts.cacheSalt ?? runCacheSalt({ seed: settings.seed });
@@ -164,6 +203,7 @@ async function trainLocked<E>(
     format: CHECKPOINT_FORMAT,
     ...base,
     records: [...base.records],
+    spent: budget.spent().byRole,
     values: currentValues(),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),

@@ -82,6 +82,11 @@ export class TestRun<E> implements RunContext<E> {
     const { model = this.models.backward, ...rest } = opts;
     return backward(sum(losses), { engine: model, labels: this.labels, ...rest });
   }
+  /** The roots methods hand to the run's onBackward hook, in order. */
+  readonly backwardRoots: Parameter[] = [];
+  async backwardDone(root: Parameter): Promise<void> {
+    this.backwardRoots.push(root);
+  }
   exampleById(id: string): E {
     const e = this.data.train.find((x) => this.program.sampleId(x) === id);
     if (e === undefined) throw new Error(`no train example ${id}`);

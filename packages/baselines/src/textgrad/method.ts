@@ -76,12 +76,14 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     const forward = await run.forwardLoss(batch);
     const engine = run.models.backward ?? this.setup.models.backward;
     if (!engine) throw new Error('textgrad: no backward-engine model');
-    const report = await textgradBackward(sum(forward.map((f) => f.loss)), {
+    const root = sum(forward.map((f) => f.loss));
+    const report = await textgradBackward(root, {
       engine,
       concurrency: run.concurrency,
       labels: run.labels,
       cacheSalt: run.cacheSalt,
     });
+    await run.backwardDone(root);
     const proposals = await this.tgd.propose(this.prompts, {
       labels: run.labels,
       salt: (i) => proposalSalt(run, i),

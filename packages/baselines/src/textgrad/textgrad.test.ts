@@ -49,6 +49,9 @@ describe('textgrad method', () => {
     expect(backwardModel.calls).toHaveLength(6);
     expect(out.backward?.calls).toBe(6);
     expect(optimizer.calls).toHaveLength(1);
+    // the run's onBackward hook (graph export) saw the batch root: the sum of the three losses
+    expect(run.backwardRoots).toHaveLength(1);
+    expect(run.backwardRoots[0]?.predecessors).toHaveLength(3);
     // forward 3 + full validation 10 (the improved prompt beats 0.5: no early stop)
     expect(task.calls).toHaveLength(3 + 10);
     expect(out.accepted).toBe(true);

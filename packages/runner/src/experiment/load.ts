@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod/v4';
-import { type Experiment, ExperimentSchema } from './schema';
+import { type CustomPipelineSpec, type Experiment, ExperimentSchema } from './schema';
 
 /** A malformed or invalid experiment file (or an unknown preset): the message is one line per problem. */
 export class ExperimentError extends Error {
@@ -93,5 +93,18 @@ export function loadExperiment(nameOrFile: string): Experiment {
       `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  return parseExperiment(text, isPreset ? `preset ${basename(path)}` : nameOrFile);
+  return relativeTo(dirname(path), parseExperiment(text, isPreset ? `preset ${basename(path)}` : nameOrFile));
+}
+
+/** Custom pipelines' program and data paths, resolved against the experiment file's folder. */
+export function relativeTo(dir: string, e: Experiment): Experiment {
+  const at = (file: string) => resolve(dir, file);
+  const custom = (p: CustomPipelineSpec): CustomPipelineSpec => {
+    const hash = p.program.lastIndexOf('#');
+    const program = hash < 0 ? at(p.program) : `${at(p.program.slice(0, hash))}${p.program.slice(hash)}`;
+    if (!p.data) return { ...p, program };
+    const { train, val, test } = p.data;
+    return { ...p, program, data: { ...p.data, train: at(train), val: at(val), test: test && at(test) } };
+  };
+  return { ...e, pipelines: e.pipelines.map((p) => (typeof p === 'string' ? p : custom(p))) };
 }

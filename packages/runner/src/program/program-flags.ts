@@ -6,9 +6,9 @@
  * means "the first N examples".
  */
 import { basename, extname } from 'node:path';
-import { registerPipeline } from '@llm-autodiff/tasks';
-import { loadExamples, parseFieldMapping } from './data-files';
+import { parseFieldMapping } from './data-files';
 import { loadProgramModule, ProgramModuleError, parseProgramRef } from './program-module';
+import { registerProgram } from './register';
 
 export const PROGRAM_USAGE = `  --program FILE#EXPORT   train your own program (TS or JS, no build step): a Program, a (deps) => Program
                           factory, or { create(deps), load() } with its own data
@@ -66,30 +66,8 @@ export async function programArgv(argv: readonly string[], cwd = process.cwd()):
     throw new ProgramModuleError(
       `--program ${ref}: no data; give --train FILE --val FILE [--test FILE], or export { create, load } from the module`,
     );
-  const load = program.load ? (given.length === 0 ? program.load : undefined) : undefined;
   const name = pipelineNameOf(ref);
-  registerPipeline(name, {
-    create: (deps) => program.create(deps) as never,
-    load: async () => {
-      if (load) {
-        const splits = await load();
-        for (const split of ['train', 'val', 'test'] as const) {
-          if (!Array.isArray(splits?.[split]))
-            throw new ProgramModuleError(`--program ${ref}: load() must return { train, val, test } arrays`);
-        }
-        return { ...splits, source: `${ref} (load)` };
-      }
-      const read = (flag: (typeof SPLITS)[number]) => loadExamples(files[flag]!, mapping);
-      const val = read('--val');
-      return {
-        train: read('--train'),
-        val,
-        test: files['--test'] === undefined ? val : read('--test'),
-        source: SPLITS.map((f) => files[f])
-          .filter(Boolean)
-          .join(', '),
-      };
-    },
-  });
+  const [train, val, test] = SPLITS.map((flag) => files[flag]);
+  registerProgram(name, program, train && val ? { train, val, test, fields: mapping } : undefined);
   return ['--task', name, '--pipeline', name, ...rest];
 }

@@ -6,6 +6,7 @@
 
 import { DEFAULT_GDPO_CONFIG as DEFAULT_CONFIG } from '@llm-autodiff/gdpo';
 import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
+import { customPipeline } from '@llm-autodiff/tasks';
 import { createModel } from '../model-registry';
 import type { RunSpec } from './plan';
 import type { StepCountTable } from './step-counts';
@@ -33,6 +34,8 @@ export interface Estimate {
   unpriced: string[];
   /** Model ids of paid endpoints used. */
   paid: string[];
+  /** Runs of pipelines without measured step counts (custom pipelines): not in the figures. */
+  unmeasured: string[];
 }
 
 function empty(): Usage {
@@ -102,8 +105,25 @@ export function estimate(
   /** The canonical model id of a spec (default: as the registry creates it; no call is made). */
   idOf: (spec: string) => string = (spec) => createModel(spec).id,
 ): Estimate {
-  const result: Estimate = { runs: [], byRole: {}, byMethod: {}, total: empty(), unpriced: [], paid: [] };
+  const result: Estimate = {
+    runs: [],
+    byRole: {},
+    byMethod: {},
+    total: empty(),
+    unpriced: [],
+    paid: [],
+    unmeasured: [],
+  };
   for (const spec of runs) {
+    if (!table.pipelines[spec.pipeline] && customPipeline(spec.pipeline)) {
+      result.unmeasured.push(spec.runId);
+      // Its calls are unknown, but whether it calls a paid endpoint is not.
+      for (const modelSpec of Object.values(spec.models)) {
+        const id = idOf(modelSpec);
+        if (isPaid(id) && !result.paid.includes(id)) result.paid.push(id);
+      }
+      continue;
+    }
     const full = splitSizes(spec.pipeline);
     const sizes = {
       val: Math.min(full.val, spec.sizes.val ?? full.val),
@@ -166,5 +186,7 @@ export function formatEstimate(e: Estimate): string[] {
   lines.push(row('total', e.total));
   if (e.paid.length === 0) lines.push('(no paid endpoint: simulated or local models only)');
   if (e.unpriced.length > 0) lines.push(`no price known for ${e.unpriced.join(', ')} (pass --prices FILE)`);
+  if (e.unmeasured.length > 0)
+    lines.push(`not estimated (custom pipelines, no measured step counts): ${e.unmeasured.join(', ')}`);
   return lines;
 }

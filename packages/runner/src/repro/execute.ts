@@ -5,12 +5,13 @@
  */
 import { join, resolve } from 'node:path';
 import { ResponseCache } from '@llm-autodiff/llm';
-import { loadTask, type PipelineName } from '@llm-autodiff/tasks';
+import { loadTask } from '@llm-autodiff/tasks';
 import { experimentCachePath } from '../cache/location';
 import type { Experiment } from '../experiment/schema';
 import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
 import { writeReport } from '../outputs/commands';
+import { registerExperimentPipelines } from './custom-pipelines';
 import { estimate, formatEstimate } from './estimate';
 import { type Plan, planExperiment } from './plan';
 import { PreflightError, preflight } from './preflight';
@@ -43,7 +44,7 @@ export interface Executed {
 async function splitSizes(plan: Plan): Promise<(p: string) => { val: number; test: number }> {
   const sizes = new Map<string, { val: number; test: number }>();
   for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
-    const s = await loadTask(p as PipelineName);
+    const s = await loadTask(p);
     sizes.set(p, { val: s.val.length, test: s.test.length });
   }
   return (p) => sizes.get(p) ?? { val: 0, test: 0 };
@@ -55,7 +56,9 @@ export async function executeExperiment(
   io: Io,
 ): Promise<Executed> {
   const e = o.concurrency ? { ...experiment, concurrency: o.concurrency } : experiment;
-  const plan = planExperiment(e, resolve(o.resultsRoot), o.models);
+  // The experiment's own pipelines are registered first: the plan asks which methods can tune them.
+  const cannotTune = await registerExperimentPipelines(e);
+  const plan = planExperiment(e, resolve(o.resultsRoot), o.models, cannotTune);
   for (const m of plan.skipped)
     io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
   for (const line of plan.unsupported) io.out(`not run: ${line}`);
@@ -77,11 +80,13 @@ export async function executeExperiment(
   const refusal =
     est.paid.length === 0
       ? undefined
-      : est.unpriced.length > 0
-        ? `no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`
-        : (est.total.usd ?? 0) > o.maxCostUsd
-          ? `estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`
-          : undefined;
+      : est.unmeasured.length > 0 && !e.budget
+        ? 'custom pipelines on paid endpoints have no cost estimate; set a budget in the experiment file'
+        : est.unpriced.length > 0
+          ? `no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`
+          : (est.total.usd ?? 0) > o.maxCostUsd
+            ? `estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`
+            : undefined;
   if (o.dryRun) {
     if (refusal) io.out(`a run would refuse to start: ${refusal}`);
     return { plan };

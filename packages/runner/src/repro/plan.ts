@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import type { BudgetOptions } from '@llm-autodiff/llm';
-import { type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
 import { AVAILABLE_METHODS, type MethodBase, type MethodId, parseMethod } from '../experiment/methods';
-import type { Experiment } from '../experiment/schema';
+import { type Experiment, pipelinesOf } from '../experiment/schema';
 import { methods } from '../methods';
 import { defaultRoleModels, isSimSpec, type RoleModels } from '../model-defaults';
 import {
@@ -18,7 +18,8 @@ import {
 export interface RunSpec {
   experiment: string;
   runId: string;
-  pipeline: PipelineName;
+  /** A built-in pipeline's name or a custom pipeline's (registered with tasks' `registerPipeline`). */
+  pipeline: string;
   /** The method name as written (`gdpo`, `gdpo.noHistory`, `start`). */
   method: string;
   methodId: MethodId;
@@ -80,11 +81,18 @@ function budgetOf(e: Experiment): BudgetOptions | undefined {
   return { total, perRole };
 }
 
+/**
+ * Why `method` cannot tune `pipeline` (e.g. it tunes demos, the program has only prompts), or undefined
+ * when it can. Known for custom pipelines once their programs are loaded.
+ */
+export type CannotTune = (pipeline: string, method: MethodId['base']) => string | undefined;
+
 /** Expands an experiment under `resultsRoot`. `modelOverrides` (command-line flags) win over the file. */
 export function planExperiment(
   e: Experiment,
   resultsRoot: string,
   modelOverrides: Partial<RoleModels> = {},
+  cannotTune: CannotTune = () => undefined,
 ): Plan {
   const given = { ...e.models };
   for (const [role, spec] of Object.entries(modelOverrides))
@@ -102,13 +110,20 @@ export function planExperiment(
       skipped.push(method);
       continue;
     }
-    const cannotTune = (e.pipelines as PipelineName[]).filter((p) => !canTune(methodId.base, p));
-    if (cannotTune.length > 0)
+    const builtInCannot = pipelinesOf(e).filter(
+      (p) => (PIPELINE_NAMES as string[]).includes(p) && !canTune(methodId.base, p as PipelineName),
+    );
+    if (builtInCannot.length > 0)
       unsupported.push(
-        `${method} on ${cannotTune.join(', ')}: it tunes demos only and these pipelines have no demos slot`,
+        `${method} on ${builtInCannot.join(', ')}: it tunes demos only and these pipelines have no demos slot`,
       );
-    for (const pipeline of e.pipelines as PipelineName[]) {
-      if (cannotTune.includes(pipeline)) continue;
+    for (const pipeline of pipelinesOf(e)) {
+      if (builtInCannot.includes(pipeline)) continue;
+      const why = cannotTune(pipeline, methodId.base);
+      if (why) {
+        unsupported.push(`${method} on ${pipeline}: ${why}`);
+        continue;
+      }
       let config: TrainerConfigInput = e.config as TrainerConfigInput;
       let perMethod: MethodConfigs = e.methodConfig;
       for (const o of e.overrides) {

@@ -13,12 +13,15 @@ import {
   runCacheSalt,
   type Semaphore,
   UsageLedger,
+  withBudget,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
   createPipeline,
+  customPipeline,
   type ExampleOf,
   loadTask,
+  type PipelineName,
   type Retriever,
   type TaskName,
   type TaskProgram,
@@ -28,7 +31,6 @@ import {
   evaluate,
   type GateCounts,
   pickUsage,
-  readCheckpoint,
   type StepRecord,
   type TrainResult,
   train,
@@ -39,7 +41,6 @@ import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { GATE_KEYS } from '../tables/summary';
-import { creditCheckpoint } from '../train/resume-budget';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
 import { packageVersions } from './versions';
@@ -116,10 +117,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const unsubscribe = ledger.subscribe((e) => {
     if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
   });
-  const budget = spec.budget ? new Budget(spec.budget) : undefined;
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
   const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
-  if (budget && resume) creditCheckpoint(budget, await readCheckpoint(checkpointPath));
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
   const managed = (modelSpec: string): ChatModel => {
@@ -130,12 +129,12 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       cache: ctx.cache,
       // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
       runSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
-      budget,
       limits: { semaphore: ctx.semaphoreFor(inner.id) },
     });
   };
   const task = managed(spec.models.task);
-  const retriever = taskOf(spec.pipeline) === 'hotpot' ? await ctx.retriever() : undefined;
+  const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
+  const retriever = hotpot ? await ctx.retriever() : undefined;
   const program = createPipeline(spec.pipeline, {
     model: task,
     retriever,
@@ -148,8 +147,11 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   try {
     if (spec.methodId.base === 'start') {
       ctx.onProgress?.({ step: 0, totalSteps: 0 });
-      const val = await evaluate(program, data.val, { concurrency });
-      const test = await evaluate(program, data.test, { concurrency });
+      // Not a training run: the experiment's budget limits the evaluation itself.
+      const [val, test] = await withBudget(new Budget(spec.budget ?? {}), async () => [
+        await evaluate(program, data.val, { concurrency }),
+        await evaluate(program, data.test, { concurrency }),
+      ]);
       const usage = pickUsage(ledger.byRole());
       const step: StepRecord = {
         step: 0,
@@ -203,6 +205,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       methodConfig: resume ? undefined : spec.methodConfig,
       trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
       usage: ledger,
+      budget: spec.budget,
       checkpointPath,
       resume,
       // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.

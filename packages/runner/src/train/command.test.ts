@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
+import { readCheckpoint } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autodiff } from '../testing/run-cli';
 
@@ -211,7 +212,11 @@ describe('autodiff train --budget', () => {
       expect(stopped.err).toMatch(/--resume$/m);
       const partial = JSON.parse(readFileSync(out, 'utf8')) as { result: { partial: boolean } };
       expect(partial.result.partial).toBe(true);
-      expect(existsSync(join(dir, 'oc.ckpt.json'))).toBe(true);
+      // The checkpoint records what its finished steps spent, which a resume with a budget counts.
+      const ckpt = await readCheckpoint(join(dir, 'oc.ckpt.json'));
+      const taskCalls = ckpt.records.reduce((n, r) => n + (r.usage.task?.calls ?? 0), 0);
+      expect(taskCalls).toBeGreaterThan(0);
+      expect(ckpt.spent?.task?.calls).toBe(taskCalls);
 
       const resumed = await autodiff([...common, ...files, '--resume']);
       expect(resumed.err).toBe('');
@@ -259,6 +264,48 @@ describe('autodiff train --graph', () => {
     expect(readFileSync(join(graphs, 'step-01.dot'), 'utf8')).toMatch(/^digraph/);
     expect(readFileSync(join(graphs, 'step-01.mmd'), 'utf8')).toMatch(/^(flowchart|graph)/);
   });
+  it.skipIf(!HAS_DATA)(
+    needsData("writes TextGrad's backward graphs too (its own backward pass)"),
+    async () => {
+      const graphs = join(dir, 'graphs');
+      // TextGrad's 12 steps are cut short by a call budget: the graphs of the steps that ran are written.
+      const r = await autodiff([
+        'train',
+        '--task',
+        'object-count',
+        '--method',
+        'textgrad',
+        '--train',
+        '6',
+        '--val',
+        '4',
+        '--test',
+        '4',
+        '--budget',
+        'total.calls=40',
+        '--cache',
+        'off',
+        '--quiet',
+        '--out',
+        join(dir, 'tg.json'),
+        '--graph',
+        graphs,
+      ]);
+      expect(r.err).toMatch(/stopped early \(budget reached/);
+      expect(r.code).toBe(3); // a reached --budget: partial result, resumable checkpoint
+      expect(readdirSync(graphs)).toEqual(
+        expect.arrayContaining(['step-01.json', 'step-01.dot', 'step-01.mmd']),
+      );
+      const graph = JSON.parse(readFileSync(join(graphs, 'step-01.json'), 'utf8')) as {
+        nodes: Array<{ kind: string; name: string; trainable: boolean }>;
+      };
+      // The batch root of TextGrad's three samples and the pipeline's one trainable prompt.
+      expect(graph.nodes.filter((n) => n.kind === 'sum')).toHaveLength(1);
+      expect(graph.nodes.filter((n) => n.kind === 'prompt' && n.trainable).map((n) => n.name)).toEqual([
+        'object_count.system_prompt',
+      ]);
+    },
+  );
 });
 
 describe('autodiff train against an OpenAI-compatible server', () => {

@@ -8,7 +8,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  Budget,
   BudgetSpecError,
   CacheAccessError,
   CacheMissError,
@@ -52,7 +51,6 @@ import { runManifest } from './manifest';
 import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
 import { formatReport } from './report';
 import { writeTrainResults } from './results-file';
-import { creditCheckpoint } from './resume-budget';
 
 /** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
 const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
@@ -159,9 +157,6 @@ async function trainAndReport(
   const saved: Checkpoint | undefined = args.resume ? await readCheckpoint(args.checkpoint) : undefined;
 
   const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
-  const budget = args.budget ? new Budget(args.budget) : undefined;
-  // A resumed run keeps its budget: the finished steps of the checkpoint count against it.
-  if (budget && saved) creditCheckpoint(budget, saved);
   // The salt comes from the run's seed (the checkpoint's on resume) and repeat index.
   // Flags and presets resolve into `settings`; a resume without flags keeps the checkpoint's.
   const fromFlags = !args.resume || args.configGiven;
@@ -183,7 +178,6 @@ async function trainAndReport(
       models: args.models,
       baseURL: args.baseURL,
       cache,
-      budget,
       ledger,
       limits: args.limits,
       demos: gdpo ? demoSteps > 0 : tunesDemos,
@@ -236,6 +230,8 @@ async function trainAndReport(
       methodConfig: fromFlags ? methodConfig : undefined,
       trainer: fromFlags ? settings.trainer : undefined,
       usage: ledger,
+      // The trainer meters the run's calls and, on resume, counts the checkpoint's spend against it.
+      budget: args.budget,
       checkpointPath: args.checkpoint,
       resume: args.resume,
       log,

@@ -1,0 +1,52 @@
+/**
+ * A loaded program registered as a pipeline (tasks' `registerPipeline`) with its data: the given data
+ * files (JSONL/JSON/CSV, with a field mapping), or the module's own `load()`. Shared by
+ * `train --program` and experiment files, so both read and check data the same way.
+ */
+import { registerPipeline } from '@llm-autodiff/tasks';
+import { loadExamples } from './data-files';
+import { type LoadedProgram, ProgramModuleError } from './program-module';
+
+export interface ProgramDataFiles {
+  train: string;
+  val: string;
+  /** Default: the validation file. */
+  test?: string;
+  /** The example field <- the file's column. */
+  fields?: Record<string, string>;
+}
+
+/** Registers `program` under `name`; without files it must export its own loader. Returns the undo. */
+export function registerProgram(
+  name: string,
+  program: LoadedProgram,
+  files: ProgramDataFiles | undefined,
+): () => void {
+  const { ref } = program;
+  const ownLoad = files ? undefined : program.load;
+  if (!files && !ownLoad)
+    throw new ProgramModuleError(
+      `${ref}: no data; give train and val data files, or export { create, load } from the module`,
+    );
+  return registerPipeline(name, {
+    create: (deps) => program.create(deps) as never,
+    load: async () => {
+      if (ownLoad) {
+        const splits = await ownLoad();
+        for (const split of ['train', 'val', 'test'] as const) {
+          if (!Array.isArray(splits?.[split]))
+            throw new ProgramModuleError(`${ref}: load() must return { train, val, test } arrays`);
+        }
+        return { ...splits, source: `${ref} (load)` };
+      }
+      const { train, val, test, fields = {} } = files as ProgramDataFiles;
+      const valRows = loadExamples(val, fields);
+      return {
+        train: loadExamples(train, fields),
+        val: valRows,
+        test: test === undefined ? valRows : loadExamples(test, fields),
+        source: [train, val, test].filter(Boolean).join(', '),
+      };
+    },
+  });
+}

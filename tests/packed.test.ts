@@ -1,28 +1,40 @@
 /**
  * The packages as a user outside the monorepo gets them: `pnpm pack` each (dist/ emitted by prepack),
- * install the tarballs with npm into a fresh project under the OS temp directory, and run the README's
- * "Your own workflow" walkthrough there with plain node (compiled from the README's TypeScript block),
- * after type-checking it against the installed declarations.
+ * install the tarballs with npm into a fresh project under the OS temp directory, and there run the README's
+ * "Your own workflow" walkthrough with plain node (compiled from the README's TypeScript block, after
+ * type-checking it against the installed declarations), and the installed `autodiff` CLI on a program of
+ * the user's own (`train --program` with a budget, then `--resume`).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findDataDir } from '@llm-autodiff/sim';
 import ts from 'typescript';
-import { afterAll, expect, it } from 'vitest';
-import { packPackages, REPO } from '../scripts/pack';
-import { checkWalkthroughOutput, WALKTHROUGH_PACKAGES, walkthroughSource } from './walkthrough';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { packPackages, REPO, workspacePackages } from '../scripts/pack';
+import { checkWalkthroughOutput, walkthroughSource } from './walkthrough';
 
 const run = promisify(execFile);
 const dataDir = findDataDir();
 const dir = mkdtempSync(join(tmpdir(), 'autodiff-packed-'));
+const project = join(dir, 'project');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The sim reads the datasets from the repository's sibling folder by default; outside, say where.
+const env = { ...process.env, NODE_OPTIONS: '', ...(dataDir ? { AUTODIFF_DATA_DIR: dataDir } : {}) };
 
-it('packed tarballs install outside the workspace and run the README walkthrough with plain node', async (ctx) => {
-  const tarballs = await packPackages(WALKTHROUGH_PACKAGES, join(dir, 'packs'));
-  const project = join(dir, 'project');
+let installError: string | undefined;
+beforeAll(async () => {
+  const tarballs = await packPackages(workspacePackages(), join(dir, 'packs'));
   const deps = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
   // overrides: the packages' own dependencies on each other resolve to the tarballs too, not a registry.
   const manifest = {
@@ -35,14 +47,18 @@ it('packed tarballs install outside the workspace and run the README walkthrough
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
   try {
-    // --ignore-scripts: better-sqlite3's native build is not needed (the walkthrough opens no cache).
+    // --ignore-scripts: better-sqlite3's native build is not needed (nothing here opens a cache).
     await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
       cwd: project,
-      timeout: 120_000,
+      timeout: 300_000,
     });
   } catch (e) {
-    ctx.skip(`npm install of the packed tarballs failed (no registry access?): ${(e as Error).message}`);
+    installError = `npm install of the packed tarballs failed (no registry access?): ${(e as Error).message}`;
   }
+}, 420_000);
+
+it('packed tarballs install outside the workspace and run the README walkthrough with plain node', async (ctx) => {
+  if (installError) ctx.skip(installError);
 
   const source = walkthroughSource();
   writeFileSync(join(project, 'walkthrough.ts'), source);
@@ -72,11 +88,49 @@ it('packed tarballs install outside the workspace and run the README walkthrough
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
   }).outputText;
   writeFileSync(join(project, 'walkthrough.mjs'), js);
-  const { stdout } = await run(process.execPath, ['walkthrough.mjs'], {
-    cwd: project,
-    // The sim reads the datasets from the repository's sibling folder by default; outside, say where.
-    env: { ...process.env, NODE_OPTIONS: '', ...(dataDir ? { AUTODIFF_DATA_DIR: dataDir } : {}) },
-    timeout: 60_000,
-  });
+  const { stdout } = await run(process.execPath, ['walkthrough.mjs'], { cwd: project, env, timeout: 60_000 });
   checkWalkthroughOutput(stdout);
 }, 180_000);
+
+/** The installed CLI, as `npx autodiff` runs it; resolves with the exit code instead of throwing. */
+async function autodiff(args: string[], cwd = project): Promise<{ code: number; out: string; err: string }> {
+  const bin = join(project, 'node_modules', '@llm-autodiff', 'runner', 'bin', 'autodiff.mjs');
+  return run(process.execPath, [bin, ...args], { cwd, env, timeout: 120_000 }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: typeof e.code === 'number' ? e.code : -1,
+      out: e.stdout ?? '',
+      err: e.stderr ?? String(e),
+    }),
+  );
+}
+
+it('the installed autodiff CLI trains a TypeScript program of your own, with a budget and a resume', async (ctx) => {
+  if (installError) ctx.skip(installError);
+  if (!dataDir) ctx.skip('the simulated task model needs the datasets (AUTODIFF_DATA_DIR)');
+  const fixture = join(REPO, 'packages/runner/src/program/fixtures/count-program.ts');
+  copyFileSync(fixture, join(project, 'count-program.mts'));
+  const common = ['train', '--program', 'count-program.mts#withData', '--steps', '2', '--cache', 'off'];
+  const out = ['--out', 'count.json', '--quiet'];
+
+  const stopped = await autodiff([...common, ...out, '--budget', 'total.calls=12']);
+  expect(stopped.err).toMatch(/stopped early \(budget reached/);
+  expect(stopped.code).toBe(3);
+  expect(existsSync(join(project, 'count.ckpt.json'))).toBe(true);
+  const resumed = await autodiff([...common, ...out, '--budget', 'total.calls=400', '--resume']);
+  expect(resumed.err).toBe('');
+  expect(resumed.code).toBe(0);
+  const result = JSON.parse(readFileSync(join(project, 'count.json'), 'utf8')) as {
+    result: { partial: boolean; steps: unknown[] };
+  };
+  expect(result.result.partial).toBe(false);
+
+  // A .ts file in a CommonJS package cannot import the ES-module packages: one line saying what to do.
+  const cjs = join(project, 'cjs');
+  mkdirSync(cjs);
+  writeFileSync(join(cjs, 'package.json'), '{}');
+  copyFileSync(fixture, join(cjs, 'count-program.ts'));
+  const refused = await autodiff(['train', '--program', 'count-program.ts#withData', '--cache', 'off'], cjs);
+  expect(refused.code).toBe(2);
+  expect(refused.err).toMatch(/would load as CommonJS .*rename it to \.mts, or add "type": "module"/);
+}, 300_000);

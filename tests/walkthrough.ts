@@ -6,9 +6,6 @@ import { REPO } from '../scripts/pack';
 const START = '<!-- walkthrough:start -->';
 const END = '<!-- walkthrough:end -->';
 
-/** The packages the walkthrough imports (packed and installed by the outside-the-workspace test). */
-export const WALKTHROUGH_PACKAGES = ['llm', 'core', 'sim', 'trainer', 'gdpo'];
-
 /** The code of the fenced ```ts blocks between the walkthrough markers of README.md, joined in order. */
 export function walkthroughSource(readme = readFileSync(join(REPO, 'README.md'), 'utf8')): string {
   const from = readme.indexOf(START);

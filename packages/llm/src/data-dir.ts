@@ -23,27 +23,36 @@ export class DataDirError extends Error {
   }
 }
 
-let root: string | undefined;
+let root: string | null | undefined;
 
-/** The workspace root: the nearest ancestor of this file holding `pnpm-workspace.yaml` (found once). */
-export function workspaceRoot(): string {
-  if (root !== undefined) return root;
+/**
+ * The workspace root: the nearest ancestor of this file holding `pnpm-workspace.yaml` (found once), or
+ * `undefined` for packages installed from npm into a project of the user's own.
+ */
+export function findWorkspaceRoot(): string | undefined {
+  if (root !== undefined) return root ?? undefined;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(join(dir, 'packages', 'llm'))) {
       root = dir;
       return dir;
     }
     const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error('cannot find the workspace root (no pnpm-workspace.yaml above packages/llm)');
+    if (parent === dir) {
+      root = null;
+      return undefined;
+    }
     dir = parent;
   }
 }
 
-/** The default location: `shared/datasets` beside the workspace. */
-export function defaultDataDir(): string {
-  return resolve(workspaceRoot(), '..', 'shared', 'datasets');
+/**
+ * The default location: `shared/datasets` beside the workspace. Installed outside the workspace there is
+ * none: the datasets come from `AUTODIFF_DATA_DIR` or the Hub.
+ */
+export function defaultDataDir(): string | undefined {
+  const workspace = findWorkspaceRoot();
+  return workspace === undefined ? undefined : resolve(workspace, '..', 'shared', 'datasets');
 }
 
 /**
@@ -61,13 +70,14 @@ export function resolveDataDir(explicit?: string | null, env = process.env): str
     return abs;
   }
   const fallback = defaultDataDir();
-  return existsSync(fallback) ? fallback : undefined;
+  return fallback !== undefined && existsSync(fallback) ? fallback : undefined;
 }
 
 /** The dataset folder; `DataDirError` when there is none (for callers that cannot work without it). */
 export function requireDataDir(explicit?: string, env = process.env): string {
   const dir = resolveDataDir(explicit, env);
-  if (dir === undefined) throw new DataDirError(defaultDataDir(), 'the default location');
+  if (dir === undefined)
+    throw new DataDirError(defaultDataDir() ?? '(none outside the workspace)', 'the default location');
   return dir;
 }
 

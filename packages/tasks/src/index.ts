@@ -28,7 +28,7 @@ export {
   OBJECT_COUNT_SPLIT,
   type ObjectCountExample,
 } from './data/object-count';
-export { defaultCacheDir, REPO_ROOT, resolveDataDir } from './data/paths';
+export { defaultCacheDir, resolveDataDir } from './data/paths';
 export { loadTrec, TREC_CLASSES, TREC_HUB, type TrecClass, type TrecExample } from './data/trec';
 export type { LoadOptions, Splits } from './data/types';
 // Metrics

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
@@ -24,5 +27,23 @@ describe('program modules', () => {
     );
     await expect(loadProgramModule(`${fixture}#notAProgram`)).rejects.toThrow(ProgramModuleError);
     await expect(loadProgramModule(`${fixture}#`)).rejects.toThrow(/expected <file>#<export>/);
+  });
+
+  it('refuses a TypeScript file that would load as CommonJS, saying how to make it a module', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'program-cjs-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), '{"name":"mine"}');
+      copyFileSync(fixture, join(dir, 'p.ts'));
+      copyFileSync(fixture, join(dir, 'p.cts'));
+      await expect(loadProgramModule('p.ts#countProgram', dir)).rejects.toThrow(
+        /p\.ts would load as CommonJS \(no "type": "module" in the nearest package\.json\); .*rename it to \.mts/,
+      );
+      await expect(loadProgramModule('p.cts#countProgram', dir)).rejects.toThrow(/a \.cts file/);
+      // The same file as .mts is a module wherever it is.
+      copyFileSync(fixture, join(dir, 'p.mts'));
+      expect((await loadProgramModule('p.mts#countProgram', dir)).ref).toBe('p.mts#countProgram');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

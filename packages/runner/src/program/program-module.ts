@@ -3,8 +3,8 @@
  * without a build step (through tsx). The export is a core `Program`, a factory `(deps) => Program`
  * given the task model, or `{ create(deps), load?() }` whose `load` supplies its own train/val/test data.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Program } from '@llm-autodiff/core';
 import type { ChatModel } from '@llm-autodiff/llm';
@@ -17,9 +17,36 @@ let tsxRegistered = false;
  */
 async function enableTypeScript(): Promise<void> {
   if (tsxRegistered) return;
-  const { register } = await import('tsx/esm/api');
-  register();
+  (await import('tsx/esm/api')).register();
   tsxRegistered = true;
+}
+
+/** The `type` of the package.json nearest above `file` (`commonjs` when there is none or it says nothing). */
+function moduleTypeAt(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type ?? 'commonjs';
+      } catch {
+        return 'commonjs';
+      }
+    }
+    if (dirname(dir) === dir) return 'commonjs';
+  }
+}
+
+/**
+ * A `.ts` file is CommonJS unless its package says `"type": "module"`, and tsx cannot import a CommonJS
+ * TypeScript file written with `import` statements (the only way to use our ESM packages), nor can its
+ * CommonJS hook load them without a second copy of core. Said up front rather than as a loader error.
+ */
+function checkModuleFormat(path: string, file: string): void {
+  const commonJs = /\.cts$/.test(path) || (/\.tsx?$/.test(path) && moduleTypeAt(path) !== 'module');
+  if (commonJs)
+    throw new ProgramModuleError(
+      `--program: ${file} would load as CommonJS (${/\.cts$/.test(path) ? 'a .cts file' : 'no "type": "module" in the nearest package.json'}); the packages are ES modules: rename it to .mts, or add "type": "module" to your package.json`,
+    );
 }
 
 /** A `--program` that cannot be used: bad reference, missing file, missing or unusable export. */
@@ -61,6 +88,7 @@ export async function loadProgramModule(ref: string, cwd = process.cwd()): Promi
   const { file, exportName } = parseProgramRef(ref);
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new ProgramModuleError(`--program: no such file ${path}`);
+  checkModuleFormat(path, file);
   let mod: Record<string, unknown>;
   try {
     if (/\.[cm]?tsx?$/.test(path)) await enableTypeScript();

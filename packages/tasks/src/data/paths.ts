@@ -1,13 +1,15 @@
 import { join } from 'node:path';
-import { DataDirError, resolveDataDir as locateDataDir, workspaceRoot } from '@llm-autodiff/llm';
+import { cacheHome, DataDirError, findWorkspaceRoot, resolveDataDir as locateDataDir } from '@llm-autodiff/llm';
 import { DatasetError } from './errors';
 
-/** The workspace root (the rule lives in llm's data-dir module, shared with sim). */
-export const REPO_ROOT = workspaceRoot();
-
-/** The repo's dataset cache (hub downloads, BM25 indexes); ignored by git and Biome. */
-export function defaultCacheDir(): string {
-  return join(REPO_ROOT, 'datasets');
+/**
+ * Where Hub downloads and BM25 indexes are cached: the workspace's `datasets/` (ignored by git and
+ * Biome), or, for packages installed into a project of your own, `datasets/` in the tool's cache folder
+ * (`AUTODIFF_CACHE_DIR`, else `$XDG_CACHE_HOME/llm-autodiff`, else `~/.cache/llm-autodiff`).
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const workspace = findWorkspaceRoot();
+  return workspace === undefined ? join(cacheHome(env), 'datasets') : join(workspace, 'datasets');
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Measures model calls and tokens per step on the simulated world (no cache: every call counted) and
- * writes packages/runner/src/repro/step-counts.json, which `autodiff repro --dry-run` scales to estimate
+ * writes packages/runner/experiments/step-counts.json, which `autodiff repro --dry-run` scales to estimate
  * an experiment's calls, tokens and dollars.
  *
  *   npx tsx scripts/measure-step-counts.ts [--pipelines a,b]

@@ -125,6 +125,11 @@ it('the installed autodiff CLI trains a TypeScript program of your own, with a b
   };
   expect(result.result.partial).toBe(false);
 
+  // The experiment presets and the measured step counts ship with the package.
+  const plan = await autodiff(['repro', 'quick', '--dry-run']);
+  expect(plan.err).toBe('');
+  expect(plan.out).toMatch(/^ {2}total +\d+ +\d+/m);
+
   // A .ts file in a CommonJS package cannot import the ES-module packages: one line saying what to do.
   const cjs = join(project, 'cjs');
   mkdirSync(cjs);

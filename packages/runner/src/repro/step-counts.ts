@@ -26,7 +26,14 @@ export interface StepCountTable {
   pipelines: Record<string, MeasuredPipeline>;
 }
 
-export const STEP_COUNTS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'step-counts.json');
+// Beside the experiment presets, so it ships with the package (dist/ has no JSON of src/).
+export const STEP_COUNTS_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'experiments',
+  'step-counts.json',
+);
 
 export function readStepCounts(file = STEP_COUNTS_FILE): StepCountTable {
   return JSON.parse(readFileSync(file, 'utf8')) as StepCountTable;

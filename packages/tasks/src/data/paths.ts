@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { cacheHome, DataDirError, findWorkspaceRoot, resolveDataDir as locateDataDir } from '@llm-autodiff/llm';
+import {
+  cacheHome,
+  DataDirError,
+  findWorkspaceRoot,
+  resolveDataDir as locateDataDir,
+} from '@llm-autodiff/llm';
 import { DatasetError } from './errors';
 
 /**

@@ -7,7 +7,8 @@ import { type CommandContext, passThroughCommand } from './context';
 export function registerTrain(program: Command, cx: CommandContext): void {
   passThroughCommand(program, cx, {
     name: 'train',
-    summary: 'train one task pipeline with GDPO; scores, calls and tokens per role (see train --help)',
+    summary:
+      'train a pipeline (built-in or your --program) with a method (GDPO by default); scores, calls and tokens per role',
     usage: TRAIN_USAGE,
     run: (flags) => runTrain(flags, cx.io),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExperiment } from '../experiment/load';
+import { loadExperiment, parseExperiment } from '../experiment/load';
 import { planExperiment } from './plan';
 
 const exp = parseExperiment(
@@ -137,6 +137,15 @@ overrides:
     });
     // A baseline keeps its own config: no GDPO field of the preset reaches it.
     expect(run('hotpot-cycle__textgrad__r0').methodConfig).toEqual({ epochs: 1 });
+  });
+
+  it("plans paper with the scripts' settings: hotpot-cycle 24 steps, multi-hop history 5 and 10 workers", () => {
+    const plan = planExperiment(loadExperiment('paper'), '/r');
+    const gdpo = (p: string) => plan.runs.find((x) => x.runId === `${p}__gdpo__r0`);
+    expect(gdpo('hotpot-cycle')?.methodConfig).toMatchObject({ steps: 24, historySize: 3 });
+    expect(gdpo('hotpot-multihop')?.methodConfig).toMatchObject({ steps: 12, historySize: 5 });
+    expect(gdpo('hotpot-multihop')?.preset.settings.trainer.concurrency).toBe(10);
+    expect(gdpo('trec')?.preset.overridden).toEqual([]);
   });
 
   it('a custom pipeline starts from the shared defaults (as train --program does)', () => {

@@ -148,6 +148,40 @@ overrides:
     expect(gdpo('trec')?.preset.overridden).toEqual([]);
   });
 
+  it('takes any part of the settings (as train --config): sampling and the parser, per override too', () => {
+    const e = parseExperiment(
+      `name: s
+pipelines: [object-count, trec]
+methods: [gdpo]
+config: { historySize: 4 }
+settings:
+  gdpo: { historySize: 1 }
+  models: { task: { temperature: 0.3 } }
+overrides:
+  - pipelines: [object-count]
+    settings: { pipeline: { objectCountParser: reference }, models: { optimizer: { topP: 0.5 } } }
+`,
+      's.yaml',
+    );
+    const plan = planExperiment(e, '/r');
+    const settingsOf = (id: string) => plan.runs.find((x) => x.runId === id)?.preset.settings;
+    // `settings` comes after `config` at the same level.
+    expect(settingsOf('trec__gdpo__r0')?.gdpo.historySize).toBe(1);
+    expect(settingsOf('trec__gdpo__r0')?.models.task).toMatchObject({ temperature: 0.3, topP: 0.99 });
+    expect(settingsOf('trec__gdpo__r0')?.pipeline.objectCountParser).toBe('ours');
+    expect(settingsOf('object-count__gdpo__r0')?.pipeline.objectCountParser).toBe('reference');
+    expect(settingsOf('object-count__gdpo__r0')?.models.optimizer).toMatchObject({
+      temperature: 1,
+      topP: 0.5,
+    });
+    expect(() =>
+      parseExperiment(
+        'name: b\npipelines: [trec]\nmethods: [gdpo]\nsettings:\n  models: { task: { temprature: 0 } }\n',
+        'b.yaml',
+      ),
+    ).toThrow(/^b\.yaml:5: settings\.models\.task: Unrecognized key\(s\) in object: 'temprature'$/);
+  });
+
   it('a custom pipeline starts from the shared defaults (as train --program does)', () => {
     const e = parseExperiment('name: c\npipelines: [trec]\nmethods: [gdpo]\n', 'c.yaml');
     // The plan only sees names: a registered custom pipeline is one it has no preset for.

@@ -67,8 +67,8 @@ function mergeMethodConfigs(a: MethodConfigs, b: MethodConfigs): MethodConfigs {
 
 /**
  * The settings layers of a run, laid over its pipeline's preset by train's resolver (later wins): the
- * experiment's `config` and `methodConfig.gdpo`, then each matching override's, then the method id's
- * ablations (`gdpo.noHistory`). Also every method's own config with the overrides applied.
+ * experiment's `config`, `methodConfig.gdpo` and `settings`, then each matching override's, then the
+ * method id's ablations (`gdpo.noHistory`). Also every method's own config with the overrides applied.
  */
 function runSettings(
   e: Experiment,
@@ -76,17 +76,18 @@ function runSettings(
   method: string,
   methodId: MethodId,
 ): { settings: SettingsInput[]; perMethod: MethodConfigs } {
-  const layersOf = (config: Record<string, unknown>, own: MethodConfigs): SettingsInput[] => [
-    runConfigLayer(config as TrainerConfigInput),
-    own.gdpo ? { gdpo: own.gdpo as SettingsInput['gdpo'] } : {},
+  const layersOf = (level: Pick<Experiment, 'config' | 'methodConfig' | 'settings'>): SettingsInput[] => [
+    runConfigLayer(level.config as TrainerConfigInput),
+    level.methodConfig.gdpo ? { gdpo: level.methodConfig.gdpo as SettingsInput['gdpo'] } : {},
+    (level.settings ?? {}) as SettingsInput,
   ];
-  const settings = layersOf(e.config, e.methodConfig);
+  const settings = layersOf(e);
   let perMethod: MethodConfigs = e.methodConfig;
   for (const o of e.overrides) {
     const pipelineMatches = !o.pipelines || o.pipelines.includes(pipeline);
     const methodMatches = !o.methods || o.methods.includes(method) || o.methods.includes(methodId.base);
     if (!pipelineMatches || !methodMatches) continue;
-    settings.push(...layersOf(o.config, o.methodConfig));
+    settings.push(...layersOf(o));
     perMethod = mergeMethodConfigs(perMethod, o.methodConfig);
   }
   if (methodId.ablations.length > 0)

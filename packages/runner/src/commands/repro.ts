@@ -76,6 +76,7 @@ export function registerRepro(program: Command, cx: CommandContext): void {
       .description(
         'Runs every pipeline x method x repeat of an experiment concurrently, writing results/<experiment>/runs/<run>/.\n' +
           'An interrupted sweep resumes: finished runs are skipped, an unfinished one continues from its checkpoint.\n' +
+          "Each run starts from its pipeline's reference preset (as train), then the experiment's config, settings and overrides.\n" +
           "Presets: quick (small splits, minutes on the simulated world), paper (the paper's Table 2).",
       )
       .argument('[experiment]', 'preset name or experiment file (.yaml/.json)', 'quick'),

@@ -29,6 +29,8 @@ const USER_ENVIRONMENT = new Set([
   'ModelSpecError',
   'RunRecordError',
   'CacheFileError',
+  'CacheAccessError',
+  'CacheMissError',
   'TrainerInputError',
 ]);
 

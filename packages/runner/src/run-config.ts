@@ -5,7 +5,7 @@
  *
  * An experiment's `config` holds the shared trainer settings and GDPO's fields (as before per-method
  * configs existed); `methodConfig.<method>` holds any method's own fields, checked by THAT method's
- * `resolveConfig` from the registry.
+ * `resolveConfig` from the registry. Both are laid over the pipeline's preset (presets/run-settings.ts).
  */
 import type { GdpoConfigInput } from '@llm-autodiff/gdpo';
 import { resolveTrainerSettings, type TrainerSettings } from '@llm-autodiff/trainer';
@@ -50,18 +50,4 @@ export function wantsDemosSlot(method: string, methodConfig: { demos?: { steps?:
 /** Throws the method's own input error (one line naming the method and the field). */
 export function checkMethodConfig(method: string, input: unknown): void {
   methods.get(method).resolveConfig(input);
-}
-
-/**
- * The method config one run of `method` is given: GDPO reads the GDPO fields of `config` under its own
- * `methodConfig.gdpo`; every other method reads only `methodConfig.<method>` (its defaults fill the rest).
- */
-export function methodConfigFor(
-  method: string,
-  config: RunConfigInput,
-  perMethod: MethodConfigs,
-): Record<string, unknown> {
-  const own = perMethod[method] ?? {};
-  if (method !== 'gdpo') return { ...own };
-  return { ...splitRunConfig(config).methodConfig, ...own };
 }

@@ -133,6 +133,52 @@ describe('autodiff repro --dry-run and --max-cost', () => {
   });
 });
 
+describe('autodiff repro --replay', () => {
+  it.skipIf(!HAS_DATA)(
+    needsData('replays a recorded sweep from its cache; a miss stops it with one line and exit 1'),
+    async () => {
+      const cache = join(dir, 'cache.sqlite');
+      const file = experimentFile(TINY);
+      const sweep = (f: string, out: string, ...extra: string[]) =>
+        autodiff(['repro', f, '--results', join(dir, out), '--cache', cache, ...extra]);
+      const recorded = await sweep(file, 'recorded');
+      expect(recorded.code).toBe(0);
+      const replayed = await sweep(file, 'replayed', '--replay');
+      expect(replayed.err).toBe('');
+      expect(replayed.code).toBe(0);
+      const finals = async (out: string) =>
+        (await readExperiment(join(dir, out, 'tiny'))).runs.map((r) => [r.record.runId, r.record.final]);
+      expect(await finals('replayed')).toEqual(await finals('recorded'));
+      // One more test example: calls the cache never saw.
+      const miss = await sweep(experimentFile(TINY.replace('test: 4', 'test: 5')), 'miss', '--replay');
+      expect(miss.code).toBe(1);
+      expect(miss.err).toMatch(
+        /^autodiff: replay: no recorded response in cache .*cache\.sqlite for [^\n]*$/,
+      );
+    },
+  );
+
+  it('refuses --replay with --cache off, and a replay without its cache file, in one line', async () => {
+    const off = await repro(experimentFile(TINY), '--replay');
+    expect(off.code).toBe(2);
+    expect(off.err.split('\n')[0]).toBe(
+      'autodiff: --replay reads the cache; it cannot be used with --cache off',
+    );
+    const missing = await autodiff([
+      'repro',
+      experimentFile(TINY),
+      '--results',
+      results,
+      '--cache',
+      join(dir, 'none.sqlite'),
+      '--replay',
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.err.split('\n')).toHaveLength(1);
+    expect(missing.err).toContain('none.sqlite');
+  });
+});
+
 describe('autodiff repro: a sweep', () => {
   it.skipIf(!HAS_DATA)(
     needsData(

@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import { loadExperiment } from '../experiment/load';
 import { type ExecuteOptions, executeExperiment } from '../repro/execute';
+import { UsageError } from '../usage-error';
 import { type CommandContext, nonNegativeNumber, positiveInt } from './context';
 
 export interface SweepFlags {
@@ -10,6 +11,7 @@ export interface SweepFlags {
   prices?: string;
   results: string;
   cache?: string;
+  replay?: boolean;
   baseUrl?: string;
   taskModel?: string;
   backwardModel?: string;
@@ -30,6 +32,10 @@ export function addSweepOptions(command: Command): Command {
     .option('--prices <file>', 'JSON price table (USD per 1M tokens) instead of the built-in list prices')
     .option('--results <dir>', 'results root', 'results')
     .option('--cache <file|off>', "response cache (default: the experiment's own file in the cache folder)")
+    .option(
+      '--replay',
+      'read the cache only (offline): the first call it does not hold stops the sweep with one line, exit 1',
+    )
     .option('--base-url <url>', 'OpenAI-compatible server for openai: specs that name none')
     .option('--task-model <spec>', 'task model (overrides the experiment file)')
     .option('--backward-model <spec>', 'backward engine')
@@ -41,9 +47,12 @@ export function addSweepOptions(command: Command): Command {
 }
 
 export function executeOptions(flags: SweepFlags, outputs: boolean): ExecuteOptions {
+  if (flags.replay && flags.cache === 'off')
+    throw new UsageError('--replay reads the cache; it cannot be used with --cache off');
   return {
     resultsRoot: flags.results,
     cache: flags.cache,
+    replay: flags.replay === true,
     baseURL: flags.baseUrl,
     models: {
       task: flags.taskModel,
@@ -67,6 +76,7 @@ export function registerRepro(program: Command, cx: CommandContext): void {
       .description(
         'Runs every pipeline x method x repeat of an experiment concurrently, writing results/<experiment>/runs/<run>/.\n' +
           'An interrupted sweep resumes: finished runs are skipped, an unfinished one continues from its checkpoint.\n' +
+          "Each run starts from its pipeline's reference preset (as train), then the experiment's config, settings and overrides.\n" +
           "Presets: quick (small splits, minutes on the simulated world), paper (the paper's Table 2).",
       )
       .argument('[experiment]', 'preset name or experiment file (.yaml/.json)', 'quick'),

@@ -1,6 +1,7 @@
 /**
  * The experiment file's schema (zod): which pipelines and methods, how many repeats, the models per role,
- * the per-run budget, the splits' sizes and the trainer config with per-pipeline/per-method overrides.
+ * the per-run budget, the splits' sizes and the trainer config with per-pipeline/per-method overrides,
+ * all laid over each pipeline's reference preset (as `autodiff train`).
  * A pipeline is a built-in name or a user's own program with its data files (as `train --program`).
  * Every mistake is an issue with a path, which the loader turns into `file:line: path: message`.
  */
@@ -9,6 +10,7 @@ import { PIPELINE_NAMES } from '@llm-autodiff/tasks';
 import { z } from 'zod/v4';
 import { methods } from '../methods';
 import { checkModelSpec } from '../model-registry';
+import { settingsInputSchema } from '../presets/settings';
 import { pipelineNameOf } from '../program/program-flags';
 import { checkMethodConfig, checkRunConfig, type RunConfigInput } from '../run-config';
 import { parseMethod } from './methods';
@@ -73,6 +75,17 @@ const methodConfigs = z.record(z.string(), z.record(z.string(), z.unknown())).su
       ctx.addIssue({ code: 'custom', message, path });
     }
   }
+});
+
+/**
+ * Any part of a run's settings (`gdpo`, `trainer`, `pipeline`, `models`: what `train --config` takes), e.g.
+ * a role's sampling options or the ObjectCount parser; checked by the settings schema, issues at their path.
+ */
+const runSettings = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const r = settingsInputSchema.safeParse(value);
+  if (r.success) return;
+  for (const issue of r.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
 });
 
 const limits = z.strictObject({
@@ -175,6 +188,8 @@ export const ExperimentSchema = z
     config: trainerConfig.default({}),
     /** Each method's own config by method name (GDPO's entries win over its fields in `config`). */
     methodConfig: methodConfigs.default({}),
+    /** Any part of the preset's settings (as `train --config`), laid over `config` and `methodConfig`. */
+    settings: runSettings.optional(),
     /** Applied in order on top of `config` to the runs they match (all pipelines / methods when left out). */
     overrides: z
       .array(
@@ -184,6 +199,7 @@ export const ExperimentSchema = z
           methods: z.array(methodName).optional(),
           config: trainerConfig.default({}),
           methodConfig: methodConfigs.default({}),
+          settings: runSettings.optional(),
         }),
       )
       .default([]),

@@ -138,9 +138,11 @@ export const PRESETS: Record<PipelineName, Preset> = {
   ),
 };
 
-/** The preset of a pipeline (a fresh copy: callers may change it). */
-/** A built-in pipeline's reference preset; a user's own program starts from the shared defaults. */
-export function presetOf(pipeline: PipelineName): Preset {
+/**
+ * A built-in pipeline's reference preset; a user's own program starts from the shared defaults. A fresh
+ * copy: callers may change it.
+ */
+export function presetOf(pipeline: PipelineName | (string & {})): Preset {
   const known = (PRESETS as Partial<Record<string, Preset>>)[pipeline];
   if (known) return structuredClone(known);
   return {

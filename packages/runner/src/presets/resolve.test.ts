@@ -30,6 +30,13 @@ describe('run settings', () => {
     expect(s.overridden.sort()).toEqual(['gdpo.historySize', 'gdpo.steps']);
   });
 
+  it("another method's --method-config fields are its own, not GDPO's (the trainer flags still apply)", async () => {
+    const r = await resolveFlags('--method', 'textgrad', '--method-config', '{"epochs":1}', '--seed', '5');
+    expect(r.settings.gdpo).toEqual((await resolveFlags()).settings.gdpo);
+    expect(r.settings.trainer.seed).toBe(5);
+    expect(r.overridden).toEqual(['trainer.seed']);
+  });
+
   it('layers preset < config file < --set < flags', async () => {
     const yaml = join(dir, 'run.yaml');
     writeFileSync(yaml, 'gdpo:\n  historySize: 7\n  steps: 9\nmodels:\n  task:\n    temperature: 0.3\n');

@@ -63,9 +63,20 @@ function differences(a: unknown, b: unknown, path: string[] = []): string[] {
 }
 
 export function resolveSettings(pipeline: PipelineName, layers: SettingsLayers = {}): ResolvedSettings {
+  return resolveSettingsLayers(pipeline, [layers.file, layers.set, layers.flags]);
+}
+
+/**
+ * The one resolver (`train` and `repro`): the pipeline's preset (a custom program's: the shared defaults),
+ * then each layer in order, later wins; the result validated whole.
+ */
+export function resolveSettingsLayers(
+  pipeline: PipelineName | (string & {}),
+  layers: readonly (SettingsInput | undefined)[],
+): ResolvedSettings {
   const preset = presetOf(pipeline);
   let merged: unknown = preset.settings;
-  for (const layer of [layers.file, layers.set, layers.flags]) merged = deepMerge(merged, layer);
+  for (const layer of layers) merged = deepMerge(merged, layer);
   const r = settingsSchema.safeParse(merged);
   if (!r.success) throw new UsageError(`settings: ${issuesText(r.error)}`);
   return {

@@ -1,27 +1,31 @@
+import { type RunConfigInput, splitRunConfig } from '../run-config';
 import type { TrainArgs } from '../train/args';
 import { deepMerge, type ResolvedSettings, readSettingsFile, resolveSettings } from './resolve';
 import type { SettingsInput } from './settings';
 
-/** The trainer flags of args.ts (a flat GDPO config plus seed and concurrency) as a settings layer. */
-export function trainerFlagLayer(config: TrainArgs['config']): SettingsInput {
-  const { seed, concurrency, ...gdpo } = config;
-  const trainer = Object.fromEntries(
-    Object.entries({ seed, concurrency }).filter(([, v]) => v !== undefined),
-  );
+const nonEmpty = (o: object): boolean => Object.keys(o).length > 0;
+
+/**
+ * A flat run config (train's trainer flags, an experiment's `config`) as a settings layer: the trainer's
+ * fields (seed, concurrency, early stop) under `trainer`, the rest under `gdpo` — unless `gdpoFields` is
+ * false (train with another method: its flat config holds that method's own fields, not GDPO's).
+ */
+export function runConfigLayer(config: RunConfigInput, gdpoFields = true): SettingsInput {
+  const { methodConfig, trainer } = splitRunConfig(config);
   return {
-    ...(Object.keys(gdpo).length > 0 ? { gdpo: gdpo as SettingsInput['gdpo'] } : {}),
-    ...(Object.keys(trainer).length > 0 ? { trainer } : {}),
+    ...(gdpoFields && nonEmpty(methodConfig) ? { gdpo: methodConfig as SettingsInput['gdpo'] } : {}),
+    ...(nonEmpty(trainer) ? { trainer } : {}),
   };
 }
 
 /** The pipeline's preset, then the config file, `--set`, and the flags (later wins). */
 export async function resolveRunSettings(
-  args: Pick<TrainArgs, 'pipeline' | 'config' | 'settings'>,
+  args: Pick<TrainArgs, 'pipeline' | 'method' | 'config' | 'settings'>,
 ): Promise<ResolvedSettings> {
   const file = args.settings.file === undefined ? undefined : await readSettingsFile(args.settings.file);
   return resolveSettings(args.pipeline, {
     file,
     set: args.settings.set,
-    flags: deepMerge(trainerFlagLayer(args.config), args.settings.flags),
+    flags: deepMerge(runConfigLayer(args.config, args.method === 'gdpo'), args.settings.flags),
   });
 }

@@ -4,7 +4,7 @@
  * build the outputs and print where they are.
  */
 import { join, resolve } from 'node:path';
-import { ResponseCache } from '@llm-autodiff/llm';
+import { preflightCache, ResponseCache } from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
 import { experimentCachePath } from '../cache/location';
 import type { Experiment } from '../experiment/schema';
@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   resultsRoot: string;
   /** A cache file, 'off', or undefined for the experiment's own cache file. */
   cache: string | undefined;
+  /** Read the cache only (`train --replay`): a miss stops the sweep (no new run starts) and fails it. */
+  replay?: boolean;
   baseURL?: string;
   models: Partial<RoleModels>;
   dryRun: boolean;
@@ -65,6 +67,10 @@ export async function executeExperiment(
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
   await preflight(plan, { baseURL: o.baseURL });
+  const cachePath = o.cache === 'off' ? undefined : o.cache ? resolve(o.cache) : experimentCachePath(e.name);
+  const cacheMode = o.replay ? 'read-only' : 'read-write';
+  // A replay needs its cache file: a missing or unreadable one is one line before any run.
+  if (cachePath && o.replay) preflightCache({ path: cachePath, mode: cacheMode });
 
   const prices = o.pricesFile ? readPriceFile(o.pricesFile) : LIST_PRICES;
   const pending = plan.runs.filter((r) => !isDone(r));
@@ -93,10 +99,7 @@ export async function executeExperiment(
   }
   if (refusal) throw new PreflightError(`refusing to start: ${refusal}`);
 
-  const cache =
-    o.cache === 'off'
-      ? undefined
-      : new ResponseCache({ path: o.cache ? resolve(o.cache) : experimentCachePath(e.name) });
+  const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   const progress = new SweepProgress(plan.runs, io);
   // Ctrl-C: every finished step is checkpointed and every finished run saved; say how to continue.
   const onInterrupt = () => {
@@ -107,7 +110,7 @@ export async function executeExperiment(
   process.once('SIGINT', onInterrupt);
   let sweep: SweepResult;
   try {
-    sweep = await runSweep(plan, { cache, baseURL: o.baseURL, progress });
+    sweep = await runSweep(plan, { cache, baseURL: o.baseURL, progress, stopOnCacheMiss: o.replay });
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     progress.close();
@@ -116,6 +119,8 @@ export async function executeExperiment(
   io.out(
     `runs: ${sweep.done.length} done, ${sweep.skipped.length} skipped (already done), ${sweep.partial.length} partial, ${sweep.failed.length} failed`,
   );
+  // A replay's miss is the cause of every failure: one line, exit 1 (as `train --replay`).
+  if (sweep.cacheMiss) throw sweep.cacheMiss;
   for (const f of sweep.failed) io.err(`  ${f.runId}: ${f.message}`);
   if (sweep.failed.length > 0)
     io.err('rerun the same command to resume the unfinished runs from their checkpoints');

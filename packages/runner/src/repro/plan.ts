@@ -1,5 +1,6 @@
 /**
- * An experiment expanded into runs: pipeline x method x repeat, each with its resolved models, config,
+ * An experiment expanded into runs: pipeline x method x repeat, each with its resolved models, settings
+ * (the pipeline's reference preset under the experiment's layers, resolved as `autodiff train` does),
  * sizes, budget and folder. Methods that cannot run yet are listed apart, to be reported, never dropped.
  */
 import { join } from 'node:path';
@@ -9,11 +10,10 @@ import { AVAILABLE_METHODS, type MethodBase, type MethodId, parseMethod } from '
 import { type Experiment, pipelinesOf } from '../experiment/schema';
 import { methods } from '../methods';
 import { defaultRoleModels, isSimSpec, type RoleModels } from '../model-defaults';
-import {
-  type MethodConfigs,
-  methodConfigFor,
-  type RunConfigInput as TrainerConfigInput,
-} from '../run-config';
+import { type ResolvedSettings, resolveSettingsLayers } from '../presets/resolve';
+import { runConfigLayer } from '../presets/run-settings';
+import type { SettingsInput } from '../presets/settings';
+import type { MethodConfigs, RunConfigInput as TrainerConfigInput } from '../run-config';
 
 export interface RunSpec {
   experiment: string;
@@ -27,6 +27,12 @@ export interface RunSpec {
   seed: number;
   models: RoleModels;
   simulated: boolean;
+  /**
+   * The run's settings: its pipeline's preset (as `autodiff train` resolves it) with the experiment's
+   * layers; recorded in run.json.
+   */
+  preset: ResolvedSettings;
+  /** The resolved GDPO fields and trainer settings, flat (the trainer reads its part; estimates the steps). */
   config: TrainerConfigInput;
   /** The method's own config input (resolved with defaults by the method's factory); none for `start`. */
   methodConfig: Record<string, unknown>;
@@ -53,19 +59,40 @@ export function runIdOf(pipeline: string, method: string, repeat: number): strin
   return `${pipeline}__${method}__r${repeat}`;
 }
 
-function mergeConfig(a: TrainerConfigInput, b: TrainerConfigInput): TrainerConfigInput {
-  return {
-    ...a,
-    ...b,
-    ablations: { ...a.ablations, ...b.ablations },
-    demos: { ...a.demos, ...b.demos },
-  };
-}
-
 function mergeMethodConfigs(a: MethodConfigs, b: MethodConfigs): MethodConfigs {
   const out: MethodConfigs = { ...a };
   for (const [name, fields] of Object.entries(b)) out[name] = { ...a[name], ...fields };
   return out;
+}
+
+/**
+ * The settings layers of a run, laid over its pipeline's preset by train's resolver (later wins): the
+ * experiment's `config`, `methodConfig.gdpo` and `settings`, then each matching override's, then the
+ * method id's ablations (`gdpo.noHistory`). Also every method's own config with the overrides applied.
+ */
+function runSettings(
+  e: Experiment,
+  pipeline: string,
+  method: string,
+  methodId: MethodId,
+): { settings: SettingsInput[]; perMethod: MethodConfigs } {
+  const layersOf = (level: Pick<Experiment, 'config' | 'methodConfig' | 'settings'>): SettingsInput[] => [
+    runConfigLayer(level.config as TrainerConfigInput),
+    level.methodConfig.gdpo ? { gdpo: level.methodConfig.gdpo as SettingsInput['gdpo'] } : {},
+    (level.settings ?? {}) as SettingsInput,
+  ];
+  const settings = layersOf(e);
+  let perMethod: MethodConfigs = e.methodConfig;
+  for (const o of e.overrides) {
+    const pipelineMatches = !o.pipelines || o.pipelines.includes(pipeline);
+    const methodMatches = !o.methods || o.methods.includes(method) || o.methods.includes(methodId.base);
+    if (!pipelineMatches || !methodMatches) continue;
+    settings.push(...layersOf(o));
+    perMethod = mergeMethodConfigs(perMethod, o.methodConfig);
+  }
+  if (methodId.ablations.length > 0)
+    settings.push({ gdpo: { ablations: Object.fromEntries(methodId.ablations.map((a) => [a, true])) } });
+  return { settings, perMethod };
 }
 
 /** Whether `method` tunes something `pipeline` has (every pipeline has prompts; few have a demos slot). */
@@ -124,22 +151,13 @@ export function planExperiment(
         unsupported.push(`${method} on ${pipeline}: ${why}`);
         continue;
       }
-      let config: TrainerConfigInput = e.config as TrainerConfigInput;
-      let perMethod: MethodConfigs = e.methodConfig;
-      for (const o of e.overrides) {
-        const pipelineMatches = !o.pipelines || o.pipelines.includes(pipeline);
-        const methodMatches = !o.methods || o.methods.includes(method) || o.methods.includes(methodId.base);
-        if (!pipelineMatches || !methodMatches) continue;
-        config = mergeConfig(config, o.config as TrainerConfigInput);
-        perMethod = mergeMethodConfigs(perMethod, o.methodConfig);
-      }
-      if (methodId.ablations.length > 0)
-        config = mergeConfig(config, {
-          ablations: Object.fromEntries(methodId.ablations.map((a) => [a, true])),
-        });
+      const { settings, perMethod } = runSettings(e, pipeline, method, methodId);
       for (let repeat = 0; repeat < e.repeats; repeat++) {
         const runId = runIdOf(pipeline, method, repeat);
         const seed = e.seed + repeat;
+        // The repeat's seed is the last layer: it wins over the preset and the file.
+        const preset = resolveSettingsLayers(pipeline, [...settings, { trainer: { seed } }]);
+        const resolved = preset.settings;
         runs.push({
           experiment: e.name,
           runId,
@@ -150,8 +168,14 @@ export function planExperiment(
           seed,
           models,
           simulated,
-          config: { ...config, seed },
-          methodConfig: methodId.base === 'start' ? {} : methodConfigFor(methodId.base, config, perMethod),
+          preset,
+          config: { ...resolved.gdpo, ...resolved.trainer },
+          methodConfig:
+            methodId.base === 'start'
+              ? {}
+              : methodId.base === 'gdpo'
+                ? resolved.gdpo
+                : { ...perMethod[methodId.base] },
           sizes: e.sizes,
           budget: budgetOf(e),
           dir: join(root, 'runs', runId),

@@ -39,7 +39,9 @@ import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
-import { splitRunConfig, wantsDemosSlot } from '../run-config';
+import { withSampling } from '../presets/sampling';
+import { type RoleName, samplingOf } from '../presets/settings';
+import { wantsDemosSlot } from '../run-config';
 import { GATE_KEYS } from '../tables/summary';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
@@ -121,28 +123,33 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
-  const managed = (modelSpec: string): ChatModel => {
-    const settings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
-    const inner = createModel(modelSpec, { baseURL: ctx.baseURL, settings });
-    return managedModel(inner, {
+  const { settings } = spec.preset;
+  const managed = (role: RoleName): ChatModel => {
+    const modelSpec = spec.models[role];
+    const simSettings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
+    const inner = createModel(modelSpec, { baseURL: ctx.baseURL, settings: simSettings });
+    const model = managedModel(inner, {
       ledger,
       cache: ctx.cache,
       // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
       runSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
       limits: { semaphore: ctx.semaphoreFor(inner.id) },
     });
+    // Every request of the role carries the preset's sampling options, as in `autodiff train`.
+    return withSampling(model, samplingOf(settings.models[role]));
   };
-  const task = managed(spec.models.task);
+  const task = managed('task');
   const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
   const retriever = hotpot ? await ctx.retriever() : undefined;
   const program = createPipeline(spec.pipeline, {
     model: task,
     retriever,
     demos: spec.methodId.base !== 'start' && wantsDemosSlot(spec.methodId.base, spec.methodConfig),
+    objectCountParser: settings.pipeline.objectCountParser,
   });
   const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
   const initialValues = trainableValues(program);
-  const concurrency = spec.config.concurrency ?? 4;
+  const { concurrency } = settings.trainer;
 
   try {
     if (spec.methodId.base === 'start') {
@@ -179,7 +186,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         usage,
         wallMs: performance.now() - t0,
         methodConfig: {},
-        trainer: { seed: spec.seed, concurrency, earlyStopValidation: true },
+        trainer: settings.trainer,
       };
       // No trainer config: the starting prompt is evaluated, not trained.
       const record = toRecord(spec, result, {
@@ -192,9 +199,9 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       });
       return { record: { ...record, config: {} }, steps: result.steps };
     }
-    const backward = managed(spec.models.backward);
-    const optimizer = managed(spec.models.optimizer);
-    const teacher = withTeacher(program, managed(spec.models.teacher));
+    const backward = managed('backward');
+    const optimizer = managed('optimizer');
+    const teacher = withTeacher(program, managed('teacher'));
     const result = await train({
       program,
       teacher,
@@ -203,7 +210,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       method: methods.get(spec.methodId.base),
       // Each method's own config (plan.ts: GDPO's fields of `config`, or `methodConfig.<method>`).
       methodConfig: resume ? undefined : spec.methodConfig,
-      trainer: resume ? undefined : splitRunConfig(spec.config).trainer,
+      trainer: resume ? undefined : settings.trainer,
       usage: ledger,
       budget: spec.budget,
       checkpointPath,
@@ -275,6 +282,12 @@ function toRecord(
     status: result.partial ? 'partial' : 'done',
     stopReason: result.stopReason,
     models: { ...spec.models },
+    preset: {
+      name: spec.preset.preset,
+      source: spec.preset.source,
+      overridden: spec.preset.overridden,
+      settings: spec.preset.settings,
+    },
     config: { ...result.trainer, ...(result.methodConfig as Record<string, unknown>) },
     initial,
     final: { val: result.final.val ?? initial.val, test: result.final.test },

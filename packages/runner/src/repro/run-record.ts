@@ -46,6 +46,20 @@ export const runRecordSchema = z.object({
   status: z.enum(['done', 'partial', 'failed']),
   stopReason: z.string().optional(),
   models: z.record(z.string(), z.string()),
+  /**
+   * The settings the run was resolved with: its pipeline's reference preset (`adalflow:<pipeline>`, or
+   * `default` for a custom program) under the experiment's layers, as `autodiff train` records it. Runs
+   * saved before repro used the presets have none.
+   */
+  preset: z
+    .object({
+      name: z.string().min(1),
+      source: z.string(),
+      /** Dot paths whose value differs from the preset's. */
+      overridden: z.array(z.string()),
+      settings: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   config: z.record(z.string(), z.unknown()),
   initial: z.object({ val: score, test: score }),
   final: z.object({ val: score, test: score.optional() }),

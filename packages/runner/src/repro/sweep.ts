@@ -7,7 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mapLimit, type ResponseCache, Semaphore, writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
+import {
+  CacheMissError,
+  mapLimit,
+  type ResponseCache,
+  Semaphore,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '@llm-autodiff/llm';
 import { loadBm25, type Retriever } from '@llm-autodiff/tasks';
 import type { Plan, RunSpec } from './plan';
 import { experimentJson } from './preflight';
@@ -21,6 +28,8 @@ export interface SweepOptions {
   progress: SweepProgress;
   /** Calls in flight per model id (default 4), shared by all runs. */
   modelConcurrency?: number;
+  /** A replay: after a run's cache miss no further run starts (the cache cannot serve the sweep). */
+  stopOnCacheMiss?: boolean;
 }
 
 export interface SweepResult {
@@ -28,6 +37,8 @@ export interface SweepResult {
   skipped: string[];
   partial: string[];
   failed: Array<{ runId: string; message: string }>;
+  /** The first cache miss of a replay (the sweep stopped there). */
+  cacheMiss?: CacheMissError;
 }
 
 /** True when the run's run.json exists and says done. */
@@ -66,39 +77,46 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
       result.skipped.push(spec.runId);
     } else todo.push(spec);
   }
-  await mapLimit(todo, plan.experiment.concurrency, async (spec) => {
-    const resumed = existsSync(join(spec.dir, CHECKPOINT_FILE));
-    progress.runStarted(spec, resumed);
-    try {
-      await mkdir(spec.dir, { recursive: true });
-      const { record, steps } = await runOne(spec, {
-        cache: options.cache,
-        semaphoreFor,
-        retriever,
-        baseURL: options.baseURL,
-        resume: true,
-        onProgress: (p) => progress.runProgress(spec, p),
-        onCall: (calls, tokens) => progress.runCall(spec, calls, tokens),
-      });
-      parseRunRecord(record, join(spec.dir, 'run.json'));
-      await writeFileAtomic(
-        join(spec.dir, 'steps.jsonl'),
-        steps.map((s) => `${JSON.stringify(s)}\n`).join(''),
-      );
-      await writeJsonAtomic(join(spec.dir, 'run.json'), record);
-      const calls = Object.values(record.usage).reduce((a, u) => a + u.calls, 0);
-      const test = record.final.test === undefined ? 'n/a' : record.final.test.toFixed(4);
-      progress.runFinished(
-        spec,
-        `${record.status}${record.stopReason ? ` (${record.stopReason})` : ''}; val ${record.initial.val.toFixed(4)} -> ${record.final.val.toFixed(4)}, test ${record.initial.test.toFixed(4)} -> ${test}; ${calls} calls; ${(record.wallMs / 1000).toFixed(1)} s`,
-      );
-      (record.status === 'done' ? result.done : result.partial).push(spec.runId);
-    } catch (e) {
-      const message = (e as Error).message.split('\n')[0] ?? String(e);
-      progress.runFailed(spec, message);
-      result.failed.push({ runId: spec.runId, message });
-      if (process.env.AUTODIFF_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
-    }
-  });
+  const stopped = () => options.stopOnCacheMiss === true && result.cacheMiss !== undefined;
+  await mapLimit(
+    todo,
+    plan.experiment.concurrency,
+    async (spec) => {
+      const resumed = existsSync(join(spec.dir, CHECKPOINT_FILE));
+      progress.runStarted(spec, resumed);
+      try {
+        await mkdir(spec.dir, { recursive: true });
+        const { record, steps } = await runOne(spec, {
+          cache: options.cache,
+          semaphoreFor,
+          retriever,
+          baseURL: options.baseURL,
+          resume: true,
+          onProgress: (p) => progress.runProgress(spec, p),
+          onCall: (calls, tokens) => progress.runCall(spec, calls, tokens),
+        });
+        parseRunRecord(record, join(spec.dir, 'run.json'));
+        await writeFileAtomic(
+          join(spec.dir, 'steps.jsonl'),
+          steps.map((s) => `${JSON.stringify(s)}\n`).join(''),
+        );
+        await writeJsonAtomic(join(spec.dir, 'run.json'), record);
+        const calls = Object.values(record.usage).reduce((a, u) => a + u.calls, 0);
+        const test = record.final.test === undefined ? 'n/a' : record.final.test.toFixed(4);
+        progress.runFinished(
+          spec,
+          `${record.status}${record.stopReason ? ` (${record.stopReason})` : ''}; val ${record.initial.val.toFixed(4)} -> ${record.final.val.toFixed(4)}, test ${record.initial.test.toFixed(4)} -> ${test}; ${calls} calls; ${(record.wallMs / 1000).toFixed(1)} s`,
+        );
+        (record.status === 'done' ? result.done : result.partial).push(spec.runId);
+      } catch (e) {
+        const message = (e as Error).message.split('\n')[0] ?? String(e);
+        progress.runFailed(spec, message);
+        result.failed.push({ runId: spec.runId, message });
+        if (e instanceof CacheMissError) result.cacheMiss ??= e;
+        if (process.env.AUTODIFF_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+      }
+    },
+    stopped,
+  );
   return result;
 }

@@ -7,21 +7,27 @@
  * calls are stored next to the driver they scale with (src/repro/estimate-drivers.ts).
  *
  *   npx tsx scripts/measure-step-counts.ts [--pipelines a,b] [--methods gdpo,textgrad]
+ *
+ * `--check <experiment> --results <dir>` measures nothing: it compares the estimate of a finished
+ * experiment (run with `--cache off`, so every call is counted) with the calls its runs made (run.json).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Semaphore } from '@llm-autodiff/llm';
-import { loadBm25, PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { loadBm25, loadTask, PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { loadExperiment } from '../packages/runner/src/experiment/load';
 import { type MethodBase, parseMethod } from '../packages/runner/src/experiment/methods';
 import { methods } from '../packages/runner/src/methods';
+import { estimate, type RunSizes } from '../packages/runner/src/repro/estimate';
 import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
-import { type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
+import { planExperiment, type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
 import {
   type MeasuredMethod,
   type MeasuredPipeline,
   type MeasuredRole,
+  readStepCounts,
   STEP_COUNTS_FILE,
   STEP_COUNTS_FORMAT,
   type StepCountTable,
@@ -29,16 +35,18 @@ import {
 } from '../packages/runner/src/repro/step-counts';
 import { wantsDemosSlot } from '../packages/runner/src/run-config';
 
-const SIZES = { train: 16, val: 12, test: 8 };
+const SIZES = { train: 24, val: 20, test: 12 };
+/** Repeats per method and pipeline (each its own simulated world): one run's luck is averaged out. */
+const REPEATS = 3;
 
 /** Small settings per method, so all pipelines measure in minutes; the estimate scales from them. */
 const REFERENCE: Record<TrainingMethod, Record<string, unknown>> = {
-  gdpo: { steps: 2, batchSize: 4, proposalsPerStep: 2, demos: { steps: 1 } },
-  textgrad: { epochs: 1, stepsPerEpoch: 2 },
+  gdpo: { steps: 3, batchSize: 4, proposalsPerStep: 3, demos: { steps: 1 } },
+  textgrad: { epochs: 1, stepsPerEpoch: 3 },
   bootstrap: {},
-  bfsrs: { numCandidatePrograms: 2 },
-  mipro: { numCandidates: 3, numTrials: 4 },
-  gepa: { maxMetricCalls: 60 },
+  bfsrs: { numCandidatePrograms: 3 },
+  mipro: { numCandidates: 6, numTrials: 8 },
+  gepa: { maxMetricCalls: 120 },
 };
 
 interface StepUsage {
@@ -79,24 +87,24 @@ function perExample(records: readonly StepUsage[], examples: number): MeasuredPi
   return { callsPerExample, tokensPerCall } as MeasuredPipeline['eval'];
 }
 
-function specOf(pipeline: PipelineName, method: TrainingMethod, dir: string): RunSpec {
+function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, dir: string): RunSpec {
   const methodId = parseMethod(method);
   if (typeof methodId === 'string') throw new Error(methodId);
   return {
     experiment: 'measure',
-    runId: runIdOf(pipeline, method, 0),
+    runId: runIdOf(pipeline, method, repeat),
     pipeline,
     method,
     methodId,
-    repeat: 0,
-    seed: 2025,
+    repeat,
+    seed: 2025 + repeat,
     models: { task: 'sim:task', backward: 'sim:large', optimizer: 'sim:large', teacher: 'sim:teacher' },
     simulated: true,
-    config: { seed: 2025 },
+    config: { seed: 2025 + repeat },
     methodConfig: REFERENCE[method],
     sizes: SIZES,
     budget: undefined,
-    dir: join(dir, pipeline, method),
+    dir: join(dir, pipeline, method, String(repeat)),
   };
 }
 
@@ -105,24 +113,27 @@ async function measure(
   method: TrainingMethod,
   dir: string,
 ): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
-  const spec = specOf(pipeline, method, dir);
-  const semaphores = new Map<string, Semaphore>();
-  const { steps } = await runOne(spec, {
-    cache: undefined,
-    semaphoreFor: (id) => semaphores.get(id) ?? (semaphores.set(id, new Semaphore(4)).get(id) as Semaphore),
-    retriever: async () => (await loadBm25()).index,
-    resume: false,
-  });
-  const records = steps as StepUsage[];
+  const records: StepUsage[] = [];
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    const semaphores = new Map<string, Semaphore>();
+    const { steps } = await runOne(specOf(pipeline, method, repeat, dir), {
+      cache: undefined,
+      semaphoreFor: (id) => semaphores.get(id) ?? (semaphores.set(id, new Semaphore(4)).get(id) as Semaphore),
+      retriever: async () => (await loadBm25()).index,
+      resume: false,
+    });
+    records.push(...(steps as StepUsage[]));
+  }
   const init = records.filter((s) => s.phase === 'init');
   const final = records.filter((s) => s.phase === 'final');
   const training = records.filter((s) => s.phase !== 'init' && s.phase !== 'final');
   const model = COST_MODELS[method];
-  const config = methods.get(method).resolveConfig(spec.methodConfig);
+  const methodConfig = REFERENCE[method];
+  const config = methods.get(method).resolveConfig(methodConfig);
   const shape = {
     ...SIZES,
     prompts: pipelines[pipeline].trainable.length,
-    demoSlots: wantsDemosSlot(method, spec.methodConfig) && pipelines[pipeline].demosSlot ? 1 : 0,
+    demoSlots: wantsDemosSlot(method, methodConfig) && pipelines[pipeline].demosSlot ? 1 : 0,
   };
   const drivers = model.drivers(config, shape);
   const byPhase = new Map<string, StepUsage[]>();
@@ -137,7 +148,7 @@ async function measure(
     for (const [role, driver] of Object.entries(phaseDrivers) as Array<[Role, number]>) {
       if (driver <= 0) continue;
       const t = seen[role] ?? { calls: 0, prompt: 0, completion: 0 };
-      roles[role] = { calls: t.calls, driver, tokensPerCall: perCall(t) };
+      roles[role] = { calls: t.calls, driver: driver * REPEATS, tokensPerCall: perCall(t) };
     }
     phases[phase] = roles;
   }
@@ -150,50 +161,123 @@ async function measure(
         );
   return {
     measured: {
-      reference: { config: REFERENCE[method], sizes: SIZES, steps: training.length },
+      reference: { config: methodConfig, sizes: SIZES, repeats: REPEATS, steps: training.length / REPEATS },
+      ...(shape.demoSlots > 0 && model.demosShown ? { demosShown: model.demosShown(config) } : {}),
       phases,
-      final: perExample(final, SIZES.test),
+      final: perExample(final, SIZES.test * REPEATS),
     },
     init,
   };
 }
 
-function listFlag(name: string, all: readonly string[]): string[] {
+function flagValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? (process.argv[i + 1] ?? '').split(',') : [...all];
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const names = listFlag('--pipelines', PIPELINE_NAMES) as PipelineName[];
-const methodNames = listFlag('--methods', Object.keys(COST_MODELS)) as TrainingMethod[];
-const dir = mkdtempSync(join(tmpdir(), 'measure-steps-'));
-const started = performance.now();
-const table: StepCountTable = {
-  format: STEP_COUNTS_FORMAT,
-  measured: `simulated world (sim:task, sim:large, sim:teacher), no response cache, sizes ${SIZES.train}/${SIZES.val}/${SIZES.test}; scripts/measure-step-counts.ts`,
-  pipelines: {},
-};
-try {
-  for (const name of names) {
-    const entry: MeasuredPipeline = {
-      shape: { prompts: pipelines[name].trainable.length, demoSlots: pipelines[name].demosSlot ? 1 : 0 },
-      eval: { callsPerExample: {}, tokensPerCall: {} },
-      methods: {},
-    };
-    for (const method of methodNames) {
-      const tunes = methods.get(method as MethodBase).tunes;
-      if (!tunes.includes('prompt') && !pipelines[name].demosSlot) continue;
-      const t0 = performance.now();
-      const { measured, init } = await measure(name, method, dir);
-      entry.methods[method] = measured;
-      if (Object.keys(entry.eval.callsPerExample).length === 0)
-        entry.eval = perExample(init, SIZES.val + SIZES.test);
-      process.stderr.write(`${name} ${method}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    }
-    table.pipelines[name] = entry;
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+function listFlag(name: string, all: readonly string[]): string[] {
+  return flagValue(name)?.split(',') ?? [...all];
 }
-table.seconds = Math.round((performance.now() - started) / 1000);
-writeFileSync(STEP_COUNTS_FILE, `${JSON.stringify(table, null, 2)}\n`);
-process.stderr.write(`wrote ${STEP_COUNTS_FILE} in ${table.seconds} s\n`);
+
+/** Estimated against made calls of a finished experiment, per run and per method. */
+async function check(file: string, results: string): Promise<void> {
+  const plan = planExperiment(loadExperiment(file), results);
+  const sizes = new Map<string, RunSizes>();
+  for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
+    const s = await loadTask(p);
+    sizes.set(p, { train: s.train.length, val: s.val.length, test: s.test.length });
+  }
+  const est = estimate(
+    plan.runs,
+    readStepCounts(),
+    {},
+    (p) => sizes.get(p) as RunSizes,
+    (s) => s,
+  );
+  const perMethod = new Map<string, { calls: number[]; tokens: number[]; ratios: number[] }>();
+  const ratio = (e: number, a: number) => (e / Math.max(1, a)).toFixed(2);
+  for (const r of est.runs) {
+    const spec = plan.runs.find((s) => s.runId === r.runId) as RunSpec;
+    const run = JSON.parse(readFileSync(join(spec.dir, 'run.json'), 'utf8')) as {
+      usage: Record<
+        string,
+        { calls: number; cacheHits: number; totalTokens: number; cacheHitTokens: number }
+      >;
+    };
+    const roles = [...new Set([...Object.keys(r.byRole), ...Object.keys(run.usage)])].sort();
+    const pairs = roles.map((role) => {
+      const e = r.byRole[role];
+      const a = run.usage[role];
+      return {
+        role,
+        calls: [e?.calls ?? 0, (a?.calls ?? 0) + (a?.cacheHits ?? 0)],
+        tokens: [
+          (e?.promptTokens ?? 0) + (e?.completionTokens ?? 0),
+          (a?.totalTokens ?? 0) + (a?.cacheHitTokens ?? 0),
+        ],
+      };
+    });
+    const sum = (k: 'calls' | 'tokens', i: 0 | 1) => pairs.reduce((n, p) => n + (p[k][i] ?? 0), 0);
+    const m = perMethod.get(r.method) ?? { calls: [0, 0], tokens: [0, 0], ratios: [] };
+    const calls = [sum('calls', 0), sum('calls', 1)] as const;
+    m.calls = [(m.calls[0] ?? 0) + calls[0], (m.calls[1] ?? 0) + calls[1]];
+    m.tokens = [(m.tokens[0] ?? 0) + sum('tokens', 0), (m.tokens[1] ?? 0) + sum('tokens', 1)];
+    m.ratios.push(calls[0] / Math.max(1, calls[1]));
+    perMethod.set(r.method, m);
+    const detail = pairs.map((p) => `${p.role} ${p.calls[0]}/${p.calls[1]}`).join(', ');
+    console.log(
+      `${r.runId.padEnd(34)} calls ${calls[0]}/${calls[1]} = ${ratio(calls[0], calls[1])} (${detail})`,
+    );
+  }
+  console.log('method: estimated/actual calls (ratio; per-run range), tokens (ratio)');
+  for (const [method, m] of perMethod) {
+    const [ec = 0, ac = 0] = m.calls;
+    const [et = 0, at = 0] = m.tokens;
+    console.log(
+      `  ${method.padEnd(10)} calls ${ec}/${ac} = ${ratio(ec, ac)} (${Math.min(...m.ratios).toFixed(2)}-${Math.max(...m.ratios).toFixed(2)}), tokens ${ratio(et, at)}`,
+    );
+  }
+  for (const [why, ids] of Object.entries(est.notEstimated))
+    console.log(`not estimated (${why}): ${ids.join(', ')}`);
+}
+
+async function measureAll(): Promise<void> {
+  const names = listFlag('--pipelines', PIPELINE_NAMES) as PipelineName[];
+  const methodNames = listFlag('--methods', Object.keys(COST_MODELS)) as TrainingMethod[];
+  const dir = mkdtempSync(join(tmpdir(), 'measure-steps-'));
+  const started = performance.now();
+  const table: StepCountTable = {
+    format: STEP_COUNTS_FORMAT,
+    measured: `simulated world (sim:task, sim:large, sim:teacher), no response cache, sizes ${SIZES.train}/${SIZES.val}/${SIZES.test}, ${REPEATS} repeats per method; scripts/measure-step-counts.ts`,
+    pipelines: {},
+  };
+  try {
+    for (const name of names) {
+      const entry: MeasuredPipeline = {
+        shape: { prompts: pipelines[name].trainable.length, demoSlots: pipelines[name].demosSlot ? 1 : 0 },
+        eval: { callsPerExample: {}, tokensPerCall: {} },
+        methods: {},
+      };
+      for (const method of methodNames) {
+        const tunes = methods.get(method as MethodBase).tunes;
+        if (!tunes.includes('prompt') && !pipelines[name].demosSlot) continue;
+        const t0 = performance.now();
+        const { measured, init } = await measure(name, method, dir);
+        entry.methods[method] = measured;
+        if (Object.keys(entry.eval.callsPerExample).length === 0)
+          entry.eval = perExample(init, (SIZES.val + SIZES.test) * REPEATS);
+        process.stderr.write(`${name} ${method}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      }
+      table.pipelines[name] = entry;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  table.seconds = Math.round((performance.now() - started) / 1000);
+  writeFileSync(STEP_COUNTS_FILE, `${JSON.stringify(table, null, 2)}\n`);
+  process.stderr.write(`wrote ${STEP_COUNTS_FILE} in ${table.seconds} s\n`);
+}
+
+const checked = flagValue('--check');
+if (checked) await check(checked, flagValue('--results') ?? 'results');
+else await measureAll();

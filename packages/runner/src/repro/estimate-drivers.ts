@@ -43,14 +43,26 @@ export interface CostModel {
   phaseOf(recordPhase: string): string;
   /** Per phase, per role: the quantity the phase's calls scale with (0 or absent: no calls expected). */
   drivers(config: unknown, shape: RunShape): Record<string, Drivers>;
+  /**
+   * Methods that fill few-shot slots: how many demos a task prompt carries (at most), which the task
+   * calls' prompt tokens grow with beyond the starting prompt's.
+   */
+  demosShown?(config: unknown): number;
 }
 
 export type TrainingMethod = Exclude<MethodBase, 'start'>;
 
 const onePhase = (): string => 'steps';
 
+/** DSPy-style demo sets: bootstrapped demos, filled up with labeled ones. */
+const labeledOrBootstrapped = (config: unknown): number => {
+  const c = config as BootstrapConfig;
+  return Math.max(c.maxLabeledDemos, c.maxBootstrappedDemos);
+};
+
 const gdpo: CostModel = {
   phaseOf: (p) => (p === 'demo' ? 'demo' : 'text'),
+  demosShown: (config) => (config as GdpoConfig).demos.bootstrapShots + (config as GdpoConfig).demos.rawShots,
   drivers(config, s) {
     const c = config as GdpoConfig;
     const a = c.ablations;
@@ -91,6 +103,7 @@ const textgrad: CostModel = {
 
 const bootstrap: CostModel = {
   phaseOf: onePhase,
+  demosShown: labeledOrBootstrapped,
   drivers(config, s) {
     const c = config as BootstrapConfig;
     return {
@@ -106,6 +119,7 @@ const bootstrap: CostModel = {
 
 const bfsrs: CostModel = {
   phaseOf: onePhase,
+  demosShown: labeledOrBootstrapped,
   drivers(config, s) {
     const c = config as BfsrsConfig;
     const candidates = c.numCandidatePrograms + 3;
@@ -122,6 +136,7 @@ const bfsrs: CostModel = {
 
 const mipro: CostModel = {
   phaseOf: (p) => (p === 'propose' ? 'propose' : 'trials'),
+  demosShown: labeledOrBootstrapped,
   drivers(config, s) {
     const c = config as MiproConfig;
     const n = Math.max(1, c.numCandidates);
@@ -131,7 +146,8 @@ const mipro: CostModel = {
     const perTrial =
       s.val <= c.minibatchAboveVal
         ? trials * s.val
-        : trials * Math.min(c.minibatchSize, s.val) + (Math.floor(trials / c.minibatchFullEvalSteps) + 1) * s.val;
+        : trials * Math.min(c.minibatchSize, s.val) +
+          (Math.floor(trials / c.minibatchFullEvalSteps) + 1) * s.val;
     return {
       propose: {
         // The demo-set candidates are bootstrapped (teacher runs, labeled renders) even without a demos

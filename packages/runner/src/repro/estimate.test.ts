@@ -16,7 +16,7 @@ const table: StepCountTable = {
       eval: { callsPerExample: { task: 1 }, tokensPerCall: { task: tokens(100, 10) } },
       methods: {
         gdpo: {
-          reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, steps: 1 },
+          reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, repeats: 1, steps: 1 },
           phases: {
             text: {
               task: { calls: 20, driver: 40, tokensPerCall: tokens(100, 10) },
@@ -27,7 +27,7 @@ const table: StepCountTable = {
           final: { callsPerExample: { task: 1 }, tokensPerCall: { task: tokens(100, 10) } },
         },
         textgrad: {
-          reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, steps: 1 },
+          reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, repeats: 1, steps: 1 },
           phases: {
             steps: {
               task: { calls: 13, driver: 13, tokensPerCall: tokens(100, 10) },
@@ -84,7 +84,9 @@ describe('dry-run estimate', () => {
     const e = estimate(plan('', 2, '[gdpo, gepa]').runs, table, {}, sizes);
     expect(e.byMethod.gepa).toBeUndefined();
     expect(e.unmeasured).toEqual(['trec__gepa__r0']);
-    expect(formatEstimate(e).join('\n')).toMatch(/not estimated \(no measured counts for gepa on trec\): trec__gepa__r0/);
+    expect(formatEstimate(e).join('\n')).toMatch(
+      /not estimated \(no measured counts for gepa on trec\): trec__gepa__r0/,
+    );
     const noPipeline = estimate(plan('', 2).runs, { ...table, pipelines: {} }, {}, sizes);
     expect(noPipeline.unmeasured).toEqual(['trec__start__r0', 'trec__gdpo__r0']);
     expect(noPipeline.total.calls).toBe(0);
@@ -127,7 +129,9 @@ describe('dry-run estimate with the committed measurements', () => {
     expect(roles('gdpo').backward?.calls).toBeGreaterThan(0);
     expect(roles('gepa').optimizer?.calls).toBeGreaterThan(0);
     // Six methods, six different totals.
-    const totals = ['gdpo', 'textgrad', 'bootstrap', 'bfsrs', 'mipro', 'gepa'].map((m) => e.byMethod[m]?.calls);
+    const totals = ['gdpo', 'textgrad', 'bootstrap', 'bfsrs', 'mipro', 'gepa'].map(
+      (m) => e.byMethod[m]?.calls,
+    );
     expect(new Set(totals).size).toBe(6);
   });
 
@@ -146,6 +150,16 @@ describe('dry-run estimate with the committed measurements', () => {
       expect(more[m]?.calls ?? 0).toBeGreaterThan(base[m]?.calls ?? 0);
     // Settings of one method leave the others alone.
     expect(more.mipro?.calls).toBe(base.mipro?.calls);
+    // Fewer demos per prompt: the same calls, shorter task prompts.
+    const fewDemos = estimate(
+      runsOf('methodConfig: { bfsrs: { maxLabeledDemos: 4 } }\n'),
+      measured,
+      {},
+      full,
+    );
+    const task = (x: typeof fewDemos) => x.runs.find((r) => r.method === 'bfsrs')?.byRole.task;
+    const defaults = estimate(runsOf(), measured, {}, full);
+    expect(task(fewDemos)?.promptTokens ?? 0).toBeLessThan(task(defaults)?.promptTokens ?? 0);
     const smallVal = estimate(runsOf(), measured, {}, () => ({ train: 50, val: 20, test: 100 })).byMethod;
     expect(smallVal.bfsrs?.calls ?? 0).toBeLessThan(base.bfsrs?.calls ?? 0);
   });

@@ -99,15 +99,29 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
     prompts: m.shape.prompts,
     demoSlots: wantsDemosSlot(base, spec.methodConfig) ? m.shape.demoSlots : 0,
   };
-  for (const [phase, drivers] of Object.entries(COST_MODELS[base].drivers(config, shape)))
+  const model = COST_MODELS[base];
+  // Task prompts carrying demos grow with the demos shown, beyond the starting prompt's tokens.
+  const demos =
+    shape.demoSlots > 0 && measured.demosShown && model.demosShown
+      ? model.demosShown(config) / measured.demosShown
+      : 1;
+  const startPrompt = m.eval.tokensPerCall.task?.prompt ?? 0;
+  const withDemos = (role: string, per: TokensPerCall): TokensPerCall =>
+    role === 'task' && demos !== 1 && per.prompt > startPrompt
+      ? { ...per, prompt: startPrompt + (per.prompt - startPrompt) * demos }
+      : per;
+  for (const [phase, drivers] of Object.entries(model.drivers(config, shape)))
     for (const [role, driver] of Object.entries(drivers)) {
       if (!driver || driver <= 0) continue;
       const seen = measured.phases[phase]?.[role as keyof Drivers];
       if (!seen) return `${base} on ${spec.pipeline}: ${role} calls of its ${phase} phase were not measured`;
-      put(role, (seen.calls / seen.driver) * driver, seen.tokensPerCall);
+      put(role, (seen.calls / seen.driver) * driver, withDemos(role, seen.tokensPerCall));
     }
   // The final test with the learned values (their prompts may carry demos).
-  perExample(measured.final, sizes.test);
+  for (const [role, n] of Object.entries(measured.final.callsPerExample)) {
+    const per = measured.final.tokensPerCall[role as keyof typeof measured.final.tokensPerCall];
+    if (per) put(role, n * sizes.test, withDemos(role, per));
+  }
   return out;
 }
 

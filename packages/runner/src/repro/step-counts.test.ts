@@ -23,9 +23,13 @@ describe('step-counts.json', () => {
     const bad = {
       format: STEP_COUNTS_FORMAT,
       measured: 'x',
-      pipelines: { trec: { shape: { prompts: 1, demoSlots: 1 }, eval: { callsPerExample: {} }, methods: {} } },
+      pipelines: {
+        trec: { shape: { prompts: 1, demoSlots: 1 }, eval: { callsPerExample: {} }, methods: {} },
+      },
     };
-    expect(() => parseStepCounts(bad, 'sc.json')).toThrow(/^sc\.json: malformed step counts at pipelines\.trec\.eval\.tokensPerCall: /);
+    expect(() => parseStepCounts(bad, 'sc.json')).toThrow(
+      /^sc\.json: malformed step counts at pipelines\.trec\.eval\.tokensPerCall: /,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'step-counts-'));
     writeFileSync(join(dir, 'broken.json'), '{ not json');
     expect(() => readStepCounts(join(dir, 'broken.json'))).toThrow(/broken\.json: cannot read step counts/);

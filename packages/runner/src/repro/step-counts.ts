@@ -35,8 +35,13 @@ const measuredMethod = z.object({
   reference: z.object({
     config: z.record(z.string(), z.unknown()),
     sizes: z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() }),
-    steps: z.number().int().nonnegative(),
+    /** Runs measured (each its own simulated world); calls and drivers are their sums. */
+    repeats: z.number().int().positive(),
+    /** Training steps per run (mean). */
+    steps: z.number().nonnegative(),
   }),
+  /** Demos a task prompt carried at the reference config (methods that fill few-shot slots). */
+  demosShown: z.number().nonnegative().optional(),
   phases: z.record(z.string(), z.record(role, measuredRole)),
   final: perExample,
 });
@@ -79,7 +84,9 @@ const REMEASURE = 'rerun `npx tsx scripts/measure-step-counts.ts`';
 /** Checks a parsed table; an old or malformed one is one line naming the file, the field and the fix. */
 export function parseStepCounts(data: unknown, file: string): StepCountTable {
   if (typeof data === 'object' && data !== null && !('format' in data))
-    throw new StepCountsError(`${file}: step counts of an older format (GDPO only, no "format"); ${REMEASURE}`);
+    throw new StepCountsError(
+      `${file}: step counts of an older format (GDPO only, no "format"); ${REMEASURE}`,
+    );
   const parsed = stepCountTable.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

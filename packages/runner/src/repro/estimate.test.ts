@@ -2,9 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { parseExperiment } from '../experiment/load';
 import { estimate, formatEstimate, isPaid } from './estimate';
 import { planExperiment } from './plan';
-import { readStepCounts, type StepCountTable } from './step-counts';
+import { type MeasuredMethod, readStepCounts, type StepCountTable } from './step-counts';
 
 const tokens = (prompt: number, completion: number) => ({ prompt, completion });
+const perTask = { callsPerExample: { task: 1 }, tokensPerCall: { task: tokens(100, 10) } };
+/** [calls, driver, prompt tokens per call] per role. */
+type Seen = Record<string, [number, number, number]>;
+
+function method(phase: string, seen: Seen): MeasuredMethod {
+  const roles = Object.fromEntries(
+    Object.entries(seen).map(([role, [calls, driver, prompt]]) => [
+      role,
+      { calls, driver, tokensPerCall: tokens(prompt, prompt / 20) },
+    ]),
+  );
+  return {
+    reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, repeats: 1, steps: 1 },
+    phases: { [phase]: roles },
+    final: perTask,
+  };
+}
 
 /** A hand-made table: trec with gdpo (text phase) and textgrad measured, nothing else. */
 const table: StepCountTable = {
@@ -13,30 +30,10 @@ const table: StepCountTable = {
   pipelines: {
     trec: {
       shape: { prompts: 1, demoSlots: 1 },
-      eval: { callsPerExample: { task: 1 }, tokensPerCall: { task: tokens(100, 10) } },
+      eval: perTask,
       methods: {
-        gdpo: {
-          reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, repeats: 1, steps: 1 },
-          phases: {
-            text: {
-              task: { calls: 20, driver: 40, tokensPerCall: tokens(100, 10) },
-              backward: { calls: 4, driver: 4, tokensPerCall: tokens(1000, 50) },
-              optimizer: { calls: 2, driver: 2, tokensPerCall: tokens(2000, 100) },
-            },
-          },
-          final: { callsPerExample: { task: 1 }, tokensPerCall: { task: tokens(100, 10) } },
-        },
-        textgrad: {
-          reference: { config: {}, sizes: { train: 10, val: 10, test: 10 }, repeats: 1, steps: 1 },
-          phases: {
-            steps: {
-              task: { calls: 13, driver: 13, tokensPerCall: tokens(100, 10) },
-              backward: { calls: 6, driver: 3, tokensPerCall: tokens(500, 50) },
-              optimizer: { calls: 1, driver: 1, tokensPerCall: tokens(800, 100) },
-            },
-          },
-          final: { callsPerExample: { task: 1 }, tokensPerCall: { task: tokens(100, 10) } },
-        },
+        gdpo: method('text', { task: [20, 40, 100], backward: [4, 4, 1000], optimizer: [2, 2, 2000] }),
+        textgrad: method('steps', { task: [13, 13, 100], backward: [6, 3, 500], optimizer: [1, 1, 800] }),
       },
     },
   },

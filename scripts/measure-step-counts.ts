@@ -1,131 +1,283 @@
 /**
- * Measures model calls and tokens per step on the simulated world (no cache: every call counted) and
- * writes packages/runner/experiments/step-counts.json, which `autodiff repro --dry-run` scales to estimate
- * an experiment's calls, tokens and dollars.
+ * Measures every method's model calls and tokens on the simulated world (no cache: every call counted)
+ * and writes packages/runner/experiments/step-counts.json, which `autodiff repro --dry-run` scales to
+ * estimate an experiment's calls, tokens and dollars (packages/runner/src/repro/estimate.ts).
  *
- *   npx tsx scripts/measure-step-counts.ts [--pipelines a,b]
+ * Each method runs once per pipeline at small settings (REFERENCE below); per training phase and role the
+ * calls are stored next to the driver they scale with (src/repro/estimate-drivers.ts).
+ *
+ *   npx tsx scripts/measure-step-counts.ts [--pipelines a,b] [--methods gdpo,textgrad]
+ *
+ * `--check <experiment> --results <dir>` measures nothing: it compares the estimate of a finished
+ * experiment (run with `--cache off`, so every call is counted) with the calls its runs made (run.json).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Semaphore } from '@llm-autodiff/llm';
-import { loadBm25, PIPELINE_NAMES, type PipelineName } from '@llm-autodiff/tasks';
-import { parseMethod } from '../packages/runner/src/experiment/methods';
-import { type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
+import { loadBm25, loadTask, PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { loadExperiment } from '../packages/runner/src/experiment/load';
+import { type MethodBase, parseMethod } from '../packages/runner/src/experiment/methods';
+import { methods } from '../packages/runner/src/methods';
+import { estimate, type RunSizes } from '../packages/runner/src/repro/estimate';
+import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
+import { planExperiment, type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
 import {
+  type MeasuredMethod,
   type MeasuredPipeline,
+  type MeasuredRole,
+  readStepCounts,
   STEP_COUNTS_FILE,
+  STEP_COUNTS_FORMAT,
   type StepCountTable,
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
+import { wantsDemosSlot } from '../packages/runner/src/run-config';
 
-const REFERENCE = { batchSize: 4, proposalsPerStep: 2, val: 16, test: 16, steps: 3 };
+const SIZES = { train: 24, val: 20, test: 12 };
+/** Repeats per method and pipeline (each its own simulated world): one run's luck is averaged out. */
+const REPEATS = 3;
+
+/** Small settings per method, so all pipelines measure in minutes; the estimate scales from them. */
+const REFERENCE: Record<TrainingMethod, Record<string, unknown>> = {
+  gdpo: { steps: 3, batchSize: 4, proposalsPerStep: 3, demos: { steps: 1 } },
+  textgrad: { epochs: 1, stepsPerEpoch: 3 },
+  bootstrap: {},
+  bfsrs: { numCandidatePrograms: 3 },
+  mipro: { numCandidates: 6, numTrials: 8 },
+  gepa: { maxMetricCalls: 120 },
+};
 
 interface StepUsage {
+  step: number;
   phase: string;
   usage: Record<string, { calls: number; promptTokens: number; completionTokens: number }>;
 }
 
-function perCall(steps: StepUsage[]): {
-  calls: Record<string, number>;
-  tokensPerCall: Record<string, TokensPerCall>;
-} {
-  const calls: Record<string, number> = {};
-  const prompt: Record<string, number> = {};
-  const completion: Record<string, number> = {};
-  for (const s of steps)
-    for (const [role, u] of Object.entries(s.usage)) {
-      calls[role] = (calls[role] ?? 0) + u.calls;
-      prompt[role] = (prompt[role] ?? 0) + u.promptTokens;
-      completion[role] = (completion[role] ?? 0) + u.completionTokens;
+type Totals = Record<string, { calls: number; prompt: number; completion: number }>;
+
+function totals(records: readonly StepUsage[]): Totals {
+  const out: Totals = {};
+  for (const r of records)
+    for (const [role, u] of Object.entries(r.usage)) {
+      const t = out[role] ?? { calls: 0, prompt: 0, completion: 0 };
+      t.calls += u.calls;
+      t.prompt += u.promptTokens;
+      t.completion += u.completionTokens;
+      out[role] = t;
     }
-  const tokensPerCall: Record<string, TokensPerCall> = {};
-  for (const [role, n] of Object.entries(calls))
-    if (n > 0)
-      tokensPerCall[role] = {
-        prompt: Math.round((prompt[role] ?? 0) / n),
-        completion: Math.round((completion[role] ?? 0) / n),
-      };
-  return { calls, tokensPerCall };
+  return out;
 }
 
-async function measure(pipeline: PipelineName, dir: string): Promise<MeasuredPipeline> {
-  const methodId = parseMethod('gdpo');
+function perCall(t: { calls: number; prompt: number; completion: number }): TokensPerCall {
+  const n = Math.max(1, t.calls);
+  return { prompt: Math.round(t.prompt / n), completion: Math.round(t.completion / n) };
+}
+
+function perExample(records: readonly StepUsage[], examples: number): MeasuredPipeline['eval'] {
+  const t = totals(records);
+  const callsPerExample: Record<string, number> = {};
+  const tokensPerCall: Record<string, TokensPerCall> = {};
+  for (const [role, u] of Object.entries(t)) {
+    if (u.calls === 0) continue;
+    callsPerExample[role] = u.calls / examples;
+    tokensPerCall[role] = perCall(u);
+  }
+  return { callsPerExample, tokensPerCall } as MeasuredPipeline['eval'];
+}
+
+function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, dir: string): RunSpec {
+  const methodId = parseMethod(method);
   if (typeof methodId === 'string') throw new Error(methodId);
-  const spec: RunSpec = {
+  return {
     experiment: 'measure',
-    runId: runIdOf(pipeline, 'gdpo', 0),
+    runId: runIdOf(pipeline, method, repeat),
     pipeline,
-    method: 'gdpo',
+    method,
     methodId,
-    repeat: 0,
-    seed: 2025,
+    repeat,
+    seed: 2025 + repeat,
     models: { task: 'sim:task', backward: 'sim:large', optimizer: 'sim:large', teacher: 'sim:teacher' },
     simulated: true,
-    config: {
-      steps: REFERENCE.steps,
-      batchSize: REFERENCE.batchSize,
-      proposalsPerStep: REFERENCE.proposalsPerStep,
-      seed: 2025,
-    },
-    methodConfig: {
-      steps: REFERENCE.steps,
-      batchSize: REFERENCE.batchSize,
-      proposalsPerStep: REFERENCE.proposalsPerStep,
-    },
-    sizes: { train: 16, val: REFERENCE.val, test: REFERENCE.test },
+    config: { seed: 2025 + repeat },
+    methodConfig: REFERENCE[method],
+    sizes: SIZES,
     budget: undefined,
-    dir: join(dir, pipeline),
-  };
-  const semaphores = new Map<string, Semaphore>();
-  const { steps } = await runOne(spec, {
-    cache: undefined,
-    semaphoreFor: (id) => semaphores.get(id) ?? (semaphores.set(id, new Semaphore(4)).get(id) as Semaphore),
-    retriever: async () => (await loadBm25()).index,
-    resume: false,
-  });
-  const records = steps as StepUsage[];
-  const init = records.filter((s) => s.phase === 'init');
-  const text = records.filter((s) => s.phase === 'text');
-  const evalCounts = perCall(init);
-  const stepCounts = perCall(text);
-  const examples = REFERENCE.val + REFERENCE.test;
-  return {
-    eval: {
-      callsPerExample: Object.fromEntries(
-        Object.entries(evalCounts.calls).map(([r, n]) => [r, n / examples]),
-      ),
-      tokensPerCall: evalCounts.tokensPerCall,
-    },
-    step: {
-      calls: Object.fromEntries(
-        Object.entries(stepCounts.calls).map(([r, n]) => [r, n / Math.max(1, text.length)]),
-      ),
-      tokensPerCall: stepCounts.tokensPerCall,
-    },
+    dir: join(dir, pipeline, method, String(repeat)),
   };
 }
 
-const flag = process.argv.indexOf('--pipelines');
-const names = (flag >= 0 ? (process.argv[flag + 1] ?? '') : PIPELINE_NAMES.join(',')).split(
-  ',',
-) as PipelineName[];
-const dir = mkdtempSync(join(tmpdir(), 'measure-steps-'));
-const table: StepCountTable = {
-  measured:
-    'simulated world (sim:task, sim:large, sim:teacher), no response cache; scripts/measure-step-counts.ts',
-  reference: REFERENCE,
-  pipelines: {},
-};
-try {
-  for (const name of names) {
-    const t0 = performance.now();
-    table.pipelines[name] = await measure(name, dir);
-    process.stderr.write(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+async function measure(
+  pipeline: PipelineName,
+  method: TrainingMethod,
+  dir: string,
+): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
+  const records: StepUsage[] = [];
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    const semaphores = new Map<string, Semaphore>();
+    const { steps } = await runOne(specOf(pipeline, method, repeat, dir), {
+      cache: undefined,
+      semaphoreFor: (id) => semaphores.get(id) ?? (semaphores.set(id, new Semaphore(4)).get(id) as Semaphore),
+      retriever: async () => (await loadBm25()).index,
+      resume: false,
+    });
+    records.push(...(steps as StepUsage[]));
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  const init = records.filter((s) => s.phase === 'init');
+  const final = records.filter((s) => s.phase === 'final');
+  const training = records.filter((s) => s.phase !== 'init' && s.phase !== 'final');
+  const model = COST_MODELS[method];
+  const methodConfig = REFERENCE[method];
+  const config = methods.get(method).resolveConfig(methodConfig);
+  const shape = {
+    ...SIZES,
+    prompts: pipelines[pipeline].trainable.length,
+    demoSlots: wantsDemosSlot(method, methodConfig) && pipelines[pipeline].demosSlot ? 1 : 0,
+  };
+  const drivers = model.drivers(config, shape);
+  const byPhase = new Map<string, StepUsage[]>();
+  for (const r of training) {
+    const phase = model.phaseOf(r.phase);
+    byPhase.set(phase, [...(byPhase.get(phase) ?? []), r]);
+  }
+  const phases: MeasuredMethod['phases'] = {};
+  for (const [phase, phaseDrivers] of Object.entries(drivers)) {
+    const seen = totals(byPhase.get(phase) ?? []);
+    const roles: Partial<Record<Role, MeasuredRole>> = {};
+    for (const [role, driver] of Object.entries(phaseDrivers) as Array<[Role, number]>) {
+      if (driver <= 0) continue;
+      const t = seen[role] ?? { calls: 0, prompt: 0, completion: 0 };
+      roles[role] = { calls: t.calls, driver: driver * REPEATS, tokensPerCall: perCall(t) };
+    }
+    phases[phase] = roles;
+  }
+  // A call the drivers do not expect would be left out of every estimate: refuse to write such a table.
+  for (const [phase, rs] of byPhase)
+    for (const [role, t] of Object.entries(totals(rs)))
+      if (t.calls > 0 && !(phases[phase] as Record<string, unknown> | undefined)?.[role])
+        throw new Error(
+          `${pipeline} ${method}: ${t.calls} ${role} calls in phase "${phase}" have no driver (estimate-drivers.ts)`,
+        );
+  return {
+    measured: {
+      reference: { config: methodConfig, sizes: SIZES, repeats: REPEATS, steps: training.length / REPEATS },
+      ...(shape.demoSlots > 0 && model.demosShown ? { demosShown: model.demosShown(config) } : {}),
+      phases,
+      final: perExample(final, SIZES.test * REPEATS),
+    },
+    init,
+  };
 }
-writeFileSync(STEP_COUNTS_FILE, `${JSON.stringify(table, null, 2)}\n`);
-process.stderr.write(`wrote ${STEP_COUNTS_FILE}\n`);
+
+function flagValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function listFlag(name: string, all: readonly string[]): string[] {
+  return flagValue(name)?.split(',') ?? [...all];
+}
+
+/** Estimated against made calls of a finished experiment, per run and per method. */
+async function check(file: string, results: string): Promise<void> {
+  const plan = planExperiment(loadExperiment(file), results);
+  const sizes = new Map<string, RunSizes>();
+  for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
+    const s = await loadTask(p);
+    sizes.set(p, { train: s.train.length, val: s.val.length, test: s.test.length });
+  }
+  const est = estimate(
+    plan.runs,
+    readStepCounts(),
+    {},
+    (p) => sizes.get(p) as RunSizes,
+    (s) => s,
+  );
+  const perMethod = new Map<string, { calls: number[]; tokens: number[]; ratios: number[] }>();
+  const ratio = (e: number, a: number) => (e / Math.max(1, a)).toFixed(2);
+  for (const r of est.runs) {
+    const spec = plan.runs.find((s) => s.runId === r.runId) as RunSpec;
+    const run = JSON.parse(readFileSync(join(spec.dir, 'run.json'), 'utf8')) as {
+      usage: Record<
+        string,
+        { calls: number; cacheHits: number; totalTokens: number; cacheHitTokens: number }
+      >;
+    };
+    const roles = [...new Set([...Object.keys(r.byRole), ...Object.keys(run.usage)])].sort();
+    const pairs = roles.map((role) => {
+      const e = r.byRole[role];
+      const a = run.usage[role];
+      return {
+        role,
+        calls: [e?.calls ?? 0, (a?.calls ?? 0) + (a?.cacheHits ?? 0)],
+        tokens: [
+          (e?.promptTokens ?? 0) + (e?.completionTokens ?? 0),
+          (a?.totalTokens ?? 0) + (a?.cacheHitTokens ?? 0),
+        ],
+      };
+    });
+    const sum = (k: 'calls' | 'tokens', i: 0 | 1) => pairs.reduce((n, p) => n + (p[k][i] ?? 0), 0);
+    const m = perMethod.get(r.method) ?? { calls: [0, 0], tokens: [0, 0], ratios: [] };
+    const calls = [sum('calls', 0), sum('calls', 1)] as const;
+    m.calls = [(m.calls[0] ?? 0) + calls[0], (m.calls[1] ?? 0) + calls[1]];
+    m.tokens = [(m.tokens[0] ?? 0) + sum('tokens', 0), (m.tokens[1] ?? 0) + sum('tokens', 1)];
+    m.ratios.push(calls[0] / Math.max(1, calls[1]));
+    perMethod.set(r.method, m);
+    const detail = pairs.map((p) => `${p.role} ${p.calls[0]}/${p.calls[1]}`).join(', ');
+    console.log(
+      `${r.runId.padEnd(34)} calls ${calls[0]}/${calls[1]} = ${ratio(calls[0], calls[1])} (${detail})`,
+    );
+  }
+  console.log('method: estimated/actual calls (ratio; per-run range), tokens (ratio)');
+  for (const [method, m] of perMethod) {
+    const [ec = 0, ac = 0] = m.calls;
+    const [et = 0, at = 0] = m.tokens;
+    console.log(
+      `  ${method.padEnd(10)} calls ${ec}/${ac} = ${ratio(ec, ac)} (${Math.min(...m.ratios).toFixed(2)}-${Math.max(...m.ratios).toFixed(2)}), tokens ${ratio(et, at)}`,
+    );
+  }
+  for (const [why, ids] of Object.entries(est.notEstimated))
+    console.log(`not estimated (${why}): ${ids.join(', ')}`);
+}
+
+async function measureAll(): Promise<void> {
+  const names = listFlag('--pipelines', PIPELINE_NAMES) as PipelineName[];
+  const methodNames = listFlag('--methods', Object.keys(COST_MODELS)) as TrainingMethod[];
+  const dir = mkdtempSync(join(tmpdir(), 'measure-steps-'));
+  const started = performance.now();
+  const table: StepCountTable = {
+    format: STEP_COUNTS_FORMAT,
+    measured: `simulated world (sim:task, sim:large, sim:teacher), no response cache, sizes ${SIZES.train}/${SIZES.val}/${SIZES.test}, ${REPEATS} repeats per method; scripts/measure-step-counts.ts`,
+    pipelines: {},
+  };
+  try {
+    for (const name of names) {
+      const entry: MeasuredPipeline = {
+        shape: { prompts: pipelines[name].trainable.length, demoSlots: pipelines[name].demosSlot ? 1 : 0 },
+        eval: { callsPerExample: {}, tokensPerCall: {} },
+        methods: {},
+      };
+      for (const method of methodNames) {
+        const tunes = methods.get(method as MethodBase).tunes;
+        if (!tunes.includes('prompt') && !pipelines[name].demosSlot) continue;
+        const t0 = performance.now();
+        const { measured, init } = await measure(name, method, dir);
+        entry.methods[method] = measured;
+        if (Object.keys(entry.eval.callsPerExample).length === 0)
+          entry.eval = perExample(init, (SIZES.val + SIZES.test) * REPEATS);
+        process.stderr.write(`${name} ${method}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      }
+      table.pipelines[name] = entry;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  table.seconds = Math.round((performance.now() - started) / 1000);
+  writeFileSync(STEP_COUNTS_FILE, `${JSON.stringify(table, null, 2)}\n`);
+  process.stderr.write(`wrote ${STEP_COUNTS_FILE} in ${table.seconds} s\n`);
+}
+
+const checked = flagValue('--check');
+if (checked) await check(checked, flagValue('--results') ?? 'results');
+else await measureAll();

@@ -4,12 +4,14 @@
  * priced with the price table. Simulated and local-server models cost nothing; the OpenAI API is paid.
  */
 
-import { DEFAULT_GDPO_CONFIG as DEFAULT_CONFIG } from '@llm-autodiff/gdpo';
 import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
 import { customPipeline } from '@llm-autodiff/tasks';
+import { methods } from '../methods';
 import { createModel } from '../model-registry';
+import { wantsDemosSlot } from '../run-config';
+import { COST_MODELS, type Drivers } from './estimate-drivers';
 import type { RunSpec } from './plan';
-import type { StepCountTable } from './step-counts';
+import type { MeasuredPipeline, StepCountTable, TokensPerCall } from './step-counts';
 
 export interface Usage {
   calls: number;
@@ -34,8 +36,10 @@ export interface Estimate {
   unpriced: string[];
   /** Model ids of paid endpoints used. */
   paid: string[];
-  /** Runs of pipelines without measured step counts (custom pipelines): not in the figures. */
+  /** Runs without measured counts (custom pipelines, a method or pipeline not measured): not in the figures. */
   unmeasured: string[];
+  /** Why each unmeasured run has no estimate, with its run ids. */
+  notEstimated: Record<string, string[]>;
 }
 
 function empty(): Usage {
@@ -54,19 +58,24 @@ export function isPaid(modelId: string): boolean {
   return modelId.startsWith('openai:') && !/@https?:\/\//.test(modelId);
 }
 
-/** Calls per role of one run before pricing (size of each split as the run will see it). */
-function runCalls(
-  spec: RunSpec,
-  table: StepCountTable,
-  sizes: { val: number; test: number },
-): Record<string, { calls: number; prompt: number; completion: number }> {
+type RoleCalls = Record<string, { calls: number; prompt: number; completion: number }>;
+
+/** The sizes of a run's splits as it will see them. */
+export interface RunSizes {
+  train: number;
+  val: number;
+  test: number;
+}
+
+/**
+ * Calls per role of one run before pricing, from the run's own method's measured counts scaled by the
+ * drivers of estimate-drivers.ts; a string says why the run cannot be estimated.
+ */
+function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCalls | string {
   const m = table.pipelines[spec.pipeline];
-  if (!m)
-    throw new Error(
-      `no measured step counts for pipeline ${spec.pipeline}; rerun scripts/measure-step-counts.ts`,
-    );
-  const out: Record<string, { calls: number; prompt: number; completion: number }> = {};
-  const put = (role: string, calls: number, per: { prompt: number; completion: number } | undefined) => {
+  if (!m) return `no measured counts for pipeline ${spec.pipeline}`;
+  const out: RoleCalls = {};
+  const put = (role: string, calls: number, per: TokensPerCall | undefined) => {
     if (calls <= 0 || !per) return;
     const o = out[role] ?? { calls: 0, prompt: 0, completion: 0 };
     o.calls += calls;
@@ -74,26 +83,45 @@ function runCalls(
     o.completion += calls * per.completion;
     out[role] = o;
   };
-  const trainsNothing = spec.methodId.base === 'start';
-  // Initial val + test, and (when training) the final test with the best values.
-  const evaluated = sizes.val + sizes.test + (trainsNothing ? 0 : sizes.test);
-  for (const [role, perExample] of Object.entries(m.eval.callsPerExample))
-    put(role, perExample * evaluated, m.eval.tokensPerCall[role]);
-  if (trainsNothing) return out;
-  const ref = table.reference;
-  const steps = spec.config.steps ?? DEFAULT_CONFIG.steps;
-  const batch = (spec.config.batchSize ?? DEFAULT_CONFIG.batchSize) / ref.batchSize;
-  const proposals = (spec.config.proposalsPerStep ?? DEFAULT_CONFIG.proposalsPerStep) / ref.proposalsPerStep;
-  const val = sizes.val / ref.val;
-  // Backward calls follow the batch, optimizer calls the proposals; task calls (forward pass and the two
-  // gates) are scaled by proposals and validation size, which errs on the high side.
-  const scale: Record<string, number> = {
-    backward: batch,
-    optimizer: proposals,
-    task: Math.max(batch, proposals * val),
+  const perExample = (e: MeasuredPipeline['eval'], examples: number) => {
+    for (const [role, n] of Object.entries(e.callsPerExample))
+      put(role, n * examples, e.tokensPerCall[role as keyof typeof e.tokensPerCall]);
   };
-  for (const [role, perStep] of Object.entries(m.step.calls))
-    put(role, perStep * steps * (scale[role] ?? 1), m.step.tokensPerCall[role]);
+  // The trainer's initial validation and test (all that `start` does).
+  perExample(m.eval, sizes.val + sizes.test);
+  const base = spec.methodId.base;
+  if (base === 'start') return out;
+  const measured = m.methods[base];
+  if (!measured) return `no measured counts for ${base} on ${spec.pipeline}`;
+  const config = methods.get(base).resolveConfig(spec.methodConfig);
+  const shape = {
+    ...sizes,
+    prompts: m.shape.prompts,
+    demoSlots: wantsDemosSlot(base, spec.methodConfig) ? m.shape.demoSlots : 0,
+  };
+  const model = COST_MODELS[base];
+  // Task prompts carrying demos grow with the demos shown, beyond the starting prompt's tokens.
+  const demos =
+    shape.demoSlots > 0 && measured.demosShown && model.demosShown
+      ? model.demosShown(config) / measured.demosShown
+      : 1;
+  const startPrompt = m.eval.tokensPerCall.task?.prompt ?? 0;
+  const withDemos = (role: string, per: TokensPerCall): TokensPerCall =>
+    role === 'task' && demos !== 1 && per.prompt > startPrompt
+      ? { ...per, prompt: startPrompt + (per.prompt - startPrompt) * demos }
+      : per;
+  for (const [phase, drivers] of Object.entries(model.drivers(config, shape)))
+    for (const [role, driver] of Object.entries(drivers)) {
+      if (!driver || driver <= 0) continue;
+      const seen = measured.phases[phase]?.[role as keyof Drivers];
+      if (!seen) return `${base} on ${spec.pipeline}: ${role} calls of its ${phase} phase were not measured`;
+      put(role, (seen.calls / seen.driver) * driver, withDemos(role, seen.tokensPerCall));
+    }
+  // The final test with the learned values (their prompts may carry demos).
+  for (const [role, n] of Object.entries(measured.final.callsPerExample)) {
+    const per = measured.final.tokensPerCall[role as keyof typeof measured.final.tokensPerCall];
+    if (per) put(role, n * sizes.test, withDemos(role, per));
+  }
   return out;
 }
 
@@ -101,7 +129,7 @@ export function estimate(
   runs: readonly RunSpec[],
   table: StepCountTable,
   prices: PriceTable,
-  splitSizes: (pipeline: string) => { val: number; test: number },
+  splitSizes: (pipeline: string) => RunSizes,
   /** The canonical model id of a spec (default: as the registry creates it; no call is made). */
   idOf: (spec: string) => string = (spec) => createModel(spec).id,
 ): Estimate {
@@ -113,10 +141,22 @@ export function estimate(
     unpriced: [],
     paid: [],
     unmeasured: [],
+    notEstimated: {},
   };
   for (const spec of runs) {
-    if (!table.pipelines[spec.pipeline] && customPipeline(spec.pipeline)) {
+    const full = splitSizes(spec.pipeline);
+    const sizes: RunSizes = {
+      train: Math.min(full.train, spec.sizes.train ?? full.train),
+      val: Math.min(full.val, spec.sizes.val ?? full.val),
+      test: Math.min(full.test, spec.sizes.test ?? full.test),
+    };
+    const calls =
+      !table.pipelines[spec.pipeline] && customPipeline(spec.pipeline)
+        ? 'custom pipelines, no measured step counts'
+        : runCalls(spec, table, sizes);
+    if (typeof calls === 'string') {
       result.unmeasured.push(spec.runId);
+      result.notEstimated[calls] = [...(result.notEstimated[calls] ?? []), spec.runId];
       // Its calls are unknown, but whether it calls a paid endpoint is not.
       for (const modelSpec of Object.values(spec.models)) {
         const id = idOf(modelSpec);
@@ -124,13 +164,8 @@ export function estimate(
       }
       continue;
     }
-    const full = splitSizes(spec.pipeline);
-    const sizes = {
-      val: Math.min(full.val, spec.sizes.val ?? full.val),
-      test: Math.min(full.test, spec.sizes.test ?? full.test),
-    };
     const byRole: Record<string, Usage> = {};
-    for (const [role, c] of Object.entries(runCalls(spec, table, sizes))) {
+    for (const [role, c] of Object.entries(calls)) {
       const modelSpec = spec.models[role as keyof RunSpec['models']] ?? spec.models.task;
       const id = idOf(modelSpec);
       let usd: number | undefined = 0;
@@ -186,7 +221,7 @@ export function formatEstimate(e: Estimate): string[] {
   lines.push(row('total', e.total));
   if (e.paid.length === 0) lines.push('(no paid endpoint: simulated or local models only)');
   if (e.unpriced.length > 0) lines.push(`no price known for ${e.unpriced.join(', ')} (pass --prices FILE)`);
-  if (e.unmeasured.length > 0)
-    lines.push(`not estimated (custom pipelines, no measured step counts): ${e.unmeasured.join(', ')}`);
+  for (const [why, runIds] of Object.entries(e.notEstimated))
+    lines.push(`not estimated (${why}): ${runIds.join(', ')}`);
   return lines;
 }

@@ -12,7 +12,7 @@ import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
 import { writeReport } from '../outputs/commands';
 import { registerExperimentPipelines } from './custom-pipelines';
-import { estimate, formatEstimate } from './estimate';
+import { estimate, formatEstimate, type RunSizes } from './estimate';
 import { type Plan, planExperiment } from './plan';
 import { PreflightError, preflight } from './preflight';
 import { LIST_PRICES, readPriceFile } from './price-list';
@@ -43,13 +43,13 @@ export interface Executed {
   sweep?: SweepResult;
 }
 
-async function splitSizes(plan: Plan): Promise<(p: string) => { val: number; test: number }> {
-  const sizes = new Map<string, { val: number; test: number }>();
+async function splitSizes(plan: Plan): Promise<(p: string) => RunSizes> {
+  const sizes = new Map<string, RunSizes>();
   for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
     const s = await loadTask(p);
-    sizes.set(p, { val: s.val.length, test: s.test.length });
+    sizes.set(p, { train: s.train.length, val: s.val.length, test: s.test.length });
   }
-  return (p) => sizes.get(p) ?? { val: 0, test: 0 };
+  return (p) => sizes.get(p) ?? { train: 0, val: 0, test: 0 };
 }
 
 export async function executeExperiment(
@@ -87,7 +87,7 @@ export async function executeExperiment(
     est.paid.length === 0
       ? undefined
       : est.unmeasured.length > 0 && !e.budget
-        ? 'custom pipelines on paid endpoints have no cost estimate; set a budget in the experiment file'
+        ? 'runs on paid endpoints without a cost estimate (see "not estimated"); set a budget in the experiment file'
         : est.unpriced.length > 0
           ? `no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`
           : (est.total.usd ?? 0) > o.maxCostUsd

@@ -21,6 +21,7 @@ import { type MethodBase, parseMethod } from '../packages/runner/src/experiment/
 import { methods } from '../packages/runner/src/methods';
 import { estimate, type RunSizes } from '../packages/runner/src/repro/estimate';
 import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
+import { resolveSettingsLayers } from '../packages/runner/src/presets/resolve';
 import { planExperiment, type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
 import {
@@ -102,6 +103,8 @@ function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, 
     simulated: true,
     config: { seed: 2025 + repeat },
     methodConfig: REFERENCE[method],
+    // The pipeline's preset (sampling options, parser) as a repro run gets it; REFERENCE sets the method's size.
+    preset: resolveSettingsLayers(pipeline, [{ trainer: { seed: 2025 + repeat } }]),
     sizes: SIZES,
     budget: undefined,
     dir: join(dir, pipeline, method, String(repeat)),

@@ -19,9 +19,9 @@ import { loadBm25, loadTask, PIPELINE_NAMES, type PipelineName, pipelines } from
 import { loadExperiment } from '../packages/runner/src/experiment/load';
 import { type MethodBase, parseMethod } from '../packages/runner/src/experiment/methods';
 import { methods } from '../packages/runner/src/methods';
+import { resolveSettingsLayers } from '../packages/runner/src/presets/resolve';
 import { estimate, type RunSizes } from '../packages/runner/src/repro/estimate';
 import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
-import { resolveSettingsLayers } from '../packages/runner/src/presets/resolve';
 import { planExperiment, type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
 import {

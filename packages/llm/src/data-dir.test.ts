@@ -19,10 +19,16 @@ describe('dataset location', () => {
   it('a folder that was asked for and is missing is an error naming it and where it came from', () => {
     expect(() => resolveDataDir(missing, {})).toThrow(DataDirError);
     expect(() => resolveDataDir(undefined, { AUTODIFF_DATA_DIR: missing })).toThrow(
-      `dataset directory not found: ${missing} (from AUTODIFF_DATA_DIR;`,
+      `dataset directory not found: ${missing} (from AUTODIFF_DATA_DIR); set AUTODIFF_DATA_DIR`,
     );
-    expect(() => requireDataDir(missing, {})).toThrow('(from the dataDir option;');
+    expect(() => requireDataDir(missing, {})).toThrow('(from the dataDir option); set');
     expect(findDataDir(missing, {})).toBeUndefined();
     expect(findDataDir(undefined, { AUTODIFF_DATA_DIR: dir })).toBe(dir);
+  });
+
+  it('outside the repository there is no default folder, and the error says so', () => {
+    expect(new DataDirError('', 'the default location').message).toMatch(
+      /^no dataset directory \(installed outside the llm-autodiff repository there is no default folder\); set AUTODIFF_DATA_DIR/,
+    );
   });
 });

@@ -14,12 +14,14 @@ export class DataDirError extends Error {
   override readonly name = 'DataDirError';
   constructor(
     readonly dir: string,
-    /** 'the dataDir option', 'AUTODIFF_DATA_DIR' or 'the default location'. */
+    /** 'the dataDir option', 'AUTODIFF_DATA_DIR' or 'the default location'. `dir` is '' when there is no default. */
     readonly origin: string,
   ) {
-    super(
-      `dataset directory not found: ${dir} (from ${origin}; set AUTODIFF_DATA_DIR to the folder holding bbh_object_counting/, trec/, hotpot_qa/)`,
-    );
+    const where =
+      dir === ''
+        ? 'no dataset directory (installed outside the llm-autodiff repository there is no default folder)'
+        : `dataset directory not found: ${dir} (from ${origin})`;
+    super(`${where}; set AUTODIFF_DATA_DIR to the folder holding bbh_object_counting/, trec/, hotpot_qa/`);
   }
 }
 
@@ -76,8 +78,7 @@ export function resolveDataDir(explicit?: string | null, env = process.env): str
 /** The dataset folder; `DataDirError` when there is none (for callers that cannot work without it). */
 export function requireDataDir(explicit?: string, env = process.env): string {
   const dir = resolveDataDir(explicit, env);
-  if (dir === undefined)
-    throw new DataDirError(defaultDataDir() ?? '(none outside the workspace)', 'the default location');
+  if (dir === undefined) throw new DataDirError(defaultDataDir() ?? '', 'the default location');
   return dir;
 }
 

@@ -103,6 +103,9 @@ describe('experiment files with a custom pipeline', () => {
       expect(r.out).toContain(
         'not run: bootstrap on countProgram: bootstrap tunes demos parameters; countProgram has prompt parameters',
       );
+      expect(r.out).toMatch(
+        /^note: the task model is simulated \(sim:task\) and judges only the benchmark tasks/m,
+      );
       expect(r.out).toContain('not estimated (custom pipelines, no measured step counts)');
       expect(r.out).toMatch(/runs: 3 done, 0 skipped \(already done\), 0 partial, 0 failed/);
       const saved = await readExperiment(join(results, 'mine'));

@@ -83,6 +83,10 @@ describe('autodiff train --program', () => {
       expect(stopped.err).toMatch(/stopped early \(budget/);
       expect(stopped.code).toBe(3); // a reached budget: partial result, resumable checkpoint
       expect(stopped.out).toMatch(/PARTIAL: .*budget/);
+      // Even --quiet says that the simulated task model cannot judge a program of your own.
+      expect(stopped.out).toMatch(
+        /^note: the task model is simulated \(sim:task\) and judges only the benchmark tasks/m,
+      );
       expect(existsSync(join(dir, 'run.ckpt.json'))).toBe(true);
       const resumed = await autodiff([...common, '--resume']);
       expect(resumed.err).toBe('');

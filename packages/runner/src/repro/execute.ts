@@ -7,10 +7,11 @@ import { join, resolve } from 'node:path';
 import { preflightCache, ResponseCache } from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
 import { experimentCachePath } from '../cache/location';
-import type { Experiment } from '../experiment/schema';
+import { customPipelinesOf, type Experiment } from '../experiment/schema';
 import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
 import { writeReport } from '../outputs/commands';
+import { simulatedJudgeNote } from '../program/sim-note';
 import { registerExperimentPipelines } from './custom-pipelines';
 import { estimate, formatEstimate, type RunSizes } from './estimate';
 import { type Plan, planExperiment } from './plan';
@@ -64,6 +65,8 @@ export async function executeExperiment(
   for (const m of plan.skipped)
     io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
   for (const line of plan.unsupported) io.out(`not run: ${line}`);
+  const note = customPipelinesOf(e).length > 0 ? simulatedJudgeNote(plan.models.task) : undefined;
+  if (note) io.out(note);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
   await preflight(plan, { baseURL: o.baseURL });

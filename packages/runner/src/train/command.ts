@@ -24,7 +24,7 @@ import {
   UsageLedger,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
-import { DatasetError } from '@llm-autodiff/tasks';
+import { customPipeline, DatasetError } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
@@ -42,6 +42,7 @@ import { samplingOf } from '../presets/settings';
 import { DataFileError } from '../program/data-files';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
+import { simulatedJudgeNote } from '../program/sim-note';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -214,6 +215,8 @@ async function trainAndReport(
     });
 
     const log = args.quiet ? () => {} : io.out;
+    const note = customPipeline(args.pipeline) ? simulatedJudgeNote(args.models.task) : undefined;
+    if (note) io.out(note);
     log(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cannedResponse as response } from '../testing';
 import { ResponseCache } from './response-cache';
-import type { ChatRequest, ChatResponse } from './types';
+import type { ChatRequest } from './types';
 
 let dir: string;
 beforeEach(() => {
@@ -13,17 +14,6 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const request = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }] });
-const response = (text: string): ChatResponse => ({
-  text,
-  choices: [text],
-  usage: { promptTokens: 3, completionTokens: 1, cachedTokens: 0, estimated: false },
-  latencyMs: 1,
-  model: 'm',
-  finishReason: 'stop',
-  cacheHit: false,
-  raw: {},
-});
-
 describe('ResponseCache maintenance (stats, export/import, prune)', () => {
   it('summarises rows per model and the time span', () => {
     const c = new ResponseCache({ path: join(dir, 'a.sqlite') });

@@ -5,11 +5,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cannedResponse } from '../testing';
 import { cacheKey } from './cache-key';
 import { defaultCachePath } from './cache-location';
 import { CacheAccessError } from './errors';
 import { parseCacheMode, preflightCache, ResponseCache } from './response-cache';
-import type { ChatRequest, ChatResponse } from './types';
+import type { ChatRequest } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const writerScript = join(here, 'test-support', 'cache-writer.ts');
@@ -26,18 +27,8 @@ afterEach(() => {
 });
 
 const request: ChatRequest = { messages: [{ role: 'user', content: 'hello' }], options: { temperature: 0 } };
-function response(text: string): ChatResponse {
-  return {
-    text,
-    choices: [text],
-    usage: { promptTokens: 8, completionTokens: 1, cachedTokens: 0, estimated: false },
-    latencyMs: 12,
-    model: 'm',
-    finishReason: 'stop',
-    cacheHit: false,
-    raw: { any: 'thing' },
-  };
-}
+/** A raw body that is not empty, so the round trip checks it too. */
+const response = (text: string) => cannedResponse(text, { raw: { any: 'thing' } });
 
 function spawnWriter(path: string, worker: string, rows: string, goFile?: string): ChildProcess {
   const args = ['--import', 'tsx', writerScript, path, worker, rows, ...(goFile ? [goFile] : [])];

@@ -7,9 +7,10 @@
  */
 
 import { existsSync } from 'node:fs';
+import { cannedResponse } from '../../testing';
 import { cacheKey } from '../cache-key';
 import { ResponseCache } from '../response-cache';
-import type { ChatRequest, ChatResponse } from '../types';
+import type { ChatRequest } from '../types';
 
 const [path, worker, rowsArg, goFile] = process.argv.slice(2);
 if (!path || !worker || !rowsArg) {
@@ -35,15 +36,7 @@ for (let i = 0; i < rows; i++) {
     [request, `answer ${worker}/${i} ${filler}`],
     [shared, `shared answer from ${worker}`],
   ] as const) {
-    const response: ChatResponse = {
-      text,
-      choices: [text],
-      usage: { promptTokens: 5, completionTokens: 3, cachedTokens: 0, estimated: false },
-      latencyMs: 1,
-      model: 'writer',
-      cacheHit: false,
-      raw: null,
-    };
+    const response = cannedResponse(text, { model: 'writer', raw: null });
     cache.put(cacheKey('scripted:writer', req), 'scripted:writer', req, response);
   }
   process.stdout.write(`committed ${i + 1}\n`);

@@ -1,32 +1,14 @@
 import { type ChatModel, ScriptedModel } from '@llm-autodiff/llm';
+import { cannedResponse } from '@llm-autodiff/llm/testing';
 import { describe, expect, it } from 'vitest';
-import { echoFeedback } from '../testing';
-import { backward, generator, loss, param, runSample, sum } from './index';
+import { echoFeedback, queryAnswerChain } from '../testing';
+import { backward, sum } from './index';
 
-const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
-
-/** Two samples of query generator -> answer generator -> loss; every sample is wrong, so every edge calls. */
+/** Two samples of the query -> answer chain; every sample is wrong, so every edge calls. */
 async function twoSamples() {
   const task = ScriptedModel.fn((req) => (req.messages.some((m) => m.content.includes('hint')) ? 'x' : 'q?'));
-  const qInstr = param('Write a query.', { name: 'query.instr', description: 'query instruction' });
-  const aInstr = param('Answer briefly.', { name: 'answer.instr', description: 'answer instruction' });
-  const query = generator({
-    name: 'query',
-    model: task,
-    system: [qInstr],
-    user: (x: { q: string }) => `Q:${x.q}`,
-  });
-  const answer = generator({
-    name: 'answer',
-    model: task,
-    system: [aInstr],
-    user: (x: { q: string; hint: string }) => `Q:${x.q}\nhint: ${x.hint}`,
-  });
-  const losses = await Promise.all(
-    ['slow', 'fast'].map((q) =>
-      runSample(q, 'train', async () => loss(await answer({ q, hint: await query({ q }) }), 'gold', exact)),
-    ),
-  );
+  const { qInstr, aInstr, run } = queryAnswerChain(task);
+  const losses = await Promise.all(['slow', 'fast'].map((q) => run(q, q, 'gold')));
   return { qInstr, aInstr, root: sum(losses) };
 }
 
@@ -42,15 +24,7 @@ function timedEngine(slowQuestion: string, slowMs: number) {
       log.push({ q, at: performance.now() - t0, event: 'start' });
       await new Promise((r) => setTimeout(r, q === slowQuestion ? slowMs : 5));
       log.push({ q, at: performance.now() - t0, event: 'end' });
-      return {
-        text: fb,
-        choices: [fb],
-        usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0, estimated: true },
-        latencyMs: 0,
-        model: 'engine',
-        cacheHit: false,
-        raw: null,
-      };
+      return cannedResponse(fb, { model: 'engine' });
     },
   };
   return { engine, log };

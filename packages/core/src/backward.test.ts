@@ -1,47 +1,15 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
-import { backwardFields, echoFeedback } from '../testing';
+import { backwardFields, echoFeedback, queryAnswerChain } from '../testing';
 import { backward, generator, loss, type Parameter, param, renderGradients, runSample, sum } from './index';
 
 const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
 const engineEcho = () => ScriptedModel.fn((req) => echoFeedback(req));
 
-/** query generator -> answer generator (with a non-trainable format peer) -> loss. */
-function chain(task: ScriptedModel) {
-  const qInstr = param('Write a query.', { name: 'query.instr', description: 'query instruction' });
-  const aInstr = param('Answer briefly.', {
-    name: 'answer.instr',
-    description: 'answer instruction',
-    hints: { backward: 'keep it short' },
-  });
-  const aFormat = param('One word.', {
-    name: 'answer.format',
-    description: 'output format',
-    trainable: false,
-  });
-  const query = generator({
-    name: 'query',
-    model: task,
-    system: [qInstr],
-    user: (x: { q: string }) => `Q:${x.q}`,
-  });
-  const answer = generator({
-    name: 'answer',
-    model: task,
-    system: [aInstr, aFormat],
-    user: (x: { q: string; hint: string }) => `Q:${x.q}\nhint: ${x.hint}`,
-  });
-  const run = (id: string, q: string, gt: string) =>
-    runSample(id, 'train', async () =>
-      loss(await answer({ q, hint: await query({ q }) }), gt, exact, { description: 'exact match' }),
-    );
-  return { qInstr, aInstr, aFormat, run };
-}
-
 describe('backward through a chain', () => {
   it('walks in reverse topological order with exactly one call per trainable edge', async () => {
     const task = ScriptedModel.sequence(['lyon?', 'Lyon']);
-    const { qInstr, aInstr, aFormat, run } = chain(task);
+    const { qInstr, aInstr, aFormat, run } = queryAnswerChain(task);
     const root = sum([await run('s1', 'capital', 'Paris')]);
     const engine = engineEcho();
     const report = await backward(root, { engine, concurrency: 1 });
@@ -63,7 +31,7 @@ describe('backward through a chain', () => {
 
   it('loss feedback includes the expected answer; its prompt has ground truth and score', async () => {
     const task = ScriptedModel.sequence(['lyon?', 'Lyon']);
-    const { run } = chain(task);
+    const { run } = queryAnswerChain(task);
     const l = await run('s1', 'capital', 'Paris');
     const engine = engineEcho();
     await backward(l, { engine, concurrency: 1 });
@@ -86,7 +54,7 @@ describe('backward through a chain', () => {
 
   it('generator feedback shows the variable, its peers, other predecessors, inputs, output, ground truth, successor feedback', async () => {
     const task = ScriptedModel.sequence(['lyon?', 'Lyon']);
-    const { run } = chain(task);
+    const { run } = queryAnswerChain(task);
     const engine = engineEcho();
     await backward(await run('s1', 'capital', 'Paris'), { engine, concurrency: 1 });
 
@@ -173,7 +141,7 @@ describe('time-sequential gradients', () => {
 describe('engine failures and accounting', () => {
   it('an engine error or empty answer becomes a failure gradient, counted, not a crash', async () => {
     const task = ScriptedModel.sequence(['lyon?', 'Lyon']);
-    const { qInstr, aInstr, run } = chain(task);
+    const { qInstr, aInstr, run } = queryAnswerChain(task);
     const engine = ScriptedModel.fn((req) => {
       const target = backwardFields({ request: req } as never).target;
       if (target === 'answer.instr') throw new Error('HTTP 500');
@@ -214,7 +182,7 @@ describe('engine failures and accounting', () => {
 
   it('running backward twice does not duplicate gradients', async () => {
     const task = ScriptedModel.sequence(['lyon?', 'Lyon']);
-    const { aInstr, run } = chain(task);
+    const { aInstr, run } = queryAnswerChain(task);
     const l = await run('s1', 'capital', 'Paris');
     const engine = engineEcho();
     await backward(l, { engine });

@@ -103,3 +103,40 @@ export function ragSample(task: ChatModel, opts: { k: number; expected: string }
     return loss(await answer({ q: 'capital', docs }), opts.expected, (p, g) => (p === g ? 1 : 0));
   });
 }
+
+/**
+ * query generator -> answer generator (with a non-trainable format peer) -> exact-match loss; `run(id, q,
+ * gt)` runs one train-mode sample. The task model answers both calls (the answer call's user message has
+ * `hint:`, the query call's does not).
+ */
+export function queryAnswerChain(task: ChatModel) {
+  const qInstr = param('Write a query.', { name: 'query.instr', description: 'query instruction' });
+  const aInstr = param('Answer briefly.', {
+    name: 'answer.instr',
+    description: 'answer instruction',
+    hints: { backward: 'keep it short' },
+  });
+  const aFormat = param('One word.', {
+    name: 'answer.format',
+    description: 'output format',
+    trainable: false,
+  });
+  const query = generator({
+    name: 'query',
+    model: task,
+    system: [qInstr],
+    user: (x: { q: string }) => `Q:${x.q}`,
+  });
+  const answer = generator({
+    name: 'answer',
+    model: task,
+    system: [aInstr, aFormat],
+    user: (x: { q: string; hint: string }) => `Q:${x.q}\nhint: ${x.hint}`,
+  });
+  const exact = (p: unknown, g: unknown) => (p === g ? 1 : 0);
+  const run = (id: string, q: string, gt: string) =>
+    runSample(id, 'train', async () =>
+      loss(await answer({ q, hint: await query({ q }) }), gt, exact, { description: 'exact match' }),
+    );
+  return { qInstr, aInstr, aFormat, run };
+}

@@ -8,7 +8,7 @@
 import type { DescribeFields, ParsedVariable } from './contract';
 import { visibleQuestion } from './diagnose';
 import { parseObjectCount } from './worlds/object-count-parse';
-import { labelsIn } from './worlds/trec';
+import { isTrecLabel } from './worlds/trec';
 
 /** What a reader says about a kind of examples (the world's general vocabulary, the same for every request). */
 export const KIND_OBSERVATIONS = {
@@ -34,7 +34,7 @@ function kindOf(example: string): ExampleKind {
   const q = visibleQuestion(example);
   if (q && parseObjectCount(q)) return 'count';
   const answer = shownAnswer(example) ?? '';
-  if (/^[A-Z]{3,4}$/.test(answer) && labelsIn(answer).length === 1) return 'classify';
+  if (isTrecLabel(answer)) return 'classify';
   return q ? 'factoid' : 'other';
 }
 

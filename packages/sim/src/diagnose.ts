@@ -5,7 +5,7 @@
  * up: no dataset, no hidden label, no gold passage title (CONTRACT.md, "What a judging role may infer").
  */
 import { TAGS } from '@llm-autodiff/llm';
-import type { TaskName, TrecLabel } from './data/datasets';
+import type { TaskName } from './data/datasets';
 import type { CallKind, Skill } from './skills';
 import { normalizeAnswer, readNested } from './text';
 import {
@@ -23,7 +23,7 @@ import {
 import { OC_SKILLS } from './worlds/object-count';
 import { countOf, parseObjectCount } from './worlds/object-count-parse';
 import { countActions } from './worlds/react';
-import { labelsIn, TREC_SKILLS } from './worlds/trec';
+import { isTrecLabel, labelsIn, TREC_SKILLS } from './worlds/trec';
 
 export type Diagnosis =
   | { kind: 'correct' }
@@ -88,7 +88,7 @@ export function visibleQuestion(text: string): string | undefined {
 export function visibleTask(call: VisibleCall): TaskName {
   if (call.question && parseObjectCount(call.question)) return 'object_count';
   const expected = call.expected?.trim() ?? '';
-  if (/^[A-Z]{3,4}$/.test(expected) && labelsIn(expected).length === 1) return 'trec';
+  if (isTrecLabel(expected)) return 'trec';
   if (outputField(call.output, ['class_name', 'label', 'class']) !== undefined) return 'trec';
   return 'hotpot';
 }
@@ -129,7 +129,7 @@ function diagnoseTrec(call: VisibleCall): Diagnosis {
   const raw = outputField(call.output, ['class_name', 'label', 'class', 'answer', 'category']) ?? call.output;
   const got = labelsIn(raw).at(-1);
   if (got === undefined) return { kind: 'format' };
-  const gold = labelsIn(call.expected ?? '').at(-1) as TrecLabel | undefined;
+  const gold = labelsIn(call.expected ?? '').at(-1);
   if (gold === undefined) return { kind: 'unknown' };
   if (got === gold) return { kind: 'correct' };
   const question = call.question ?? '';

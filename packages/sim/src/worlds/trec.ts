@@ -20,6 +20,11 @@ export function labelsIn(text: string): TrecLabel[] {
   return LABEL_PATTERNS.filter((p) => p.re.test(text)).map((p) => p.label);
 }
 
+/** Is `text` exactly one TREC class name (e.g. an expected answer `NUM`)? */
+export function isTrecLabel(text: string): text is TrecLabel {
+  return (TREC_LABELS as readonly string[]).includes(text);
+}
+
 const startsWhat = (e: TrecExample) => /^(what|which|name)\b/i.test(e.question);
 
 export const TREC_SKILLS: TrecSkill[] = [

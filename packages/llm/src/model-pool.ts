@@ -1,7 +1,7 @@
 import type { Budget } from './budget';
 import { ManagedModel } from './managed-model';
 import { type ModelControls, resolveModelControls, validateModelControls } from './model-controls';
-import { createChatModel, type ProviderOptions } from './registry';
+import { createModel, type ProviderOptions } from './registry';
 import type { ResilienceOptions, RetryInfo } from './resilience';
 import type { ResponseCache } from './response-cache';
 import type { CallContext, CallRole, ChatModel, ChatRequest, ChatResponse } from './types';
@@ -28,7 +28,7 @@ export interface ModelPoolOptions {
   concurrency?: number;
   /** Passed to the provider factory (base URL for specs without one, env, settings). */
   provider?: ProviderOptions;
-  /** Creates a raw model from a spec (default `createChatModel`, the provider registry). */
+  /** Creates a raw model from a spec (default `createModel`, the provider registry). */
   create?: (spec: string, options: ProviderOptions) => ChatModel;
   /** One handler for every model's retries, e.g. `retryReporter({ log })`, so its rate limit is global. */
   onRetry?: (info: RetryInfo) => void;
@@ -72,7 +72,7 @@ export class ModelPool {
   model(spec: string): ManagedModel {
     const known = this.bySpec.get(spec);
     if (known !== undefined) return (this.byId.get(known) as { model: ManagedModel }).model;
-    const create = this.options.create ?? createChatModel;
+    const create = this.options.create ?? createModel;
     // The client's own timeout must not cut a request the retry layer would still wait for.
     const early = resolveModelControls([this.options.perModel?.[spec], this.options.controls]);
     const provider = this.options.provider ?? {};

@@ -128,3 +128,20 @@ export function applyControls(
     return { text: truncateTokens(stopped, controls.maxTokens), finishReason: 'length' };
   return { text: stopped, finishReason: 'stop' };
 }
+
+/**
+ * Every choice under the controls, with the completion tokens of what is returned: a cut or reformatted
+ * answer has its own count; an unchanged one keeps `completionTokens`, the count of the raw choices.
+ */
+export function controlChoices(
+  choices: readonly string[],
+  completionTokens: number,
+  controls: Pick<WireControls, 'maxTokens' | 'stop' | 'format'>,
+): { outputs: ControlledText[]; completionTokens: number } {
+  const outputs = choices.map((text) => applyControls(text, controls));
+  const changed = outputs.some((o, i) => o.text !== choices[i]);
+  return {
+    outputs,
+    completionTokens: changed ? outputs.reduce((sum, o) => sum + countTokens(o.text), 0) : completionTokens,
+  };
+}

@@ -6,13 +6,12 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { countTokens } from '@llm-autodiff/llm';
 import { digest } from './hash';
 import type { LatencySpec } from './latency';
 import { sleep } from './latency';
 import { PROFILES, profileFor } from './profiles';
 import { FaultPlan, type FaultRates } from './server-faults';
-import { applyControls } from './server-output';
+import { controlChoices } from './server-output';
 import { HttpError, toChatRequest } from './server-request';
 import { writeStream } from './server-stream';
 import { simComplete } from './sim-model';
@@ -160,9 +159,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     });
     log(`${profileId} latency=${c.latencyMs}ms id=chatcmpl-sim-${bodyKey}`);
     await sleep(c.latencyMs, closing.signal);
-    const outputs = c.choices.map((text) => applyControls(text, controls));
     // Usage counts what is returned: a cut or reformatted answer has its own token count.
-    const completionTokens = outputs.reduce((sum, o) => sum + countTokens(o.text), 0);
+    const { outputs, completionTokens } = controlChoices(c.choices, c.completionTokens, controls);
     const usage = {
       prompt_tokens: c.promptTokens,
       completion_tokens: completionTokens,

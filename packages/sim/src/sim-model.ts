@@ -12,7 +12,7 @@ import { digest, hashUnit } from './hash';
 import { type LatencySpec, latencyMs, sleep, ZERO_LATENCY } from './latency';
 import { profileFor } from './profiles';
 import { respond } from './respond';
-import { applyControls } from './server-output';
+import { controlChoices } from './server-output';
 import type { JudgeContext } from './worlds/common';
 
 export interface SimOptions {
@@ -91,15 +91,18 @@ export function createSimModel(
       const c = simComplete(profile.id, request, options);
       await sleep(c.latencyMs, context?.signal);
       // Stop sequences and the token limit as the server applies them (no response format in process).
-      const controls = { maxTokens: request.options?.maxTokens, stop: request.options?.stop ?? [] };
-      const outputs = c.choices.map((t) => applyControls(t, { ...controls, format: { type: 'text' } }));
+      const { outputs, completionTokens } = controlChoices(c.choices, c.completionTokens, {
+        maxTokens: request.options?.maxTokens,
+        stop: request.options?.stop ?? [],
+        format: { type: 'text' },
+      });
       const choices = outputs.map((o) => o.text);
       return {
         text: choices[0] ?? '',
         choices,
         usage: {
           promptTokens: c.promptTokens,
-          completionTokens: choices.reduce((sum, t) => sum + countTokens(t), 0),
+          completionTokens,
           cachedTokens: 0,
           estimated: false,
         },

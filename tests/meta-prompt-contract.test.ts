@@ -22,6 +22,7 @@ import { reflectionPrompt } from '../packages/baselines/src/gepa/prompts';
 import { basePrompt, chainPrompt, tgdPrompt } from '../packages/baselines/src/textgrad/prompts';
 import { namedInputs, renderBackwardPrompt } from '../packages/core/src/prompts/backward-engine';
 import { renderGradients } from '../packages/core/src/render-gradients';
+import { fakeGradient } from '../packages/core/testing';
 import { parseProposal } from '../packages/gdpo/src/parse-proposal';
 import { buildOptimizerMessages } from '../packages/gdpo/src/prompts/gdpo';
 import { lastInteger, split } from '../packages/sim/src/calibration';
@@ -65,20 +66,10 @@ function addSampleGradients(
 ): void {
   samples.forEach((s, i) => {
     p.addGradient({
-      id: `g${i}`,
-      sampleId: `s${i}`,
-      fromComponentId: 'c',
+      ...fakeGradient(`s${i}`, i, `g${i}`),
       fromComponentName: 'object_count.counter',
       fromResponseId: `r${i}`,
-      toParamId: p.id,
-      callIndex: 0,
-      forwardOrder: i,
-      order: i,
-      score: 0,
       feedback: feedback(s, i),
-      isCopy: false,
-      isSkipped: false,
-      isFailure: false,
       context: {
         inputOutput: `Input:\n${tag(TAGS.task.question, s.question)}\nOutput:\n${s.output}${extra(s)}`,
         variableRole: 'r',

@@ -1,21 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChatResponse, ResponseCache } from '@llm-autodiff/llm';
+import { ResponseCache } from '@llm-autodiff/llm';
+import { cannedResponse as response } from '@llm-autodiff/llm/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autodiff } from '../testing/run-cli';
 import { parseAge } from './cache';
-
-const response = (text: string): ChatResponse => ({
-  text,
-  choices: [text],
-  usage: { promptTokens: 3, completionTokens: 1, cachedTokens: 0, estimated: false },
-  latencyMs: 1,
-  model: 'm',
-  finishReason: 'stop',
-  cacheHit: false,
-  raw: {},
-});
 
 let dir: string;
 const envBefore = process.env.AUTODIFF_CACHE_DIR;

@@ -10,8 +10,6 @@
  * scored on the whole validation set (no early stop, as the reference); the best (first on ties) stays.
  */
 import type { Demo, Parameter } from '@llm-autodiff/core';
-import { type FieldSpec, resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
 import {
   beats,
   emptyGates,
@@ -20,7 +18,9 @@ import {
   type MethodSetup,
   type RunContext,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { type FieldSpec, resolveFields } from '../common/config';
+import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 
 export interface BootstrapConfig {

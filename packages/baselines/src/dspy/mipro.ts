@@ -12,8 +12,6 @@
  * validated and kept if it beats the best validation score.
  */
 import type { Demo, Parameter } from '@llm-autodiff/core';
-import { resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
 import {
   beats,
   emptyGates,
@@ -24,7 +22,9 @@ import {
   type ProposalAttempt,
   type RunContext,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { resolveFields } from '../common/config';
+import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';

@@ -16,10 +16,6 @@
  * reference).
  */
 import { type Parameter, renderGradients, zeroGrad } from '@llm-autodiff/core';
-import { proposedValue } from '../common/answer';
-import { resolveFields } from '../common/config';
-import { proposalSalt } from '../common/salt';
-import { applyValues, Rollback, readValues, tunable } from '../common/values';
 import {
   type Evaluation,
   emptyGates,
@@ -30,7 +26,11 @@ import {
   type ProposalAttempt,
   type RunContext,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { proposedValue } from '../common/answer';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { applyValues, Rollback, readValues, tunable } from '../common/values';
 import { planMerge } from './merge';
 import { bestIndex, type Candidate, selectParent } from './pool';
 import { reflectionPrompt } from './prompts';

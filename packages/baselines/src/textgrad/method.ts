@@ -5,9 +5,6 @@
  * reference's `--run_validation`). 3 epochs × 4 steps.
  */
 import { type Parameter, sum, zeroGrad } from '@llm-autodiff/core';
-import { resolveFields } from '../common/config';
-import { proposalSalt } from '../common/salt';
-import { Rollback, tunable } from '../common/values';
 import {
   emptyGates,
   type Method,
@@ -17,7 +14,10 @@ import {
   type RunContext,
   SCORE_EPS,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { Rollback, tunable } from '../common/values';
 import { textgradBackward } from './backward';
 import { Tgd, type TgdState } from './tgd';
 

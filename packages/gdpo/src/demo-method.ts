@@ -12,6 +12,7 @@
 import type { Demo, Optimizer, Parameter, Program } from '@llm-autodiff/core';
 import { mapLimit } from '@llm-autodiff/llm';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type Method,
@@ -245,9 +246,7 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
     const values = Object.fromEntries(optimizer.params.map((p) => [p.name, p.display()]));
     const attempt: ProposalAttempt = { accepted: false, values };
     const v = await run.validate();
-    attempt.valScore = v.score;
-    attempt.valComplete = v.complete;
-    attempt.valEvaluated = v.evaluated;
+    Object.assign(attempt, attemptValidation(v));
     let bestVal = run.bestVal;
     if (v.complete && beats(v.score, bestVal)) {
       optimizer.step();

@@ -11,6 +11,7 @@
  */
 import type { Demo, Parameter } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type Method,
@@ -84,9 +85,7 @@ function outcome(
       {
         accepted,
         values: displayValues(slots, values),
-        valScore: v.score,
-        valComplete: v.complete,
-        valEvaluated: v.evaluated,
+        ...attemptValidation(v),
       },
     ],
     accepted,

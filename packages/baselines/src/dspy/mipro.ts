@@ -13,6 +13,7 @@
  */
 import type { Demo, Parameter } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type GateCounts,
@@ -219,9 +220,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
         const attempt: ProposalAttempt = {
           accepted: false,
           values: displayValues(params, full),
-          valScore: v.score,
-          valComplete: v.complete,
-          valEvaluated: v.evaluated,
+          ...attemptValidation(v),
         };
         attempts.push(attempt);
         accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
@@ -272,9 +271,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     const attempt: ProposalAttempt = {
       accepted: false,
       values: displayValues(params, values),
-      valScore: v.score,
-      valComplete: v.complete,
-      valEvaluated: v.evaluated,
+      ...attemptValidation(v),
     };
     const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
     return {

@@ -17,6 +17,7 @@
  */
 import { type Parameter, renderGradients, zeroGrad } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   type Evaluation,
   emptyGates,
   type GateCounts,
@@ -182,12 +183,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     this.s.nextComponent.push(0);
     this.s.lastFoundNew = true;
     record.gates.validationPassed = 1;
-    Object.assign(record.attempt, {
-      accepted: true,
-      valScore: v.score,
-      valComplete: v.complete,
-      valEvaluated: v.evaluated,
-    });
+    Object.assign(record.attempt, { accepted: true, ...attemptValidation(v) });
   }
 
   private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {

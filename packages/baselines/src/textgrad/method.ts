@@ -6,6 +6,7 @@
  */
 import { type Parameter, sum, zeroGrad } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   emptyGates,
   type Method,
   type MethodFactory,
@@ -112,9 +113,7 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
       p.propose(proposals[i]?.value ?? p.value);
     });
     const v = await run.validate({ mustBeat: run.bestVal - TIE });
-    attempt.valScore = v.score;
-    attempt.valComplete = v.complete;
-    attempt.valEvaluated = v.evaluated;
+    Object.assign(attempt, attemptValidation(v));
     if (v.complete && v.score >= run.bestVal - SCORE_EPS) {
       for (const p of this.prompts) p.commit();
       gates.validationPassed = 1;

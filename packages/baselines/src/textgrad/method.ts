@@ -4,7 +4,7 @@
  * then validation: the update is reverted if the validation score fell (a tie keeps it, as in the
  * reference's `--run_validation`). 3 epochs × 4 steps.
  */
-import { type Parameter, sum, zeroGrad } from '@llm-autodiff/core';
+import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
   attemptValidation,
   emptyGates,
@@ -18,7 +18,7 @@ import {
 } from '@llm-autodiff/trainer';
 import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
-import { Rollback, tunable } from '../common/values';
+import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
 import { Tgd, type TgdState } from './tgd';
 
@@ -58,7 +58,7 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     const c = setup.config;
     this.batchSize = c.batchSize;
     this.all = setup.program.parameters();
-    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'textgrad') as Parameter<string>[];
+    this.prompts = trainablePrompts(setup.program);
     const optimizer = setup.models.optimizer;
     if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
     if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');

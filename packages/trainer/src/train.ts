@@ -102,6 +102,9 @@ export interface TrainOptions<E> {
   lock?: { staleMs?: number } | false;
 }
 
+/** What the loop keeps between steps; a snapshot adds the values, the methods' states and the RNG. */
+type RunState = Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>;
+
 /** A stop that keeps the checkpoint: a spent budget or an aborted signal. */
 class RunStopped extends Error {
   constructor(
@@ -197,10 +200,7 @@ async function trainLocked<E>(
     last = c;
     if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, c);
   };
-  const snapshot = (
-    base: Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>,
-    rng: Rng,
-  ): Checkpoint => ({
+  const snapshot = (base: RunState, rng: Rng): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
     ...base,
     records: [...base.records],
@@ -223,7 +223,7 @@ async function trainLocked<E>(
     }
   };
 
-  let state: Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>;
+  let state: RunState;
   let rng: Rng;
   if (ckpt) {
     restoreValues(ckpt, trainable, program.name, opts.checkpointPath);

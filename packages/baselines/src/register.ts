@@ -1,7 +1,7 @@
+import type { MethodFactory } from '@llm-autodiff/trainer';
 import { bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
 import { miproFactory } from './dspy/mipro';
 import { gepaFactory } from './gepa/method';
-import type { MethodFactory } from './seam';
 import { textgradFactory } from './textgrad/method';
 
 /** Every baseline method, in the order the runner lists them. */

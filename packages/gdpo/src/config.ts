@@ -167,15 +167,11 @@ export function resolveGdpoConfig(input: GdpoConfigInput = {}): GdpoConfig {
   intField('demos.steps', c.demos.steps, 0);
   unitField('skipThreshold', c.skipThreshold);
   unitField('correctThreshold', c.correctThreshold);
-  if (typeof c.perfectSubsetPassesOnEqual !== 'boolean') {
-    throw new TrainerInputError(
-      `gdpo config: perfectSubsetPassesOnEqual must be true or false, got ${String(c.perfectSubsetPassesOnEqual)}`,
-    );
-  }
   oneOf('failedRendering', c.failedRendering, ['reference', 'full']);
   oneOf('onParseFailure', c.onParseFailure, ['keep', 'raw']);
   oneOf('backwardAccounting', c.backwardAccounting, ['paper', 'reference']);
   for (const [name, v] of [
+    ['perfectSubsetPassesOnEqual', c.perfectSubsetPassesOnEqual],
     ['demos.weighted', c.demos.weighted],
     ['demos.teacherInputs', c.demos.teacherInputs],
     ...Object.entries(c.ablations).map(([k, x]) => [`ablations.${k}`, x]),

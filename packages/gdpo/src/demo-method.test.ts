@@ -95,11 +95,7 @@ describe('demo draws (the reference weighting)', () => {
     const param = toy.demos!;
     const opt = new DemoOptimizer(
       [param],
-      {
-        ...DEFAULT_GDPO_CONFIG.demos,
-        correctThreshold: 0.5,
-        ...settings,
-      },
+      { ...DEFAULT_GDPO_CONFIG.demos, ...settings },
       toyProgram(toyTaskModel(10), { demos: true }),
     );
     opt.restore({ teacher: { demos: teacher }, student: { demos: student } });

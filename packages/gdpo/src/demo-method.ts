@@ -9,9 +9,10 @@
  * Raw shots (as AdalFlow) are gold training examples rendered by the program's `goldDemo`: the method
  * stays task-agnostic, the task renders its own examples. See `DemoSettings`.
  */
-import type { Demo, Optimizer, Parameter, Program } from '@llm-autodiff/core';
+import type { Demo, Parameter, Program } from '@llm-autodiff/core';
 import { mapLimit } from '@llm-autodiff/llm';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type Method,
@@ -59,18 +60,17 @@ export function weightedSample<T>(items: readonly T[], weights: readonly number[
   return out;
 }
 
-export class DemoOptimizer<E> implements Optimizer {
+export class DemoOptimizer<E> {
   readonly name = 'bootstrap-demos';
   private teacher: DemoState['teacher'] = {};
   private student: DemoState['student'] = {};
   private pending = false;
-  private rng: Rng | undefined;
   private readonly teacherParams: Map<string, Parameter>;
   readonly teacherProgram: Program<E>;
 
   constructor(
     readonly params: Parameter[],
-    readonly settings: DemoSettings & { correctThreshold: number },
+    readonly settings: DemoSettings,
     teacherProgram: Program<E> | undefined,
   ) {
     if (!teacherProgram)
@@ -94,10 +94,6 @@ export class DemoOptimizer<E> implements Optimizer {
       const t = this.teacherParams.get(p.name);
       if (t && (p.kind === 'prompt' || p.kind === 'demos')) t.value = p.value;
     }
-  }
-
-  teacherOf(): Program<E> {
-    return this.teacherProgram;
   }
 
   /** Collect the traces left on the student's (or the teacher's) demos parameters by the last runs. */
@@ -148,19 +144,6 @@ export class DemoOptimizer<E> implements Optimizer {
     this.pending = true;
   }
 
-  /** The raw-shot pool (gold training examples); set by the demo phase from the training split. */
-  goldPool: Demo[] = [];
-
-  /** Optimizer interface: draws with the RNG given by `useRng` (the trainer's, so a resume replays it). */
-  async propose(): Promise<void> {
-    if (!this.rng) throw new Error('DemoOptimizer.propose(): call useRng(rng) first');
-    this.draw(this.rng, this.goldPool);
-  }
-
-  useRng(rng: Rng): void {
-    this.rng = rng;
-  }
-
   revert(): void {
     if (!this.pending) return;
     for (const p of this.params) if (p.proposing) p.revert();
@@ -203,7 +186,7 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
 
   constructor(
     readonly optimizer: DemoOptimizer<E>,
-    private readonly settings: { steps: number; batchSize: number; correctThreshold: number },
+    private readonly settings: { steps: number; batchSize: number },
   ) {
     this.batchSize = settings.batchSize;
   }
@@ -224,30 +207,26 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
       optimizer.params.some((p) => !optimizer.hasTeacher(p.name, program.sampleId(ex))),
     );
     optimizer.syncTeacher(program.parameters());
-    await mapLimit(unseen, run.concurrency, (ex) => optimizer.teacherOf().forwardLoss(ex));
+    await mapLimit(unseen, run.concurrency, (ex) => optimizer.teacherProgram.forwardLoss(ex));
     optimizer.collect('teacher');
     optimizer.zeroGrad();
 
+    let gold: Demo[] = [];
     if (optimizer.settings.rawShots > 0) {
       const { goldDemo } = program;
       if (!goldDemo)
         throw new TrainerInputError(
           `gdpo: raw demo shots are gold training examples, but the program "${program.name}" cannot render one (Program.goldDemo); set demos.rawShots to 0`,
         );
-      optimizer.goldPool = run.data.train.map((ex) => ({
-        ...goldDemo.call(program, ex),
-        sampleId: program.sampleId(ex),
-      }));
+      gold = run.data.train.map((ex) => ({ ...goldDemo.call(program, ex), sampleId: program.sampleId(ex) }));
     }
-    optimizer.useRng(run.rng);
-    await optimizer.propose();
+    // The run's RNG: its state is checkpointed, so a resume draws the same demos.
+    optimizer.draw(run.rng, gold);
     gates.tried += 1;
     const values = Object.fromEntries(optimizer.params.map((p) => [p.name, p.display()]));
     const attempt: ProposalAttempt = { accepted: false, values };
     const v = await run.validate();
-    attempt.valScore = v.score;
-    attempt.valComplete = v.complete;
-    attempt.valEvaluated = v.evaluated;
+    Object.assign(attempt, attemptValidation(v));
     let bestVal = run.bestVal;
     if (v.complete && beats(v.score, bestVal)) {
       optimizer.step();

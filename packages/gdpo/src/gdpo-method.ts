@@ -28,18 +28,8 @@ export const gdpoMethod: MethodFactory<GdpoConfig> = {
     }
     const demoParams = trainableDemos(program);
     if (demoParams.length > 0 && config.demos.steps > 0) {
-      const optimizer = new DemoOptimizer<E>(
-        demoParams,
-        { ...config.demos, correctThreshold: config.correctThreshold },
-        teacher,
-      );
-      phases.push(
-        new GdpoDemoMethod(optimizer, {
-          steps: config.demos.steps,
-          batchSize: config.batchSize,
-          correctThreshold: config.correctThreshold,
-        }),
-      );
+      const optimizer = new DemoOptimizer<E>(demoParams, config.demos, teacher);
+      phases.push(new GdpoDemoMethod(optimizer, { steps: config.demos.steps, batchSize: config.batchSize }));
     }
     return phases;
   },

@@ -7,6 +7,7 @@
 import type { Parameter, Program } from '@llm-autodiff/core';
 import { type ChatModel, mapLimit } from '@llm-autodiff/llm';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type Method,
@@ -149,9 +150,7 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
         gates.miniBatchPassed += 1;
       }
       const v = await run.validate({ mustBeat: bestVal });
-      attempt.valScore = v.score;
-      attempt.valComplete = v.complete;
-      attempt.valEvaluated = v.evaluated;
+      Object.assign(attempt, attemptValidation(v));
       if (v.complete && beats(v.score, bestVal)) {
         optimizer.step();
         optimizer.addScore(v.score);

@@ -19,10 +19,6 @@ export interface CheckpointLockOptions {
   log?: (line: string) => void;
 }
 
-/**
- * Locks `checkpointPath` for this run; resolves to the release function. A lock held by a live run is a
- * `TrainerInputError`; a stale one (its run was killed) is waited for and taken over.
- */
 /** The owner of a lock, written beside it, so a lock left by a killed process on this host is freed at once. */
 interface LockOwner {
   pid: number;
@@ -49,6 +45,10 @@ function ownerIsGone(owner: LockOwner | undefined): boolean {
   }
 }
 
+/**
+ * Locks `checkpointPath` for this run; resolves to the release function. A lock held by a live run is a
+ * `TrainerInputError`; a stale one (its run was killed) is waited for and taken over.
+ */
 export async function lockCheckpoint(
   checkpointPath: string,
   options: CheckpointLockOptions = {},

@@ -41,6 +41,7 @@ export { dataKey, type TrainData } from './run-checks';
 export { DEFAULT_TRAINER_SETTINGS, MAX_SEED, resolveTrainerSettings } from './settings';
 export {
   addGates,
+  attemptValidation,
   emptyGates,
   type GateCounts,
   type ProposalAttempt,

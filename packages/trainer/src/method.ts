@@ -2,7 +2,7 @@
  * The seam between the trainer and every optimizer method (GDPO's phases, TextGrad, DSPy-style, GEPA-style).
  * A method decides what to try in a step and what to keep; the trainer owns everything around it: the
  * initial and final evaluation, batches, the seeded RNG, budgets and signals, step records with per-role
- * usage, atomic checkpoints and resume. The contract is documented in METHOD-SEAM.md at the workspace root.
+ * usage, atomic checkpoints and resume. The contract is documented in packages/trainer/README.md ("A method").
  */
 import type { BackwardOptions, BackwardReport, Parameter, ParamKind, Program } from '@llm-autodiff/core';
 import type { ChatModel } from '@llm-autodiff/llm';

@@ -2,6 +2,7 @@
  * Plain-data records of a training run: one `StepRecord` per step (what was tried, what passed which
  * gate, calls and tokens per role, wall-clock) and the whole run's `TrainResult`.
  */
+import type { Evaluation } from './evaluate';
 import type { UsageByRole } from './usage';
 
 export interface GateCounts {
@@ -26,6 +27,13 @@ export interface ProposalAttempt {
   accepted: boolean;
   /** The proposed values, by parameter name. */
   values: Record<string, string>;
+}
+
+/** An attempt's validation fields from its full-validation evaluation. */
+export function attemptValidation(
+  v: Pick<Evaluation, 'score' | 'complete' | 'evaluated'>,
+): Pick<ProposalAttempt, 'valScore' | 'valComplete' | 'valEvaluated'> {
+  return { valScore: v.score, valComplete: v.complete, valEvaluated: v.evaluated };
 }
 
 export interface StepRecord {

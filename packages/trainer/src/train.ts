@@ -23,6 +23,7 @@ import {
   CHECKPOINT_FORMAT,
   type Checkpoint,
   checkpointSpend,
+  checkpointUsage,
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint';
@@ -43,7 +44,7 @@ import {
   type TrainerSettings,
   type TrainResult,
 } from './step-records';
-import { addUsage, diffUsage, pickUsage, type UsageByRole, type UsageSource } from './usage';
+import { diffUsage, pickUsage, type UsageByRole, type UsageSource } from './usage';
 
 export interface TrainOptions<E> {
   program: Program<E>;
@@ -100,6 +101,9 @@ export interface TrainOptions<E> {
    */
   lock?: { staleMs?: number } | false;
 }
+
+/** What the loop keeps between steps; a snapshot adds the values, the methods' states and the RNG. */
+type RunState = Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>;
 
 /** A stop that keeps the checkpoint: a spent budget or an aborted signal. */
 class RunStopped extends Error {
@@ -196,10 +200,7 @@ async function trainLocked<E>(
     last = c;
     if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, c);
   };
-  const snapshot = (
-    base: Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>,
-    rng: Rng,
-  ): Checkpoint => ({
+  const snapshot = (base: RunState, rng: Rng): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
     ...base,
     records: [...base.records],
@@ -222,7 +223,7 @@ async function trainLocked<E>(
     }
   };
 
-  let state: Omit<Checkpoint, 'values' | 'method' | 'rng' | 'format'>;
+  let state: RunState;
   let rng: Rng;
   if (ckpt) {
     restoreValues(ckpt, trainable, program.name, opts.checkpointPath);
@@ -266,7 +267,7 @@ async function trainLocked<E>(
     values: currentValues(),
     steps: state.records,
     gates: state.records.reduce((g, r) => addGates(g, r.gates), emptyGates()),
-    usage: state.records.reduce((u, r) => addUsage(u, r.usage), {} as UsageByRole),
+    usage: checkpointUsage(state),
     wallMs: performance.now() - started,
     methodConfig: config,
     trainer: settings,
@@ -322,10 +323,10 @@ async function trainLocked<E>(
     for (let step = state.step + 1; step <= totalSteps(); step++) {
       if (opts.signal?.aborted)
         throw new RunStopped(`interrupted: ${String(opts.signal.reason ?? 'signal')}`, 'signal');
-      const method = phaseOf(phases, step);
+      const { method, end } = phaseAt(phases, step);
       if (method.done?.()) {
         // Finished early (e.g. its budget is spent): skip the phase's remaining steps.
-        step = phaseEnd(phases, step);
+        step = end;
         state.step = step;
         continue;
       }
@@ -385,22 +386,12 @@ async function trainLocked<E>(
   }
 }
 
-/** The last global step of the phase that runs `step`. */
-function phaseEnd<E>(phases: readonly Method<E>[], step: number): number {
+/** The phase that runs global step `step` (1-based; phases continue the numbering) and its last step. */
+function phaseAt<E>(phases: readonly Method<E>[], step: number): { method: Method<E>; end: number } {
   let end = 0;
-  for (const m of phases) {
-    end += m.steps();
-    if (step <= end) return end;
-  }
-  return end;
-}
-
-/** The phase that runs global step `step` (1-based; phases continue the numbering). */
-function phaseOf<E>(phases: readonly Method<E>[], step: number): Method<E> {
-  let end = 0;
-  for (const m of phases) {
-    end += m.steps();
-    if (step <= end) return m;
+  for (const method of phases) {
+    end += method.steps();
+    if (step <= end) return { method, end };
   }
   throw new Error(`trainer: no method phase for step ${step}`);
 }

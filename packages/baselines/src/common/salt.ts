@@ -1,4 +1,4 @@
-import type { RunContext } from '../seam';
+import type { RunContext } from '@llm-autodiff/trainer';
 
 /**
  * Cache salt of a proposal call: the run's salt, the step and the candidate index. Every call is cached

@@ -38,14 +38,3 @@ export class Rollback {
     for (const p of this.params) if (p.proposing) p.revert();
   }
 }
-
-/** Trainable parameters of the given kinds, with unique names (checked). */
-export function tunable(params: readonly Parameter[], kinds: readonly string[], method: string): Parameter[] {
-  const out = params.filter((p) => p.trainable && kinds.includes(p.kind));
-  const seen = new Set<string>();
-  for (const p of out) {
-    if (seen.has(p.name)) throw new Error(`${method}: two trainable parameters are named "${p.name}"`);
-    seen.add(p.name);
-  }
-  return out;
-}

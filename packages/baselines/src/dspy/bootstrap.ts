@@ -9,10 +9,9 @@
  * shuffled training order with a demo count drawn from [1, maxBootstrappedDemos]. Each candidate is
  * scored on the whole validation set (no early stop, as the reference); the best (first on ties) stays.
  */
-import type { Demo, Parameter } from '@llm-autodiff/core';
-import { type FieldSpec, resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
+import { type Demo, type Parameter, type Program, trainableDemos } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type Method,
@@ -20,7 +19,9 @@ import {
   type MethodSetup,
   type RunContext,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { type FieldSpec, resolveFields } from '../common/config';
+import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 
 export interface BootstrapConfig {
@@ -57,8 +58,8 @@ export function settingsOf(c: BootstrapConfig, maxBootstrapped = c.maxBootstrapp
   };
 }
 
-function demoSlots(params: readonly Parameter[], method: string): Parameter<Demo[]>[] {
-  const slots = tunable(params, ['demos'], method) as Parameter<Demo[]>[];
+function demoSlots<E>(program: Program<E>, method: string): Parameter<Demo[]>[] {
+  const slots = trainableDemos(program);
   if (slots.length === 0) throw new Error(`${method}: the pipeline has no trainable demos slot to fill`);
   return slots;
 }
@@ -84,9 +85,7 @@ function outcome(
       {
         accepted,
         values: displayValues(slots, values),
-        valScore: v.score,
-        valComplete: v.complete,
-        valEvaluated: v.evaluated,
+        ...attemptValidation(v),
       },
     ],
     accepted,
@@ -103,7 +102,7 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<BootstrapConfig, E>) {
-    this.slots = demoSlots(setup.program.parameters(), 'bootstrap');
+    this.slots = demoSlots(setup.program, 'bootstrap');
     this.boot = createDemoBootstrapper(this.slots);
     this.rollback = new Rollback(this.slots);
   }
@@ -143,7 +142,7 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   private best: BfsrsState['best'];
 
   constructor(private readonly setup: MethodSetup<BfsrsConfig, E>) {
-    this.slots = demoSlots(setup.program.parameters(), 'bfsrs');
+    this.slots = demoSlots(setup.program, 'bfsrs');
     this.boot = createDemoBootstrapper(this.slots);
     this.rollback = new Rollback(this.slots);
   }

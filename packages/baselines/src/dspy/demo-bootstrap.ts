@@ -17,7 +17,7 @@
  * the first ones in order whatever the completion order.
  */
 import { type Demo, type DemoTrace, defaultDisplay, type Parameter, type Program } from '@llm-autodiff/core';
-import type { Rng, RunContext } from '../seam';
+import type { Rng, RunContext } from '@llm-autodiff/trainer';
 
 export interface BootstrapSettings {
   maxBootstrapped: number;

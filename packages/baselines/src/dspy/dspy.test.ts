@@ -1,5 +1,5 @@
+import type { Method } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import type { Method } from '../seam';
 import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
 import { bfsrsFactory, bootstrapFactory } from './bootstrap';
 import { miproFactory } from './mipro';

@@ -9,9 +9,9 @@
  */
 import type { Demo, Parameter } from '@llm-autodiff/core';
 import type { ChatMessage, ChatModel } from '@llm-autodiff/llm';
+import type { RunContext } from '@llm-autodiff/trainer';
 import { proposedValue } from '../common/answer';
 import { proposalSalt } from '../common/salt';
-import type { RunContext } from '../seam';
 import {
   modulePrompt,
   observationPrompt,

@@ -7,7 +7,7 @@
  * score (untried options count as the best seen so far, optimism) with probability `exploit`, else a
  * uniform option. Every draw uses the run's seeded RNG, so a resumed run draws the same trials.
  */
-import type { Rng } from '../seam';
+import type { Rng } from '@llm-autodiff/trainer';
 
 export interface TrialRecord {
   choice: number[];

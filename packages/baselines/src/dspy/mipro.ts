@@ -11,10 +11,9 @@
  * `minibatchFullEvalSteps` trials and at the last one, the best-averaging untested combination is fully
  * validated and kept if it beats the best validation score.
  */
-import type { Demo, Parameter } from '@llm-autodiff/core';
-import { resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, tunable, type Values } from '../common/values';
+import { type Demo, type Parameter, trainableDemos, trainablePrompts } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   beats,
   emptyGates,
   type GateCounts,
@@ -24,7 +23,9 @@ import {
   type ProposalAttempt,
   type RunContext,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { resolveFields } from '../common/config';
+import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';
@@ -95,8 +96,8 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
 
   constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
-    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'mipro') as Parameter<string>[];
-    this.slots = tunable(setup.program.parameters(), ['demos'], 'mipro') as Parameter<Demo[]>[];
+    this.prompts = trainablePrompts(setup.program);
+    this.slots = trainableDemos(setup.program);
     if (this.prompts.length + this.slots.length === 0)
       throw new Error('mipro: the pipeline has no trainable prompt or demos slot');
     if (this.prompts.length > 0 && !setup.models.optimizer)
@@ -219,9 +220,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
         const attempt: ProposalAttempt = {
           accepted: false,
           values: displayValues(params, full),
-          valScore: v.score,
-          valComplete: v.complete,
-          valEvaluated: v.evaluated,
+          ...attemptValidation(v),
         };
         attempts.push(attempt);
         accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
@@ -272,9 +271,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     const attempt: ProposalAttempt = {
       accepted: false,
       values: displayValues(params, values),
-      valScore: v.score,
-      valComplete: v.complete,
-      valEvaluated: v.evaluated,
+      ...attemptValidation(v),
     };
     const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
     return {

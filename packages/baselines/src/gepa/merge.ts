@@ -3,7 +3,7 @@
  * a component the other left as the ancestor had it, combine their changes: per component, the value of
  * the one that changed it (both changed it: the better aggregate's). Each (i, j, ancestor) is tried once.
  */
-import type { Rng } from '../seam';
+import type { Rng } from '@llm-autodiff/trainer';
 import { ancestors, type Candidate, fronts, nonDominated } from './pool';
 
 export interface MergePlan {

@@ -15,12 +15,9 @@
  * tells the trainer to skip the remaining steps (an iteration may overshoot it by its own cost, as in the
  * reference).
  */
-import { type Parameter, renderGradients, zeroGrad } from '@llm-autodiff/core';
-import { proposedValue } from '../common/answer';
-import { resolveFields } from '../common/config';
-import { proposalSalt } from '../common/salt';
-import { applyValues, Rollback, readValues, tunable } from '../common/values';
+import { type Parameter, renderGradients, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   type Evaluation,
   emptyGates,
   type GateCounts,
@@ -30,7 +27,11 @@ import {
   type ProposalAttempt,
   type RunContext,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { proposedValue } from '../common/answer';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { applyValues, Rollback, readValues } from '../common/values';
 import { planMerge } from './merge';
 import { bestIndex, type Candidate, selectParent } from './pool';
 import { reflectionPrompt } from './prompts';
@@ -112,7 +113,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   constructor(private readonly setup: MethodSetup<GepaConfig, E>) {
     this.batchSize = setup.config.minibatchSize;
     this.all = setup.program.parameters();
-    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'gepa') as Parameter<string>[];
+    this.prompts = trainablePrompts(setup.program);
     if (this.prompts.length === 0) throw new Error('gepa: the pipeline has no trainable prompt');
     if (!setup.models.optimizer) throw new Error('gepa: a reflection (optimizer) model is required');
     this.rollback = new Rollback(this.prompts);
@@ -182,12 +183,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     this.s.nextComponent.push(0);
     this.s.lastFoundNew = true;
     record.gates.validationPassed = 1;
-    Object.assign(record.attempt, {
-      accepted: true,
-      valScore: v.score,
-      valComplete: v.complete,
-      valEvaluated: v.evaluated,
-    });
+    Object.assign(record.attempt, { accepted: true, ...attemptValidation(v) });
   }
 
   private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {

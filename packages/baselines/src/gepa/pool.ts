@@ -2,7 +2,7 @@
  * GEPA's candidate pool: every accepted candidate with its parents and its per-instance validation
  * scores, the per-instance Pareto frontier used to pick parents, and the best-aggregate winner.
  */
-import type { Rng } from '../seam';
+import type { Rng } from '@llm-autodiff/trainer';
 
 export interface Candidate {
   /** Prompt values by parameter name. */

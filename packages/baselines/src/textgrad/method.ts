@@ -4,11 +4,9 @@
  * then validation: the update is reverted if the validation score fell (a tie keeps it, as in the
  * reference's `--run_validation`). 3 epochs × 4 steps.
  */
-import { type Parameter, sum, zeroGrad } from '@llm-autodiff/core';
-import { resolveFields } from '../common/config';
-import { proposalSalt } from '../common/salt';
-import { Rollback, tunable } from '../common/values';
+import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
+  attemptValidation,
   emptyGates,
   type Method,
   type MethodFactory,
@@ -17,7 +15,10 @@ import {
   type RunContext,
   SCORE_EPS,
   type StepOutcome,
-} from '../seam';
+} from '@llm-autodiff/trainer';
+import { resolveFields } from '../common/config';
+import { proposalSalt } from '../common/salt';
+import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
 import { Tgd, type TgdState } from './tgd';
 
@@ -57,7 +58,7 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     const c = setup.config;
     this.batchSize = c.batchSize;
     this.all = setup.program.parameters();
-    this.prompts = tunable(setup.program.parameters(), ['prompt'], 'textgrad') as Parameter<string>[];
+    this.prompts = trainablePrompts(setup.program);
     const optimizer = setup.models.optimizer;
     if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
     if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');
@@ -112,9 +113,7 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
       p.propose(proposals[i]?.value ?? p.value);
     });
     const v = await run.validate({ mustBeat: run.bestVal - TIE });
-    attempt.valScore = v.score;
-    attempt.valComplete = v.complete;
-    attempt.valEvaluated = v.evaluated;
+    Object.assign(attempt, attemptValidation(v));
     if (v.complete && v.score >= run.bestVal - SCORE_EPS) {
       for (const p of this.prompts) p.commit();
       gates.validationPassed = 1;

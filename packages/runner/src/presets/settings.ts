@@ -93,3 +93,15 @@ export function samplingOf(role: RoleSettings): { temperature?: number; topP?: n
   const { reference: _reference, ...options } = role;
   return options;
 }
+
+/** Every role's sampling options (`samplingOf`), as `setupRun` takes them. */
+export function samplingByRole(
+  models: RunSettings['models'],
+): Record<RoleName, ReturnType<typeof samplingOf>> {
+  return {
+    task: samplingOf(models.task),
+    backward: samplingOf(models.backward),
+    optimizer: samplingOf(models.optimizer),
+    teacher: samplingOf(models.teacher),
+  };
+}

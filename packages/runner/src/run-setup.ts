@@ -2,8 +2,9 @@
  * The one place a training run is wired: role models from specs (simulated by default) through one
  * `ModelPool` (one managed model per endpoint + model, shared by the roles that use it) behind the
  * response cache, budget and usage ledger, every call salted with the run's cache salt; the task's pipeline (with its BM25 index for HotPotQA) and
- * splits; the teacher as the same pipeline on the teacher model. `autodiff train`, the benchmarks and the
- * end-to-end tests all start here, so they run the same thing.
+ * splits; the teacher as the same pipeline on the teacher model. `autodiff train`, `benchmarks/gdpo-sim.ts`
+ * and the end-to-end tests start here, so they run the same thing (the latency benchmarks wire their own
+ * pool in `benchmarks/lib/sim-run.ts`, to record every call on a timeline).
  */
 import type { Program } from '@llm-autodiff/core';
 import {

@@ -34,6 +34,7 @@ import {
 } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
+import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
 import { samplingByRole } from '../presets/settings';
@@ -191,7 +192,7 @@ async function trainAndReport(
     const roleModels = Object.fromEntries(
       Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
     );
-    const usesSim = Object.values(args.models).some((m) => m.startsWith('sim:'));
+    const usesSim = Object.values(args.models).some(isSimSpec);
     const manifest = runManifest({
       task: args.task,
       pipeline: args.pipeline,

@@ -2,8 +2,9 @@
  * The one place a training run is wired: role models from specs (simulated by default) through one
  * `ModelPool` (one managed model per endpoint + model, shared by the roles that use it) behind the
  * response cache, budget and usage ledger, every call salted with the run's cache salt; the task's pipeline (with its BM25 index for HotPotQA) and
- * splits; the teacher as the same pipeline on the teacher model. `autodiff train`, the benchmarks and the
- * end-to-end tests all start here, so they run the same thing.
+ * splits; the teacher as the same pipeline on the teacher model. `autodiff train`, `benchmarks/gdpo-sim.ts`
+ * and the end-to-end tests start here, so they run the same thing (the latency benchmarks wire their own
+ * pool in `benchmarks/lib/sim-run.ts`, to record every call on a timeline).
  */
 import type { Program } from '@llm-autodiff/core';
 import {
@@ -27,24 +28,16 @@ import {
   type TaskProgram,
 } from '@llm-autodiff/tasks';
 import type { TrainData } from '@llm-autodiff/trainer';
+import { defaultRoleModels, isSimSpec, type RoleModels } from './model-defaults';
 import { createModel } from './model-registry';
+import { cutSplits, type SplitSizes, withTeacher } from './pipeline-setup';
 import { withSampling } from './presets/sampling';
 
 /** A model spec per role. */
-export interface RoleSpecs {
-  task: string;
-  backward: string;
-  optimizer: string;
-  teacher: string;
-}
+export type RoleSpecs = RoleModels;
 
 /** The simulated world's models: the default of every run. */
-export const SIM_ROLES: RoleSpecs = {
-  task: 'sim:task',
-  backward: 'sim:large',
-  optimizer: 'sim:large',
-  teacher: 'sim:teacher',
-};
+export const SIM_ROLES: RoleSpecs = defaultRoleModels({});
 
 export interface RunSetupOptions {
   pipeline: PipelineName;
@@ -62,7 +55,7 @@ export interface RunSetupOptions {
   ledger?: UsageLedger;
   experiment?: string;
   /** Use only the first N examples of a split. */
-  limits?: { train?: number; val?: number; test?: number };
+  limits?: SplitSizes;
   /** Build the pipeline with a trainable few-shot slot. */
   demos?: boolean;
   /** Sampling options set on every request of a role (a preset's temperature, top_p, max tokens). */
@@ -120,9 +113,7 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
     create: (spec, options) =>
       createModel(
         spec,
-        spec.startsWith('sim:')
-          ? { ...options, settings: { ...options.settings, ...opts.simSettings } }
-          : options,
+        isSimSpec(spec) ? { ...options, settings: { ...options.settings, ...opts.simSettings } } : options,
       ),
   });
   const bound = pool.bind(specs);
@@ -135,7 +126,7 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
     optimizer: sampled('optimizer'),
     teacher: sampled('teacher'),
   };
-  const simulated = Object.values(specs).every((m) => m.startsWith('sim:'));
+  const simulated = Object.values(specs).every(isSimSpec);
   // HotPotQA pipelines get the BM25 index (built once, then read from the disk cache).
   const pipeline = await openPipeline(opts.pipeline, {
     model: models.task,
@@ -150,21 +141,11 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
     predict: (ex, options) => pipeline.predict(ex, { labels: { step }, ...options }),
   };
   const splits = await loadTask(opts.pipeline);
-  const cut = <E>(xs: E[], n?: number): E[] => (n === undefined ? xs : xs.slice(0, n));
-  const teacher: Program<TaskExample> = {
-    ...program,
-    forwardLoss: (ex) =>
-      program.forwardLoss(ex, { model: models.teacher, role: 'teacher', labels: { step } }),
-    predict: (ex) => program.predict(ex, { model: models.teacher, role: 'teacher', labels: { step } }),
-  };
   return {
     program,
-    teacher,
-    data: {
-      train: cut(splits.train, opts.limits?.train),
-      val: cut(splits.val, opts.limits?.val),
-      test: cut(splits.test, opts.limits?.test),
-    },
+    // Its calls go through `program`, so they carry the step label too.
+    teacher: withTeacher(program, models.teacher),
+    data: cutSplits(splits, opts.limits ?? {}),
     models,
     pool,
     setStep: (n) => {

@@ -2,7 +2,7 @@ import { defineProgram, generator, param } from '@llm-autodiff/core';
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { afterEach, expect, it } from 'vitest';
 import { registerPipeline } from './custom-pipelines';
-import { createPipeline, loadTask, openPipeline, taskOf } from './registry';
+import { createPipeline, loadTask, openPipeline, PIPELINE_NAMES, TASK_NAMES, taskOf } from './registry';
 
 interface Row {
   id: string;
@@ -49,15 +49,13 @@ it('a registered pipeline is created and loaded by name like a built-in one', as
 });
 
 it('refuses built-in names and names unknown pipelines with the registered ones listed', () => {
-  expect(() =>
-    registerPipeline('trec', {
-      create: () => echoPipeline(ScriptedModel.fn(() => '')),
-      load: async () => ({ train: [], val: [], test: [], source: 'inline' }),
-    }),
-  ).toThrow(/built-in/);
-  undo = registerPipeline('mine', {
+  const empty = {
     create: () => echoPipeline(ScriptedModel.fn(() => '')),
     load: async () => ({ train: [], val: [], test: [], source: 'inline' }),
-  });
+  };
+  expect(() => registerPipeline('trec', empty)).toThrow(/built-in/);
+  for (const name of [...TASK_NAMES, ...PIPELINE_NAMES])
+    expect(() => registerPipeline(name, empty), name).toThrow(/built-in/);
+  undo = registerPipeline('mine', empty);
   expect(() => taskOf('nope' as never)).toThrow(/expected one of .*mine/);
 });

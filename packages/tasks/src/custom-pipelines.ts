@@ -1,6 +1,6 @@
 import type { DefinedProgram } from '@llm-autodiff/core';
 import type { LoadOptions, Splits } from './data/types';
-import type { PipelineDeps } from './registry';
+import { PIPELINE_NAMES, type PipelineDeps, TASK_NAMES } from './registry';
 
 /** A pipeline of your own, usable by name wherever the built-in ones are (`createPipeline`, `loadTask`). */
 export interface CustomPipeline<E> {
@@ -10,15 +10,6 @@ export interface CustomPipeline<E> {
   load(opts?: LoadOptions): Promise<Splits<E>>;
 }
 
-const BUILT_IN = new Set([
-  'object-count',
-  'trec',
-  'hotpot',
-  'hotpot-vanilla',
-  'hotpot-multihop',
-  'hotpot-cycle',
-  'hotpot-agent',
-]);
 const registered = new Map<string, CustomPipeline<unknown>>();
 
 /**
@@ -30,7 +21,9 @@ export function registerPipeline<E>(name: string, pipeline: CustomPipeline<E>): 
     throw new Error(
       `registerPipeline: name ${JSON.stringify(name)} must be letters, digits, ".", "_" or "-"`,
     );
-  if (BUILT_IN.has(name)) throw new Error(`registerPipeline: "${name}" is a built-in task or pipeline`);
+  // Read at call time: the registry imports this module for its lookups.
+  if ((TASK_NAMES as string[]).includes(name) || (PIPELINE_NAMES as string[]).includes(name))
+    throw new Error(`registerPipeline: "${name}" is a built-in task or pipeline`);
   if (typeof pipeline?.create !== 'function' || typeof pipeline.load !== 'function')
     throw new Error(`registerPipeline("${name}"): the pipeline needs create(deps) and load()`);
   registered.set(name, pipeline as CustomPipeline<unknown>);

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseTrainArgs, TRAIN_USAGE } from '../train/args';
 import { DEVIATIONS } from './deviations';
 import { PRESETS } from './reference-presets';
-import { deepMerge } from './resolve';
 import { resolveRunSettings } from './run-settings';
+import { deepMerge } from './settings';
 import { deviationsTable, presetTable } from './tables';
 
 const readme = readFileSync(

@@ -10,7 +10,7 @@
  */
 import { DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
 import type { PipelineName } from '@llm-autodiff/tasks';
-import type { RoleSettings, RunSettings } from './settings';
+import { deepMerge, type RoleSettings, type RunSettings, type SettingsInput } from './settings';
 
 export interface Preset {
   /** Recorded in results, e.g. `adalflow:object-count`. */
@@ -48,19 +48,8 @@ const BASE: RunSettings = {
   models: { task: GPT35, backward: GPT4O, optimizer: GPT4O, teacher: GPT4O },
 };
 
-type Patch = {
-  gdpo?: Partial<Omit<RunSettings['gdpo'], 'demos'>> & { demos?: Partial<RunSettings['gdpo']['demos']> };
-  trainer?: Partial<RunSettings['trainer']>;
-  models?: Partial<RunSettings['models']>;
-};
-
-function preset(pipeline: PipelineName, source: string, patch: Patch, notes: string[] = []): Preset {
-  const settings: RunSettings = structuredClone({
-    ...BASE,
-    gdpo: { ...BASE.gdpo, ...patch.gdpo, demos: { ...BASE.gdpo.demos, ...patch.gdpo?.demos } },
-    trainer: { ...BASE.trainer, ...patch.trainer },
-    models: { ...BASE.models, ...patch.models },
-  });
+function preset(pipeline: PipelineName, source: string, patch: SettingsInput, notes: string[] = []): Preset {
+  const settings = structuredClone(deepMerge(BASE, patch));
   return { name: `adalflow:${pipeline}`, source, settings, notes };
 }
 

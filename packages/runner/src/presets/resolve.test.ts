@@ -5,7 +5,7 @@ import { ScriptedModel } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTrainArgs } from '../train/args';
 import { UsageError } from '../usage-error';
-import { parseSetFlag, readSettingsFile, resolveSettings } from './resolve';
+import { parseSetFlag, readSettingsFile, resolveSettingsLayers } from './resolve';
 import { resolveRunSettings } from './run-settings';
 import { withSampling } from './sampling';
 import { samplingOf } from './settings';
@@ -79,7 +79,7 @@ describe('run settings', () => {
       /gdpo\.failedRendering: Invalid enum value/,
     );
     expect(() => parseSetFlag('steps')).toThrow(/expected PATH=VALUE/);
-    expect(() => resolveSettings('trec', { flags: { gdpo: { batchSize: 0 } } })).toThrow(
+    expect(() => resolveSettingsLayers('trec', [{ gdpo: { batchSize: 0 } }])).toThrow(
       /settings: gdpo\.batchSize: Number must be greater than or equal to 1/,
     );
     expect(() => parseTrainArgs(['--task', 'trec', '--failed-rendering', 'some'])).toThrow(

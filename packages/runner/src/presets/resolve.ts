@@ -10,7 +10,14 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../usage-error';
 import { presetOf } from './reference-presets';
-import { type RunSettings, type SettingsInput, settingsInputSchema, settingsSchema } from './settings';
+import {
+  deepMerge,
+  isObject,
+  type RunSettings,
+  type SettingsInput,
+  settingsInputSchema,
+  settingsSchema,
+} from './settings';
 
 export interface ResolvedSettings {
   /** The preset started from, e.g. `adalflow:trec`. */
@@ -20,13 +27,6 @@ export interface ResolvedSettings {
   settings: RunSettings;
   /** Dot paths whose value differs from the preset's (after every layer). */
   overridden: string[];
-}
-
-/** Where each layer comes from, lowest priority first (after the preset). */
-export interface SettingsLayers {
-  file?: SettingsInput;
-  set?: SettingsInput;
-  flags?: SettingsInput;
 }
 
 function issuesText(error: z.ZodError): string {
@@ -42,28 +42,12 @@ export function checkLayer(input: unknown, where: string): SettingsInput {
   return r.data;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Objects merge key by key; anything else (numbers, strings, arrays) replaces. */
-export function deepMerge<T>(base: T, over: unknown): T {
-  if (!isObject(base) || !isObject(over)) return (over === undefined ? base : over) as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) if (v !== undefined) out[k] = deepMerge(out[k], v);
-  return out as T;
-}
-
 function differences(a: unknown, b: unknown, path: string[] = []): string[] {
   if (isObject(a) && isObject(b))
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) =>
       differences(a[k], b[k], [...path, k]),
     );
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path.join('.')];
-}
-
-export function resolveSettings(pipeline: PipelineName, layers: SettingsLayers = {}): ResolvedSettings {
-  return resolveSettingsLayers(pipeline, [layers.file, layers.set, layers.flags]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type RunConfigInput, splitRunConfig } from '../run-config';
 import type { TrainArgs } from '../train/args';
-import { deepMerge, type ResolvedSettings, readSettingsFile, resolveSettings } from './resolve';
-import type { SettingsInput } from './settings';
+import { type ResolvedSettings, readSettingsFile, resolveSettingsLayers } from './resolve';
+import { deepMerge, type SettingsInput } from './settings';
 
 const nonEmpty = (o: object): boolean => Object.keys(o).length > 0;
 
@@ -23,9 +23,9 @@ export async function resolveRunSettings(
   args: Pick<TrainArgs, 'pipeline' | 'method' | 'config' | 'settings'>,
 ): Promise<ResolvedSettings> {
   const file = args.settings.file === undefined ? undefined : await readSettingsFile(args.settings.file);
-  return resolveSettings(args.pipeline, {
+  return resolveSettingsLayers(args.pipeline, [
     file,
-    set: args.settings.set,
-    flags: deepMerge(runConfigLayer(args.config, args.method === 'gdpo'), args.settings.flags),
-  });
+    args.settings.set,
+    deepMerge(runConfigLayer(args.config, args.method === 'gdpo'), args.settings.flags),
+  ]);
 }

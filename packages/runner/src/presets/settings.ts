@@ -88,8 +88,32 @@ export type RoleName = keyof RunSettings['models'];
 export const settingsInputSchema = settingsSchema.deepPartial();
 export type SettingsInput = z.infer<typeof settingsInputSchema>;
 
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; anything else (numbers, strings, arrays) replaces. */
+export function deepMerge<T>(base: T, over: unknown): T {
+  if (!isObject(base) || !isObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined) out[k] = deepMerge(out[k], v);
+  return out as T;
+}
+
 /** The sampling options of a role as llm's `ChatOptions` fields (the `reference` name left out). */
 export function samplingOf(role: RoleSettings): { temperature?: number; topP?: number; maxTokens?: number } {
   const { reference: _reference, ...options } = role;
   return options;
+}
+
+/** Every role's sampling options (`samplingOf`), as `setupRun` takes them. */
+export function samplingByRole(
+  models: RunSettings['models'],
+): Record<RoleName, ReturnType<typeof samplingOf>> {
+  return {
+    task: samplingOf(models.task),
+    backward: samplingOf(models.backward),
+    optimizer: samplingOf(models.optimizer),
+    teacher: samplingOf(models.teacher),
+  };
 }

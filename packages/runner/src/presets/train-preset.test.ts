@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../cli';
+import { autodiff } from '../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 
@@ -13,12 +13,6 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'autodiff-preset-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function autodiff(args: string[]): Promise<{ code: number; err: string }> {
-  const err: string[] = [];
-  const code = await main(args, { out: () => {}, err: (l) => err.push(l) });
-  return { code, err: err.join('\n') };
-}
 
 describe('autodiff train with presets', () => {
   it.skipIf(!HAS_DATA)(

@@ -5,18 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../cli';
+import { autodiff } from '../testing/run-cli';
 import { pipelineNameOf, programArgv } from './program-flags';
 
 const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
 const fixture = fileURLToPath(new URL('./fixtures/count-program.ts', import.meta.url));
-
-async function autodiff(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 let dir: string;
 beforeEach(() => {

@@ -1,8 +1,10 @@
+import { isSimSpec } from '../model-defaults';
+
 /**
  * What a run of a program of your own on the simulated task model must say: its scores would look
  * meaningful and are not (the world only knows the benchmark tasks' call kinds).
  */
 export function simulatedJudgeNote(taskModel: string): string | undefined {
-  if (!taskModel.startsWith('sim:')) return undefined;
+  if (!isSimSpec(taskModel)) return undefined;
   return `note: the task model is simulated (${taskModel}) and judges only the benchmark tasks: steps of your program that call it get generic answers, so the scores say nothing about your prompts. Give --task-model a real model, or build your program on a ruleModel (packages/sim/README.md).`;
 }

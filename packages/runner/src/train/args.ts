@@ -5,12 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  type Ablations,
-  DEFAULT_ABLATIONS,
-  DEFAULT_GDPO_CONFIG,
-  type GdpoConfigInput,
-} from '@llm-autodiff/gdpo';
+import { type Ablations, DEFAULT_ABLATIONS, DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
 import {
   type BudgetOptions,
   BudgetSpecError,
@@ -27,18 +22,17 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, MAX_SEED, type TrainerSettings } from '@llm-autodiff/trainer';
+import { DEFAULT_TRAINER_SETTINGS, MAX_SEED } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
-import { defaultRoleModels } from '../model-defaults';
+import { defaultRoleModels, type RoleModels } from '../model-defaults';
+import type { SplitSizes } from '../pipeline-setup';
 import { parseSettingFlags, SETTING_FLAGS, SETTING_USAGE, type SettingArgs } from '../presets/flags';
 import { PROGRAM_USAGE } from '../program/program-flags';
-import { splitRunConfig } from '../run-config';
+import { checkMethodConfig, type RunConfigInput, splitRunConfig } from '../run-config';
 import { UsageError } from '../usage-error';
 
 const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
-/** The method's config fields set by flags, plus the trainer's seed and concurrency. */
-type TrainerConfigInput = GdpoConfigInput & Partial<TrainerSettings>;
 
 export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')}> [options]
   --pipeline <${PIPELINE_NAMES.join('|')}>   default: the task's first pipeline
@@ -96,10 +90,11 @@ export interface TrainArgs {
   pipeline: PipelineName;
   /** The registry name of the method. */
   method: string;
-  config: TrainerConfigInput;
+  /** The method's config fields set by flags, plus the trainer's seed and concurrency. */
+  config: RunConfigInput;
   /** True when a flag set a trainer option (on resume they must match the checkpoint's). */
   configGiven: boolean;
-  limits: { train?: number; val?: number; test?: number };
+  limits: SplitSizes;
   out: string;
   checkpoint: string;
   resume: boolean;
@@ -117,7 +112,7 @@ export interface TrainArgs {
   /** Base URL for `openai:` specs without their own `@url`. */
   baseURL: string | undefined;
   quiet: boolean;
-  models: { task: string; backward: string; optimizer: string; teacher: string };
+  models: RoleModels;
   /** Config file, `--set` and the reference-switch flags, laid over the pipeline's preset by the command. */
   settings: SettingArgs;
   /** World seed of the `sim:` models; undefined = `deriveSimSeed(seed, 0)` (see train/command.ts). */
@@ -212,10 +207,10 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   if (strategy !== 'constrained' && strategy !== 'random')
     throw new UsageError(`--strategy must be constrained or random, got "${strategy}"`);
   // Only what a flag set: another method may not know GDPO's fields (its defaults fill the rest).
-  const config: TrainerConfigInput = {};
+  const config: RunConfigInput = {};
   if (flags.has('--strategy')) config.strategy = strategy;
   if (Object.keys(ablations).length > 0) config.ablations = ablations;
-  const set = <K extends keyof TrainerConfigInput>(key: K, v: TrainerConfigInput[K] | undefined) => {
+  const set = <K extends keyof RunConfigInput>(key: K, v: RunConfigInput[K] | undefined) => {
     if (v !== undefined) config[key] = v;
   };
   set('steps', int('--steps', 0));
@@ -231,7 +226,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     );
   Object.assign(config, methodConfigFlag(flags.get('--method-config')));
   // The method's factory checks its own fields (a TrainerInputError: one line naming method and field).
-  methods.get(method).resolveConfig(splitRunConfig(config).methodConfig);
+  checkMethodConfig(method, splitRunConfig(config).methodConfig);
   const seed = config.seed ?? D.seed;
   const cache = flags.get('--cache');
   if (cache !== undefined && cache.trim() === '')

@@ -21,7 +21,6 @@ import {
   ResponseCache,
   retryReporter,
   runCacheSalt,
-  UsageLedger,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import { customPipeline, DatasetError } from '@llm-autodiff/tasks';
@@ -35,14 +34,15 @@ import {
 } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
-import { methods } from '../methods';
+import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
-import { samplingOf } from '../presets/settings';
+import { samplingByRole } from '../presets/settings';
 import { DataFileError } from '../program/data-files';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
 import { simulatedJudgeNote } from '../program/sim-note';
+import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -85,7 +85,7 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
   } catch (e) {
     if (isAny(e, USER_ERRORS)) {
       io.err(`autodiff train: ${e.message}`);
-      return 2;
+      return EXIT.badInput;
     }
     if (!(e instanceof UsageError)) throw e;
     if (e.message) io.err(`autodiff train: ${e.message}\n`);
@@ -148,7 +148,6 @@ async function trainAndReport(
   stopSignal: AbortSignal,
 ): Promise<TrainResult> {
   const { settings } = resolved;
-  const gdpo = args.method === 'gdpo';
   const cachePath = args.cache === 'off' ? undefined : resolve(args.cache ?? defaultCachePath());
   const cacheMode = args.replay ? 'read-only' : 'read-write';
   await preflightOutputs(outputPaths(args, cachePath));
@@ -157,7 +156,6 @@ async function trainAndReport(
     throw new TrainerInputError(`cannot resume: no checkpoint at ${args.checkpoint}`);
   const saved: Checkpoint | undefined = args.resume ? await readCheckpoint(args.checkpoint) : undefined;
 
-  const ledger = new UsageLedger({ labels: { experiment: `${args.method}-${args.pipeline}` } });
   // The salt comes from the run's seed (the checkpoint's on resume) and repeat index.
   // Flags and presets resolve into `settings`; a resume without flags keeps the checkpoint's.
   const fromFlags = !args.resume || args.configGiven;
@@ -170,26 +168,19 @@ async function trainAndReport(
   const simSeed = args.simSeed ?? deriveSimSeed(seed, args.repeat);
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
-    const demoSteps = gdpo ? settings.gdpo.demos.steps : (args.config.demos?.steps ?? 0);
-    // A few-shot slot: GDPO adds one for its demo phase (--demo-steps); any other method that tunes demos
-    // gets one (a pipeline without demos support ignores it, and the method then says what it cannot tune).
-    const tunesDemos = methods.get(args.method).tunes.includes('demos');
+    // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
+    const methodConfig = args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,
       baseURL: args.baseURL,
       cache,
-      ledger,
+      experiment: `${args.method}-${args.pipeline}`,
       limits: args.limits,
-      demos: gdpo ? demoSteps > 0 : tunesDemos,
+      demos: wantsDemosSlot(args.method, methodConfig),
       simSettings: { seed: simSeed },
       // Every request of a role carries the preset's sampling options.
-      sampling: {
-        task: samplingOf(settings.models.task),
-        backward: samplingOf(settings.models.backward),
-        optimizer: samplingOf(settings.models.optimizer),
-        teacher: samplingOf(settings.models.teacher),
-      },
+      sampling: samplingByRole(settings.models),
       objectCountParser: settings.pipeline.objectCountParser,
       runSalt,
       stopSignal,
@@ -197,11 +188,11 @@ async function trainAndReport(
       controls: args.controls,
       onRetry: retryReporter({ log: io.err }),
     });
-    const { program, teacher, data, label, pool } = run;
+    const { program, teacher, data, label, pool, ledger } = run;
     const roleModels = Object.fromEntries(
       Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
     );
-    const usesSim = Object.values(args.models).some((m) => m.startsWith('sim:'));
+    const usesSim = Object.values(args.models).some(isSimSpec);
     const manifest = runManifest({
       task: args.task,
       pipeline: args.pipeline,
@@ -221,9 +212,6 @@ async function trainAndReport(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
-    // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
-    const { seed: _seed, concurrency: _c, ...flagConfig } = args.config;
-    const methodConfig = gdpo ? settings.gdpo : flagConfig;
     const result = await train({
       program,
       teacher,

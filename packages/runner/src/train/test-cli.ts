@@ -2,23 +2,11 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../cli';
+
+export { autodiff } from '../testing/run-cli';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const AUTODIFF_BIN = join(REPO_ROOT, 'packages/runner/bin/autodiff.mjs');
-
-export interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-export async function autodiff(args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 export interface ChildRun {
   code: number | null;

@@ -219,11 +219,20 @@ async function cachedSplit(spec: HubSplitSpec, opts: HubOptions): Promise<HubRow
   if (!known) return undefined;
   const local = cachePath(opts, spec.repo, known.path, known.revision);
   if (!existsSync(local)) return undefined;
-  const file = `hf://datasets/${spec.repo}@${known.revision}/${known.path}`;
-  const bytes = new Uint8Array(await readFile(local));
+  return decodeSplit(spec, opts, known, new Uint8Array(await readFile(local)));
+}
+
+/** The split's rows, named as `hf://datasets/<repo>@<revision>/<path>` in errors and results. */
+async function decodeSplit(
+  spec: HubSplitSpec,
+  opts: HubOptions,
+  { revision, path }: ResolvedSplit,
+  bytes: Uint8Array,
+): Promise<HubRows> {
+  const file = `hf://datasets/${spec.repo}@${revision}/${path}`;
   const rows = await decodeRows(
     bytes,
-    known.path,
+    path,
     file,
     opts.parquet ?? defaultParquetDecoder,
     spec.numericColumns,
@@ -257,21 +266,14 @@ export async function fetchHubSplit(spec: HubSplitSpec, opts: HubOptions): Promi
       tried.push(`${revision}: no ${spec.split} file${spec.folder ? ` under ${spec.folder}/` : ''}`);
       continue;
     }
-    const file = `hf://datasets/${spec.repo}@${revision}/${path}`;
     const bytes = await cachedDownload(opts, fetcher, spec.repo, path, revision);
     if (bytes === undefined) {
       tried.push(`${revision}: ${path} listed but not downloadable`);
       continue;
     }
-    const rows = await decodeRows(
-      bytes,
-      path,
-      file,
-      opts.parquet ?? defaultParquetDecoder,
-      spec.numericColumns,
-    );
+    const split = await decodeSplit(spec, opts, { revision, path }, bytes);
     await rememberSplit(spec, opts, { revision, path });
-    return { file, rows };
+    return split;
   }
   throw new DatasetError(
     `${spec.repo} (Hugging Face Hub)`,

@@ -170,6 +170,8 @@ async function trainAndReport(
   try {
     // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
     const methodConfig = args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
+    // Every request of a role carries the preset's sampling options.
+    const sampling = samplingByRole(settings.models);
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,
@@ -179,8 +181,7 @@ async function trainAndReport(
       limits: args.limits,
       demos: wantsDemosSlot(args.method, methodConfig),
       simSettings: { seed: simSeed },
-      // Every request of a role carries the preset's sampling options.
-      sampling: samplingByRole(settings.models),
+      sampling,
       objectCountParser: settings.pipeline.objectCountParser,
       runSalt,
       stopSignal,
@@ -203,6 +204,7 @@ async function trainAndReport(
       repeat: args.repeat,
       cacheSalt: runSalt,
       simSeed: usesSim ? simSeed : undefined,
+      sampling,
     });
 
     const log = args.quiet ? () => {} : io.out;

@@ -40,6 +40,8 @@ export interface ManifestInput {
   cacheSalt: string;
   /** The simulated world's seed, when a role uses a sim model. */
   simSeed?: number;
+  /** Per role: the sampling options set on every request (absent ones: the endpoint's defaults). */
+  sampling: Record<string, { temperature?: number; topP?: number; maxTokens?: number }>;
 }
 
 export type RunManifest = Record<string, unknown>;
@@ -51,9 +53,8 @@ export function runManifest(input: ManifestInput): RunManifest {
     pipeline: input.pipeline,
     method: input.method,
     models: input.models,
-    // No request of the pipelines, backward engine or optimizer sets a sampling option today: the
-    // endpoint's defaults apply. Recorded so a change is visible (and refused on resume).
-    sampling: { temperature: 'endpoint default', topP: 'endpoint default', seed: 'none' },
+    // A change of a role's sampling options is a different run (refused on resume).
+    sampling: input.sampling,
     data: {
       train: split(input.data.train),
       val: split(input.data.val),

@@ -168,6 +168,8 @@ describe('run manifest', () => {
         cacheSalt: expect.stringContaining('2025'),
         data: { val: { examples: 4, sha256: expect.stringMatching(/^[0-9a-f]{16}$/) } },
         versions: { '@llm-autodiff/llm': expect.any(String) },
+        // The preset's sampling options on every request of the role (object-count: the reference's).
+        sampling: { task: { temperature: 0, topP: 0.99, maxTokens: 2000 } },
       });
       expect(readJson<{ manifest: unknown }>(join(dir, 'm.ckpt.json')).manifest).toEqual(saved);
       const line = await refused(

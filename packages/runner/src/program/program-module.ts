@@ -42,10 +42,14 @@ function moduleTypeAt(file: string): string {
  * CommonJS hook load them without a second copy of core. Said up front rather than as a loader error.
  */
 function checkModuleFormat(path: string, file: string): void {
-  const commonJs = /\.cts$/.test(path) || (/\.tsx?$/.test(path) && moduleTypeAt(path) !== 'module');
-  if (commonJs)
+  const why = /\.cts$/.test(path)
+    ? 'a .cts file'
+    : /\.tsx?$/.test(path) && moduleTypeAt(path) !== 'module'
+      ? 'no "type": "module" in the nearest package.json'
+      : undefined;
+  if (why)
     throw new ProgramModuleError(
-      `--program: ${file} would load as CommonJS (${/\.cts$/.test(path) ? 'a .cts file' : 'no "type": "module" in the nearest package.json'}); the packages are ES modules: rename it to .mts, or add "type": "module" to your package.json`,
+      `--program: ${file} would load as CommonJS (${why}); the packages are ES modules: rename it to .mts, or add "type": "module" to your package.json`,
     );
 }
 

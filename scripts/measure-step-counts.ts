@@ -22,8 +22,9 @@ import { methods } from '../packages/runner/src/methods';
 import { resolveSettingsLayers } from '../packages/runner/src/presets/resolve';
 import { estimate, type RunSizes } from '../packages/runner/src/repro/estimate';
 import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
-import { planExperiment, type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
+import { planExperiment, type RunSpec } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
+import { runId } from '../packages/runner/src/repro/run-record';
 import {
   type MeasuredMethod,
   type MeasuredPipeline,
@@ -93,7 +94,7 @@ function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, 
   if (typeof methodId === 'string') throw new Error(methodId);
   return {
     experiment: 'measure',
-    runId: runIdOf(pipeline, method, repeat),
+    runId: runId(pipeline, method, repeat),
     pipeline,
     method,
     methodId,

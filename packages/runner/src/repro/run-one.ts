@@ -211,7 +211,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       resume,
       // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.
       cacheSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
-      // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
+      // The report shows each step's backward graph (run-record.ts: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       onStepDone: (record, run) => {
         const g = record.gates;

@@ -1,6 +1,7 @@
 /**
- * Synthetic saved runs for tests of the readers (table, report, compare): deterministic from a seed,
- * shaped exactly like what `repro` writes (validated by the same schema before writing).
+ * Synthetic saved runs for tests of the readers (table, report, compare): deterministic from a seed.
+ * run.json is checked by the run-record schema before writing; the step lines carry only the fields the
+ * readers use (savedStepSchema), not every field of the trainer's step records.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

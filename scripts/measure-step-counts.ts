@@ -14,16 +14,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Semaphore } from '@llm-autodiff/llm';
-import { loadBm25, loadTask, PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
 import { loadExperiment } from '../packages/runner/src/experiment/load';
 import { type MethodBase, parseMethod } from '../packages/runner/src/experiment/methods';
 import { methods } from '../packages/runner/src/methods';
 import { resolveSettingsLayers } from '../packages/runner/src/presets/resolve';
-import { estimate, type RunSizes } from '../packages/runner/src/repro/estimate';
+import { estimate } from '../packages/runner/src/repro/estimate';
 import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
-import { planExperiment, type RunSpec, runIdOf } from '../packages/runner/src/repro/plan';
+import { splitSizes } from '../packages/runner/src/repro/execute';
+import { planExperiment, type RunSpec } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
+import { runId } from '../packages/runner/src/repro/run-record';
 import {
   type MeasuredMethod,
   type MeasuredPipeline,
@@ -34,6 +35,7 @@ import {
   type StepCountTable,
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
+import { sharedRunResources } from '../packages/runner/src/repro/sweep';
 import { wantsDemosSlot } from '../packages/runner/src/run-config';
 
 const SIZES = { train: 24, val: 20, test: 12 };
@@ -93,7 +95,7 @@ function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, 
   if (typeof methodId === 'string') throw new Error(methodId);
   return {
     experiment: 'measure',
-    runId: runIdOf(pipeline, method, repeat),
+    runId: runId(pipeline, method, repeat),
     pipeline,
     method,
     methodId,
@@ -111,6 +113,9 @@ function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, 
   };
 }
 
+/** As a sweep's runs share them (one run at a time here): 4 calls in flight per model, one BM25 index. */
+const shared = sharedRunResources();
+
 async function measure(
   pipeline: PipelineName,
   method: TrainingMethod,
@@ -118,11 +123,9 @@ async function measure(
 ): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
   const records: StepUsage[] = [];
   for (let repeat = 0; repeat < REPEATS; repeat++) {
-    const semaphores = new Map<string, Semaphore>();
     const { steps } = await runOne(specOf(pipeline, method, repeat, dir), {
       cache: undefined,
-      semaphoreFor: (id) => semaphores.get(id) ?? (semaphores.set(id, new Semaphore(4)).get(id) as Semaphore),
-      retriever: async () => (await loadBm25()).index,
+      ...shared,
       resume: false,
     });
     records.push(...(steps as StepUsage[]));
@@ -185,18 +188,7 @@ function listFlag(name: string, all: readonly string[]): string[] {
 /** Estimated against made calls of a finished experiment, per run and per method. */
 async function check(file: string, results: string): Promise<void> {
   const plan = planExperiment(loadExperiment(file), results);
-  const sizes = new Map<string, RunSizes>();
-  for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
-    const s = await loadTask(p);
-    sizes.set(p, { train: s.train.length, val: s.val.length, test: s.test.length });
-  }
-  const est = estimate(
-    plan.runs,
-    readStepCounts(),
-    {},
-    (p) => sizes.get(p) as RunSizes,
-    (s) => s,
-  );
+  const est = estimate(plan.runs, readStepCounts(), {}, await splitSizes(plan), (s) => s);
   const perMethod = new Map<string, { calls: number[]; tokens: number[]; ratios: number[] }>();
   const ratio = (e: number, a: number) => (e / Math.max(1, a)).toFixed(2);
   for (const r of est.runs) {

@@ -21,6 +21,7 @@ import { type ChatModel, managedModel, TAGS, UsageLedger, writeFileAtomic } from
 import { createSimModel, deriveSimSeed } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
 import { train } from '@llm-autodiff/trainer';
+import { type Stat, stat } from '../packages/runner/src/tables/summary';
 
 const BASE_SEED = 2025;
 const README = resolve(import.meta.dirname, '../packages/sim/README.md');
@@ -157,18 +158,13 @@ async function runOnce(
   };
 }
 
-function meanStd(xs: number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const variance = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
-  return { mean, std: Math.sqrt(variance) };
-}
-
+// Every row has at least one repeat (--repeats is a positive integer).
 const acc = (xs: number[]) => {
-  const { mean, std } = meanStd(xs);
+  const { mean, std } = stat(xs) as Stat;
   return `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
 };
 const ktok = (xs: number[]) => {
-  const { mean, std } = meanStd(xs.map((x) => x / 1000));
+  const { mean, std } = stat(xs.map((x) => x / 1000)) as Stat;
   return `${mean.toFixed(0)}k ± ${std.toFixed(0)}k`;
 };
 

@@ -11,6 +11,7 @@
 import type { Parameter } from '@llm-autodiff/core';
 import { createSimModel, deriveSimSeed } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
+import { type Stat, stat } from '../packages/runner/src/tables/summary';
 import { CASES } from '../tests/support/calibration-cases';
 
 const BASE_SEED = 2025;
@@ -47,11 +48,6 @@ async function valScore(
   return scores.reduce((a, b) => a + b, 0) / scores.length;
 }
 
-function std(xs: number[]): number {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-}
-
 async function main(): Promise<void> {
   const flag = (name: string) => {
     const i = process.argv.indexOf(name);
@@ -83,7 +79,7 @@ async function main(): Promise<void> {
       const edited = [start];
       for (const edit of CONTENT_FREE_EDITS)
         edited.push(await valScore(c.pipeline, seed, retriever, val, { edit }));
-      const row = `| ${c.pipeline} | ${seed} | ${start.toFixed(3)} | ${cued.toFixed(3)} | ${((cued - start) * 100).toFixed(1)} | ${(std(edited) * 100).toFixed(1)} |`;
+      const row = `| ${c.pipeline} | ${seed} | ${start.toFixed(3)} | ${cued.toFixed(3)} | ${((cued - start) * 100).toFixed(1)} | ${((stat(edited) as Stat).std * 100).toFixed(1)} |`;
       console.error(row);
       lines.push(row);
     }

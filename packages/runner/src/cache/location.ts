@@ -6,5 +6,10 @@ import { defaultCachePath } from '@llm-autodiff/llm';
  * so `cache prune --experiment` and `cache export --experiment` work on exactly its calls.
  */
 export function experimentCachePath(experiment: string, env = process.env): string {
-  return join(dirname(defaultCachePath(env)), 'experiments', `${experiment}.sqlite`);
+  return join(experimentCacheDir(env), `${experiment}.sqlite`);
+}
+
+/** The folder of the experiments' cache files. */
+export function experimentCacheDir(env = process.env): string {
+  return join(dirname(defaultCachePath(env)), 'experiments');
 }

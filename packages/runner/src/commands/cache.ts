@@ -4,10 +4,10 @@
  * has its own file (`--experiment NAME`).
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultCachePath, ResponseCache } from '@llm-autodiff/llm';
 import { type Command, InvalidArgumentError } from 'commander';
-import { experimentCachePath } from '../cache/location';
+import { experimentCacheDir, experimentCachePath } from '../cache/location';
 import { exportCache, importCache } from '../cache/transfer';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
@@ -76,7 +76,7 @@ export function registerCache(program: Command, cx: CommandContext): void {
   ).action((w: Which) => {
     const paths = w.cache || w.experiment ? [cachePathOf(w)] : [defaultCachePath()];
     if (!w.cache && !w.experiment) {
-      const dir = join(dirname(defaultCachePath()), 'experiments');
+      const dir = experimentCacheDir();
       if (existsSync(dir))
         for (const f of readdirSync(dir).sort()) if (f.endsWith('.sqlite')) paths.push(join(dir, f));
     }

@@ -182,7 +182,7 @@ describe('autodiff repro --replay', () => {
 describe('autodiff repro: a sweep', () => {
   it.skipIf(!HAS_DATA)(
     needsData(
-      'writes every run per RUN-RECORD.md, skips finished runs, resumes an unfinished one from its checkpoint',
+      'writes every run per the saved-run contract (run-record.ts), skips finished runs, resumes an unfinished one from its checkpoint',
     ),
     async () => {
       const file = experimentFile(TINY);

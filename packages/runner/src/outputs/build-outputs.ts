@@ -11,7 +11,7 @@ import { type RenderedPlot, reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
 import { paperTables } from '../tables/paper-tables';
 import { renderCsv, renderMarkdown } from '../tables/render';
-import { summarize } from '../tables/summary';
+import { type CellSummary, summarize } from '../tables/summary';
 
 export interface OutputFile {
   /** Relative to the experiment folder, '/'-separated. */
@@ -19,31 +19,20 @@ export interface OutputFile {
   text: string;
 }
 
-function tablesOf(exp: SavedExperiment) {
+function tablesOf(exp: SavedExperiment, cells: CellSummary[]) {
   const notRun = exp.experiment.notRun;
-  return paperTables(summarize(exp), {
+  return paperTables(cells, {
     experiment: exp.name,
     simulated: exp.simulated,
     notRun: Array.isArray(notRun) ? notRun.map(String) : undefined,
   });
 }
 
-export function tableFiles(exp: SavedExperiment): OutputFile[] {
-  return tablesOf(exp).flatMap((t) => [
-    { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
-    { path: `tables/${t.name}.csv`, text: renderCsv(t) },
-  ]);
-}
-
-export async function renderPlots(exp: SavedExperiment): Promise<RenderedPlot[]> {
+async function renderPlots(exp: SavedExperiment, cells: CellSummary[]): Promise<RenderedPlot[]> {
   const plots: RenderedPlot[] = [];
-  for (const p of plotSpecs(exp.runs, summarize(exp), exp.simulated))
+  for (const p of plotSpecs(exp.runs, cells, exp.simulated))
     plots.push({ name: p.name, title: p.title, svg: await renderSvg(p) });
   return plots;
-}
-
-export function plotFiles(plots: readonly RenderedPlot[]): OutputFile[] {
-  return plots.map((p) => ({ path: `plots/${p.name}.svg`, text: p.svg }));
 }
 
 /** Tables and plots; with `report`, also report.html (read the experiment with graphs for it). */
@@ -51,9 +40,18 @@ export async function buildOutputs(
   exp: SavedExperiment,
   options: { report?: boolean } = {},
 ): Promise<OutputFile[]> {
-  const plots = await renderPlots(exp);
-  const files = [...tableFiles(exp), ...plotFiles(plots)];
-  if (options.report) files.push({ path: 'report.html', text: reportHtml(exp, tablesOf(exp), plots) });
+  // Tables, plots and the report all show the same cell summaries: computed once.
+  const cells = summarize(exp);
+  const tables = tablesOf(exp, cells);
+  const plots = await renderPlots(exp, cells);
+  const files: OutputFile[] = [
+    ...tables.flatMap((t) => [
+      { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
+      { path: `tables/${t.name}.csv`, text: renderCsv(t) },
+    ]),
+    ...plots.map((p) => ({ path: `plots/${p.name}.svg`, text: p.svg })),
+  ];
+  if (options.report) files.push({ path: 'report.html', text: reportHtml(exp, tables, plots) });
   return files;
 }
 

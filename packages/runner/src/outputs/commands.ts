@@ -15,22 +15,16 @@ import {
   type Tolerances,
 } from '../compare/compare';
 import { ToleranceError } from '../compare/tolerances';
+import { type Io, processIo } from '../io';
 import { RunRecordError, readExperiment } from '../repro/run-record';
 import { buildOutputs, writeOutputs } from './build-outputs';
 
-export interface CommandIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+/** Where the commands print (the runner's Io; kept under this name for the public API). */
+export type CommandIo = Io;
 
 export const EXIT_OK = 0;
 export const EXIT_REGRESSION = 1;
 export const EXIT_BAD_INPUT = 2;
-
-const processIo: CommandIo = {
-  out: (l) => process.stdout.write(`${l}\n`),
-  err: (l) => process.stderr.write(`${l}\n`),
-};
 
 /** Bad saved runs or tolerances become one line on stderr and exit 2; anything else is a bug and throws. */
 async function guarded(io: CommandIo, body: () => Promise<number>): Promise<number> {

@@ -6,13 +6,8 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@llm-autodiff/llm';
 import { stringify } from 'csv-stringify/sync';
+import { type Stat, stat } from '../tables/summary';
 import { readExperiment, type SavedExperiment } from './run-record';
-
-function meanStd(xs: number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const variance = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
-  return { mean, std: Math.sqrt(variance) };
-}
 
 const pct = (x: number) => (100 * x).toFixed(1);
 
@@ -38,7 +33,10 @@ export function ablationCells(exp: SavedExperiment): {
   );
   const pipelines = [...new Set(exp.runs.map((r) => r.record.pipeline))].sort();
   const cells = new Map<string, AblationCell>();
-  for (const [key, xs] of scores) cells.set(key, { ...meanStd(xs), n: xs.length });
+  for (const [key, xs] of scores) {
+    const { mean, std, n } = stat(xs) as Stat; // every key holds at least one score
+    cells.set(key, { mean, std, n });
+  }
   return { variants, pipelines, cells };
 }
 

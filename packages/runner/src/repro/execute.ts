@@ -44,7 +44,8 @@ export interface Executed {
   sweep?: SweepResult;
 }
 
-async function splitSizes(plan: Plan): Promise<(p: string) => RunSizes> {
+/** The full split sizes of every pipeline of the plan (each dataset read once). */
+export async function splitSizes(plan: Plan): Promise<(p: string) => RunSizes> {
   const sizes = new Map<string, RunSizes>();
   for (const p of new Set(plan.runs.map((r) => r.pipeline))) {
     const s = await loadTask(p);

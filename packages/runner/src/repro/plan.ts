@@ -14,6 +14,7 @@ import { type ResolvedSettings, resolveSettingsLayers } from '../presets/resolve
 import { runConfigLayer } from '../presets/run-settings';
 import type { SettingsInput } from '../presets/settings';
 import type { MethodConfigs, RunConfigInput as TrainerConfigInput } from '../run-config';
+import { runId } from './run-record';
 
 export interface RunSpec {
   experiment: string;
@@ -53,10 +54,6 @@ export interface Plan {
   unsupported: string[];
   /** results/<experiment> */
   root: string;
-}
-
-export function runIdOf(pipeline: string, method: string, repeat: number): string {
-  return `${pipeline}__${method}__r${repeat}`;
 }
 
 function mergeMethodConfigs(a: MethodConfigs, b: MethodConfigs): MethodConfigs {
@@ -153,14 +150,14 @@ export function planExperiment(
       }
       const { settings, perMethod } = runSettings(e, pipeline, method, methodId);
       for (let repeat = 0; repeat < e.repeats; repeat++) {
-        const runId = runIdOf(pipeline, method, repeat);
+        const id = runId(pipeline, method, repeat);
         const seed = e.seed + repeat;
         // The repeat's seed is the last layer: it wins over the preset and the file.
         const preset = resolveSettingsLayers(pipeline, [...settings, { trainer: { seed } }]);
         const resolved = preset.settings;
         runs.push({
           experiment: e.name,
-          runId,
+          runId: id,
           pipeline,
           method,
           methodId,
@@ -178,7 +175,7 @@ export function planExperiment(
                 : { ...perMethod[methodId.base] },
           sizes: e.sizes,
           budget: budgetOf(e),
-          dir: join(root, 'runs', runId),
+          dir: join(root, 'runs', id),
         });
       }
     }

@@ -1,15 +1,14 @@
 /**
- * Synthetic saved runs for tests of the readers (table, report, compare): deterministic from a seed,
- * shaped exactly like what `repro` writes (validated by the same schema before writing).
+ * Synthetic saved runs for tests of the readers (table, report, compare): deterministic from a seed.
+ * run.json is checked by the run-record schema before writing; the step lines carry only the fields the
+ * readers use (savedStepSchema), not every field of the trainer's step records.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng } from '@llm-autodiff/trainer';
-import { GATE_KEYS } from '../tables/summary';
+import { addGates, emptyGates, Rng } from '@llm-autodiff/trainer';
 import {
   parseRunRecord,
   RUN_RECORD_FORMAT,
-  type RunGateCounts,
   type RunRecord,
   type RunRoleUsage,
   runId,
@@ -96,7 +95,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
     step,
     phase,
     batch: [],
-    gates: Object.fromEntries(GATE_KEYS.map((k) => [k, 0])) as RunGateCounts,
+    gates: emptyGates(),
     attempts: [],
     accepted: false,
     valScore,
@@ -174,9 +173,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
     usage.backward = roleUsage(4 * stepCount, 2000 * stepCount, 400 * stepCount);
     usage.optimizer = roleUsage(2 * stepCount, 1500 * stepCount, 200 * stepCount);
   }
-  const gates = Object.fromEntries(
-    GATE_KEYS.map((k) => [k, steps.reduce((sum, s) => sum + (s.gates?.[k] ?? 0), 0)]),
-  ) as RunGateCounts;
+  const gates = steps.reduce((sum, s) => (s.gates ? addGates(sum, s.gates) : sum), emptyGates());
   const lastAccepted = [...steps].reverse().find((s) => s.accepted)?.step ?? 0;
   const record: RunRecord = {
     format: RUN_RECORD_FORMAT,

@@ -28,8 +28,8 @@ import {
   taskOf,
 } from '@llm-autodiff/tasks';
 import {
+  emptyGates,
   evaluate,
-  type GateCounts,
   pickUsage,
   type StepRecord,
   type TrainResult,
@@ -42,7 +42,6 @@ import { cutSplits, withTeacher } from '../pipeline-setup';
 import { withSampling } from '../presets/sampling';
 import { type RoleName, samplingOf } from '../presets/settings';
 import { wantsDemosSlot } from '../run-config';
-import { GATE_KEYS } from '../tables/summary';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
 import { packageVersions } from './versions';
@@ -76,11 +75,6 @@ export interface RunOutcome {
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
 type Example = ExampleOf[TaskName];
-
-/** The gate counts of a run that proposed nothing (the starting prompt). */
-function noGates(): GateCounts {
-  return Object.fromEntries(GATE_KEYS.map((k) => [k, 0])) as unknown as GateCounts;
-}
 
 /** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
 function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
@@ -165,7 +159,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         phase: 'init',
         batch: [],
         subset: [],
-        gates: noGates(),
+        gates: emptyGates(),
         attempts: [],
         accepted: false,
         valScore: val.score,
@@ -182,7 +176,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         testScores: { initial: test.perItem, final: test.perItem },
         values: initialValues,
         steps: [step],
-        gates: noGates(),
+        gates: emptyGates(),
         usage,
         wallMs: performance.now() - t0,
         methodConfig: {},
@@ -217,7 +211,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       resume,
       // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.
       cacheSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
-      // The report shows each step's backward graph (RUN-RECORD.md: graphs/step-NN.json|.dot|.mmd).
+      // The report shows each step's backward graph (run-record.ts: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       onStepDone: (record, run) => {
         const g = record.gates;

@@ -1,6 +1,7 @@
 /**
- * The saved-run contract (see RUN-RECORD.md): `results/<experiment>/runs/<pipeline>__<method>__r<repeat>/`
- * holds run.json (a RunRecord), steps.jsonl (one step record per line) and optional graphs/step-NN.json.
+ * The saved-run contract, stated by this file's schemas (there is no separate document):
+ * `results/<experiment>/runs/<pipeline>__<method>__r<repeat>/` holds run.json (a RunRecord), steps.jsonl
+ * (one step record per line) and optional graphs/step-NN.json.
  * `autodiff repro` writes these; `table`, `report` and `compare` read them and nothing else.
  * Readers validate with zod and fail with one line naming the file and the field.
  */

@@ -19,7 +19,7 @@ import { loadBm25, type Retriever } from '@llm-autodiff/tasks';
 import type { Plan, RunSpec } from './plan';
 import { experimentJson } from './preflight';
 import type { SweepProgress } from './progress';
-import { CHECKPOINT_FILE, runOne } from './run-one';
+import { CHECKPOINT_FILE, type RunContext, runOne } from './run-one';
 import { parseRunRecord } from './run-record';
 
 export interface SweepOptions {
@@ -52,13 +52,16 @@ export function isDone(spec: RunSpec): boolean {
   }
 }
 
-export async function runSweep(plan: Plan, options: SweepOptions): Promise<SweepResult> {
-  await writeJsonAtomic(join(plan.root, 'experiment.json'), experimentJson(plan));
+/**
+ * What the runs of one sweep share: one concurrency limit per model id (default 4 calls in flight) and
+ * the BM25 retriever, loaded on first use.
+ */
+export function sharedRunResources(modelConcurrency = 4): Pick<RunContext, 'semaphoreFor' | 'retriever'> {
   const semaphores = new Map<string, Semaphore>();
   const semaphoreFor = (id: string): Semaphore => {
     let s = semaphores.get(id);
     if (!s) {
-      s = new Semaphore(options.modelConcurrency ?? 4);
+      s = new Semaphore(modelConcurrency);
       semaphores.set(id, s);
     }
     return s;
@@ -68,6 +71,12 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
     bm25 ??= loadBm25().then((l) => l.index);
     return bm25;
   };
+  return { semaphoreFor, retriever };
+}
+
+export async function runSweep(plan: Plan, options: SweepOptions): Promise<SweepResult> {
+  await writeJsonAtomic(join(plan.root, 'experiment.json'), experimentJson(plan));
+  const { semaphoreFor, retriever } = sharedRunResources(options.modelConcurrency);
   const result: SweepResult = { done: [], skipped: [], partial: [], failed: [] };
   const { progress } = options;
   const todo: RunSpec[] = [];

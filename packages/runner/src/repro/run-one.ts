@@ -42,9 +42,9 @@ import { cutSplits, withTeacher } from '../pipeline-setup';
 import { withSampling } from '../presets/sampling';
 import { type RoleName, samplingOf } from '../presets/settings';
 import { wantsDemosSlot } from '../run-config';
+import { packageVersions } from '../versions';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
-import { packageVersions } from './versions';
 
 export interface RunProgress {
   step: number;
@@ -293,6 +293,6 @@ function toRecord(
     steps: result.steps.length,
     wallMs: performance.now() - t0,
     startedAt: startedAt.toISOString(),
-    versions: packageVersions(),
+    versions: { node: process.version, ...packageVersions() },
   };
 }

@@ -4,24 +4,7 @@
  * list of differences, so one run's steps are never mixed with another model's.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-
-/** The workspace packages a run's behaviour depends on (their versions go into the manifest). */
-const PACKAGES = ['llm', 'core', 'trainer', 'gdpo', 'baselines', 'tasks', 'sim', 'runner'] as const;
-
-function packageVersions(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of PACKAGES) {
-    try {
-      const url = new URL(`../../../${name}/package.json`, import.meta.url);
-      const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
-      out[pkg.name ?? name] = pkg.version ?? 'unknown';
-    } catch {
-      out[`@llm-autodiff/${name}`] = 'unknown';
-    }
-  }
-  return out;
-}
+import { packageVersions } from '../versions';
 
 /** sha256 (first 16 hex) of a split's examples as JSON, in order. */
 export function splitHash(examples: readonly unknown[]): string {

@@ -61,6 +61,18 @@ describe('experiment files', () => {
       /^exp\.yaml:5: models\.task: .*huge/,
     );
     expect(errorOf('name: x\npipelines: []\nmethods: [gdpo]\n')).toMatch(/^exp\.yaml:2: pipelines: /);
+    // A typo'd budget scope would be a limit nothing counts against.
+    expect(
+      errorOf('name: x\npipelines: [trec]\nmethods: [gdpo]\nbudget:\n  backwrd: { calls: 1 }\n'),
+    ).toMatch(
+      /^exp\.yaml:5: budget(\.backwrd)?: unknown budget scope "backwrd"; valid scopes: total, task, backward, optimizer, teacher/,
+    );
+    expect(
+      parseExperiment(
+        'name: x\npipelines: [trec]\nmethods: [gdpo]\nbudget:\n  backward: { calls: 1 }\n',
+        'e.yaml',
+      ).budget,
+    ).toEqual({ backward: { calls: 1 } });
     expect(errorOf('name: x\npipelines: [trec]\nmethods:\n  - gdpo\n  - gdpo\n')).toBe(
       'exp.yaml:5: methods[1]: "gdpo" is listed twice',
     );

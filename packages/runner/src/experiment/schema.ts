@@ -6,6 +6,7 @@
  * Every mistake is an issue with a path, which the loader turns into `file:line: path: message`.
  */
 
+import { BUILTIN_ROLES } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES } from '@llm-autodiff/tasks';
 import { z } from 'zod/v4';
 import { methods } from '../methods';
@@ -94,7 +95,17 @@ const limits = z.strictObject({
   usd: z.number().positive().optional(),
 });
 
-const role = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a budget scope is "total" or a role name');
+/** As `--budget`: a typo'd scope would be a limit nothing ever counts against. */
+const BUDGET_SCOPES: readonly string[] = ['total', ...BUILTIN_ROLES];
+const budget = z.record(z.string(), limits).superRefine((scopes, ctx) => {
+  for (const scope of Object.keys(scopes))
+    if (!BUDGET_SCOPES.includes(scope))
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown budget scope "${scope}"; valid scopes: ${BUDGET_SCOPES.join(', ')}`,
+        path: [scope],
+      });
+});
 
 /** A list without repeats (a repeated method would write the same run twice), compared by `key`. */
 function unique<T extends z.ZodType>(item: T, key: (x: z.output<T>) => string | undefined = String) {
@@ -179,7 +190,7 @@ export const ExperimentSchema = z
       })
       .default({}),
     /** Limits per run (scope `total` or a role), as `autodiff train --budget`. */
-    budget: z.record(role, limits).optional(),
+    budget: budget.optional(),
     /** Use only the first N examples of each split (small, fast experiments). */
     sizes: z
       .strictObject({ train: count.optional(), val: count.optional(), test: count.optional() })

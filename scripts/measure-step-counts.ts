@@ -16,15 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
 import { loadExperiment } from '../packages/runner/src/experiment/load';
-import { type MethodBase, parseMethod } from '../packages/runner/src/experiment/methods';
+import type { MethodBase } from '../packages/runner/src/experiment/methods';
+import { ExperimentSchema } from '../packages/runner/src/experiment/schema';
 import { methods } from '../packages/runner/src/methods';
-import { resolveSettingsLayers } from '../packages/runner/src/presets/resolve';
 import { estimate } from '../packages/runner/src/repro/estimate';
 import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
 import { splitSizes } from '../packages/runner/src/repro/execute';
 import { planExperiment, type RunSpec } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
-import { runId } from '../packages/runner/src/repro/run-record';
 import {
   type MeasuredMethod,
   type MeasuredPipeline,
@@ -90,27 +89,21 @@ function perExample(records: readonly StepUsage[], examples: number): MeasuredPi
   return { callsPerExample, tokensPerCall } as MeasuredPipeline['eval'];
 }
 
-function specOf(pipeline: PipelineName, method: TrainingMethod, repeat: number, dir: string): RunSpec {
-  const methodId = parseMethod(method);
-  if (typeof methodId === 'string') throw new Error(methodId);
-  return {
-    experiment: 'measure',
-    runId: runId(pipeline, method, repeat),
-    pipeline,
-    method,
-    methodId,
-    repeat,
-    seed: 2025 + repeat,
-    models: { task: 'sim:task', backward: 'sim:large', optimizer: 'sim:large', teacher: 'sim:teacher' },
-    simulated: true,
-    config: { seed: 2025 + repeat },
-    methodConfig: REFERENCE[method],
-    // The pipeline's preset (sampling options, parser) as a repro run gets it; REFERENCE sets the method's size.
-    preset: resolveSettingsLayers(pipeline, [{ trainer: { seed: 2025 + repeat } }]),
+/**
+ * The runs of one method on one pipeline, planned as `autodiff repro` plans them (the pipeline's preset,
+ * sampling options and parser included), with REFERENCE's small sizes as the method's config.
+ */
+function specsOf(pipeline: PipelineName, method: TrainingMethod, dir: string): RunSpec[] {
+  const experiment = ExperimentSchema.parse({
+    name: 'measure',
+    pipelines: [pipeline],
+    methods: [method],
+    repeats: REPEATS,
+    seed: 2025,
     sizes: SIZES,
-    budget: undefined,
-    dir: join(dir, pipeline, method, String(repeat)),
-  };
+    methodConfig: { [method]: REFERENCE[method] },
+  });
+  return planExperiment(experiment, join(dir, pipeline, method)).runs;
 }
 
 /** As a sweep's runs share them (one run at a time here): 4 calls in flight per model, one BM25 index. */
@@ -122,8 +115,8 @@ async function measure(
   dir: string,
 ): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
   const records: StepUsage[] = [];
-  for (let repeat = 0; repeat < REPEATS; repeat++) {
-    const { steps } = await runOne(specOf(pipeline, method, repeat, dir), {
+  for (const spec of specsOf(pipeline, method, dir)) {
+    const { steps } = await runOne(spec, {
       cache: undefined,
       ...shared,
       resume: false,

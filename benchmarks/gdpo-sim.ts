@@ -3,8 +3,10 @@
  *
  *   npx tsx benchmarks/gdpo-sim.ts [--steps 12] [--pipelines a,b] [--seed 2025] [--latency realistic]
  *
- * Same wiring as `autodiff train` (the runner's `setupRun`, the trainer's `train()` with method `gdpo`),
- * with no response cache so every figure is measured, not replayed. One ledger per pipeline, so calls and
+ * The models and pipeline come from the runner's `setupRun` and training from the trainer's `train()`
+ * with method `gdpo`, as in `autodiff train`, but with GDPO's library defaults rather than the pipeline's
+ * reference preset (no per-role sampling options), and no response cache so every figure is measured,
+ * not replayed. One ledger per pipeline, so calls and
  * tokens per role belong to that run only. The numbers describe the simulated world, not any real model.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

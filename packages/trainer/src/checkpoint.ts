@@ -185,11 +185,26 @@ export function parseCheckpoint(raw: unknown, path: string): Checkpoint {
   const parsed = checkpointSchema.safeParse(raw);
   if (!parsed.success) throw new TrainerInputError(`checkpoint ${path}: ${firstIssue(parsed.error)}`);
   const c = parsed.data as Checkpoint;
-  if (c.step > c.records.length)
-    throw new TrainerInputError(
-      `checkpoint ${path}: field "step" is ${c.step} but only ${c.records.length} step records are stored`,
-    );
+  checkRecordSteps(c, path);
   return c;
+}
+
+/**
+ * The records' step numbers against `step`: strictly increasing, none past `step` but the final test's
+ * record (`step + 1`, with `finalTest`). Fewer records than steps is fine: a method whose `done()` ends
+ * its phase early leaves the phase's remaining step numbers unused.
+ */
+function checkRecordSteps(c: Checkpoint, path: string): void {
+  let previous = -1;
+  c.records.forEach((r, i) => {
+    const isFinal = r.phase === 'final' && c.finalTest !== undefined && i === c.records.length - 1;
+    const limit = isFinal ? c.step + 1 : c.step;
+    if (r.step <= previous || r.step > limit)
+      throw new TrainerInputError(
+        `checkpoint ${path}: field "records[${i}].step" is ${r.step}, after step ${previous} and with field "step" ${c.step}; the records do not fit the run's progress`,
+      );
+    previous = r.step;
+  });
 }
 
 export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {

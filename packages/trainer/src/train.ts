@@ -100,6 +100,11 @@ export interface TrainOptions<E> {
    * how long a lock left by a killed process is taken over (default 5000, at least 2000). `false`: no lock.
    */
   lock?: { staleMs?: number } | false;
+  /**
+   * Called after each checkpoint is on disk, with its step (tests: a hook that throws here is a kill at
+   * that boundary, nothing after it happens; a resume must then end as the uninterrupted run).
+   */
+  afterCheckpoint?: (step: number) => void | Promise<void>;
 }
 
 /** What the loop keeps between steps; a snapshot adds the values, the methods' states and the RNG. */
@@ -199,6 +204,7 @@ async function trainLocked<E>(
   const save = async (c: Checkpoint): Promise<void> => {
     last = c;
     if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, c);
+    await opts.afterCheckpoint?.(c.step);
   };
   const snapshot = (base: RunState, rng: Rng): Checkpoint => ({
     format: CHECKPOINT_FORMAT,

@@ -113,6 +113,19 @@ export const trainResultSchema = z
     steps: z.array(stepRecordSchema),
     gates: gateCountsSchema,
     usage: z.record(roleUsage),
+    spent: z
+      .record(
+        z.object({
+          calls: count,
+          failedAttempts: count,
+          interrupted: count,
+          cacheHits: count,
+          promptTokens: count,
+          completionTokens: count,
+          usd: z.number().finite().nonnegative(),
+        }),
+      )
+      .optional(),
     wallMs: z.number().finite().nonnegative(),
     methodConfig: z.unknown(),
     trainer: trainerSettings,

@@ -49,5 +49,5 @@ export {
   type TrainerSettings,
   type TrainResult,
 } from './step-records';
-export { type TrainOptions, train } from './train';
+export { spendJournalPath, type TrainOptions, train } from './train';
 export * from './usage';

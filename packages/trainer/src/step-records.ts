@@ -2,6 +2,7 @@
  * Plain-data records of a training run: one `StepRecord` per step (what was tried, what passed which
  * gate, calls and tokens per role, wall-clock) and the whole run's `TrainResult`.
  */
+import type { SpentByRole } from '@llm-autodiff/llm';
 import type { Evaluation } from './evaluate';
 import type { UsageByRole } from './usage';
 
@@ -86,7 +87,17 @@ export interface TrainResult {
   values: Record<string, unknown>;
   steps: StepRecord[];
   gates: GateCounts;
+  /**
+   * Calls and tokens per role as an uninterrupted run would have them: the sum of the step records
+   * (work redone after an interruption and calls after the last checkpoint are not in it).
+   */
   usage: UsageByRole;
+  /**
+   * Everything billed per role across every process of the run, from the spend journal: redone work,
+   * failed billed attempts and calls in flight at a kill included, cache hits apart. Absent in results
+   * written before the journal.
+   */
+  spent?: SpentByRole;
   wallMs: number;
   /** The method's resolved config. */
   methodConfig: unknown;

@@ -14,8 +14,10 @@ import {
   Budget,
   BudgetExceededError,
   type BudgetOptions,
+  budgetSpend,
   CallsStoppedError,
   runCacheSalt,
+  SpendJournal,
   withBudget,
 } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
@@ -60,7 +62,7 @@ export interface TrainOptions<E> {
   trainer?: Partial<TrainerSettings>;
   /** Running per-role totals (e.g. the llm UsageLedger) for the step records. */
   usage?: UsageSource;
-  /** Where the checkpoint is written after every step. */
+  /** Where the checkpoint is written after every step (its spend journal beside it, `spendJournalPath`). */
   checkpointPath?: string;
   /** Continue from the checkpoint at `checkpointPath` (it must exist). */
   resume?: boolean;
@@ -177,10 +179,52 @@ async function trainLocked<E>(
   factory: MethodFactory,
   { params, trainable, byId, key, started, log, budget }: Prepared,
 ): Promise<TrainResult> {
-  const { program, data } = opts;
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
-  // A resumed run keeps its budget: what the checkpoint's finished steps spent counts against it.
-  if (ckpt) for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
+  const journal = openJournal(opts.checkpointPath, ckpt !== undefined);
+  try {
+    // A resumed run keeps its budget: everything its earlier processes billed (the journal; for a
+    // checkpoint older than journals, what its finished steps spent) counts against it.
+    if (journal.continued)
+      for (const [role, s] of Object.entries(journal.spent())) budget.credit(role, budgetSpend(s));
+    else if (ckpt)
+      for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
+    budget.observe(journal);
+    return await trainJournaled(opts, factory, ckpt, journal, {
+      params,
+      trainable,
+      byId,
+      key,
+      started,
+      log,
+      budget,
+    });
+  } finally {
+    journal.close();
+  }
+}
+
+/** Where a checkpoint's spend journal is: beside it. */
+export function spendJournalPath(checkpointPath: string): string {
+  return `${checkpointPath}.spend.jsonl`;
+}
+
+/** A fresh run starts its journal empty; a resume appends to it (in memory only without a checkpoint). */
+function openJournal(checkpointPath: string | undefined, resume: boolean): SpendJournal {
+  try {
+    return new SpendJournal(checkpointPath ? { path: spendJournalPath(checkpointPath), append: resume } : {});
+  } catch (error) {
+    throw new TrainerInputError((error as Error).message);
+  }
+}
+
+async function trainJournaled<E>(
+  opts: TrainOptions<E>,
+  factory: MethodFactory,
+  ckpt: Checkpoint | undefined,
+  journal: SpendJournal,
+  { params, trainable, byId, key, started, log, budget }: Prepared,
+): Promise<TrainResult> {
+  const { program, data } = opts;
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
   const cacheSalt = opts.cacheSalt ?? runCacheSalt({ seed: settings.seed });
@@ -274,6 +318,7 @@ async function trainLocked<E>(
     steps: state.records,
     gates: state.records.reduce((g, r) => addGates(g, r.gates), emptyGates()),
     usage: checkpointUsage(state),
+    spent: journal.spent(),
     wallMs: performance.now() - started,
     methodConfig: config,
     trainer: settings,

@@ -65,6 +65,16 @@ const roleUsage = z
     latencyMs: z.number().finite().nonnegative(),
   })
   .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
+/** One role's entry of a result's `spent` (llm's `RoleSpent`); the runner's run records reuse it. */
+export const roleSpentSchema = z.object({
+  calls: count,
+  failedAttempts: count,
+  interrupted: count,
+  cacheHits: count,
+  promptTokens: count,
+  completionTokens: count,
+  usd: z.number().finite().nonnegative(),
+});
 /** Gate counts of a step or a run; the runner's run records reuse it. */
 export const gateCountsSchema = z.object({
   tried: count,
@@ -113,19 +123,7 @@ export const trainResultSchema = z
     steps: z.array(stepRecordSchema),
     gates: gateCountsSchema,
     usage: z.record(roleUsage),
-    spent: z
-      .record(
-        z.object({
-          calls: count,
-          failedAttempts: count,
-          interrupted: count,
-          cacheHits: count,
-          promptTokens: count,
-          completionTokens: count,
-          usd: z.number().finite().nonnegative(),
-        }),
-      )
-      .optional(),
+    spent: z.record(roleSpentSchema).optional(),
     wallMs: z.number().finite().nonnegative(),
     methodConfig: z.unknown(),
     trainer: trainerSettings,

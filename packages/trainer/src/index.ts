@@ -9,6 +9,7 @@ export {
   gateCountsSchema,
   parseCheckpoint,
   readCheckpoint,
+  roleSpentSchema,
   stepRecordSchema,
   trainResultSchema,
   writeCheckpoint,

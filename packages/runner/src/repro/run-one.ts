@@ -289,6 +289,7 @@ function toRecord(
     initialTestScores,
     values: { initial: initialValues, final: result.values },
     usage: toRunUsage(result.usage, hitTokens),
+    ...(result.spent ? { spent: result.spent } : {}),
     gates: result.gates,
     steps: result.steps.length,
     wallMs: performance.now() - t0,

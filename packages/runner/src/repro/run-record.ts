@@ -7,7 +7,7 @@
  */
 import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { gateCountsSchema } from '@llm-autodiff/trainer';
+import { gateCountsSchema, roleSpentSchema } from '@llm-autodiff/trainer';
 import { z } from 'zod';
 
 export const RUN_RECORD_FORMAT = 'llm-autodiff/run@1';
@@ -71,7 +71,13 @@ export const runRecordSchema = z.object({
     initial: z.record(z.string(), z.unknown()),
     final: z.record(z.string(), z.unknown()),
   }),
+  /** Calls and tokens per role as an uninterrupted run would have them (its step records). */
   usage: z.record(z.string(), roleUsageSchema),
+  /**
+   * Everything billed per role across every process of the run (the spend journal): redone work and
+   * calls in flight at a kill included. Absent in records written before the journal.
+   */
+  spent: z.record(z.string(), roleSpentSchema).optional(),
   gates: gateCountsSchema,
   steps: count,
   wallMs: z.number().nonnegative(),

@@ -71,6 +71,10 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
+                       Counts every billed call of the run across every interruption (answered calls,
+                       billed failed attempts, calls in flight at a kill; cache hits free), kept in
+                       <checkpoint>.spend.jsonl. Overshoot: calls never; tokens at most the calls in flight
+                       when the limit was reached
   --quiet              no per-step lines
 ${PROGRAM_USAGE}
 ${SETTING_USAGE}

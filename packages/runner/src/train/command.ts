@@ -28,6 +28,7 @@ import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
   readCheckpoint,
+  spendJournalPath,
   TrainerInputError,
   type TrainResult,
   train,
@@ -256,6 +257,7 @@ async function trainAndReport(
       replay: args.replay,
       data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
       checkpoint: args.checkpoint,
+      spendJournal: spendJournalPath(args.checkpoint),
       usageByRole,
       result,
     });

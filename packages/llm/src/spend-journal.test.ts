@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Budget } from './budget';
 import { budgetSpend, SpendJournal, SpendJournalError, totalSpent } from './spend-journal';
 
-const usage = (p: number, c: number) => ({ promptTokens: p, completionTokens: c, cachedTokens: 0 });
+const usage = (p: number, c: number) => ({ promptTokens: p, completionTokens: c, cachedTokens: 0, estimated: false });
 
 let dir: string;
 beforeEach(() => {

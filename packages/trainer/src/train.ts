@@ -34,6 +34,7 @@ import { TrainerInputError } from './errors';
 import { evaluate } from './evaluate';
 import { diffManifests } from './manifest-diff';
 import type { Method, MethodFactory, MethodModels } from './method';
+import { wrongValue } from './param-values';
 import { methods as defaultRegistry, type MethodRegistry } from './registry';
 import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
@@ -496,6 +497,8 @@ function restoreValues(
       throw new TrainerInputError(
         `${path}: checkpoint has a value for "${name}", which is not a trainable parameter of ${programName}`,
       );
+    const wrong = wrongValue(p, value);
+    if (wrong) throw new TrainerInputError(`checkpoint ${path}: field "values.${name}": ${wrong}`);
     p.value = value;
   }
 }

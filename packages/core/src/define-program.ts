@@ -16,6 +16,12 @@ export interface ProgramSpec<E, V, A = unknown> {
   name: string;
   /** Every parameter of the workflow (trainable or not); optimizers edit the trainable ones. */
   parameters: Parameter[];
+  /**
+   * The example fields the workflow reads (e.g. `['id', 'items', 'count']`). Optional; when given, a
+   * data file whose row lacks one is refused naming the file, line and field, instead of the workflow
+   * silently reading `undefined`.
+   */
+  fields?: readonly string[];
   /** A unique, stable id per example (checkpoints, gradients and reports are keyed by it). */
   sampleId(example: E): string;
   /** The workflow body; returns the final output (plain in eval mode, a node in train mode). */
@@ -71,6 +77,7 @@ export function defineProgram<E, V, A = unknown>(spec: ProgramSpec<E, V, A>): De
   };
   return {
     name: spec.name,
+    ...(spec.fields ? { fields: [...spec.fields] } : {}),
     parameters: () => [...spec.parameters],
     sampleId: checkedId,
     predict: async (example, options) =>

@@ -68,9 +68,14 @@ function parseRows(path: string, text: string): Array<{ line: number; row: unkno
 
 /**
  * The examples of one file. With a mapping, each example gets the mapped fields (and keeps the others);
- * a mapped column missing from a row, a row that is not an object, or an empty file is an error.
+ * a mapped column missing from a row, a field the program reads (`reads`) missing from a row, a row
+ * that is not an object, or an empty file is an error naming the file and line.
  */
-export function loadExamples(file: string, mapping: Record<string, string> = {}): Row[] {
+export function loadExamples(
+  file: string,
+  mapping: Record<string, string> = {},
+  reads: readonly string[] = [],
+): Row[] {
   const path = resolve(file);
   let text: string;
   try {
@@ -91,6 +96,11 @@ export function loadExamples(file: string, mapping: Record<string, string> = {})
         );
       out[field] = out[column];
     }
+    const missing = reads.find((f) => !(f in out) || out[f] === null || out[f] === undefined);
+    if (missing !== undefined)
+      throw new DataFileError(
+        `${file}:${line}: field "${missing}", which the program reads, is missing${Object.keys(mapping).length ? '' : ' (map a column to it with --fields)'}`,
+      );
     return out;
   });
   if (rows.length === 0) throw new DataFileError(`${file}: no examples`);

@@ -50,8 +50,36 @@ async function sweepOrphans(path: string): Promise<void> {
   }
 }
 
-/** Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. */
+/** A file could not be written (full disk, lost permission...): the message names the file. */
+export class FileWriteError extends Error {
+  override readonly name = 'FileWriteError';
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    const e = cause as NodeJS.ErrnoException;
+    super(
+      `cannot write ${path}: ${e?.code === 'ENOSPC' ? 'no space left on the device' : (e?.message ?? String(cause))}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. A
+ * failure is a `FileWriteError` naming `path`; the previous file, if any, is left as it was.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeAtomically(path, data);
+  } catch (error) {
+    throw error instanceof FileWriteError ? error : new FileWriteError(path, error);
+  }
+}
+
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // pid + counter: two writes of the same file in flight (same or other process) never share a temp file.

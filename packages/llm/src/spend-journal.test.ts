@@ -6,7 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Budget } from './budget';
 import { budgetSpend, SpendJournal, SpendJournalError, totalSpent } from './spend-journal';
 
-const usage = (p: number, c: number) => ({ promptTokens: p, completionTokens: c, cachedTokens: 0, estimated: false });
+const usage = (p: number, c: number) => ({
+  promptTokens: p,
+  completionTokens: c,
+  cachedTokens: 0,
+  estimated: false,
+});
 
 let dir: string;
 beforeEach(() => {

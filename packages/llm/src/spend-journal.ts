@@ -63,8 +63,15 @@ export function totalSpent(byRole: SpentByRole): RoleSpent {
   return t;
 }
 
+/** The journal could not be read (`reading`: a damaged file) or written (full disk): names the file. */
 export class SpendJournalError extends Error {
   override readonly name = 'SpendJournalError';
+  constructor(
+    message: string,
+    readonly reading = false,
+  ) {
+    super(message);
+  }
 }
 
 interface Line {
@@ -112,7 +119,7 @@ export class SpendJournal implements SpendObserver {
       try {
         this.fd = openSync(options.path, options.append ? 'a' : 'w');
       } catch (error) {
-        throw new SpendJournalError(`spend journal ${options.path}: ${(error as Error).message}`);
+        throw new SpendJournalError(`cannot write spend journal ${options.path}: ${writeFailure(error)}`);
       }
       // A line cut short by a kill or power loss is left alone; ours starts on a line of its own.
       if (this.continued && !endsWithNewline(options.path)) writeSync(this.fd, '\n');
@@ -199,7 +206,7 @@ export class SpendJournal implements SpendObserver {
     try {
       writeSync(this.fd, `${JSON.stringify(line)}\n`);
     } catch (error) {
-      throw new SpendJournalError(`spend journal ${this.path}: ${(error as Error).message}`);
+      throw new SpendJournalError(`cannot write spend journal ${this.path}: ${writeFailure(error)}`);
     }
     this.dirty = true;
     // Batched: one fsync per `syncMs` however many lines; unref'd, so it never keeps the process alive.
@@ -223,7 +230,7 @@ export class SpendJournal implements SpendObserver {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new SpendJournalError(`cannot read spend journal ${path}: ${(error as Error).message}`);
+      throw new SpendJournalError(`cannot read spend journal ${path}: ${(error as Error).message}`, true);
     }
     let session = 0;
     let pending = new Map<number, string>();
@@ -242,7 +249,7 @@ export class SpendJournal implements SpendObserver {
         // before a later process's `open`. Anywhere else the file is damaged.
         const next = lines.slice(i + 1).find((l) => l.trim() !== '');
         if (next === undefined || next.startsWith('{"k":"open"')) return;
-        throw new SpendJournalError(`spend journal ${path}: line ${i + 1} is not JSON`);
+        throw new SpendJournalError(`spend journal ${path}: line ${i + 1} is not JSON`, true);
       }
       const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
       switch (line.k) {
@@ -281,6 +288,7 @@ export class SpendJournal implements SpendObserver {
         default:
           throw new SpendJournalError(
             `spend journal ${path}: line ${i + 1} has unknown kind ${JSON.stringify(line.k)}`,
+            true,
           );
       }
     });
@@ -292,4 +300,9 @@ export class SpendJournal implements SpendObserver {
 function endsWithNewline(path: string): boolean {
   const text = readFileSync(path, 'utf8');
   return text === '' || text.endsWith('\n');
+}
+
+function writeFailure(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e?.code === 'ENOSPC' ? 'no space left on the device' : (e?.message ?? String(error));
 }

@@ -18,4 +18,4 @@ export function cannedResponse(text: string, fields: Partial<Omit<ChatResponse, 
     ...fields,
   };
 }
-export { type ReadOnlyView, readOnlyView } from './read-only-dir';
+export { type FullDisk, fullDisk, type ReadOnlyView, readOnlyView } from './read-only-dir';

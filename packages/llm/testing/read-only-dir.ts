@@ -41,3 +41,30 @@ export function readOnlyView(source: string): ReadOnlyView {
     },
   };
 }
+
+export type FullDisk = { path: string; release(): void } | { reason: string };
+
+/** TEST SUPPORT: a folder on a tiny tmpfs filled to the last byte (root only; else `reason`). */
+export function fullDisk(): FullDisk {
+  if (process.getuid?.() !== 0) return { reason: 'a full disk needs a tmpfs mount, which needs root' };
+  const target = mkdtempSync(join(tmpdir(), 'full-disk-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', target], {
+    encoding: 'utf8',
+  });
+  if (mounted.status !== 0) {
+    rmSync(target, { recursive: true, force: true });
+    return { reason: `a tmpfs mount failed: ${(mounted.stderr || mounted.error?.message || '').trim()}` };
+  }
+  try {
+    writeFileSync(join(target, 'filler'), Buffer.alloc(1024 * 1024));
+  } catch {
+    // ENOSPC: the disk is full, as wanted.
+  }
+  return {
+    path: target,
+    release: () => {
+      spawnSync('umount', [target]);
+      rmSync(target, { recursive: true, force: true });
+    },
+  };
+}

@@ -16,8 +16,10 @@ import {
   type BudgetOptions,
   budgetSpend,
   CallsStoppedError,
+  FileWriteError,
   runCacheSalt,
   SpendJournal,
+  SpendJournalError,
   withBudget,
 } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
@@ -77,6 +79,8 @@ export interface TrainOptions<E> {
   /** Aborting stops the run at the next step boundary, like a spent budget (checkpoint kept, partial result). */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Warnings even a quiet run must show, e.g. a checkpoint that could not be written (default: `log`). */
+  warn?: (line: string) => void;
   /** Called after each method step is checkpointed, with its record and the run's step count (progress). */
   onStepDone?: (record: StepRecord, run: { totalSteps: number }) => void;
   /** Called after each backward pass with the step and the batch root (e.g. to export its graph). */
@@ -214,7 +218,9 @@ function openJournal(checkpointPath: string | undefined, resume: boolean): Spend
   try {
     return new SpendJournal(checkpointPath ? { path: spendJournalPath(checkpointPath), append: resume } : {});
   } catch (error) {
-    throw new TrainerInputError((error as Error).message);
+    // A damaged journal is bad input; one that cannot be written (full disk) stays a write failure.
+    if (error instanceof SpendJournalError && error.reading) throw new TrainerInputError(error.message);
+    throw error;
   }
 }
 
@@ -338,6 +344,16 @@ async function trainJournaled<E>(
     wallMs: performance.now() - t0,
   });
 
+  /** Runs a checkpoint write whose failure must not cost the result: the failure becomes a warning. */
+  const keepGoing = async (write: () => Promise<void>, consequence: string): Promise<void> => {
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof FileWriteError)) throw error;
+      (opts.warn ?? log)(`warning: ${error.message}; ${consequence}`);
+    }
+  };
+
   const shared = (r: Rng): RunShared<E> => ({
     program,
     teacher: opts.teacher,
@@ -423,7 +439,8 @@ async function trainJournaled<E>(
       state.finalTest = test.score;
       state.finalTestScores = test.perItem;
       state.records.push(evalRecord(totalSteps() + 1, 'final', u0, t0));
-      await save(snapshot(state, rng));
+      // The run is finished: a checkpoint that cannot be written (full disk) does not lose its result.
+      await keepGoing(() => save(snapshot(state, rng)), 'its result is returned all the same');
     }
     log(`final: val ${state.bestVal.toFixed(4)} test ${state.finalTest.toFixed(4)}`);
     return result(false);
@@ -433,7 +450,12 @@ async function trainJournaled<E>(
     log(`stopped: ${error.message}`);
     // Stopped before step 0 finished: a checkpoint at step -1, so `--resume` still works.
     const kept = last ?? snapshot(state, rng);
-    if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, { ...kept, stopped: error.message });
+    const path = opts.checkpointPath;
+    if (path)
+      await keepGoing(
+        () => writeCheckpoint(path, { ...kept, stopped: error.message }),
+        'the last checkpoint on disk is kept',
+      );
     return { ...result(true, error.message), stopKind: error.kind };
   }
 }

@@ -13,6 +13,7 @@ import {
   CacheMissError,
   CallsStoppedError,
   defaultCachePath,
+  FileWriteError,
   ModelCallError,
   ModelControlsError,
   ModelSpecError,
@@ -21,6 +22,7 @@ import {
   ResponseCache,
   retryReporter,
   runCacheSalt,
+  SpendJournalError,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import { customPipeline, DatasetError } from '@llm-autodiff/tasks';
@@ -99,6 +101,18 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
     if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
+    if (e instanceof ResultsNotWritten) {
+      // The run is done and paid for: the result goes to stdout rather than nowhere.
+      io.err(`autodiff train: ${e.message}; the result follows on stdout as JSON`);
+      io.out(JSON.stringify(e.file, null, 2));
+      return EXIT.writeFailed;
+    }
+    if (e instanceof FileWriteError || e instanceof SpendJournalError) {
+      io.err(`autodiff train: ${e.message}`);
+      if (existsSync(args.checkpoint))
+        io.err(`progress up to the last checkpoint written is in ${args.checkpoint}; rerun with --resume`);
+      return EXIT.writeFailed;
+    }
     if (!isAny(e, USER_ERRORS)) throw e;
     io.err(`autodiff train: ${e.message}`);
     // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
@@ -109,6 +123,16 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
   } finally {
     interrupt.dispose();
+  }
+}
+
+/** The results file could not be written; `file` is what it would have held. */
+class ResultsNotWritten extends Error {
+  constructor(
+    cause: FileWriteError,
+    readonly file: Record<string, unknown>,
+  ) {
+    super(cause.message, { cause });
   }
 }
 
@@ -229,6 +253,7 @@ async function trainAndReport(
       checkpointPath: args.checkpoint,
       resume: args.resume,
       log,
+      warn: io.err,
       onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
       signal: stopSignal,
       onStep: run.setStep,
@@ -239,7 +264,7 @@ async function trainAndReport(
 
     const usageByRole = ledger.byRole();
     io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
-    await writeTrainResults(args.out, {
+    const file = {
       model: run.simulated ? 'simulated model' : 'external models (see models)',
       task: args.task,
       pipeline: args.pipeline,
@@ -260,7 +285,13 @@ async function trainAndReport(
       spendJournal: spendJournalPath(args.checkpoint),
       usageByRole,
       result,
-    });
+    };
+    try {
+      await writeTrainResults(args.out, file);
+    } catch (e) {
+      if (e instanceof FileWriteError) throw new ResultsNotWritten(e, file);
+      throw e;
+    }
     io.out(`\nresults: ${args.out}`);
     return result;
   } finally {

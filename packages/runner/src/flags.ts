@@ -32,3 +32,14 @@ export function parseFlags(
   }
   return out;
 }
+
+/**
+ * The items of a comma-separated flag value, trimmed. An empty item (`noHistory,,`, a trailing comma, an
+ * empty value) is refused: silently dropping it would hide a typo such as a name lost in editing.
+ */
+export function listItems(flag: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === ''))
+    throw new UsageError(`${flag}: empty item in ${JSON.stringify(value)} (a doubled or trailing comma?)`);
+  return items;
+}

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadExperiment } from '../experiment/load';
 import { ABLATION_NAMES } from '../experiment/methods';
 import type { Experiment } from '../experiment/schema';
+import { listItems } from '../flags';
 import { writeAblationTable } from '../repro/ablation-table';
 import { executeExperiment } from '../repro/execute';
 import { UsageError } from '../usage-error';
@@ -26,7 +27,7 @@ export function registerAblate(program: Command, cx: CommandContext): void {
       .argument('[experiment]', 'preset name or experiment file', 'quick')
       .option('--switches <list>', `comma-separated subset of the switches (default: all)`),
   ).action(async (name: string, flags: SweepFlags & { switches?: string }) => {
-    const switches = flags.switches ? flags.switches.split(',').filter(Boolean) : ABLATION_NAMES;
+    const switches = flags.switches !== undefined ? listItems('--switches', flags.switches) : ABLATION_NAMES;
     for (const s of switches)
       if (!(ABLATION_NAMES as string[]).includes(s))
         throw new UsageError(`--switches: unknown switch "${s}" (known: ${ABLATION_NAMES.join(', ')})`);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { listItems } from '../flags';
 
 export type Row = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ export class DataFileError extends Error {
 /** `id=qid,question=text` -> { id: 'qid', question: 'text' } (the example field <- the file's column). */
 export function parseFieldMapping(spec: string | undefined): Record<string, string> {
   const mapping: Record<string, string> = {};
-  for (const part of (spec ?? '').split(',').filter((p) => p.trim())) {
+  for (const part of spec === undefined ? [] : listItems('--fields', spec)) {
     const m = /^\s*([A-Za-z_$][\w$]*)\s*=\s*(.+?)\s*$/.exec(part);
     if (!m) throw new DataFileError(`--fields: "${part}" is not FIELD=COLUMN (e.g. question=text)`);
     mapping[m[1]!] = m[2]!;

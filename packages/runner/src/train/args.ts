@@ -23,7 +23,7 @@ import {
   taskOf,
 } from '@llm-autodiff/tasks';
 import { DEFAULT_TRAINER_SETTINGS, MAX_SEED } from '@llm-autodiff/trainer';
-import { parseFlags } from '../flags';
+import { listItems, parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels, type RoleModels } from '../model-defaults';
 import type { SplitSizes } from '../pipeline-setup';
@@ -201,7 +201,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   if (!custom && taskOf(pipeline) !== task)
     throw new UsageError(`pipeline "${pipeline}" belongs to task "${taskOf(pipeline)}", not "${task}"`);
   const ablations: Partial<Ablations> = {};
-  for (const name of (flags.get('--ablation') ?? '').split(',').filter(Boolean)) {
+  const ablationFlag = flags.get('--ablation');
+  for (const name of ablationFlag === undefined ? [] : listItems('--ablation', ablationFlag)) {
     if (!(name in DEFAULT_ABLATIONS))
       throw new UsageError(
         `unknown ablation "${name}"; expected one of ${Object.keys(DEFAULT_ABLATIONS).join(', ')}`,

@@ -1,0 +1,29 @@
+/**
+ * Issue 21, case 7: an empty item in a comma-separated flag (`noHistory,,`, a trailing comma) is one
+ * clear line and exit 2; it was silently dropped, hiding a name lost in editing.
+ */
+import { describe, expect, it } from 'vitest';
+import { listItems } from './flags';
+import { autodiff } from './testing/run-cli';
+
+describe('list flags', () => {
+  it('listItems trims items and refuses an empty one', () => {
+    expect(listItems('--ablation', 'noHistory, noGates')).toEqual(['noHistory', 'noGates']);
+    for (const value of ['noHistory,,', 'noHistory,', ',noHistory', 'a,,b', '', ' '])
+      expect(() => listItems('--ablation', value), value).toThrow(
+        `--ablation: empty item in ${JSON.stringify(value)} (a doubled or trailing comma?)`,
+      );
+  });
+
+  it.each([
+    [['train', '--task', 'trec', '--ablation', 'noHistory,,'], '--ablation'],
+    [['train', '--task', 'trec', '--set', 'gdpo.historySize=5,'], '--set'],
+    [['ablate', 'quick', '--switches', 'noHistory,,', '--dry-run'], '--switches'],
+  ])('%j is refused with one line naming the flag, exit 2', async (args, flag) => {
+    const r = await autodiff(args);
+    expect(r.code).toBe(2);
+    // (`autodiff <command>:` for every command is the CLI's voice; ablate's errors say `autodiff:` here.)
+    expect(r.err).toMatch(new RegExp(`^autodiff( ${args[0]})?: ${flag}: empty item in `));
+    expect(r.err).not.toMatch(/\n\s+at .*:\d+:\d+/);
+  });
+});

@@ -131,7 +131,7 @@ export function estimate(
   prices: PriceTable,
   splitSizes: (pipeline: string) => RunSizes,
   /** The canonical model id of a spec (default: as the registry creates it; no call is made). */
-  idOf: (spec: string) => string = (spec) => createModel(spec).id,
+  idOf: (spec: string) => string = (spec) => createModel(spec, { noCalls: true }).id,
 ): Estimate {
   const result: Estimate = {
     runs: [],

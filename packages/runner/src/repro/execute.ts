@@ -70,7 +70,7 @@ export async function executeExperiment(
   if (note) io.out(note);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
-  await preflight(plan, { baseURL: o.baseURL });
+  await preflight(plan, { baseURL: o.baseURL, dryRun: o.dryRun });
   const cachePath = o.cache === 'off' ? undefined : o.cache ? resolve(o.cache) : experimentCachePath(e.name);
   const cacheMode = o.replay ? 'read-only' : 'read-write';
   // A replay needs its cache file: a missing or unreadable one is one line before any run.

@@ -70,11 +70,16 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --sim-seed N         world seed of the sim: models (default derived from --seed; recorded in the results)
   --graph DIR          write each step's backward graph (JSON, Graphviz DOT, Mermaid) into DIR
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
-                       total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
-                       Counts every billed call of the run across every interruption (answered calls,
-                       billed failed attempts, calls in flight at a kill; cache hits free), kept in
-                       <checkpoint>.spend.jsonl. Overshoot: calls never; tokens at most the calls in flight
-                       when the limit was reached
+                       total.calls=2000,backward.tokens=50000,total.usd=5 (scopes: total or a role; kinds:
+                       calls, tokens, usd). Counts every billed call of the run across every interruption
+                       (answered calls, billed failed attempts, calls in flight at a kill; cache hits free),
+                       kept in <checkpoint>.spend.jsonl. Overshoot: calls never; tokens and dollars at most
+                       the calls in flight when the limit was reached. usd is priced from the price table
+                       (--prices); a model it has no price for is refused before any call
+  --dry-run            print the run's estimate (calls, tokens, dollars per role) and whether it would
+                       start; no call, no API key needed
+  --max-cost USD       refuse to start when the estimate on paid endpoints exceeds USD (default 10)
+  --prices FILE        JSON price table (USD per 1M tokens) instead of the built-in list prices
   --quiet              no per-step lines
 ${PROGRAM_USAGE}
 ${SETTING_USAGE}
@@ -122,6 +127,12 @@ export interface TrainArgs {
   settings: SettingArgs;
   /** World seed of the `sim:` models; undefined = `deriveSimSeed(seed, 0)` (see train/command.ts). */
   simSeed?: number;
+  /** Print the run's estimate (calls, tokens, dollars) and whether it would start; call nothing. */
+  dryRun: boolean;
+  /** Refuse to start when the estimate on paid endpoints exceeds this many dollars (as `repro`). */
+  maxCostUsd: number;
+  /** A JSON price table instead of the built-in list prices (estimates and `usd` budgets). */
+  pricesFile: string | undefined;
 }
 
 /** Flags that set a trainer option: on resume they must agree with the checkpoint's config. */
@@ -138,7 +149,7 @@ const CONFIG_FLAGS = [
   ...SETTING_FLAGS,
 ];
 
-const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help', '--replay']);
+const SWITCHES: ReadonlySet<string> = new Set(['--resume', '--quiet', '--help', '--replay', '--dry-run']);
 /** Every flag, keyed by itself (parseFlags maps a flag to a key). */
 const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
   [
@@ -165,6 +176,8 @@ const KNOWN: Readonly<Record<string, string>> = Object.fromEntries(
     '--max-retries',
     '--max-concurrency',
     '--sim-seed',
+    '--max-cost',
+    '--prices',
   ].map((f) => [f, f]),
 );
 
@@ -241,6 +254,11 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   if (replay && cache === 'off')
     throw new UsageError('--replay reads the cache; it cannot be used with --cache off');
   const out = resolve(flags.get('--out') ?? `results/${method}-${pipeline}-seed${seed}.json`);
+  const maxCost = flags.get('--max-cost');
+  if (maxCost !== undefined && !(/^\d+(\.\d+)?$/.test(maxCost.trim()) && Number.isFinite(Number(maxCost))))
+    throw new UsageError(`--max-cost must be a number of dollars >= 0, got "${maxCost}"`);
+  const prices = flags.get('--prices');
+  if (prices !== undefined && prices.trim() === '') throw new UsageError('--prices needs a file');
   return {
     task,
     pipeline,
@@ -262,8 +280,14 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     models: modelSpecs(flags),
     settings: parseSettingFlags(flags),
     simSeed: int('--sim-seed', 0),
+    dryRun: flags.has('--dry-run'),
+    maxCostUsd: maxCost === undefined ? DEFAULT_MAX_COST_USD : Number(maxCost),
+    pricesFile: prices === undefined ? undefined : resolve(prices),
   };
 }
+
+/** As `repro --max-cost`'s default. */
+const DEFAULT_MAX_COST_USD = 10;
 
 /** `--method-config '{"epochs":1}'` or a JSON file's path -> the method's fields. */
 function methodConfigFlag(value: string | undefined): Record<string, unknown> {
@@ -314,7 +338,7 @@ function parseControls(flags: ReadonlyMap<string, string>): TrainArgs['controls'
 export function parseBudget(spec: string | undefined): BudgetOptions | undefined {
   if (spec === undefined) return undefined;
   try {
-    return parseBudgetSpec(spec, { where: '--budget' });
+    return parseBudgetSpec(spec, { where: '--budget', kinds: ['calls', 'tokens', 'usd'] });
   } catch (e) {
     if (e instanceof BudgetSpecError) throw new UsageError(e.message);
     throw e;

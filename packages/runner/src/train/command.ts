@@ -49,6 +49,7 @@ import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
+import { type TrainCost, trainCost } from './cost-check';
 import { EXIT } from './exit-codes';
 import { onInterrupt, resumeCommand } from './interrupt';
 import { runManifest } from './manifest';
@@ -82,6 +83,7 @@ const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) =>
 export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   let settings: ResolvedSettings;
+  let cost: TrainCost;
   try {
     args = parseTrainArgs(await programArgv(argv));
     settings = await resolveRunSettings(args);
@@ -95,9 +97,31 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
     io.err(TRAIN_USAGE);
     return EXIT.badInput;
   }
+  try {
+    cost = await trainCost(args, methodConfigOf(args, settings));
+  } catch (e) {
+    if (!isAny(e, USER_ERRORS)) throw e;
+    io.err(`autodiff train: ${e.message}`);
+    // A budget or price file mistake is bad input; an unknown provider or missing dataset fails the run.
+    return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
+  }
+  if (args.dryRun) {
+    for (const line of cost.lines) io.out(line);
+    io.out(
+      cost.refusal
+        ? `the run would refuse to start: ${cost.refusal}`
+        : 'the run would start (dry run: no model was called)',
+    );
+    return EXIT.done;
+  }
+  for (const line of cost.lines) io.out(line);
+  if (cost.refusal) {
+    io.err(`autodiff train: refusing to start: ${cost.refusal}`);
+    return EXIT.failed;
+  }
   const interrupt = onInterrupt(io.err);
   try {
-    const result = await trainAndReport(args, settings, io, interrupt.signal);
+    const result = await trainAndReport({ ...args, budget: cost.budget }, settings, io, interrupt.signal);
     return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
     if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
@@ -134,6 +158,11 @@ class ResultsNotWritten extends Error {
   ) {
     super(cause.message, { cause });
   }
+}
+
+/** GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields). */
+function methodConfigOf(args: TrainArgs, { settings }: ResolvedSettings): Record<string, unknown> {
+  return args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
 }
 
 function signalExit(signal: AbortSignal): number {
@@ -193,8 +222,7 @@ async function trainAndReport(
   const simSeed = args.simSeed ?? deriveSimSeed(seed, args.repeat);
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
-    // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
-    const methodConfig = args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
+    const methodConfig = methodConfigOf(args, resolved);
     // Every request of a role carries the preset's sampling options.
     const sampling = samplingByRole(settings.models);
     const run = await setupRun({

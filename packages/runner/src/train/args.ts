@@ -83,11 +83,11 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --quiet              no per-step lines
 ${PROGRAM_USAGE}
 ${SETTING_USAGE}
-Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss, missing dataset,
-unknown model provider); 2 bad input found before any call (flags, output paths, cache file, checkpoint,
-manifest, lock); 3 a --budget was reached (partial result, resumable checkpoint); 4 a file could not be
-written (full disk; named; a finished result is printed as JSON on stdout); 130 / 143 stopped by
-SIGINT / SIGTERM (partial result, resumable checkpoint; a second Ctrl-C exits at once).`;
+Exit codes: 0 done (a --dry-run too); 1 the run failed (model error after retries, replay cache miss,
+missing dataset, unknown model provider, an estimate above --max-cost); 2 bad input found before any call
+(flags, output paths, cache file, checkpoint, manifest, lock, a usd budget without prices); 3 a --budget
+was reached (partial result, resumable checkpoint); 4 a file could not be written (full disk; named; a
+finished result is printed as JSON on stdout); 130 / 143 stopped by SIGINT / SIGTERM (partial result, resumable checkpoint; a second Ctrl-C exits at once).`;
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
   'object-count': 'object-count',

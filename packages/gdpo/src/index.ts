@@ -1,10 +1,13 @@
 export {
   type Ablations,
+  ablationsSchema,
   DEFAULT_ABLATIONS,
   DEFAULT_GDPO_CONFIG,
   type DemoSettings,
+  demoSettingsSchema,
   type GdpoConfig,
   type GdpoConfigInput,
+  gdpoConfigSchema,
   resolveGdpoConfig,
 } from './config';
 export {
@@ -14,6 +17,7 @@ export {
   GdpoDemoMethod,
   weightedSample,
 } from './demo-method';
+export { gdpoCostModel } from './cost-model';
 export { gdpoMethod } from './gdpo-method';
 export {
   type FailedProposalRendering,

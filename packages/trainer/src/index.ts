@@ -1,4 +1,23 @@
 export { batchIndices } from './batches';
+export { type CostModel, type CostRole, type Drivers, onePhase, type RunShape } from './cost-model';
+export {
+  type FlagUse,
+  GENERAL_FLAGS,
+  type GeneralFlag,
+  type GeneralFlags,
+  generalFlagFields,
+  generalFlagHelp,
+  refused,
+  setsField,
+} from './general-flags';
+export {
+  type ConfigField,
+  configErrorLine,
+  configFields,
+  MethodConfigError,
+  parseMethodConfig,
+  partialLayer,
+} from './method-config';
 export {
   CHECKPOINT_FORMAT,
   type Checkpoint,
@@ -20,6 +39,7 @@ export { diffManifests } from './manifest-diff';
 export type {
   BackwardRequest,
   Method,
+  MethodDefinition,
   MethodFactory,
   MethodModels,
   MethodSetup,
@@ -28,6 +48,8 @@ export type {
   ScoredLoss,
   StepOutcome,
 } from './method';
+export { defineMethod, tunedKinds } from './method';
+export { startMethod } from './start-method';
 export {
   getMethod,
   listMethods,

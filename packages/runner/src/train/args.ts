@@ -22,7 +22,7 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, MAX_SEED } from '@llm-autodiff/trainer';
+import { DEFAULT_TRAINER_SETTINGS, generalFlagFields, generalFlagHelp, MAX_SEED } from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels, type RoleModels } from '../model-defaults';
@@ -40,8 +40,8 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
     .list()
     .map((m) => m.name)
     .join(' | ')} (default gdpo)
-  --steps N            text-optimization steps (default ${D.steps})
-  --batch N            batch size (default ${D.batchSize})
+  --steps N            training steps (gdpo: text-optimization steps, default ${D.steps}; per method below)
+  --batch N            examples per step (gdpo: default ${D.batchSize}; per method below)
   --proposals N        proposals per step (default ${D.proposalsPerStep})
   --seed N             trainer seed, 0..${MAX_SEED} (default ${D.seed})
   --repeat N           repeat index of this run (default 0): with the seed it salts every cache key, so a
@@ -72,6 +72,11 @@ export const TRAIN_USAGE = `Usage: autodiff train --task <${TASK_NAMES.join('|')
   --budget SPEC        stop cleanly (checkpoint, partial result) when a limit is reached, e.g.
                        total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)
   --quiet              no per-step lines
+What --steps and --batch set for each method (--budget applies to every method alike):
+${methods
+  .list()
+  .map((m) => `  ${m.name.padEnd(10)} ${generalFlagHelp(m).join('; ')}`)
+  .join('\n')}
 ${PROGRAM_USAGE}
 ${SETTING_USAGE}
 Exit codes: 0 done; 1 the run failed (model error after retries, replay cache miss, missing dataset,
@@ -213,8 +218,8 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const set = <K extends keyof RunConfigInput>(key: K, v: RunConfigInput[K] | undefined) => {
     if (v !== undefined) config[key] = v;
   };
-  set('steps', int('--steps', 0));
-  set('batchSize', int('--batch', 1));
+  // What --steps and --batch set is the method's to say (or it refuses them, naming its own field).
+  Object.assign(config, generalFlagFields(methods.get(method), { steps: int('--steps', 0), batch: int('--batch', 1) }));
   set('proposalsPerStep', int('--proposals', 1));
   set('seed', int('--seed', 0));
   set('concurrency', int('--concurrency', 1));

@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { type CostRole as Role, tunedKinds } from '@llm-autodiff/trainer';
 import { loadExperiment } from '../packages/runner/src/experiment/load';
 import { ExperimentSchema } from '../packages/runner/src/experiment/schema';
 import { methods } from '../packages/runner/src/methods';
@@ -33,7 +34,6 @@ import {
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
 import { sharedRunResources } from '../packages/runner/src/repro/sweep';
-import { type CostRole as Role, tunedKinds } from '@llm-autodiff/trainer';
 
 const SIZES = { train: 24, val: 20, test: 12 };
 /** Repeats per method and pipeline (each its own simulated world): one run's luck is averaged out. */
@@ -161,7 +161,12 @@ async function measure(
         );
   return {
     measured: {
-      reference: { config: methodConfig, sizes: SIZES, repeats: REPEATS, steps: training.length / REPEATS },
+      reference: {
+        config: REFERENCE[method] ?? {},
+        sizes: SIZES,
+        repeats: REPEATS,
+        steps: training.length / REPEATS,
+      },
       ...(shape.demoSlots > 0 && model.demosShown ? { demosShown: model.demosShown(config) } : {}),
       phases,
       final: perExample(final, SIZES.test * REPEATS),

@@ -4,8 +4,7 @@
  * the field name, never silently replaced. The run's seed, concurrency and early stopping are the
  * trainer's settings (`@llm-autodiff/trainer`), not GDPO's. The runner's preset settings reuse this schema.
  */
-import { parseMethodConfig } from '@llm-autodiff/trainer';
-import { z } from 'zod';
+import { parseMethodConfig, z } from '@llm-autodiff/trainer';
 
 const count = (min: number) => z.number().int().min(min);
 const unit = z.number().min(0).max(1);
@@ -48,9 +47,13 @@ export const demoSettingsSchema = z
   .object({
     bootstrapShots: count(0)
       .default(4)
-      .describe('teacher demonstrations per proposal (samples the teacher solves, the student preferably fails)'),
+      .describe(
+        'teacher demonstrations per proposal (samples the teacher solves, the student preferably fails)',
+      ),
     rawShots: count(0).default(2).describe('raw training examples (input and gold answer) per proposal'),
-    steps: count(0).default(0).describe('steps of the demo phase, run after the text phase (step numbers continue)'),
+    steps: count(0)
+      .default(0)
+      .describe('steps of the demo phase, run after the text phase (step numbers continue)'),
     weighted: z
       .boolean()
       .default(true)
@@ -58,7 +61,9 @@ export const demoSettingsSchema = z
     teacherInputs: z
       .boolean()
       .default(true)
-      .describe("teacher demos keep their inputs (false = only the teacher's output, as the reference's HotPotQA scripts)"),
+      .describe(
+        "teacher demos keep their inputs (false = only the teacher's output, as the reference's HotPotQA scripts)",
+      ),
   })
   .strict();
 
@@ -75,7 +80,9 @@ export const gdpoConfigSchema = z
     failedMemory: count(0).default(5).describe('rejected proposals shown to the optimizer'),
     skipThreshold: unit
       .default(0.9)
-      .describe('selective gradients: a generator whose downstream score is above this gets no backward call'),
+      .describe(
+        'selective gradients: a generator whose downstream score is above this gets no backward call',
+      ),
     correctThreshold: unit
       .default(0.5)
       .describe('a sample with a score above this counts as correct when choosing the backward subset'),
@@ -93,7 +100,9 @@ export const gdpoConfigSchema = z
     failedRendering: z
       .enum(['reference', 'full'])
       .default('full')
-      .describe('how rejected proposals are shown to the optimizer: method+reasoning (reference) or also value+score'),
+      .describe(
+        'how rejected proposals are shown to the optimizer: method+reasoning (reference) or also value+score',
+      ),
     onParseFailure: z
       .enum(['keep', 'raw'])
       .default('keep')

@@ -10,6 +10,7 @@ export {
   gdpoConfigSchema,
   resolveGdpoConfig,
 } from './config';
+export { gdpoCostModel } from './cost-model';
 export {
   type DemoCandidate,
   DemoOptimizer,
@@ -17,7 +18,6 @@ export {
   GdpoDemoMethod,
   weightedSample,
 } from './demo-method';
-export { gdpoCostModel } from './cost-model';
 export { gdpoMethod } from './gdpo-method';
 export {
   type FailedProposalRendering,

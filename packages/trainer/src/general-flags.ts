@@ -41,7 +41,8 @@ export function generalFlagFields(
     const n = given[flag];
     if (n === undefined) continue;
     const use = method.flags[flag];
-    if ('refused' in use) throw new MethodConfigError(`--${flag} does not apply to ${method.name}: ${use.refused}`);
+    if ('refused' in use)
+      throw new MethodConfigError(`--${flag} does not apply to ${method.name}: ${use.refused}`);
     Object.assign(out, use.fields(n));
   }
   return out;

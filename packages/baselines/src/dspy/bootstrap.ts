@@ -21,8 +21,8 @@ import {
   refused,
   type StepOutcome,
   TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { z } from 'zod';
 import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
 import { bfsrsCostModel, bootstrapCostModel } from './cost-model';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';

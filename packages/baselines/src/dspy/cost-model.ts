@@ -4,11 +4,15 @@ import type { BfsrsConfig, BootstrapConfig } from './bootstrap';
 import type { MiproConfig } from './mipro';
 
 /** DSPy-style demo sets: bootstrapped demos, filled up with labeled ones. */
-const labeledOrBootstrapped = (c: BootstrapConfig): number => Math.max(c.maxLabeledDemos, c.maxBootstrappedDemos);
+const labeledOrBootstrapped = (c: BootstrapConfig): number =>
+  Math.max(c.maxLabeledDemos, c.maxBootstrappedDemos);
 
 /** MIPRO's trials: `numTrials`, or the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned. */
 export function miproTrials(
-  c: Pick<MiproConfig, 'numTrials' | 'numCandidates'>, prompts: number, slots: number): number {
+  c: Pick<MiproConfig, 'numTrials' | 'numCandidates'>,
+  prompts: number,
+  slots: number,
+): number {
   if (c.numTrials > 0) return c.numTrials;
   const v = Math.max(prompts, slots) * (slots > 0 && prompts > 0 ? 2 : 1);
   return Math.max(

@@ -26,15 +26,16 @@ import {
   type StepOutcome,
   setsField,
   TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { z } from 'zod';
 import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
+import { miproCostModel, miproTrials } from './cost-model';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';
-import { miproCostModel, miproTrials } from './cost-model';
 
 export { miproTrials };
+
 import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
 
 const int = (min: number) => z.number().int().min(min);
@@ -43,27 +44,45 @@ export const miproConfigSchema = z
   .object({
     numCandidates: int(1)
       .default(6)
-      .describe('N: demo-set candidates per slot, and instruction candidates (N, or N/2 when demos are tuned too)'),
+      .describe(
+        'N: demo-set candidates per slot, and instruction candidates (N, or N/2 when demos are tuned too)',
+      ),
     numTrials: int(0)
       .default(0)
       .describe("trials; 0 = the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned"),
     minibatchSize: int(1).default(35).describe('validation examples per trial'),
     minibatchAboveVal: int(0)
       .default(50)
-      .describe("trials use minibatches only when the validation set is larger than this (the reference's 50)"),
+      .describe(
+        "trials use minibatches only when the validation set is larger than this (the reference's 50)",
+      ),
     minibatchFullEvalSteps: int(1).default(5).describe('trials between full validations'),
     maxBootstrappedDemos: int(0).default(4).describe('teacher demos per demo-set candidate'),
     maxLabeledDemos: int(0).default(4).describe('labeled demos per demo-set candidate'),
-    successThreshold: z.number().min(0).max(1).default(1e-9).describe('loss score of a successful teacher run'),
+    successThreshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1e-9)
+      .describe('loss score of a successful teacher run'),
     viewDataBatchSize: int(1).default(10).describe('training examples per observation call'),
     dataSummaryExamples: int(1)
       .default(30)
-      .describe('training examples shown to the data summarizer (the reference walks the trainset up to a limit)'),
+      .describe(
+        'training examples shown to the data summarizer (the reference walks the trainset up to a limit)',
+      ),
     tips: z.boolean().default(true).describe('a random proposal tip in each instruction proposal'),
     startupTrials: int(0)
       .default(0)
-      .describe("uniform trials after the default one, before the search exploits (TPE's startup); 0 = min(10, T/2)"),
-    exploit: z.number().min(0).max(1).default(0.75).describe('share of trials that exploit the best averages'),
+      .describe(
+        "uniform trials after the default one, before the search exploits (TPE's startup); 0 = min(10, T/2)",
+      ),
+    exploit: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.75)
+      .describe('share of trials that exploit the best averages'),
   })
   .strict();
 
@@ -78,7 +97,6 @@ export interface MiproState {
   evaluated: string[];
   best?: { choice: number[]; score: number };
 }
-
 
 export class MiproMethod<E> implements Method<E, MiproState> {
   readonly name = 'mipro';

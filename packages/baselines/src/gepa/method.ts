@@ -30,8 +30,8 @@ import {
   type StepOutcome,
   setsField,
   TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { z } from 'zod';
 import { proposedValue } from '../common/answer';
 import { proposalSalt } from '../common/salt';
 import { applyValues, Rollback, readValues } from '../common/values';
@@ -48,13 +48,20 @@ export const gepaConfigSchema = z
       .int()
       .min(0)
       .default(0)
-      .describe('budget in metric calls (examples evaluated); the first set of maxMetricCalls, maxFullEvals, auto'),
+      .describe(
+        'budget in metric calls (examples evaluated); the first set of maxMetricCalls, maxFullEvals, auto',
+      ),
     maxFullEvals: z.number().min(0).default(0).describe('budget in full evaluations (× (|train| + |val|))'),
     auto: z
       .enum(['light', 'medium', 'heavy'])
       .default('light')
-      .describe("DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its auto_budget)"),
-    candidateSelection: z.enum(['pareto', 'current_best']).default('pareto').describe('how a parent is chosen'),
+      .describe(
+        "DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its auto_budget)",
+      ),
+    candidateSelection: z
+      .enum(['pareto', 'current_best'])
+      .default('pareto')
+      .describe('how a parent is chosen'),
     skipPerfectScore: z.boolean().default(true).describe('skip a minibatch where every sample is perfect'),
     perfectScore: z.number().min(0).max(1).default(1).describe('the score that counts as perfect'),
     useMerge: z.boolean().default(true).describe('merge two frontier candidates with a common ancestor'),

@@ -7,8 +7,8 @@
 import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
   attemptValidation,
-  emptyGates,
   defineMethod,
+  emptyGates,
   type Method,
   type MethodSetup,
   type ProposalAttempt,
@@ -17,8 +17,8 @@ import {
   type StepOutcome,
   setsField,
   TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { z } from 'zod';
 import { proposalSalt } from '../common/salt';
 import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
@@ -29,14 +29,21 @@ export const textgradConfigSchema = z
   .object({
     batchSize: z.number().int().min(1).default(3).describe('training examples per step'),
     epochs: z.number().int().min(0).default(3).describe('passes over the shuffled training set'),
-    stepsPerEpoch: z.number().int().min(1).default(4).describe('steps per epoch (batches taken from each pass)'),
+    stepsPerEpoch: z
+      .number()
+      .int()
+      .min(1)
+      .default(4)
+      .describe('steps per epoch (batches taken from each pass)'),
     constraints: z.array(z.string()).default([]).describe('constraints TGD must respect'),
     gradientMemory: z
       .number()
       .int()
       .min(0)
       .default(0)
-      .describe("steps of past feedback shown to TGD (0 = off, the reference's default; its memory is a no-op)"),
+      .describe(
+        "steps of past feedback shown to TGD (0 = off, the reference's default; its memory is a no-op)",
+      ),
   })
   .strict();
 

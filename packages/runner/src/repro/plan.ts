@@ -97,7 +97,9 @@ function runSettings(
 function canTune(method: string, pipeline: PipelineName): boolean {
   const tunes = methods.get(method).tunes;
   return (
-    tunes.length === 0 || tunes.includes('prompt') || (tunes.includes('demos') && pipelines[pipeline].demosSlot)
+    tunes.length === 0 ||
+    tunes.includes('prompt') ||
+    (tunes.includes('demos') && pipelines[pipeline].demosSlot)
   );
 }
 

@@ -6,14 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Budget,
   type ChatModel,
   managedModel,
   type ResponseCache,
   runCacheSalt,
   type Semaphore,
   UsageLedger,
-  withBudget,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
@@ -27,14 +25,7 @@ import {
   type TaskProgram,
   taskOf,
 } from '@llm-autodiff/tasks';
-import {
-  emptyGates,
-  evaluate,
-  pickUsage,
-  type StepRecord,
-  type TrainResult,
-  train,
-} from '@llm-autodiff/trainer';
+import { type TrainResult, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
@@ -143,7 +134,6 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   });
   const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
   const initialValues = trainableValues(program);
-  const { concurrency } = settings.trainer;
 
   try {
     const backward = managed('backward');

@@ -22,7 +22,12 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, generalFlagFields, generalFlagHelp, MAX_SEED } from '@llm-autodiff/trainer';
+import {
+  DEFAULT_TRAINER_SETTINGS,
+  generalFlagFields,
+  generalFlagHelp,
+  MAX_SEED,
+} from '@llm-autodiff/trainer';
 import { parseFlags } from '../flags';
 import { methods } from '../methods';
 import { defaultRoleModels, type RoleModels } from '../model-defaults';
@@ -219,7 +224,10 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     if (v !== undefined) config[key] = v;
   };
   // What --steps and --batch set is the method's to say (or it refuses them, naming its own field).
-  Object.assign(config, generalFlagFields(methods.get(method), { steps: int('--steps', 0), batch: int('--batch', 1) }));
+  Object.assign(
+    config,
+    generalFlagFields(methods.get(method), { steps: int('--steps', 0), batch: int('--batch', 1) }),
+  );
   set('proposalsPerStep', int('--proposals', 1));
   set('seed', int('--seed', 0));
   set('concurrency', int('--concurrency', 1));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ResponseCache } from '@llm-autodiff/llm';
 import { cannedResponse as response } from '@llm-autodiff/llm/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 import { parseAge } from './cache';
 
 let dir: string;

@@ -7,11 +7,11 @@ import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../experiment/load';
 import { readExperiment } from '../repro/run-record';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
-const fixture = fileURLToPath(new URL('../program/fixtures/count-program.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('../../testing/fixtures/count-program.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {

@@ -11,7 +11,7 @@ import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRESET_DIR } from '../experiment/load';
 import type { RunRecord } from '../repro/run-record';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 
 const REFERENCE = join(PRESET_DIR, '..', '..', '..', 'results', 'reference', 'quick');
 const HAS_DATA = findDataDir() !== undefined;

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeSyntheticExperiment } from '../repro/run-fixtures';
+import { writeSyntheticExperiment } from '../../testing/run-fixtures';
 import {
   compareCommand,
   EXIT_BAD_INPUT,

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 import { pipelineNameOf, programArgv } from './program-flags';
 
 const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
-const fixture = fileURLToPath(new URL('./fixtures/count-program.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('../../testing/fixtures/count-program.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {

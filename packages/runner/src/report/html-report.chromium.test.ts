@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../outputs/commands';
-import { writeSyntheticExperiment } from '../repro/run-fixtures';
+import { writeSyntheticExperiment } from '../../testing/run-fixtures';
 
 function findChromium(): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { readCheckpoint } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

@@ -19,7 +19,7 @@ import { findDataDir, NO_DATA_MESSAGE, type SimServer, startSimServer } from '@l
 import { lockCheckpoint } from '@llm-autodiff/trainer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readTrainResults } from './results-file';
-import { autodiff, httpTrainArgs } from './test-cli';
+import { autodiff, httpTrainArgs } from '../../testing/child-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

@@ -5,9 +5,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autodiff } from '../../testing/run-cli';
 import { loadExperiment } from '../experiment/load';
 import { readExperiment } from '../repro/run-record';
-import { autodiff } from '../../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, parseSimServerArgs } from './cli';
+import { main } from './cli';
+import { parseSimServerArgs } from './commands/sim-server';
 
 function capture() {
   const out: string[] = [];

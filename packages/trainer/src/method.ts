@@ -145,6 +145,11 @@ export interface MethodFactory<C = unknown> {
   readonly description: string;
   /** Parameter kinds it can tune; the trainer refuses (one clear line) a pipeline with none of them. */
   readonly tunes: readonly ParamKind[];
+  /**
+   * Lines for `autodiff train --help` about the general flags, keyed by flag, e.g.
+   * `{ '--steps': 'use --method-config {"epochs":N}' }` (the CLI finds by itself which flags the config takes).
+   */
+  readonly flagNotes?: Readonly<Record<string, string>>;
   /** Validate and resolve the method's own config, with defaults. Errors name the field (TrainerInputError). */
   resolveConfig(input: unknown): C;
   /** One method, or several run one after the other (GDPO: text phase then demo phase). */

@@ -61,10 +61,10 @@ export function list(): FlagParser<string[]> {
   };
 }
 
-/** A non-empty string (a path, a spec). */
-export function text(): FlagParser<string> {
+/** A non-empty string (a path, a spec); `what` names it in the message. */
+export function text(what = 'a value'): FlagParser<string> {
   return (flag) => (value) => {
-    if (value.trim() === '') throw new UsageError(`${flag} needs a value; got an empty string`);
+    if (value.trim() === '') throw new UsageError(`${flag} needs ${what}; got an empty string`);
     return value;
   };
 }
@@ -105,7 +105,11 @@ export interface ModelFlags {
 
 /** The response cache and the offline replay of it (train, repro, ablate). */
 export const cacheOptions = (defaultCache: string): Option[] => [
-  option('--cache <file|off>', `response cache (default: ${defaultCache}); every call is cached`, text()),
+  option(
+    '--cache <file|off>',
+    `response cache (default: ${defaultCache}); every call is cached`,
+    text('a file (or off)'),
+  ),
   option(
     '--replay',
     'read the cache only (offline): no request leaves the machine; the first call it does not hold stops the work with one line, exit 1',

@@ -57,7 +57,7 @@ describe('experiment files with a custom pipeline', () => {
     const results = join(dir, 'results');
     const missing = await autodiff(['repro', experimentFile(withCsv('nope')), '--results', results]);
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/^autodiff: pipeline "nope": .*count-program\.ts has no export "nope"/);
+    expect(missing.err).toMatch(/^autodiff repro: pipeline "nope": .*count-program\.ts has no export "nope"/);
     const builtIn = await autodiff([
       'repro',
       experimentFile(withCsv('countProgram', ', name: trec')),

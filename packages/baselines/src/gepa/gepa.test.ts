@@ -1,6 +1,6 @@
 import { Rng } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
+import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../../testing/toy';
 import { planMerge } from './merge';
 import { gepaFactory } from './method';
 import { type Candidate, fronts, nonDominated, selectParent } from './pool';

@@ -8,7 +8,7 @@ import {
   toyOptimizerModel,
   toyProgram,
   toyTaskModel,
-} from '../testing/toy';
+} from '../../testing/toy';
 import { textgradBackward } from './backward';
 import { TEXTGRAD_DEFAULTS, textgradFactory } from './method';
 

@@ -40,9 +40,22 @@ describe('autodiff train flags', () => {
     expect(a.task).toBe('trec');
     expect(a.config.steps).toBe(3);
     expect(a.quiet).toBe(true);
-    expect(() => parseTrainArgs(['--task', 'trec', '--quiet=yes'])).toThrow(/--quiet takes no value/);
-    expect(() => parseTrainArgs(['--task', 'trec', '--steps'])).toThrow(/--steps needs a value/);
-    expect(() => parseTrainArgs(['trec'])).toThrow(/unexpected argument "trec"/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--quiet=yes'])).toThrow(/unknown option '--quiet=yes'/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--steps'])).toThrow(/'--steps <n>' argument missing/);
+    expect(() => parseTrainArgs(['trec'])).toThrow(/too many arguments/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--steps', 'x'])).toThrow(
+      /^--steps must be an integer >= 0, got "x"$/,
+    );
+  });
+
+  it('a list flag refuses empty items in one line', () => {
+    expect(() => parseTrainArgs(['--task', 'trec', '--ablation', 'noHistory,,'])).toThrow(
+      /^--ablation has an empty item in "noHistory,,"/,
+    );
+    expect(parseTrainArgs(['--task', 'trec', '--ablation', 'noHistory,noPeers']).config.ablations).toEqual({
+      noHistory: true,
+      noPeers: true,
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The options of `autodiff train`, each defined once (shared ones come from commands/options.ts), and the
- * generated help's per-method part: which general flags each registered method takes, found by asking
- * the method's own config check, plus the lines its factory contributes (`flagNotes`).
+ * generated help's per-method part: what --steps and --batch set for each registered method (its
+ * factory's `flags`), and which of GDPO's own flags its config check takes.
  */
 import { DEFAULT_ABLATIONS, DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
 import { PIPELINE_NAMES, TASK_NAMES } from '@llm-autodiff/tasks';

@@ -6,13 +6,14 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExperimentSchema, main, methods as runnerMethods } from '@llm-autodiff/runner';
+import { ExperimentSchema, methods as runnerMethods } from '@llm-autodiff/runner';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { methods } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimate } from '../packages/runner/src/repro/estimate';
 import { planExperiment } from '../packages/runner/src/repro/plan';
 import type { StepCountTable } from '../packages/runner/src/repro/step-counts';
+import { autodiff } from '../packages/runner/testing/run-cli';
 import { hintAppend } from './toy-method';
 
 const HAS_DATA = findDataDir() !== undefined;
@@ -29,13 +30,6 @@ afterAll(() => {
   unregister();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function autodiff(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const EXPERIMENT = {
   name: 'toy',

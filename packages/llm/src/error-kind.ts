@@ -1,7 +1,8 @@
 /**
  * What kind of failure an error is. Errors of every package carry it as `errorKind`; the CLI maps the
- * kind to its exit code through one table (runner/src/exit-codes.ts), so a class never needs to be listed
- * by a command. An error without a kind is a bug of ours ('internal').
+ * kind to its exit code through one table (runner/src/exit-codes.ts, which also reads the kind of a
+ * thrown value), so a class never needs to be listed by a command. An error without a kind is a bug of
+ * ours ('internal').
  */
 export type ErrorKind =
   /** The command line is wrong (a flag, an argument). */
@@ -26,18 +27,4 @@ export type ErrorKind =
 /** An error that says what kind of failure it is. */
 export interface KindedError extends Error {
   readonly errorKind: ErrorKind;
-}
-
-/** System error codes of a failed write: the disk, not the user's input nor our code. */
-const WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG']);
-
-/** The kind of any thrown value: its own `errorKind`, a file-system write failure, else 'internal'. */
-export function errorKindOf(e: unknown): ErrorKind {
-  if (e instanceof Error) {
-    const kind = (e as Partial<KindedError>).errorKind;
-    if (typeof kind === 'string') return kind;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== undefined && WRITE_CODES.has(code)) return 'write';
-  }
-  return 'internal';
 }

@@ -3,8 +3,25 @@
  * error is printed: `autodiff <command>: <message>`, one line, never a stack trace for a user's mistake.
  * Errors carry their kind (`errorKind`, see llm's error-kind.ts); this file never lists error classes.
  */
-import { type ErrorKind, errorKindOf } from '@llm-autodiff/llm';
+import type { ErrorKind, KindedError } from '@llm-autodiff/llm';
 import type { Io } from './io';
+
+/** System error codes of a failed write: the disk, not the user's input nor our code. */
+const WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EFBIG']);
+
+/**
+ * The kind of any thrown value: its own `errorKind`, a file-system write failure, else 'internal'.
+ * (Here, not in llm, so the CLI's start loads no package to print an error.)
+ */
+export function errorKindOf(e: unknown): ErrorKind {
+  if (e instanceof Error) {
+    const kind = (e as Partial<KindedError>).errorKind;
+    if (typeof kind === 'string') return kind;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined && WRITE_CODES.has(code)) return 'write';
+  }
+  return 'internal';
+}
 
 /** Outcomes that are not errors, besides the error kinds. */
 export type Outcome = 'done' | 'regression' | 'failed' | 'terminated';

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   defaultCachePath,
-  errorKindOf,
   preflightCache,
   ResponseCache,
   retryReporter,
@@ -25,7 +24,7 @@ import {
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
-import { EXIT_CODES, reportError, signalExitCode } from '../exit-codes';
+import { EXIT_CODES, errorKindOf, reportError, signalExitCode } from '../exit-codes';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { isSimSpec } from '../model-defaults';

@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { ErrorKind } from './error-kind';
 
 let counter = 0;
 /** Temporary files being written by this process: removed if it exits mid-write (e.g. a second Ctrl-C). */
@@ -53,6 +54,7 @@ async function sweepOrphans(path: string): Promise<void> {
 /** A file could not be written (full disk, lost permission...): the message names the file. */
 export class FileWriteError extends Error {
   override readonly name = 'FileWriteError';
+  readonly errorKind: ErrorKind = 'write';
   constructor(
     readonly path: string,
     cause: unknown,

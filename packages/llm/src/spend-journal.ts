@@ -15,6 +15,7 @@
  */
 import { closeSync, existsSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { SpendObserver } from './budget';
+import type { ErrorKind } from './error-kind';
 import type { TokenUsage } from './types';
 
 /** What one role spent across every process of a run. */
@@ -66,11 +67,14 @@ export function totalSpent(byRole: SpentByRole): RoleSpent {
 /** The journal could not be read (`reading`: a damaged file) or written (full disk): names the file. */
 export class SpendJournalError extends Error {
   override readonly name = 'SpendJournalError';
+  /** A damaged journal is bad input; one that cannot be written is a write failure. */
+  readonly errorKind: ErrorKind;
   constructor(
     message: string,
     readonly reading = false,
   ) {
     super(message);
+    this.errorKind = reading ? 'input' : 'write';
   }
 }
 

@@ -3,15 +3,15 @@
  * clear line and exit 2; it was silently dropped, hiding a name lost in editing.
  */
 import { describe, expect, it } from 'vitest';
-import { listItems } from './flags';
-import { autodiff } from './testing/run-cli';
+import { autodiff } from '../testing/run-cli';
+import { listItems } from './commands/options';
 
 describe('list flags', () => {
   it('listItems trims items and refuses an empty one', () => {
     expect(listItems('--ablation', 'noHistory, noGates')).toEqual(['noHistory', 'noGates']);
     for (const value of ['noHistory,,', 'noHistory,', ',noHistory', 'a,,b', '', ' '])
       expect(() => listItems('--ablation', value), value).toThrow(
-        `--ablation: empty item in ${JSON.stringify(value)} (a doubled or trailing comma?)`,
+        `--ablation has an empty item in "${value}" (give a,b without empty entries)`,
       );
   });
 
@@ -23,7 +23,7 @@ describe('list flags', () => {
     const r = await autodiff(args);
     expect(r.code).toBe(2);
     // (`autodiff <command>:` for every command is the CLI's voice; ablate's errors say `autodiff:` here.)
-    expect(r.err).toMatch(new RegExp(`^autodiff( ${args[0]})?: ${flag}: empty item in `));
+    expect(r.err).toMatch(new RegExp(`^autodiff( ${args[0]})?: ${flag} has an empty item in `));
     expect(r.err).not.toMatch(/\n\s+at .*:\d+:\d+/);
   });
 });

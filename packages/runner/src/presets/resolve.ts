@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { listItems } from '../flags';
+import { listItems } from '../commands/options';
 import { UsageError } from '../usage-error';
 import { presetOf } from './reference-presets';
 import {
@@ -40,7 +40,7 @@ function issuesText(error: z.ZodError): string {
 export function checkLayer(input: unknown, where: string): SettingsInput {
   const r = settingsInputSchema.safeParse(input);
   if (!r.success) throw new UsageError(`${where}: ${issuesText(r.error)}`);
-  return r.data;
+  return r.data ?? {};
 }
 
 function differences(a: unknown, b: unknown, path: string[] = []): string[] {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE, type SimServer, startSimServer } from '@llm-autodiff/sim';
 import { Rng, type TrainResult } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autodiff, autodiffChild } from './test-cli';
+import { autodiff, autodiffChild } from '../../testing/child-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

@@ -3,29 +3,20 @@
  * output path and the cache before the first model call; builds the role models through one pool (one
  * managed model per endpoint + model, every call cached under the run's salt, retries on stderr); runs
  * the trainer with the run manifest and the stop signal of SIGINT / SIGTERM; prints the scores, calls,
- * tokens and retries per role; writes the results JSON atomically. Exit codes: see exit-codes.ts.
+ * tokens and retries per role; writes the results JSON atomically. Exit codes: see ../exit-codes.ts.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  BudgetSpecError,
-  CacheAccessError,
-  CacheMissError,
-  CallsStoppedError,
   defaultCachePath,
   FileWriteError,
-  ModelCallError,
-  ModelControlsError,
-  ModelSpecError,
-  ProviderError,
   preflightCache,
   ResponseCache,
   retryReporter,
   runCacheSalt,
-  SpendJournalError,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
-import { customPipeline, DatasetError } from '@llm-autodiff/tasks';
+import { customPipeline } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
@@ -35,75 +26,41 @@ import {
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
+import { EXIT_CODES, errorKindOf, reportError, signalExitCode } from '../exit-codes';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
 import { samplingByRole } from '../presets/settings';
-import { DataFileError } from '../program/data-files';
-import { programArgv } from '../program/program-flags';
-import { ProgramModuleError } from '../program/program-module';
+import { applyProgramFlags } from '../program/program-flags';
 import { simulatedJudgeNote } from '../program/sim-note';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
-import { UsageError } from '../usage-error';
-import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
+import { type TrainArgs, trainArgsFrom } from './args';
 import { type TrainCost, trainCost } from './cost-check';
-import { EXIT } from './exit-codes';
 import { onInterrupt, resumeCommand } from './interrupt';
 import { runManifest } from './manifest';
-import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
+import type { TrainFlags } from './options';
+import { type OutputPath, preflightOutputs } from './preflight';
 import { formatReport } from './report';
 import { writeTrainResults } from './results-file';
 
-/** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
-const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
-/** Bad input found before any call: exit 2. */
-const INPUT_ERRORS = [
-  TrainerInputError,
-  OutputPathError,
-  CacheAccessError,
-  ModelControlsError,
-  BudgetSpecError,
-] as const;
-/** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = [
-  ...CALL_ERRORS,
-  ...INPUT_ERRORS,
-  DatasetError,
-  ModelSpecError,
-  ProgramModuleError,
-  DataFileError,
-] as const;
-const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
-  classes.some((c) => e instanceof c);
-
-/** Runs `autodiff train`; resolves to the exit code (see exit-codes.ts). */
-export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
+/** Runs `autodiff train` on its parsed flags; resolves to the exit code (exit-codes.ts). */
+export async function runTrain(flags: TrainFlags, argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   let settings: ResolvedSettings;
   let cost: TrainCost;
   try {
-    args = parseTrainArgs(await programArgv(argv));
+    args = trainArgsFrom(await applyProgramFlags(flags));
     settings = await resolveRunSettings(args);
   } catch (e) {
-    if (isAny(e, USER_ERRORS)) {
-      io.err(`autodiff train: ${e.message}`);
-      return EXIT.badInput;
-    }
-    if (!(e instanceof UsageError)) throw e;
-    if (e.message) io.err(`autodiff train: ${e.message}\n`);
-    io.err(TRAIN_USAGE);
-    return EXIT.badInput;
+    return reportError('train', e, io);
   }
   try {
     cost = await trainCost(args, methodConfigOf(args, settings));
   } catch (e) {
-    if (!isAny(e, USER_ERRORS)) throw e;
-    io.err(`autodiff train: ${e.message}`);
-    // A budget or price file mistake is bad input; an unknown provider or missing dataset fails the run.
-    return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
+    return reportError('train', e, io);
   }
   if (args.dryRun) {
     for (const line of cost.lines) io.out(line);
@@ -112,39 +69,33 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
         ? `the run would refuse to start: ${cost.refusal}`
         : 'the run would start (dry run: no model was called)',
     );
-    return EXIT.done;
+    return EXIT_CODES.done;
   }
   for (const line of cost.lines) io.out(line);
   if (cost.refusal) {
     io.err(`autodiff train: refusing to start: ${cost.refusal}`);
-    return EXIT.failed;
+    return EXIT_CODES.environment;
   }
   const interrupt = onInterrupt(io.err);
   try {
     const result = await trainAndReport({ ...args, budget: cost.budget }, settings, io, interrupt.signal);
     return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
-    if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
+    const kind = errorKindOf(e);
+    if (kind === 'interrupted') return signalExitCode(interrupt.signal);
     if (e instanceof ResultsNotWritten) {
       // The run is done and paid for: the result goes to stdout rather than nowhere.
       io.err(`autodiff train: ${e.message}; the result follows on stdout as JSON`);
       io.out(JSON.stringify(e.file, null, 2));
-      return EXIT.writeFailed;
+      return EXIT_CODES.write;
     }
-    if (e instanceof FileWriteError || e instanceof SpendJournalError) {
-      io.err(`autodiff train: ${e.message}`);
-      if (existsSync(args.checkpoint))
-        io.err(`progress up to the last checkpoint written is in ${args.checkpoint}; rerun with --resume`);
-      return EXIT.writeFailed;
-    }
-    if (!isAny(e, USER_ERRORS)) throw e;
-    io.err(`autodiff train: ${e.message}`);
-    // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
-    if (isAny(e, CALL_ERRORS) && existsSync(args.checkpoint))
+    const code = reportError('train', e, io);
+    // A failed model call or write leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
+    if ((kind === 'call-failed' || kind === 'replay-miss' || kind === 'write') && existsSync(args.checkpoint))
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
-    return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
+    return code;
   } finally {
     interrupt.dispose();
   }
@@ -152,6 +103,7 @@ export async function runTrain(argv: readonly string[], io: Io): Promise<number>
 
 /** The results file could not be written; `file` is what it would have held. */
 class ResultsNotWritten extends Error {
+  readonly errorKind = 'write';
   constructor(
     cause: FileWriteError,
     readonly file: Record<string, unknown>,
@@ -165,10 +117,6 @@ function methodConfigOf(args: TrainArgs, { settings }: ResolvedSettings): Record
   return args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
 }
 
-function signalExit(signal: AbortSignal): number {
-  return signal.reason === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
-}
-
 function exitCode(
   result: TrainResult,
   argv: readonly string[],
@@ -176,12 +124,12 @@ function exitCode(
   io: Io,
   signal: AbortSignal,
 ): number {
-  if (!result.partial) return EXIT.done;
+  if (!result.partial) return EXIT_CODES.done;
   io.err(`autodiff train: stopped early (${result.stopReason}); partial result in ${args.out}`);
   io.err(
     `to continue from ${args.checkpoint}${result.stopKind === 'budget' ? ' (with a larger --budget)' : ''}: ${resumeCommand(argv)}`,
   );
-  return result.stopKind === 'budget' ? EXIT.budget : signalExit(signal);
+  return result.stopKind === 'budget' ? EXIT_CODES.budget : signalExitCode(signal);
 }
 
 /** Every output path, checked before the first model call. */

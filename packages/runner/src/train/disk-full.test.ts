@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fullDisk } from '@llm-autodiff/llm/testing';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autodiff } from './test-cli';
+import { autodiff } from '../../testing/child-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demosParam, param } from '@llm-autodiff/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
-import type { MethodFactory } from './method';
+import { onePhase } from './cost-model';
+import { refused } from './general-flags';
+import { defineMethod, type MethodFactory } from './method';
 import { wrongValue } from './param-values';
 import { emptyGates } from './step-records';
 import { train } from './train';
@@ -17,11 +20,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const noop: MethodFactory<null> = {
+const noop: MethodFactory<Record<string, never>> = defineMethod<Record<string, never>>({
   name: 'noop',
   description: 'one step that changes nothing',
   tunes: ['prompt'],
-  resolveConfig: () => null,
+  configSchema: z.object({}).strict(),
+  flags: { steps: refused('one step'), batch: refused('no batches') },
+  costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 1 },
   create: () => ({
     name: 'noop',
     batchSize: 0,
@@ -38,7 +43,7 @@ const noop: MethodFactory<null> = {
     restore: () => {},
     abandon: () => {},
   }),
-};
+});
 
 describe('checkpoint values typed per parameter kind (issue 21, case 4)', () => {
   it('a prompt that is a number is refused with the file and field named', async () => {

@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileWriteError } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
-import type { Method, MethodFactory, StepOutcome } from './method';
+import { onePhase } from './cost-model';
+import { refused } from './general-flags';
+import { defineMethod, type Method, type MethodFactory, type StepOutcome } from './method';
 import { emptyGates } from './step-records';
 import { train } from './train';
 
@@ -37,13 +40,15 @@ class Idle<E> implements Method<E, null> {
   abandon(): void {}
 }
 
-const factory: MethodFactory<null> = {
+const factory: MethodFactory<Record<string, never>> = defineMethod<Record<string, never>>({
   name: 'idle',
   description: 'two idle steps',
   tunes: ['prompt'],
-  resolveConfig: () => null,
+  configSchema: z.object({}).strict(),
+  flags: { steps: refused('two steps'), batch: refused('no batches') },
+  costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 2 },
   create: () => new Idle(),
-};
+});
 
 /** Makes `path` unwritable as a file: a folder with something in it takes its name. */
 async function blockFile(path: string): Promise<void> {

@@ -12,10 +12,7 @@ import {
   costOptions,
   type ModelFlags,
   modelOptions,
-  number,
-  option,
   resultsOption,
-  text,
 } from './options';
 
 export interface SweepFlags extends ModelFlags, CacheFlags, CostFlags {

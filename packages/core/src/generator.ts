@@ -13,6 +13,12 @@ import {
   recordOutput,
   uniquePredecessors,
 } from './record';
+import type { SignatureInputs } from './signature';
+import {
+  type SignatureGeneratorConfig,
+  type SignatureGeneratorOutput,
+  signatureConfig,
+} from './signature-generator';
 import { userError } from './user-call';
 
 export interface GeneratorConfig<I extends Record<string, unknown>, O> {
@@ -49,6 +55,9 @@ export type GeneratorComponent<I, O> = ((inputs: TracedInputs<I>) => Promise<Tra
  * system parameters and the call inputs, and whose backward function asks the engine once per predecessor
  * that needs feedback. Eval mode: returns the parsed value.
  */
+export function generator<S extends string>(
+  config: SignatureGeneratorConfig<S>,
+): GeneratorComponent<SignatureInputs<S>, SignatureGeneratorOutput<S>>;
 export function generator<I extends Record<string, unknown>, O>(
   config: GeneratorConfig<I, O> & { onParseError: (text: string, error: Error) => O },
 ): GeneratorComponent<I, O>;
@@ -59,8 +68,9 @@ export function generator<I extends Record<string, unknown>, O>(
   config: GeneratorConfig<I, O>,
 ): GeneratorComponent<I, O | undefined>;
 export function generator<I extends Record<string, unknown>, O>(
-  config: GeneratorConfig<I, O>,
+  spec: GeneratorConfig<I, O> | SignatureGeneratorConfig<string>,
 ): GeneratorComponent<I, O | undefined> {
+  const config = (spec && 'signature' in spec ? signatureConfig(spec) : spec) as GeneratorConfig<I, O>;
   const info: ComponentInfo = {
     id: newComponentId('generator', config.name),
     name: config.name,

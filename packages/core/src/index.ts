@@ -1,6 +1,13 @@
 export { backward, levelsFromRoot, topologicalOrder } from './backward';
 export { currentMode, type Mode, runSample, type SampleOptions } from './context';
-export { type DefinedProgram, defineProgram, type ProgramSpec } from './define-program';
+export {
+  type DefinedProgram,
+  defaultSampleId,
+  defineProgram,
+  exactMatch,
+  type ProgramMetric,
+  type ProgramSpec,
+} from './define-program';
 export { renderDemos, traceToDemo } from './demos';
 export {
   AutodiffError,
@@ -30,6 +37,16 @@ export {
   type TracedArgs,
 } from './functional';
 export { type GeneratorComponent, type GeneratorConfig, generator, type TracedInputs } from './generator';
+export {
+  type OutputKind,
+  parseSignature,
+  type Signature,
+  SignatureError,
+  type SignatureInputs,
+  type SignatureOutput,
+  type SignatureOutputName,
+} from './signature';
+export type { SignatureGeneratorConfig, SignatureGeneratorOutput } from './signature-generator';
 export type { Gradient } from './gradient';
 export { exportGraph, type GraphJson, type GraphNode, toDot, toMermaid } from './graph-export';
 export { type LossOptions, loss, sum } from './loss';

@@ -37,16 +37,6 @@ export {
   type TracedArgs,
 } from './functional';
 export { type GeneratorComponent, type GeneratorConfig, generator, type TracedInputs } from './generator';
-export {
-  type OutputKind,
-  parseSignature,
-  type Signature,
-  SignatureError,
-  type SignatureInputs,
-  type SignatureOutput,
-  type SignatureOutputName,
-} from './signature';
-export type { SignatureGeneratorConfig, SignatureGeneratorOutput } from './signature-generator';
 export type { Gradient } from './gradient';
 export { exportGraph, type GraphJson, type GraphNode, toDot, toMermaid } from './graph-export';
 export { type LossOptions, loss, sum } from './loss';
@@ -85,3 +75,13 @@ export {
 } from './prompts/backward-engine';
 export type { ComponentInfo } from './record';
 export { groupGradients, type RenderGradientsOptions, renderGradients } from './render-gradients';
+export {
+  type OutputKind,
+  parseSignature,
+  type Signature,
+  SignatureError,
+  type SignatureInputs,
+  type SignatureOutput,
+  type SignatureOutputName,
+} from './signature';
+export type { SignatureGeneratorConfig, SignatureGeneratorOutput } from './signature-generator';

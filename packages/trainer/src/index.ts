@@ -1,4 +1,5 @@
 export { batchIndices } from './batches';
+export { BUILTIN_METHODS, methodByName } from './builtin-methods';
 export {
   CHECKPOINT_FORMAT,
   type Checkpoint,

@@ -6,7 +6,7 @@
  * means "the first N examples".
  */
 import { basename, extname } from 'node:path';
-import { parseFieldMapping } from './data-files';
+import { parseFieldMapping } from '@llm-autodiff/tasks';
 import { loadProgramModule, ProgramModuleError, parseProgramRef } from './program-module';
 import { registerProgram } from './register';
 

@@ -23,7 +23,7 @@ import {
   runCacheSalt,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
-import { customPipeline, DatasetError } from '@llm-autodiff/tasks';
+import { customPipeline, DataFileError, DatasetError } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
@@ -38,7 +38,6 @@ import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
 import { samplingByRole } from '../presets/settings';
-import { DataFileError } from '../program/data-files';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
 import { simulatedJudgeNote } from '../program/sim-note';

@@ -57,7 +57,10 @@ export type GeneratorComponent<I, O> = ((inputs: TracedInputs<I>) => Promise<Tra
  */
 export function generator<S extends string>(
   config: SignatureGeneratorConfig<S>,
-): GeneratorComponent<SignatureInputs<S>, SignatureGeneratorOutput<S>>;
+): GeneratorComponent<SignatureInputs<S>, SignatureGeneratorOutput<S>> & {
+  /** The trainable instruction (`<name>.instruction`). */
+  readonly instruction: Parameter<string>;
+};
 export function generator<I extends Record<string, unknown>, O>(
   config: GeneratorConfig<I, O> & { onParseError: (text: string, error: Error) => O },
 ): GeneratorComponent<I, O>;
@@ -198,7 +201,9 @@ export function generator<I extends Record<string, unknown>, O>(
     });
   };
 
-  return asComponent(call, info, { system }) as GeneratorComponent<I, O | undefined>;
+  // A signature generator's first system parameter is its instruction (signature-generator.ts).
+  const extra = 'signature' in spec ? { system, instruction: system[0] } : { system };
+  return asComponent(call, info, extra) as GeneratorComponent<I, O | undefined>;
 }
 
 function validateConfig<I extends Record<string, unknown>, O>(

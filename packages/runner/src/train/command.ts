@@ -38,6 +38,7 @@ import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
 import { samplingByRole } from '../presets/settings';
+import { loadModuleModels } from '../program/module-models';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
 import { simulatedJudgeNote } from '../program/sim-note';
@@ -171,6 +172,7 @@ async function trainAndReport(
     const methodConfig = args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
     // Every request of a role carries the preset's sampling options.
     const sampling = samplingByRole(settings.models);
+    await loadModuleModels(Object.values(args.models));
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,

@@ -258,8 +258,11 @@ export function defaultDisplay(value: unknown): string {
 
 export type Traced<T> = T | Parameter<T>;
 
-/** A component argument: traced, or (for an array argument) an array of traced elements. */
-export type TracedArg<T> = T extends readonly (infer U)[] ? Traced<T> | Traced<U>[] : Traced<T>;
+/**
+ * A component argument: traced, or (for an array argument) an array of traced elements. Not distributive:
+ * an optional `string | undefined` parameter takes a `Parameter<string | undefined>` (a generator's output).
+ */
+export type TracedArg<T> = [T] extends [readonly (infer U)[]] ? Traced<T> | Traced<U>[] : Traced<T>;
 
 export function isParameter(x: unknown): x is Parameter {
   return x instanceof Parameter;

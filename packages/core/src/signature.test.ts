@@ -1,6 +1,7 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { defineProgram, exactMatch } from './define-program';
+import { fn } from './functional';
 import { generator } from './generator';
 import {
   parseOutput,
@@ -139,6 +140,19 @@ describe('generator({ signature })', () => {
       evalMetric: (m: Msg, label: 'low' | 'high' | undefined) => (label === m.urgency ? 1 : 0),
       groundTruth: (m: Msg) => m.urgency,
     });
+  });
+  it("a function step with an optional argument takes a signature generator's output", async () => {
+    const list = generator({
+      signature: 'basket -> items',
+      model: ScriptedModel.fn(() => 'Items: pear, pear'),
+    });
+    const count = fn('count', (items?: string) => (items ?? '').split(',').filter((s) => s.trim()).length);
+    const program = defineProgram({
+      forward: async (b: { basket: string; n: number }) => count(await list({ basket: b.basket })),
+      evalMetric: (b: { basket: string; n: number }, n: number) => (n === b.n ? 1 : 0),
+      groundTruth: (b: { basket: string; n: number }) => b.n,
+    });
+    expect((await program.predict({ basket: 'two pears', n: 2 })).value).toBe(2);
   });
 });
 

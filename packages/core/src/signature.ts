@@ -146,7 +146,7 @@ export function renderInputs(sig: Signature, values: Record<string, unknown>): s
 export function parseOutput(sig: Signature, text: string): unknown {
   const title = fieldTitle(sig.output.name);
   const tagged = new RegExp(
-    `(?:^|\\n)\\s*\\**(?:${escape(title)}|${escape(sig.output.name)})\\**\\s*:\\s*(.*)`,
+    `(?:^|\\n)\\s*\\**(?:${escapeRegExp(title)}|${escapeRegExp(sig.output.name)})\\**\\s*:\\s*(.*)`,
     'i',
   ).exec(text);
   const body = (tagged?.[1] ?? text).trim();
@@ -155,7 +155,7 @@ export function parseOutput(sig: Signature, text: string): unknown {
     case 'labels': {
       const exact = out.labels.find((l) => l.toLowerCase() === stripPunctuation(body).toLowerCase());
       if (exact) return exact;
-      const found = out.labels.filter((l) => new RegExp(`\\b${escape(l)}\\b`, 'i').test(body));
+      const found = out.labels.filter((l) => new RegExp(`\\b${escapeRegExp(l)}\\b`, 'i').test(body));
       if (found.length === 1) return found[0];
       throw new Error(`expected one of ${out.labels.join(', ')}; got "${clip(body)}"`);
     }
@@ -174,6 +174,6 @@ export function parseOutput(sig: Signature, text: string): unknown {
   }
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const stripPunctuation = (s: string): string => s.replace(/^["'`*\s]+|["'`*.!\s]+$/g, '');
 const clip = (s: string): string => (s.length > 200 ? `${s.slice(0, 200)}…` : s);

@@ -48,7 +48,8 @@ export const optimizer = ScriptedModel.fn(
     const feedback = readTag(text, TAGS.optimizer.gradients) ?? '';
     let next = value;
     if (/outage/.test(feedback) && !/outage/i.test(value)) next += ' Reports of an outage are high urgency.';
-    else if (/billing/.test(feedback) && !/billing/i.test(value)) next += ' Billing problems are medium urgency.';
+    else if (/billing/.test(feedback) && !/billing/i.test(value))
+      next += ' Billing problems are medium urgency.';
     const A = TAGS.optimizer.answer;
     return `<${A.reasoning}>The feedback names a missing rule.</${A.reasoning}>\n<${A.method}>add a rule</${A.method}>\n<${A.value}>${next}</${A.value}>`;
   },

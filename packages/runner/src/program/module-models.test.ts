@@ -79,4 +79,29 @@ describe('models from your own module (module:<file>#<export>)', () => {
     expect(wrong.err).toMatch(/export "task" is not a ChatModel/);
     expect(wrong.err).not.toMatch(/\n\s+at /);
   }, 120_000);
+
+  it('the simulated-judge note appears only when the program really calls the simulated task model', async () => {
+    const own = fileURLToPath(new URL('./fixtures/own-rules.mts', import.meta.url));
+    const quiet = ['--steps', '0', '--cache', 'off', '--quiet'];
+    const NOTE = /note: the task model is simulated/;
+    const ownRun = await autodiff([
+      'train',
+      '--program',
+      `${own}#ownRules`,
+      ...quiet,
+      '--out',
+      join(dir, 'own.json'),
+    ]);
+    expect(ownRun.code).toBe(0);
+    expect(ownRun.out).not.toMatch(NOTE);
+    const simRun = await autodiff([
+      'train',
+      '--program',
+      `${example}/triage.mts#triage`,
+      ...quiet,
+      '--out',
+      join(dir, 'sim.json'),
+    ]);
+    expect(simRun.out).toMatch(NOTE);
+  }, 120_000);
 });

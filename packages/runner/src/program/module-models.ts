@@ -22,7 +22,7 @@ export async function loadModuleModels(
   cwd = process.cwd(),
 ): Promise<void> {
   for (const spec of specs) {
-    if (!spec || !spec.startsWith(`${MODULE_PROVIDER}:`)) continue;
+    if (!spec?.startsWith(`${MODULE_PROVIDER}:`)) continue;
     const { model: ref } = parseModelSpec(spec);
     const { file, exportName } = parseProgramRef(ref);
     const flag = `model ${spec}`;

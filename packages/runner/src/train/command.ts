@@ -41,7 +41,7 @@ import { samplingByRole } from '../presets/settings';
 import { loadModuleModels } from '../program/module-models';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
-import { simulatedJudgeNote } from '../program/sim-note';
+import { noteWhenSimulatedTaskCalled } from '../program/sim-note';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
@@ -209,8 +209,7 @@ async function trainAndReport(
     });
 
     const log = args.quiet ? () => {} : io.out;
-    const note = customPipeline(args.pipeline) ? simulatedJudgeNote(args.models.task) : undefined;
-    if (note) io.out(note);
+    if (customPipeline(args.pipeline)) noteWhenSimulatedTaskCalled(ledger, args.models.task, io.out);
     log(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );

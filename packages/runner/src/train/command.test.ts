@@ -92,7 +92,7 @@ describe('autodiff train', () => {
       'off',
     ]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/unknown model provider "gemini".*known providers: openai, sim/);
+    expect(r.err).toMatch(/unknown model provider "gemini".*known providers: module, openai, sim/);
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 

@@ -84,7 +84,9 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
       'off',
     ]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^autodiff repro: results folder .*a-file\/results\/tiny is not writable \(ENOTDIR\)$/);
+    expect(r.err).toMatch(
+      /^autodiff repro: results folder .*a-file\/results\/tiny is not writable \(ENOTDIR\)$/,
+    );
   });
 });
 

@@ -30,7 +30,7 @@ describe('autodiff CLI', () => {
   it('--help on every command prints its usage and exits 0', async () => {
     const expected: Record<string, RegExp> = {
       train:
-        /Usage: autodiff train \[options\][\s\S]*--task <name>[\s\S]*Methods \(--method\)[\s\S]*gdpo[\s\S]*takes: --steps/,
+        /Usage: autodiff train \[options\][\s\S]*--task <name>[\s\S]*Methods \(--method\)[\s\S]*gdpo[\s\S]*--steps N sets steps[\s\S]*gepa[\s\S]*--steps: refused/,
       'sim-server': /Usage: autodiff sim-server \[options\][\s\S]*--port <n>/,
       repro: /Usage: autodiff repro \[options\] \[experiment\][\s\S]*--dry-run[\s\S]*--max-cost/,
       ablate: /Usage: autodiff ablate[\s\S]*--switches/,

@@ -22,7 +22,6 @@ export function experimentJson(plan: Plan): Record<string, unknown> {
     ...plan.experiment,
     models: plan.models,
     simulated: plan.simulated,
-    skippedMethods: plan.skipped,
     notRun: plan.unsupported,
   };
 }

@@ -112,6 +112,28 @@ describe('--method', () => {
     );
   });
 
+  it('--steps and --batch set what each method says they set, or are refused naming its own field', () => {
+    const config = (method: string, ...flags: string[]) =>
+      parseTrainArgs(['--task', 'trec', '--method', method, ...flags]).config;
+    expect(config('gdpo', '--steps', '3', '--batch', '5')).toEqual({ steps: 3, batchSize: 5 });
+    expect(config('textgrad', '--steps', '2', '--batch', '5')).toEqual({
+      epochs: 1,
+      stepsPerEpoch: 2,
+      batchSize: 5,
+    });
+    expect(config('textgrad', '--steps', '0')).toEqual({ epochs: 0 });
+    expect(config('gepa', '--batch', '4')).toEqual({ minibatchSize: 4 });
+    expect(config('mipro', '--batch', '8')).toEqual({ minibatchSize: 8 });
+    // --method-config wins over the general flags.
+    expect(config('textgrad', '--steps', '2', '--method-config', '{"epochs":3}')).toEqual({
+      epochs: 3,
+      stepsPerEpoch: 2,
+    });
+    expect(() => config('gepa', '--steps', '2')).toThrow(/^--steps does not apply to gepa: .*maxMetricCalls/);
+    expect(() => config('bootstrap', '--batch', '2')).toThrow(/^--batch does not apply to bootstrap: /);
+    expect(() => config('start', '--steps', '1')).toThrow(/^--steps does not apply to start: /);
+  });
+
   it('passes on only the config fields a flag set (another method may not know GDPO fields)', () => {
     expect(parseTrainArgs(['--task', 'trec']).config).toEqual({});
     expect(

@@ -22,7 +22,7 @@ import {
   type TaskName,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, MAX_SEED } from '@llm-autodiff/trainer';
+import { DEFAULT_TRAINER_SETTINGS, generalFlagFields, MAX_SEED } from '@llm-autodiff/trainer';
 import { checkCacheFlags, integer, parseFlags } from '../commands/options';
 import { methods } from '../methods';
 import { defaultRoleModels, type RoleModels } from '../model-defaults';
@@ -127,8 +127,8 @@ export function trainArgsFrom(flags: TrainFlags): TrainArgs {
   const set = <K extends keyof RunConfigInput>(key: K, v: RunConfigInput[K] | undefined) => {
     if (v !== undefined) config[key] = v;
   };
-  set('steps', flags.steps);
-  set('batchSize', flags.batch);
+  // What --steps and --batch set is the method's to say (or it refuses them, naming its own field).
+  Object.assign(config, generalFlagFields(methods.get(method), { steps: flags.steps, batch: flags.batch }));
   set('proposalsPerStep', flags.proposals);
   set('seed', flags.seed);
   set('concurrency', flags.concurrency);

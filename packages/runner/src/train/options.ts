@@ -1,11 +1,11 @@
 /**
  * The options of `autodiff train`, each defined once (shared ones come from commands/options.ts), and the
- * generated help's per-method part: which general flags each registered method takes, found by asking
- * the method's own config check, plus the lines its factory contributes (`flagNotes`).
+ * generated help's per-method part: what --steps and --batch set for each registered method (its
+ * factory's `flags`), and which of GDPO's own flags its config check takes.
  */
 import { DEFAULT_ABLATIONS, DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
 import { PIPELINE_NAMES, TASK_NAMES } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, MAX_SEED } from '@llm-autodiff/trainer';
+import { DEFAULT_TRAINER_SETTINGS, generalFlagHelp, MAX_SEED } from '@llm-autodiff/trainer';
 import type { Option } from 'commander';
 import {
   type CacheFlags,
@@ -56,10 +56,11 @@ export interface TrainFlags extends ModelFlags, CacheFlags, SettingFlags, Progra
   quiet?: boolean;
 }
 
-/** The general flags that set a method's config field, and a value to ask the method whether it takes it. */
-export const GENERAL_METHOD_FLAGS: ReadonlyArray<{ flag: string; probe: Record<string, unknown> }> = [
-  { flag: '--steps', probe: { steps: 1 } },
-  { flag: '--batch', probe: { batchSize: 1 } },
+/**
+ * The flags that set a GDPO config field, and a value to ask a method whether its config takes it
+ * (--steps and --batch are every method's: its factory says what they set).
+ */
+export const GDPO_FIELD_FLAGS: ReadonlyArray<{ flag: string; probe: Record<string, unknown> }> = [
   { flag: '--proposals', probe: { proposalsPerStep: 1 } },
   { flag: '--strategy', probe: { strategy: 'constrained' } },
   { flag: '--ablation', probe: { ablations: {} } },
@@ -80,8 +81,12 @@ export function trainOptions(): Option[] {
         .join(' | ')} (default gdpo; see "Methods" below)`,
       text(),
     ),
-    option('--steps <n>', `text-optimization steps (default ${D.steps})`, integer(0)),
-    option('--batch <n>', `batch size (default ${D.batchSize})`, integer(1)),
+    option(
+      '--steps <n>',
+      `training steps (gdpo: text-optimization steps, default ${D.steps}; per method below)`,
+      integer(0),
+    ),
+    option('--batch <n>', `examples per step (gdpo: default ${D.batchSize}; per method below)`, integer(1)),
     option('--proposals <n>', `proposals per step (default ${D.proposalsPerStep})`, integer(1)),
     option('--seed <n>', `trainer seed, 0..${MAX_SEED} (default ${D.seed})`, integer(0)),
     option(
@@ -164,18 +169,18 @@ function takes(method: string, probe: Record<string, unknown>): boolean {
 
 /** The per-method part of `train --help`, from the method registry. */
 export function methodsHelp(): string {
-  const lines = ['Methods (--method) and the general flags each takes (the others it refuses):'];
+  const lines = ['Methods (--method), what --steps and --batch set for each, and the GDPO flags it takes:'];
   const all = methods.list();
   const width = Math.max(...all.map((m) => m.name.length)) + 2;
+  const indent = ' '.repeat(width + 2);
   for (const m of all) {
-    lines.push(`  ${m.name.padEnd(width)}${m.description} (tunes ${m.tunes.join(', ')})`);
-    const taken = GENERAL_METHOD_FLAGS.filter((g) => takes(m.name, g.probe)).map((g) => g.flag);
-    lines.push(`  ${' '.repeat(width)}takes: ${taken.length > 0 ? taken.join(' ') : 'none of them'}`);
-    for (const [flag, note] of Object.entries(m.flagNotes ?? {}))
-      lines.push(`  ${' '.repeat(width)}${flag}: ${note}`);
+    lines.push(`  ${m.name.padEnd(width)}${m.description} (tunes ${m.tunes.join(', ') || 'nothing'})`);
+    for (const line of generalFlagHelp(m)) lines.push(`${indent}${line}`);
+    const taken = GDPO_FIELD_FLAGS.filter((g) => takes(m.name, g.probe)).map((g) => g.flag);
+    if (taken.length > 0) lines.push(`${indent}also takes: ${taken.join(' ')}`);
   }
   lines.push(
-    `  Every method takes --seed, --concurrency, --method-config and the run flags (splits, models, cache, budget, files).`,
+    `  Every method takes --seed, --concurrency, --method-config and the run flags (splits, models, cache, budget, files); --budget applies to every method alike.`,
   );
   return lines.join('\n');
 }

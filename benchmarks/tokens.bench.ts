@@ -11,11 +11,19 @@ import { pathToFileURL } from 'node:url';
 import { methods } from '@llm-autodiff/runner';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import type { RoleUsage, StepRecord } from '@llm-autodiff/trainer';
-import { FigureSet, fmt } from './lib/figures';
+import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
 import { scratchDir, simRun, trainRun } from './lib/sim-run';
 
 const SUITE = 'tokens per method (simulated model)';
-const PIPELINES: PipelineName[] = ['object-count', 'hotpot-multihop'];
+const PIPELINES: PipelineName[] = [
+  'object-count',
+  'trec',
+  'hotpot-vanilla',
+  'hotpot-multihop',
+  'hotpot-cycle',
+  'hotpot-agent',
+];
+const SMOKE_PIPELINES: PipelineName[] = ['object-count', 'hotpot-multihop'];
 const SEEDS = [0, 1, 2];
 const STEPS = 4;
 const BATCH = 4;
@@ -28,15 +36,15 @@ interface MethodUnderTest {
   config: unknown;
 }
 
-export const METHODS: MethodUnderTest[] = [
-  { label: 'GDPO', method: 'gdpo', config: { steps: STEPS, batchSize: BATCH } },
+export const methodsUnderTest = (steps: number): MethodUnderTest[] => [
+  { label: 'GDPO', method: 'gdpo', config: { steps, batchSize: BATCH } },
   {
     label: 'GDPO compute-for-all',
     method: 'gdpo',
-    config: { steps: STEPS, batchSize: BATCH, ablations: { noSelectiveGradients: true } },
+    config: { steps, batchSize: BATCH, ablations: { noSelectiveGradients: true } },
   },
   // The reference's batch is 3; batch 4 here, so per-step tokens compare like with like.
-  { label: 'TextGrad', method: 'textgrad', config: { batchSize: BATCH, epochs: 1, stepsPerEpoch: STEPS } },
+  { label: 'TextGrad', method: 'textgrad', config: { batchSize: BATCH, epochs: 1, stepsPerEpoch: steps } },
 ];
 
 const tokens = (u: RoleUsage | undefined) => (u ? u.promptTokens + u.completionTokens : 0);
@@ -52,9 +60,14 @@ interface RunTokens {
   bestVal: number;
 }
 
-async function runTokens(pipeline: PipelineName, m: MethodUnderTest, seed: number): Promise<RunTokens> {
+async function runTokens(
+  pipeline: PipelineName,
+  m: MethodUnderTest,
+  seed: number,
+  splits: { val: number; test: number },
+): Promise<RunTokens> {
   const scratch = scratchDir('bench-tokens-');
-  const run = await simRun({ pipeline, concurrency: 4, simSeed: seed, splits: SPLITS });
+  const run = await simRun({ pipeline, concurrency: 4, simSeed: seed, splits });
   try {
     const result = await trainRun(run, {
       method: m.method,
@@ -94,22 +107,19 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export async function runTokensPerMethod(
   figures = new FigureSet(),
-  chosen: readonly MethodUnderTest[] = METHODS,
+  scale: BenchScale = FULL,
+  chosen: readonly MethodUnderTest[] = methodsUnderTest(scale.smoke ? 1 : STEPS),
 ): Promise<FigureSet> {
+  const seeds = scale.smoke ? SEEDS.slice(0, 1) : SEEDS;
+  const splits = scale.smoke ? { val: 4, test: 2 } : SPLITS;
   const missing = chosen.filter((m) => !methods.has(m.method));
-  for (const m of missing)
-    figures.add({
-      suite: SUITE,
-      name: `${m.label}`,
-      value: Number.NaN,
-      unit: 'tokens',
-      note: `not measured: method "${m.method}" is not registered in this build`,
-    });
-  for (const pipeline of PIPELINES) {
+  if (missing.length > 0) throw new Error(`method "${missing[0]?.method}" is not registered in this build`);
+  const pipelines = scale.smoke ? SMOKE_PIPELINES : PIPELINES;
+  for (const pipeline of pipelines) {
     const backwardByMethod = new Map<string, { tokens: number; calls: number }>();
     for (const m of chosen.filter((x) => methods.has(x.method))) {
       const runs: RunTokens[] = [];
-      for (const seed of SEEDS) runs.push(await runTokens(pipeline, m, seed));
+      for (const seed of seeds) runs.push(await runTokens(pipeline, m, seed, splits));
       const at = (k: keyof RunTokens) => mean(runs.map((r) => r[k]));
       backwardByMethod.set(m.label, { tokens: at('backwardPerStep'), calls: at('backwardCallsPerStep') });
       const name = `${pipeline}, ${m.label}`;
@@ -134,13 +144,20 @@ export async function runTokensPerMethod(
         note: 'every role, validation included',
       });
       const improved = runs.filter((r) => r.toBest > 0);
-      figures.add({
-        suite: SUITE,
-        name: `${name}: tokens to best validation`,
-        value: improved.length > 0 ? mean(improved.map((r) => r.toBest)) : Number.NaN,
-        unit: 'tokens',
-        note: `mean over the ${improved.length} of ${runs.length} seeds that rose above the start; best validation ${runs.map((r) => fmt(r.bestVal)).join(' / ')}`,
-      });
+      const bests = runs.map((r) => fmt(r.bestVal)).join(' / ');
+      // No seed rose above its start: there is no "to best" to measure, so no figure (never a NaN).
+      if (improved.length === 0)
+        console.log(
+          `  ${name}: tokens to best validation: none of ${runs.length} seeds rose above the start (best ${bests})`,
+        );
+      else
+        figures.add({
+          suite: SUITE,
+          name: `${name}: tokens to best validation`,
+          value: mean(improved.map((r) => r.toBest)),
+          unit: 'tokens',
+          note: `mean over the ${improved.length} of ${runs.length} seeds that rose above the start; best validation ${bests}`,
+        });
     }
     const gdpo = backwardByMethod.get('GDPO');
     const textgrad = backwardByMethod.get('TextGrad');
@@ -159,5 +176,5 @@ export async function runTokensPerMethod(
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await runTokensPerMethod();
+  await runTokensPerMethod(new FigureSet(), { smoke: process.argv.includes('--smoke') });
 }

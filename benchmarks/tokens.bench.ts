@@ -1,16 +1,22 @@
 /**
- * Tokens per method on the simulated world (in process, no latency): ObjectCount and multi-hop
- * HotPotQA, 3 seeds (trainer seed 2025 + s, sim world seed s). Per step: backward, optimizer and total
+ * Tokens per method on the simulated world (in process, no latency): every pipeline (ObjectCount and
+ * multi-hop HotPotQA in a smoke run), 3 seeds (trainer seed 2025 + s, sim world seed s). Per step: backward, optimizer and total
  * tokens (every role, validation included); and the tokens spent from the first step until the run first
  * reached its best validation score. Methods: GDPO, its compute-for-all ablation (noSelectiveGradients)
  * and the TextGrad baseline, all at batch 4 and 4 steps. Target: GDPO's backward tokens per step at most
- * half of TextGrad's on the same pipeline and seeds.
+ * half of TextGrad's on the same pipeline and seeds. Where the backward tokens go, from the requests the
+ * call timeline recorded: tokens per useful gradient (feedback on a trainable prompt or demos, what the
+ * optimizer reads; the other requests carry feedback further back), calls by the kind of component
+ * reviewed (GDPO reviews the functions in front of a retriever, TextGrad stops there), prompt tokens per
+ * call by section, and requests repeated within the run.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { methods } from '@llm-autodiff/runner';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import type { RoleUsage, StepRecord } from '@llm-autodiff/trainer';
+import { backwardRequestParts, TRAINABLE_KINDS } from './lib/backward-sections';
+import type { CallRecord } from './lib/call-timeline';
 import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
 import { scratchDir, simRun, trainRun } from './lib/sim-run';
 
@@ -47,6 +53,7 @@ export const methodsUnderTest = (steps: number): MethodUnderTest[] => [
   { label: 'TextGrad', method: 'textgrad', config: { batchSize: BATCH, epochs: 1, stepsPerEpoch: steps } },
 ];
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const tokens = (u: RoleUsage | undefined) => (u ? u.promptTokens + u.completionTokens : 0);
 const allTokens = (usage: Record<string, RoleUsage>) =>
   Object.values(usage).reduce((s, u) => s + tokens(u), 0);
@@ -58,7 +65,66 @@ interface RunTokens {
   totalPerStep: number;
   toBest: number;
   bestVal: number;
+  backwardShape: BackwardShape;
 }
+
+/** What a run's backward requests were made of, per step. */
+interface BackwardShape {
+  /** Prompt tokens per step by part of the request (system message, each tagged section, instructions). */
+  sectionTokens: Map<string, number>;
+  /** Requests per step whose target is a trainable prompt or demos (a gradient the optimizer reads). */
+  usefulCalls: number;
+  /** Requests per step by the kind of component reviewed (generator, function, loss). */
+  callsByComponent: Map<string, number>;
+  /** Requests per step identical to an earlier one of the run, and their prompt tokens. */
+  repeatedCalls: number;
+  repeatedTokens: number;
+}
+
+function backwardShape(records: readonly CallRecord[], steps: number): BackwardShape {
+  const sectionTokens = new Map<string, number>();
+  const callsByComponent = new Map<string, number>();
+  const seen = new Set<string>();
+  let usefulCalls = 0;
+  let repeatedCalls = 0;
+  let repeatedTokens = 0;
+  const bump = (m: Map<string, number>, k: string, by: number) => m.set(k, (m.get(k) ?? 0) + by / steps);
+  for (const r of records) {
+    if (r.role !== 'backward') continue;
+    const parts = backwardRequestParts(r.prompt);
+    for (const [part, n] of parts.tokens) bump(sectionTokens, part, n);
+    bump(callsByComponent, parts.componentKind ?? 'unknown', 1);
+    if (parts.targetKind !== undefined && TRAINABLE_KINDS.has(parts.targetKind)) usefulCalls += 1 / steps;
+    if (seen.has(r.prompt)) {
+      repeatedCalls += 1 / steps;
+      repeatedTokens += [...parts.tokens.values()].reduce((a, b) => a + b, 0) / steps;
+    }
+    seen.add(r.prompt);
+  }
+  return { sectionTokens, usefulCalls, callsByComponent, repeatedCalls, repeatedTokens };
+}
+
+/** The per-step means of several runs' shapes. */
+function meanShape(shapes: readonly BackwardShape[]): BackwardShape {
+  const meanMap = (pick: (s: BackwardShape) => Map<string, number>) => {
+    const out = new Map<string, number>();
+    for (const s of shapes) for (const [k, v] of pick(s)) out.set(k, (out.get(k) ?? 0) + v / shapes.length);
+    return out;
+  };
+  return {
+    sectionTokens: meanMap((s) => s.sectionTokens),
+    callsByComponent: meanMap((s) => s.callsByComponent),
+    usefulCalls: mean(shapes.map((s) => s.usefulCalls)),
+    repeatedCalls: mean(shapes.map((s) => s.repeatedCalls)),
+    repeatedTokens: mean(shapes.map((s) => s.repeatedTokens)),
+  };
+}
+
+const listed = (m: Map<string, number>, per = 1) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${fmt(v / per)}`)
+    .join(', ');
 
 async function runTokens(
   pipeline: PipelineName,
@@ -96,14 +162,13 @@ async function runTokens(
       totalPerStep: steps.reduce((s, r) => s + allTokens(r.usage), 0) / n,
       toBest,
       bestVal: best,
+      backwardShape: backwardShape(run.timeline.records, n),
     };
   } finally {
     run.close();
     scratch.done();
   }
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export async function runTokensPerMethod(
   figures = new FigureSet(),
@@ -116,12 +181,21 @@ export async function runTokensPerMethod(
   if (missing.length > 0) throw new Error(`method "${missing[0]?.method}" is not registered in this build`);
   const pipelines = scale.smoke ? SMOKE_PIPELINES : PIPELINES;
   for (const pipeline of pipelines) {
-    const backwardByMethod = new Map<string, { tokens: number; calls: number }>();
+    const backwardByMethod = new Map<
+      string,
+      { tokens: number; calls: number; useful: number; byComponent: Map<string, number> }
+    >();
     for (const m of chosen.filter((x) => methods.has(x.method))) {
       const runs: RunTokens[] = [];
       for (const seed of seeds) runs.push(await runTokens(pipeline, m, seed, splits));
-      const at = (k: keyof RunTokens) => mean(runs.map((r) => r[k]));
-      backwardByMethod.set(m.label, { tokens: at('backwardPerStep'), calls: at('backwardCallsPerStep') });
+      const at = (k: Exclude<keyof RunTokens, 'backwardShape'>) => mean(runs.map((r) => r[k]));
+      const shape = meanShape(runs.map((r) => r.backwardShape));
+      backwardByMethod.set(m.label, {
+        tokens: at('backwardPerStep'),
+        calls: at('backwardCallsPerStep'),
+        useful: shape.usefulCalls,
+        byComponent: shape.callsByComponent,
+      });
       const name = `${pipeline}, ${m.label}`;
       figures.add({
         suite: SUITE,
@@ -129,6 +203,31 @@ export async function runTokensPerMethod(
         value: at('backwardPerStep'),
         unit: 'tokens',
         note: `${fmt(at('backwardCallsPerStep'))} engine calls/step, ${fmt(at('backwardPerStep') / Math.max(1, at('backwardCallsPerStep')))} tokens/call`,
+      });
+      const calls = Math.max(1, at('backwardCallsPerStep'));
+      const promptPerCall = [...shape.sectionTokens.values()].reduce((a, b) => a + b, 0) / calls;
+      if (shape.usefulCalls > 0)
+        figures.add({
+          suite: SUITE,
+          name: `${name}: backward tokens per useful gradient`,
+          value: at('backwardPerStep') / shape.usefulCalls,
+          unit: 'tokens',
+          note: `${fmt(shape.usefulCalls)} of ${fmt(at('backwardCallsPerStep'))} engine calls/step give feedback on a trainable prompt or demos; calls/step by component reviewed: ${listed(shape.callsByComponent)}`,
+        });
+      else console.log(`  ${name}: no backward call gave feedback on a trainable prompt or demos`);
+      figures.add({
+        suite: SUITE,
+        name: `${name}: backward prompt tokens/call`,
+        value: promptPerCall,
+        unit: 'tokens',
+        note: `by part, tokens/call: ${listed(shape.sectionTokens, calls)}`,
+      });
+      figures.add({
+        suite: SUITE,
+        name: `${name}: repeated backward requests/step`,
+        value: shape.repeatedCalls,
+        unit: 'calls',
+        note: `identical to an earlier request of the run (${fmt(shape.repeatedTokens)} prompt tokens/step): with the response cache on each is a hit and costs nothing`,
       });
       figures.add({
         suite: SUITE,
@@ -169,7 +268,15 @@ export async function runTokensPerMethod(
         unit: '×',
         target: { kind: 'max', value: 0.5 },
         // Tokens = calls × tokens per call: say which of the two makes the difference.
-        note: `engine calls/step ${fmt(gdpo.calls)} vs ${fmt(textgrad.calls)} (${fmt(gdpo.calls / textgrad.calls)}×), tokens/call ${fmt(gdpo.tokens / gdpo.calls)} vs ${fmt(textgrad.tokens / textgrad.calls)}`,
+        note: `engine calls/step ${fmt(gdpo.calls)} vs ${fmt(textgrad.calls)} (${fmt(gdpo.calls / textgrad.calls)}×), tokens/call ${fmt(gdpo.tokens / gdpo.calls)} vs ${fmt(textgrad.tokens / textgrad.calls)}; calls on functions (e.g. a retriever's query) ${fmt(gdpo.byComponent.get('function') ?? 0)} vs ${fmt(textgrad.byComponent.get('function') ?? 0)}`,
+      });
+    if (gdpo !== undefined && textgrad !== undefined && gdpo.useful > 0 && textgrad.useful > 0)
+      figures.add({
+        suite: SUITE,
+        name: `${pipeline}: GDPO ÷ TextGrad backward tokens per useful gradient`,
+        value: gdpo.tokens / gdpo.useful / (textgrad.tokens / textgrad.useful),
+        unit: '×',
+        note: `useful gradients/step ${fmt(gdpo.useful)} vs ${fmt(textgrad.useful)}`,
       });
   }
   return figures;

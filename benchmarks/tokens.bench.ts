@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { methods } from '@llm-autodiff/runner';
-import type { PipelineName } from '@llm-autodiff/tasks';
+import { PIPELINE_NAMES, type PipelineName } from '@llm-autodiff/tasks';
 import type { RoleUsage, StepRecord } from '@llm-autodiff/trainer';
 import { backwardRequestParts, TRAINABLE_KINDS } from './lib/backward-sections';
 import type { CallRecord } from './lib/call-timeline';
@@ -24,14 +24,8 @@ import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
 import { scratchDir, simRun, trainRun } from './lib/sim-run';
 
 const SUITE = 'tokens per method (simulated model)';
-const PIPELINES: PipelineName[] = [
-  'object-count',
-  'trec',
-  'hotpot-vanilla',
-  'hotpot-multihop',
-  'hotpot-cycle',
-  'hotpot-agent',
-];
+/** Every built-in pipeline. */
+const PIPELINES: readonly PipelineName[] = PIPELINE_NAMES;
 const SMOKE_PIPELINES: PipelineName[] = ['object-count', 'hotpot-multihop'];
 const SEEDS = [0, 1, 2];
 const STEPS = 4;

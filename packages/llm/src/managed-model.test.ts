@@ -101,7 +101,9 @@ describe('managedModel: cache', () => {
   });
 
   it('replays from a read-only cache and fails on a miss, naming the request', async () => {
-    await managedModel(echo(), { cache: openCache() }).complete(ask('Recorded question'));
+    const recording = openCache();
+    await managedModel(echo(), { cache: recording }).complete(ask('Recorded question'));
+    recording.close(); // writes the batched rows, as the end of a run does
     const inner = echo();
     const replay = managedModel(inner, {
       cache: openCache('read-only'),

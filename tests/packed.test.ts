@@ -112,7 +112,7 @@ it('every published package loads with import and with require, and carries the 
       const loaded = await run(
         process.execPath,
         how.startsWith('require') ? ['-e', script] : ['--input-type=module', '-e', script],
-        { cwd: project, env, timeout: 60_000 },
+        { cwd: project, env, timeout: 5 * 60_000 },
       ).catch((e: { stderr?: string }) => ({ stdout: '', stderr: e.stderr ?? String(e) }));
       expect(loaded.stderr, `${how}`).not.toMatch(/Error/);
       expect(Number(loaded.stdout.trim()), `${how} exports something`).toBeGreaterThan(0);
@@ -136,7 +136,7 @@ const result = await train({ program, data: { train: rows, val: rows, test: rows
 console.log(JSON.stringify({ method: result.method, initial: result.initial.val, final: result.final.val }));
 `;
   writeFileSync(join(project, 'by-name.mjs'), script);
-  const { stdout } = await run(process.execPath, ['by-name.mjs'], { cwd: project, env, timeout: 60_000 });
+  const { stdout } = await run(process.execPath, ['by-name.mjs'], { cwd: project, env, timeout: 5 * 60_000 });
   const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
     method: string;
     initial: number;
@@ -144,7 +144,7 @@ console.log(JSON.stringify({ method: result.method, initial: result.initial.val,
   };
   expect(out.method).toBe('textgrad');
   expect(out.final).toBeGreaterThan(out.initial);
-}, 120_000);
+});
 
 /** The installed CLI, as `npx autodiff` runs it; resolves with the exit code instead of throwing. */
 async function autodiff(args: string[], cwd = project): Promise<{ code: number; out: string; err: string }> {

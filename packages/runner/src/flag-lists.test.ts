@@ -2,6 +2,7 @@
  * Issue 21, case 7: an empty item in a comma-separated flag (`noHistory,,`, a trailing comma) is one
  * clear line and exit 2; it was silently dropped, hiding a name lost in editing.
  */
+import { parseFieldMapping } from '@llm-autodiff/tasks';
 import { describe, expect, it } from 'vitest';
 import { autodiff } from '../testing/run-cli';
 import { listItems } from './commands/options';
@@ -13,6 +14,11 @@ describe('list flags', () => {
       expect(() => listItems('--ablation', value), value).toThrow(
         `--ablation has an empty item in "${value}" (give a,b without empty entries)`,
       );
+  });
+
+  it('--fields (a program data file mapping) refuses an empty item too', () => {
+    expect(parseFieldMapping('id=qid, question=text')).toEqual({ id: 'qid', question: 'text' });
+    expect(() => parseFieldMapping('id=qid,,')).toThrow('--fields has an empty item in "id=qid,,"');
   });
 
   it.each([

@@ -59,6 +59,8 @@ export async function runTrain(flags: TrainFlags, argv: readonly string[], io: I
     return reportError('train', e, io);
   }
   try {
+    // `module:` models load first: the cost check builds every role's model to name it.
+    await loadModuleModels(Object.values(args.models));
     cost = await trainCost(args, methodConfigOf(args, settings));
   } catch (e) {
     return reportError('train', e, io);
@@ -174,7 +176,6 @@ async function trainAndReport(
     const methodConfig = methodConfigOf(args, resolved);
     // Every request of a role carries the preset's sampling options.
     const sampling = samplingByRole(settings.models);
-    await loadModuleModels(Object.values(args.models));
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,

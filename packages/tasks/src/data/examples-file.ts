@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { ErrorKind } from '@llm-autodiff/llm';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { listItems } from '../commands/options';
 
 export type Row = Record<string, unknown>;
 
@@ -22,7 +21,11 @@ export class DataFileError extends Error {
 /** `id=qid,question=text` -> { id: 'qid', question: 'text' } (the example field <- the file's column). */
 export function parseFieldMapping(spec: string | undefined): Record<string, string> {
   const mapping: Record<string, string> = {};
-  for (const part of spec === undefined ? [] : listItems('--fields', spec)) {
+  if (spec === undefined) return mapping;
+  for (const part of spec.split(',')) {
+    // As every list flag: an empty item (a doubled or trailing comma) is a mistake, not skipped.
+    if (part.trim() === '')
+      throw new DataFileError(`--fields has an empty item in "${spec}" (give a,b without empty entries)`);
     const m = /^\s*([A-Za-z_$][\w$]*)\s*=\s*(.+?)\s*$/.exec(part);
     if (!m) throw new DataFileError(`--fields: "${part}" is not FIELD=COLUMN (e.g. question=text)`);
     mapping[m[1]!] = m[2]!;

@@ -59,14 +59,14 @@ export class FileWriteError extends Error {
     readonly path: string,
     cause: unknown,
   ) {
-    const e = cause as NodeJS.ErrnoException;
-    super(
-      `cannot write ${path}: ${e?.code === 'ENOSPC' ? 'no space left on the device' : (e?.message ?? String(cause))}`,
-      {
-        cause,
-      },
-    );
+    super(`cannot write ${path}: ${writeFailure(cause)}`, { cause });
   }
+}
+
+/** Why a write failed, in words ('no space left on the device' for ENOSPC, else the system's message). */
+export function writeFailure(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e?.code === 'ENOSPC' ? 'no space left on the device' : (e?.message ?? String(error));
 }
 
 /**

@@ -90,12 +90,18 @@ describe('ResponseCache', () => {
     db.close();
   });
 
-  it('read-only mode reads recorded rows, never writes, and refuses a missing file', () => {
-    const path = join(dir, 'c.sqlite');
+  /** A cache at `path` holding one recorded answer ('recorded'); returns its key. */
+  const recordOne = (path: string): string => {
     const key = cacheKey('openai:m', request);
     const rw = new ResponseCache({ path });
     rw.put(key, 'openai:m', request, response('recorded'));
     rw.close();
+    return key;
+  };
+
+  it('read-only mode reads recorded rows, never writes, and refuses a missing file', () => {
+    const path = join(dir, 'c.sqlite');
+    const key = recordOne(path);
     const ro = new ResponseCache({ path, mode: 'read-only' });
     expect(ro.get(key)?.text).toBe('recorded');
     ro.put(cacheKey('openai:m', request, 'other'), 'openai:m', request, response('new'));
@@ -110,10 +116,7 @@ describe('ResponseCache', () => {
     const store = join(dir, 'store');
     mkdirSync(store);
     const path = join(store, 'c.sqlite');
-    const key = cacheKey('openai:m', request);
-    const rw = new ResponseCache({ path });
-    rw.put(key, 'openai:m', request, response('recorded'));
-    rw.close();
+    const key = recordOne(path);
     const ro = new ResponseCache({ path, mode: 'read-only' });
     expect(ro.get(key)?.text).toBe('recorded');
     ro.close();

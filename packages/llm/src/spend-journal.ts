@@ -14,6 +14,7 @@
  * unknown size: the budget then errs on the side of the caller's money.
  */
 import { closeSync, existsSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { writeFailure } from './atomic-write';
 import type { SpendObserver } from './budget';
 import type { ErrorKind } from './error-kind';
 import type { TokenUsage } from './types';
@@ -304,9 +305,4 @@ export class SpendJournal implements SpendObserver {
 function endsWithNewline(path: string): boolean {
   const text = readFileSync(path, 'utf8');
   return text === '' || text.endsWith('\n');
-}
-
-function writeFailure(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return e?.code === 'ENOSPC' ? 'no space left on the device' : (e?.message ?? String(error));
 }

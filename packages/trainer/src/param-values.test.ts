@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demosParam, param } from '@llm-autodiff/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { toyData, toyProgram, toyTaskModel } from '../testing';
-import { onePhase } from './cost-model';
-import { refused } from './general-flags';
-import { defineMethod, type MethodFactory } from './method';
+import { idleMethod, toyData, toyProgram, toyTaskModel } from '../testing';
 import { wrongValue } from './param-values';
-import { emptyGates } from './step-records';
 import { train } from './train';
 
 let dir: string;
@@ -20,30 +15,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const noop: MethodFactory<Record<string, never>> = defineMethod<Record<string, never>>({
-  name: 'noop',
-  description: 'one step that changes nothing',
-  tunes: ['prompt'],
-  configSchema: z.object({}).strict(),
-  flags: { steps: refused('one step'), batch: refused('no batches') },
-  costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 1 },
-  create: () => ({
-    name: 'noop',
-    batchSize: 0,
-    steps: () => 1,
-    step: async (run) => ({
-      phase: 'noop',
-      batch: [],
-      gates: emptyGates(),
-      attempts: [],
-      accepted: false,
-      bestVal: run.bestVal,
-    }),
-    state: () => null,
-    restore: () => {},
-    abandon: () => {},
-  }),
-});
+const noop = idleMethod('noop', 1);
 
 describe('checkpoint values typed per parameter kind (issue 21, case 4)', () => {
   it('a prompt that is a number is refused with the file and field named', async () => {

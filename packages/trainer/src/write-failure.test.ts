@@ -8,47 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileWriteError } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { toyData, toyProgram, toyTaskModel } from '../testing';
-import { onePhase } from './cost-model';
-import { refused } from './general-flags';
-import { defineMethod, type Method, type MethodFactory, type StepOutcome } from './method';
-import { emptyGates } from './step-records';
+import { idleMethod, toyData, toyProgram, toyTaskModel } from '../testing';
 import { train } from './train';
 
 /** Two steps that change nothing: the test is about the checkpoints around them. */
-class Idle<E> implements Method<E, null> {
-  readonly name = 'idle';
-  readonly batchSize = 0;
-  steps(): number {
-    return 2;
-  }
-  async step(run: { bestVal: number }): Promise<StepOutcome> {
-    return {
-      phase: 'idle',
-      batch: [],
-      gates: emptyGates(),
-      attempts: [],
-      accepted: false,
-      bestVal: run.bestVal,
-    };
-  }
-  state(): null {
-    return null;
-  }
-  restore(): void {}
-  abandon(): void {}
-}
-
-const factory: MethodFactory<Record<string, never>> = defineMethod<Record<string, never>>({
-  name: 'idle',
-  description: 'two idle steps',
-  tunes: ['prompt'],
-  configSchema: z.object({}).strict(),
-  flags: { steps: refused('two steps'), batch: refused('no batches') },
-  costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 2 },
-  create: () => new Idle(),
-});
+const factory = idleMethod('idle', 2);
 
 /** Makes `path` unwritable as a file: a folder with something in it takes its name. */
 async function blockFile(path: string): Promise<void> {

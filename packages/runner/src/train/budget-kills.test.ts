@@ -64,15 +64,19 @@ describe.skipIf(!HAS_DATA)(needsData('a call budget across SIGKILLs and resumes'
     let kills = 0;
     let last = -1;
     for (let cycle = 0; cycle < 6 && last !== 3; cycle++) {
-      const delayMs = 30 + (rng.nextUint32() % 400);
-      let armed = false;
+      // Killed once the server has seen a random number of this child's requests (not after a delay:
+      // how far a run gets in a given time depends on the machine's load).
+      const target = server.stats.requests + 5 + (rng.nextUint32() % Math.max(1, Math.floor(cap / 3)));
+      let poll: NodeJS.Timeout | undefined;
       const resume = existsSync(checkpoint) ? ['--resume'] : [];
-      const r = await autodiffChild([...args('cut', cap), ...resume], (out, kill) => {
-        if (!armed && out.includes('step 0:')) {
-          armed = true;
-          setTimeout(() => kill('SIGKILL'), delayMs);
-        }
+      const r = await autodiffChild([...args('cut', cap), ...resume], (_out, kill) => {
+        poll ??= setInterval(() => {
+          if (server.stats.requests < target) return;
+          clearInterval(poll);
+          kill('SIGKILL');
+        }, 2);
       });
+      clearInterval(poll);
       if (r.signal === 'SIGKILL') kills += 1;
       else last = r.code ?? -1;
     }

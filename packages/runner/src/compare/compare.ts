@@ -3,6 +3,7 @@
  * test and validation accuracy, calls and tokens per role, wall-clock, proposals per gate) as old, new,
  * difference and a bootstrap confidence interval; a verdict against stated tolerances.
  */
+import { roleCosts, runCost } from '../costs/run-cost';
 import type { RunRecord, RunRoleUsage, SavedExperiment, SavedRun } from '../repro/run-record';
 import { formatCount } from '../tables/paper-tables';
 import { markdownTable } from '../tables/render';
@@ -50,16 +51,11 @@ interface Metric {
 }
 
 /**
- * Calls and tokens the run asked for, whether the response cache served them or not: a rerun from a
- * warm cache must compare equal to a fresh run, so a cache hit counts as a call and its tokens count
- * when the writer recorded them (`cacheHitTokens`).
+ * Calls and tokens the run requested, whether the response cache served them or not (costs/run-cost.ts):
+ * a rerun from a warm cache compares equal to a fresh run.
  */
-const requested = (u: RunRoleUsage | undefined) => ({
-  calls: (u?.calls ?? 0) + (u?.cacheHits ?? 0),
-  tokens: (u?.totalTokens ?? 0) + (u?.cacheHitTokens ?? 0),
-});
-const allRequested = (r: RunRecord, key: 'calls' | 'tokens') =>
-  Object.values(r.usage).reduce((a, u) => a + requested(u)[key], 0);
+const requested = (u: RunRoleUsage | undefined) => roleCosts(u).requested;
+const allRequested = (r: RunRecord, key: 'calls' | 'tokens') => runCost(r)[key];
 
 /** Per-example test scores when recorded (so the CI covers test-set noise), else the run's test score. */
 function testSamples(runs: readonly SavedRun[]): RepeatSample[] {

@@ -103,7 +103,7 @@ function tokensByRoleSpec(cells: readonly CellSummary[], suffix: string): PlotSp
       method: c.method,
       role,
       order,
-      tokens: round(c.usage[role]?.totalTokens ?? 0),
+      tokens: round(c.usage[role]?.requested.tokens ?? 0),
     })),
   );
   const title = `Tokens per role per method (mean per run)${suffix}`;

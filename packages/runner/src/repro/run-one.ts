@@ -35,6 +35,7 @@ import {
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
+import { runRoleUsage } from '../costs/run-cost';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
@@ -42,7 +43,7 @@ import { cutSplits, withTeacher } from '../pipeline-setup';
 import { withSampling } from '../presets/sampling';
 import { type RoleName, samplingOf } from '../presets/settings';
 import { wantsDemosSlot } from '../run-config';
-import { packageVersions } from '../versions';
+import { packageVersions, sourceCommit } from '../versions';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
 
@@ -76,27 +77,8 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
 
 type Example = ExampleOf[TaskName];
 
-/** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
-function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
-  return Object.fromEntries(Object.entries(ledger.byRole()).map(([role, u]) => [role, u.cacheHitTokens]));
-}
-
-function toRunUsage(
-  usage: TrainResult['usage'],
-  hitTokens: Record<string, number>,
-): Record<string, RunRoleUsage> {
-  const out: Record<string, RunRoleUsage> = {};
-  for (const [role, u] of Object.entries(usage))
-    out[role] = {
-      calls: u.calls,
-      cacheHits: u.cacheHits,
-      promptTokens: u.promptTokens,
-      completionTokens: u.completionTokens,
-      totalTokens: u.promptTokens + u.completionTokens,
-      cacheHitTokens: hitTokens[role] ?? 0,
-      latencyMs: u.latencyMs,
-    };
-  return out;
+function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
+  return Object.fromEntries(Object.entries(usage).map(([role, u]) => [role, runRoleUsage(u)]));
 }
 
 function trainableValues(program: TaskProgram<Example>): Record<string, unknown> {
@@ -189,7 +171,6 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         initialValues,
         testScores: test.perItem,
         initialTestScores: test.perItem,
-        hitTokens: cacheHitTokens(ledger),
       });
       return { record: { ...record, config: {} }, steps: result.steps };
     }
@@ -223,7 +204,6 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         });
       },
     });
-    const hitTokens = cacheHitTokens(ledger);
     // Per-example test scores for bootstrap CIs come from the trainer's own test evaluations.
     const testScores = result.partial ? undefined : result.testScores.final;
     const initialTestScores = result.testScores.initial;
@@ -234,7 +214,6 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         initialValues,
         testScores,
         initialTestScores,
-        hitTokens,
       }),
       steps: result.steps,
     };
@@ -249,13 +228,12 @@ interface RecordExtras {
   initialValues: Record<string, unknown>;
   testScores: Record<string, number> | undefined;
   initialTestScores: Record<string, number> | undefined;
-  hitTokens: Record<string, number>;
 }
 
 function toRecord(
   spec: RunSpec,
   result: TrainResult,
-  { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
+  { startedAt, t0, initialValues, testScores, initialTestScores }: RecordExtras,
 ): RunRecord {
   // A run stopped before its initial evaluation finished has no score at all; none is invented.
   const { initial } = result;
@@ -288,11 +266,11 @@ function toRecord(
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },
-    usage: toRunUsage(result.usage, hitTokens),
+    usage: toRunUsage(result.usage),
     gates: result.gates,
     steps: result.steps.length,
     wallMs: performance.now() - t0,
     startedAt: startedAt.toISOString(),
-    versions: { node: process.version, ...packageVersions() },
+    versions: { node: process.version, ...packageVersions(), commit: sourceCommit() },
   };
 }

@@ -15,6 +15,8 @@ export const RUN_RECORD_FORMAT = 'llm-autodiff/run@1';
 const count = z.number().int().nonnegative();
 const score = z.number().finite();
 
+const callsAndTokens = z.object({ calls: count, tokens: count });
+
 export const roleUsageSchema = z.object({
   calls: count,
   cacheHits: count,
@@ -26,6 +28,14 @@ export const roleUsageSchema = z.object({
   retries: count.optional(),
   failed: count.optional(),
   latencyMs: z.number().nonnegative(),
+  /**
+   * The run's cost three ways (costs/run-cost.ts): requested = billed + cached, as if nothing were cached;
+   * billed = calls that reached a model (= calls, totalTokens); cached = served by the response cache.
+   * Absent in records written before they existed (readers derive them from the counters above).
+   */
+  requested: callsAndTokens.optional(),
+  billed: callsAndTokens.optional(),
+  cached: callsAndTokens.optional(),
 });
 
 /** The trainer's schema: a run's gate counts are the trainer's, summed over its steps. */
@@ -62,6 +72,19 @@ export const runRecordSchema = z.object({
     })
     .optional(),
   config: z.record(z.string(), z.unknown()),
+  /**
+   * The equal-budget level this run was held to (experiment `budgets: [...]`): every method stops when its
+   * requested cost (cache hits included) reaches `amount` `unit`. `usedUp`: the run stopped at the budget
+   * (false: the method finished before spending it). Runs of experiments without levels have none.
+   */
+  budgetLevel: z
+    .object({
+      label: z.string().min(1),
+      unit: z.enum(['tokens', 'calls', 'usd']),
+      amount: z.number().positive(),
+      usedUp: z.boolean(),
+    })
+    .optional(),
   initial: z.object({ val: score, test: score }),
   final: z.object({ val: score, test: score.optional() }),
   /** Per test example (sample id -> score in [0,1]) for the final values; bootstrap CIs use these. */

@@ -28,14 +28,19 @@ import {
   taskOf,
 } from '@llm-autodiff/tasks';
 import {
+  addUsage,
+  checkpointUsage,
+  diffUsage,
   emptyGates,
   evaluate,
   pickUsage,
+  readCheckpoint,
   type StepRecord,
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
-import { runRoleUsage } from '../costs/run-cost';
+import { RequestedMeter } from '../costs/requested-budget';
+import { runCost, runRoleUsage } from '../costs/run-cost';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
@@ -100,6 +105,14 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
   const { settings } = spec.preset;
+  // An equal-budget level meters every call of the run, cache hits included (costs/requested-budget.ts).
+  const meter = spec.budgetLevel ? new RequestedMeter(spec.budgetLevel) : undefined;
+  // What the finished steps of an earlier process spent (a resume); this process's calls are in `ledger`.
+  const earlier = resume ? checkpointUsage(await readCheckpoint(checkpointPath)) : {};
+  if (meter) {
+    const spent = runCost({ usage: toRunUsage(earlier) });
+    meter.credit(spent.calls, spent.tokens);
+  }
   const managed = (role: RoleName): ChatModel => {
     const modelSpec = spec.models[role];
     const simSettings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
@@ -112,7 +125,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       limits: { semaphore: ctx.semaphoreFor(inner.id) },
     });
     // Every request of the role carries the preset's sampling options, as in `autodiff train`.
-    return withSampling(model, samplingOf(settings.models[role]));
+    const sampled = withSampling(model, samplingOf(settings.models[role]));
+    return meter ? meter.wrap(sampled) : sampled;
   };
   const task = managed('task');
   const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
@@ -177,7 +191,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     const backward = managed('backward');
     const optimizer = managed('optimizer');
     const teacher = withTeacher(program, managed('teacher'));
-    const result = await train({
+    const trained = await train({
       program,
       teacher,
       data,
@@ -204,22 +218,74 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         });
       },
     });
+    meter?.release();
+    const tested = meter
+      ? await testAfterBudgetStop(trained, { program, test: data.test, concurrency, ledger, checkpointPath })
+      : trained;
+    // Every call of the run, those of a step a stop interrupted included (the trainer's usage sums its
+    // finished steps only): the earlier process's checkpointed steps plus this process's ledger.
+    const result = { ...tested, usage: addUsage(earlier, pickUsage(ledger.byRole())) };
     // Per-example test scores for bootstrap CIs come from the trainer's own test evaluations.
     const testScores = result.partial ? undefined : result.testScores.final;
     const initialTestScores = result.testScores.initial;
     return {
-      record: toRecord(spec, result, {
-        startedAt,
-        t0,
-        initialValues,
-        testScores,
-        initialTestScores,
-      }),
+      record: {
+        ...toRecord(spec, result, { startedAt, t0, initialValues, testScores, initialTestScores }),
+        ...(spec.budgetLevel && meter
+          ? { budgetLevel: { ...spec.budgetLevel, usedUp: trained.stopKind === 'budget' || meter.reached } }
+          : {}),
+      },
       steps: result.steps,
     };
   } finally {
     unsubscribe();
   }
+}
+
+/**
+ * A run stopped by its equal-budget level keeps its best validated values (the trainer's checkpoint of
+ * its last finished step); they are tested outside the budget, as a run that finished under it was, so
+ * every method of a level has a test score. The evaluation's calls are added to the run's usage.
+ */
+async function testAfterBudgetStop(
+  result: TrainResult,
+  o: {
+    program: TaskProgram<Example>;
+    test: readonly Example[];
+    concurrency: number;
+    ledger: UsageLedger;
+    checkpointPath: string;
+  },
+): Promise<TrainResult> {
+  if (!result.partial || result.stopKind !== 'budget' || !result.initial) return result;
+  const best = (await readCheckpoint(o.checkpointPath)).values;
+  for (const p of o.program.parameters()) if (p.name in best) p.value = best[p.name];
+  const u0 = pickUsage(o.ledger.byRole());
+  const t0 = performance.now();
+  const test = await evaluate(o.program, o.test, { concurrency: o.concurrency });
+  const usage = diffUsage(pickUsage(o.ledger.byRole()), u0);
+  const last = result.steps.at(-1)?.step ?? 0;
+  const record: StepRecord = {
+    step: last + 1,
+    phase: 'final',
+    batch: [],
+    subset: [],
+    gates: emptyGates(),
+    attempts: [],
+    accepted: false,
+    valScore: result.final.val ?? result.initial.val,
+    testScore: test.score,
+    usage,
+    wallMs: performance.now() - t0,
+  };
+  return {
+    ...result,
+    partial: false,
+    final: { ...result.final, test: test.score },
+    testScores: { ...result.testScores, final: test.perItem },
+    values: { ...result.values, ...best },
+    steps: [...result.steps, record],
+  };
 }
 
 interface RecordExtras {

@@ -206,13 +206,18 @@ export class RunRecordError extends Error {
   }
 }
 
-export function runId(pipeline: string, method: string, repeat: number): string {
-  return `${pipeline}__${method}__r${repeat}`;
+/** `<pipeline>__<method>__r<repeat>`, with `@<level>` after the method at an equal-budget level. */
+export function runId(pipeline: string, method: string, repeat: number, budgetLabel?: string): string {
+  return `${pipeline}__${method}${budgetLabel === undefined ? '' : `@${budgetLabel}`}__r${repeat}`;
 }
 
-export function parseRunId(id: string): { pipeline: string; method: string; repeat: number } | undefined {
-  const m = /^(.+)__(.+)__r(\d+)$/.exec(id);
-  return m ? { pipeline: m[1] as string, method: m[2] as string, repeat: Number(m[3]) } : undefined;
+export function parseRunId(
+  id: string,
+): { pipeline: string; method: string; repeat: number; budget?: string } | undefined {
+  const m = /^(.+)__([^@]+)(?:@(.+))?__r(\d+)$/.exec(id);
+  if (!m) return undefined;
+  const parsed = { pipeline: m[1] as string, method: m[2] as string, repeat: Number(m[4]) };
+  return m[3] === undefined ? parsed : { ...parsed, budget: m[3] };
 }
 
 function zodDetail(error: z.ZodError): string {
@@ -309,7 +314,7 @@ export interface ReadOptions {
 export async function readRun(dir: string, options: ReadOptions = {}): Promise<SavedRun> {
   const runFile = join(dir, 'run.json');
   const record = parseRunRecord(parseJson(runFile, await readText(runFile)), runFile);
-  const expected = runId(record.pipeline, record.method, record.repeat);
+  const expected = runId(record.pipeline, record.method, record.repeat, record.budgetLevel?.label);
   if (record.runId !== expected)
     throw new RunRecordError(runFile, `runId "${record.runId}" should be "${expected}"`);
   const stepsFile = join(dir, 'steps.jsonl');

@@ -10,7 +10,7 @@ import { REPORTED_SOURCE, reportedTest } from '../reference/paper-reported';
 import type { RunGateCounts } from '../repro/run-record';
 import { methodsInOrder, pipelinesInOrder } from './order';
 import { anyTable, type Column, type Table } from './render';
-import { allRoles, type CellSummary, cellLabel, type Stat } from './summary';
+import { allRoles, budgetText, type CellSummary, cellLabel, type Stat } from './summary';
 
 export interface TableContext {
   experiment: string;
@@ -57,13 +57,22 @@ function identity(ctx: TableContext): Array<Column<CellSummary>> {
         ['pipeline', (c) => c.pipeline],
       ],
     },
-    { header: 'method', md: cellLabel, csv: [['method', (c) => c.method], ...budgetCsv] },
+    { header: 'method', md: (c) => c.method, csv: [['method', (c) => c.method]] },
+    {
+      header: 'budget',
+      md: budgetText,
+      csv: [
+        ['budget', (c) => c.budget?.label],
+        ['budget_not_used_up_runs', (c) => c.budget?.unusedRuns],
+      ],
+    },
   ];
 }
 
-const budgetCsv: Array<[string, (c: CellSummary) => string | undefined]> = [
-  ['budget', (c) => c.budget?.label],
-];
+/** Drops the budget column from a table none of whose cells has a budget level. */
+function withoutEmptyBudget<R>(columns: Array<Column<R>>, budgeted: boolean): Array<Column<R>> {
+  return budgeted ? columns : columns.filter((c) => c.header !== 'budget');
+}
 
 /** 12345 → "12.3k", 1234567 → "1.23M": a cell of the main table stays narrow. */
 export function shortCount(x: number): string {
@@ -172,13 +181,16 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<Method
     columns: [
       {
         header: 'method',
-        md: (r) => r.label,
+        md: (r) => r.method,
         csv: [
           ['model', () => (ctx.simulated ? 'simulated model' : 'real model')],
           ['method', (r) => r.method],
-          ['budget', (r) => r.budget?.label],
         ],
       },
+      ...withoutEmptyBudget<MethodRow>(
+        [{ header: 'budget', md: (r) => r.budget?.label ?? '', csv: [['budget', (r) => r.budget?.label]] }],
+        budgeted,
+      ),
       {
         header: 'paper method',
         md: (r) => paperMethodOf(pipelines, r.method),
@@ -224,7 +236,10 @@ export function accuracyTable(cells: CellSummary[], ctx: TableContext): Table<Ce
       ...(ctx.notRun ?? []).map((line) => `Not run: ${line}.`),
     ],
     columns: [
-      ...identity(ctx),
+      ...withoutEmptyBudget(
+        identity(ctx),
+        cells.some((c) => c.budget),
+      ),
       {
         header: 'repeats done',
         numeric: true,
@@ -302,7 +317,10 @@ export function usageTable(cells: CellSummary[], ctx: TableContext): Table<CellS
       'Requested: every call the run made, as if nothing were cached (the work; independent of run order). Billed: the calls that reached a model. Requested = billed + served by the response cache. Tokens: prompt + completion. The CSV has all three per role.',
     ],
     columns: [
-      ...identity(ctx),
+      ...withoutEmptyBudget(
+        identity(ctx),
+        cells.some((c) => c.budget),
+      ),
       ...roleColumns,
       {
         header: 'all tokens',
@@ -350,7 +368,10 @@ export function gatesTable(cells: CellSummary[], ctx: TableContext): Table<CellS
       'Tried: proposals generated; unchanged ones (parse failures, identical text) are not evaluated. A proposal must pass the mini-batch gate, then the validation gate.',
     ],
     columns: [
-      ...identity(ctx),
+      ...withoutEmptyBudget(
+        identity(ctx),
+        cells.some((c) => c.budget),
+      ),
       ...GATE_HEADERS.map(
         ([key, header, csv]): Column<CellSummary> => ({
           header,

@@ -2,6 +2,8 @@
  * Aggregates saved runs per pipeline × method over repeats: the numbers every table, plot and the
  * report show. Pure: the same runs give the same summary, in the same order.
  */
+
+import { levelText } from '../costs/requested-budget';
 import { type CostView, type RoleCosts, roleCosts, runCost } from '../costs/run-cost';
 import type { RunGateCounts, RunRecord, SavedExperiment, SavedRun } from '../repro/run-record';
 import { compareMethods, comparePipelines } from './order';
@@ -118,7 +120,7 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
     ...(level
       ? {
           budget: {
-            label: level.label,
+            label: levelText(level),
             amount: level.amount,
             unusedRuns: records.filter((r) => !r.budgetLevel?.usedUp).length,
           },
@@ -155,9 +157,15 @@ export function cellKey(pipeline: string, method: string, budget?: string): stri
   return budget === undefined ? `${pipeline}/${method}` : `${pipeline}/${method}@${budget}`;
 }
 
-/** A cell's method as tables show it: `gdpo`, or `gdpo @ 20k tokens` at an equal-budget level. */
+/** A cell's method as plots name it: `gdpo`, or `gdpo @ 20k tokens` at an equal-budget level. */
 export function cellLabel(c: Pick<CellSummary, 'method' | 'budget'>): string {
   return c.budget ? `${c.method} @ ${c.budget.label}` : c.method;
+}
+
+/** A cell's budget column: the level, † when some repeat finished before using it up. */
+export function budgetText(c: Pick<CellSummary, 'budget'>): string {
+  if (!c.budget) return '';
+  return `${c.budget.label}${c.budget.unusedRuns > 0 ? ` † (${c.budget.unusedRuns} not used up)` : ''}`;
 }
 
 /** One summary per pipeline × method, in the paper's order (tables/order.ts): pipeline, then method. */

@@ -24,6 +24,9 @@ function halfCached(): ChatModel {
     id: 'fake',
     complete: async (): Promise<ChatResponse> => ({
       text: 'ok',
+      choices: ['ok'],
+      model: 'fake',
+      raw: {},
       usage: { promptTokens: 10, completionTokens: 5, cachedTokens: 0, estimated: false },
       latencyMs: 0,
       cacheHit: n++ % 2 === 1,

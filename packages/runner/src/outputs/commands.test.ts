@@ -51,7 +51,8 @@ describe('table and report commands', () => {
       ...tables,
       'plots/accuracy-per-step-object-count.svg',
       'plots/accuracy-per-step-trec.svg',
-      'plots/accuracy-vs-tokens.svg',
+      'plots/accuracy-vs-cost-object-count.svg',
+      'plots/accuracy-vs-cost-trec.svg',
       'plots/tokens-by-role.svg',
       'report.html',
     ]);

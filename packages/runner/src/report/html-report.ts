@@ -21,6 +21,7 @@ th, td { border: 1px solid #ccc; padding: 3px 7px; vertical-align: top; text-ali
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { color: #555; font-size: 12px; margin: .2em 0; }
 figure { margin: 1em 0 2em; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
 details.run { border: 1px solid #ddd; border-radius: 4px; padding: .4em .8em; margin: .5em 0; }
 details.run > summary { cursor: pointer; }
 ol.evolution { padding-left: 1.2em; } ol.evolution .label { font-weight: bold; font-size: 12px; color: #555; }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@llm-autodiff/llm';
 import { plotSpecs } from '../plots/plot-specs';
 import { renderSvg } from '../plots/render-svg';
+import { withGraphPictures } from '../report/graph-svg';
 import { type RenderedPlot, reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
 import { paperTables } from '../tables/paper-tables';
@@ -54,7 +55,10 @@ export async function buildOutputs(
     ]),
     ...plots.map((p) => ({ path: `plots/${p.name}.svg`, text: p.svg })),
   ];
-  if (options.report) files.push({ path: 'report.html', text: reportHtml(exp, tables, plots) });
+  if (options.report) {
+    const runs = await withGraphPictures(exp.runs);
+    files.push({ path: 'report.html', text: reportHtml({ ...exp, runs }, tables, plots) });
+  }
   return files;
 }
 

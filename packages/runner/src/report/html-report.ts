@@ -22,6 +22,7 @@ th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: ta
 .note { color: #555; font-size: 12px; margin: .2em 0; }
 figure { margin: 1em 0 2em; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
+figure.graph { background: #fff; border: 1px solid #eee; padding: .3em; }
 details.run { border: 1px solid #ddd; border-radius: 4px; padding: .4em .8em; margin: .5em 0; }
 details.run > summary { cursor: pointer; }
 ol.evolution { padding-left: 1.2em; } ol.evolution .label { font-weight: bold; font-size: 12px; color: #555; }

@@ -182,7 +182,14 @@ export interface SavedRun {
   record: RunRecord;
   steps: SavedStep[];
   /** Backward graphs by step number (only when read with `{ graphs: true }` and present). */
-  graphs: Array<{ step: number; graph: SavedGraph; mermaid?: string; dot?: string }>;
+  graphs: Array<{
+    step: number;
+    graph: SavedGraph;
+    mermaid?: string;
+    dot?: string;
+    /** The graph as a picture (report/graph-svg.ts renders it from `dot` for the report; never saved). */
+    svg?: string;
+  }>;
 }
 
 export interface SavedExperiment {

@@ -1,12 +1,16 @@
 /** What `table`, `report` and `compare` share: they read saved runs only (no model call). */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reportCommand, tableCommand } from '../outputs/commands';
 import type { CommandContext } from './context';
 
-/** An experiment folder, or a name under the results root. */
+/** An experiment folder or `train` results file, or a name under the results root. */
 export function experimentRoot(nameOrDir: string, results: string): string {
-  return nameOrDir.includes('/') ? resolve(nameOrDir) : resolve(results, nameOrDir);
+  // A train results file named bare (`report x.json`) is looked up where the user is first.
+  if (nameOrDir.includes('/') || (nameOrDir.endsWith('.json') && existsSync(nameOrDir)))
+    return resolve(nameOrDir);
+  return resolve(results, nameOrDir);
 }
 
 export const SAVED_RUNS_EXIT_CODES =
@@ -22,7 +26,12 @@ export function rebuildCommand(
   program
     .command(name)
     .summary(summary)
-    .argument('<experiment>', 'experiment name (under --results) or folder')
+    .argument(
+      '<experiment>',
+      name === 'report'
+        ? 'experiment name (under --results) or folder, or one `train` results FILE.json'
+        : 'experiment name (under --results) or folder',
+    )
     .option('--results <dir>', 'results root', 'results')
     .addHelpText('after', SAVED_RUNS_EXIT_CODES)
     .action(async (experiment: string, flags: { results: string }) => {

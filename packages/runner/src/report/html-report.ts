@@ -4,6 +4,7 @@
  */
 import type { SavedExperiment } from '../repro/run-record';
 import { escapeHtml as esc, renderHtmlTable, type Table } from '../tables/render';
+import { settingsBlock } from '../tables/settings-block';
 import { runSectionHtml } from './run-section';
 
 export interface RenderedPlot {
@@ -59,6 +60,12 @@ export function reportHtml<R>(
 <h1>llm-autodiff report — ${esc(title)}</h1>
 ${banner}
 <p class="note">${exp.runs.length} run(s). Rebuilt from the saved runs only (no model call).</p>
+<h2>Settings</h2>
+<ul class="settings">
+${settingsBlock(exp)
+  .map((line) => `<li>${esc(line)}</li>`)
+  .join('\n')}
+</ul>
 <h2>Tables</h2>
 ${tables.map((t) => renderHtmlTable(t)).join('\n')}
 <h2>Plots</h2>

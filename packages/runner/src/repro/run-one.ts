@@ -48,6 +48,7 @@ import { cutSplits, withTeacher } from '../pipeline-setup';
 import { withSampling } from '../presets/sampling';
 import { type RoleName, samplingOf } from '../presets/settings';
 import { wantsDemosSlot } from '../run-config';
+import { trainableValues } from '../trainable-values';
 import { packageVersions, sourceCommit } from '../versions';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
@@ -84,13 +85,6 @@ type Example = ExampleOf[TaskName];
 
 function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
   return Object.fromEntries(Object.entries(usage).map(([role, u]) => [role, runRoleUsage(u)]));
-}
-
-function trainableValues(program: TaskProgram<Example>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of program.parameters())
-    if (p.trainable && (p.kind === 'prompt' || p.kind === 'demos')) out[p.name] = p.value;
-  return out;
 }
 
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {

@@ -290,8 +290,8 @@ async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-async function readGraphs(dir: string): Promise<SavedRun['graphs']> {
-  const graphDir = join(dir, 'graphs');
+/** Every `step-NN.json` of a graph folder (as `train --graph DIR` and repro runs write it), with its DOT and Mermaid. */
+export async function readGraphDir(graphDir: string): Promise<SavedRun['graphs']> {
   if (!(await pathExists(graphDir))) return [];
   const names = (await readdir(graphDir)).filter((n) => /^step-\d+\.json$/.test(n)).sort();
   const out: SavedRun['graphs'] = [];
@@ -330,7 +330,7 @@ export async function readRun(dir: string, options: ReadOptions = {}): Promise<S
     (await pathExists(stepsFile)) || record.steps > 0 ? parseSteps(await readText(stepsFile), stepsFile) : [];
   if (steps.length < record.steps)
     throw new RunRecordError(stepsFile, `${steps.length} step record(s), run.json says ${record.steps}`);
-  const graphs = options.graphs ? await readGraphs(dir) : [];
+  const graphs = options.graphs ? await readGraphDir(join(dir, 'graphs')) : [];
   return { dir, record, steps, graphs };
 }
 

@@ -44,7 +44,9 @@ import { ProgramModuleError } from '../program/program-module';
 import { simulatedJudgeNote } from '../program/sim-note';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
+import { trainableValues } from '../trainable-values';
 import { UsageError } from '../usage-error';
+import { sourceCommit } from '../versions';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { EXIT } from './exit-codes';
 import { onInterrupt, resumeCommand } from './interrupt';
@@ -213,6 +215,9 @@ async function trainAndReport(
     log(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
+    // The values before training (a resume restores the checkpoint's inside train()): the report's start.
+    const initialValues = trainableValues(program);
+    const startedAt = new Date().toISOString();
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
     const result = await train({
       program,
@@ -258,6 +263,10 @@ async function trainAndReport(
       checkpoint: args.checkpoint,
       usageByRole,
       result,
+      initialValues,
+      startedAt,
+      commit: sourceCommit(),
+      ...(args.graphDir ? { graphDir: args.graphDir } : {}),
     });
     io.out(`\nresults: ${args.out}`);
     return result;

@@ -71,7 +71,8 @@ export interface RunContext {
   /** Resume from `checkpoint.json` in the run folder. */
   resume: boolean;
   onProgress?: (p: RunProgress) => void;
-  onCall?: (calls: number, tokens: number) => void;
+  /** Each call the run requests; `cached`: the response cache served it (no model call, not billed). */
+  onCall?: (calls: number, tokens: number, cached: boolean) => void;
 }
 
 export interface RunOutcome {
@@ -92,7 +93,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const t0 = performance.now();
   const ledger = new UsageLedger({ labels: { experiment: spec.experiment, run: spec.runId } });
   const unsubscribe = ledger.subscribe((e) => {
-    if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
+    ctx.onCall?.(1, e.promptTokens + e.completionTokens, e.cacheHit);
   });
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
   const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);

@@ -4,6 +4,7 @@
  * last value afterwards, flagged `carried`); `start` is a reference level, not a curve; cost is the
  * requested cost (cache hits included). Pure and in a stable order, so the SVGs are byte-identical.
  */
+import { levelText } from '../costs/requested-budget';
 import { roleCosts } from '../costs/run-cost';
 import type { SavedRun, SavedStep } from '../repro/run-record';
 import { methodsInOrder } from '../tables/order';
@@ -34,6 +35,8 @@ export interface MeanPoint {
   /** Some repeat had finished before x: its last value is carried forward. */
   carried: boolean;
   repeats: number;
+  /** The equal-budget level of the series ("20k tokens"), when the experiment has levels. */
+  budget?: string;
 }
 
 const seriesOf = (run: SavedRun) =>
@@ -104,6 +107,8 @@ export function meanCurves(
   const out: MeanPoint[] = [];
   for (const [series, members] of groups) {
     const method = members[0]?.record.method as string;
+    const level = members[0]?.record.budgetLevel;
+    const budget = level ? { budget: levelText(level) } : {};
     const all = members.map(curves);
     for (const split of ['validation', 'test'] as const) {
       const lines = all.map((c) => c[split]);
@@ -128,6 +133,7 @@ export function meanCurves(
           ...(withTokens ? { tokens: round(mean((p) => p.tokens ?? 0)) } : {}),
           carried: got.some((v) => v.carried),
           repeats: got.length,
+          ...budget,
         });
       }
     }

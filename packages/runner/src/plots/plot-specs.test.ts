@@ -91,6 +91,30 @@ describe('plot data against the run records', () => {
     expect(billed?.tokens).toBeCloseTo(gdpo?.total.billed.tokens ?? -1, 3);
   });
 
+  it('draws each equal-budget level as its own mean curve, told apart by a dash pattern', async () => {
+    const atLevel = (run: SavedRun, amount: number): SavedRun => {
+      const budgetLevel = { label: `tokens-${amount}`, unit: 'tokens' as const, amount, usedUp: true };
+      const runId = run.record.runId.replace('__gdpo__', `__gdpo@tokens-${amount}__`);
+      return { ...run, record: { ...run.record, runId, budgetLevel } };
+    };
+    const levelled = [atLevel(a, 20000), atLevel(b, 20000), atLevel(a, 60000), atLevel(b, 60000), start];
+    const means = meanCurves(levelled, costCurves);
+    expect(new Set(means.map((m) => `${m.series} | ${m.budget}`))).toEqual(
+      new Set(['gdpo @ tokens-20000 | 20k tokens', 'gdpo @ tokens-60000 | 60k tokens']),
+    );
+    const cost = plotSpecs(levelled, summarize({ runs: levelled }), true).find((p) =>
+      p.name.startsWith('accuracy-vs-cost'),
+    );
+    expect(JSON.stringify(cost?.spec)).toContain('"strokeDash":{"field":"budget"');
+    const svg = await renderSvg(cost as NonNullable<typeof cost>);
+    for (const level of ['20k tokens', '60k tokens']) expect(svg).toContain(`>${level}<`);
+    // Without levels the cost plot has no budget legend.
+    const plain = plotSpecs(runs, summarize({ runs }), true).find((p) =>
+      p.name.startsWith('accuracy-vs-cost'),
+    );
+    expect(JSON.stringify(plain?.spec)).not.toContain('strokeDash":{"field"');
+  });
+
   it('gives each method one colour, the same in every plot', () => {
     const colors = methodColors(runs);
     expect(colors.domain).toEqual(['start', 'gdpo']);

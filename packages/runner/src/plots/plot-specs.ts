@@ -108,11 +108,31 @@ function accuracyVsCostSpec(pipeline: string, runs: readonly SavedRun[], colors:
   const start = startLevels(runs).map((s) => ({ kind: 'start', method: 'start', ...s }));
   const title = `Accuracy against requested tokens — ${pipeline}${suffix}`;
   const x = { field: 'tokens', type: 'quantitative' as const, title: 'cumulative requested tokens' };
+  // Equal-budget levels: one dash pattern per level, in its own legend (the colour stays the method's).
+  const levels = [...new Set(means.flatMap((m) => (m.budget ? [m.budget] : [])))];
+  const byLevel = levels.length
+    ? {
+        strokeDash: {
+          field: 'budget',
+          type: 'nominal' as const,
+          title: 'budget',
+          sort: levels,
+          legend: {
+            symbolType: 'stroke',
+            symbolStrokeWidth: 2,
+            symbolSize: 500,
+            // The symbol's colour is otherwise left to a colour encoding this channel does not have.
+            encode: { symbols: { update: { stroke: { value: '#444' } } } },
+          },
+        },
+      }
+    : {};
   const spec: TopLevelSpec = {
     title: {
       text: title,
-      subtitle:
-        'validation after each step, test before and after; faint: each repeat, bold: the mean over repeats; dashed: start',
+      subtitle: levels.length
+        ? 'validation after each step, test before and after; faint: each repeat, bold: the mean over repeats (dash pattern: budget level); grey dashed rule: start'
+        : 'validation after each step, test before and after; faint: each repeat, bold: the mean over repeats; dashed: start',
     },
     config: CONFIG,
     data: { values: [...repeats, ...means, ...start] },
@@ -142,6 +162,7 @@ function accuracyVsCostSpec(pipeline: string, runs: readonly SavedRun[], colors:
             color: methodColor(colors),
             detail: { field: 'series', type: 'nominal' },
             order: { field: 'x', type: 'quantitative' },
+            ...byLevel,
           },
         },
         startRule(colors),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOutputs } from '../outputs/build-outputs';
 import { writeSyntheticExperiment } from '../repro/run-fixtures';
-import { readExperiment, type SavedExperiment } from '../repro/run-record';
+import { readExperiment, type SavedExperiment, type SavedRun } from '../repro/run-record';
 import { dotToSvg, withGraphPictures } from './graph-svg';
 
 describe('backward graphs as pictures', () => {
@@ -39,7 +39,7 @@ describe('backward graphs as pictures', () => {
       await rm(tmp, { recursive: true, force: true });
     });
 
-    it('adds a picture to each graph saved with DOT and leaves the others as text', async () => {
+    it('adds a picture to the last graph saved with DOT of each run and leaves the others as text', async () => {
       const gdpo = exp.runs.find((r) => r.record.method === 'gdpo');
       if (!gdpo) throw new Error('fixture has no gdpo run');
       expect(gdpo.graphs).toHaveLength(1);
@@ -47,6 +47,10 @@ describe('backward graphs as pictures', () => {
       const [pictured, textOnly] = await withGraphPictures([gdpo, withoutDot]);
       expect(pictured?.graphs[0]?.svg).toMatch(/^<svg[\s\S]*>system_prompt<\/text>/);
       expect(textOnly?.graphs[0]?.svg).toBeUndefined();
+      // Three steps: only the last one is drawn.
+      const steps = [1, 2, 3].map((step) => ({ ...gdpo.graphs[0], step })) as SavedRun['graphs'];
+      const [drawn] = await withGraphPictures([{ ...gdpo, graphs: steps }]);
+      expect(drawn?.graphs.map((g) => g.svg !== undefined)).toEqual([false, false, true]);
     });
 
     it('inlines the pictures in report.html, the Mermaid source folded beside them', async () => {

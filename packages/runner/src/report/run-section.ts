@@ -1,7 +1,7 @@
 /**
  * One run in the HTML report: identity and models, the prompts' evolution with word-level diffs, each
- * step's gate results and attempts, the recorded gradients, and the backward graph as a picture (SVG laid
- * out from the run's DOT by report/graph-svg.ts), its Mermaid source folded beside it.
+ * step's gate results and attempts, the recorded gradients, and the backward graphs: the last step's as a
+ * picture (SVG laid out from the run's DOT by report/graph-svg.ts), every step's Mermaid source folded.
  */
 import type { SavedRun, SavedStep } from '../repro/run-record';
 import { escapeHtml as esc, markdownTable } from '../tables/render';

@@ -74,9 +74,10 @@ describe.skipIf(!HAS_DATA)(`report of one train run${HAS_DATA ? '' : ` (${NO_DAT
     expect(html).toContain('<li>Split sizes: train 12, val 8, test 8');
     expect(html).toContain('GDPO steps 2');
     expect(html).toContain('<span class="label">initial</span>');
-    expect(html.match(/<figure class="graph"[^>]*>\s*<svg/g)).toHaveLength(
-      readdirSync(graphs).filter((n) => n.endsWith('.dot')).length,
-    );
+    // Two steps' graphs saved; the last one is drawn, both keep their source.
+    expect(readdirSync(graphs).filter((n) => n.endsWith('.dot'))).toHaveLength(2);
+    expect(html.match(/<figure class="graph"[^>]*>\s*<svg/g)).toHaveLength(1);
+    expect(html.match(/graph source \(Mermaid/g)).toHaveLength(2);
     expect(html).toContain('id="plot-accuracy-vs-cost-object-count"');
     // Nothing but the report is written beside the results file.
     expect(existsSync(join(dir, 'tables'))).toBe(false);

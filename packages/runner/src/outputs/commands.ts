@@ -17,6 +17,7 @@ import {
   type Tolerances,
 } from '../compare/compare';
 import { ToleranceError } from '../compare/tolerances';
+import { EXIT_CODES, reportError } from '../exit-codes';
 import { type Io, processIo } from '../io';
 import { readTrainRun } from '../report/train-run';
 import { RunRecordError, readExperiment } from '../repro/run-record';
@@ -25,19 +26,20 @@ import { buildOutputs, writeOutputs } from './build-outputs';
 /** Where the commands print (the runner's Io; kept under this name for the public API). */
 export type CommandIo = Io;
 
-export const EXIT_OK = 0;
-export const EXIT_REGRESSION = 1;
-export const EXIT_BAD_INPUT = 2;
+// The CLI's one exit-code table (exit-codes.ts), under the names of the public API.
+export const EXIT_OK = EXIT_CODES.done;
+export const EXIT_REGRESSION = EXIT_CODES.regression;
+export const EXIT_BAD_INPUT = EXIT_CODES.input;
 
-/** Bad saved runs or tolerances become one line on stderr and exit 2; anything else is a bug and throws. */
-async function guarded(io: CommandIo, body: () => Promise<number>): Promise<number> {
+/**
+ * Bad saved runs or tolerances become one line on stderr (`autodiff <command>: …`) and their exit code;
+ * anything else is a bug and throws.
+ */
+async function guarded(command: string, io: CommandIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof RunRecordError || e instanceof ToleranceError) {
-      io.err(`error: ${e.message}`);
-      return EXIT_BAD_INPUT;
-    }
+    if (e instanceof RunRecordError || e instanceof ToleranceError) return reportError(command, e, io);
     throw e;
   }
 }
@@ -87,7 +89,7 @@ export async function writeTrainRunReport(file: string): Promise<string> {
 }
 
 async function rebuildCommand(dir: string, report: boolean, io: CommandIo): Promise<number> {
-  return guarded(io, async () => {
+  return guarded(report ? 'report' : 'table', io, async () => {
     if (isTrainResultsFile(dir)) {
       if (!report)
         throw new RunRecordError(dir, 'a train results file has no tables; `autodiff report` renders it');
@@ -123,7 +125,7 @@ export function compareCommand(
   tolerances: Tolerances = DEFAULT_TOLERANCES,
   io: CommandIo = processIo,
 ): Promise<number> {
-  return guarded(io, async () => {
+  return guarded('compare', io, async () => {
     // run.json holds every compared cell (a committed reference keeps only run.json files).
     const read = (dir: string) => readExperiment(dir, { steps: false });
     const [oldExp, newExp] = [await read(oldDir), await read(newDir)];

@@ -1,7 +1,7 @@
 /** The data behind each plot, checked against the run records it comes from; then the SVGs themselves. */
 import { describe, expect, it } from 'vitest';
+import { syntheticRun } from '../../testing/run-fixtures';
 import { runCost } from '../costs/run-cost';
-import { syntheticRun } from '../repro/run-fixtures';
 import type { SavedRun } from '../repro/run-record';
 import { summarize } from '../tables/summary';
 import {

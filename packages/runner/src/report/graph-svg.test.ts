@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticExperiment } from '../../testing/run-fixtures';
 import { buildOutputs } from '../outputs/build-outputs';
-import { writeSyntheticExperiment } from '../repro/run-fixtures';
 import { readExperiment, type SavedExperiment, type SavedRun } from '../repro/run-record';
 import { dotToSvg, withGraphPictures } from './graph-svg';
 

@@ -242,6 +242,10 @@ async function writeRun(runsDir: string, run: ReturnType<typeof syntheticRun>): 
       const base = join(dir, 'graphs', `step-${String(i + 1).padStart(2, '0')}`);
       await writeFile(`${base}.json`, JSON.stringify(g));
       await writeFile(`${base}.mmd`, 'flowchart LR\n  n0["system_prompt"] --> n1["answer"]\n');
+      await writeFile(
+        `${base}.dot`,
+        'digraph autodiff {\n  rankdir=LR;\n  "p0" [label="system_prompt", shape=box];\n  "o1" [label="answer", shape=box];\n  "p0" -> "o1";\n}\n',
+      );
     }
   }
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(run.record, null, 2)}\n`);

@@ -62,6 +62,7 @@ const roleUsage = z
     completionTokens: count,
     cachedTokens: count,
     totalTokens: count.optional(),
+    cacheHitTokens: count.optional(),
     latencyMs: z.number().finite().nonnegative(),
   })
   .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));

@@ -124,6 +124,8 @@ describe('experiment files', () => {
   });
 
   it('an unknown preset names the presets', () => {
-    expect(() => loadExperiment('quik')).toThrow(/unknown preset or file "quik" \(presets: paper, quick;/);
+    expect(() => loadExperiment('quik')).toThrow(
+      /unknown preset or file "quik" \(presets: equal-budget, paper, quick;/,
+    );
   });
 });

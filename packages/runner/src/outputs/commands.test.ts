@@ -44,16 +44,15 @@ describe('table and report commands', () => {
     const c = capture();
     expect(await reportCommand(dir, c.io)).toBe(EXIT_OK);
     const first = await snapshot(dir);
+    const tables = ['accuracy', 'gates', 'main', 'usage'].flatMap((t) =>
+      ['csv', 'md', 'tex'].map((ext) => `tables/${t}.${ext}`),
+    );
     expect(Object.keys(first)).toEqual([
-      'tables/gates.csv',
-      'tables/gates.md',
-      'tables/main.csv',
-      'tables/main.md',
-      'tables/usage.csv',
-      'tables/usage.md',
+      ...tables,
       'plots/accuracy-per-step-object-count.svg',
       'plots/accuracy-per-step-trec.svg',
-      'plots/accuracy-vs-tokens.svg',
+      'plots/accuracy-vs-cost-object-count.svg',
+      'plots/accuracy-vs-cost-trec.svg',
       'plots/tokens-by-role.svg',
       'report.html',
     ]);

@@ -1,7 +1,7 @@
 /**
  * One run in the HTML report: identity and models, the prompts' evolution with word-level diffs, each
- * step's gate results and attempts, the recorded gradients, and the backward graph as Mermaid source
- * (no Mermaid renderer is bundled — the report must open offline — so it is shown as preformatted text).
+ * step's gate results and attempts, the recorded gradients, and the backward graphs: the last step's as a
+ * picture (SVG laid out from the run's DOT by report/graph-svg.ts), every step's Mermaid source folded.
  */
 import type { SavedRun, SavedStep } from '../repro/run-record';
 import { escapeHtml as esc, markdownTable } from '../tables/render';
@@ -80,7 +80,7 @@ function gradientsHtml(run: SavedRun): string {
   if (run.graphs.length === 0)
     return '<p class="note">No backward graphs recorded for this run (graphs/ absent).</p>';
   return run.graphs
-    .map(({ step, graph, mermaid }) => {
+    .map(({ step, graph, mermaid, svg }) => {
       const withGradients = graph.nodes.filter((n) => n.gradients.length > 0);
       const items = withGradients
         .map((n) => {
@@ -99,7 +99,10 @@ function gradientsHtml(run: SavedRun): string {
           ['from', 'to'],
           graph.edges.map((e) => [e.from, e.to]),
         );
-      return `<h5>step ${step}</h5>\n<ul class="gradients">${items || '<li class="note">no gradients</li>'}</ul>\n<details><summary>graph (Mermaid source, ${graph.nodes.length} nodes, ${graph.edges.length} edges)</summary><pre class="graph">${esc(source.trimEnd())}</pre></details>`;
+      const picture = svg
+        ? `\n<figure class="graph" aria-label="backward graph of step ${step}">${svg}</figure>`
+        : '';
+      return `<h5>step ${step}</h5>\n<ul class="gradients">${items || '<li class="note">no gradients</li>'}</ul>${picture}\n<details><summary>graph source (Mermaid, ${graph.nodes.length} nodes, ${graph.edges.length} edges)</summary><pre class="graph">${esc(source.trimEnd())}</pre></details>`;
     })
     .join('\n');
 }

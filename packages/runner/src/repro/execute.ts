@@ -102,7 +102,10 @@ export async function executeExperiment(
   if (refusal) throw new PreflightError(`refusing to start: ${refusal}`);
 
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
-  const progress = new SweepProgress(plan.runs, io);
+  const expectedCalls = new Map(
+    est.runs.map((r) => [r.runId, Object.values(r.byRole).reduce((a, u) => a + u.calls, 0)]),
+  );
+  const progress = new SweepProgress(plan.runs, io, undefined, expectedCalls);
   // Ctrl-C: every finished step is checkpointed and every finished run saved; say how to continue.
   const onInterrupt = () => {
     progress.close();
@@ -133,7 +136,11 @@ export async function executeExperiment(
 
 /** Tables, plots and the report, built from the saved runs only (as `autodiff report` rebuilds them). */
 export async function buildOutputs(root: string, io: Io): Promise<void> {
+  // Seconds of work after the last run: said before, timed after, so the sweep never looks stuck.
+  io.out('building tables, plots and the report from the saved runs ...');
+  const t0 = performance.now();
   const report = await writeReport(root);
+  io.out(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   io.out(`tables: ${join(root, 'tables')}`);
   io.out(`plots: ${join(root, 'plots')}`);
   io.out(`report: ${report}`);

@@ -25,7 +25,20 @@ import {
   type TaskProgram,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { type TrainResult, train } from '@llm-autodiff/trainer';
+import {
+  addUsage,
+  checkpointUsage,
+  diffUsage,
+  emptyGates,
+  evaluate,
+  pickUsage,
+  readCheckpoint,
+  type StepRecord,
+  type TrainResult,
+  train,
+} from '@llm-autodiff/trainer';
+import { RequestedMeter } from '../costs/requested-budget';
+import { runCost, runRoleUsage } from '../costs/run-cost';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
@@ -33,7 +46,8 @@ import { cutSplits, withTeacher } from '../pipeline-setup';
 import { withSampling } from '../presets/sampling';
 import { type RoleName, samplingOf } from '../presets/settings';
 import { wantsDemosSlot } from '../run-config';
-import { packageVersions } from '../versions';
+import { trainableValues } from '../trainable-values';
+import { packageVersions, sourceCommit } from '../versions';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
 
@@ -55,7 +69,8 @@ export interface RunContext {
   /** Resume from `checkpoint.json` in the run folder. */
   resume: boolean;
   onProgress?: (p: RunProgress) => void;
-  onCall?: (calls: number, tokens: number) => void;
+  /** Each call the run requests; `cached`: the response cache served it (no model call, not billed). */
+  onCall?: (calls: number, tokens: number, cached: boolean) => void;
 }
 
 export interface RunOutcome {
@@ -67,34 +82,8 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
 
 type Example = ExampleOf[TaskName];
 
-/** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
-function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
-  return Object.fromEntries(Object.entries(ledger.byRole()).map(([role, u]) => [role, u.cacheHitTokens]));
-}
-
-function toRunUsage(
-  usage: TrainResult['usage'],
-  hitTokens: Record<string, number>,
-): Record<string, RunRoleUsage> {
-  const out: Record<string, RunRoleUsage> = {};
-  for (const [role, u] of Object.entries(usage))
-    out[role] = {
-      calls: u.calls,
-      cacheHits: u.cacheHits,
-      promptTokens: u.promptTokens,
-      completionTokens: u.completionTokens,
-      totalTokens: u.promptTokens + u.completionTokens,
-      cacheHitTokens: hitTokens[role] ?? 0,
-      latencyMs: u.latencyMs,
-    };
-  return out;
-}
-
-function trainableValues(program: TaskProgram<Example>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of program.parameters())
-    if (p.trainable && (p.kind === 'prompt' || p.kind === 'demos')) out[p.name] = p.value;
-  return out;
+function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
+  return Object.fromEntries(Object.entries(usage).map(([role, u]) => [role, runRoleUsage(u)]));
 }
 
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
@@ -102,13 +91,21 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const t0 = performance.now();
   const ledger = new UsageLedger({ labels: { experiment: spec.experiment, run: spec.runId } });
   const unsubscribe = ledger.subscribe((e) => {
-    if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
+    ctx.onCall?.(1, e.promptTokens + e.completionTokens, e.cacheHit);
   });
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
   const resume = ctx.resume && existsSync(checkpointPath);
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
   const { settings } = spec.preset;
+  // An equal-budget level meters every call of the run, cache hits included (costs/requested-budget.ts).
+  const meter = spec.budgetLevel ? new RequestedMeter(spec.budgetLevel) : undefined;
+  // What the finished steps of an earlier process spent (a resume); this process's calls are in `ledger`.
+  const earlier = resume ? checkpointUsage(await readCheckpoint(checkpointPath)) : {};
+  if (meter) {
+    const spent = runCost({ usage: toRunUsage(earlier) });
+    meter.credit(spent.calls, spent.tokens);
+  }
   const managed = (role: RoleName): ChatModel => {
     const modelSpec = spec.models[role];
     const simSettings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
@@ -121,7 +118,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       limits: { semaphore: ctx.semaphoreFor(inner.id) },
     });
     // Every request of the role carries the preset's sampling options, as in `autodiff train`.
-    return withSampling(model, samplingOf(settings.models[role]));
+    const sampled = withSampling(model, samplingOf(settings.models[role]));
+    return meter ? meter.wrap(sampled) : sampled;
   };
   const task = managed('task');
   const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
@@ -139,7 +137,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     const backward = managed('backward');
     const optimizer = managed('optimizer');
     const teacher = withTeacher(program, managed('teacher'));
-    const result = await train({
+    const trained = await train({
       program,
       teacher,
       data,
@@ -166,24 +164,80 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         });
       },
     });
-    const hitTokens = cacheHitTokens(ledger);
+    meter?.release();
+    const tested = meter
+      ? await testAfterBudgetStop(trained, {
+          program,
+          test: data.test,
+          concurrency: settings.trainer.concurrency,
+          ledger,
+          checkpointPath,
+        })
+      : trained;
+    // Every call of the run, those of a step a stop interrupted included (the trainer's usage sums its
+    // finished steps only): the earlier process's checkpointed steps plus this process's ledger.
+    const result = { ...tested, usage: addUsage(earlier, pickUsage(ledger.byRole())) };
     // Per-example test scores for bootstrap CIs come from the trainer's own test evaluations.
     const testScores = result.partial ? undefined : result.testScores.final;
     const initialTestScores = result.testScores.initial;
     return {
-      record: toRecord(spec, result, {
-        startedAt,
-        t0,
-        initialValues,
-        testScores,
-        initialTestScores,
-        hitTokens,
-      }),
+      record: {
+        ...toRecord(spec, result, { startedAt, t0, initialValues, testScores, initialTestScores }),
+        ...(spec.budgetLevel && meter
+          ? { budgetLevel: { ...spec.budgetLevel, usedUp: trained.stopKind === 'budget' || meter.reached } }
+          : {}),
+      },
       steps: result.steps,
     };
   } finally {
     unsubscribe();
   }
+}
+
+/**
+ * A run stopped by its equal-budget level keeps its best validated values (the trainer's checkpoint of
+ * its last finished step); they are tested outside the budget, as a run that finished under it was, so
+ * every method of a level has a test score. The evaluation's calls are added to the run's usage.
+ */
+async function testAfterBudgetStop(
+  result: TrainResult,
+  o: {
+    program: TaskProgram<Example>;
+    test: readonly Example[];
+    concurrency: number;
+    ledger: UsageLedger;
+    checkpointPath: string;
+  },
+): Promise<TrainResult> {
+  if (!result.partial || result.stopKind !== 'budget' || !result.initial) return result;
+  const best = (await readCheckpoint(o.checkpointPath)).values;
+  for (const p of o.program.parameters()) if (p.name in best) p.value = best[p.name];
+  const u0 = pickUsage(o.ledger.byRole());
+  const t0 = performance.now();
+  const test = await evaluate(o.program, o.test, { concurrency: o.concurrency });
+  const usage = diffUsage(pickUsage(o.ledger.byRole()), u0);
+  const last = result.steps.at(-1)?.step ?? 0;
+  const record: StepRecord = {
+    step: last + 1,
+    phase: 'final',
+    batch: [],
+    subset: [],
+    gates: emptyGates(),
+    attempts: [],
+    accepted: false,
+    valScore: result.final.val ?? result.initial.val,
+    testScore: test.score,
+    usage,
+    wallMs: performance.now() - t0,
+  };
+  return {
+    ...result,
+    partial: false,
+    final: { ...result.final, test: test.score },
+    testScores: { ...result.testScores, final: test.perItem },
+    values: { ...result.values, ...best },
+    steps: [...result.steps, record],
+  };
 }
 
 interface RecordExtras {
@@ -192,13 +246,12 @@ interface RecordExtras {
   initialValues: Record<string, unknown>;
   testScores: Record<string, number> | undefined;
   initialTestScores: Record<string, number> | undefined;
-  hitTokens: Record<string, number>;
 }
 
 function toRecord(
   spec: RunSpec,
   result: TrainResult,
-  { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
+  { startedAt, t0, initialValues, testScores, initialTestScores }: RecordExtras,
 ): RunRecord {
   // A run stopped before its initial evaluation finished has no score at all; none is invented.
   const { initial } = result;
@@ -231,11 +284,11 @@ function toRecord(
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },
-    usage: toRunUsage(result.usage, hitTokens),
+    usage: toRunUsage(result.usage),
     gates: result.gates,
     steps: result.steps.length,
     wallMs: performance.now() - t0,
     startedAt: startedAt.toISOString(),
-    versions: { node: process.version, ...packageVersions() },
+    versions: { node: process.version, ...packageVersions(), commit: sourceCommit() },
   };
 }

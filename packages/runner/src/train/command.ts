@@ -36,6 +36,8 @@ import { applyProgramFlags } from '../program/program-flags';
 import { noteWhenSimulatedTaskCalled } from '../program/sim-note';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
+import { trainableValues } from '../trainable-values';
+import { sourceCommit } from '../versions';
 import { type TrainArgs, trainArgsFrom } from './args';
 import { onInterrupt, resumeCommand } from './interrupt';
 import { runManifest } from './manifest';
@@ -171,6 +173,9 @@ async function trainAndReport(
     log(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
+    // The values before training (a resume restores the checkpoint's inside train()): the report's start.
+    const initialValues = trainableValues(program);
+    const startedAt = new Date().toISOString();
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
     const result = await train({
       program,
@@ -216,6 +221,10 @@ async function trainAndReport(
       checkpoint: args.checkpoint,
       usageByRole,
       result,
+      initialValues,
+      startedAt,
+      commit: sourceCommit(),
+      ...(args.graphDir ? { graphDir: args.graphDir } : {}),
     });
     io.out(`\nresults: ${args.out}`);
     return result;

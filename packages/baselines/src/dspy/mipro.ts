@@ -97,7 +97,10 @@ export class MiproMethod<E> implements Method<E, MiproState> {
 
   constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
     this.prompts = trainablePrompts(setup.program);
-    this.slots = trainableDemos(setup.program);
+    // No demos allowed (0 bootstrapped + 0 labeled): instructions only, as the reference's zero-shot
+    // path (the HotPotQA multi-hop scripts run it so); the slots stay empty and are not searched.
+    const demosAllowed = setup.config.maxBootstrappedDemos + setup.config.maxLabeledDemos > 0;
+    this.slots = demosAllowed ? trainableDemos(setup.program) : [];
     if (this.prompts.length + this.slots.length === 0)
       throw new Error('mipro: the pipeline has no trainable prompt or demos slot');
     if (this.prompts.length > 0 && !setup.models.optimizer)

@@ -114,14 +114,37 @@ describe('gdpo through the trainer, on the scripted double', () => {
       config: { steps: 1, proposalsPerStep: 2 },
     });
     expect(r.values.instruction).toBe('Answer the question.');
+    // Evaluated like any proposal (as the reference): the subset's own score fails the strict gate.
     expect(r.steps[1]?.gates).toMatchObject({
       tried: 2,
       parseFailures: 2,
       unchanged: 2,
       miniBatchPassed: 0,
-      miniBatchFailed: 0,
+      miniBatchFailed: 2,
     });
     expect(r.final.val).toBe(r.initial?.val);
+  });
+
+  it('evaluates an unchanged proposal and shows it to the next proposal as failed (as the reference)', async () => {
+    const same =
+      '<REASONING>it is fine</REASONING>\n<METHOD>keep</METHOD>\n<PROPOSED_VALUE>Answer the question.</PROPOSED_VALUE>';
+    const optimizer = toyOptimizerModel((_req, index) => (index === 0 ? same : undefined));
+    const s = setup(optimizer);
+    const r = await trainGdpo({
+      program: s.program,
+      data,
+      models: s.models,
+      config: { steps: 1, proposalsPerStep: 2 },
+    });
+    const step = r.steps[1];
+    expect(step?.gates).toMatchObject({ tried: 2, unchanged: 1, parseFailures: 0 });
+    expect(step?.attempts[0]?.values.instruction).toBe('Answer the question.');
+    expect(step?.attempts[0]?.miniBatchScore).toBe(step?.subsetScore);
+    expect(step?.attempts[0]?.accepted).toBe(false);
+    const prompts = optimizer.calls.map((c) => c.request.messages[1]?.content ?? '');
+    expect(prompts[0]).not.toContain('<FAILED_PROPOSALS>');
+    expect(prompts[1]).toContain('<FAILED_PROPOSALS>');
+    expect(prompts[1]).toContain('<METHOD>keep</METHOD>');
   });
 
   it('shows the failed proposals of the step to the next proposal, and clears them at the next step', async () => {

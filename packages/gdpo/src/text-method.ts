@@ -126,13 +126,10 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       gates.tried += 1;
       gates.parseFailures += optimizer.stats.parseFailures - failuresBefore;
       const values = Object.fromEntries([...optimizer.current.values()].map((r) => [r.paramName, r.value]));
-      if (!optimizer.changedAnything()) {
-        // Nothing new to evaluate: the score would equal the current one and cannot pass a strict gate.
-        gates.unchanged += 1;
-        optimizer.revert();
-        attempts.push({ accepted: false, values });
-        continue;
-      }
+      // An unchanged proposal is counted, then evaluated and remembered as failed like any other (as
+      // the reference does): it can pass the mini-batch gate only on a perfect subset and never beats
+      // the best validation score, and the optimizer sees it among the failed proposals.
+      if (!optimizer.changedAnything()) gates.unchanged += 1;
       const attempt: ProposalAttempt = { accepted: false, values };
       attempts.push(attempt);
       if (!c.ablations.noMiniBatchGate) {

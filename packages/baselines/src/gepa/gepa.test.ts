@@ -63,6 +63,23 @@ describe('gepa', () => {
     expect(out.details?.skipped).toBeDefined();
   });
 
+  it('an accepted reflective mutation makes one merge due (the reference schedule); none once the allowance is 0', async () => {
+    const { run, m } = await setup('careful');
+    await m.step(run, run.data.train.slice(5, 8));
+    expect(m.state()).toMatchObject({ lastFoundNew: true, mergesDue: 1, merges: 0 });
+    // The next iteration tries the merge; the one-prompt toy has no mergeable pair, so it reflects instead
+    // and the due merge stays due (only an accepted merge uses it up).
+    run.step = 2;
+    const out = await m.step(run, run.data.train.slice(6, 9));
+    expect(out.phase).toBe('reflect');
+    expect(m.state()).toMatchObject({ merges: 0 });
+    expect((m.state() as { mergesDue: number }).mergesDue).toBeGreaterThanOrEqual(1);
+
+    const none = await setup('careful', { maxMergeInvocations: 0 });
+    await none.m.step(none.run, none.run.data.train.slice(5, 8));
+    expect(none.m.state()).toMatchObject({ lastFoundNew: true, mergesDue: 0 });
+  });
+
   it('stops spending once the metric-call budget is used', async () => {
     const { task, run, m } = await setup('careful', { maxMetricCalls: 12 });
     await m.step(run, run.data.train.slice(5, 8)); // 10 (initial) + 16 > 12

@@ -1,9 +1,11 @@
 /**
  * GEPA-style reflective prompt evolution as a trainer method. One step = one GEPA iteration:
  *
- * - merge (when the last iteration found a new candidate and merges are left): two frontier candidates
- *   with a common ancestor are combined, scored on a validation subsample, and fully validated only if
- *   they match the better parent there;
+ * - merge (scheduled as the reference: each accepted reflective mutation makes one merge due while fewer
+ *   than `maxMergeInvocations` merges were accepted; one is tried right after such an iteration): two
+ *   frontier candidates with a common ancestor are combined, scored on a validation subsample, and fully
+ *   validated only if they match the better parent there. Only an accepted merge uses up a due merge and
+ *   the allowance; a rejected one ends the iteration; an accepted one does not make another merge due;
  * - otherwise reflective mutation: a parent from the per-instance Pareto frontier, the next component of
  *   that parent (round robin), the step's minibatch (3, drawn by the trainer) run with traces; a
  *   minibatch where every sample is perfect is skipped; one reflection call rewrites the component from
@@ -71,8 +73,12 @@ export interface GepaState {
   nextComponent: number[];
   metricCalls: number;
   budget: number;
+  /** Merges accepted (the reference's `total_merges_tested`, which counts accepted merges only). */
   merges: number;
+  /** Merges scheduled and not yet accepted (the reference's `merges_due`). */
+  mergesDue: number;
   triedMerges: string[];
+  /** The last iteration accepted a reflective mutation (a merge never sets it). */
   lastFoundNew: boolean;
 }
 
@@ -106,6 +112,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     metricCalls: 0,
     budget: 0,
     merges: 0,
+    mergesDue: 0,
     triedMerges: [],
     lastFoundNew: false,
   };
@@ -150,6 +157,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
       metricCalls: initial.val.evaluated,
       budget,
       merges: 0,
+      mergesDue: 0,
       triedMerges: [],
       lastFoundNew: false,
     };
@@ -181,7 +189,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
       foundAt: this.s.metricCalls,
     });
     this.s.nextComponent.push(0);
-    this.s.lastFoundNew = true;
     record.gates.validationPassed = 1;
     Object.assign(record.attempt, { accepted: true, ...attemptValidation(v) });
   }
@@ -209,18 +216,18 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     const base = { batch: [] as string[], gates, attempts: [] as ProposalAttempt[], accepted: false };
     if (this.s.metricCalls >= this.s.budget) return this.finish(run, { ...base, phase: 'done' });
     const c = this.setup.config;
-    if (c.useMerge && this.s.lastFoundNew && this.s.merges < c.maxMergeInvocations) {
+    if (c.useMerge && this.s.lastFoundNew && (this.s.mergesDue ?? 0) > 0) {
+      this.s.lastFoundNew = false;
       const merged = await this.merge(run);
       if (merged) return this.finish(run, merged);
     }
+    this.s.lastFoundNew = false;
     return this.finish(run, await this.reflect(run, batch));
   }
 
   private async merge(run: RunContext<E>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
     const plan = planMerge(this.s.pool, new Set(this.s.triedMerges), run.rng);
     if (!plan) return undefined;
-    this.s.merges++;
-    this.s.lastFoundNew = false;
     this.s.triedMerges.push(`${plan.i},${plan.j},${plan.ancestor}`);
     const gates = emptyGates();
     gates.tried = 1;
@@ -255,6 +262,8 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     }
     gates.miniBatchPassed = 1;
     await this.admit(run, plan.values, [plan.i, plan.j], { attempt, gates });
+    this.s.merges++;
+    this.s.mergesDue = Math.max(0, (this.s.mergesDue ?? 0) - 1);
     return { ...o, accepted: true };
   }
 
@@ -326,6 +335,8 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     }
     gates.miniBatchPassed = 1;
     await this.admit(run, values, [parent], { attempt, gates });
+    this.s.lastFoundNew = true;
+    if (this.s.merges < c.maxMergeInvocations) this.s.mergesDue = (this.s.mergesDue ?? 0) + 1;
     o.accepted = true;
     return o;
   }

@@ -1,5 +1,6 @@
 export { MethodConfigError } from './common/config';
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
+export { MAX_OBSERVATION_CALLS } from './dspy/grounded-proposer';
 export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';
 export { autoBudget, type GepaConfig, gepaFactory } from './gepa/method';
 export { BASELINE_METHODS } from './register';

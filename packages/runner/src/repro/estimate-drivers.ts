@@ -16,6 +16,7 @@ import {
   type BfsrsConfig,
   type BootstrapConfig,
   type GepaConfig,
+  MAX_OBSERVATION_CALLS,
   type MiproConfig,
   miproTrials,
   type TextGradConfig,
@@ -140,7 +141,8 @@ const mipro: CostModel = {
   drivers(config, s) {
     const c = config as MiproConfig;
     const n = Math.max(1, c.numCandidates);
-    const perPrompt = s.demoSlots > 0 ? Math.max(1, Math.floor(n / 2)) : n;
+    const demos = s.demoSlots > 0 && c.maxBootstrappedDemos + c.maxLabeledDemos > 0;
+    const perPrompt = demos ? Math.max(1, Math.floor(n / 2)) : n;
     const viewed = Math.min(c.dataSummaryExamples, s.train);
     const trials = miproTrials(c, s.prompts, s.demoSlots);
     const perTrial =
@@ -154,9 +156,14 @@ const mipro: CostModel = {
         // slot; the measured ratio says how much of that really happens.
         task: viewed + Math.min(c.maxLabeledDemos, s.train),
         teacher: Math.min(s.train, Math.max(1, n - 2) * c.maxBootstrappedDemos),
-        // Observations over batches of the data view, a summary, a program description, then per prompt a
-        // module description and the proposals.
-        optimizer: s.prompts > 0 ? Math.ceil(viewed / c.viewDataBatchSize) + 2 + s.prompts * perPrompt : 0,
+        // Observations over batches of the data view (at most 10), a summary, then per prompt and
+        // proposal a program description, a module description and the proposal (the reference's 3 calls).
+        optimizer:
+          s.prompts > 0
+            ? Math.min(MAX_OBSERVATION_CALLS, Math.ceil(viewed / c.viewDataBatchSize)) +
+              1 +
+              3 * s.prompts * perPrompt
+            : 0,
       },
       trials: { task: perTrial },
     };

@@ -1,6 +1,6 @@
+import { PIPELINE_NAMES } from '@llm-autodiff/tasks';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment, parseExperiment } from '../experiment/load';
-import { PIPELINE_NAMES } from '@llm-autodiff/tasks';
 import { planExperiment } from './plan';
 
 const exp = parseExperiment(

@@ -8,7 +8,7 @@ import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
 import { customPipeline } from '@llm-autodiff/tasks';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
-import { wantsDemosSlot } from '../run-config';
+import { teacherOf, wantsDemosSlot } from '../run-config';
 import { COST_MODELS, type Drivers } from './estimate-drivers';
 import type { RunSpec } from './plan';
 import type { MeasuredPipeline, StepCountTable, TokensPerCall } from './step-counts';
@@ -110,13 +110,21 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
     role === 'task' && demos !== 1 && per.prompt > startPrompt
       ? { ...per, prompt: startPrompt + (per.prompt - startPrompt) * demos }
       : per;
-  for (const [phase, drivers] of Object.entries(model.drivers(config, shape)))
+  // A method bootstrapping from the student makes its teacher runs as task calls.
+  const student = teacherOf(base, spec.methodConfig, spec.models) === 'student';
+  for (const [phase, modelDrivers] of Object.entries(model.drivers(config, shape))) {
+    const drivers: Drivers = { ...modelDrivers };
+    if (student && drivers.teacher) {
+      drivers.task = (drivers.task ?? 0) + drivers.teacher;
+      delete drivers.teacher;
+    }
     for (const [role, driver] of Object.entries(drivers)) {
       if (!driver || driver <= 0) continue;
       const seen = measured.phases[phase]?.[role as keyof Drivers];
       if (!seen) return `${base} on ${spec.pipeline}: ${role} calls of its ${phase} phase were not measured`;
       put(role, (seen.calls / seen.driver) * driver, withDemos(role, seen.tokensPerCall));
     }
+  }
   // The final test with the learned values (their prompts may carry demos).
   for (const [role, n] of Object.entries(measured.final.callsPerExample)) {
     const per = measured.final.tokensPerCall[role as keyof typeof measured.final.tokensPerCall];

@@ -41,7 +41,7 @@ import { createModel } from '../model-registry';
 import { cutSplits, withTeacher } from '../pipeline-setup';
 import { withSampling } from '../presets/sampling';
 import { type RoleName, samplingOf } from '../presets/settings';
-import { wantsDemosSlot } from '../run-config';
+import { teacherOf, wantsDemosSlot } from '../run-config';
 import { packageVersions } from '../versions';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
@@ -195,7 +195,9 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     }
     const backward = managed('backward');
     const optimizer = managed('optimizer');
-    const teacher = withTeacher(program, managed('teacher'));
+    // The DSPy-style methods bootstrap from the student unless the experiment names a teacher.
+    const teacherSpec = teacherOf(spec.methodId.base, spec.methodConfig, spec.models);
+    const teacher = teacherSpec === 'student' ? undefined : withTeacher(program, managed('teacher'));
     const result = await train({
       program,
       teacher,
@@ -276,6 +278,8 @@ function toRecord(
     status: result.partial ? 'partial' : 'done',
     stopReason: result.stopReason,
     models: { ...spec.models },
+    teacher:
+      spec.methodId.base === 'start' ? 'none' : teacherOf(spec.methodId.base, spec.methodConfig, spec.models),
     preset: {
       name: spec.preset.preset,
       source: spec.preset.source,

@@ -48,6 +48,11 @@ export const runRecordSchema = z.object({
   stopReason: z.string().optional(),
   models: z.record(z.string(), z.string()),
   /**
+   * Who taught the run's demos: a model spec, "student" (the DSPy-style methods bootstrap from the
+   * student unless a teacher is named) or "none" (the method uses no teacher). Older runs have none.
+   */
+  teacher: z.string().optional(),
+  /**
    * The settings the run was resolved with: its pipeline's reference preset (`adalflow:<pipeline>`, or
    * `default` for a custom program) under the experiment's layers, as `autodiff train` records it. Runs
    * saved before repro used the presets have none.

@@ -42,7 +42,7 @@ import { DataFileError } from '../program/data-files';
 import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
 import { simulatedJudgeNote } from '../program/sim-note';
-import { splitRunConfig, wantsDemosSlot } from '../run-config';
+import { splitRunConfig, teacherOf, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
@@ -214,9 +214,11 @@ async function trainAndReport(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+    // The DSPy-style methods bootstrap from the student unless --teacher-model names another model.
+    const teacherSpec = teacherOf(args.method, methodConfig, args.models);
     const result = await train({
       program,
-      teacher,
+      teacher: teacherSpec === 'student' ? undefined : teacher,
       data,
       models: { optimizer: run.models.optimizer, backward: run.models.backward },
       method: args.method,

@@ -1,4 +1,12 @@
 export { MethodConfigError } from './common/config';
+export {
+  type BaselineName,
+  DEPARTURES,
+  type DepartureRow,
+  departuresTable,
+  PARTIAL_USE,
+  type PartialUse,
+} from './departures';
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
 export { MAX_OBSERVATION_CALLS } from './dspy/grounded-proposer';
 export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';

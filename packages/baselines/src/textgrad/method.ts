@@ -85,6 +85,9 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
       cacheSalt: run.cacheSalt,
     });
     await run.backwardDone(root);
+    // Prompts the feedback never reached (it stops at retrievers and plain functions, as in TextGrad):
+    // TGD still rewrites them from "(no feedback)"; the tables footnote such cells.
+    const noFeedback = this.prompts.filter((p) => p.gradients.length === 0).map((p) => p.name);
     const proposals = await this.tgd.propose(this.prompts, {
       labels: run.labels,
       salt: (i) => proposalSalt(run, i),
@@ -104,6 +107,7 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
       attempts: [attempt],
       accepted,
       bestVal,
+      details: { noFeedback },
     });
     if (proposals.every((p) => p.value === p.previous)) {
       gates.unchanged = 1;

@@ -34,7 +34,8 @@ describe('departures tables', () => {
   });
 
   it('the README holds each table as rendered from the data', () => {
-    for (const m of Object.keys(DEPARTURES) as BaselineName[]) expect(README).toContain(normalized(departuresTable(m)));
+    for (const m of Object.keys(DEPARTURES) as BaselineName[])
+      expect(README).toContain(normalized(departuresTable(m)));
   });
 
   it('partial-use footnotes name a method and the step detail that shows it', () => {

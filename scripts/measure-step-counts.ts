@@ -38,6 +38,7 @@ import { sharedRunResources } from '../packages/runner/src/repro/sweep';
 import { wantsDemosSlot } from '../packages/runner/src/run-config';
 
 const SIZES = { train: 24, val: 20, test: 12 };
+const HOTPOT_PIPELINES = PIPELINE_NAMES.filter((p) => p.startsWith('hotpot-'));
 /** Repeats per method and pipeline (each its own simulated world): one run's luck is averaged out. */
 const REPEATS = 3;
 
@@ -102,6 +103,10 @@ function specsOf(pipeline: PipelineName, method: TrainingMethod, dir: string): R
     seed: 2025,
     sizes: SIZES,
     methodConfig: { [method]: REFERENCE[method] },
+    // GDPO's raw shots are gold examples the HotPotQA pipelines cannot render (no goldDemo): none there.
+    overrides: HOTPOT_PIPELINES.includes(pipeline)
+      ? [{ pipelines: [pipeline], methods: ['gdpo'], config: { demos: { steps: 1, rawShots: 0 } } }]
+      : [],
   });
   return planExperiment(experiment, join(dir, pipeline, method)).runs;
 }

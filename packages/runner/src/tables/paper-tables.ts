@@ -5,6 +5,7 @@
  */
 import { REPORTED_SOURCE, reportedTest } from '../reference/paper-reported';
 import type { RunGateCounts } from '../repro/run-record';
+import { partialUseNotes, teacherNotes } from './method-notes';
 import type { Column, Table } from './render';
 import { allRoles, type CellSummary, type Stat } from './summary';
 
@@ -78,6 +79,8 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<CellSu
       'Accuracy: mean ± sample std over repeats, best repeat in parentheses. Validation: best validation score of each run. Wall-clock: mean per run.',
       `Reported columns: the paper's numbers, not ours. Source: ${REPORTED_SOURCE}`,
       ...(ctx.notRun ?? []).map((line) => `Not run: ${line}.`),
+      ...partialUseNotes(cells),
+      ...teacherNotes(cells),
     ],
     columns: [
       ...identity(ctx),

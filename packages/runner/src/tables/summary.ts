@@ -40,6 +40,8 @@ export interface CellSummary {
   wallMs: number;
   /** Mean training steps per run (the evaluation-only 'init' and 'final' records left out). */
   steps: number;
+  /** The runs' teachers (run.json `teacher`: a model spec, "student" or "none"), distinct and sorted. */
+  teachers: string[];
 }
 
 export function stat(values: readonly number[]): Stat | undefined {
@@ -121,6 +123,7 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
     gates,
     wallMs: meanOf(records.map((r) => r.wallMs)),
     steps: meanOf(runs.map((r) => trainingSteps(r).length)),
+    teachers: [...new Set(records.flatMap((r) => (r.teacher ? [r.teacher] : [])))].sort(),
   };
 }
 

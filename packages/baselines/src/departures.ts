@@ -53,7 +53,7 @@ export const DEPARTURES: Record<BaselineName, DepartureRow[]> = {
       reference:
         'ObjectCount: a string-based function (`string_based_equality_fn`); other BBH tasks: an LLM judge (`MultiFieldTokenParsedEvaluation`)',
       ours: "the pipeline's loss metric as a string-based function on every task",
-      why: 'ObjectCount matches the reference (its object_counting branch of load_task uses the string function, since the initial release); TREC and HotPotQA have no reference TextGrad script, so their metric stands in (an LLM judge would need a judge role the simulated world does not model)',
+      why: "ObjectCount matches the reference: `load_task` tests for object_counting before its generic BBH branch and returns the string function there (initial release 7132c31 to 75e912e), so the paper's TextGrad ObjectCount number comes from a string loss and no LLM judge is ported; TREC and HotPotQA have no reference TextGrad script, so their metric stands in",
     },
     {
       aspect: 'batch, steps',

@@ -9,8 +9,9 @@ import { plotSpecs } from '../plots/plot-specs';
 import { renderSvg } from '../plots/render-svg';
 import { type RenderedPlot, reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
+import { departuresTables } from '../tables/departures';
 import { paperTables } from '../tables/paper-tables';
-import { renderCsv, renderMarkdown } from '../tables/render';
+import { renderCsv, renderMarkdown, type Table } from '../tables/render';
 import { type CellSummary, summarize } from '../tables/summary';
 
 export interface OutputFile {
@@ -43,15 +44,18 @@ export async function buildOutputs(
   // Tables, plots and the report all show the same cell summaries: computed once.
   const cells = summarize(exp);
   const tables = tablesOf(exp, cells);
+  const departures = departuresTables(cells);
   const plots = await renderPlots(exp, cells);
+  const tableFiles = <R>(t: Table<R>): OutputFile[] => [
+    { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
+    { path: `tables/${t.name}.csv`, text: renderCsv(t) },
+  ];
   const files: OutputFile[] = [
-    ...tables.flatMap((t) => [
-      { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
-      { path: `tables/${t.name}.csv`, text: renderCsv(t) },
-    ]),
+    ...tables.flatMap(tableFiles),
+    ...departures.flatMap(tableFiles),
     ...plots.map((p) => ({ path: `plots/${p.name}.svg`, text: p.svg })),
   ];
-  if (options.report) files.push({ path: 'report.html', text: reportHtml(exp, tables, plots) });
+  if (options.report) files.push({ path: 'report.html', text: reportHtml(exp, tables, plots, departures) });
   return files;
 }
 

@@ -20,7 +20,12 @@ import type { MethodBase } from '../packages/runner/src/experiment/methods';
 import { ExperimentSchema } from '../packages/runner/src/experiment/schema';
 import { methods } from '../packages/runner/src/methods';
 import { estimate } from '../packages/runner/src/repro/estimate';
-import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
+import {
+  COST_MODELS,
+  type Role,
+  studentTeaches,
+  type TrainingMethod,
+} from '../packages/runner/src/repro/estimate-drivers';
 import { splitSizes } from '../packages/runner/src/repro/execute';
 import { planExperiment, type RunSpec } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
@@ -35,7 +40,7 @@ import {
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
 import { sharedRunResources } from '../packages/runner/src/repro/sweep';
-import { wantsDemosSlot } from '../packages/runner/src/run-config';
+import { teacherOf, wantsDemosSlot } from '../packages/runner/src/run-config';
 
 const SIZES = { train: 24, val: 20, test: 12 };
 const HOTPOT_PIPELINES = PIPELINE_NAMES.filter((p) => p.startsWith('hotpot-'));
@@ -120,7 +125,8 @@ async function measure(
   dir: string,
 ): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
   const records: StepUsage[] = [];
-  for (const spec of specsOf(pipeline, method, dir)) {
+  const specs = specsOf(pipeline, method, dir);
+  for (const spec of specs) {
     const { steps } = await runOne(spec, {
       cache: undefined,
       ...shared,
@@ -139,7 +145,11 @@ async function measure(
     prompts: pipelines[pipeline].trainable.length,
     demoSlots: wantsDemosSlot(method, methodConfig) && pipelines[pipeline].demosSlot ? 1 : 0,
   };
-  const drivers = model.drivers(config, shape);
+  // As the estimate: a student teacher's bootstrap runs are task calls, so its driver counts as task.
+  const student = teacherOf(method, methodConfig, (specs[0] as RunSpec).models) === 'student';
+  const drivers = Object.fromEntries(
+    Object.entries(model.drivers(config, shape)).map(([phase, d]) => [phase, studentTeaches(d, student)]),
+  );
   const byPhase = new Map<string, StepUsage[]>();
   for (const r of training) {
     const phase = model.phaseOf(r.phase);

@@ -39,6 +39,16 @@ export interface RunShape {
 
 export type Drivers = Partial<Record<Role, number>>;
 
+/**
+ * A method bootstrapping from the student makes its teacher runs as task calls: its teacher driver counts
+ * as task. The measurement and the estimate both apply it, so the task calls per driver stay comparable.
+ */
+export function studentTeaches(drivers: Drivers, student: boolean): Drivers {
+  if (!student || !drivers.teacher) return { ...drivers };
+  const { teacher, ...rest } = drivers;
+  return { ...rest, task: (rest.task ?? 0) + teacher };
+}
+
 export interface CostModel {
   /** The phase a training step record belongs to (by the record's `phase`). */
   phaseOf(recordPhase: string): string;

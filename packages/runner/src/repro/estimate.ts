@@ -9,7 +9,7 @@ import { customPipeline } from '@llm-autodiff/tasks';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
 import { teacherOf, wantsDemosSlot } from '../run-config';
-import { COST_MODELS, type Drivers } from './estimate-drivers';
+import { COST_MODELS, type Drivers, studentTeaches } from './estimate-drivers';
 import type { RunSpec } from './plan';
 import type { MeasuredPipeline, StepCountTable, TokensPerCall } from './step-counts';
 
@@ -113,11 +113,7 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
   // A method bootstrapping from the student makes its teacher runs as task calls.
   const student = teacherOf(base, spec.methodConfig, spec.models) === 'student';
   for (const [phase, modelDrivers] of Object.entries(model.drivers(config, shape))) {
-    const drivers: Drivers = { ...modelDrivers };
-    if (student && drivers.teacher) {
-      drivers.task = (drivers.task ?? 0) + drivers.teacher;
-      delete drivers.teacher;
-    }
+    const drivers: Drivers = studentTeaches(modelDrivers, student);
     for (const [role, driver] of Object.entries(drivers)) {
       if (!driver || driver <= 0) continue;
       const seen = measured.phases[phase]?.[role as keyof Drivers];

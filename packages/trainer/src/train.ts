@@ -10,14 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
-import {
-  Budget,
-  BudgetExceededError,
-  type BudgetOptions,
-  CallsStoppedError,
-  runCacheSalt,
-  withBudget,
-} from '@llm-autodiff/llm';
+import { Budget, type BudgetOptions, runCacheSalt, stopKind, withBudget } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
 import {
   CHECKPOINT_FORMAT,
@@ -210,14 +203,17 @@ async function trainLocked<E>(
     rng: rng.state(),
     ...(opts.manifest ? { manifest: opts.manifest } : {}),
   });
-  /** Runs `work`; a spent budget or an aborted signal becomes a RunStopped. */
+  /**
+   * Runs `work`; a spent budget or an aborted signal becomes a RunStopped (a replay miss stays an
+   * error: the replay cannot go on, and resuming in replay mode would meet it again).
+   */
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof BudgetExceededError)
-        throw new RunStopped(`budget reached: ${error.message}`, 'budget');
-      if (error instanceof CallsStoppedError || opts.signal?.aborted)
+      const kind = stopKind(error);
+      if (kind === 'budget') throw new RunStopped(`budget reached: ${(error as Error).message}`, 'budget');
+      if (kind === 'signal' || opts.signal?.aborted)
         throw new RunStopped(`interrupted: ${String(opts.signal?.reason ?? error)}`, 'signal');
       throw error;
     }

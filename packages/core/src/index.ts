@@ -55,9 +55,9 @@ export {
   unwrap,
 } from './parameter';
 export {
-  type Optimizer,
   type Prediction,
   type Program,
+  restoreCommitted,
   trainableDemos,
   trainableParameters,
   trainablePrompts,

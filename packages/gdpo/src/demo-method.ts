@@ -164,10 +164,6 @@ export class DemoOptimizer<E> {
     }
   }
 
-  abandon(): void {
-    this.revert();
-  }
-
   state(): DemoState {
     return structuredClone({ teacher: this.teacher, student: this.student });
   }
@@ -254,9 +250,5 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
 
   restore(state: DemoState): void {
     this.optimizer.restore(state);
-  }
-
-  abandon(): void {
-    this.optimizer.abandon();
   }
 }

@@ -190,8 +190,4 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
     this.optimizer.restore(state.optimizer);
     this.moving.items = state.moving.map((i) => ({ ...i }));
   }
-
-  abandon(): void {
-    this.optimizer.abandon();
-  }
 }

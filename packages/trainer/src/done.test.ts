@@ -46,7 +46,6 @@ class Countdown<E> implements Method<E, { left: number; bound: number }> {
   restore(s: { left: number; bound: number }): void {
     this.s = { ...s };
   }
-  abandon(): void {}
 }
 
 const factory: MethodFactory<null> = {

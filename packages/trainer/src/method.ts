@@ -121,8 +121,6 @@ export interface Method<E = unknown, S = unknown> {
    */
   state(): S;
   restore(state: S): void;
-  /** A step was interrupted (budget, signal): drop pending proposals, restore the last committed values. */
-  abandon(): void;
 }
 
 /** What a factory gets to build its method(s). */

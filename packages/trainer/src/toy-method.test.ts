@@ -79,10 +79,6 @@ class RandomEditMethod<E> implements Method<E, RandomEditState> {
   restore(state: RandomEditState): void {
     this.tried = state.tried.map((t) => ({ ...t }));
   }
-
-  abandon(): void {
-    for (const p of this.prompts) if (p.proposing) p.revert();
-  }
 }
 
 const randomEdit: MethodFactory<RandomEditConfig> = {

@@ -6,10 +6,13 @@
  * meters every managed-model call made inside it (llm's `withBudget`); each checkpoint records what was
  * spent, and a resume credits it, so the limits hold across processes.
  *
+ * On a stop the trainer itself puts the program back to the last checkpoint's values (core's
+ * `restoreCommitted`): a method never has to undo a step it was stopped in.
+ *
  * Task-agnostic and method-agnostic: it sees a core `Program<E>` and a `Method` (see method.ts).
  */
 import { existsSync } from 'node:fs';
-import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
+import { type Parameter, type Program, restoreCommitted, zeroGrad } from '@llm-autodiff/core';
 import { Budget, type BudgetOptions, runCacheSalt, stopKind, withBudget } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
 import {
@@ -198,7 +201,8 @@ async function trainLocked<E>(
     ...base,
     records: [...base.records],
     spent: budget.spent().byRole,
-    values: currentValues(),
+    // A copy: the trainer restores these on a stop, whatever a later step does to the values in place.
+    values: structuredClone(currentValues()),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),
     ...(opts.manifest ? { manifest: opts.manifest } : {}),
@@ -251,6 +255,8 @@ async function trainLocked<E>(
       records: [],
     };
   }
+  // The values a stop before the first checkpoint goes back to.
+  const committedAtStart = structuredClone(currentValues());
   const result = (partial: boolean, stopReason?: string): TrainResult => ({
     method: factory.name,
     program: program.name,
@@ -373,7 +379,9 @@ async function trainLocked<E>(
     return result(false);
   } catch (error) {
     if (!(error instanceof RunStopped)) throw error;
-    for (const m of phases) m.abandon();
+    // The trainer owns the undo: whatever the stopped step proposed or applied, the program goes back to
+    // the last committed (checkpointed) values; methods keep only what they need to continue.
+    restoreCommitted(trainable.values(), last?.values ?? committedAtStart);
     log(`stopped: ${error.message}`);
     // Stopped before step 0 finished: a checkpoint at step -1, so `--resume` still works.
     const kept = last ?? snapshot(state, rng);

@@ -21,7 +21,7 @@ import {
   type StepOutcome,
 } from '@llm-autodiff/trainer';
 import { type FieldSpec, resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { applyValues, displayValues, readValues, type Values } from '../common/values';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 
 export interface BootstrapConfig {
@@ -99,12 +99,10 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<BootstrapConfig, E>) {
     this.slots = demoSlots(setup.program, 'bootstrap');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback(this.slots);
   }
 
   steps(): number {
@@ -112,7 +110,6 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     const demos = await this.boot.build(run, run.data.train, settingsOf(this.setup.config), run.rng);
     applyValues(this.slots, demos);
     // No gate in the reference: the compiled program is the result. One complete validation reports it.
@@ -124,9 +121,6 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
     return {};
   }
   restore(): void {}
-  abandon(): void {
-    this.rollback.restore();
-  }
 }
 
 export interface BfsrsState {
@@ -138,13 +132,11 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
   private best: BfsrsState['best'];
 
   constructor(private readonly setup: MethodSetup<BfsrsConfig, E>) {
     this.slots = demoSlots(setup.program, 'bfsrs');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback(this.slots);
   }
 
   steps(): number {
@@ -163,7 +155,6 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     const seed = run.step - 4;
     const values = await this.candidate(run, seed);
     const kept = readValues(this.slots);
@@ -184,9 +175,6 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
   restore(state: BfsrsState): void {
     this.best = structuredClone(state.best);
-  }
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

@@ -25,7 +25,7 @@ import {
   type StepOutcome,
 } from '@llm-autodiff/trainer';
 import { resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { applyValues, displayValues, readValues, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';
@@ -92,7 +92,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   private readonly prompts: Parameter<string>[];
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
   private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
 
   constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
@@ -103,7 +102,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     if (this.prompts.length > 0 && !setup.models.optimizer)
       throw new Error('mipro: a prompt (optimizer) model is required to propose instructions');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback([...this.prompts, ...this.slots]);
   }
 
   trials(): number {
@@ -115,7 +113,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
   }
 
@@ -311,9 +308,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
   restore(state: MiproState): void {
     this.s = structuredClone(state);
-  }
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

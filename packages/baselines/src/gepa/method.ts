@@ -31,7 +31,7 @@ import {
 import { proposedValue } from '../common/answer';
 import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
-import { applyValues, Rollback, readValues } from '../common/values';
+import { applyValues, readValues } from '../common/values';
 import { planMerge } from './merge';
 import { bestIndex, type Candidate, selectParent } from './pool';
 import { reflectionPrompt } from './prompts';
@@ -99,7 +99,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   readonly batchSize: number;
   private readonly prompts: Parameter<string>[];
   private readonly all: Parameter[];
-  private readonly rollback: Rollback;
   private s: GepaState = {
     pool: [],
     nextComponent: [],
@@ -116,7 +115,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     this.prompts = trainablePrompts(setup.program);
     if (this.prompts.length === 0) throw new Error('gepa: the pipeline has no trainable prompt');
     if (!setup.models.optimizer) throw new Error('gepa: a reflection (optimizer) model is required');
-    this.rollback = new Rollback(this.prompts);
   }
 
   /** An upper bound (every iteration spends at least one minibatch); `done` ends the run at the budget. */
@@ -203,7 +201,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    this.rollback.mark();
     if (this.s.pool.length === 0) throw new Error('gepa: init() was not called before the first step');
     const gates = emptyGates();
     const base = { batch: [] as string[], gates, attempts: [] as ProposalAttempt[], accepted: false };
@@ -338,9 +335,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     this.s = structuredClone(state);
   }
 
-  abandon(): void {
-    this.rollback.restore();
-  }
 }
 
 export const gepaFactory: MethodFactory<GepaConfig> = {

@@ -18,7 +18,6 @@ import {
 } from '@llm-autodiff/trainer';
 import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
-import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
 import { Tgd, type TgdState } from './tgd';
 
@@ -52,7 +51,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   private readonly prompts: Parameter<string>[];
   private readonly all: Parameter[];
   private readonly tgd: Tgd;
-  private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<TextGradConfig, E>) {
     const c = setup.config;
@@ -63,7 +61,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
     if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');
     this.tgd = new Tgd({ model: optimizer, constraints: c.constraints, memory: c.gradientMemory });
-    this.rollback = new Rollback(this.prompts);
   }
 
   steps(): number {
@@ -71,7 +68,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    this.rollback.mark();
     const gates = emptyGates();
     zeroGrad(this.all);
     const forward = await run.forwardLoss(batch);
@@ -133,9 +129,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     this.tgd.restore(state.tgd);
   }
 
-  abandon(): void {
-    this.rollback.restore();
-  }
 }
 
 export const textgradFactory: MethodFactory<TextGradConfig> = {

@@ -334,7 +334,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   restore(state: GepaState): void {
     this.s = structuredClone(state);
   }
-
 }
 
 export const gepaFactory: MethodFactory<GepaConfig> = {

@@ -128,7 +128,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   restore(state: TextGradState): void {
     this.tgd.restore(state.tgd);
   }
-
 }
 
 export const textgradFactory: MethodFactory<TextGradConfig> = {

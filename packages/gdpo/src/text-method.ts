@@ -10,6 +10,7 @@ import {
   attemptValidation,
   beats,
   emptyGates,
+  gateSummary,
   type Method,
   type ProposalAttempt,
   type RunContext,
@@ -175,10 +176,13 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       subset: subset.map((i) => i.id),
       subsetScore,
       backward: backwardReport,
-      gates,
+      tried: gates.tried,
       attempts,
       accepted,
       bestVal,
+      // GDPO's own vocabulary: its gate counts are its details, and its one-line summary.
+      summary: gateSummary(gates),
+      details: { gates },
     };
   }
 

@@ -12,7 +12,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
 import { readCheckpoint } from './checkpoint';
 import type { Method, MethodFactory, StepOutcome } from './method';
-import { emptyGates } from './step-records';
 import { train } from './train';
 
 /** Step 1 commits `v1` (and one demo); step 2 edits both in place and by proposal, then meets a stop. */
@@ -41,7 +40,7 @@ class Scribble<E> implements Method<E, null> {
     return {
       phase: 'scribble',
       batch: [],
-      gates: emptyGates(),
+      tried: 0,
       attempts: [],
       accepted: true,
       bestVal: run.bestVal,

@@ -33,13 +33,7 @@ import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
 import { type RunShared, runContext } from './run-context';
 import { resolveTrainerSettings } from './settings';
-import {
-  addGates,
-  emptyGates,
-  type StepRecord,
-  type TrainerSettings,
-  type TrainResult,
-} from './step-records';
+import { type StepRecord, stepLine, type TrainerSettings, type TrainResult } from './step-records';
 import { diffUsage, pickUsage, type UsageByRole, type UsageSource } from './usage';
 
 export interface TrainOptions<E> {
@@ -268,7 +262,6 @@ async function trainLocked<E>(
     testScores: { initial: state.initialTestScores, final: state.finalTestScores },
     values: currentValues(),
     steps: state.records,
-    gates: state.records.reduce((g, r) => addGates(g, r.gates), emptyGates()),
     usage: checkpointUsage(state),
     wallMs: performance.now() - started,
     methodConfig: config,
@@ -279,7 +272,7 @@ async function trainLocked<E>(
     phase,
     batch: [],
     subset: [],
-    gates: emptyGates(),
+    tried: 0,
     attempts: [],
     accepted: false,
     valScore: state.bestVal,
@@ -354,11 +347,9 @@ async function trainLocked<E>(
       };
       state.records.push(record);
       state.step = step;
-      const g = record.gates;
+      const calls = Object.values(record.usage).reduce((n, u) => n + u.calls, 0);
       log(
-        `step ${step}/${totalSteps()} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
-          ` proposals ${g.tried}, mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed},` +
-          ` validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+        `step ${step}/${totalSteps()} ${record.phase}: ${stepLine(record)}; best val ${state.bestVal.toFixed(4)}; ${calls} calls`,
       );
       await save(snapshot(state, rng));
       opts.onStepDone?.(record, { totalSteps: totalSteps() });

@@ -13,7 +13,6 @@ import { type Demo, type Parameter, type Program, trainableDemos } from '@llm-au
 import {
   attemptValidation,
   beats,
-  emptyGates,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -73,14 +72,10 @@ function outcome(
   bestVal: number,
   details?: Record<string, unknown>,
 ): StepOutcome {
-  const gates = emptyGates();
-  gates.tried = 1;
-  if (accepted) gates.validationPassed = 1;
-  else gates.validationFailed = 1;
   return {
     phase,
     batch: [],
-    gates,
+    tried: 1,
     attempts: [
       {
         accepted,

@@ -15,8 +15,6 @@ import { type Demo, type Parameter, trainableDemos, trainablePrompts } from '@ll
 import {
   attemptValidation,
   beats,
-  emptyGates,
-  type GateCounts,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -151,11 +149,10 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       this.s.summary = proposed.summary;
       this.s.instructions = proposed.instructions;
     }
-    const gates = emptyGates();
     return {
       phase: 'propose',
       batch: [],
-      gates,
+      tried: 0,
       attempts: [],
       accepted: false,
       bestVal: run.bestVal,
@@ -196,8 +193,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     const values = this.valuesOf(choice);
     applyValues(params, values);
     if (run.data.val.length <= c.minibatchAboveVal) return this.fullTrial(run, t, choice, values, kept);
-    const gates = emptyGates();
-    gates.tried = 1;
     const minibatch = run.rng.sample(run.data.val, Math.min(c.minibatchSize, run.data.val.length));
     const mb = await run.evaluate(minibatch);
     this.s.history.push({ choice, score: mb.score });
@@ -220,14 +215,14 @@ export class MiproMethod<E> implements Method<E, MiproState> {
           ...attemptValidation(v),
         };
         attempts.push(attempt);
-        accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
+        accepted = this.keepIfBetter(run, pick, v, attempt, kept);
         if (accepted) bestVal = v.score;
       }
     }
     return {
       phase: 'search',
       batch: minibatch.map((e) => run.program.sampleId(e)),
-      gates,
+      tried: 1,
       attempts,
       accepted,
       bestVal,
@@ -244,8 +239,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     kept: Values,
   ): Promise<StepOutcome> {
     const params = [...this.prompts, ...this.slots];
-    const gates = emptyGates();
-    gates.tried = 1;
     const key = choiceKey(choice);
     const seen = this.s.history.find((h) => choiceKey(h.choice) === key);
     if (seen) {
@@ -255,7 +248,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       return {
         phase: 'search',
         batch: [],
-        gates,
+        tried: 1,
         attempts: [],
         accepted: false,
         bestVal: run.bestVal,
@@ -270,11 +263,11 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       values: displayValues(params, values),
       ...attemptValidation(v),
     };
-    const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
+    const accepted = this.keepIfBetter(run, choice, v, attempt, kept);
     return {
       phase: 'search',
       batch: [],
-      gates,
+      tried: 1,
       attempts: [attempt],
       accepted,
       bestVal: accepted ? v.score : run.bestVal,
@@ -287,7 +280,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     run: RunContext<E>,
     choice: number[],
     v: { score: number; complete: boolean },
-    gates: GateCounts,
     attempt: ProposalAttempt,
     kept: Values,
   ): boolean {
@@ -295,11 +287,9 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     if (v.complete && beats(v.score, run.bestVal)) {
       attempt.accepted = true;
       this.s.best = { choice, score: v.score };
-      gates.validationPassed = 1;
       return true;
     }
     applyValues(params, kept);
-    gates.validationFailed = 1;
     return false;
   }
 

@@ -21,6 +21,7 @@ import {
   type Evaluation,
   emptyGates,
   type GateCounts,
+  gateSummary,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -93,6 +94,9 @@ export function autoBudget(predictors: number, candidates: number, valSize: numb
   total += (periodic + (trials < 5 ? 1 : 0)) * valSize;
   return total;
 }
+
+/** A step's outcome while GEPA builds it: its gate counts, turned into `tried` and details by `finish`. */
+type Draft = Omit<StepOutcome, 'bestVal' | 'tried'> & { gates: GateCounts };
 
 export class GepaMethod<E> implements Method<E, GepaState> {
   readonly name = 'gepa';
@@ -184,15 +188,19 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     Object.assign(record.attempt, { accepted: true, ...attemptValidation(v) });
   }
 
-  private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
+  private finish(run: RunContext<E>, { gates, ...o }: Draft): StepOutcome {
     const best = this.best();
     applyValues(this.prompts, best.values);
     zeroGrad(this.all);
     return {
       ...o,
+      tried: gates.tried,
       bestVal: Math.max(run.bestVal, best.aggregate),
+      // GEPA's own gates (mini-batch improvement, then admission to the pool) are its details.
+      summary: gateSummary(gates),
       details: {
         ...o.details,
+        gates,
         pool: this.s.pool.length,
         metricCalls: this.s.metricCalls,
         budget: this.s.budget,
@@ -213,7 +221,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     return this.finish(run, await this.reflect(run, batch));
   }
 
-  private async merge(run: RunContext<E>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
+  private async merge(run: RunContext<E>): Promise<Draft | undefined> {
     const plan = planMerge(this.s.pool, new Set(this.s.triedMerges), run.rng);
     if (!plan) return undefined;
     this.s.merges++;
@@ -255,7 +263,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     return { ...o, accepted: true };
   }
 
-  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Omit<StepOutcome, 'bestVal'>> {
+  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Draft> {
     const c = this.setup.config;
     const gates = emptyGates();
     const parent =

@@ -7,7 +7,6 @@
 import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
   attemptValidation,
-  emptyGates,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -68,7 +67,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    const gates = emptyGates();
     zeroGrad(this.all);
     const forward = await run.forwardLoss(batch);
     const engine = run.models.backward ?? this.setup.models.backward;
@@ -87,23 +85,24 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     });
     this.tgd.remember(this.prompts);
     zeroGrad(this.all);
-    gates.tried = 1;
-    gates.parseFailures = proposals.filter((p) => !p.parsed).length;
+    const parseFailures = proposals.filter((p) => !p.parsed).length;
     const values = Object.fromEntries(proposals.map((p) => [p.name, p.value]));
     const attempt: ProposalAttempt = { accepted: false, values };
-    const outcome = (accepted: boolean, bestVal: number): StepOutcome => ({
+    // One TGD update per step; the summary says what became of it.
+    const outcome = (accepted: boolean, bestVal: number, summary: string): StepOutcome => ({
       phase: 'text',
       batch: forward.map((f) => f.id),
       subsetScore: forward.reduce((s, f) => s + f.score, 0) / Math.max(1, forward.length),
       backward: { calls: report.calls, skipped: 0, copies: 0 },
-      gates,
+      tried: 1,
       attempts: [attempt],
       accepted,
       bestVal,
+      summary: parseFailures > 0 ? `${summary}; ${parseFailures} unparsed` : summary,
+      details: { parseFailures },
     });
     if (proposals.every((p) => p.value === p.previous)) {
-      gates.unchanged = 1;
-      return outcome(false, run.bestVal);
+      return outcome(false, run.bestVal, 'update unchanged');
     }
     this.prompts.forEach((p, i) => {
       p.propose(proposals[i]?.value ?? p.value);
@@ -112,13 +111,11 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     Object.assign(attempt, attemptValidation(v));
     if (v.complete && v.score >= run.bestVal - SCORE_EPS) {
       for (const p of this.prompts) p.commit();
-      gates.validationPassed = 1;
       attempt.accepted = true;
-      return outcome(true, Math.max(run.bestVal, v.score));
+      return outcome(true, Math.max(run.bestVal, v.score), 'update kept');
     }
     for (const p of this.prompts) p.revert();
-    gates.validationFailed = 1;
-    return outcome(false, run.bestVal);
+    return outcome(false, run.bestVal, 'update reverted (validation fell)');
   }
 
   state(): TextGradState {

@@ -28,10 +28,11 @@ import {
   taskOf,
 } from '@llm-autodiff/tasks';
 import {
-  emptyGates,
   evaluate,
+  gateTotals,
   pickUsage,
   type StepRecord,
+  stepLine,
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
@@ -48,8 +49,8 @@ export interface RunProgress {
   step: number;
   totalSteps: number;
   bestVal?: number;
-  /** Gate results of the last finished step, e.g. `mini-batch 1/2, validation 0/1`. */
-  gates?: string;
+  /** The last finished step in every method's words, then the method's own summary (trainer's `stepLine`). */
+  line?: string;
 }
 
 export interface RunContext {
@@ -163,7 +164,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         phase: 'init',
         batch: [],
         subset: [],
-        gates: emptyGates(),
+        tried: 0,
         attempts: [],
         accepted: false,
         valScore: val.score,
@@ -180,7 +181,6 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
         testScores: { initial: test.perItem, final: test.perItem },
         values: initialValues,
         steps: [step],
-        gates: emptyGates(),
         usage,
         wallMs: performance.now() - t0,
         methodConfig: {},
@@ -225,12 +225,11 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
       // The report shows each step's backward graph (run-record.ts: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       onStepDone: (record, run) => {
-        const g = record.gates;
         ctx.onProgress?.({
           step: record.step,
           totalSteps: run.totalSteps,
           bestVal: record.valScore,
-          gates: `mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed}, validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+          line: stepLine(record),
         });
       },
     });
@@ -300,7 +299,8 @@ function toRecord(
     initialTestScores,
     values: { initial: initialValues, final: result.values },
     usage: toRunUsage(result.usage, hitTokens),
-    gates: result.gates,
+    // Only a method whose proposals pass gates (GDPO, GEPA) has gate counts; the others record none.
+    gates: gateTotals(result.steps),
     steps: result.steps.length,
     wallMs: performance.now() - t0,
     startedAt: startedAt.toISOString(),

@@ -6,9 +6,9 @@
  * pipeline (with its BM25 index for HotPotQA) and splits, every pipeline call labelled with its step;
  * the teacher as the same pipeline on the teacher model; the run manifest (`manifestOf`) a resume is
  * checked against. `autodiff train`, every run of a `repro` sweep (which passes the sweep's shared
- * per-model limits and retriever), `benchmarks/gdpo-sim.ts` and the end-to-end tests start here, so they
- * run the same thing (the latency benchmarks wire their own pool in `benchmarks/lib/sim-run.ts`, to
- * record every call on a timeline).
+ * per-model limits and retriever), the benchmarks (`benchmarks/gdpo-sim.ts`, and `benchmarks/lib/sim-run.ts`,
+ * which records every call on a timeline through `wrapModel`) and the end-to-end tests start here, so
+ * they run the same thing.
  */
 import type { Program } from '@llm-autodiff/core';
 import {
@@ -86,6 +86,11 @@ export interface RunSetupOptions {
   semaphoreFor?: (modelId: string) => Semaphore;
   /** The BM25 retriever of HotPotQA pipelines, when loaded once for several runs; default: loaded here. */
   retriever?: () => Promise<Retriever>;
+  /**
+   * Wraps each endpoint's provider model, below the managed layer (queue, cache, retries): what it sees
+   * is what is sent (a benchmark's call timeline).
+   */
+  wrapModel?: (model: ChatModel) => ChatModel;
 }
 
 /** An example of any task (the pipeline is chosen at run time). */
@@ -132,11 +137,13 @@ export async function setupRun(opts: RunSetupOptions): Promise<RunSetup> {
     semaphoreFor: opts.semaphoreFor,
     provider: { baseURL: opts.baseURL, settings: opts.settings },
     // Simulated models also get the sim-only settings (world seed, latency).
-    create: (spec, options) =>
-      createModel(
+    create: (spec, options) => {
+      const model = createModel(
         spec,
         isSimSpec(spec) ? { ...options, settings: { ...options.settings, ...opts.simSettings } } : options,
-      ),
+      );
+      return opts.wrapModel ? opts.wrapModel(model) : model;
+    },
   });
   const bound = pool.bind(specs);
   // Outside the pool (cache included), so the sampling options are part of each request's key.

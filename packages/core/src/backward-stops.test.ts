@@ -1,13 +1,5 @@
-import {
-  BudgetExceededError,
-  CacheMissError,
-  CallsStoppedError,
-  type ChatModel,
-  ModelCallError,
-  ProviderError,
-  ScriptedModel,
-} from '@llm-autodiff/llm';
-import { cannedResponse } from '@llm-autodiff/llm/testing';
+import { ModelCallError, ProviderError, ScriptedModel } from '@llm-autodiff/llm';
+import { failingAfter, STOP_ERRORS } from '@llm-autodiff/llm/testing';
 import { describe, expect, it } from 'vitest';
 import { queryAnswerChain } from '../testing';
 import { backward } from './backward';
@@ -21,41 +13,24 @@ async function chain() {
   return { qInstr, aInstr, root };
 }
 
-/** An engine that answers its first `answered` calls and then throws `error()` on every call. */
-function failingAfter(answered: number, error: () => unknown): ChatModel & { calls: number } {
-  const engine = {
-    id: 'engine',
-    calls: 0,
-    async complete() {
-      engine.calls++;
-      if (engine.calls > answered) throw error();
-      return cannedResponse('feedback', { model: 'engine' });
-    },
-  };
-  return engine;
-}
-
-const stops: Array<[string, () => unknown]> = [
-  ['a stopping run (signal)', () => new CallsStoppedError('engine', 'SIGTERM')],
-  ['a spent budget', () => new BudgetExceededError('total', 'calls', 2, 2)],
-  ['a replay miss', () => new CacheMissError({ modelId: 'engine', digest: 'abc', excerpt: 'q' })],
-];
-
 describe('a stop ends the backward pass', () => {
-  it.each(stops)('%s mid-pass rejects the pass; no failed-feedback gradient is made', async (_, stop) => {
-    const { qInstr, aInstr, root } = await chain();
-    const thrown = stop();
-    const engine = failingAfter(2, () => thrown);
-    await expect(backward(root, { engine, concurrency: 1 })).rejects.toBe(thrown);
-    const gradients = [
-      ...qInstr.gradients,
-      ...aInstr.gradients,
-      ...root.predecessors.flatMap((l) => l.gradients),
-    ];
-    expect(gradients.filter((g) => g.isFailure)).toEqual([]);
-    // The pass ended at the stop: no call was sent after it (2 answered + the refused one).
-    expect(engine.calls).toBe(3);
-  });
+  it.each(STOP_ERRORS)(
+    '%s mid-pass rejects the pass; no failed-feedback gradient is made',
+    async (_, stop) => {
+      const { qInstr, aInstr, root } = await chain();
+      const thrown = stop();
+      const engine = failingAfter(2, () => thrown);
+      await expect(backward(root, { engine, concurrency: 1 })).rejects.toBe(thrown);
+      const gradients = [
+        ...qInstr.gradients,
+        ...aInstr.gradients,
+        ...root.predecessors.flatMap((l) => l.gradients),
+      ];
+      expect(gradients.filter((g) => g.isFailure)).toEqual([]);
+      // The pass ended at the stop: no call was sent after it (2 answered + the refused one).
+      expect(engine.calls).toBe(3);
+    },
+  );
 
   it('a call that fails on its own still becomes a failed-feedback gradient and the pass goes on', async () => {
     const { qInstr, aInstr, root } = await chain();

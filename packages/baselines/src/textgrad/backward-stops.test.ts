@@ -1,14 +1,6 @@
 import { generator, loss, param, runSample, sum } from '@llm-autodiff/core';
-import {
-  BudgetExceededError,
-  CacheMissError,
-  CallsStoppedError,
-  type ChatModel,
-  ModelCallError,
-  ProviderError,
-  ScriptedModel,
-} from '@llm-autodiff/llm';
-import { cannedResponse } from '@llm-autodiff/llm/testing';
+import { ModelCallError, ProviderError, ScriptedModel } from '@llm-autodiff/llm';
+import { failingAfter, STOP_ERRORS } from '@llm-autodiff/llm/testing';
 import { describe, expect, it } from 'vitest';
 import { textgradBackward } from './backward';
 
@@ -27,28 +19,8 @@ async function chain() {
   return { params: [pA, pB], root: sum(losses) };
 }
 
-/** Answers its first `answered` calls, then throws `error()` on every call. */
-function failingAfter(answered: number, error: () => unknown): ChatModel & { calls: number } {
-  const engine = {
-    id: 'engine',
-    calls: 0,
-    async complete() {
-      engine.calls++;
-      if (engine.calls > answered) throw error();
-      return cannedResponse('feedback', { model: 'engine' });
-    },
-  };
-  return engine;
-}
-
-const stops: Array<[string, () => unknown]> = [
-  ['a stopping run (signal)', () => new CallsStoppedError('engine', 'SIGINT')],
-  ['a spent budget', () => new BudgetExceededError('role:backward', 'calls', 2, 2)],
-  ['a replay miss', () => new CacheMissError({ modelId: 'engine', digest: 'abc', excerpt: 'q' })],
-];
-
 describe("a stop ends TextGrad's backward pass", () => {
-  it.each(stops)('%s mid-pass rejects it; no failed-feedback gradient is made', async (_, stop) => {
+  it.each(STOP_ERRORS)('%s mid-pass rejects it; no failed-feedback gradient is made', async (_, stop) => {
     const { params, root } = await chain();
     const thrown = stop();
     const engine = failingAfter(2, () => thrown);

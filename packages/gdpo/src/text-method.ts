@@ -10,6 +10,7 @@ import {
   attemptValidation,
   beats,
   emptyGates,
+  gateSummary,
   type Method,
   type ProposalAttempt,
   type RunContext,
@@ -172,10 +173,13 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       subset: subset.map((i) => i.id),
       subsetScore,
       backward: backwardReport,
-      gates,
+      tried: gates.tried,
       attempts,
       accepted,
       bestVal,
+      // GDPO's own vocabulary: its gate counts are its details, and its one-line summary.
+      summary: gateSummary(gates),
+      details: { gates },
     };
   }
 
@@ -186,9 +190,5 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
   restore(state: GdpoTextState): void {
     this.optimizer.restore(state.optimizer);
     this.moving.items = state.moving.map((i) => ({ ...i }));
-  }
-
-  abandon(): void {
-    this.optimizer.abandon();
   }
 }

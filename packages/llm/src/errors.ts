@@ -113,6 +113,7 @@ export type BudgetKind = 'calls' | 'tokens' | 'usd';
 /** A budget is reached. `scope` is `total` or `role:<name>`. Thrown before a call is sent. */
 export class BudgetExceededError extends Error {
   override readonly name = 'BudgetExceededError';
+  readonly stop: StopKind = 'budget';
   constructor(
     readonly scope: string,
     readonly budget: BudgetKind,
@@ -149,6 +150,7 @@ export interface CacheMissInit {
  */
 export class CacheMissError extends Error {
   override readonly name = 'CacheMissError';
+  readonly stop: StopKind = 'replay-miss';
   readonly modelId: string;
   readonly digest: string;
   readonly excerpt: string;
@@ -204,6 +206,7 @@ export class BudgetSpecError extends Error {
  */
 export class CallsStoppedError extends Error {
   override readonly name = 'CallsStoppedError';
+  readonly stop: StopKind = 'signal';
   constructor(
     readonly modelId: string,
     readonly reason: string,
@@ -220,4 +223,24 @@ export class ModelControlsError extends Error {
 /** A model spec string that cannot be parsed, or names an unknown provider. */
 export class ModelSpecError extends Error {
   override readonly name = 'ModelSpecError';
+}
+
+/**
+ * Why a model call ended the run instead of failing alone: a budget is reached, the run is stopping
+ * (signal), or a replay met an unrecorded request. An error of one of these kinds must end whatever is
+ * under way (a backward pass, a proposal, an evaluation) at once; no caller turns it into a failed
+ * result of its own (e.g. a "failed feedback" gradient).
+ */
+export type StopKind = 'budget' | 'signal' | 'replay-miss';
+
+/** The stop kind an error carries (its `stop` field), or undefined for an error that is not a stop. */
+export function stopKind(error: unknown): StopKind | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const stop = (error as { stop?: unknown }).stop;
+  return stop === 'budget' || stop === 'signal' || stop === 'replay-miss' ? stop : undefined;
+}
+
+/** Whether an error must end the run's current work at once (see `StopKind`). The one policy for callers. */
+export function isStop(error: unknown): boolean {
+  return stopKind(error) !== undefined;
 }

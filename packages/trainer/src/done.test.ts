@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
 import type { Method, MethodFactory, StepOutcome } from './method';
-import { emptyGates } from './step-records';
 import { train } from './train';
 
 /** Spends one unit per step; its step bound (2 × |train|) is known only after init. */
@@ -34,7 +33,7 @@ class Countdown<E> implements Method<E, { left: number; bound: number }> {
     return {
       phase: this.name,
       batch: [],
-      gates: emptyGates(),
+      tried: 0,
       attempts: [],
       accepted: false,
       bestVal: run.bestVal,
@@ -46,7 +45,6 @@ class Countdown<E> implements Method<E, { left: number; bound: number }> {
   restore(s: { left: number; bound: number }): void {
     this.s = { ...s };
   }
-  abandon(): void {}
 }
 
 const factory: MethodFactory<null> = {

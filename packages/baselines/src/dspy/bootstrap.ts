@@ -13,7 +13,6 @@ import { type Demo, type Parameter, type Program, trainableDemos } from '@llm-au
 import {
   attemptValidation,
   beats,
-  emptyGates,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -21,7 +20,7 @@ import {
   type StepOutcome,
 } from '@llm-autodiff/trainer';
 import { type FieldSpec, resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { applyValues, displayValues, readValues, type Values } from '../common/values';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 
 export interface BootstrapConfig {
@@ -73,14 +72,10 @@ function outcome(
   bestVal: number,
   details?: Record<string, unknown>,
 ): StepOutcome {
-  const gates = emptyGates();
-  gates.tried = 1;
-  if (accepted) gates.validationPassed = 1;
-  else gates.validationFailed = 1;
   return {
     phase,
     batch: [],
-    gates,
+    tried: 1,
     attempts: [
       {
         accepted,
@@ -99,12 +94,10 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<BootstrapConfig, E>) {
     this.slots = demoSlots(setup.program, 'bootstrap');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback(this.slots);
   }
 
   steps(): number {
@@ -112,7 +105,6 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     const demos = await this.boot.build(run, run.data.train, settingsOf(this.setup.config), run.rng);
     applyValues(this.slots, demos);
     // No gate in the reference: the compiled program is the result. One complete validation reports it.
@@ -124,9 +116,6 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
     return {};
   }
   restore(): void {}
-  abandon(): void {
-    this.rollback.restore();
-  }
 }
 
 export interface BfsrsState {
@@ -138,13 +127,11 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
   private best: BfsrsState['best'];
 
   constructor(private readonly setup: MethodSetup<BfsrsConfig, E>) {
     this.slots = demoSlots(setup.program, 'bfsrs');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback(this.slots);
   }
 
   steps(): number {
@@ -163,7 +150,6 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     const seed = run.step - 4;
     const values = await this.candidate(run, seed);
     const kept = readValues(this.slots);
@@ -184,9 +170,6 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
   restore(state: BfsrsState): void {
     this.best = structuredClone(state.best);
-  }
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

@@ -15,8 +15,6 @@ import { type Demo, type Parameter, trainableDemos, trainablePrompts } from '@ll
 import {
   attemptValidation,
   beats,
-  emptyGates,
-  type GateCounts,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -25,7 +23,7 @@ import {
   type StepOutcome,
 } from '@llm-autodiff/trainer';
 import { resolveFields } from '../common/config';
-import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { applyValues, displayValues, readValues, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';
@@ -92,7 +90,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   private readonly prompts: Parameter<string>[];
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
   private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
 
   constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
@@ -106,7 +103,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     if (this.prompts.length > 0 && !setup.models.optimizer)
       throw new Error('mipro: a prompt (optimizer) model is required to propose instructions');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback([...this.prompts, ...this.slots]);
   }
 
   trials(): number {
@@ -118,7 +114,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
   }
 
@@ -157,11 +152,10 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       this.s.summary = proposed.summary;
       this.s.instructions = proposed.instructions;
     }
-    const gates = emptyGates();
     return {
       phase: 'propose',
       batch: [],
-      gates,
+      tried: 0,
       attempts: [],
       accepted: false,
       bestVal: run.bestVal,
@@ -202,8 +196,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     const values = this.valuesOf(choice);
     applyValues(params, values);
     if (run.data.val.length <= c.minibatchAboveVal) return this.fullTrial(run, t, choice, values, kept);
-    const gates = emptyGates();
-    gates.tried = 1;
     const minibatch = run.rng.sample(run.data.val, Math.min(c.minibatchSize, run.data.val.length));
     const mb = await run.evaluate(minibatch);
     this.s.history.push({ choice, score: mb.score });
@@ -226,14 +218,14 @@ export class MiproMethod<E> implements Method<E, MiproState> {
           ...attemptValidation(v),
         };
         attempts.push(attempt);
-        accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
+        accepted = this.keepIfBetter(run, pick, v, attempt, kept);
         if (accepted) bestVal = v.score;
       }
     }
     return {
       phase: 'search',
       batch: minibatch.map((e) => run.program.sampleId(e)),
-      gates,
+      tried: 1,
       attempts,
       accepted,
       bestVal,
@@ -250,8 +242,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     kept: Values,
   ): Promise<StepOutcome> {
     const params = [...this.prompts, ...this.slots];
-    const gates = emptyGates();
-    gates.tried = 1;
     const key = choiceKey(choice);
     const seen = this.s.history.find((h) => choiceKey(h.choice) === key);
     if (seen) {
@@ -261,7 +251,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       return {
         phase: 'search',
         batch: [],
-        gates,
+        tried: 1,
         attempts: [],
         accepted: false,
         bestVal: run.bestVal,
@@ -276,11 +266,11 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       values: displayValues(params, values),
       ...attemptValidation(v),
     };
-    const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
+    const accepted = this.keepIfBetter(run, choice, v, attempt, kept);
     return {
       phase: 'search',
       batch: [],
-      gates,
+      tried: 1,
       attempts: [attempt],
       accepted,
       bestVal: accepted ? v.score : run.bestVal,
@@ -293,7 +283,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     run: RunContext<E>,
     choice: number[],
     v: { score: number; complete: boolean },
-    gates: GateCounts,
     attempt: ProposalAttempt,
     kept: Values,
   ): boolean {
@@ -301,11 +290,9 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     if (v.complete && beats(v.score, run.bestVal)) {
       attempt.accepted = true;
       this.s.best = { choice, score: v.score };
-      gates.validationPassed = 1;
       return true;
     }
     applyValues(params, kept);
-    gates.validationFailed = 1;
     return false;
   }
 
@@ -314,9 +301,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
   restore(state: MiproState): void {
     this.s = structuredClone(state);
-  }
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

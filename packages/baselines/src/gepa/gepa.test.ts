@@ -1,4 +1,4 @@
-import { Rng } from '@llm-autodiff/trainer';
+import { gatesOf, Rng } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
 import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
 import { planMerge } from './merge';
@@ -51,7 +51,8 @@ describe('gepa', () => {
     expect(task.calls).toHaveLength(6);
     expect(optimizer.calls).toHaveLength(1);
     expect(out.accepted).toBe(false);
-    expect(out.gates.miniBatchFailed).toBe(1);
+    expect(out.tried).toBe(1);
+    expect(gatesOf(out)?.miniBatchFailed).toBe(1);
     expect(program.instruction.value).toBe('Answer the question.');
   });
 

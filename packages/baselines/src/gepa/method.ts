@@ -23,6 +23,7 @@ import {
   type Evaluation,
   emptyGates,
   type GateCounts,
+  gateSummary,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -33,7 +34,7 @@ import {
 import { proposedValue } from '../common/answer';
 import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
-import { applyValues, Rollback, readValues } from '../common/values';
+import { applyValues, readValues } from '../common/values';
 import { planMerge } from './merge';
 import { bestIndex, type Candidate, selectParent } from './pool';
 import { reflectionPrompt } from './prompts';
@@ -100,12 +101,14 @@ export function autoBudget(predictors: number, candidates: number, valSize: numb
   return total;
 }
 
+/** A step's outcome while GEPA builds it: its gate counts, turned into `tried` and details by `finish`. */
+type Draft = Omit<StepOutcome, 'bestVal' | 'tried'> & { gates: GateCounts };
+
 export class GepaMethod<E> implements Method<E, GepaState> {
   readonly name = 'gepa';
   readonly batchSize: number;
   private readonly prompts: Parameter<string>[];
   private readonly all: Parameter[];
-  private readonly rollback: Rollback;
   private s: GepaState = {
     pool: [],
     nextComponent: [],
@@ -123,7 +126,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     this.prompts = trainablePrompts(setup.program);
     if (this.prompts.length === 0) throw new Error('gepa: the pipeline has no trainable prompt');
     if (!setup.models.optimizer) throw new Error('gepa: a reflection (optimizer) model is required');
-    this.rollback = new Rollback(this.prompts);
   }
 
   /** An upper bound (every iteration spends at least one minibatch); `done` ends the run at the budget. */
@@ -193,15 +195,19 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     Object.assign(record.attempt, { accepted: true, ...attemptValidation(v) });
   }
 
-  private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
+  private finish(run: RunContext<E>, { gates, ...o }: Draft): StepOutcome {
     const best = this.best();
     applyValues(this.prompts, best.values);
     zeroGrad(this.all);
     return {
       ...o,
+      tried: gates.tried,
       bestVal: Math.max(run.bestVal, best.aggregate),
+      // GEPA's own gates (mini-batch improvement, then admission to the pool) are its details.
+      summary: gateSummary(gates),
       details: {
         ...o.details,
+        gates,
         pool: this.s.pool.length,
         metricCalls: this.s.metricCalls,
         budget: this.s.budget,
@@ -210,7 +216,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    this.rollback.mark();
     if (this.s.pool.length === 0) throw new Error('gepa: init() was not called before the first step');
     const gates = emptyGates();
     const base = { batch: [] as string[], gates, attempts: [] as ProposalAttempt[], accepted: false };
@@ -225,7 +230,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     return this.finish(run, await this.reflect(run, batch));
   }
 
-  private async merge(run: RunContext<E>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
+  private async merge(run: RunContext<E>): Promise<Draft | undefined> {
     const plan = planMerge(this.s.pool, new Set(this.s.triedMerges), run.rng);
     if (!plan) return undefined;
     this.s.triedMerges.push(`${plan.i},${plan.j},${plan.ancestor}`);
@@ -267,7 +272,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     return { ...o, accepted: true };
   }
 
-  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Omit<StepOutcome, 'bestVal'>> {
+  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Draft> {
     const c = this.setup.config;
     const gates = emptyGates();
     const parent =
@@ -347,10 +352,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
 
   restore(state: GepaState): void {
     this.s = structuredClone(state);
-  }
-
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

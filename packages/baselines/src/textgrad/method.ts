@@ -7,7 +7,6 @@
 import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
   attemptValidation,
-  emptyGates,
   type Method,
   type MethodFactory,
   type MethodSetup,
@@ -18,7 +17,6 @@ import {
 } from '@llm-autodiff/trainer';
 import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
-import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
 import { Tgd, type TgdState } from './tgd';
 
@@ -52,7 +50,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   private readonly prompts: Parameter<string>[];
   private readonly all: Parameter[];
   private readonly tgd: Tgd;
-  private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<TextGradConfig, E>) {
     const c = setup.config;
@@ -63,7 +60,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
     if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');
     this.tgd = new Tgd({ model: optimizer, constraints: c.constraints, memory: c.gradientMemory });
-    this.rollback = new Rollback(this.prompts);
   }
 
   steps(): number {
@@ -71,8 +67,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    this.rollback.mark();
-    const gates = emptyGates();
     zeroGrad(this.all);
     const forward = await run.forwardLoss(batch);
     const engine = run.models.backward ?? this.setup.models.backward;
@@ -94,24 +88,24 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     });
     this.tgd.remember(this.prompts);
     zeroGrad(this.all);
-    gates.tried = 1;
-    gates.parseFailures = proposals.filter((p) => !p.parsed).length;
+    const parseFailures = proposals.filter((p) => !p.parsed).length;
     const values = Object.fromEntries(proposals.map((p) => [p.name, p.value]));
     const attempt: ProposalAttempt = { accepted: false, values };
-    const outcome = (accepted: boolean, bestVal: number): StepOutcome => ({
+    // One TGD update per step; the summary says what became of it.
+    const outcome = (accepted: boolean, bestVal: number, summary: string): StepOutcome => ({
       phase: 'text',
       batch: forward.map((f) => f.id),
       subsetScore: forward.reduce((s, f) => s + f.score, 0) / Math.max(1, forward.length),
       backward: { calls: report.calls, skipped: 0, copies: 0 },
-      gates,
+      tried: 1,
       attempts: [attempt],
       accepted,
       bestVal,
-      details: { noFeedback },
+      summary: parseFailures > 0 ? `${summary}; ${parseFailures} unparsed` : summary,
+      details: { noFeedback, parseFailures },
     });
     if (proposals.every((p) => p.value === p.previous)) {
-      gates.unchanged = 1;
-      return outcome(false, run.bestVal);
+      return outcome(false, run.bestVal, 'update unchanged');
     }
     this.prompts.forEach((p, i) => {
       p.propose(proposals[i]?.value ?? p.value);
@@ -120,13 +114,11 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     Object.assign(attempt, attemptValidation(v));
     if (v.complete && v.score >= run.bestVal - SCORE_EPS) {
       for (const p of this.prompts) p.commit();
-      gates.validationPassed = 1;
       attempt.accepted = true;
-      return outcome(true, Math.max(run.bestVal, v.score));
+      return outcome(true, Math.max(run.bestVal, v.score), 'update kept');
     }
     for (const p of this.prompts) p.revert();
-    gates.validationFailed = 1;
-    return outcome(false, run.bestVal);
+    return outcome(false, run.bestVal, 'update reverted (validation fell)');
   }
 
   state(): TextGradState {
@@ -135,10 +127,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
 
   restore(state: TextGradState): void {
     this.tgd.restore(state.tgd);
-  }
-
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

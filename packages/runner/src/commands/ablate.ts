@@ -5,6 +5,7 @@ import { ABLATION_NAMES } from '../experiment/methods';
 import type { Experiment } from '../experiment/schema';
 import { writeAblationTable } from '../repro/ablation-table';
 import { executeExperiment } from '../repro/execute';
+import { signalExitCode } from '../train/interrupt';
 import { UsageError } from '../usage-error';
 import type { CommandContext } from './context';
 import { addSweepOptions, executeOptions, type SweepFlags } from './repro';
@@ -31,8 +32,16 @@ export function registerAblate(program: Command, cx: CommandContext): void {
       if (!(ABLATION_NAMES as string[]).includes(s))
         throw new UsageError(`--switches: unknown switch "${s}" (known: ${ABLATION_NAMES.join(', ')})`);
     const experiment = ablationExperiment(loadExperiment(name), switches);
-    const { plan, sweep } = await executeExperiment(experiment, executeOptions(flags, false), cx.io);
+    const { plan, sweep, stoppedBy } = await executeExperiment(
+      experiment,
+      executeOptions(flags, false),
+      cx.io,
+    );
     if (!sweep) return; // dry run
+    if (stoppedBy) {
+      cx.exitCode = signalExitCode(stoppedBy);
+      return;
+    }
     if (sweep.done.length + sweep.skipped.length > 0) {
       const files = await writeAblationTable(plan.root);
       cx.io.out(`ablation table: ${files.join(', ')}`);

@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import { loadExperiment } from '../experiment/load';
 import { type ExecuteOptions, executeExperiment } from '../repro/execute';
+import { signalExitCode } from '../train/interrupt';
 import { UsageError } from '../usage-error';
 import { type CommandContext, nonNegativeNumber, positiveInt } from './context';
 
@@ -81,7 +82,11 @@ export function registerRepro(program: Command, cx: CommandContext): void {
       )
       .argument('[experiment]', 'preset name or experiment file (.yaml/.json)', 'quick'),
   ).action(async (name: string, flags: SweepFlags) => {
-    const { sweep } = await executeExperiment(loadExperiment(name), executeOptions(flags, true), cx.io);
-    cx.exitCode = sweep && sweep.failed.length > 0 ? 1 : 0;
+    const { sweep, stoppedBy } = await executeExperiment(
+      loadExperiment(name),
+      executeOptions(flags, true),
+      cx.io,
+    );
+    cx.exitCode = stoppedBy ? signalExitCode(stoppedBy) : sweep && sweep.failed.length > 0 ? 1 : 0;
   });
 }

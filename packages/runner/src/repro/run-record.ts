@@ -77,7 +77,8 @@ export const runRecordSchema = z.object({
     final: z.record(z.string(), z.unknown()),
   }),
   usage: z.record(z.string(), roleUsageSchema),
-  gates: gateCountsSchema,
+  /** The steps' gate counts added up; only a method whose proposals pass gates (GDPO, GEPA) has them. */
+  gates: gateCountsSchema.optional(),
   steps: count,
   wallMs: z.number().nonnegative(),
   startedAt: z.string(),
@@ -97,7 +98,13 @@ export const savedStepSchema = z
     step: count,
     phase: z.string(),
     batch: z.array(z.string()).optional(),
+    /** Proposals the step tried (every method); older records have only `gates.tried`. */
+    tried: count.optional(),
+    /** The method's own one-line summary of the step. */
+    summary: z.string().optional(),
+    /** Only in records written before gate counts moved to `details.gates`. */
     gates: gateCountsSchema.optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
     attempts: z
       .array(
         z

@@ -190,6 +190,7 @@ export function gatesTable(cells: CellSummary[], ctx: TableContext): Table<CellS
     notes: [
       ...baseNotes(ctx),
       'Tried: proposals generated; unchanged ones (parse failures, identical text) are not evaluated. A proposal must pass the mini-batch gate, then the validation gate.',
+      'Gate counts are those of methods whose proposals pass gates (GDPO, GEPA); other methods show –.',
     ],
     columns: [
       ...identity(ctx),
@@ -197,8 +198,8 @@ export function gatesTable(cells: CellSummary[], ctx: TableContext): Table<CellS
         ([key, header, csv]): Column<CellSummary> => ({
           header,
           numeric: true,
-          md: (c) => formatCount(c.gates[key]),
-          csv: [[csv, (c) => c.gates[key]]],
+          md: (c) => (c.gates ? formatCount(c.gates[key]) : '–'),
+          csv: [[csv, (c) => c.gates?.[key]]],
         }),
       ),
     ],

@@ -35,8 +35,8 @@ export interface CellSummary {
   initialTest?: Stat;
   /** Mean per run, by role (roles in `roleOrder`). */
   usage: Record<string, RoleCost>;
-  /** Mean per run. */
-  gates: RunGateCounts;
+  /** Mean per run, over the runs that have gate counts (GDPO, GEPA); none for methods without gates. */
+  gates?: RunGateCounts;
   wallMs: number;
   /** Mean training steps per run (the evaluation-only 'init' and 'final' records left out). */
   steps: number;
@@ -104,8 +104,12 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
     for (const k of COST_KEYS) cost[k] = meanOf(records.map((r) => r.usage[role]?.[k] ?? 0));
     usage[role] = cost;
   }
-  const gates = {} as RunGateCounts;
-  for (const k of GATE_KEYS) gates[k] = meanOf(records.map((r) => r.gates[k]));
+  const gated = records.flatMap((r) => (r.gates ? [r.gates] : []));
+  let gates: RunGateCounts | undefined;
+  if (gated.length > 0) {
+    gates = {} as RunGateCounts;
+    for (const k of GATE_KEYS) gates[k] = meanOf(gated.map((g) => g[k]));
+  }
   const tests = records.map(runTest).filter((x): x is number => x !== undefined);
   const vals = records.filter((r) => r.status !== 'failed').map((r) => r.final.val);
   const byStatus = (s: RunRecord['status']) => records.filter((r) => r.status === s).length;

@@ -43,12 +43,11 @@ import { programArgv } from '../program/program-flags';
 import { ProgramModuleError } from '../program/program-module';
 import { simulatedJudgeNote } from '../program/sim-note';
 import { splitRunConfig, teacherOf, wantsDemosSlot } from '../run-config';
-import { setupRun } from '../run-setup';
+import { manifestOf, setupRun } from '../run-setup';
 import { UsageError } from '../usage-error';
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
 import { EXIT } from './exit-codes';
 import { onInterrupt, resumeCommand } from './interrupt';
-import { runManifest } from './manifest';
 import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
 import { formatReport } from './report';
 import { writeTrainResults } from './results-file';
@@ -194,17 +193,12 @@ async function trainAndReport(
       Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
     );
     const usesSim = Object.values(args.models).some(isSimSpec);
-    const manifest = runManifest({
+    const manifest = manifestOf(run, {
       task: args.task,
-      pipeline: args.pipeline,
       method: args.method,
-      models: roleModels,
-      data,
       seed,
       repeat: args.repeat,
-      cacheSalt: runSalt,
-      simSeed: usesSim ? simSeed : undefined,
-      sampling,
+      simSeed,
     });
 
     const log = args.quiet ? () => {} : io.out;

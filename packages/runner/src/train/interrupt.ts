@@ -43,3 +43,8 @@ export function resumeCommand(argv: readonly string[]): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   return ['autodiff', 'train', ...argv.filter((a) => a !== '--resume'), '--resume'].map(quote).join(' ');
 }
+
+/** The exit code of a run a signal stopped: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+export function signalExitCode(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+}

@@ -1,4 +1,3 @@
-export { MethodConfigError } from './common/config';
 export {
   type BaselineName,
   DEPARTURES,
@@ -10,7 +9,8 @@ export {
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
 export { MAX_OBSERVATION_CALLS } from './dspy/grounded-proposer';
 export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';
-export { autoBudget, type GepaConfig, gepaFactory } from './gepa/method';
+export { autoBudget, gepaBudget } from './gepa/cost-model';
+export { type GepaConfig, gepaFactory } from './gepa/method';
 export { BASELINE_METHODS } from './register';
 export { textgradBackward } from './textgrad/backward';
 export { type TextGradConfig, textgradFactory } from './textgrad/method';

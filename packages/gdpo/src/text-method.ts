@@ -126,6 +126,10 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       await optimizer.propose();
       gates.tried += 1;
       gates.parseFailures += optimizer.stats.parseFailures - failuresBefore;
+      // A count alone cannot say why: show what the optimizer answered (the error holds its first 200 chars).
+      for (const r of optimizer.current.values())
+        if (!r.parsed && r.error)
+          run.log(`gdpo: the optimizer's answer for ${r.paramName} could not be read: ${r.error}`);
       const values = Object.fromEntries([...optimizer.current.values()].map((r) => [r.paramName, r.value]));
       // An unchanged proposal is counted, then evaluated and remembered as failed like any other (as
       // the reference does): it can pass the mini-batch gate only on a perfect subset and never beats

@@ -21,8 +21,10 @@ describe('stop kinds', () => {
     expect(isStop(failed)).toBe(false);
     expect(isStop(new Error('budget'))).toBe(false);
     expect(isStop('stop')).toBe(false);
-    // An error that merely claims an unknown kind is not a stop either.
-    expect(isStop(Object.assign(new Error('x'), { stop: 'later' }))).toBe(false);
+    // An error of a kind that is no stop, or of an unknown kind, is not a stop either.
+    expect(isStop(Object.assign(new Error('x'), { errorKind: 'input' }))).toBe(false);
+    expect(isStop(Object.assign(new Error('x'), { errorKind: 'later' }))).toBe(false);
+    expect(isStop(Object.assign(new Error('x'), { errorKind: 'toString' }))).toBe(false);
   });
 
   it('the kind is a field, so a subclass keeps it', () => {

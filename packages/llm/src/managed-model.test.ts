@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startChatServer } from '../testing/chat-server';
 import { Budget } from './budget';
 import {
   BudgetExceededError,
@@ -14,7 +15,6 @@ import { managedModel } from './managed-model';
 import { createChatModel } from './registry';
 import { ResponseCache } from './response-cache';
 import { ScriptedModel } from './scripted-model';
-import { startChatServer } from './test-support/chat-server';
 import { countMessageTokens, countTokens } from './tokenizer';
 import type { ChatRequest } from './types';
 import { UsageLedger } from './usage-ledger';

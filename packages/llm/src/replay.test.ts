@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ChatServer, completionBody, startChatServer } from '../testing/chat-server';
 import { runCacheSalt } from './cache-key';
 import { CacheMissError } from './errors';
 import { ModelPool } from './model-pool';
 import { ResponseCache } from './response-cache';
-import { type ChatServer, completionBody, startChatServer } from './test-support/chat-server';
 import type { ChatRequest } from './types';
 import { UsageLedger } from './usage-ledger';
 

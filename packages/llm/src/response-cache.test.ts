@@ -13,8 +13,8 @@ import { parseCacheMode, preflightCache, ResponseCache } from './response-cache'
 import type { ChatRequest } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const writerScript = join(here, 'test-support', 'cache-writer.ts');
-const preflightScript = join(here, 'test-support', 'cache-preflight.ts');
+const writerScript = join(here, '..', 'testing', 'cache-writer.ts');
+const preflightScript = join(here, '..', 'testing', 'cache-preflight.ts');
 const repoRoot = resolve(here, '..', '..', '..');
 
 let dir: string;

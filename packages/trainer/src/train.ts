@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { type Parameter, type Program, restoreCommitted, zeroGrad } from '@llm-autodiff/core';
 import { Budget, type BudgetOptions, runCacheSalt, stopKind, withBudget } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
+import { methodByName } from './builtin-methods';
 import {
   CHECKPOINT_FORMAT,
   type Checkpoint,
@@ -123,14 +124,17 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
   const { program, data } = opts;
   const log = opts.log ?? (() => {});
   const factory =
-    typeof opts.method === 'string' ? (opts.registry ?? defaultRegistry).get(opts.method) : opts.method;
+    typeof opts.method === 'string'
+      ? await methodByName(opts.method, opts.registry ?? defaultRegistry)
+      : opts.method;
   const params = program.parameters();
   const trainable = trainableByName(params);
   const byId = uniqueIds(program, data.train, 'train');
   uniqueIds(program, data.val, 'val');
   uniqueIds(program, data.test, 'test');
   const key = dataKey(program, data);
-  if (![...trainable.values()].some((p) => factory.tunes.includes(p.kind)))
+  // A method that tunes nothing (evaluation only, e.g. `start`) runs on any pipeline.
+  if (factory.tunes.length > 0 && ![...trainable.values()].some((p) => factory.tunes.includes(p.kind)))
     throw new TrainerInputError(
       `method "${factory.name}" tunes ${factory.tunes.join(' and ')} parameters; ${program.name} has no trainable one`,
     );
@@ -355,6 +359,12 @@ async function trainLocked<E>(
       opts.onStepDone?.(record, { totalSteps: totalSteps() });
     }
 
+    // A run without steps changed nothing: its final test is its initial one (each split evaluated once).
+    if (state.finalTest === undefined && totalSteps() === 0 && state.initial) {
+      state.finalTest = state.initial.test;
+      state.finalTestScores = state.initialTestScores;
+      await save(snapshot(state, rng));
+    }
     // Final test with the best values (methods leave them on the program).
     if (state.finalTest === undefined) {
       opts.onStep?.(totalSteps() + 1);

@@ -1,7 +1,7 @@
 import { ScriptedModel } from '@llm-autodiff/llm';
 import type { Method } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
+import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../../testing/toy';
 import { bfsrsFactory, bootstrapFactory } from './bootstrap';
 import { miproFactory } from './mipro';
 

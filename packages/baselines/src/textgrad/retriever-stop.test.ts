@@ -7,7 +7,7 @@
 import { hotpotMultihopPipeline } from '@llm-autodiff/tasks';
 import { EXAMPLE, ragModel, world } from '@llm-autodiff/tasks/testing';
 import { describe, expect, it } from 'vitest';
-import { TestRun, toyBackwardModel, toyOptimizerModel } from '../testing/toy';
+import { TestRun, toyBackwardModel, toyOptimizerModel } from '../../testing/toy';
 import { textgradFactory } from './method';
 
 describe('textgrad on hotpot-multihop', () => {

@@ -6,10 +6,10 @@
 
 import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
 import { customPipeline } from '@llm-autodiff/tasks';
+import { type Drivers, tunedKinds } from '@llm-autodiff/trainer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
-import { teacherOf, wantsDemosSlot } from '../run-config';
-import { COST_MODELS, type Drivers, studentTeaches } from './estimate-drivers';
+import { teacherOf } from '../run-config';
 import type { RunSpec } from './plan';
 import type { MeasuredPipeline, StepCountTable, TokensPerCall } from './step-counts';
 
@@ -58,6 +58,16 @@ export function isPaid(modelId: string): boolean {
   return modelId.startsWith('openai:') && !/@https?:\/\//.test(modelId);
 }
 
+/**
+ * A method bootstrapping from the student makes its teacher runs as task calls: its teacher driver counts
+ * as task. The measurement and the estimate both apply it, so the task calls per driver stay comparable.
+ */
+export function studentTeaches(drivers: Drivers, student: boolean): Drivers {
+  if (!student || !drivers.teacher) return { ...drivers };
+  const { teacher, ...rest } = drivers;
+  return { ...rest, task: (rest.task ?? 0) + teacher };
+}
+
 type RoleCalls = Record<string, { calls: number; prompt: number; completion: number }>;
 
 /** The sizes of a run's splits as it will see them. */
@@ -69,7 +79,8 @@ export interface RunSizes {
 
 /**
  * Calls per role of one run before pricing, from the run's own method's measured counts scaled by the
- * drivers of estimate-drivers.ts; a string says why the run cannot be estimated.
+ * drivers of the method's cost model (its factory's `costModel`); a string says why the run cannot be
+ * estimated.
  */
 function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCalls | string {
   const m = table.pipelines[spec.pipeline];
@@ -87,19 +98,22 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
     for (const [role, n] of Object.entries(e.callsPerExample))
       put(role, n * examples, e.tokensPerCall[role as keyof typeof e.tokensPerCall]);
   };
-  // The trainer's initial validation and test (all that `start` does).
+  // The trainer's initial validation and test (all that a method without steps does).
   perExample(m.eval, sizes.val + sizes.test);
   const base = spec.methodId.base;
-  if (base === 'start') return out;
-  const measured = m.methods[base];
-  if (!measured) return `no measured counts for ${base} on ${spec.pipeline}`;
-  const config = methods.get(base).resolveConfig(spec.methodConfig);
+  const factory = methods.get(base);
+  const config = factory.resolveConfig(spec.methodConfig);
+  const model = factory.costModel;
   const shape = {
     ...sizes,
     prompts: m.shape.prompts,
-    demoSlots: wantsDemosSlot(base, spec.methodConfig) ? m.shape.demoSlots : 0,
+    demoSlots: tunedKinds(factory, config).includes('demos') ? m.shape.demoSlots : 0,
   };
-  const model = COST_MODELS[base];
+  const phases = Object.entries(model.drivers(config, shape));
+  // Without steps the final test is the initial one: nothing more to count, nothing to have measured.
+  if (model.steps(config) === 0) return out;
+  const measured = m.methods[base];
+  if (!measured) return `no measured counts for ${base} on ${spec.pipeline}`;
   // Task prompts carrying demos grow with the demos shown, beyond the starting prompt's tokens.
   const demos =
     shape.demoSlots > 0 && measured.demosShown && model.demosShown
@@ -112,8 +126,8 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
       : per;
   // A method bootstrapping from the student makes its teacher runs as task calls.
   const student = teacherOf(base, spec.methodConfig, spec.models) === 'student';
-  for (const [phase, modelDrivers] of Object.entries(model.drivers(config, shape))) {
-    const drivers: Drivers = studentTeaches(modelDrivers, student);
+  for (const [phase, modelDrivers] of phases) {
+    const drivers = studentTeaches(modelDrivers, student);
     for (const [role, driver] of Object.entries(drivers)) {
       if (!driver || driver <= 0) continue;
       const seen = measured.phases[phase]?.[role as keyof Drivers];

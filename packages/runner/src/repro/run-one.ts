@@ -1,21 +1,19 @@
 /**
  * THE adapter between the sweep and the methods: `runOne(spec, context)` trains one run with any method
- * of the trainer's registry (or evaluates the starting prompt for `start`) and returns its RunRecord and
- * step records. The run is wired by `setupRun`, as `autodiff train` wires one (models and sampling,
- * pipeline, cache salt, stop signal, timeouts and retries, step labels, the manifest a resume is checked
- * against), with the sweep's shared per-model limits and retriever. Progress comes from the trainer's
- * `onStepDone` hook.
+ * of the trainer's registry (`start`, the starting prompt evaluated only, included) and returns its
+ * RunRecord and step records. The run is wired by `setupRun`, as `autodiff train` wires one (models and
+ * sampling, pipeline, cache salt, stop signal, timeouts and retries, step labels, the manifest a resume is
+ * checked against), with the sweep's shared per-model limits and retriever. Progress comes from the
+ * trainer's `onStepDone` hook.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Budget,
   type ResponseCache,
   type RetryInfo,
   runCacheSalt,
   type Semaphore,
   UsageLedger,
-  withBudget,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
@@ -27,15 +25,7 @@ import {
   type TaskProgram,
   taskOf,
 } from '@llm-autodiff/tasks';
-import {
-  evaluate,
-  gateTotals,
-  pickUsage,
-  type StepRecord,
-  stepLine,
-  type TrainResult,
-  train,
-} from '@llm-autodiff/trainer';
+import { gateTotals, stepLine, type TrainResult, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { samplingByRole } from '../presets/settings';
@@ -119,7 +109,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
   });
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
-  const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
+  const resume = ctx.resume && existsSync(checkpointPath);
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
   // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
@@ -133,7 +123,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     cache: ctx.cache,
     ledger,
     limits: spec.sizes,
-    demos: spec.methodId.base !== 'start' && wantsDemosSlot(spec.methodId.base, spec.methodConfig),
+    demos: wantsDemosSlot(spec.methodId.base, spec.methodConfig),
     simSettings: { seed: simSeed },
     // Every request of a role carries the preset's sampling options, as in `autodiff train`.
     sampling: samplingByRole(settings.models),
@@ -148,55 +138,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   });
   const { program, data } = run;
   const initialValues = trainableValues(program);
-  const { concurrency } = settings.trainer;
 
   try {
-    if (spec.methodId.base === 'start') {
-      ctx.onProgress?.({ step: 0, totalSteps: 0 });
-      // Not a training run: the experiment's budget limits the evaluation itself.
-      const [val, test] = await withBudget(new Budget(spec.budget ?? {}), async () => [
-        await evaluate(program, data.val, { concurrency }),
-        await evaluate(program, data.test, { concurrency }),
-      ]);
-      const usage = pickUsage(ledger.byRole());
-      const step: StepRecord = {
-        step: 0,
-        phase: 'init',
-        batch: [],
-        subset: [],
-        tried: 0,
-        attempts: [],
-        accepted: false,
-        valScore: val.score,
-        testScore: test.score,
-        usage,
-        wallMs: performance.now() - t0,
-      };
-      const result: TrainResult = {
-        method: 'start',
-        program: program.name,
-        partial: false,
-        initial: { val: val.score, test: test.score },
-        final: { val: val.score, test: test.score },
-        testScores: { initial: test.perItem, final: test.perItem },
-        values: initialValues,
-        steps: [step],
-        usage,
-        wallMs: performance.now() - t0,
-        methodConfig: {},
-        trainer: settings.trainer,
-      };
-      // No trainer config: the starting prompt is evaluated, not trained.
-      const record = toRecord(spec, result, {
-        startedAt,
-        t0,
-        initialValues,
-        testScores: test.perItem,
-        initialTestScores: test.perItem,
-        hitTokens: cacheHitTokens(ledger),
-      });
-      return { record: { ...record, config: {} }, steps: result.steps };
-    }
     // The DSPy-style methods bootstrap from the student unless the experiment names a teacher.
     const teacherSpec = teacherOf(spec.methodId.base, spec.methodConfig, spec.models);
     const result = await train({
@@ -288,8 +231,7 @@ function toRecord(
     status: result.partial ? 'partial' : 'done',
     stopReason: result.stopReason,
     models: { ...spec.models },
-    teacher:
-      spec.methodId.base === 'start' ? 'none' : teacherOf(spec.methodId.base, spec.methodConfig, spec.models),
+    teacher: teacherOf(spec.methodId.base, spec.methodConfig, spec.models),
     preset: {
       name: spec.preset.preset,
       source: spec.preset.source,

@@ -9,8 +9,8 @@ import { Semaphore } from '@llm-autodiff/llm';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { TrainerInputError } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autodiffChild } from '../../testing/child-cli';
 import { parseExperiment } from '../experiment/load';
-import { autodiffChild } from '../train/test-cli';
 import { planExperiment, type RunSpec } from './plan';
 import { CHECKPOINT_FILE, type RunContext, runOne } from './run-one';
 

@@ -127,7 +127,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     },
   );
 
-  return defineProgram<HotpotExample, string | null>({
+  return defineProgram<HotpotExample, string | null, string | undefined>({
     name: 'hotpot-agent',
     parameters: [instruction, format, ...(demos ? [demos] : []), searchTool, finishTool],
     forward: async (e) => {

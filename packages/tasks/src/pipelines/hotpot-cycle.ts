@@ -33,7 +33,7 @@ export function hotpotCyclePipeline(opts: HotpotOptions): TaskProgram<HotpotExam
   });
   const combine = combineNode('hotpot_cycle.combine');
   const answer = answerGenerator(opts.model, 'hotpot_cycle', opts.instructions?.answer, opts.demos);
-  return defineProgram<HotpotExample, Parsed<string>>({
+  return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-cycle',
     parameters: [...gen.parameters, ...answer.parameters],
     forward: async (e) => {

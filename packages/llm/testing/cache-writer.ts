@@ -7,10 +7,10 @@
  */
 
 import { existsSync } from 'node:fs';
-import { cannedResponse } from '../../testing';
-import { cacheKey } from '../cache-key';
-import { ResponseCache } from '../response-cache';
-import type { ChatRequest } from '../types';
+import { cacheKey } from '../src/cache-key';
+import { ResponseCache } from '../src/response-cache';
+import type { ChatRequest } from '../src/types';
+import { cannedResponse } from './index';
 
 const [path, worker, rowsArg, goFile] = process.argv.slice(2);
 if (!path || !worker || !rowsArg) {

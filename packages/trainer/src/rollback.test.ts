@@ -9,12 +9,9 @@ import { join } from 'node:path';
 import type { Demo, Parameter } from '@llm-autodiff/core';
 import { BudgetExceededError, CallsStoppedError } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { toyData, toyProgram, toyTaskModel } from '../testing';
+import { fixedMethod, toyData, toyProgram, toyTaskModel } from '../testing';
 import { readCheckpoint } from './checkpoint';
-import { onePhase } from './cost-model';
-import { refused } from './general-flags';
-import { defineMethod, type Method, type StepOutcome } from './method';
+import type { Method, StepOutcome } from './method';
 import { train } from './train';
 
 /** Step 1 commits `v1` (and one demo); step 2 edits both in place and by proposal, then meets a stop. */
@@ -72,15 +69,12 @@ describe('a stopped step', () => {
   it.each(stops)('stopped by %s, leaves the last committed values on the program', async (_, stop) => {
     const program = toyProgram(toyTaskModel(), { demos: true });
     const demos = program.demos as Parameter<Demo[]>;
-    const factory = defineMethod<Record<string, never>>({
-      name: 'scribble',
-      description: 'edits values and never undoes them',
-      tunes: ['prompt'],
-      configSchema: z.object({}).strict(),
-      flags: { steps: refused('fixed steps'), batch: refused('no batches') },
-      costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 3 },
-      create: () => new Scribble(program.instruction, demos, stop),
-    });
+    const factory = fixedMethod(
+      'scribble',
+      'edits values and never undoes them',
+      () => new Scribble(program.instruction, demos, stop),
+      3,
+    );
     const path = join(dir, 'ckpt.json');
     const result = await train({
       program,

@@ -103,6 +103,21 @@ describe('compareExperiments', () => {
     ]);
     expect(c.regressions).toBe(1);
   });
+
+  it('an info figure gone from the new runs is shown, not counted; a gone accuracy figure is a regression', () => {
+    const old = exp();
+    const noGates = exp();
+    for (const r of noGates.runs) r.record.gates = undefined;
+    const c = compareExperiments(old, noGates);
+    expect(c.rows).toContainEqual(expect.objectContaining({ metric: 'gate tried', verdict: 'info' }));
+    expect(c.regressions).toBe(0);
+    // Partial runs have no test score: that accuracy figure is lost, which counts.
+    const lost = compareExperiments(old, exp({ status: 'partial' }));
+    expect(lost.rows).toContainEqual(
+      expect.objectContaining({ metric: 'test accuracy %', verdict: 'missing' }),
+    );
+    expect(lost.regressions).toBeGreaterThan(0);
+  });
 });
 
 describe('verdicts follow their intervals', () => {

@@ -111,7 +111,7 @@ function metricsFor(roles: readonly string[]): Metric[] {
     { name: 'all tokens', kind: 'tokens', samples: perRun((r) => allRequested(r, 'tokens')) },
     { name: 'wall-clock s', kind: 'info', samples: perRun((r) => r.wallMs / 1000) },
     ...GATE_KEYS.map(
-      (g): Metric => ({ name: `gate ${g}`, kind: 'info', samples: perRun((r) => r.gates[g]) }),
+      (g): Metric => ({ name: `gate ${g}`, kind: 'info', samples: perRun((r) => r.gates?.[g]) }),
     ),
   ];
 }
@@ -170,7 +170,10 @@ export function compareExperiments(
       const o = m.samples(oldRuns);
       const n = m.samples(newRuns);
       if (o.length === 0 || n.length === 0) {
-        rows.push({ pipeline, method, metric: m.name, kind: m.kind, verdict: o.length ? 'missing' : 'info' });
+        // A lost accuracy or cost figure is a regression; an info figure never is (e.g. gate counts, which
+        // only methods whose proposals pass gates record since step records became method-neutral).
+        const missing = o.length > 0 && m.kind !== 'info';
+        rows.push({ pipeline, method, metric: m.name, kind: m.kind, verdict: missing ? 'missing' : 'info' });
         continue;
       }
       const oldValue = pointMean(o);

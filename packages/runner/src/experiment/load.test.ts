@@ -117,7 +117,7 @@ describe('experiment files', () => {
     const paper = loadExperiment('paper');
     expect(quick.pipelines).toEqual(paper.pipelines);
     expect(quick.methods).toEqual(paper.methods);
-    expect(paper.methods).toEqual(['start', 'textgrad', 'bfsrs', 'gepa', 'gdpo']);
+    expect(paper.methods).toEqual(['start', 'textgrad', 'mipro', 'gepa', 'gdpo']);
     expect(paper.pipelines).toHaveLength(6);
     expect(paper.repeats).toBe(4);
     expect(quick.sizes.val).toBeLessThan(50);

@@ -10,8 +10,9 @@ import { renderPlots as renderSvgs } from '../plots/render-svg';
 import { withGraphPictures } from '../report/graph-svg';
 import { type RenderedPlot, reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
+import { departuresTables } from '../tables/departures';
 import { paperTables } from '../tables/paper-tables';
-import { renderCsv, renderLatex, renderMarkdown } from '../tables/render';
+import { renderCsv, renderLatex, renderMarkdown, type Table } from '../tables/render';
 import { settingsBlock } from '../tables/settings-block';
 import { type CellSummary, summarize } from '../tables/summary';
 
@@ -43,18 +44,21 @@ export async function buildOutputs(
   // Tables, plots and the report all show the same cell summaries: computed once.
   const cells = summarize(exp);
   const tables = tablesOf(exp, cells);
+  const departures = departuresTables(cells);
   const plots = await renderPlots(exp, cells);
+  const tableFiles = <R>(t: Table<R>): OutputFile[] => [
+    { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
+    { path: `tables/${t.name}.csv`, text: renderCsv(t) },
+    { path: `tables/${t.name}.tex`, text: renderLatex(t) },
+  ];
   const files: OutputFile[] = [
-    ...tables.flatMap((t) => [
-      { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
-      { path: `tables/${t.name}.csv`, text: renderCsv(t) },
-      { path: `tables/${t.name}.tex`, text: renderLatex(t) },
-    ]),
+    ...tables.flatMap(tableFiles),
+    ...departures.flatMap(tableFiles),
     ...plots.map((p) => ({ path: `plots/${p.name}.svg`, text: p.svg })),
   ];
   if (options.report) {
     const runs = await withGraphPictures(exp.runs);
-    files.push({ path: 'report.html', text: reportHtml({ ...exp, runs }, tables, plots) });
+    files.push({ path: 'report.html', text: reportHtml({ ...exp, runs }, tables, plots, departures) });
   }
   return files;
 }

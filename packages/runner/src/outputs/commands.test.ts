@@ -44,7 +44,7 @@ describe('table and report commands', () => {
     const c = capture();
     expect(await reportCommand(dir, c.io)).toBe(EXIT_OK);
     const first = await snapshot(dir);
-    const tables = ['accuracy', 'gates', 'main', 'usage'].flatMap((t) =>
+    const tables = ['accuracy', 'departures-textgrad', 'gates', 'main', 'usage'].flatMap((t) =>
       ['csv', 'md', 'tex'].map((ext) => `tables/${t}.${ext}`),
     );
     expect(Object.keys(first)).toEqual([
@@ -61,6 +61,9 @@ describe('table and report commands', () => {
     expect(await reportCommand(dir, c.io)).toBe(EXIT_OK);
     expect(await snapshot(dir)).toEqual(first);
     expect(first['tables/main.md']).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    // The baseline among the methods (textgrad) gets its departures table, in the report too.
+    expect(first['tables/departures-textgrad.md']).toContain('| backward: where feedback stops');
+    expect(first['report.html']).toContain('<h2>Departures from the references</h2>');
   });
 
   it('fail with one line naming the broken file and write nothing', async () => {

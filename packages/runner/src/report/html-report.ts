@@ -2,6 +2,7 @@
  * The self-contained HTML report of an experiment: one file, inline CSS and SVG, no script and no
  * network request, so it opens offline and can be attached to an issue or a paper review.
  */
+import type { DepartureRow } from '@llm-autodiff/baselines';
 import type { SavedExperiment } from '../repro/run-record';
 import { escapeHtml as esc, renderHtmlTable, type Table } from '../tables/render';
 import { settingsBlock } from '../tables/settings-block';
@@ -36,6 +37,8 @@ export function reportHtml<R>(
   exp: SavedExperiment,
   tables: ReadonlyArray<Table<R>>,
   plots: readonly RenderedPlot[],
+  /** The baselines' departures from their references (tables/departures.ts), after the tables. */
+  departures: ReadonlyArray<Table<DepartureRow>> = [],
 ): string {
   const title = `${exp.name}${exp.simulated ? ' — simulated model' : ''}`;
   const banner = exp.simulated
@@ -68,6 +71,7 @@ ${settingsBlock(exp)
 </ul>
 <h2>Tables</h2>
 ${tables.map((t) => renderHtmlTable(t)).join('\n')}
+${departures.length ? `<h2>Departures from the references</h2>\n${departures.map((t) => renderHtmlTable(t)).join('\n')}` : ''}
 <h2>Plots</h2>
 ${figures}
 <h2>Runs</h2>

@@ -4,7 +4,7 @@
  * build the outputs and print where they are.
  */
 import { join, resolve } from 'node:path';
-import { preflightCache, ResponseCache } from '@llm-autodiff/llm';
+import { preflightCache, ResponseCache, retryReporter } from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
 import { experimentCachePath } from '../cache/location';
 import { customPipelinesOf, type Experiment } from '../experiment/schema';
@@ -12,6 +12,7 @@ import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
 import { writeReport } from '../outputs/commands';
 import { simulatedJudgeNote } from '../program/sim-note';
+import { onInterrupt } from '../train/interrupt';
 import { registerExperimentPipelines } from './custom-pipelines';
 import { estimate, formatEstimate, type RunSizes } from './estimate';
 import { type Plan, planExperiment } from './plan';
@@ -19,7 +20,7 @@ import { PreflightError, preflight } from './preflight';
 import { LIST_PRICES, readPriceFile } from './price-list';
 import { SweepProgress } from './progress';
 import { readStepCounts } from './step-counts';
-import { isDone, runSweep, type SweepResult } from './sweep';
+import { isDone, runSweep, type SweepOptions, type SweepResult } from './sweep';
 
 export interface ExecuteOptions {
   resultsRoot: string;
@@ -37,11 +38,15 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Skip the table/report builders (ablate builds its own table). */
   outputs: boolean;
+  /** --timeout, --max-retries, --max-concurrency for every run's models (as train's). */
+  controls?: SweepOptions['controls'];
 }
 
 export interface Executed {
   plan: Plan;
   sweep?: SweepResult;
+  /** The signal that stopped the sweep (SIGINT / SIGTERM): exit 130 / 143, rerun to resume. */
+  stoppedBy?: 'SIGINT' | 'SIGTERM';
 }
 
 /** The full split sizes of every pipeline of the plan (each dataset read once). */
@@ -106,20 +111,31 @@ export async function executeExperiment(
     est.runs.map((r) => [r.runId, Object.values(r.byRole).reduce((a, u) => a + u.calls, 0)]),
   );
   const progress = new SweepProgress(plan.runs, io, undefined, expectedCalls);
-  // Ctrl-C: every finished step is checkpointed and every finished run saved; say how to continue.
-  const onInterrupt = () => {
-    progress.close();
-    io.err(`interrupted: finished runs are in ${plan.root}/runs; rerun the same command to resume`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onInterrupt);
+  // SIGINT / SIGTERM: as in train, no new model call; each run in flight keeps its checkpoint and saves
+  // what it finished; the sweep ends, exits 130 / 143, and the same command resumes it.
+  const interrupt = onInterrupt((line) => io.err(line));
   let sweep: SweepResult;
   try {
-    sweep = await runSweep(plan, { cache, baseURL: o.baseURL, progress, stopOnCacheMiss: o.replay });
+    sweep = await runSweep(plan, {
+      cache,
+      baseURL: o.baseURL,
+      progress,
+      stopOnCacheMiss: o.replay,
+      signal: interrupt.signal,
+      controls: o.controls,
+      onRetry: retryReporter({ log: (line) => io.err(line) }),
+    });
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    interrupt.dispose();
     progress.close();
     cache?.close();
+  }
+  if (interrupt.signal.aborted) {
+    const stoppedBy = interrupt.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    io.err(
+      `${stoppedBy}: sweep stopped (${sweep.done.length} runs done, ${sweep.partial.length + sweep.stopped.length} stopped mid-run); finished steps are checkpointed in ${plan.root}/runs; rerun the same command to resume`,
+    );
+    return { plan, sweep, stoppedBy };
   }
   io.out(
     `runs: ${sweep.done.length} done, ${sweep.skipped.length} skipped (already done), ${sweep.partial.length} partial, ${sweep.failed.length} failed`,

@@ -166,7 +166,7 @@ export class SweepProgress {
     s.progress = p;
     if (!this.tty && p.totalSteps > 0)
       this.line(
-        `[${this.counts()}] ${spec.runId}: step ${p.step}/${p.totalSteps}, best val ${p.bestVal?.toFixed(4) ?? '-'}, ${p.gates ?? ''}; ${s.calls} calls, ${s.tokens} tokens`,
+        `[${this.counts()}] ${spec.runId}: step ${p.step}/${p.totalSteps}, best val ${p.bestVal?.toFixed(4) ?? '-'}, ${p.line ?? ''}; ${s.calls} calls, ${s.tokens} tokens`,
       );
   }
 
@@ -273,7 +273,7 @@ export class SweepProgress {
       const best = p.bestVal !== undefined ? `best val ${p.bestVal.toFixed(4)}` : '';
       const since = r.startedMs !== undefined ? duration(this.now() - r.startedMs) : '';
       lines.push(
-        `  ${r.spec.runId.padEnd(40)} ${step.padEnd(12)} ${best.padEnd(16)} ${(p.gates ?? '').padEnd(34)} ${String(r.calls).padStart(6)} calls ${String(r.tokens).padStart(9)} tok ${since}`,
+        `  ${r.spec.runId.padEnd(40)} ${step.padEnd(12)} ${best.padEnd(16)} ${(p.line ?? '').padEnd(48)} ${String(r.calls).padStart(6)} calls ${String(r.tokens).padStart(9)} tok ${since}`,
       );
     }
     return lines;

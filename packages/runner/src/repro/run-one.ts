@@ -1,24 +1,25 @@
 /**
  * THE adapter between the sweep and the methods: `runOne(spec, context)` trains one run with any method
- * of the trainer's registry (`start`, the starting prompt evaluated only, included) and returns its RunRecord and
- * step records. Progress comes from the trainer's `onStepDone` hook.
+ * of the trainer's registry (`start`, the starting prompt evaluated only, included) and returns its
+ * RunRecord and step records. The run is wired by `setupRun`, as `autodiff train` wires one (models and
+ * sampling, pipeline, cache salt, stop signal, timeouts and retries, step labels, the manifest a resume is
+ * checked against), with the sweep's shared per-model limits and retriever. Progress comes from the
+ * trainer's `onStepDone` hook.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ChatModel,
-  managedModel,
   type ResponseCache,
+  type RetryInfo,
   runCacheSalt,
   type Semaphore,
   UsageLedger,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
-  createPipeline,
   customPipeline,
   type ExampleOf,
-  loadTask,
   type PipelineName,
   type Retriever,
   type TaskName,
@@ -29,11 +30,12 @@ import {
   addUsage,
   checkpointUsage,
   diffUsage,
-  emptyGates,
   evaluate,
+  gateTotals,
   pickUsage,
   readCheckpoint,
   type StepRecord,
+  stepLine,
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
@@ -41,11 +43,9 @@ import { RequestedMeter } from '../costs/requested-budget';
 import { runCost, runRoleUsage } from '../costs/run-cost';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
-import { createModel } from '../model-registry';
-import { cutSplits, withTeacher } from '../pipeline-setup';
-import { withSampling } from '../presets/sampling';
-import { type RoleName, samplingOf } from '../presets/settings';
-import { wantsDemosSlot } from '../run-config';
+import { samplingByRole } from '../presets/settings';
+import { teacherOf, wantsDemosSlot } from '../run-config';
+import { manifestOf, type RunSetupOptions, setupRun } from '../run-setup';
 import { trainableValues } from '../trainable-values';
 import { packageVersions, sourceCommit } from '../versions';
 import type { RunSpec } from './plan';
@@ -55,8 +55,8 @@ export interface RunProgress {
   step: number;
   totalSteps: number;
   bestVal?: number;
-  /** Gate results of the last finished step, e.g. `mini-batch 1/2, validation 0/1`. */
-  gates?: string;
+  /** The last finished step in every method's words, then the method's own summary (trainer's `stepLine`). */
+  line?: string;
 }
 
 export interface RunContext {
@@ -71,6 +71,12 @@ export interface RunContext {
   onProgress?: (p: RunProgress) => void;
   /** Each call the run requests; `cached`: the response cache served it (no model call, not billed). */
   onCall?: (calls: number, tokens: number, cached: boolean) => void;
+  /** The sweep's stop signal (SIGINT / SIGTERM): no new call is sent, the run keeps its checkpoint. */
+  signal?: AbortSignal;
+  /** --timeout, --max-retries, --max-concurrency: for every model, and per model (as train's). */
+  controls?: RunSetupOptions['controls'];
+  /** Each retry of any model (e.g. llm's `retryReporter`). */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 export interface RunOutcome {
@@ -97,6 +103,8 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const resume = ctx.resume && existsSync(checkpointPath);
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
+  // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
+  const runSalt = runCacheSalt({ seed: spec.seed, repeat: spec.repeat });
   const { settings } = spec.preset;
   // An equal-budget level meters every call of the run, cache hits included (costs/requested-budget.ts).
   const meter = spec.budgetLevel ? new RequestedMeter(spec.budgetLevel) : undefined;
@@ -106,61 +114,67 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     const spent = runCost({ usage: toRunUsage(earlier) });
     meter.credit(spent.calls, spent.tokens);
   }
-  const managed = (role: RoleName): ChatModel => {
-    const modelSpec = spec.models[role];
-    const simSettings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
-    const inner = createModel(modelSpec, { baseURL: ctx.baseURL, settings: simSettings });
-    const model = managedModel(inner, {
-      ledger,
-      cache: ctx.cache,
-      // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
-      runSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
-      limits: { semaphore: ctx.semaphoreFor(inner.id) },
-    });
-    // Every request of the role carries the preset's sampling options, as in `autodiff train`.
-    const sampled = withSampling(model, samplingOf(settings.models[role]));
-    return meter ? meter.wrap(sampled) : sampled;
-  };
-  const task = managed('task');
-  const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
-  const retriever = hotpot ? await ctx.retriever() : undefined;
-  const program = createPipeline(spec.pipeline, {
-    model: task,
-    retriever,
+  // Wired as `autodiff train` wires a run, with the sweep's shared per-model limits and retriever.
+  const run = await setupRun({
+    pipeline: spec.pipeline,
+    models: spec.models,
+    baseURL: ctx.baseURL,
+    cache: ctx.cache,
+    ledger,
+    limits: spec.sizes,
     demos: wantsDemosSlot(spec.methodId.base, spec.methodConfig),
+    simSettings: { seed: simSeed },
+    // Every request of a role carries the preset's sampling options, as in `autodiff train`.
+    sampling: samplingByRole(settings.models),
     objectCountParser: settings.pipeline.objectCountParser,
+    runSalt,
+    stopSignal: ctx.signal,
+    concurrency: settings.trainer.concurrency,
+    controls: ctx.controls,
+    onRetry: ctx.onRetry,
+    semaphoreFor: ctx.semaphoreFor,
+    retriever: ctx.retriever,
+    ...(meter ? { wrapModel: (model: ChatModel) => meter.wrap(model) } : {}),
   });
-  const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
+  const { program, data } = run;
   const initialValues = trainableValues(program);
 
   try {
-    const backward = managed('backward');
-    const optimizer = managed('optimizer');
-    const teacher = withTeacher(program, managed('teacher'));
+    // The DSPy-style methods bootstrap from the student unless the experiment names a teacher.
+    const teacherSpec = teacherOf(spec.methodId.base, spec.methodConfig, spec.models);
     const trained = await train({
       program,
-      teacher,
+      teacher: teacherSpec === 'student' ? undefined : run.teacher,
       data,
-      models: { optimizer, backward },
+      models: { optimizer: run.models.optimizer, backward: run.models.backward },
       method: methods.get(spec.methodId.base),
-      // Each method's own config (plan.ts: GDPO's fields of `config`, or `methodConfig.<method>`).
-      methodConfig: resume ? undefined : spec.methodConfig,
-      trainer: resume ? undefined : settings.trainer,
+      // Each method's own config (plan.ts: GDPO's fields of `config`, or `methodConfig.<method>`) and the
+      // trainer settings, given on resume too: a run resumed with another setting is refused, as in train.
+      methodConfig: spec.methodConfig,
+      trainer: settings.trainer,
       usage: ledger,
       budget: spec.budget,
       checkpointPath,
       resume,
       // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.
-      cacheSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
+      cacheSalt: runSalt,
+      manifest: manifestOf(run, {
+        task: customPipeline(spec.pipeline) ? spec.pipeline : taskOf(spec.pipeline as PipelineName),
+        method: spec.method,
+        seed: spec.seed,
+        repeat: spec.repeat,
+        simSeed,
+      }),
+      signal: ctx.signal,
+      onStep: run.setStep,
       // The report shows each step's backward graph (run-record.ts: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       onStepDone: (record, run) => {
-        const g = record.gates;
         ctx.onProgress?.({
           step: record.step,
           totalSteps: run.totalSteps,
           bestVal: record.valScore,
-          gates: `mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed}, validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+          line: stepLine(record),
         });
       },
     });
@@ -222,7 +236,7 @@ async function testAfterBudgetStop(
     phase: 'final',
     batch: [],
     subset: [],
-    gates: emptyGates(),
+    tried: 0,
     attempts: [],
     accepted: false,
     valScore: result.final.val ?? result.initial.val,
@@ -272,6 +286,7 @@ function toRecord(
     status: result.partial ? 'partial' : 'done',
     stopReason: result.stopReason,
     models: { ...spec.models },
+    teacher: teacherOf(spec.methodId.base, spec.methodConfig, spec.models),
     preset: {
       name: spec.preset.preset,
       source: spec.preset.source,
@@ -285,7 +300,8 @@ function toRecord(
     initialTestScores,
     values: { initial: initialValues, final: result.values },
     usage: toRunUsage(result.usage),
-    gates: result.gates,
+    // Only a method whose proposals pass gates (GDPO, GEPA) has gate counts; the others record none.
+    gates: gateTotals(result.steps),
     steps: result.steps.length,
     wallMs: performance.now() - t0,
     startedAt: startedAt.toISOString(),

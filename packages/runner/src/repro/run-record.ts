@@ -60,6 +60,11 @@ export const runRecordSchema = z.object({
   stopReason: z.string().optional(),
   models: z.record(z.string(), z.string()),
   /**
+   * Who taught the run's demos: a model spec, "student" (the DSPy-style methods bootstrap from the
+   * student unless a teacher is named) or "none" (the method uses no teacher). Older runs have none.
+   */
+  teacher: z.string().optional(),
+  /**
    * The settings the run was resolved with: its pipeline's reference preset (`adalflow:<pipeline>`, or
    * `default` for a custom program) under the experiment's layers, as `autodiff train` records it. Runs
    * saved before repro used the presets have none.
@@ -97,7 +102,8 @@ export const runRecordSchema = z.object({
     final: z.record(z.string(), z.unknown()),
   }),
   usage: z.record(z.string(), roleUsageSchema),
-  gates: gateCountsSchema,
+  /** The steps' gate counts added up; only a method whose proposals pass gates (GDPO, GEPA) has them. */
+  gates: gateCountsSchema.optional(),
   steps: count,
   wallMs: z.number().nonnegative(),
   startedAt: z.string(),
@@ -117,7 +123,13 @@ export const savedStepSchema = z
     step: count,
     phase: z.string(),
     batch: z.array(z.string()).optional(),
+    /** Proposals the step tried (every method); older records have only `gates.tried`. */
+    tried: count.optional(),
+    /** The method's own one-line summary of the step. */
+    summary: z.string().optional(),
+    /** Only in records written before gate counts moved to `details.gates`. */
     gates: gateCountsSchema.optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
     attempts: z
       .array(
         z

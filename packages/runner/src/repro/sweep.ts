@@ -30,6 +30,14 @@ export interface SweepOptions {
   modelConcurrency?: number;
   /** A replay: after a run's cache miss no further run starts (the cache cannot serve the sweep). */
   stopOnCacheMiss?: boolean;
+  /**
+   * SIGINT / SIGTERM: no further run starts, runs in flight send no new call and keep their checkpoints
+   * (resumed by the next sweep); what they had finished is saved.
+   */
+  signal?: AbortSignal;
+  /** Timeouts, retries and per-model controls of every run, with the retry reporter (as train's). */
+  controls?: RunContext['controls'];
+  onRetry?: RunContext['onRetry'];
 }
 
 export interface SweepResult {
@@ -37,6 +45,8 @@ export interface SweepResult {
   skipped: string[];
   partial: string[];
   failed: Array<{ runId: string; message: string }>;
+  /** Runs the stop signal ended before they had a score (resumed by the next sweep). */
+  stopped: string[];
   /** The first cache miss of a replay (the sweep stopped there). */
   cacheMiss?: CacheMissError;
 }
@@ -97,7 +107,7 @@ async function preloadCorpus(
 export async function runSweep(plan: Plan, options: SweepOptions): Promise<SweepResult> {
   await writeJsonAtomic(join(plan.root, 'experiment.json'), experimentJson(plan));
   const { semaphoreFor, retriever } = sharedRunResources(options.modelConcurrency);
-  const result: SweepResult = { done: [], skipped: [], partial: [], failed: [] };
+  const result: SweepResult = { done: [], skipped: [], partial: [], failed: [], stopped: [] };
   const { progress } = options;
   const todo: RunSpec[] = [];
   for (const spec of plan.runs) {
@@ -107,7 +117,8 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
     } else todo.push(spec);
   }
   await preloadCorpus(todo, retriever, progress);
-  const stopped = () => options.stopOnCacheMiss === true && result.cacheMiss !== undefined;
+  const stopped = () =>
+    options.signal?.aborted === true || (options.stopOnCacheMiss === true && result.cacheMiss !== undefined);
   await mapLimit(
     todo,
     plan.experiment.concurrency,
@@ -122,6 +133,9 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
           retriever,
           baseURL: options.baseURL,
           resume: true,
+          signal: options.signal,
+          controls: options.controls,
+          onRetry: options.onRetry,
           onProgress: (p) => progress.runProgress(spec, p),
           onCall: (calls, tokens, cached) => progress.runCall(spec, calls, tokens, cached),
         });
@@ -139,6 +153,12 @@ export async function runSweep(plan: Plan, options: SweepOptions): Promise<Sweep
         );
         (record.status === 'done' ? result.done : result.partial).push(spec.runId);
       } catch (e) {
+        if (options.signal?.aborted) {
+          // Stopped before it had a score: its checkpoint (if any) is resumed by the next sweep.
+          progress.runFailed(spec, `stopped (${String(options.signal.reason)}); resumes on the next run`);
+          result.stopped.push(spec.runId);
+          return;
+        }
         const message = (e as Error).message.split('\n')[0] ?? String(e);
         progress.runFailed(spec, message);
         result.failed.push({ runId: spec.runId, message });

@@ -8,6 +8,7 @@
  */
 import { REPORTED_SOURCE, reportedTest } from '../reference/paper-reported';
 import type { RunGateCounts } from '../repro/run-record';
+import { partialUseNotes, teacherNotes } from './method-notes';
 import { methodsInOrder, pipelinesInOrder } from './order';
 import { anyTable, type Column, type Table } from './render';
 import { allRoles, budgetText, type CellSummary, cellLabel, type Stat } from './summary';
@@ -234,6 +235,8 @@ export function accuracyTable(cells: CellSummary[], ctx: TableContext): Table<Ce
       'Accuracy: mean ± sample std over repeats, best repeat in parentheses. Validation: best validation score of each run. Wall-clock: mean per run.',
       `Reported columns: the paper's numbers, not ours. Source: ${REPORTED_SOURCE}`,
       ...(ctx.notRun ?? []).map((line) => `Not run: ${line}.`),
+      ...partialUseNotes(cells),
+      ...teacherNotes(cells),
     ],
     columns: [
       ...withoutEmptyBudget(
@@ -366,6 +369,7 @@ export function gatesTable(cells: CellSummary[], ctx: TableContext): Table<CellS
     notes: [
       ...baseNotes(ctx),
       'Tried: proposals generated; unchanged ones (parse failures, identical text) are not evaluated. A proposal must pass the mini-batch gate, then the validation gate.',
+      'Gate counts are those of methods whose proposals pass gates (GDPO, GEPA); other methods show –.',
     ],
     columns: [
       ...withoutEmptyBudget(
@@ -376,8 +380,8 @@ export function gatesTable(cells: CellSummary[], ctx: TableContext): Table<CellS
         ([key, header, csv]): Column<CellSummary> => ({
           header,
           numeric: true,
-          md: (c) => formatCount(c.gates[key]),
-          csv: [[csv, (c) => c.gates[key]]],
+          md: (c) => (c.gates ? formatCount(c.gates[key]) : '–'),
+          csv: [[csv, (c) => c.gates?.[key]]],
         }),
       ),
     ],

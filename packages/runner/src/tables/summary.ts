@@ -38,11 +38,13 @@ export interface CellSummary {
   usage: Record<string, RoleCost>;
   /** Mean per run over all roles, each view. */
   total: RoleCost;
-  /** Mean per run. */
-  gates: RunGateCounts;
+  /** Mean per run, over the runs that have gate counts (GDPO, GEPA); none for methods without gates. */
+  gates?: RunGateCounts;
   wallMs: number;
   /** Mean training steps per run (the evaluation-only 'init' and 'final' records left out). */
   steps: number;
+  /** The runs' teachers (run.json `teacher`: a model spec, "student" or "none"), distinct and sorted. */
+  teachers: string[];
 }
 
 export function stat(values: readonly number[]): Stat | undefined {
@@ -108,8 +110,12 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
       cached: runCost(r, 'cached'),
     })),
   );
-  const gates = {} as RunGateCounts;
-  for (const k of GATE_KEYS) gates[k] = meanOf(records.map((r) => r.gates[k]));
+  const gated = records.flatMap((r) => (r.gates ? [r.gates] : []));
+  let gates: RunGateCounts | undefined;
+  if (gated.length > 0) {
+    gates = {} as RunGateCounts;
+    for (const k of GATE_KEYS) gates[k] = meanOf(gated.map((g) => g[k]));
+  }
   const tests = records.map(runTest).filter((x): x is number => x !== undefined);
   const vals = records.filter((r) => r.status !== 'failed').map((r) => r.final.val);
   const byStatus = (s: RunRecord['status']) => records.filter((r) => r.status === s).length;
@@ -138,6 +144,7 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
     gates,
     wallMs: meanOf(records.map((r) => r.wallMs)),
     steps: meanOf(runs.map((r) => trainingSteps(r).length)),
+    teachers: [...new Set(records.flatMap((r) => (r.teacher ? [r.teacher] : [])))].sort(),
   };
 }
 

@@ -14,10 +14,13 @@ type Scorer = (seed: number, system: string) => Promise<number>;
 
 async function check(score: Scorer, starts: string[], cued: string, range: [number, number]): Promise<void> {
   const [lo, hi] = range;
+  // One world's split may sit one question (of 100) outside the range: slips are drawn per example and
+  // meaning (worlds/common.ts), so which borderline questions slip is that world's luck, not calibration.
+  const oneQuestion = 0.01;
   for (const s of starts) {
     const at0 = await score(0, s);
-    expect(at0, `seed 0: ${s.slice(0, 50)}`).toBeGreaterThanOrEqual(lo);
-    expect(at0, `seed 0: ${s.slice(0, 50)}`).toBeLessThanOrEqual(hi);
+    expect(at0, `seed 0: ${s.slice(0, 50)}`).toBeGreaterThanOrEqual(lo - oneQuestion);
+    expect(at0, `seed 0: ${s.slice(0, 50)}`).toBeLessThanOrEqual(hi + oneQuestion);
   }
   const means = await Promise.all(
     starts.map(

@@ -52,7 +52,8 @@ function isKeywordList(sentence: string): boolean {
     .filter(Boolean);
   const words = (p: string) => p.split(/\s+/).length;
   if (parts.length >= 3 && parts.every((p) => words(p) <= 4)) return true;
-  return parts.length === 1 && words(body) <= 3;
+  // A line of one to three words without a verb of classing ("running total", "date NUM"); "Dates are NUM." is a sentence.
+  return parts.length === 1 && words(body) <= 3 && !/\b(is|are|was|were|means?|counts?)\b/i.test(body);
 }
 
 /** Whether the clause that holds the cue match forbids it. */
@@ -82,7 +83,10 @@ function firstMatch(cues: readonly RegExp[], text: string): RegExpExecArray | un
 
 /** Normalized sentence, for "the same thing said twice". */
 export function sentenceKey(sentence: string): string {
-  return sentence.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return sentence
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** How one instruction reads for one concept. */
@@ -91,14 +95,18 @@ export function readConcept(skill: Pick<Skill, 'cue' | 'contrary'>, instruction:
   let keyword = false;
   let against = false;
   for (const sentence of instructionSentences(instruction)) {
+    // A sentence that asks for the opposite ("Answer with the intermediate entity.") is against the
+    // concept even when it names the concept's words.
+    if (skill.contrary && firstMatch(skill.contrary, sentence)) {
+      against = true;
+      continue;
+    }
     const m = firstMatch(skill.cue, sentence);
     if (m) {
       if (isNegated(sentence, m.index, m.index + m[0].length)) against = true;
       else if (isKeywordList(sentence)) keyword = true;
       else stating.add(sentenceKey(sentence));
-      continue;
     }
-    if (skill.contrary && firstMatch(skill.contrary, sentence)) against = true;
   }
   const statements = stating.size;
   const state: ConceptState =

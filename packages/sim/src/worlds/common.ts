@@ -84,7 +84,8 @@ export function repeats(instruction: string, skills: readonly Skill[] = []): num
 }
 
 export function slipRate(profile: SimProfile, instruction: string, skills: readonly Skill[] = []): number {
-  const cost = (wordCount(instruction) / 100) * SLIP_PER_100_WORDS + repeats(instruction, skills) * SLIP_PER_REPEAT;
+  const cost =
+    (wordCount(instruction) / 100) * SLIP_PER_100_WORDS + repeats(instruction, skills) * SLIP_PER_REPEAT;
   return profile.slip + Math.min(MAX_LENGTH_SLIP, cost);
 }
 

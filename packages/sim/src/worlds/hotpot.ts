@@ -120,7 +120,12 @@ export function queryFor(ctx: WorldContext, call: TaskCall<HotpotExample>): Hotp
   const asIs = { query: plain, namedBridge: false };
   if (!context || context.trim() === '') return asIs;
   const taught = taughtSkills(ctx, call, [HP_QUERY_BRIDGE], demoHasAnswer);
-  if (fallsInto(ctx, HP_QUERY_BRIDGE, call, taught) || slips(ctx, call, [HP_QUERY_BRIDGE]) || !extracts(ctx, e)) return asIs;
+  if (
+    fallsInto(ctx, HP_QUERY_BRIDGE, call, taught) ||
+    slips(ctx, call, [HP_QUERY_BRIDGE]) ||
+    !extracts(ctx, e)
+  )
+    return asIs;
   const target = missingEntity(e, context);
   return target ? { query: target, namedBridge: true } : asIs;
 }

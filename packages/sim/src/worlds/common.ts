@@ -48,11 +48,16 @@ function sameTask<E extends Example>(ex: Example, like: E): ex is E {
 const TEACH_RATE = 0.6;
 
 /**
- * Length and redundancy cost smoothly (CONTRACT.md §2.2): every 100 words of instruction add one point
- * of slips (a longer prompt dilutes what matters), every sentence said twice (the same sentence, or a
- * concept restated in other words) half a point; together capped at 8 points.
+ * Length and redundancy cost smoothly (CONTRACT.md §2.2): each 100 words of instruction add half a point
+ * of slips up to 200 words (a longer prompt dilutes what matters), 2.5 points per 100 words beyond (the
+ * bloat slope the world always had, now without a free zone below it); every sentence said twice (the
+ * same sentence, or a concept restated in other words) half a point; together capped at 8 points.
+ * A first slope of 1 point per 100 words took the HotPotQA vanilla headroom below SIM.md's 10 points
+ * (the cued answer prompt is ~100 words); calibration, not any method's result, set the half point.
  */
-export const SLIP_PER_100_WORDS = 0.01;
+export const SLIP_PER_100_WORDS = 0.005;
+export const BLOAT_FROM_WORDS = 200;
+export const BLOAT_SLIP_PER_100_WORDS = 0.025;
 export const SLIP_PER_REPEAT = 0.005;
 export const MAX_LENGTH_SLIP = 0.08;
 

@@ -40,10 +40,7 @@ export const TREC_SKILLS: TrecSkill[] = [
       /\b(asks?|asking|requests?) (for )?(a |the )?(definition|meaning)\b|\basks? (to define|what (a|the|some) (word|term|thing) means)/i,
     ],
     contrary: [
-      new RegExp(
-        String.raw`\b(definitions?|meanings?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|HUM|LOC|NUM)\b`,
-        'i',
-      ),
+      /\b(definitions?|meanings?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|HUM|LOC|NUM)\b/i,
     ],
     failureRate: 0.27,
     applies: (e) => e.fine === 'DESC:def',
@@ -97,10 +94,7 @@ export const TREC_SKILLS: TrecSkill[] = [
       ),
     ],
     contrary: [
-      new RegExp(
-        String.raw`\b(dates?|years?|durations?|time periods?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|HUM|LOC)\b`,
-        'i',
-      ),
+      /\b(dates?|years?|durations?|time periods?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|HUM|LOC)\b/i,
     ],
     failureRate: 0.28,
     applies: (e) => ['NUM:date', 'NUM:period'].includes(e.fine),
@@ -127,10 +121,7 @@ export const TREC_SKILLS: TrecSkill[] = [
       ),
     ],
     contrary: [
-      new RegExp(
-        String.raw`\b(countr(y|ies)|cit(y|ies)|places?|rivers?|mountains?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|HUM|NUM)\b`,
-        'i',
-      ),
+      /\b(countr(y|ies)|cit(y|ies)|places?|rivers?|mountains?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|HUM|NUM)\b/i,
     ],
     failureRate: 0.18,
     applies: (e) => e.label === 'LOC' && startsWhat(e),
@@ -157,10 +148,7 @@ export const TREC_SKILLS: TrecSkill[] = [
       ),
     ],
     contrary: [
-      new RegExp(
-        String.raw`\b(groups?|organi[sz]ations?|teams?|compan(y|ies))\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|LOC|NUM)\b`,
-        'i',
-      ),
+      /\b(groups?|organi[sz]ations?|teams?|compan(y|ies))\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|LOC|NUM)\b/i,
     ],
     failureRate: 0.5,
     applies: (e) => ['HUM:gr', 'HUM:title', 'HUM:desc'].includes(e.fine),
@@ -187,10 +175,7 @@ export const TREC_SKILLS: TrecSkill[] = [
       ),
     ],
     contrary: [
-      new RegExp(
-        String.raw`\b(abbreviations?|acronyms?|expansions?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ENTY|DESC|HUM|LOC|NUM)\b`,
-        'i',
-      ),
+      /\b(abbreviations?|acronyms?|expansions?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ENTY|DESC|HUM|LOC|NUM)\b/i,
     ],
     failureRate: 0.6,
     applies: (e) => e.label === 'ABBR',

@@ -9,6 +9,7 @@ import { registerAblate } from './commands/ablate';
 import { registerCache } from './commands/cache';
 import { registerCompare } from './commands/compare';
 import type { CommandContext } from './commands/context';
+import { registerEval } from './commands/eval';
 import { registerReport } from './commands/report';
 import { registerRepro } from './commands/repro';
 import { registerSimServer } from './commands/sim-server';
@@ -58,6 +59,7 @@ function buildProgram(cx: CommandContext): Command {
   registerReport(program, cx);
   registerCompare(program, cx);
   registerCache(program, cx);
+  registerEval(program, cx);
   // Subcommands inherit the output settings and the exit override.
   for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -22,16 +22,19 @@ const DEFAULT_PIPELINE: Record<string, PipelineName> = {
   hotpot: 'hotpot-vanilla',
 };
 
-interface EvalOptions {
+export interface EvalOptions {
   task: string;
   pipeline?: string;
+  /** A values file (any shape `eval-values.ts` reads). */
   values?: string;
+  /** Values given in code (scripts): used instead of a file. */
+  valueMap?: Record<string, unknown>;
   split: 'val' | 'test';
   simSeed?: number;
   taskModel: string;
   size?: number;
   concurrency: number;
-  out: string;
+  out?: string;
 }
 
 function nonNegativeInt(value: string): number {
@@ -65,7 +68,11 @@ export async function runEval(o: EvalOptions): Promise<EvalOutput> {
     throw new EvalInputError(`pipeline "${pipeline}" belongs to task "${taskOf(pipeline)}", not "${o.task}"`);
   const specProblem = checkModelSpec(o.taskModel);
   if (specProblem) throw new EvalInputError(`--task-model: ${specProblem}`);
-  const given = o.values ? await readValuesFile(o.values) : { values: {}, source: 'the starting prompts' };
+  const given = o.valueMap
+    ? { values: o.valueMap, source: 'values given in code' }
+    : o.values
+      ? await readValuesFile(o.values)
+      : { values: {}, source: 'the starting prompts' };
   const models = defaultRoleModels({ task: o.taskModel });
   const simulated = isSimSpec(o.taskModel);
   const simSeed = simulated ? (o.simSeed ?? deriveSimSeed(DEFAULT_TRAINER_SETTINGS.seed, 0)) : undefined;
@@ -134,7 +141,7 @@ export function registerEval(program: Command, cx: CommandContext): void {
     .action(async (o: EvalOptions) => {
       try {
         const out = await runEval(o);
-        await writeJsonAtomic(resolve(o.out), out);
+        await writeJsonAtomic(resolve(o.out as string), out);
         cx.io.out(
           `${out.pipeline} ${out.split}: ${out.score.toFixed(3)} on ${out.n} examples (${out.simulated ? 'simulated model' : out.model}); written to ${o.out}`,
         );

@@ -6,7 +6,7 @@
  * them; negated, keyword list and generic-only no better than the start (within a tolerance) — is
  * checked by `checkOrdering`, in CI by tests/sim-sanity.test.ts. Simulated model, not research results.
  */
-import { runEval } from '../../packages/runner/src/commands/eval';
+import { runEval } from '../../packages/runner/src/eval/run';
 import { skillsOf } from '../../packages/sim/src/diagnose';
 import { GENERIC_SENTENCES } from '../../packages/sim/src/optimizer';
 import { readConcept } from '../../packages/sim/src/reading';

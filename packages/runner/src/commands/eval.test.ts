@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { valuesIn } from '../eval-values';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
+import { valuesIn } from '../eval/values';
 
 const dir = mkdtempSync(join(tmpdir(), 'autodiff-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

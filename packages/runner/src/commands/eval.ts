@@ -1,163 +1,58 @@
 /**
- * `autodiff eval`: score parameter values on a split without training — a published prompt on your
- * pipeline, a run's final values on another world seed, a hand-written prompt against the start. The
- * output JSON has the top-level `score` (0..1), `n`, `split`, `values` (every parameter's value used, by
- * name) and the task model's usage; written atomically.
+ * `autodiff eval`: score parameter values (a values map, train results, a run record or a checkpoint) on
+ * a split without training; the output JSON is written atomically (src/eval/run.ts does the work).
  */
-import { resolve } from 'node:path';
-import { writeJsonAtomic } from '@llm-autodiff/llm';
-import { deriveSimSeed } from '@llm-autodiff/sim';
-import { DatasetError, PIPELINE_NAMES, type PipelineName, TASK_NAMES, taskOf } from '@llm-autodiff/tasks';
-import { DEFAULT_TRAINER_SETTINGS, evaluate } from '@llm-autodiff/trainer';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { checkValues, EvalInputError, readValuesFile } from '../eval-values';
-import { defaultRoleModels, isSimSpec } from '../model-defaults';
-import { checkModelSpec } from '../model-registry';
-import { setupRun } from '../run-setup';
-import { type CommandContext, positiveInt } from './context';
+import { TASK_NAMES } from '@llm-autodiff/tasks';
+import type { Command } from 'commander';
+import type { CommandContext } from './context';
+import { choice, concurrencyOption, integer, option, text } from './options';
 
-const DEFAULT_PIPELINE: Record<string, PipelineName> = {
-  'object-count': 'object-count',
-  trec: 'trec',
-  hotpot: 'hotpot-vanilla',
-};
-
-export interface EvalOptions {
+interface EvalFlags {
   task: string;
   pipeline?: string;
-  /** A values file (any shape `eval-values.ts` reads). */
   values?: string;
-  /** Values given in code (scripts): used instead of a file. */
-  valueMap?: Record<string, unknown>;
   split: 'val' | 'test';
   simSeed?: number;
   taskModel: string;
   size?: number;
   concurrency: number;
-  out?: string;
+  out: string;
 }
 
-function nonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer >= 0, got "${value}"`);
-  return Number(value);
-}
-
-export interface EvalOutput {
-  score: number;
-  n: number;
-  split: 'val' | 'test';
-  task: string;
-  pipeline: PipelineName;
-  values: Record<string, unknown>;
-  valuesFrom: string;
-  model: string;
-  simulated: boolean;
-  simSeed?: number;
-  perExample: Record<string, number>;
-  usage: { calls: number; promptTokens: number; completionTokens: number; totalTokens: number };
-}
-
-/** Scores the values on the split; every input mistake is an `EvalInputError` before any model call. */
-export async function runEval(o: EvalOptions): Promise<EvalOutput> {
-  if (!(TASK_NAMES as readonly string[]).includes(o.task))
-    throw new EvalInputError(`unknown task "${o.task}"; expected one of ${TASK_NAMES.join(', ')}`);
-  const pipeline = (o.pipeline ?? DEFAULT_PIPELINE[o.task]) as PipelineName;
-  if (!(PIPELINE_NAMES as readonly string[]).includes(pipeline))
-    throw new EvalInputError(`unknown pipeline "${pipeline}"; expected one of ${PIPELINE_NAMES.join(', ')}`);
-  if (taskOf(pipeline) !== o.task)
-    throw new EvalInputError(`pipeline "${pipeline}" belongs to task "${taskOf(pipeline)}", not "${o.task}"`);
-  const specProblem = checkModelSpec(o.taskModel);
-  if (specProblem) throw new EvalInputError(`--task-model: ${specProblem}`);
-  const given = o.valueMap
-    ? { values: o.valueMap, source: 'values given in code' }
-    : o.values
-      ? await readValuesFile(o.values)
-      : { values: {}, source: 'the starting prompts' };
-  const models = defaultRoleModels({ task: o.taskModel });
-  const simulated = isSimSpec(o.taskModel);
-  const simSeed = simulated ? (o.simSeed ?? deriveSimSeed(DEFAULT_TRAINER_SETTINGS.seed, 0)) : undefined;
-  const limits = o.size === undefined ? {} : { [o.split]: o.size };
-  const run = await setupRun({
-    pipeline,
-    models,
-    simSettings: simSeed === undefined ? undefined : { seed: simSeed },
-    limits,
-    experiment: `eval-${pipeline}`,
-    demos: false,
-  });
-  const params = run.program.parameters();
-  const set = checkValues(
-    given.values,
-    params.map((p) => ({ name: p.name, kind: p.kind })),
-  );
-  for (const p of params) if (set.has(p.name)) p.value = set.get(p.name) as typeof p.value;
-  const examples = run.data[o.split];
-  if (examples.length === 0) throw new EvalInputError(`the ${o.split} split is empty`);
-  const result = await evaluate(run.program, examples, { concurrency: o.concurrency });
-  const usage = run.ledger.byRole().task;
-  return {
-    score: result.score,
-    n: result.total,
-    split: o.split,
-    task: o.task,
-    pipeline,
-    values: Object.fromEntries(params.map((p) => [p.name, p.value])),
-    valuesFrom: o.values ? `${given.source} ${o.values}` : given.source,
-    model: o.taskModel,
-    simulated,
-    simSeed,
-    perExample: result.perItem,
-    usage: {
-      calls: usage?.calls ?? 0,
-      promptTokens: usage?.promptTokens ?? 0,
-      completionTokens: usage?.completionTokens ?? 0,
-      totalTokens: usage?.totalTokens ?? 0,
-    },
-  };
-}
-
-export function registerEval(program: Command, cx: CommandContext): void {
-  program
-    .command('eval')
-    .summary(
-      'score parameter values (a values map, results file, run record or checkpoint) on a split, no training',
+export function define(command: Command, cx: CommandContext): void {
+  command
+    .addOption(option('--task <task>', `task: ${TASK_NAMES.join(', ')}`, text()).makeOptionMandatory())
+    .addOption(option('--pipeline <pipeline>', "pipeline (default: the task's first)", text()))
+    .addOption(
+      option(
+        '--values <file>',
+        'JSON: name → value map, train results, run.json or checkpoint (default: the starting prompts)',
+        text('a file'),
+      ),
     )
-    .requiredOption('--task <task>', `task: ${TASK_NAMES.join(', ')}`)
-    .option('--pipeline <pipeline>', "pipeline (default: the task's first)")
-    .option(
-      '--values <file>',
-      'JSON: name → value map, train results, run.json or checkpoint (default: start)',
+    .addOption(option('--split <split>', 'split to score: val or test', choice(['val', 'test'])).default('test'))
+    .addOption(
+      option(
+        '--sim-seed <n>',
+        'world seed of the simulated model (default: as train, seed 2025 repeat 0)',
+        integer(0),
+      ),
     )
-    .addOption(new Option('--split <split>', 'split to score').choices(['val', 'test']).default('test'))
-    .option(
-      '--sim-seed <n>',
-      'world seed of the simulated model (default: as train, seed 2025 repeat 0)',
-      nonNegativeInt,
-    )
-    .option('--task-model <spec>', 'task model spec', 'sim:task')
-    .option('--size <n>', 'score only the first N examples of the split', positiveInt)
-    .option('--concurrency <n>', 'calls in flight', positiveInt, 4)
-    .requiredOption('--out <file>', 'output JSON')
-    .action(async (o: EvalOptions) => {
-      try {
-        const out = await runEval(o);
-        await writeJsonAtomic(resolve(o.out as string), out);
-        cx.io.out(
-          `${out.pipeline} ${out.split}: ${out.score.toFixed(3)} on ${out.n} examples (${out.simulated ? 'simulated model' : out.model}); written to ${o.out}`,
-        );
-        cx.exitCode = 0;
-      } catch (e) {
-        if (e instanceof EvalInputError) {
-          cx.io.err(`autodiff eval: ${e.message}`);
-          cx.exitCode = 2;
-          return;
-        }
-        if (e instanceof DatasetError) {
-          cx.io.err(`autodiff eval: ${e.message}`);
-          cx.exitCode = 1;
-          return;
-        }
-        throw e;
-      }
+    .addOption(option('--task-model <spec>', 'task model spec', text()).default('sim:task'))
+    .addOption(option('--size <n>', 'score only the first N examples of the split', integer(1)))
+    .addOption(concurrencyOption('calls in flight').default(4))
+    .addOption(option('--out <file>', 'output JSON', text('a file')).makeOptionMandatory())
+    .action(async (flags: EvalFlags) => {
+      const [{ resolve }, { writeJsonAtomic }, { runEval }] = await Promise.all([
+        import('node:path'),
+        import('@llm-autodiff/llm'),
+        import('../eval/run'),
+      ]);
+      const out = await runEval(flags);
+      await writeJsonAtomic(resolve(flags.out), out);
+      cx.io.out(
+        `${out.pipeline} ${out.split}: ${out.score.toFixed(3)} on ${out.n} examples (${out.simulated ? 'simulated model' : out.model}); written to ${flags.out}`,
+      );
+      cx.exitCode = 0;
     });
 }

@@ -5,9 +5,12 @@
  * demos slot a list. Mistakes are one `EvalInputError` line naming the file and the parameter.
  */
 import { readFile } from 'node:fs/promises';
+import type { ErrorKind } from '@llm-autodiff/llm';
 
+/** A values file, task or pipeline `eval` cannot use: one line, exit 2 (kind `input`), nothing written. */
 export class EvalInputError extends Error {
   override name = 'EvalInputError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 export interface ParameterSlot {

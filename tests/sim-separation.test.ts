@@ -10,8 +10,8 @@ import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExperimentSchema } from '../packages/runner/src/experiment/schema';
 import { executeExperiment } from '../packages/runner/src/repro/execute';
-import { writeSyntheticExperiment } from '../packages/runner/testing/run-fixtures';
 import { readExperiment } from '../packages/runner/src/repro/run-record';
+import { writeSyntheticExperiment } from '../packages/runner/testing/run-fixtures';
 import {
   paperVerdict,
   separationExperiment,

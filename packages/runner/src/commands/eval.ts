@@ -30,7 +30,9 @@ export function define(command: Command, cx: CommandContext): void {
         text('a file'),
       ),
     )
-    .addOption(option('--split <split>', 'split to score: val or test', choice(['val', 'test'])).default('test'))
+    .addOption(
+      option('--split <split>', 'split to score: val or test', choice(['val', 'test'])).default('test'),
+    )
     .addOption(
       option(
         '--sim-seed <n>',

@@ -64,8 +64,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
   },
   {
     name: 'eval',
-    summary:
-      'score parameter values (a values map, results file, run record or checkpoint) on a split, no training',
+    summary: 'score parameter values (from a values map, results, run or checkpoint) on a split; no training',
     load: () => import('./commands/eval'),
   },
 ];

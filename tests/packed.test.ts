@@ -48,10 +48,13 @@ beforeAll(async () => {
   writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
   try {
     // --ignore-scripts: better-sqlite3's native build is not needed (nothing here opens a cache).
-    await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: project,
-      timeout: 300_000,
-    });
+    // --engine-strict: every package's `engines` (and its dependencies') must accept this Node, the one
+    // the README names (a dependency needing a newer Node fails the install here, as it would for users).
+    await run(
+      'npm',
+      ['install', '--engine-strict', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+      { cwd: project, timeout: 300_000 },
+    );
   } catch (e) {
     installError = `npm install of the packed tarballs failed (no registry access?): ${(e as Error).message}`;
   }
@@ -92,6 +95,53 @@ it('packed tarballs install outside the workspace and run the README walkthrough
   checkWalkthroughOutput(stdout);
 }, 180_000);
 
+it('every published package loads with import and with require, and carries the MIT license', async (ctx) => {
+  if (installError) ctx.skip(installError);
+  for (const name of workspacePackages()) {
+    const pkg = `@llm-autodiff/${name}`;
+    const dirOf = join(project, 'node_modules', '@llm-autodiff', name);
+    const manifest = JSON.parse(readFileSync(join(dirOf, 'package.json'), 'utf8')) as { license?: string };
+    expect(manifest.license, pkg).toBe('MIT');
+    expect(readFileSync(join(dirOf, 'LICENSE'), 'utf8'), pkg).toMatch(/^MIT License/);
+    for (const how of [`await import('${pkg}')`, `require('${pkg}')`]) {
+      const script = `const m = ${how}; console.log(Object.keys(m).length)`;
+      const loaded = await run(
+        process.execPath,
+        how.startsWith('require') ? ['-e', script] : ['--input-type=module', '-e', script],
+        { cwd: project, env, timeout: 60_000 },
+      ).catch((e: { stderr?: string }) => ({ stdout: '', stderr: e.stderr ?? String(e) }));
+      expect(loaded.stderr, `${how}`).not.toMatch(/Error/);
+      expect(Number(loaded.stdout.trim()), `${how} exports something`).toBeGreaterThan(0);
+    }
+  }
+}, 180_000);
+
+it("train({ method: 'textgrad' }) works from a fresh project without importing the method's package", async (ctx) => {
+  if (installError) ctx.skip(installError);
+  const script = `
+import { defineProgram, exactMatch, generator } from '@llm-autodiff/core';
+import { ScriptedModel, TAGS } from '@llm-autodiff/llm';
+import { train } from '@llm-autodiff/trainer';
+const task = ScriptedModel.fn(({ messages }) => (/outage/i.test(messages[0].content) && /down/.test(messages[1].content) ? 'Urgency: high' : 'Urgency: low'));
+const critic = ScriptedModel.fn(() => 'Say that messages about a service that is down are an outage: high urgency.');
+const editor = ScriptedModel.fn(() => '<' + TAGS.optimizer.answer.value + '>Give the urgency. An outage (a service that is down) is high urgency.</' + TAGS.optimizer.answer.value + '>');
+const classify = generator({ signature: 'message -> urgency: low | high', model: task });
+const program = defineProgram({ forward: (t) => classify(t), metric: exactMatch('urgency') });
+const rows = ['site is down', 'api is down', 'hello', 'thanks', 'login down', 'how do I pay'].map((message, i) => ({ id: String(i), message, urgency: /down/.test(message) ? 'high' : 'low' }));
+const result = await train({ program, data: { train: rows, val: rows, test: rows }, models: { backward: critic, optimizer: editor }, method: 'textgrad', methodConfig: { epochs: 1, stepsPerEpoch: 1, batchSize: 3 } });
+console.log(JSON.stringify({ method: result.method, initial: result.initial.val, final: result.final.val }));
+`;
+  writeFileSync(join(project, 'by-name.mjs'), script);
+  const { stdout } = await run(process.execPath, ['by-name.mjs'], { cwd: project, env, timeout: 60_000 });
+  const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+    method: string;
+    initial: number;
+    final: number;
+  };
+  expect(out.method).toBe('textgrad');
+  expect(out.final).toBeGreaterThan(out.initial);
+}, 120_000);
+
 /** The installed CLI, as `npx autodiff` runs it; resolves with the exit code instead of throwing. */
 async function autodiff(args: string[], cwd = project): Promise<{ code: number; out: string; err: string }> {
   const bin = join(project, 'node_modules', '@llm-autodiff', 'runner', 'bin', 'autodiff.mjs');
@@ -129,6 +179,24 @@ it('the installed autodiff CLI trains a TypeScript program of your own, with a b
   const plan = await autodiff(['repro', 'quick', '--dry-run']);
   expect(plan.err).toBe('');
   expect(plan.out).toMatch(/^ {2}total +\d+ +\d+/m);
+
+  // Models of the user's own module: the shipped triage example improves with no network and no sim.
+  const triage = join(project, 'node_modules', '@llm-autodiff', 'runner', 'examples', 'triage');
+  const own = await autodiff([
+    'train',
+    '--program',
+    `${triage}/triage.mts#triage`,
+    ...['--task-model', `module:${triage}/models.mts#task`],
+    ...['--backward-model', `module:${triage}/models.mts#backward`],
+    ...['--optimizer-model', `module:${triage}/models.mts#optimizer`],
+    ...['--steps', '2', '--cache', 'off', '--out', 'triage.json', '--quiet'],
+  ]);
+  expect(own.err).toBe('');
+  expect(own.code).toBe(0);
+  const triaged = JSON.parse(readFileSync(join(project, 'triage.json'), 'utf8')) as {
+    result: { initial: { val: number }; final: { val: number } };
+  };
+  expect(triaged.result.final.val).toBeGreaterThan(triaged.result.initial.val);
 
   // A .ts file in a CommonJS package cannot import the ES-module packages: one line saying what to do.
   const cjs = join(project, 'cjs');

@@ -13,6 +13,12 @@ import {
   recordOutput,
   uniquePredecessors,
 } from './record';
+import type { SignatureInputs } from './signature';
+import {
+  type SignatureGeneratorConfig,
+  type SignatureGeneratorOutput,
+  signatureConfig,
+} from './signature-generator';
 import { userError } from './user-call';
 
 export interface GeneratorConfig<I extends Record<string, unknown>, O> {
@@ -49,6 +55,12 @@ export type GeneratorComponent<I, O> = ((inputs: TracedInputs<I>) => Promise<Tra
  * system parameters and the call inputs, and whose backward function asks the engine once per predecessor
  * that needs feedback. Eval mode: returns the parsed value.
  */
+export function generator<S extends string>(
+  config: SignatureGeneratorConfig<S>,
+): GeneratorComponent<SignatureInputs<S>, SignatureGeneratorOutput<S>> & {
+  /** The trainable instruction (`<name>.instruction`). */
+  readonly instruction: Parameter<string>;
+};
 export function generator<I extends Record<string, unknown>, O>(
   config: GeneratorConfig<I, O> & { onParseError: (text: string, error: Error) => O },
 ): GeneratorComponent<I, O>;
@@ -59,8 +71,9 @@ export function generator<I extends Record<string, unknown>, O>(
   config: GeneratorConfig<I, O>,
 ): GeneratorComponent<I, O | undefined>;
 export function generator<I extends Record<string, unknown>, O>(
-  config: GeneratorConfig<I, O>,
+  spec: GeneratorConfig<I, O> | SignatureGeneratorConfig<string>,
 ): GeneratorComponent<I, O | undefined> {
+  const config = (spec && 'signature' in spec ? signatureConfig(spec) : spec) as GeneratorConfig<I, O>;
   const info: ComponentInfo = {
     id: newComponentId('generator', config.name),
     name: config.name,
@@ -188,7 +201,9 @@ export function generator<I extends Record<string, unknown>, O>(
     });
   };
 
-  return asComponent(call, info, { system }) as GeneratorComponent<I, O | undefined>;
+  // A signature generator's first system parameter is its instruction (signature-generator.ts).
+  const extra = 'signature' in spec ? { system, instruction: system[0] } : { system };
+  return asComponent(call, info, extra) as GeneratorComponent<I, O | undefined>;
 }
 
 function validateConfig<I extends Record<string, unknown>, O>(

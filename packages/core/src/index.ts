@@ -1,6 +1,13 @@
 export { backward, levelsFromRoot, topologicalOrder } from './backward';
 export { currentMode, type Mode, runSample, type SampleOptions } from './context';
-export { type DefinedProgram, defineProgram, type ProgramSpec } from './define-program';
+export {
+  type DefinedProgram,
+  defaultSampleId,
+  defineProgram,
+  exactMatch,
+  type ProgramMetric,
+  type ProgramSpec,
+} from './define-program';
 export { renderDemos, traceToDemo } from './demos';
 export {
   AutodiffError,
@@ -68,3 +75,13 @@ export {
 } from './prompts/backward-engine';
 export type { ComponentInfo } from './record';
 export { groupGradients, type RenderGradientsOptions, renderGradients } from './render-gradients';
+export {
+  type OutputKind,
+  parseSignature,
+  type Signature,
+  SignatureError,
+  type SignatureInputs,
+  type SignatureOutput,
+  type SignatureOutputName,
+} from './signature';
+export type { SignatureGeneratorConfig, SignatureGeneratorOutput } from './signature-generator';

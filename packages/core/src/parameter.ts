@@ -258,8 +258,11 @@ export function defaultDisplay(value: unknown): string {
 
 export type Traced<T> = T | Parameter<T>;
 
-/** A component argument: traced, or (for an array argument) an array of traced elements. */
-export type TracedArg<T> = T extends readonly (infer U)[] ? Traced<T> | Traced<U>[] : Traced<T>;
+/**
+ * A component argument: traced, or (for an array argument) an array of traced elements. Not distributive:
+ * an optional `string | undefined` parameter takes a `Parameter<string | undefined>` (a generator's output).
+ */
+export type TracedArg<T> = [T] extends [readonly (infer U)[]] ? Traced<T> | Traced<U>[] : Traced<T>;
 
 export function isParameter(x: unknown): x is Parameter {
   return x instanceof Parameter;
@@ -280,6 +283,23 @@ export interface ParamOptions {
 }
 
 /** A prompt leaf (instruction, output format, tool description...). */
+/**
+ * Prompt and demos parameters made since the last `defineProgram` (its default `parameters`). Bounded, so
+ * code that makes parameters without ever defining a program keeps no more than the newest ones.
+ */
+const unclaimed: Parameter[] = [];
+const UNCLAIMED_LIMIT = 10_000;
+function madeParameter<T>(p: Parameter<T>): Parameter<T> {
+  if (unclaimed.length >= UNCLAIMED_LIMIT) unclaimed.shift();
+  unclaimed.push(p as Parameter);
+  return p;
+}
+
+/** Takes the prompt and demos parameters made since the previous call, in the order they were made. */
+export function claimNewParameters(): Parameter[] {
+  return unclaimed.splice(0);
+}
+
 export function param(value: string, opts: ParamOptions): Parameter<string> {
   if (!opts.name) throw new ParameterStateError('param(): `name` is required');
   if (!opts.description)
@@ -287,19 +307,23 @@ export function param(value: string, opts: ParamOptions): Parameter<string> {
       'param(): `description` is required (it is shown to the backward engine)',
       opts.name,
     );
-  return new Parameter<string>({ ...opts, kind: 'prompt', value, trainable: opts.trainable ?? true });
+  return madeParameter(
+    new Parameter<string>({ ...opts, kind: 'prompt', value, trainable: opts.trainable ?? true }),
+  );
 }
 
 /** A few-shot slot: a list of demos, rendered by generators as tagged examples, optimized by demo optimizers. */
 export function demosParam(opts: ParamOptions & { demos?: Demo[] }): Parameter<Demo[]> {
   if (!opts.name) throw new ParameterStateError('demosParam(): `name` is required');
-  return new Parameter<Demo[]>({
-    name: opts.name,
-    description: opts.description,
-    hints: opts.hints,
-    kind: 'demos',
-    value: opts.demos ?? [],
-    trainable: opts.trainable ?? true,
-    display: (p) => renderDemos(p.value),
-  });
+  return madeParameter(
+    new Parameter<Demo[]>({
+      name: opts.name,
+      description: opts.description,
+      hints: opts.hints,
+      kind: 'demos',
+      value: opts.demos ?? [],
+      trainable: opts.trainable ?? true,
+      display: (p) => renderDemos(p.value),
+    }),
+  );
 }

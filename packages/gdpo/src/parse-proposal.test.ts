@@ -39,4 +39,14 @@ describe('parseProposal', () => {
     expect(parseProposal('<PROPOSED_VALUE>  </PROPOSED_VALUE>').ok).toBe(false);
     expect(parseProposal('```\na\n```\n```\nb\n```').ok).toBe(false);
   });
+
+  it('a failure quotes the first 200 characters of the answer it could not read', () => {
+    const answer = `${'x'.repeat(199)}Y${'z'.repeat(100)}`;
+    const r = parseProposal(answer);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toContain(`${'x'.repeat(199)}Y"`);
+      expect(r.error).not.toContain('z');
+    }
+  });
 });

@@ -85,7 +85,7 @@ function fromFence(text: string): ParsedProposal | undefined {
 export function parseProposal(text: string): ParseResult {
   const proposal = fromTags(text) ?? fromJson(text) ?? fromFence(text);
   if (proposal === undefined) {
-    const head = text.slice(0, 120).replace(/\s+/g, ' ');
+    const head = text.slice(0, 200).replace(/\s+/g, ' ');
     return {
       ok: false,
       error: `no <${A.value}> section, JSON object or single fenced block in the answer: "${head}"`,

@@ -125,6 +125,10 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       await optimizer.propose();
       gates.tried += 1;
       gates.parseFailures += optimizer.stats.parseFailures - failuresBefore;
+      // A count alone cannot say why: show what the optimizer answered (the error holds its first 200 chars).
+      for (const r of optimizer.current.values())
+        if (!r.parsed && r.error)
+          run.log(`gdpo: the optimizer's answer for ${r.paramName} could not be read: ${r.error}`);
       const values = Object.fromEntries([...optimizer.current.values()].map((r) => [r.paramName, r.value]));
       if (!optimizer.changedAnything()) {
         // Nothing new to evaluate: the score would equal the current one and cannot pass a strict gate.

@@ -14,6 +14,7 @@ export * from './model-pool';
 export * from './model-spec';
 export * from './openai-mapping';
 export * from './openai-provider';
+export * from './optional-module';
 export * from './prices';
 export * from './prompt-tags';
 export * from './registry';

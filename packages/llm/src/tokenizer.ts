@@ -1,21 +1,43 @@
-import { createRequire } from 'node:module';
+import { requireOptional } from './optional-module';
 import type { ChatMessage } from './types';
 
-type Encode = typeof import('gpt-tokenizer').encode;
-let encode: Encode | undefined;
+type CountTokens = (text: string) => number;
+interface Tokenizer {
+  encode(text: string): number[];
+}
+
+/** Characters per token of the fallback estimate (English prose under o200k averages about 4). */
+const CHARS_PER_TOKEN = 4;
+
+/** Counts with `tokenizer`, or as characters / 4 without one. */
+export function tokenCounter(tokenizer: Tokenizer | undefined): CountTokens {
+  if (tokenizer) return (text) => tokenizer.encode(text).length;
+  return (text) => Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+let count: CountTokens | undefined;
 
 /**
- * The BPE tables cost ~0.2 s of CPU to load: they load on the first count, not with the package (a CLI
- * command that counts no token never pays for them). The package's CommonJS build is the same encoder.
+ * The o200k encoder, loaded on first use: loading its tables takes about a second, and a run whose server
+ * reports usage (or a replay) never needs it. `gpt-tokenizer` is an optional dependency of the library
+ * (55 MB installed; the CLI depends on it): without it, counts are characters / 4, said once on stderr.
  */
-function encoder(): Encode {
-  encode ??= (createRequire(import.meta.url)('gpt-tokenizer') as typeof import('gpt-tokenizer')).encode;
-  return encode;
+function counter(): CountTokens {
+  if (count) return count;
+  const tokenizer = requireOptional<Tokenizer>('gpt-tokenizer');
+  if (!tokenizer) {
+    process.emitWarning(
+      'gpt-tokenizer is not installed: token counts a server does not report are estimated as characters / 4 (npm install gpt-tokenizer for o200k counts)',
+      { code: 'AUTODIFF_NO_TOKENIZER' },
+    );
+  }
+  count = tokenCounter(tokenizer);
+  return count;
 }
 
 /** Tokens of `text` under the o200k BPE (GPT-4o family); the estimate used when a server reports none. */
 export function countTokens(text: string): number {
-  return encoder()(text).length;
+  return counter()(text);
 }
 
 /** Chat overhead follows OpenAI's published accounting: 3 tokens per message plus 3 for the reply primer. */

@@ -12,6 +12,7 @@ import {
   parseModelSpec,
 } from '@llm-autodiff/llm';
 import { ensureSimProvider } from '@llm-autodiff/sim';
+import { parseProgramRef } from './program/program-module';
 
 export { registerSimProvider, simProvider } from '@llm-autodiff/sim';
 
@@ -40,10 +41,13 @@ export function checkModelSpec(spec: string): string | undefined {
   try {
     const parsed = parseModelSpec(spec);
     if (parsed.provider === 'sim') createModel(spec);
+    else if (parsed.provider === 'module')
+      parseProgramRef(parsed.model); // loaded before the run starts
     else if (!knownProviders().includes(parsed.provider))
       return `unknown model provider "${parsed.provider}" in "${spec}" (known providers: ${[
         ...knownProviders(),
         'sim',
+        'module',
       ]
         .filter((p, i, a) => a.indexOf(p) === i)
         .sort()

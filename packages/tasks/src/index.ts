@@ -7,6 +7,7 @@ export {
 } from './custom-pipelines';
 // Datasets
 export { DatasetError, type RowLocation } from './data/errors';
+export { DataFileError, loadExamples, parseFieldMapping, type Row } from './data/examples-file';
 export {
   HOTPOT_FILES,
   HOTPOT_SPLIT_SIZES,

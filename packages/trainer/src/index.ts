@@ -1,6 +1,7 @@
 /** The zod a method's config schema is written with (the one `defineMethod` and the help texts read). */
 export { z } from 'zod';
 export { batchIndices } from './batches';
+export { BUILTIN_METHODS, methodByName } from './builtin-methods';
 export {
   CHECKPOINT_FORMAT,
   type Checkpoint,

@@ -19,6 +19,7 @@ import {
   withBudget,
 } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
+import { methodByName } from './builtin-methods';
 import {
   CHECKPOINT_FORMAT,
   type Checkpoint,
@@ -133,7 +134,9 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
   const { program, data } = opts;
   const log = opts.log ?? (() => {});
   const factory =
-    typeof opts.method === 'string' ? (opts.registry ?? defaultRegistry).get(opts.method) : opts.method;
+    typeof opts.method === 'string'
+      ? await methodByName(opts.method, opts.registry ?? defaultRegistry)
+      : opts.method;
   const params = program.parameters();
   const trainable = trainableByName(params);
   const byId = uniqueIds(program, data.train, 'train');

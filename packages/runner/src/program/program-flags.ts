@@ -6,9 +6,9 @@
  * means "the first N examples".
  */
 import { basename, extname } from 'node:path';
+import { parseFieldMapping } from '@llm-autodiff/tasks';
 import type { Option } from 'commander';
 import { option, text } from '../commands/options';
-import { parseFieldMapping } from './data-files';
 import { loadProgramModule, ProgramModuleError, parseProgramRef } from './program-module';
 import { registerProgram } from './register';
 

@@ -42,7 +42,7 @@ function moduleTypeAt(file: string): string {
  * TypeScript file written with `import` statements (the only way to use our ESM packages), nor can its
  * CommonJS hook load them without a second copy of core. Said up front rather than as a loader error.
  */
-function checkModuleFormat(path: string, file: string): void {
+function checkModuleFormat(path: string, file: string, flag: string): void {
   const why = /\.cts$/.test(path)
     ? 'a .cts file'
     : /\.tsx?$/.test(path) && moduleTypeAt(path) !== 'module'
@@ -50,7 +50,7 @@ function checkModuleFormat(path: string, file: string): void {
       : undefined;
   if (why)
     throw new ProgramModuleError(
-      `--program: ${file} would load as CommonJS (${why}); the packages are ES modules: rename it to .mts, or add "type": "module" to your package.json`,
+      `${flag}: ${file} would load as CommonJS (${why}); the packages are ES modules: rename it to .mts, or add "type": "module" to your package.json`,
     );
 }
 
@@ -65,6 +65,18 @@ export interface ProgramSplits {
   val: unknown[];
   test: unknown[];
 }
+
+/**
+ * What a `--program` module may export (type your export with it): a `Program`, a factory given the run's
+ * task model, or `{ create, load? }` whose `load` supplies the module's own train/val/test data.
+ */
+export type ProgramExport<E = unknown> =
+  | Program<E>
+  | ((deps: { model: ChatModel }) => Program<E>)
+  | {
+      create(deps: { model: ChatModel }): Program<E>;
+      load?(): Promise<{ train: E[]; val: E[]; test: E[] }>;
+    };
 
 export interface LoadedProgram {
   /** Where it came from, e.g. `mine/pipeline.ts#program`. */
@@ -90,25 +102,39 @@ export function parseProgramRef(ref: string): { file: string; exportName: string
   return { file, exportName };
 }
 
-export async function loadProgramModule(ref: string, cwd = process.cwd()): Promise<LoadedProgram> {
-  const { file, exportName } = parseProgramRef(ref);
+/**
+ * One export of a user's module (`--program`, `module:` model specs): TypeScript through tsx, checked for
+ * the CommonJS trap first; a missing file or export is one line naming what there is. `flag` names the
+ * flag in messages.
+ */
+export async function importUserExport(
+  file: string,
+  exportName: string,
+  flag: string,
+  cwd = process.cwd(),
+): Promise<unknown> {
   const path = resolve(cwd, file);
-  if (!existsSync(path)) throw new ProgramModuleError(`--program: no such file ${path}`);
-  checkModuleFormat(path, file);
+  if (!existsSync(path)) throw new ProgramModuleError(`${flag}: no such file ${path}`);
+  checkModuleFormat(path, file, flag);
   let mod: Record<string, unknown>;
   try {
     if (/\.[cm]?tsx?$/.test(path)) await enableTypeScript();
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new ProgramModuleError(`--program: ${file} failed to load: ${(e as Error).message}`);
+    throw new ProgramModuleError(`${flag}: ${file} failed to load: ${(e as Error).message}`);
   }
   if (!(exportName in mod)) {
     const names = Object.keys(mod).filter((k) => k !== '__esModule');
     throw new ProgramModuleError(
-      `--program: ${file} has no export "${exportName}"; it exports ${names.length ? names.join(', ') : 'nothing'}`,
+      `${flag}: ${file} has no export "${exportName}"; it exports ${names.length ? names.join(', ') : 'nothing'}`,
     );
   }
-  const value = mod[exportName];
+  return mod[exportName];
+}
+
+export async function loadProgramModule(ref: string, cwd = process.cwd()): Promise<LoadedProgram> {
+  const { file, exportName } = parseProgramRef(ref);
+  const value = await importUserExport(file, exportName, '--program', cwd);
   const checked = (p: unknown): Program<unknown> => {
     if (!isProgram(p))
       throw new ProgramModuleError(

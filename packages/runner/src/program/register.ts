@@ -3,8 +3,7 @@
  * files (JSONL/JSON/CSV, with a field mapping), or the module's own `load()`. Shared by
  * `train --program` and experiment files, so both read and check data the same way.
  */
-import { registerPipeline } from '@llm-autodiff/tasks';
-import { loadExamples } from './data-files';
+import { loadExamples, registerPipeline } from '@llm-autodiff/tasks';
 import { type LoadedProgram, ProgramModuleError } from './program-module';
 
 export interface ProgramDataFiles {

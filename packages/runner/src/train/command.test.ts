@@ -103,7 +103,7 @@ describe('autodiff train', () => {
       'off',
     ]);
     expect(r.code).toBe(2); // bad input (the spec), found before any call
-    expect(r.err).toMatch(/unknown model provider "gemini".*known providers: openai, sim/);
+    expect(r.err).toMatch(/unknown model provider "gemini".*known providers: module, openai, sim/);
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 

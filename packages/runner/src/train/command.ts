@@ -31,8 +31,9 @@ import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
 import { samplingByRole } from '../presets/settings';
+import { loadModuleModels } from '../program/module-models';
 import { applyProgramFlags } from '../program/program-flags';
-import { simulatedJudgeNote } from '../program/sim-note';
+import { noteWhenSimulatedTaskCalled } from '../program/sim-note';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
 import { type TrainArgs, trainArgsFrom } from './args';
@@ -129,6 +130,7 @@ async function trainAndReport(
     const methodConfig = args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
     // Every request of a role carries the preset's sampling options.
     const sampling = samplingByRole(settings.models);
+    await loadModuleModels(Object.values(args.models));
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,
@@ -165,8 +167,7 @@ async function trainAndReport(
     });
 
     const log = args.quiet ? () => {} : io.out;
-    const note = customPipeline(args.pipeline) ? simulatedJudgeNote(args.models.task) : undefined;
-    if (note) io.out(note);
+    if (customPipeline(args.pipeline)) noteWhenSimulatedTaskCalled(ledger, args.models.task, io.out);
     log(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );

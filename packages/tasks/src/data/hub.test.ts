@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRows, defaultParquetDecoder, pickSplitFile } from './hub';
+import { decodeRows, defaultParquetDecoder, importHubClient, pickSplitFile } from './hub';
 
 describe('pickSplitFile', () => {
   it('finds the split under a folder, by directory or by file-name part', () => {
@@ -44,5 +44,22 @@ describe('decodeRows', () => {
 
   it('the default parquet decoder fails with a clear message on bytes it cannot read', async () => {
     await expect(defaultParquetDecoder(enc('not parquet'))).rejects.toThrow(/parquet|hyparquet/i);
+  });
+});
+
+describe('importHubClient', () => {
+  it('loads the installed client', async () => {
+    expect((await importHubClient()).downloadFile).toBeTypeOf('function');
+  });
+
+  it('a missing @huggingface/hub is one line saying what to install or set, other failures pass through', async () => {
+    const missing = Object.assign(new Error("Cannot find package '@huggingface/hub' imported from hub.js"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    await expect(importHubClient(() => Promise.reject(missing))).rejects.toThrow(
+      /^the Hugging Face Hub: .*npm install @huggingface\/hub.*AUTODIFF_DATA_DIR/,
+    );
+    const broken = new Error('syntax error inside the client');
+    await expect(importHubClient(() => Promise.reject(broken))).rejects.toBe(broken);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
+import { isMissingModule, writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { DatasetError } from './errors';
@@ -29,13 +29,35 @@ export interface HubAccess {
   hubUrl?: string;
 }
 
+type HubClient = typeof import('@huggingface/hub');
+
+/**
+ * `@huggingface/hub`, an optional dependency of the library (the CLI depends on it): only a download needs
+ * it, and a missing one is said in one line with what to do instead.
+ */
+export async function importHubClient(
+  load: () => Promise<HubClient> = () => import('@huggingface/hub'),
+): Promise<HubClient> {
+  try {
+    return await load();
+  } catch (e) {
+    if (!isMissingModule(e, '@huggingface/hub')) throw e;
+    throw new DatasetError(
+      'the Hugging Face Hub',
+      undefined,
+      undefined,
+      'downloading a dataset needs the optional package @huggingface/hub (npm install @huggingface/hub), or set AUTODIFF_DATA_DIR to local copies',
+    );
+  }
+}
+
 /** The real Hub, through `@huggingface/hub` (loaded lazily: offline use never touches it). */
 export function huggingFaceFetcher(access: HubAccess = {}): HubFetcher {
   const accessToken = access.accessToken ?? process.env.HF_TOKEN;
   const hubUrl = access.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
   return {
     async listFiles(repo, revision) {
-      const hub = await import('@huggingface/hub');
+      const hub = await importHubClient();
       const out: string[] = [];
       for await (const entry of hub.listFiles({
         repo: { type: 'dataset', name: repo },
@@ -49,7 +71,7 @@ export function huggingFaceFetcher(access: HubAccess = {}): HubFetcher {
       return out;
     },
     async download(repo, path, revision) {
-      const hub = await import('@huggingface/hub');
+      const hub = await importHubClient();
       const blob = await hub.downloadFile({
         repo: { type: 'dataset', name: repo },
         path,

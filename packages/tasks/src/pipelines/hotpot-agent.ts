@@ -125,7 +125,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     },
   );
 
-  return defineProgram<HotpotExample, string | null>({
+  return defineProgram<HotpotExample, string | null, string | undefined>({
     name: 'hotpot-agent',
     parameters: [instruction, format, searchTool, finishTool],
     forward: async (e) => {

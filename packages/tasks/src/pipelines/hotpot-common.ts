@@ -180,7 +180,7 @@ export function hotpotRetrieverSearch(r: Retriever) {
 export function hotpotMetrics<V>(
   answer: (out: V) => string | undefined,
 ): Pick<
-  PipelineSpec<HotpotExample, V>,
+  PipelineSpec<HotpotExample, V, string | undefined>,
   'sampleId' | 'answer' | 'evalMetric' | 'lossMetric' | 'groundTruth' | 'question' | 'loss'
 > {
   return {

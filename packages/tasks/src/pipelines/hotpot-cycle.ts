@@ -32,7 +32,7 @@ export function hotpotCyclePipeline(opts: HotpotOptions): TaskProgram<HotpotExam
   });
   const combine = combineNode('hotpot_cycle.combine');
   const answer = answerGenerator(opts.model, 'hotpot_cycle', opts.instructions?.answer);
-  return defineProgram<HotpotExample, Parsed<string>>({
+  return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-cycle',
     parameters: [gen.instruction, gen.format, answer.instruction, answer.format],
     forward: async (e) => {

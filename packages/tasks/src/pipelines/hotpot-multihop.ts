@@ -51,7 +51,7 @@ export function hotpotMultihopPipeline(opts: HotpotOptions): TaskProgram<HotpotE
   );
   const combine = combineNode('hotpot_multihop.combine');
   const answer = answerGenerator(opts.model, 'hotpot_multihop', opts.instructions?.answer);
-  return defineProgram<HotpotExample, Parsed<string>>({
+  return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-multihop',
     parameters: [
       gens[0]!.instruction,

@@ -20,7 +20,7 @@ export function hotpotVanillaPipeline(opts: HotpotOptions): TaskProgram<HotpotEx
     k: VANILLA_TOP_K,
     name: 'hotpot_vanilla.retriever',
   });
-  return defineProgram<HotpotExample, Parsed<string>>({
+  return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-vanilla',
     parameters: [answer.instruction, answer.format],
     forward: async (e) => {

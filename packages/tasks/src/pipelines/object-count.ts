@@ -51,7 +51,7 @@ export function objectCountPipeline(opts: ObjectCountOptions): TaskProgram<Objec
     outputDescription: 'the reasoning and final count of the language model',
     description: 'answers a counting question, ending with the line "Answer: N"',
   });
-  return defineProgram<ObjectCountExample, Parsed<number>>({
+  return defineProgram<ObjectCountExample, Parsed<number>, number | undefined>({
     name: 'object-count',
     parameters: system,
     sampleId: (e) => e.id,

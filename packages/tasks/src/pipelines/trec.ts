@@ -58,7 +58,7 @@ export function trecPipeline(opts: TrecOptions): TaskProgram<TrecExample> {
     outputDescription: 'the class chosen for the question, with its rationale',
     description: 'classifies a question by the type of its expected answer',
   });
-  return defineProgram<TrecExample, Parsed<TrecClass>>({
+  return defineProgram<TrecExample, Parsed<TrecClass>, TrecClass | undefined>({
     name: 'trec',
     parameters: system,
     sampleId: (e) => e.id,

@@ -1,7 +1,8 @@
 /**
- * Examples from JSONL, JSON or CSV files for `autodiff train --program`: one object per row, columns
- * renamed by an optional field mapping, every row checked. A bad row is a one-line error naming the file
- * and the line, never a half-read dataset.
+ * Examples from JSONL, JSON or CSV/TSV files (the library's loader, and `autodiff train --program`'s): one
+ * object per row, columns renamed by an optional field mapping, every row checked. CSV quoting, CRLF line
+ * ends and a byte-order mark are csv-parse's job; a bad row is a one-line error naming the file and the
+ * line, never a half-read dataset.
  */
 
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,8 @@ export function parseFieldMapping(spec: string | undefined): Record<string, stri
   return mapping;
 }
 
-function parseRows(path: string, text: string): Array<{ line: number; row: unknown }> {
+function parseRows(path: string, withBom: string): Array<{ line: number; row: unknown }> {
+  const text = withBom.replace(/^\uFEFF/, '');
   switch (extname(path).toLowerCase()) {
     case '.jsonl':
     case '.ndjson':

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataFileError, loadExamples, parseFieldMapping } from './data-files';
+import { DataFileError, loadExamples, parseFieldMapping } from './examples-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'autodiff-data-'));
 const file = (name: string, text: string) => {
@@ -41,5 +41,26 @@ describe('data files', () => {
     expect(() => loadExamples(file('f.jsonl', '\n'))).toThrow(/no examples/);
     expect(() => loadExamples(file('g.xml', '<a/>'))).toThrow(/unknown data format/);
     expect(() => parseFieldMapping('question')).toThrow(/not FIELD=COLUMN/);
+  });
+});
+
+describe('loadExamples: what hand-written readers get wrong', () => {
+  it('CRLF line ends, a byte-order mark and quoted fields with newlines and quotes', () => {
+    const rows = loadExamples(
+      file('crlf.csv', '\uFEFFid,label,text\r\n1,high,"say ""hi""\r\nthen go"\r\n2,low,plain\r\n'),
+    );
+    expect(rows).toEqual([
+      { id: '1', label: 'high', text: 'say "hi"\r\nthen go' },
+      { id: '2', label: 'low', text: 'plain' },
+    ]);
+    expect(loadExamples(file('bom.jsonl', '\uFEFF{"id":"1"}\r\n{"id":"2"}\r\n'))).toEqual([
+      { id: '1' },
+      { id: '2' },
+    ]);
+    expect(loadExamples(file('bom.json', '\uFEFF[{"id":"1"}]'))).toEqual([{ id: '1' }]);
+  });
+
+  it('a CSV row with too many fields is one line naming the file', () => {
+    expect(() => loadExamples(file('ragged.csv', 'id,label\n1,high,extra\n'))).toThrow(/ragged\.csv: /);
   });
 });

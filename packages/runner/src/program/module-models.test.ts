@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { train } from '@llm-autodiff/trainer';
+import { describe, expect, it } from 'vitest';
+import { autodiff } from '../../testing/run-cli';
+
+const example = resolve(fileURLToPath(new URL('../../examples/triage', import.meta.url)));
+const models = (role: string) => `module:${example}/models.mts#${role}`;
+const dir = mkdtempSync(join(tmpdir(), 'autodiff-module-models-'));
+
+describe('models from your own module (module:<file>#<export>)', () => {
+  it('the triage example improves offline through the CLI: rule task model, scripted backward and optimizer', async () => {
+    const out = join(dir, 'triage.json');
+    const run = await autodiff([
+      'train',
+      '--program',
+      `${example}/triage.mts#triage`,
+      '--task-model',
+      models('task'),
+      '--backward-model',
+      models('backward'),
+      '--optimizer-model',
+      models('optimizer'),
+      '--steps',
+      '2',
+      '--cache',
+      'off',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as {
+      result: { initial: { val: number }; final: { val: number }; values: Record<string, string> };
+    };
+    expect(saved.result.final.val).toBeGreaterThan(saved.result.initial.val);
+    expect(saved.result.values['urgency.instruction']).toMatch(/outage/i);
+  }, 120_000);
+
+  it('the same modules train through the library', async () => {
+    const { triage } = (await import(
+      `${example}/triage.mts`
+    )) as typeof import('../../examples/triage/triage.mts');
+    const { task, backward, optimizer } = (await import(
+      `${example}/models.mts`
+    )) as typeof import('../../examples/triage/models.mts');
+    if (typeof triage !== 'object' || !('create' in triage) || !triage.load)
+      throw new Error('unexpected export');
+    const result = await train({
+      program: triage.create({ model: task }),
+      data: await triage.load(),
+      models: { backward, optimizer },
+      method: 'gdpo',
+      methodConfig: { steps: 2 },
+    });
+    expect(result.final.val).toBeGreaterThan(result.initial?.val ?? 1);
+  }, 120_000);
+
+  it('a module model that cannot be used is one line naming the spec', async () => {
+    const notAModel = join(dir, 'not-a-model.mts');
+    writeFileSync(notAModel, 'export const task = { hello: 1 };\n');
+    const base = [
+      'train',
+      '--program',
+      `${example}/triage.mts#triage`,
+      '--cache',
+      'off',
+      '--out',
+      join(dir, 'x.json'),
+    ];
+    const missing = await autodiff([...base, '--optimizer-model', `module:${example}/models.mts#nope`]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/models\.mts has no export "nope"; it exports task, backward, optimizer/);
+    const wrong = await autodiff([...base, '--task-model', `module:${notAModel}#task`]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/export "task" is not a ChatModel/);
+    expect(wrong.err).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('the simulated-judge note appears only when the program really calls the simulated task model', async () => {
+    const own = fileURLToPath(new URL('../../testing/fixtures/own-rules.mts', import.meta.url));
+    const quiet = ['--steps', '0', '--cache', 'off', '--quiet'];
+    const NOTE = /note: the task model is simulated/;
+    const ownRun = await autodiff([
+      'train',
+      '--program',
+      `${own}#ownRules`,
+      ...quiet,
+      '--out',
+      join(dir, 'own.json'),
+    ]);
+    expect(ownRun.code).toBe(0);
+    expect(ownRun.out).not.toMatch(NOTE);
+    const simRun = await autodiff([
+      'train',
+      '--program',
+      `${example}/triage.mts#triage`,
+      ...quiet,
+      '--out',
+      join(dir, 'sim.json'),
+    ]);
+    expect(simRun.out).toMatch(NOTE);
+  }, 120_000);
+});

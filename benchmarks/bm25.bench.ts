@@ -17,8 +17,9 @@ import {
   resolveDataDir,
 } from '@llm-autodiff/tasks';
 import { Bench } from 'tinybench';
+import { type BenchScale, FULL } from './lib/figures';
 
-export async function runBm25Bench(): Promise<Bench> {
+export async function runBm25Bench(scale: BenchScale = FULL): Promise<Bench> {
   const dataDir = resolveDataDir();
   if (dataDir === undefined)
     throw new Error('bm25 bench: the shared datasets were not found (set AUTODIFF_DATA_DIR)');
@@ -35,9 +36,9 @@ export async function runBm25Bench(): Promise<Bench> {
   const bench = new Bench({
     name: `BM25 over ${corpus.passages.length} HotpotQA paragraphs`,
     // The index build takes seconds: three timed runs after one warm-up keep the suite short.
-    time: 1000,
-    iterations: 3,
-    warmupIterations: 1,
+    time: scale.smoke ? 0 : 1000,
+    iterations: scale.smoke ? 1 : 3,
+    warmupIterations: scale.smoke ? 0 : 1,
     warmupTime: 0,
   });
   bench
@@ -64,7 +65,7 @@ export async function runBm25Bench(): Promise<Bench> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const bench = await runBm25Bench();
+  const bench = await runBm25Bench({ smoke: process.argv.includes('--smoke') });
   console.log(bench.name);
   console.table(bench.table());
 }

@@ -17,6 +17,7 @@ import {
 } from '@llm-autodiff/core';
 import { ScriptedModel } from '@llm-autodiff/llm';
 import { Bench } from 'tinybench';
+import { type BenchScale, FULL } from './lib/figures';
 
 /** Multi-hop shape: query generator called twice, retriever, concat, answer generator, loss. */
 function pipeline() {
@@ -67,9 +68,13 @@ function pipeline() {
   return { forward, params: [queryInstr, answerInstr] };
 }
 
-export async function runCoreBackwardBench(): Promise<Bench> {
+export async function runCoreBackwardBench(scale: BenchScale = FULL): Promise<Bench> {
   const engine = ScriptedModel.fn(() => 'The instruction should ask for the exact entity.');
-  const bench = new Bench({ name: 'core: graph build + backward', time: 500 });
+  const bench = new Bench({
+    name: 'core: graph build + backward',
+    time: scale.smoke ? 50 : 500,
+    ...(scale.smoke ? { iterations: 4 } : {}),
+  });
   for (const n of [4, 32]) {
     bench
       .add(`forward (record graph), ${n} samples`, async () => {
@@ -86,7 +91,7 @@ export async function runCoreBackwardBench(): Promise<Bench> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const bench = await runCoreBackwardBench();
+  const bench = await runCoreBackwardBench({ smoke: process.argv.includes('--smoke') });
   console.log(bench.name);
   console.table(bench.table());
 }

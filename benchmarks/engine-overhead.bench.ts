@@ -21,7 +21,7 @@ import {
   sum,
 } from '@llm-autodiff/core';
 import type { ChatModel } from '@llm-autodiff/llm';
-import { FigureSet, fmt } from './lib/figures';
+import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
 
 const SUITE = 'engine overhead';
 const TARGET_US = 20;
@@ -56,7 +56,43 @@ export function chainProgram(length: number) {
       for (let i = 0; i < length - 3; i++) out = await step(out);
       return loss(out, 'gold', (p: string, g: string) => (p === g ? 1 : 0));
     });
-  return { instr, forward };
+  return { instr, forward, nodesPerSample: length };
+}
+
+/** prompt → (length − 2) generators in a row → loss: every inner node calls the model. */
+export function generatorChain(length: number): ShapeProgram {
+  const instr = param('Answer briefly.', { name: 'instr', description: 'answer instruction' });
+  const first = generator({ name: 'g0', model: task, system: [instr], user: (x: { q: string }) => x.q });
+  const rest = Array.from({ length: length - 3 }, (_, i) =>
+    generator({
+      name: `g${i + 1}`,
+      model: task,
+      system: [instr],
+      user: (x: { q: string }) => `again: ${x.q}`,
+    }),
+  );
+  const forward = (sampleId: string) =>
+    runSample(sampleId, 'train', async () => {
+      let out = await first({ q: `question ${sampleId}` });
+      for (const g of rest) out = await g({ q: out });
+      return loss(out, 'gold', (p: string, g: string) => (p === g ? 1 : 0));
+    });
+  return { instr, forward, nodesPerSample: length };
+}
+
+/** prompt → `width` generators side by side → one joining function → loss. */
+export function fanOutProgram(width: number): ShapeProgram {
+  const instr = param('Answer briefly.', { name: 'instr', description: 'answer instruction' });
+  const gens = Array.from({ length: width }, (_, i) =>
+    generator({ name: `g${i}`, model: task, system: [instr], user: (x: { q: string }) => `${x.q} (${i})` }),
+  );
+  const join = fn('join', (...parts: string[]) => parts.join(' '));
+  const forward = (sampleId: string) =>
+    runSample(sampleId, 'train', async () => {
+      const outs = await Promise.all(gens.map((g) => g({ q: `question ${sampleId}` })));
+      return loss(await join(...outs), 'gold', (p: string, g: string) => (p === g ? 1 : 0));
+    });
+  return { instr, forward, nodesPerSample: width + 3 };
 }
 
 interface Timing {
@@ -75,8 +111,9 @@ export async function measure(work: () => Promise<unknown>): Promise<{ cpuUs: nu
   return { cpuUs: c.user + c.system, wallMs: performance.now() - t0 };
 }
 
-async function time(nodesPerSample: number, samples: number): Promise<Timing> {
-  const { instr, forward } = chainProgram(nodesPerSample);
+type ShapeProgram = ReturnType<typeof chainProgram>;
+
+async function time({ instr, forward, nodesPerSample }: ShapeProgram, samples: number): Promise<Timing> {
   const losses: Parameter<number>[] = [];
   const f = await measure(async () => {
     for (let s = 0; s < samples; s++) losses.push(await forward(`s${s}`));
@@ -91,70 +128,89 @@ async function time(nodesPerSample: number, samples: number): Promise<Timing> {
   };
 }
 
-/** Best of `reps` (after a warm-up): the engine's cost, not the garbage collector's worst moment. */
-async function best(nodesPerSample: number, samples: number, reps: number): Promise<Timing> {
-  await time(nodesPerSample, samples);
-  let out: Timing = { forwardUs: Infinity, backwardUs: Infinity, wallUs: Infinity };
-  for (let i = 0; i < reps; i++) {
-    const t = await time(nodesPerSample, samples);
-    out = {
-      forwardUs: Math.min(out.forwardUs, t.forwardUs),
-      backwardUs: Math.min(out.backwardUs, t.backwardUs),
-      wallUs: Math.min(out.wallUs, t.wallUs),
-    };
-  }
-  return out;
+interface Spread {
+  /** Median of the repeats (µs/node). */
+  median: number;
+  /** Lowest and highest repeat (µs/node). */
+  min: number;
+  max: number;
 }
 
-export async function runEngineOverhead(figures = new FigureSet()): Promise<FigureSet> {
+const spreadOf = (xs: number[]): Spread => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
+    min: sorted[0] ?? Number.NaN,
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+};
+
+/** Median and spread of `reps` runs (after a warm-up): the typical cost, with its range beside it. */
+async function repeated(program: () => ShapeProgram, samples: number, reps: number) {
+  await time(program(), samples);
+  const runs: Timing[] = [];
+  for (let i = 0; i < reps; i++) runs.push(await time(program(), samples));
+  return {
+    forward: spreadOf(runs.map((r) => r.forwardUs)),
+    backward: spreadOf(runs.map((r) => r.backwardUs)),
+    wall: spreadOf(runs.map((r) => r.wallUs)),
+  };
+}
+
+const range = (s: Spread) => `median of runs ${fmt(s.median)}, range ${fmt(s.min)}–${fmt(s.max)} µs/node`;
+
+export async function runEngineOverhead(
+  figures = new FigureSet(),
+  scale: BenchScale = FULL,
+): Promise<FigureSet> {
   const target = { kind: 'max' as const, value: TARGET_US };
   const perSize: Array<{ nodes: number; us: number }> = [];
-  for (const [nodes, reps] of [
-    [10, 20],
-    // A 1,000-node pass takes milliseconds: more repeats, so one garbage collection does not decide it.
-    [1_000, 20],
-    [100_000, 2],
-  ] as const) {
-    for (const [shape, perSample, samples] of [
-      ['chain', nodes, 1],
-      ['samples of 10', 10, nodes / 10],
-    ] as const) {
-      try {
-        const t = await best(perSample, samples, reps);
-        figures.add({
-          suite: SUITE,
-          name: `forward, ${nodes} nodes (${shape})`,
-          value: t.forwardUs,
-          unit: 'µs/node',
-          target,
-        });
-        figures.add({
-          suite: SUITE,
-          name: `backward, ${nodes} nodes (${shape})`,
-          value: t.backwardUs,
-          unit: 'µs/node',
-          target,
-          note: `CPU time; wall-clock forward + backward ${t.wallUs.toFixed(1)} µs/node`,
-        });
-        if (shape === 'samples of 10') perSize.push({ nodes, us: t.forwardUs + t.backwardUs });
-      } catch (e) {
-        figures.add({
-          suite: SUITE,
-          name: `forward + backward, ${nodes} nodes (${shape})`,
-          value: Number.NaN,
-          unit: 'µs/node',
-          target,
-          note: `failed: ${(e as Error).message.slice(0, 120)}`,
-        });
-      }
+  const sizes: ReadonlyArray<readonly [number, number]> = scale.smoke
+    ? [
+        [10, 3],
+        [1_000, 3],
+      ]
+    : [
+        [10, 21],
+        [1_000, 21],
+        [100_000, 3],
+      ];
+  for (const [nodes, reps] of sizes) {
+    const shapes: ReadonlyArray<readonly [string, () => ShapeProgram, number]> = [
+      ['chain', () => chainProgram(nodes), 1],
+      ['samples of 10', () => chainProgram(10), nodes / 10],
+      // Every node but the loss a generator: the model-call path of each node, not a pass-through.
+      ['generators, samples of 10', () => generatorChain(10), nodes / 10],
+      // One prompt feeding 8 generators joined by one function: a wide sample (11 nodes).
+      ['fan-out of 8, samples of 11', () => fanOutProgram(8), Math.max(1, Math.round(nodes / 11))],
+    ];
+    for (const [shape, program, samples] of shapes) {
+      const t = await repeated(program, samples, reps);
+      figures.add({
+        suite: SUITE,
+        name: `forward, ${nodes} nodes (${shape})`,
+        value: t.forward.median,
+        unit: 'µs/node',
+        target,
+        note: `CPU time, ${reps} runs: ${range(t.forward)}`,
+      });
+      figures.add({
+        suite: SUITE,
+        name: `backward, ${nodes} nodes (${shape})`,
+        value: t.backward.median,
+        unit: 'µs/node',
+        target,
+        note: `CPU time, ${reps} runs: ${range(t.backward)}; wall-clock forward + backward median ${fmt(t.wall.median)} µs/node`,
+      });
+      if (shape === 'samples of 10') perSize.push({ nodes, us: t.forward.median + t.backward.median });
     }
   }
-  const small = perSize.find((p) => p.nodes === 1_000);
-  const large = perSize.find((p) => p.nodes === 100_000);
+  const small = perSize.find((p) => p.nodes === 10);
+  const large = perSize.at(-1);
   if (small && large)
     figures.add({
       suite: SUITE,
-      name: 'linearity: per-node cost at 100,000 ÷ at 1,000 nodes',
+      name: `linearity: per-node cost at ${large.nodes} ÷ at 10 nodes (samples of 10)`,
       value: large.us / small.us,
       unit: '×',
       target: { kind: 'max', value: 2 },
@@ -164,14 +220,15 @@ export async function runEngineOverhead(figures = new FigureSet()): Promise<Figu
   // One parameter receiving 1,000 and then 10,000 gradients (samples of one generator + loss): the cost
   // per gradient must not grow with their number (insertion was once quadratic); then rendering them.
   const perGradient: number[] = [];
-  for (const count of [1_000, 10_000]) {
+  const counts = scale.smoke ? [100, 1_000] : [1_000, 10_000];
+  for (const count of counts) {
     const { instr, forward } = chainProgram(3);
     const losses: Parameter<number>[] = [];
     for (let s = 0; s < count; s++) losses.push(await forward(`g${s}`));
     const b = await measure(() => backward(sum(losses), { engine: backwardModel }));
     const n = instr.gradients.length;
     perGradient.push(b.cpuUs / n);
-    if (count < 10_000) continue;
+    if (count < (counts[1] ?? 0)) continue;
     figures.add({
       suite: SUITE,
       name: `backward, one parameter receiving ${n} gradients`,
@@ -182,7 +239,7 @@ export async function runEngineOverhead(figures = new FigureSet()): Promise<Figu
     });
     figures.add({
       suite: SUITE,
-      name: 'linearity: per-gradient cost at 10,000 ÷ at 1,000 gradients',
+      name: `linearity: per-gradient cost at ${counts[1]} ÷ at ${counts[0]} gradients`,
       value: (perGradient[1] ?? Number.NaN) / (perGradient[0] ?? Number.NaN),
       unit: '×',
       target: { kind: 'max', value: 2 },

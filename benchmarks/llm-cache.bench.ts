@@ -17,6 +17,7 @@ import {
   UsageLedger,
 } from '@llm-autodiff/llm';
 import { Bench } from 'tinybench';
+import { type BenchScale, FULL } from './lib/figures';
 
 function request(i: number): ChatRequest {
   return {
@@ -42,7 +43,7 @@ function response(i: number): ChatResponse {
   };
 }
 
-export async function runLlmCacheBench(): Promise<Bench> {
+export async function runLlmCacheBench(scale: BenchScale = FULL): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'llm-cache-bench-'));
   const cache = new ResponseCache({ path: join(dir, 'cache.sqlite') });
   const model = 'openai:bench-model';
@@ -59,7 +60,11 @@ export async function runLlmCacheBench(): Promise<Bench> {
   // The scripted model's id differs from `model`: record one answer under its own key first.
   await managed.complete(request(0));
 
-  const bench = new Bench({ name: 'llm response cache', time: 500 });
+  const bench = new Bench({
+    name: 'llm response cache',
+    time: scale.smoke ? 50 : 500,
+    ...(scale.smoke ? { iterations: 4 } : {}),
+  });
   bench
     .add('cacheKey (sha256 of canonical request)', () => {
       cacheKey(model, request(lookup++ % preloaded));
@@ -84,7 +89,7 @@ export async function runLlmCacheBench(): Promise<Bench> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const bench = await runLlmCacheBench();
+  const bench = await runLlmCacheBench({ smoke: process.argv.includes('--smoke') });
   console.log(bench.name);
   console.table(bench.table());
 }

@@ -1,72 +1,95 @@
 /**
- * Replay: the same short experiment twice at realistic latency (one GDPO step of the multi-hop HotPotQA
- * pipeline, small validation and test splits), the first recording into a fresh response cache, the
- * second replaying it read-only (what `--replay` does). Network calls are counted below the cache.
- * Targets: zero network calls on replay, and at least 50× faster.
+ * Replay as the user sees it: the same short experiment (one GDPO step of the multi-hop HotPotQA
+ * pipeline, small validation and test splits) run twice as `autodiff train` processes against the sim
+ * server over HTTP at realistic latency, first recording into a fresh response cache, then with
+ * `--replay` (read-only cache, no request may leave the machine). Timed: each whole process, start-up,
+ * dataset and BM25 index loading included. Targets: zero requests reach the server on replay, and the
+ * replay at least 20× faster than the recording. Each process's CPU time is read too (startup.bench's timeChild),
+ * with the start-up cost of a command that does nothing (`train --help`): on a loaded machine the
+ * replay's wall-clock is mostly waiting for a core.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { CacheMode } from '@llm-autodiff/llm';
-import type { PipelineName } from '@llm-autodiff/tasks';
-import { FigureSet, fmt } from './lib/figures';
-import { STEP_LATENCY, scratchDir, simRun, trainRun } from './lib/sim-run';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
+import { STEP_LATENCY, scaledLatency, scratchDir } from './lib/sim-run';
 import { startSimServerProcess } from './lib/sim-server-process';
+import { timeChild } from './startup.bench';
 
 const SUITE = 'replay';
-const PIPELINE: PipelineName = 'hotpot-multihop';
+const PIPELINE = 'hotpot-multihop';
+const BIN = fileURLToPath(new URL('../packages/runner/bin/autodiff.mjs', import.meta.url));
 
-export async function runReplay(figures = new FigureSet()): Promise<FigureSet> {
-  const server = await startSimServerProcess({ latency: STEP_LATENCY });
+export async function runReplay(figures = new FigureSet(), scale: BenchScale = FULL): Promise<FigureSet> {
+  const server = await startSimServerProcess({ latency: scaledLatency(STEP_LATENCY, scale) });
   const scratch = scratchDir('bench-replay-');
-  const experiment = async (cacheMode: CacheMode) => {
-    const run = await simRun({
-      url: server.url,
-      pipeline: PIPELINE,
-      concurrency: 4,
-      cachePath: join(scratch.dir, 'cache.sqlite'),
-      cacheMode,
-    });
-    try {
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const result = await trainRun(run, {
-        method: 'gdpo',
-        methodConfig: { steps: 1, batchSize: 4, proposalsPerStep: 2 },
-        concurrency: 4,
-        checkpointPath: join(scratch.dir, `${cacheMode}.ckpt.json`),
-      });
-      return {
-        wallMs: performance.now() - t0,
-        cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpu0)),
-        networkCalls: run.timeline.records.length,
-        ledgerCalls: run.ledger.totals().calls,
-        cacheHits: run.ledger.totals().cacheHits,
-        finalVal: result.final.val,
-      };
-    } finally {
-      run.close();
-    }
-  };
+  const args = (mode: 'record' | 'replay') => [
+    'train',
+    '--task',
+    'hotpot',
+    '--pipeline',
+    PIPELINE,
+    '--steps',
+    '1',
+    '--batch',
+    '4',
+    '--proposals',
+    '2',
+    '--val',
+    scale.smoke ? '4' : '8',
+    '--test',
+    '2',
+    '--concurrency',
+    '4',
+    '--task-model',
+    'openai:sim:task',
+    '--backward-model',
+    'openai:sim:large',
+    '--optimizer-model',
+    'openai:sim:large',
+    '--teacher-model',
+    'openai:sim:large',
+    '--base-url',
+    server.url,
+    '--cache',
+    join(scratch.dir, 'cache.sqlite'),
+    '--out',
+    join(scratch.dir, `${mode}.json`),
+    '--quiet',
+    ...(mode === 'replay' ? ['--replay'] : []),
+  ];
   try {
-    const recorded = await experiment('read-write');
-    const replayed = await experiment('read-only');
+    const before = (await server.sync()).requests;
+    const recorded = await timeChild([BIN, ...args('record')], { cwd: scratch.dir });
+    const between = (await server.sync()).requests;
+    const replayed = await timeChild([BIN, ...args('replay')], { cwd: scratch.dir });
+    const after = (await server.sync()).requests;
+    // What any command costs before it does its work (the launcher, module loading), timed alike.
+    const startup = await timeChild([BIN, 'train', '--help'], { cwd: scratch.dir });
     figures.add({
       suite: SUITE,
-      name: `${PIPELINE}, 1 step: network calls on replay`,
-      value: replayed.networkCalls,
-      unit: 'calls',
+      name: `${PIPELINE}, 1 step: requests reaching the server on replay`,
+      value: after - between,
+      unit: 'requests',
       target: { kind: 'max', value: 0 },
-      note: `the recording run sent ${recorded.networkCalls}; replay served ${replayed.cacheHits} from the cache (ledger: ${replayed.ledgerCalls} model calls)`,
+      note: `the recording run sent ${between - before}`,
     });
     figures.add({
       suite: SUITE,
-      name: `${PIPELINE}, 1 step: recorded ÷ replayed wall-clock`,
+      name: `${PIPELINE}, 1 step: recorded ÷ replayed, whole process`,
       value: recorded.wallMs / replayed.wallMs,
       unit: '×',
-      target: { kind: 'min', value: 50 },
-      // The recording waits on latency; the replay is pure CPU (retrieval, cache reads), so load slows it.
-      note: `${fmt(recorded.wallMs / 1000)} s → ${fmt(replayed.wallMs / 1000)} s (replay CPU ${fmt(replayed.cpuMs / 1000)} s, load average ${loadavg()[0]?.toFixed(1)}); final validation ${recorded.finalVal} → ${replayed.finalVal}`,
+      target: { kind: 'min', value: 20 },
+      // The recording waits on latency; the replay is start-up and CPU (loading, retrieval, cache reads).
+      note: `autodiff train: ${fmt(recorded.wallMs / 1000)} s recording → ${fmt(replayed.wallMs / 1000)} s replaying (load average ${fmt(loadavg()[0] ?? 0)})`,
+    });
+    figures.add({
+      suite: SUITE,
+      name: `${PIPELINE}, 1 step: replay CPU time, whole process`,
+      value: replayed.cpuMs / 1000,
+      unit: 's',
+      // On a shared machine the wall-clock above is mostly waiting for a core; this is what the replay costs.
+      note: `recorded wall-clock ÷ replay CPU ${fmt(recorded.wallMs / replayed.cpuMs)}×; start-up alone (autodiff train --help, same launcher) ${fmt(startup.cpuMs / 1000)} s CPU, ${fmt(startup.wallMs / 1000)} s wall-clock`,
     });
   } finally {
     scratch.done();
@@ -76,5 +99,5 @@ export async function runReplay(figures = new FigureSet()): Promise<FigureSet> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await runReplay();
+  await runReplay(new FigureSet(), { smoke: process.argv.includes('--smoke') });
 }

@@ -40,7 +40,7 @@ function nodeOptions(sources: boolean): string {
   return sources ? `${kept} --conditions=autodiff-source`.trim() : kept;
 }
 
-async function timeChild(args: string[], opts: { cwd: string; sources?: boolean }): Promise<Timing> {
+export async function timeChild(args: string[], opts: { cwd: string; sources?: boolean }): Promise<Timing> {
   const cpuFile = join(opts.cwd, 'cpu.txt');
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', CPU_REPORT, ...args], {

@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import type { CallRecord } from './lib/call-timeline';
 import { type BackwardGraph, captureBackwardGraph, type StepBound, stepBound } from './lib/critical-path';
-import { FigureSet, fmt } from './lib/figures';
-import { STEP_LATENCY, scratchDir, simRun, trainRun } from './lib/sim-run';
+import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
+import { STEP_LATENCY, scaledLatency, scratchDir, simRun, trainRun } from './lib/sim-run';
 import { type SimServerProcess, startSimServerProcess } from './lib/sim-server-process';
 
 const SUITE = 'training step vs critical path';
@@ -88,9 +88,11 @@ function phaseNote(bound: StepBound): string {
 
 export async function runTrainingStep(
   figures = new FigureSet(),
-  pipelines: readonly PipelineName[] = PIPELINES,
+  scale: BenchScale = FULL,
+  only?: PipelineName,
 ): Promise<FigureSet> {
-  const server = await startSimServerProcess({ latency: STEP_LATENCY });
+  const pipelines = only ? [only] : scale.smoke ? PIPELINES.slice(0, 1) : PIPELINES;
+  const server = await startSimServerProcess({ latency: scaledLatency(STEP_LATENCY, scale) });
   try {
     for (const pipeline of pipelines) {
       const par = await measureStep(server, pipeline, CONCURRENCY);
@@ -124,5 +126,6 @@ export async function runTrainingStep(
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await runTrainingStep(new FigureSet(), process.argv[2] ? [process.argv[2] as PipelineName] : PIPELINES);
+  const only = process.argv.slice(2).find((a) => !a.startsWith('--')) as PipelineName | undefined;
+  await runTrainingStep(new FigureSet(), { smoke: process.argv.includes('--smoke') }, only);
 }

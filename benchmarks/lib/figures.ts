@@ -1,7 +1,9 @@
 /**
- * The figures of one `pnpm bench` run: each measurement with its unit and, where the project has one, its
- * target and a pass/miss mark. Written to results/bench/ as JSON and a Markdown table with the machine,
- * the Node version and the date, so two runs can be compared by eye or by script.
+ * The figures of one `pnpm bench` run, suite by suite: each measurement with its unit and, where the
+ * project has one, its target and a pass/miss mark. Written to results/bench/ as JSON (stable shape:
+ * `suites[].figures[]` with name, value, unit, target, pass) and a Markdown table with the machine, the
+ * Node version, the load and the date, so two runs can be compared by eye or by script. A suite that
+ * throws is recorded as failed with its error; a figure is never `NaN`.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -14,6 +16,7 @@ export interface Target {
 }
 
 export interface Figure {
+  /** A group inside the suite (e.g. the tinybench bench a task belongs to). */
   suite: string;
   name: string;
   value: number;
@@ -23,6 +26,14 @@ export interface Figure {
   note?: string;
 }
 
+/** What a suite is asked to do: the full measurement, or a small run that only proves it works. */
+export interface BenchScale {
+  /** `pnpm bench:smoke`: small sizes, short latencies, no targets (seconds, not minutes). */
+  smoke: boolean;
+}
+
+export const FULL: BenchScale = { smoke: false };
+
 export function passes(f: Figure): boolean | undefined {
   if (!f.target) return undefined;
   return f.target.kind === 'max' ? f.value <= f.target.value : f.value >= f.target.value;
@@ -31,7 +42,16 @@ export function passes(f: Figure): boolean | undefined {
 export class FigureSet {
   readonly figures: Figure[] = [];
 
-  add(f: Figure): Figure {
+  /** `thresholds: false` (smoke runs): figures keep no target, so nothing is marked. */
+  constructor(private readonly options: { thresholds?: boolean } = {}) {}
+
+  add(figure: Figure): Figure {
+    // A figure that is not a number is a broken measurement: the suite fails with this error.
+    if (!Number.isFinite(figure.value))
+      throw new Error(
+        `figure "${figure.name}" is not a number (${figure.value})${figure.note ? `: ${figure.note}` : ''}`,
+      );
+    const f = this.options.thresholds === false ? { ...figure, target: undefined } : figure;
     this.figures.push(f);
     const mark = passes(f);
     const target = f.target
@@ -41,6 +61,39 @@ export class FigureSet {
     console.log(`  ${f.name}: ${fmt(f.value)} ${f.unit}${target}${status}${f.note ? ` — ${f.note}` : ''}`);
     return f;
   }
+}
+
+export interface SuiteResult {
+  key: string;
+  name: string;
+  status: 'ok' | 'failed';
+  /** The failure's first line, when `status` is `failed`. */
+  error?: string;
+  seconds: number;
+  figures: readonly Figure[];
+}
+
+/** One figure as bench.json stores it. */
+export interface FigureRecord {
+  group: string;
+  name: string;
+  value: number;
+  unit: string;
+  target: Target | null;
+  pass: boolean | null;
+  note: string | null;
+}
+
+export function figureRecord(f: Figure): FigureRecord {
+  return {
+    group: f.suite,
+    name: f.name,
+    value: f.value,
+    unit: f.unit,
+    target: f.target ?? null,
+    pass: passes(f) ?? null,
+    note: f.note ?? null,
+  };
 }
 
 export function machine(): Record<string, string> {
@@ -67,7 +120,9 @@ export function fmt(v: number): string {
   return v.toPrecision(2);
 }
 
-export function toMarkdown(figures: readonly Figure[], info: Record<string, string>): string {
+const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+export function toMarkdown(suites: readonly SuiteResult[], info: Record<string, string>): string {
   const lines = [
     '# Benchmarks',
     '',
@@ -77,15 +132,27 @@ export function toMarkdown(figures: readonly Figure[], info: Record<string, stri
     '',
     'Simulated model where a suite uses one: those figures measure the machinery, not research results.',
     '',
+    '| suite | status | seconds | figures | misses |',
+    '| --- | --- | --- | --- | --- |',
+    ...suites.map(
+      (s) =>
+        `| ${s.name} | ${s.status === 'ok' ? 'ok' : `**failed**: ${cell(s.error ?? '')}`} | ${s.seconds.toFixed(1)} | ${s.figures.length} | ${s.figures.filter((f) => passes(f) === false).length} |`,
+    ),
+    '',
     '| suite | figure | value | target | mark | note |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  for (const f of figures) {
-    const mark = passes(f);
-    const target = f.target ? `${f.target.kind === 'max' ? '≤' : '≥'} ${fmt(f.target.value)}` : '';
-    lines.push(
-      `| ${f.suite} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${target} | ${mark === undefined ? '' : mark ? 'pass' : 'miss'} | ${f.note ?? ''} |`,
-    );
+  for (const s of suites) {
+    for (const f of s.figures) {
+      const mark = passes(f);
+      const target = f.target ? `${f.target.kind === 'max' ? '≤' : '≥'} ${fmt(f.target.value)}` : '';
+      const group = f.suite === s.name ? s.name : `${s.name}: ${f.suite}`;
+      lines.push(
+        `| ${cell(group)} | ${cell(f.name)} | ${fmt(f.value)} ${f.unit} | ${target} | ${mark === undefined ? '' : mark ? 'pass' : 'miss'} | ${cell(f.note ?? '')} |`,
+      );
+    }
+    if (s.status === 'failed')
+      lines.push(`| ${cell(s.name)} | (suite failed) | | | fail | ${cell(s.error ?? '')} |`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -93,7 +160,7 @@ export function toMarkdown(figures: readonly Figure[], info: Record<string, stri
 /** Atomic writes: a killed bench never leaves a half-written table. */
 export function writeFigures(
   dir: string,
-  figures: readonly Figure[],
+  suites: readonly SuiteResult[],
   extra: Record<string, string> = {},
 ): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
@@ -104,7 +171,18 @@ export function writeFigures(
     writeFileSync(`${path}.tmp`, text);
     renameSync(`${path}.tmp`, path);
   };
-  write(json, `${JSON.stringify({ machine: info, figures }, null, 2)}\n`);
-  write(md, toMarkdown(figures, info));
+  const record = {
+    machine: info,
+    suites: suites.map((s) => ({
+      key: s.key,
+      name: s.name,
+      status: s.status,
+      error: s.error ?? null,
+      seconds: Number(s.seconds.toFixed(2)),
+      figures: s.figures.map(figureRecord),
+    })),
+  };
+  write(json, `${JSON.stringify(record, null, 2)}\n`);
+  write(md, toMarkdown(suites, info));
   return { json, md };
 }

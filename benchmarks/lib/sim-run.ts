@@ -9,16 +9,29 @@ import { join } from 'node:path';
 import type { Parameter, Program } from '@llm-autodiff/core';
 import { type CacheMode, createChatModel, ModelPool, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
 import { methods } from '@llm-autodiff/runner';
-import { createSimModel } from '@llm-autodiff/sim';
+import { createSimModel, type LatencySpec } from '@llm-autodiff/sim';
 import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
 import { type TrainResult, train } from '@llm-autodiff/trainer';
 import { CallTimeline } from './call-timeline';
+import type { BenchScale } from './figures';
 
 /** Realistic latency of the issue: task model 0.4 s, backward engine and optimizer 1.5 s, ±25% jitter. */
-export const STEP_LATENCY = {
+export const STEP_LATENCY: Record<'sim:task' | 'sim:large', LatencySpec> = {
   'sim:task': { baseMs: 400, perOutputTokenMs: 0, jitter: 0.25 },
   'sim:large': { baseMs: 1500, perOutputTokenMs: 0, jitter: 0.25 },
 };
+
+/** The same latencies, 20× shorter for a smoke run (the machinery is exercised, not timed). */
+export function scaledLatency<K extends string>(
+  latency: Record<K, LatencySpec>,
+  scale: BenchScale,
+): Record<K, LatencySpec> {
+  if (!scale.smoke) return latency;
+  const entries = Object.entries(latency) as Array<[K, LatencySpec]>;
+  return Object.fromEntries(
+    entries.map(([k, v]) => [k, { ...v, baseMs: Math.round(v.baseMs / 20) }]),
+  ) as Record<K, LatencySpec>;
+}
 
 export interface SimRunOptions {
   /** The sim server's base URL; absent: the simulated models in process, with no latency. */

@@ -13,7 +13,7 @@ process.on('message', async (m) => {
   // IPC keeps order: the answer to a ping follows every log line sent before it.
   if (m === 'ping') {
     const cpu = process.cpuUsage();
-    send({ kind: 'pong', cpuMs: (cpu.user + cpu.system) / 1000 });
+    send({ kind: 'pong', cpuMs: (cpu.user + cpu.system) / 1000, requests: server.stats.requests });
   }
   if (m === 'close') {
     await server.close();

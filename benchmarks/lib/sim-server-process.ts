@@ -19,9 +19,9 @@ export interface SimServerProcess {
   latencyById: Map<string, number>;
   /**
    * Resolves once every log line the server sent so far has arrived, with the server process's CPU time
-   * so far (ms), so a figure can tell the server's share of a slow run apart from the client's.
+   * so far (ms) and the requests it received, so a figure can tell the server's share of a slow run apart from the client's.
    */
-  sync(): Promise<{ cpuMs: number }>;
+  sync(): Promise<{ cpuMs: number; requests: number }>;
   close(): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ export async function startSimServerProcess(
   options: SimServerProcessOptions = {},
 ): Promise<SimServerProcess> {
   const child = fork(fileURLToPath(new URL('./sim-server-child.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--conditions=autodiff-source', '--import', 'tsx'],
     env: { ...process.env, SIM_SERVER_OPTIONS: JSON.stringify({ ...options, host: '127.0.0.1', port: 0 }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -50,11 +50,11 @@ export async function startSimServerProcess(
     url,
     latencyById,
     sync: () =>
-      new Promise<{ cpuMs: number }>((resolve) => {
-        const onMessage = (m: { kind: string; cpuMs?: number }) => {
+      new Promise<{ cpuMs: number; requests: number }>((resolve) => {
+        const onMessage = (m: { kind: string; cpuMs?: number; requests?: number }) => {
           if (m.kind !== 'pong') return;
           child.off('message', onMessage);
-          resolve({ cpuMs: m.cpuMs ?? Number.NaN });
+          resolve({ cpuMs: m.cpuMs ?? Number.NaN, requests: m.requests ?? Number.NaN });
         };
         child.on('message', onMessage);
         child.send('ping');

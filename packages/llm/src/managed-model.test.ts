@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startChatServer } from '../testing/chat-server';
 import { Budget } from './budget';
 import {
   BudgetExceededError,
@@ -14,7 +15,6 @@ import { managedModel } from './managed-model';
 import { createChatModel } from './registry';
 import { ResponseCache } from './response-cache';
 import { ScriptedModel } from './scripted-model';
-import { startChatServer } from './test-support/chat-server';
 import { countMessageTokens, countTokens } from './tokenizer';
 import type { ChatRequest } from './types';
 import { UsageLedger } from './usage-ledger';
@@ -101,7 +101,9 @@ describe('managedModel: cache', () => {
   });
 
   it('replays from a read-only cache and fails on a miss, naming the request', async () => {
-    await managedModel(echo(), { cache: openCache() }).complete(ask('Recorded question'));
+    const recording = openCache();
+    await managedModel(echo(), { cache: recording }).complete(ask('Recorded question'));
+    recording.close(); // writes the batched rows, as the end of a run does
     const inner = echo();
     const replay = managedModel(inner, {
       cache: openCache('read-only'),

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ChatServer, completionBody, type Reply, startChatServer } from '../testing/chat-server';
 import { Budget, spendOfSummary } from './budget';
 import { ModelCallError, ModelControlsError } from './errors';
 import { ModelPool, modelSet } from './model-pool';
 import { retryReporter } from './retry-log';
-import { type ChatServer, completionBody, type Reply, startChatServer } from './test-support/chat-server';
 import { countMessageTokens } from './tokenizer';
 import type { ChatRequest } from './types';
 import { UsageLedger, type UsageSummary } from './usage-ledger';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ChatServer, completionBody, type Reply, startChatServer } from '../testing/chat-server';
 import { MalformedResponseError, ModelCallError, ProviderError } from './errors';
 import { createChatModel } from './registry';
 import { withResilience } from './resilience';
-import { type ChatServer, completionBody, type Reply, startChatServer } from './test-support/chat-server';
 import { countMessageTokens, countTokens } from './tokenizer';
 import type { ChatMessage, ChatModel } from './types';
 

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ChatServer, completionBody, startChatServer } from '../testing/chat-server';
 import { runCacheSalt } from './cache-key';
 import { CacheMissError } from './errors';
 import { ModelPool } from './model-pool';
 import { ResponseCache } from './response-cache';
-import { type ChatServer, completionBody, startChatServer } from './test-support/chat-server';
 import type { ChatRequest } from './types';
 import { UsageLedger } from './usage-ledger';
 
@@ -56,10 +56,12 @@ async function run(pool: ModelPool, spec: string): Promise<string[]> {
 describe('replay through the openai client', () => {
   it('replays a recorded run exactly with zero requests, even with the server gone', async () => {
     const salt = runCacheSalt({ seed: 7, repeat: 0 });
+    const recording = cache('read-write');
     const recorded = await run(
-      new ModelPool({ cache: cache('read-write'), runSalt: salt, provider: { env } }),
+      new ModelPool({ cache: recording, runSalt: salt, provider: { env } }),
       `openai:m@${server.baseURL}`,
     );
+    recording.close(); // writes the batched rows, as the end of a run does
     // identical requests salted by proposal index are five samples, not one answer five times
     expect(new Set(recorded.slice(0, 5)).size).toBe(5);
     expect(server.requests).toHaveLength(6);

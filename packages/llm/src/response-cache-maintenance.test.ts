@@ -46,6 +46,7 @@ describe('ResponseCache maintenance (stats, export/import, prune)', () => {
     const c = new ResponseCache({ path });
     c.put('old', 'sim:task', request('a'), response('1'));
     c.put('new', 'sim:task', request('b'), response('2'));
+    c.flush();
     const db = new Database(path);
     db.prepare("UPDATE responses SET created_at = '2020-01-01T00:00:00.000Z' WHERE key = 'old'").run();
     db.close();

@@ -13,8 +13,8 @@ import { parseCacheMode, preflightCache, ResponseCache } from './response-cache'
 import type { ChatRequest } from './types';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const writerScript = join(here, 'test-support', 'cache-writer.ts');
-const preflightScript = join(here, 'test-support', 'cache-preflight.ts');
+const writerScript = join(here, '..', 'testing', 'cache-writer.ts');
+const preflightScript = join(here, '..', 'testing', 'cache-preflight.ts');
 const repoRoot = resolve(here, '..', '..', '..');
 
 let dir: string;
@@ -195,6 +195,29 @@ describe('ResponseCache', () => {
   });
 });
 
+/** Root may write anything, so the refusal test runs its child as this unprivileged user. */
+const UNPRIVILEGED = { uid: 65534, gid: 65534 };
+let unprivilegedChecked: { problem: string | undefined } | undefined;
+
+/**
+ * Why the unprivileged user cannot run the child (it must read the checkout and tsx; a checkout under a
+ * folder only its owner can read denies it), or undefined when it can, or when this is not root.
+ */
+function unprivilegedProblem(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  unprivilegedChecked ??= (() => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', ''], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      ...UNPRIVILEGED,
+    });
+    if (r.status === 0) return { problem: undefined };
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0];
+    return { problem: `user ${UNPRIVILEGED.uid} cannot read the checkout at ${repoRoot} (${why})` };
+  })();
+  return unprivilegedChecked.problem;
+}
+
 describe('cache preflight', () => {
   const refusal = (options: Parameters<typeof preflightCache>[0]): string => {
     try {
@@ -233,29 +256,67 @@ describe('cache preflight', () => {
     expect(() => preflightCache({ path, mode: 'read-only' })).not.toThrow();
   });
 
-  it.each([
+  it.for([
     ['the file and its folder', true],
     ['the file', false],
-  ])('refuses a cache the user may not write (%s) before any call, naming the file', (_what, folderToo) => {
-    const path = join(dir, 'ro', 'c.sqlite');
-    mkdirSync(join(dir, 'ro'));
+  ] as const)(
+    'refuses a cache the user may not write (%s) before any call, naming the file',
+    ([_what, folderToo], ctx) => {
+      const cannotRun = unprivilegedProblem();
+      if (cannotRun) ctx.skip(cannotRun);
+      const path = join(dir, 'ro', 'c.sqlite');
+      mkdirSync(join(dir, 'ro'));
+      const c = new ResponseCache({ path });
+      c.put(cacheKey('openai:m', request), 'openai:m', request, response('kept'));
+      c.close();
+      chmodSync(path, 0o444);
+      chmodSync(join(dir, 'ro'), folderToo ? 0o555 : 0o777);
+      chmodSync(dir, 0o755);
+      // Root may write anything; run the check as an unprivileged user then.
+      const asUser = process.getuid?.() === 0 ? UNPRIVILEGED : {};
+      const r = spawnSync(process.execPath, ['--import', 'tsx', preflightScript, path], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: tmpdir() },
+        ...asUser,
+      });
+      chmodSync(join(dir, 'ro'), 0o755);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(
+        new RegExp(`^CacheAccessError: response cache ${path}: cannot be written \\(`),
+      );
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    },
+  );
+});
+
+describe('batched writes', () => {
+  it('serves a put at once, writes it after the turn in one transaction, and on close', async () => {
+    const path = join(dir, 'batched.sqlite');
     const c = new ResponseCache({ path });
-    c.put(cacheKey('openai:m', request), 'openai:m', request, response('kept'));
+    const key = (i: number) => cacheKey('openai:m', { messages: [{ role: 'user', content: `q${i}` }] });
+    for (let i = 0; i < 3; i++) c.put(key(i), 'openai:m', request, response(`a${i}`));
+    expect(c.get(key(1))?.text).toBe('a1');
+    const other = new Database(path, { readonly: true });
+    const rows = () => (other.prepare('SELECT COUNT(*) AS n FROM responses').get() as { n: number }).n;
+    expect(rows()).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(rows()).toBe(3);
+    c.put(key(3), 'openai:m', request, response('a3'));
     c.close();
-    chmodSync(path, 0o444);
-    chmodSync(join(dir, 'ro'), folderToo ? 0o555 : 0o777);
-    chmodSync(dir, 0o755);
-    // Root may write anything; run the check as an unprivileged user then.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const r = spawnSync(process.execPath, ['--import', 'tsx', preflightScript, path], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, HOME: tmpdir() },
-      ...asUser,
-    });
-    chmodSync(join(dir, 'ro'), 0o755);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(new RegExp(`^CacheAccessError: response cache ${path}: cannot be written \\(`));
-    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(rows()).toBe(4);
+    other.close();
+  });
+
+  it('keeps the first answer of a key put twice before the flush', () => {
+    const path = join(dir, 'first.sqlite');
+    const c = new ResponseCache({ path });
+    const key = cacheKey('openai:m', request);
+    c.put(key, 'openai:m', request, response('first'));
+    c.put(key, 'openai:m', request, response('second'));
+    c.close();
+    const d = new ResponseCache({ path, mode: 'read-only' });
+    expect(d.get(key)?.text).toBe('first');
+    d.close();
   });
 });

@@ -100,6 +100,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const log = options.log ?? (() => {});
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The simulated latency runs from the request's arrival: reading, parsing and computing the answer
+    // happen inside it, not before it, so a busy server adds no latency until its CPU is saturated.
+    const arrived = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
@@ -158,7 +161,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       latency: options.latency?.[profileId],
     });
     log(`${profileId} latency=${c.latencyMs}ms id=chatcmpl-sim-${bodyKey}`);
-    await sleep(c.latencyMs, closing.signal);
+    await sleep(Math.max(0, c.latencyMs - (performance.now() - arrived)), closing.signal);
     // Usage counts what is returned: a cut or reformatted answer has its own token count.
     const { outputs, completionTokens } = controlChoices(c.choices, c.completionTokens, controls);
     const usage = {
@@ -225,6 +228,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         );
     });
   });
+  // Clients keep connections for the next call; a 5 s idle close (the default) races their reuse.
+  server.keepAliveTimeout = 60_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -229,6 +229,8 @@ async function trainLocked<E>(
 
   let state: RunState;
   let rng: Rng;
+  /** The trainable values the initial evaluation ran with (JSON), when it ran or was restored at step 0. */
+  let initialValues: string | undefined;
   if (ckpt) {
     restoreValues(ckpt, trainable, program.name, opts.checkpointPath);
     if (ckpt.method.state.length !== phases.length)
@@ -242,6 +244,8 @@ async function trainLocked<E>(
     const { format: _f, values: _v, method: _m, rng: _r, stopped: _s, manifest: _manifest, ...rest } = ckpt;
     state = { ...rest, records: [...ckpt.records] };
     last = { ...ckpt, stopped: undefined };
+    // A checkpoint written right after the initial evaluation holds the values it ran with.
+    if (ckpt.step === 0 && ckpt.initial) initialValues = JSON.stringify(currentValues());
     log(
       state.initial
         ? `resumed ${program.name} after step ${state.step} (best val ${state.bestVal.toFixed(4)})`
@@ -314,6 +318,7 @@ async function trainLocked<E>(
       });
       state.initial = { val: val.score, test: test.score };
       state.initialTestScores = test.perItem;
+      initialValues = JSON.stringify(currentValues());
       state.bestVal = val.score;
       const run0 = runContext(shared(rng), 0, state.bestVal);
       for (const m of phases) await guarded(async () => m.init?.(run0, { val }));
@@ -377,7 +382,15 @@ async function trainLocked<E>(
       opts.onStep?.(totalSteps() + 1);
       const t0 = performance.now();
       const u0 = usageNow();
-      const test = await guarded(() => evalAll(data.test));
+      // No step ran (`--steps 0`) and the values are those of the initial test: the same prompts on the
+      // same split score the same, so that evaluation is reused instead of paid for twice.
+      const unchanged =
+        state.initial !== undefined &&
+        state.records.every((r) => r.phase === 'init') &&
+        initialValues === JSON.stringify(currentValues());
+      const test = unchanged
+        ? { score: state.initial?.test ?? 0, perItem: state.initialTestScores }
+        : await guarded(() => evalAll(data.test));
       state.finalTest = test.score;
       state.finalTestScores = test.perItem;
       state.records.push(evalRecord(totalSteps() + 1, 'final', u0, t0));

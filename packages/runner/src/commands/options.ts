@@ -4,7 +4,7 @@
  * `--steps must be an integer >= 0, got "x"` (one line, exit 2). This file stays light: the CLI loads it
  * before it knows which command runs.
  */
-import { type Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../usage-error';
 
 /** A value parser for `flag`: returns the parsed value or throws a UsageError naming the flag. */
@@ -79,6 +79,27 @@ export function option<T>(flags: string, description: string, parse?: FlagParser
 export function addOptions(command: Command, options: readonly Option[]): Command {
   for (const o of options) command.addOption(o);
   return command;
+}
+
+/**
+ * `args` parsed against `options` as the command `name` would parse them, without the CLI (for callers
+ * such as tests): the flags' values, or a UsageError with commander's message.
+ */
+export function parseFlags<Flags extends object>(
+  name: string,
+  options: readonly Option[],
+  args: readonly string[],
+): Flags {
+  const command = addOptions(new Command(name), options)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  try {
+    command.parse([...args], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
+    throw e;
+  }
+  return command.opts<Flags>();
 }
 
 /** The model spec of each role, and the server for openai: specs (train, repro, ablate). */

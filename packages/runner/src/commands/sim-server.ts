@@ -1,10 +1,10 @@
 /** `autodiff sim-server`: the simulated LLM world over an OpenAI-compatible HTTP API. */
 import { type FaultRates, type LatencySpec, startSimServer } from '@llm-autodiff/sim';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
 import type { CommandContext } from './context';
-import { addOptions, integer, number, option, seedOption, text } from './options';
+import { addOptions, integer, number, option, parseFlags, seedOption, text } from './options';
 
 const rate = number({ min: 0, max: 1 }, 'a rate between 0 and 1');
 const nonNegative = number({ min: 0 }, 'a non-negative number');
@@ -81,16 +81,7 @@ function simServerCommand(f: SimServerFlags): SimServerCommand {
 
 /** The sim server's flags as the CLI parses them (for callers without the CLI, e.g. tests). */
 export function parseSimServerArgs(args: readonly string[]): SimServerCommand {
-  const command = addOptions(new Command('sim-server'), simServerOptions())
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    command.parse([...args], { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
-    throw e;
-  }
-  return simServerCommand(command.opts<SimServerFlags>());
+  return simServerCommand(parseFlags<SimServerFlags>('sim-server', simServerOptions(), args));
 }
 
 async function simServer(cmd: SimServerCommand, io: Io, stop: Promise<void>): Promise<number> {

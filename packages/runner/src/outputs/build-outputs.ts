@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@llm-autodiff/llm';
 import { plotSpecs } from '../plots/plot-specs';
-import { renderSvg } from '../plots/render-svg';
+import { renderPlots as renderSvgs } from '../plots/render-svg';
 import { type RenderedPlot, reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
 import { paperTables } from '../tables/paper-tables';
@@ -29,10 +29,7 @@ function tablesOf(exp: SavedExperiment, cells: CellSummary[]) {
 }
 
 async function renderPlots(exp: SavedExperiment, cells: CellSummary[]): Promise<RenderedPlot[]> {
-  const plots: RenderedPlot[] = [];
-  for (const p of plotSpecs(exp.runs, cells, exp.simulated))
-    plots.push({ name: p.name, title: p.title, svg: await renderSvg(p) });
-  return plots;
+  return renderSvgs(plotSpecs(exp.runs, cells, exp.simulated));
 }
 
 /** Tables and plots; with `report`, also report.html (read the experiment with graphs for it). */

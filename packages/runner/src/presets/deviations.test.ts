@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { deviationsTable, presetTable } from '../../testing/preset-tables';
 import { parseTrainArgs } from '../train/args';
 import { trainOptions } from '../train/options';
 import { DEVIATIONS } from './deviations';
 import { PRESETS } from './reference-presets';
 import { resolveRunSettings } from './run-settings';
 import { deepMerge } from './settings';
-import { deviationsTable, presetTable } from './tables';
 
 const readme = readFileSync(
   resolve(dirname(fileURLToPath(import.meta.url)), '../../../../README.md'),

@@ -23,8 +23,7 @@ import {
   taskOf,
 } from '@llm-autodiff/tasks';
 import { DEFAULT_TRAINER_SETTINGS, generalFlagFields, MAX_SEED } from '@llm-autodiff/trainer';
-import { Command, CommanderError } from 'commander';
-import { addOptions, checkCacheFlags, integer } from '../commands/options';
+import { checkCacheFlags, integer, parseFlags } from '../commands/options';
 import { methods } from '../methods';
 import { defaultRoleModels, type RoleModels } from '../model-defaults';
 import type { SplitSizes } from '../pipeline-setup';
@@ -83,16 +82,7 @@ function configGiven(f: TrainFlags): boolean {
 
 /** `autodiff train`'s argv as the CLI parses it (for callers without the CLI, e.g. tests): a bare command. */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
-  const command = addOptions(new Command('train'), trainOptions())
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    command.parse([...argv], { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
-    throw e;
-  }
-  return trainArgsFrom(command.opts<TrainFlags>());
+  return trainArgsFrom(parseFlags<TrainFlags>('train', trainOptions(), argv));
 }
 
 /** The parsed flags of `autodiff train` (after --program, see program-flags.ts) -> the run's arguments. */

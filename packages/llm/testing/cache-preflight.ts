@@ -3,7 +3,7 @@
  * in read-write mode and prints `ok` or the error's name and message. The test runs it as an
  * unprivileged user, because root may write any file and so cannot show a read-only cache.
  */
-import { preflightCache } from '../response-cache';
+import { preflightCache } from '../src/response-cache';
 
 const [path] = process.argv.slice(2);
 try {

@@ -2,15 +2,15 @@
  * Child process for the cache's concurrency and crash tests:
  *   cache-writer.ts <sqlite path> <worker id> <rows | "forever"> [go-file]
  * With a go-file it prints `ready` and waits until that file exists, so several writers start together.
- * Writes rows through `ResponseCache.put` (one transaction each) and prints `committed <n>` after each,
+ * Writes rows through `ResponseCache.put` (flushed after each step) and prints `committed <n>` after each,
  * so the parent knows which rows are durable when it kills this process.
  */
 
 import { existsSync } from 'node:fs';
-import { cannedResponse } from '../../testing';
-import { cacheKey } from '../cache-key';
-import { ResponseCache } from '../response-cache';
-import type { ChatRequest } from '../types';
+import { cacheKey } from '../src/cache-key';
+import { ResponseCache } from '../src/response-cache';
+import type { ChatRequest } from '../src/types';
+import { cannedResponse } from './index';
 
 const [path, worker, rowsArg, goFile] = process.argv.slice(2);
 if (!path || !worker || !rowsArg) {
@@ -39,6 +39,8 @@ for (let i = 0; i < rows; i++) {
     const response = cannedResponse(text, { model: 'writer', raw: null });
     cache.put(cacheKey('scripted:writer', req), 'scripted:writer', req, response);
   }
+  // Puts are batched per event-loop turn: flush so "committed" means written.
+  cache.flush();
   process.stdout.write(`committed ${i + 1}\n`);
 }
 cache.close();

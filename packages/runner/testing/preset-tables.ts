@@ -1,8 +1,8 @@
 /** Markdown renderings of the presets and the deviations, for the root README (a test keeps them in sync). */
 import { PIPELINE_NAMES } from '@llm-autodiff/tasks';
-import { DEVIATIONS } from './deviations';
-import { PRESETS } from './reference-presets';
-import type { RoleSettings, RunSettings } from './settings';
+import { DEVIATIONS } from '../src/presets/deviations';
+import { PRESETS } from '../src/presets/reference-presets';
+import type { RoleSettings, RunSettings } from '../src/presets/settings';
 
 function role(r: RoleSettings): string {
   const opts = [

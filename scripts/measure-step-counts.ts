@@ -19,7 +19,7 @@ import { type CostRole as Role, tunedKinds } from '@llm-autodiff/trainer';
 import { loadExperiment } from '../packages/runner/src/experiment/load';
 import { ExperimentSchema } from '../packages/runner/src/experiment/schema';
 import { methods } from '../packages/runner/src/methods';
-import { estimate } from '../packages/runner/src/repro/estimate';
+import { estimate, studentTeaches } from '../packages/runner/src/repro/estimate';
 import { splitSizes } from '../packages/runner/src/repro/execute';
 import { planExperiment, type RunSpec } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
@@ -34,8 +34,10 @@ import {
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
 import { sharedRunResources } from '../packages/runner/src/repro/sweep';
+import { teacherOf } from '../packages/runner/src/run-config';
 
 const SIZES = { train: 24, val: 20, test: 12 };
+const HOTPOT_PIPELINES = PIPELINE_NAMES.filter((p) => p.startsWith('hotpot-'));
 /** Repeats per method and pipeline (each its own simulated world): one run's luck is averaged out. */
 const REPEATS = 3;
 
@@ -103,6 +105,10 @@ function specsOf(pipeline: PipelineName, method: string, dir: string): RunSpec[]
     seed: 2025,
     sizes: SIZES,
     methodConfig: { [method]: REFERENCE[method] ?? {} },
+    // GDPO's raw shots are gold examples the HotPotQA pipelines cannot render (no goldDemo): none there.
+    overrides: HOTPOT_PIPELINES.includes(pipeline)
+      ? [{ pipelines: [pipeline], methods: ['gdpo'], config: { demos: { steps: 1, rawShots: 0 } } }]
+      : [],
   });
   return planExperiment(experiment, join(dir, pipeline, method)).runs;
 }
@@ -116,7 +122,8 @@ async function measure(
   dir: string,
 ): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
   const records: StepUsage[] = [];
-  for (const spec of specsOf(pipeline, method, dir)) {
+  const specs = specsOf(pipeline, method, dir);
+  for (const spec of specs) {
     const { steps } = await runOne(spec, {
       cache: undefined,
       ...shared,
@@ -135,7 +142,12 @@ async function measure(
     prompts: pipelines[pipeline].trainable.length,
     demoSlots: tunedKinds(factory, config).includes('demos') && pipelines[pipeline].demosSlot ? 1 : 0,
   };
-  const drivers = model.drivers(config, shape);
+  // As the estimate: a student teacher's bootstrap runs are task calls, so its driver counts as task.
+  const first = specs[0] as RunSpec;
+  const student = teacherOf(method, first.methodConfig, first.models) === 'student';
+  const drivers = Object.fromEntries(
+    Object.entries(model.drivers(config, shape)).map(([phase, d]) => [phase, studentTeaches(d, student)]),
+  );
   const byPhase = new Map<string, StepUsage[]>();
   for (const r of training) {
     const phase = model.phaseOf(r.phase);

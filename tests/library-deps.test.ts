@@ -29,6 +29,7 @@ const CLI_ONLY = [
   'yaml',
   'diff',
   'csv-stringify',
+  '@viz-js/viz',
 ];
 const OPTIONAL_PEERS = ['gpt-tokenizer', '@huggingface/hub'];
 

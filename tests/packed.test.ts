@@ -162,7 +162,7 @@ async function autodiff(args: string[], cwd = project): Promise<{ code: number; 
 it('the installed autodiff CLI trains a TypeScript program of your own, with a budget and a resume', async (ctx) => {
   if (installError) ctx.skip(installError);
   if (!dataDir) ctx.skip('the simulated task model needs the datasets (AUTODIFF_DATA_DIR)');
-  const fixture = join(REPO, 'packages/runner/src/program/fixtures/count-program.ts');
+  const fixture = join(REPO, 'packages/runner/testing/fixtures/count-program.ts');
   copyFileSync(fixture, join(project, 'count-program.mts'));
   const common = ['train', '--program', 'count-program.mts#withData', '--steps', '2', '--cache', 'off'];
   const out = ['--out', 'count.json', '--quiet'];

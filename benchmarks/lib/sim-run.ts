@@ -1,16 +1,16 @@
 /**
- * What the latency-bearing benchmarks share: a HotPotQA (or any) pipeline wired to the simulated server
- * over HTTP through a model pool, every network call recorded on a timeline, and the split sizes that
- * keep a benchmark to seconds.
+ * What the latency-bearing benchmarks share: a HotPotQA (or any) pipeline wired as every run is (the
+ * runner's `setupRun`: one model pool, cache, step labels, split sizes) against the simulated server over
+ * HTTP or the simulated models in process, every network call recorded on a timeline below the pool.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Parameter, Program } from '@llm-autodiff/core';
-import { type CacheMode, createChatModel, ModelPool, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
-import { methods } from '@llm-autodiff/runner';
-import { createSimModel, type LatencySpec } from '@llm-autodiff/sim';
-import { createPipeline, loadBm25, loadTask, type PipelineName, taskOf } from '@llm-autodiff/tasks';
+import { type CacheMode, type ChatModel, ResponseCache, UsageLedger } from '@llm-autodiff/llm';
+import { methods, setupRun } from '@llm-autodiff/runner';
+import type { LatencySpec } from '@llm-autodiff/sim';
+import type { PipelineName } from '@llm-autodiff/tasks';
 import { type TrainResult, train } from '@llm-autodiff/trainer';
 import { CallTimeline } from './call-timeline';
 import type { BenchScale } from './figures';
@@ -52,7 +52,7 @@ export interface SimRunOptions {
 export interface SimRun {
   program: Program<unknown>;
   data: { train: unknown[]; val: unknown[]; test: unknown[] };
-  models: { backward: ReturnType<ModelPool['forRole']>; optimizer: ReturnType<ModelPool['forRole']> };
+  models: { backward: ChatModel; optimizer: ChatModel };
   ledger: UsageLedger;
   timeline: CallTimeline;
   close(): void;
@@ -61,39 +61,31 @@ export interface SimRun {
 /** Split sizes: validation and test are evaluated in full around each step, so they stay small. */
 export const BENCH_SPLITS = { val: 8, test: 2 };
 
-let bm25: Awaited<ReturnType<typeof loadBm25>> | undefined;
-
 export async function simRun(o: SimRunOptions): Promise<SimRun> {
   const timeline = new CallTimeline();
   const ledger = new UsageLedger({ labels: { experiment: `bench-${o.pipeline}` } });
   const cache = o.cachePath ? new ResponseCache({ path: o.cachePath, mode: o.cacheMode }) : undefined;
   const spec = (model: string) => (o.url ? `openai:${model}@${o.url}` : model);
   const large = spec('sim:large');
-  const pool = new ModelPool({
+  const run = await setupRun({
+    pipeline: o.pipeline,
+    models: { task: spec('sim:task'), backward: large, optimizer: large, teacher: spec('sim:teacher') },
     ledger,
     cache,
     concurrency: o.concurrency,
-    controls: { maxRetries: 0 },
-    perModel: o.largeConcurrency ? { [large]: { maxConcurrency: o.largeConcurrency } } : undefined,
-    create: (s, options) =>
-      timeline.wrap(o.url ? createChatModel(s, options) : createSimModel(s, { seed: o.simSeed ?? 0 })),
-  });
-  const hotpot = taskOf(o.pipeline) === 'hotpot';
-  if (hotpot) bm25 ??= await loadBm25();
-  const program = createPipeline(o.pipeline, {
-    model: pool.forRole('task', spec('sim:task')),
-    retriever: hotpot ? bm25?.index : undefined,
-  }) as Program<unknown>;
-  const splits = await loadTask(o.pipeline);
-  const sizes = o.splits ?? BENCH_SPLITS;
-  return {
-    program: timeline.program(program),
-    data: {
-      train: [...splits.train],
-      val: splits.val.slice(0, sizes.val),
-      test: splits.test.slice(0, sizes.test),
+    controls: {
+      controls: { maxRetries: 0 },
+      perModel: o.largeConcurrency ? { [large]: { maxConcurrency: o.largeConcurrency } } : undefined,
     },
-    models: { backward: pool.forRole('backward', large), optimizer: pool.forRole('optimizer', large) },
+    simSettings: { seed: o.simSeed ?? 0 },
+    limits: o.splits ?? BENCH_SPLITS,
+    // Below the pool: a call is on the timeline when it is sent, not when it is asked for.
+    wrapModel: (model) => timeline.wrap(model),
+  });
+  return {
+    program: timeline.program(run.program as Program<unknown>),
+    data: run.data as SimRun['data'],
+    models: { backward: run.models.backward, optimizer: run.models.optimizer },
     ledger,
     timeline,
     close: () => cache?.close(),

@@ -8,7 +8,9 @@ import { type PipelineName, prompts } from '@llm-autodiff/tasks';
 /** Starting ranges of SIM.md. */
 export const RANGE = {
   objectCount: [0.75, 0.85],
-  trec: [0.75, 0.8],
+  // SIM.md's "≈ 0.75–0.8", on a 166-question split that moves in steps of 0.6 points: the seed-0 start
+  // is 133/166 = 0.801 since slips follow meaning (issue 23; was 0.765), one question over 0.8.
+  trec: [0.75, 0.81],
   // Multi-hop and cycle start from the same answer instruction as vanilla RAG, and their starting query
   // generators repeat the question, so their context is BM25 top 2 (+ a duplicate hop) instead of top 3:
   // the vanilla range applies to them too (measured 0.38 against vanilla's 0.42).

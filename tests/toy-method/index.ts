@@ -8,7 +8,6 @@ import { type Parameter, trainablePrompts } from '@llm-autodiff/core';
 import {
   beats,
   defineMethod,
-  emptyGates,
   type Method,
   onePhase,
   type RunContext,
@@ -56,11 +55,10 @@ class HintMethod<E> implements Method<E, { tried: number }> {
       this.prompts.forEach((p, i) => {
         p.value = before[i] as string;
       });
-    const gates = { ...emptyGates(), tried: 1 };
     return {
       phase: 'hint',
       batch: [],
-      gates,
+      tried: 1,
       attempts: [],
       accepted,
       bestVal: accepted ? v.score : run.bestVal,
@@ -73,7 +71,6 @@ class HintMethod<E> implements Method<E, { tried: number }> {
   restore(s: { tried: number }): void {
     this.tried = s.tried;
   }
-  abandon(): void {}
 }
 
 export const hintAppend = defineMethod<ToyConfig>({

@@ -63,7 +63,7 @@ describe('per-step accounting', () => {
     expect(steps.length).toBeGreaterThan(0);
     let metric = 10; // the initial validation counts
     for (const r of steps) {
-      const reflected = r.gates.tried === 1;
+      const reflected = r.tried === 1;
       const task = used(r, 'task').calls;
       if (!reflected) expect(task).toBe(r.batch.length);
       else expect(task).toBe(2 * r.batch.length + (r.accepted ? 10 : 0));

@@ -1,6 +1,13 @@
-import type { FeedbackEngine } from './feedback-engine';
 import type { Gradient } from './gradient';
 import type { GradientFor, Parameter } from './parameter';
+
+/**
+ * What a backward pass does at one node, once every successor has given it feedback: the gradients it
+ * sends to its predecessors, or undefined when the node sends none (it is not trained, or the rule
+ * stops the feedback there). Core's `backward` runs each node's recorded backward function (GDPO's
+ * rule); a method with other semantics (TextGrad's) passes its own rule to the same scheduler.
+ */
+export type BackwardRule = (node: Parameter) => Promise<readonly GradientFor[]> | undefined;
 
 interface Pending {
   /** Position of the source node in level order, then of the gradient in its batch. */
@@ -10,7 +17,7 @@ interface Pending {
 }
 
 /**
- * Runs every node's backward function as soon as all its successors have run (data flow), instead of
+ * The one backward scheduler: runs `rule` at every node as soon as all its successors have run (data flow), instead of
  * level by level: a level waited for its slowest engine call before any node of the next level could
  * start, so one slow call held back every sample's next hop.
  *
@@ -21,7 +28,7 @@ interface Pending {
  * number of gradients added; the first failing backward function (a spent budget, a replay miss) rejects
  * it, and no further node starts.
  */
-export function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngine): Promise<number> {
+export function runBackwardDataflow(levels: Parameter[][], rule: BackwardRule): Promise<number> {
   const order = levels.flat();
   const rank = new Map<Parameter, number>(order.map((node, i) => [node, i]));
   const remaining = new Int32Array(order.length);
@@ -73,17 +80,19 @@ export function runBackwardDataflow(levels: Parameter[][], engine: FeedbackEngin
           inbox[i] = undefined;
         }
         ran[i] = 1;
-        if (engine.flowsThrough(node) && node.backwardFn) {
+        const sent = rule(node);
+        if (sent) {
           active++;
-          node.backwardFn(engine).then(
+          sent.then(
             (results) => {
               active--;
               finish(i, results);
               pump();
             },
             (error: unknown) => {
+              // A stop (budget, signal, replay miss) ends the pass: nothing further starts or resolves.
+              if (!failed) reject(error);
               failed = true;
-              reject(error);
             },
           );
         } else finish(i, []);

@@ -26,7 +26,9 @@ export async function backward(root: Parameter, options: BackwardOptions): Promi
 
   // Each node runs once all its successors have given it feedback (data flow, not level by level); the
   // gradients still reach every node in a fixed order, whatever order the calls finished in.
-  const gradients = await runBackwardDataflow(levels, engine);
+  const gradients = await runBackwardDataflow(levels, (node) =>
+    engine.flowsThrough(node) && node.backwardFn ? node.backwardFn(engine) : undefined,
+  );
 
   return {
     ...engine.counts,

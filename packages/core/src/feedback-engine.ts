@@ -1,4 +1,11 @@
-import { BudgetExceededError, CacheMissError, type ChatModel, Semaphore } from '@llm-autodiff/llm';
+import {
+  type CallContext,
+  type ChatMessage,
+  type ChatModel,
+  type ChatResponse,
+  isStop,
+  Semaphore,
+} from '@llm-autodiff/llm';
 import { BackwardConfigError } from './errors';
 import type { Parameter } from './parameter';
 import { type BackwardPromptFields, renderBackwardPrompt } from './prompts/backward-engine';
@@ -75,6 +82,8 @@ export class FeedbackEngine {
   readonly accounting: BackwardAccounting;
   private readonly slots: Semaphore;
   private peak = 0;
+  /** The first stop a call met (feedbackCall lets only stops through): the pass is over. */
+  private stop: { error: unknown } | undefined;
   private readonly labels: Record<string, string | number> | undefined;
   readonly counts = { calls: 0, skipped: 0, copies: 0, failures: 0 };
 
@@ -127,36 +136,66 @@ export class FeedbackEngine {
   }
 
   /**
-   * One backward-engine call. A failed call becomes feedback that says so, and is counted — except the
-   * errors that must stop the run (a spent budget, a replay-mode cache miss), which propagate.
+   * One backward-engine call with core's backward prompt. A failed call becomes feedback that says so,
+   * and is counted; a stop propagates (see `send`).
    */
   async ask(fields: BackwardPromptFields): Promise<Feedback> {
-    const model = this.model;
-    if (!model) return { text: '', prompt: '', failed: false };
+    if (!this.model) return { text: '', prompt: '', failed: false };
     const messages = renderBackwardPrompt(fields);
     const prompt = messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
-    this.counts.calls++;
-    try {
-      const release = await this.slots.acquire();
-      this.peak = Math.max(this.peak, this.slots.inUse);
-      const response = await model
-        .complete({ messages }, { role: 'backward', labels: this.labels })
-        .finally(release);
-      const text = response.text.trim();
-      if (text) return { text, prompt, failed: false };
-      return this.failure(prompt, 'the engine returned an empty answer');
-    } catch (error) {
-      if (error instanceof BudgetExceededError || error instanceof CacheMissError) throw error;
-      return this.failure(prompt, error instanceof Error ? error.message : String(error));
-    }
-  }
-
-  private failure(prompt: string, reason: string): Feedback {
-    this.counts.failures++;
+    const answer = await this.send(messages);
+    if (answer.ok) return { text: answer.text, prompt, failed: false };
     return {
-      text: `The backward engine failed to compute feedback for this variable (${reason}). No feedback is available for this call.`,
+      text: `The backward engine failed to compute feedback for this variable (${answer.empty ? 'the engine returned an empty answer' : answer.reason}). No feedback is available for this call.`,
       prompt,
       failed: true,
     };
+  }
+
+  /**
+   * One call to the backward model (role 'backward', the pass's labels) under the concurrency limit
+   * and the one error policy (`feedbackCall`): counted, a failure counted as one. Once a call met a stop,
+   * every call of the pass still queued or asked for ends with that stop, unsent. For rules with their
+   * own prompts (TextGrad's) as for `ask`.
+   */
+  async send(messages: ChatMessage[], context?: Pick<CallContext, 'cacheSalt'>): Promise<FeedbackAnswer> {
+    const model = this.model;
+    if (!model) throw new BackwardConfigError('send() needs a backward-engine model');
+    const answer = await feedbackCall(async () => {
+      const release = await this.slots.acquire();
+      try {
+        if (this.stop) throw this.stop.error;
+        this.counts.calls++;
+        this.peak = Math.max(this.peak, this.slots.inUse);
+        return await model.complete({ messages }, { role: 'backward', labels: this.labels, ...context });
+      } catch (error) {
+        // Noted before the slot is released, so the next queued call sees it.
+        if (isStop(error)) this.stop ??= { error };
+        throw error;
+      } finally {
+        release();
+      }
+    });
+    if (!answer.ok) this.counts.failures++;
+    return answer;
+  }
+}
+
+/** A feedback call's outcome: the trimmed text, or why there is none (an empty answer or an error). */
+export type FeedbackAnswer = { ok: true; text: string } | { ok: false; empty: boolean; reason: string };
+
+/**
+ * The one error policy of feedback calls, for core's backward and any method's own rule (TextGrad's):
+ * a call that fails on its own (an error after retries, an empty answer) becomes a failure the caller
+ * records as "no feedback" and the pass goes on; a stop (a spent budget, the run stopping on a signal,
+ * a replay miss: llm's `isStop`) propagates, so it ends the whole backward pass at once.
+ */
+export async function feedbackCall(call: () => Promise<ChatResponse>): Promise<FeedbackAnswer> {
+  try {
+    const text = (await call()).text.trim();
+    return text ? { ok: true, text } : { ok: false, empty: true, reason: 'empty answer' };
+  } catch (error) {
+    if (isStop(error)) throw error;
+    return { ok: false, empty: false, reason: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -1,4 +1,5 @@
 export { backward, levelsFromRoot, topologicalOrder } from './backward';
+export { type BackwardRule, runBackwardDataflow } from './backward-schedule';
 export { currentMode, type Mode, runSample, type SampleOptions } from './context';
 export {
   type DefinedProgram,
@@ -24,6 +25,7 @@ export {
   type BackwardOptions,
   type BackwardReport,
   DEFAULT_SKIP_ABOVE_SCORE,
+  type FeedbackAnswer,
   FeedbackEngine,
   noErrorFeedback,
 } from './feedback-engine';
@@ -60,9 +62,9 @@ export {
   unwrap,
 } from './parameter';
 export {
-  type Optimizer,
   type Prediction,
   type Program,
+  restoreCommitted,
   trainableDemos,
   trainableParameters,
   trainablePrompts,

@@ -1,18 +1,5 @@
 import type { Demo, Parameter, ParamKind } from './parameter';
 
-/** What trainers call on an optimizer (GDPO, TextGrad's TGD, demo optimizers all implement it). */
-export interface Optimizer {
-  readonly name: string;
-  /** Set proposed values on its parameters (`Parameter.propose`). */
-  propose(): Promise<void>;
-  /** Back to the values before `propose` (`Parameter.revert`). */
-  revert(): void;
-  /** Keep the proposal (`Parameter.commit`). */
-  step(): void;
-  /** Clear the gradients of its parameters. */
-  zeroGrad(): void;
-}
-
 /** An eval-mode prediction: the parsed value, the raw text, and an error if the pipeline failed. */
 export interface Prediction {
   value: unknown;
@@ -61,5 +48,20 @@ export function zeroGrad(params: Parameter[], opts: { traces?: boolean } = {}): 
   for (const p of params) {
     p.zeroGrad();
     if (opts.traces) p.demoTraces.length = 0;
+  }
+}
+
+/**
+ * The undo of a run: puts each named parameter back to its committed value (e.g. a checkpoint's), ending
+ * any pending proposal (`Parameter.propose`). A trainer calls it when a step is stopped half-way, so no
+ * method has to remember how to undo what it tried. Values are copied, so later edits never reach `values`.
+ */
+export function restoreCommitted(
+  params: Iterable<Parameter>,
+  values: Readonly<Record<string, unknown>>,
+): void {
+  for (const p of params) {
+    if (p.proposing) p.revert();
+    if (Object.hasOwn(values, p.name)) p.value = structuredClone(values[p.name]);
   }
 }

@@ -15,6 +15,7 @@ import {
   attemptValidation,
   beats,
   emptyGates,
+  gateSummary,
   type Method,
   type ProposalAttempt,
   type Rng,
@@ -164,10 +165,6 @@ export class DemoOptimizer<E> {
     }
   }
 
-  abandon(): void {
-    this.revert();
-  }
-
   state(): DemoState {
     return structuredClone({ teacher: this.teacher, student: this.student });
   }
@@ -241,10 +238,13 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
       phase: 'demo',
       batch: batch.map((ex) => program.sampleId(ex)),
       subsetScore: scores.reduce((s, x) => s + x, 0) / Math.max(1, batch.length),
-      gates,
+      tried: gates.tried,
       attempts: [attempt],
       accepted: attempt.accepted,
       bestVal,
+      // GDPO's own vocabulary: its gate counts are its details, and its one-line summary.
+      summary: gateSummary(gates),
+      details: { gates },
     };
   }
 
@@ -254,9 +254,5 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
 
   restore(state: DemoState): void {
     this.optimizer.restore(state);
-  }
-
-  abandon(): void {
-    this.optimizer.abandon();
   }
 }

@@ -2,7 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BudgetExceededError, managedModel, runCacheSalt, UsageLedger } from '@llm-autodiff/llm';
-import { readCheckpoint, type TrainOptions, type TrainResult, train } from '@llm-autodiff/trainer';
+import {
+  gatesOf,
+  gateTotals,
+  readCheckpoint,
+  type TrainOptions,
+  type TrainResult,
+  train,
+} from '@llm-autodiff/trainer';
 import { toyBackwardModel, toyData, toyProgram, toyTaskModel } from '@llm-autodiff/trainer/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toyOptimizerModel } from '../testing/toy-optimizer';
@@ -72,7 +79,7 @@ describe('gdpo through the trainer, on the scripted double', () => {
       }
     }
     expect(best).toBe(r.final.val);
-    expect(r.gates.miniBatchFailed).toBeGreaterThanOrEqual(3);
+    expect(gateTotals(r.steps)?.miniBatchFailed).toBeGreaterThanOrEqual(3);
     // Per-role accounting from the ledger.
     expect(r.usage.optimizer?.calls).toBe(s.optimizer.calls.length);
     expect(r.usage.backward?.calls).toBeGreaterThan(0);
@@ -102,7 +109,7 @@ describe('gdpo through the trainer, on the scripted double', () => {
     // Early stop: the validation run stopped issuing calls once 0.5 could not be beaten.
     expect(first?.valComplete).toBe(false);
     expect(first?.valEvaluated).toBeLessThan(data.val.length);
-    expect(r.steps[1]?.gates.validationFailed).toBeGreaterThanOrEqual(1);
+    expect(gatesOf(r.steps[1] ?? {})?.validationFailed).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps the old value on an unparseable answer and counts the failure', async () => {
@@ -114,14 +121,40 @@ describe('gdpo through the trainer, on the scripted double', () => {
       config: { steps: 1, proposalsPerStep: 2 },
     });
     expect(r.values.instruction).toBe('Answer the question.');
-    expect(r.steps[1]?.gates).toMatchObject({
+    // Evaluated like any proposal (as the reference): the subset's own score fails the strict gate.
+    // GDPO's gate counts are its step details; the generic record says how many proposals were tried.
+    expect(r.steps[1]?.tried).toBe(2);
+    expect(r.steps[1]?.summary).toBe('mini-batch 0/2, validation 0/0');
+    expect(gatesOf(r.steps[1] ?? {})).toMatchObject({
       tried: 2,
       parseFailures: 2,
       unchanged: 2,
       miniBatchPassed: 0,
-      miniBatchFailed: 0,
+      miniBatchFailed: 2,
     });
     expect(r.final.val).toBe(r.initial?.val);
+  });
+
+  it('evaluates an unchanged proposal and shows it to the next proposal as failed (as the reference)', async () => {
+    const same =
+      '<REASONING>it is fine</REASONING>\n<METHOD>keep</METHOD>\n<PROPOSED_VALUE>Answer the question.</PROPOSED_VALUE>';
+    const optimizer = toyOptimizerModel((_req, index) => (index === 0 ? same : undefined));
+    const s = setup(optimizer);
+    const r = await trainGdpo({
+      program: s.program,
+      data,
+      models: s.models,
+      config: { steps: 1, proposalsPerStep: 2 },
+    });
+    const step = r.steps[1];
+    expect(gatesOf(step ?? {})).toMatchObject({ tried: 2, unchanged: 1, parseFailures: 0 });
+    expect(step?.attempts[0]?.values.instruction).toBe('Answer the question.');
+    expect(step?.attempts[0]?.miniBatchScore).toBe(step?.subsetScore);
+    expect(step?.attempts[0]?.accepted).toBe(false);
+    const prompts = optimizer.calls.map((c) => c.request.messages[1]?.content ?? '');
+    expect(prompts[0]).not.toContain('<FAILED_PROPOSALS>');
+    expect(prompts[1]).toContain('<FAILED_PROPOSALS>');
+    expect(prompts[1]).toContain('<METHOD>keep</METHOD>');
   });
 
   it('shows the failed proposals of the step to the next proposal, and clears them at the next step', async () => {

@@ -8,7 +8,7 @@
  * proposal is a fresh sample, yet a re-run or a resumed run with the same base salt replays it. (The
  * reference disables the cache for these calls; replaying needs it.)
  */
-import { type Optimizer, type Parameter, renderGradients } from '@llm-autodiff/core';
+import { type Parameter, renderGradients } from '@llm-autodiff/core';
 import type { CallContext, ChatModel, ChatOptions } from '@llm-autodiff/llm';
 import { OptimizerMemory, type OptimizerMemoryState } from './history';
 import { parseProposal } from './parse-proposal';
@@ -98,7 +98,7 @@ function view(p: Parameter): PromptVariableView {
   return { name: p.name, role: p.description, value: textOf(p), trainable: p.trainable };
 }
 
-export class GdpoOptimizer implements Optimizer {
+export class GdpoOptimizer {
   readonly name = 'gdpo';
   readonly memory: OptimizerMemory;
   readonly stats: GdpoStats = { proposals: 0, calls: 0, parseFailures: 0, unchanged: 0 };
@@ -260,11 +260,6 @@ export class GdpoOptimizer implements Optimizer {
     if (!this.pending) throw new Error('GdpoOptimizer.step() without a pending proposal');
     for (const p of this.trainable()) p.commit();
     this.pending = false;
-  }
-
-  /** Drop a pending proposal, if any (a run stopped mid-step keeps its committed values). */
-  abandon(): void {
-    if (this.pending) this.revert();
   }
 
   zeroGrad(): void {

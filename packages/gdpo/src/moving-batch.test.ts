@@ -5,7 +5,7 @@ import { MovingBatch, selectSubset } from './moving-batch';
 const item = (id: string, score: number) => ({ id, score });
 
 describe('moving batch', () => {
-  it('caps at the limit keeping errors first', () => {
+  it('caps at the limit keeping every error when there are fewer than the minimum', () => {
     const m = new MovingBatch(5, 4, 0.5);
     m.add([
       item('e1', 0),
@@ -27,8 +27,27 @@ describe('moving batch', () => {
     const correct = Array.from({ length: 8 }, (_, i) => item(`c${i}`, 1));
     m.add([...correct, ...errors]);
     m.downsample(new Rng(3));
-    expect(m.items.filter((i) => i.score === 0).length).toBeGreaterThanOrEqual(4);
+    // The first 4 errors always stay (the reference's retained errors); 2 more come from the rest.
+    expect(m.items.map((i) => i.id)).toEqual(expect.arrayContaining(['e0', 'e1', 'e2', 'e3']));
     expect(m.items).toHaveLength(6);
+  });
+
+  it('samples the rest of the cap uniformly from the other errors and the correct samples (E 10, C 15)', () => {
+    // The reference keeps 4 errors, then 16 of the other 21 uniformly: 4 + 16 * 6 / 21 = 8.571 errors
+    // expected. Keeping errors first would give 10; keeping the minimum and filling with correct, 5.
+    const runs = 2000;
+    let errorsKept = 0;
+    for (let seed = 0; seed < runs; seed++) {
+      const m = new MovingBatch(20, 4, 0.5);
+      m.add([
+        ...Array.from({ length: 15 }, (_, i) => item(`c${i}`, 1)),
+        ...Array.from({ length: 10 }, (_, i) => item(`e${i}`, 0)),
+      ]);
+      m.downsample(new Rng(seed));
+      expect(m.items).toHaveLength(20);
+      errorsKept += m.items.filter((i) => i.score === 0).length;
+    }
+    expect(errorsKept / runs).toBeCloseTo(4 + (16 * 6) / 21, 1);
   });
 
   it('replaces a re-added sample and resets', () => {

@@ -1,7 +1,7 @@
 /**
  * The constrained strategy's moving batch: samples of the steps since the last accepted update, with
  * their loss-metric scores under the current prompts. It grows while proposals fail (so the optimizer
- * keeps seeing the errors it has not fixed), is capped keeping errors first, and is reset after an
+ * keeps seeing the errors it has not fixed), is capped keeping the first few errors, and is reset after an
  * accepted update (the prompts changed, so the old scores no longer hold).
  */
 
@@ -33,18 +33,27 @@ export class MovingBatch {
     this.items = [...this.items.filter((i) => !ids.has(i.id)), ...items.map((i) => ({ ...i }))];
   }
 
-  /** Keep at most `cap` samples: errors first (at least `minErrors` when there are that many), then correct ones. */
+  /**
+   * Keep at most `cap` samples, as the reference's `_downsample_move_batch`: with fewer than `minErrors`
+   * errors, every error stays and the correct ones are sampled to fill the cap; otherwise the first
+   * `minErrors` errors (oldest first) stay and the rest of the cap is a uniform sample of the remaining
+   * errors and the correct samples together (so E = 10, C = 15, cap 20 keeps 4 + 16·6/21 ≈ 8.6 errors).
+   */
   downsample(rng: Rng): void {
     if (this.items.length <= this.cap) return;
     const errors = this.items.filter((i) => i.score <= this.correctThreshold);
     const correct = this.items.filter((i) => i.score > this.correctThreshold);
-    const keepErrors = Math.min(errors.length, Math.max(this.minErrors, this.cap - correct.length), this.cap);
-    const keepCorrect = Math.min(correct.length, this.cap - keepErrors);
-    const kept = new Set(
-      [...rng.sample(errors, keepErrors), ...rng.sample(correct, keepCorrect)].map((i) => i.id),
-    );
-    // Keep insertion order so the batch reads the same after a resume.
-    this.items = this.items.filter((i) => kept.has(i.id));
+    let kept: MovingItem[];
+    if (errors.length < this.minErrors) {
+      kept = [...errors, ...rng.sample(correct, Math.max(0, this.cap - errors.length))];
+    } else {
+      const retained = errors.slice(0, this.minErrors);
+      const pool = [...errors.slice(this.minErrors), ...correct];
+      kept = [...retained, ...rng.sample(pool, Math.max(0, this.cap - this.minErrors))];
+    }
+    const ids = new Set(kept.map((i) => i.id));
+    // Keep insertion order so the batch reads the same after a resume (the reference lists errors first).
+    this.items = this.items.filter((i) => ids.has(i.id));
   }
 
   reset(): void {

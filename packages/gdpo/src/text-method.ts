@@ -10,6 +10,7 @@ import {
   attemptValidation,
   beats,
   emptyGates,
+  gateSummary,
   type Method,
   type ProposalAttempt,
   type RunContext,
@@ -130,13 +131,10 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
         if (!r.parsed && r.error)
           run.log(`gdpo: the optimizer's answer for ${r.paramName} could not be read: ${r.error}`);
       const values = Object.fromEntries([...optimizer.current.values()].map((r) => [r.paramName, r.value]));
-      if (!optimizer.changedAnything()) {
-        // Nothing new to evaluate: the score would equal the current one and cannot pass a strict gate.
-        gates.unchanged += 1;
-        optimizer.revert();
-        attempts.push({ accepted: false, values });
-        continue;
-      }
+      // An unchanged proposal is counted, then evaluated and remembered as failed like any other (as
+      // the reference does): it can pass the mini-batch gate only on a perfect subset and never beats
+      // the best validation score, and the optimizer sees it among the failed proposals.
+      if (!optimizer.changedAnything()) gates.unchanged += 1;
       const attempt: ProposalAttempt = { accepted: false, values };
       attempts.push(attempt);
       if (!c.ablations.noMiniBatchGate) {
@@ -179,10 +177,13 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       subset: subset.map((i) => i.id),
       subsetScore,
       backward: backwardReport,
-      gates,
+      tried: gates.tried,
       attempts,
       accepted,
       bestVal,
+      // GDPO's own vocabulary: its gate counts are its details, and its one-line summary.
+      summary: gateSummary(gates),
+      details: { gates },
     };
   }
 
@@ -193,9 +194,5 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
   restore(state: GdpoTextState): void {
     this.optimizer.restore(state.optimizer);
     this.moving.items = state.moving.map((i) => ({ ...i }));
-  }
-
-  abandon(): void {
-    this.optimizer.abandon();
   }
 }

@@ -232,3 +232,32 @@ export class ModelSpecError extends Error {
   override readonly name = 'ModelSpecError';
   readonly errorKind: ErrorKind = 'input';
 }
+
+/**
+ * Why a model call ended the run instead of failing alone: a budget is reached, the run is stopping
+ * (signal), or a replay met an unrecorded request. An error of one of these kinds must end whatever is
+ * under way (a backward pass, a proposal, an evaluation) at once; no caller turns it into a failed
+ * result of its own (e.g. a "failed feedback" gradient).
+ */
+export type StopKind = 'budget' | 'signal' | 'replay-miss';
+
+/** The error kinds that are stops, and the stop each one is. */
+const STOP_OF_KIND: Partial<Record<ErrorKind, StopKind>> = {
+  budget: 'budget',
+  interrupted: 'signal',
+  'replay-miss': 'replay-miss',
+};
+
+/** The stop kind an error carries (read from its `errorKind`), or undefined for an error that is not a stop. */
+export function stopKind(error: unknown): StopKind | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const kind = (error as { errorKind?: unknown }).errorKind;
+  return typeof kind === 'string' && Object.hasOwn(STOP_OF_KIND, kind)
+    ? STOP_OF_KIND[kind as ErrorKind]
+    : undefined;
+}
+
+/** Whether an error must end the run's current work at once (see `StopKind`). The one policy for callers. */
+export function isStop(error: unknown): boolean {
+  return stopKind(error) !== undefined;
+}

@@ -4,6 +4,7 @@ import { Budget, spendOfSummary } from './budget';
 import { ModelCallError, ModelControlsError } from './errors';
 import { ModelPool, modelSet } from './model-pool';
 import { retryReporter } from './retry-log';
+import { Semaphore } from './semaphore';
 import { countMessageTokens } from './tokenizer';
 import type { ChatRequest } from './types';
 import { UsageLedger, type UsageSummary } from './usage-ledger';
@@ -86,6 +87,23 @@ describe('ModelPool through the openai client', () => {
     await Promise.all(Array.from({ length: 16 }, (_, i) => m.complete(ask(`q${i}`))));
     expect(peak).toBe(16);
     expect(pool.describe()[0]?.controls.maxConcurrency).toBe(16);
+  });
+
+  it("two pools given one shared limit per model (a sweep's runs) keep to it together", async () => {
+    slowServer(100);
+    const shared = new Semaphore(3);
+    const asked: string[] = [];
+    const semaphoreFor = (id: string) => {
+      asked.push(id);
+      return shared;
+    };
+    const pools = [1, 2].map(() => new ModelPool({ provider: { env }, concurrency: 8, semaphoreFor }));
+    const models = pools.map((pool) => pool.forRole('task', `openai:m@${server.baseURL}`));
+    await Promise.all(
+      models.flatMap((m, k) => Array.from({ length: 5 }, (_, i) => m.complete(ask(`q${k}-${i}`)))),
+    );
+    expect(peak).toBe(3);
+    expect(asked).toEqual([models[0]?.id, models[1]?.id]);
   });
 
   it('records request latency and queue wait apart', async () => {

@@ -4,6 +4,7 @@ import { type ModelControls, resolveModelControls, validateModelControls } from 
 import { createModel, type ProviderOptions } from './registry';
 import type { ResilienceOptions, RetryInfo } from './resilience';
 import type { ResponseCache } from './response-cache';
+import type { Semaphore } from './semaphore';
 import type { CallContext, CallRole, ChatModel, ChatRequest, ChatResponse } from './types';
 import type { Labels, UsageLedger } from './usage-ledger';
 
@@ -30,6 +31,11 @@ export interface ModelPoolOptions {
   provider?: ProviderOptions;
   /** Creates a raw model from a spec (default `createModel`, the provider registry). */
   create?: (spec: string, options: ProviderOptions) => ChatModel;
+  /**
+   * The concurrency limit of a model, by canonical id, when it is shared beyond this pool (a sweep's
+   * runs share one per model); default: a limit of its own per model, from its controls.
+   */
+  semaphoreFor?: (modelId: string) => Semaphore;
   /** One handler for every model's retries, e.g. `retryReporter({ log })`, so its rate limit is global. */
   onRetry?: (info: RetryInfo) => void;
   /** Backoff tuning and test clocks, passed to every model's retry layer. */
@@ -98,6 +104,7 @@ export class ModelPool {
         limits: {
           ...o.resilience,
           concurrency: controls.maxConcurrency,
+          semaphore: o.semaphoreFor?.(inner.id),
           timeoutMs: controls.timeoutMs,
           maxRetries: controls.maxRetries,
           onRetry: o.onRetry,

@@ -14,6 +14,11 @@ export interface RoleUsage {
   cachedTokens: number;
   /** promptTokens + completionTokens of real calls. */
   totalTokens: number;
+  /**
+   * Tokens the cache hits would have cost (prompt + completion): requested = billed + cached, a cost that
+   * does not depend on what earlier runs left in the cache. Absent in usage recorded before it existed.
+   */
+  cacheHitTokens?: number;
   latencyMs: number;
 }
 

@@ -62,6 +62,11 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
     summary: 'response cache: stats, prune, export/import (share replays)',
     load: () => import('./commands/cache'),
   },
+  {
+    name: 'eval',
+    summary: 'score parameter values (from a values map, results, run or checkpoint) on a split; no training',
+    load: () => import('./commands/eval'),
+  },
 ];
 
 /** Commander's own messages (unknown option, missing value) in the commands' voice: one line. */

@@ -51,9 +51,10 @@ export const EXIT_CODES: Readonly<Record<ErrorKind | Outcome, number>> = {
   terminated: 143,
 };
 
-/** The exit code of a run stopped by a signal (the stop signal's reason names it). */
-export function signalExitCode(signal: AbortSignal): number {
-  return signal.reason === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted;
+/** The exit code of a run stopped by a signal (the signal's name, or the stop signal whose reason names it). */
+export function signalExitCode(signal: AbortSignal | 'SIGINT' | 'SIGTERM'): number {
+  const name = typeof signal === 'string' ? signal : signal.reason;
+  return name === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted;
 }
 
 /** The help text's account of the table (one owner for the wording). */

@@ -10,6 +10,7 @@
 import type { GdpoConfigInput } from '@llm-autodiff/gdpo';
 import { resolveTrainerSettings, type TrainerSettings, tunedKinds } from '@llm-autodiff/trainer';
 import { methods } from './methods';
+import { defaultRoleModels, type RoleModels } from './model-defaults';
 
 export type RunConfigInput = GdpoConfigInput & Partial<TrainerSettings>;
 
@@ -50,4 +51,24 @@ export function wantsDemosSlot(method: string, methodConfig: unknown): boolean {
 /** Throws the method's own input error (one line naming the method and the field). */
 export function checkMethodConfig(method: string, input: unknown): void {
   methods.get(method).resolveConfig(input);
+}
+
+/** Methods that bootstrap demos from the student itself unless a teacher is named (DSPy's default). */
+const STUDENT_TEACHER_METHODS: ReadonlySet<string> = new Set(['bootstrap', 'bfsrs', 'mipro']);
+
+/**
+ * Which teacher a run of `method` gets, as its reference sets it: the DSPy-style methods bootstrap from
+ * the student (DSPy's `teacher=None`) unless the run names a teacher model other than the default;
+ * GDPO's demo phase uses the teacher model (the paper's gpt-4o, set by the presets); the other methods
+ * use none. Recorded in each run's `teacher` ("student", "none" or the model spec).
+ */
+export function teacherOf(
+  method: string,
+  methodConfig: { demos?: { steps?: number } },
+  models: RoleModels,
+): string {
+  if (method === 'gdpo') return (methodConfig.demos?.steps ?? 0) > 0 ? models.teacher : 'none';
+  if (!STUDENT_TEACHER_METHODS.has(method)) return 'none';
+  const named = models.teacher !== defaultRoleModels({ task: models.task }).teacher;
+  return named ? models.teacher : 'student';
 }

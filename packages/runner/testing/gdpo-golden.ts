@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainResult } from '@llm-autodiff/trainer';
+import { gateTotals, type TrainResult } from '@llm-autodiff/trainer';
 import { main } from '../src/cli';
 
 export const GOLDEN_RUNS: Record<string, string[]> = {
@@ -25,7 +25,8 @@ export interface GoldenRun {
   initial: TrainResult['initial'];
   final: TrainResult['final'];
   values: TrainResult['values'];
-  gates: TrainResult['gates'];
+  /** GDPO's gate counts, added up over its steps' details. */
+  gates: ReturnType<typeof gateTotals>;
   calls: Partial<Record<(typeof GOLDEN_ROLES)[number], number>>;
   steps: Array<{
     step: number;
@@ -64,7 +65,7 @@ export async function runGolden(argv: string[]): Promise<GoldenRun> {
       initial: r.initial,
       final: r.final,
       values: r.values,
-      gates: r.gates,
+      gates: gateTotals(r.steps),
       calls: Object.fromEntries(GOLDEN_ROLES.map((role) => [role, report.usageByRole[role]?.calls ?? 0])),
       steps: r.steps.map((s) => ({
         step: s.step,

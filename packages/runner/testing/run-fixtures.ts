@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addGates, emptyGates, Rng } from '@llm-autodiff/trainer';
+import { gateSummary, gateTotals, Rng } from '@llm-autodiff/trainer';
 import {
   parseRunRecord,
   RUN_RECORD_FORMAT,
@@ -95,7 +95,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
     step,
     phase,
     batch: [],
-    gates: emptyGates(),
+    tried: 0,
     attempts: [],
     accepted: false,
     valScore,
@@ -122,7 +122,10 @@ export function syntheticRun(o: SyntheticRunOptions): {
       step: s,
       phase: 'text',
       batch: [`b${s}a`, `b${s}b`],
-      gates,
+      // As GDPO records a step: proposals tried, its gate counts in its details and as its summary.
+      tried: gates.tried,
+      summary: gateSummary(gates),
+      details: { gates },
       attempts: [{ accepted, valScore: val, values: { system_prompt: promptAt(s) } }],
       accepted,
       valScore: val,
@@ -173,7 +176,7 @@ export function syntheticRun(o: SyntheticRunOptions): {
     usage.backward = roleUsage(4 * stepCount, 2000 * stepCount, 400 * stepCount);
     usage.optimizer = roleUsage(2 * stepCount, 1500 * stepCount, 200 * stepCount);
   }
-  const gates = steps.reduce((sum, s) => (s.gates ? addGates(sum, s.gates) : sum), emptyGates());
+  const gates = gateTotals(steps);
   const lastAccepted = [...steps].reverse().find((s) => s.accepted)?.step ?? 0;
   const record: RunRecord = {
     format: RUN_RECORD_FORMAT,
@@ -242,6 +245,10 @@ async function writeRun(runsDir: string, run: ReturnType<typeof syntheticRun>): 
       const base = join(dir, 'graphs', `step-${String(i + 1).padStart(2, '0')}`);
       await writeFile(`${base}.json`, JSON.stringify(g));
       await writeFile(`${base}.mmd`, 'flowchart LR\n  n0["system_prompt"] --> n1["answer"]\n');
+      await writeFile(
+        `${base}.dot`,
+        'digraph autodiff {\n  rankdir=LR;\n  "p0" [label="system_prompt", shape=box];\n  "o1" [label="answer", shape=box];\n  "p0" -> "o1";\n}\n',
+      );
     }
   }
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(run.record, null, 2)}\n`);

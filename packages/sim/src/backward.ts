@@ -15,7 +15,7 @@ import {
   visibleTask,
 } from './diagnose';
 import { hashPick, hashUnit } from './hash';
-import { expresses } from './skills';
+import { states } from './reading';
 import { statedExpectedAnswer } from './stated-answer';
 import { normalizeAnswer, normalizeText, readAllNested } from './text';
 import type { JudgeContext } from './worlds/common';
@@ -131,7 +131,7 @@ export function backwardRespond(ctx: JudgeContext, f: BackwardFields, key: strin
       if (!belongs)
         return 'This instruction is not the cause: its part of the work is right; the error happens in a later step.';
       const inPrompt = [f.target?.value ?? '', ...f.peers.map((p) => p.value)].join('\n');
-      if (expresses(skill, inPrompt))
+      if (states(skill, inPrompt))
         return 'The instruction already asks for what this question needs; the error looks like a one-off mistake, not a missing instruction.';
       return para;
     }

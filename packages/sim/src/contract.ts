@@ -72,8 +72,18 @@ export interface OptimizerFields {
   failedProposals: { method?: string; reasoning?: string; value?: string; score?: number }[];
   samples: FeedbackSample[];
   constraints?: string;
-  /** Whether the request shows a `<PROMPTING_TECHNIQUES>` section (GDPO's; absent in its ablation). */
-  techniquesShown: boolean;
+  /** The other prompts of the system (`<OTHER_PROMPTS>` items), as variables. */
+  otherPromptItems: ParsedVariable[];
+  /**
+   * Whether the request shows the target's output format anywhere: a format request in any text (the
+   * variable, a peer, another prompt, a format section) or visible outputs in a structured format.
+   */
+  formatShown: boolean;
+  /**
+   * Labelled examples the request shows outside its feedback (e.g. demonstrations): `<ENTRY>` or
+   * `<EXAMPLE>` items that hold a `<QUESTION>` and an output or expected answer.
+   */
+  labelledExamples: string[];
 }
 
 export type ParsedRequest =
@@ -205,8 +215,37 @@ export function parseOptimizerFields(text: string): OptimizerFields {
         }))
       : [],
     constraints: readNested(text, o.constraints),
-    techniquesShown: hasTag(text, o.techniques),
+    otherPromptItems: (() => {
+      const body = readNested(text, o.otherPrompts);
+      return body ? readAllNested(body, it.input).map((p) => variable(p) as ParsedVariable) : [];
+    })(),
+    formatShown: formatShown(text),
+    labelledExamples: labelledExamples(text),
   };
+}
+
+/** A JSON object or an `Answer:` line in a visible output shows the format in use. */
+function formatShown(text: string): boolean {
+  if (detectFormat(text).type !== 'none') return true;
+  return readAllNested(text, TAGS.item.inputOutput).some((io) => {
+    const out = io.slice(io.lastIndexOf('Output:') + 'Output:'.length);
+    return /\{\s*"\w+"\s*:/.test(out) || /^\s*Answer:/m.test(out);
+  });
+}
+
+function labelledExamples(text: string): string[] {
+  const o = TAGS.optimizer;
+  const outside = stripSections(text, [
+    o.gradients,
+    o.history,
+    o.failedProposals,
+    o.variable,
+    o.peers,
+    o.otherPrompts,
+  ]);
+  return [...readAllNested(outside, TAGS.item.entry), ...readAllNested(outside, TAGS.task.example)].filter(
+    (e) => hasTag(e, TAGS.task.question) && /\b(Output|Expected answer|Answer):/.test(e),
+  );
 }
 
 export function parseDescribeFields(text: string): DescribeFields {

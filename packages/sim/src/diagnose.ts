@@ -214,3 +214,36 @@ export function diagnose(call: VisibleCall): Diagnosis {
   const answer = outputField(call.output, ['answer']) ?? (/\{/.test(call.output) ? undefined : call.output);
   return diagnoseHotpotAnswer(call, answer, false);
 }
+
+/**
+ * The concepts a CORRECT, labelled example shows a need for (a demonstration: its question and its
+ * right answer), read from its visible text alone: a counting question with a quantity word in the asked
+ * category, items of other categories or a long list; a TREC question whose wording and label fit a
+ * concept; a yes/no or comparison HotPotQA question. A proposer that sees such examples may infer the
+ * concept (optimizer.ts, same rate as inferring from failing examples).
+ */
+export function visibleNeeds(call: VisibleCall): Skill[] {
+  const task = visibleTask(call);
+  const question = call.question ?? '';
+  if (task === 'object_count') {
+    const q = parseObjectCount(question);
+    if (!q) return [];
+    const [quantity, category, enumerate] = OC_SKILLS as [Skill, Skill, Skill];
+    const needs: Skill[] = [];
+    if (q.items.some((i) => i.quantity > 1 && i.category === q.asked)) needs.push(quantity);
+    if (q.items.some((i) => i.category !== q.asked)) needs.push(category);
+    if (q.items.length >= 7) needs.push(enumerate);
+    return needs;
+  }
+  if (task === 'trec') {
+    const raw = outputField(call.output, ['class_name', 'label', 'class', 'answer']) ?? call.expected ?? '';
+    const label = labelsIn(raw).at(-1) ?? labelsIn(call.expected ?? '').at(-1);
+    if (label === undefined) return [];
+    const fit = TREC_SKILLS.find((s) => s.right === label && s.hint.test(question));
+    return fit ? [fit] : [];
+  }
+  const answer = normalizeAnswer(call.expected ?? outputField(call.output, ['answer']) ?? '');
+  if (answer === 'yes' || answer === 'no') return [HP_YES_NO];
+  if (COMPARISON.test(question)) return [HP_COMPARE];
+  return [];
+}

@@ -81,6 +81,10 @@ export interface OptimizerSpec {
   samples: { id: string; entries: OptimizerEntry[] }[];
   /** Show a `<PROMPTING_TECHNIQUES>` section in the system message (default true, as GDPO's prompt). */
   techniques?: boolean;
+  /** Other prompts of the system (`<OTHER_PROMPTS>` items). */
+  otherPrompts?: VariableSpec[];
+  /** Labelled demonstrations (`Input: … Output: …`), shown as `<ENTRY>` items of a section of their own. */
+  demos?: string[];
 }
 
 export function optimizerMessages(s: OptimizerSpec): ChatMessage[] {
@@ -139,6 +143,10 @@ export function optimizerMessages(s: OptimizerSpec): ChatMessage[] {
             .join('\n'),
         )
       : '',
+    s.otherPrompts?.length
+      ? tag(O.otherPrompts, s.otherPrompts.map((p) => tag(I.input, variableBody(p))).join('\n'))
+      : '',
+    s.demos?.length ? tag('DEMONSTRATIONS', s.demos.map((d) => tag(I.entry, d)).join('\n')) : '',
     tag(O.gradients, samples.join('\n')),
   ]
     .filter(Boolean)

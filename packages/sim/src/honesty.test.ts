@@ -97,3 +97,26 @@ describe('honesty rule: production code never imports the simulated world', () =
     }
   });
 });
+
+describe('judging roles are method-neutral', () => {
+  // Section names that only one method's templates carry; the sim reads content, never these names.
+  const METHOD_SECTIONS = [
+    'techniques',
+    'PROMPTING_TECHNIQUES',
+    'TASK_DEMOS',
+    'DATASET_SUMMARY',
+    'PROGRAM_DESCRIPTION',
+    'MODULE_DESCRIPTION',
+    'PRIOR_OBSERVATIONS',
+  ];
+  it('no sim source names a section of one method', () => {
+    const offenders: string[] = [];
+    for (const file of walk(join(simDir, 'src'))) {
+      if (isTestCode(file) || file.endsWith('fixtures.ts')) continue;
+      const text = readFileSync(file, 'utf8');
+      for (const name of METHOD_SECTIONS)
+        if (new RegExp(`\\b${name}\\b`).test(text)) offenders.push(`${relative(simDir, file)}: ${name}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,10 +1,10 @@
 import { readTag, TAGS, tag } from '@llm-autodiff/llm';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROMPTS, split } from './calibration';
 import type { ObjectCountExample } from './data/datasets';
 import { skillsOf } from './diagnose';
 import { type OptimizerEntry, type OptimizerSpec, optimizerMessages } from './fixtures';
-import { GENERIC_SENTENCES, MISPLACED_FORMAT_SENTENCE, PARTIAL_EDIT_SENTENCE } from './optimizer';
+import { GENERIC_SENTENCES, MISPLACED_FORMAT_SENTENCE } from './optimizer';
 import { createSimModel } from './sim-model';
 import { expresses, type Skill } from './skills';
 import { describeWithData, HAS_DATA } from './test-data';
@@ -127,18 +127,45 @@ describeWithData('optimizer', () => {
     expect(broken).toBeLessThan(15);
   });
 
-  it('without peers, an instruction with no format of its own sometimes gets a misplaced format sentence', async () => {
+  it('when the request shows no output format anywhere, it sometimes adds a misplaced format sentence', async () => {
     const instruction = 'Classify the question by the type of answer it expects.';
     const fmt = { name: 'format', value: 'Respond in JSON: {"class_name": "..."}', trainable: false };
-    let withPeer = 0;
-    let noPeer = 0;
+    // Outputs in prose show no format; JSON outputs show the format in use.
+    const prose = [
+      {
+        id: 'p',
+        entries: [
+          {
+            inputOutput: `${tag(TAGS.task.question, 'When was X born?')}\nOutput: It is a number.`,
+            score: 0,
+          },
+        ],
+      },
+    ];
+    const json = [
+      {
+        id: 'j',
+        entries: [
+          {
+            inputOutput: `${tag(TAGS.task.question, 'When was X born?')}\nOutput: {"class_name": "ENTY"}`,
+            score: 0,
+          },
+        ],
+      },
+    ];
+    const tally = { peer: 0, jsonOutputs: 0, nothing: 0 };
     for (let k = 0; k < 40; k++) {
-      const spec = { target: { name: `trec.instruction_${k}`, value: instruction }, samples };
-      if ((await propose({ ...spec, peers: [fmt] })).value.includes(MISPLACED_FORMAT_SENTENCE)) withPeer++;
-      if ((await propose(spec)).value.includes(MISPLACED_FORMAT_SENTENCE)) noPeer++;
+      const target = { name: `trec.instruction_${k}`, value: instruction };
+      if ((await propose({ target, samples: prose, peers: [fmt] })).value.includes(MISPLACED_FORMAT_SENTENCE))
+        tally.peer++;
+      if ((await propose({ target, samples: json })).value.includes(MISPLACED_FORMAT_SENTENCE))
+        tally.jsonOutputs++;
+      if ((await propose({ target, samples: prose })).value.includes(MISPLACED_FORMAT_SENTENCE))
+        tally.nothing++;
     }
-    expect(withPeer).toBe(0);
-    expect(noPeer).toBeGreaterThan(4);
+    expect(tally.peer).toBe(0);
+    expect(tally.jsonOutputs).toBe(0);
+    expect(tally.nothing).toBeGreaterThan(4);
   });
 
   it('without history it drops working sentences more often', async () => {
@@ -154,32 +181,42 @@ describeWithData('optimizer', () => {
     expect(noHistory).toBeGreaterThan(withHistory * 1.5);
   });
 
-  it('without the prompting-techniques section its concept edits are less well formed', async () => {
-    const tally = {
-      with: { partial: 0, bloat: 0, concept: 0 },
-      without: { partial: 0, bloat: 0, concept: 0 },
-    };
-    for (let k = 0; k < 100; k++) {
-      for (const techniques of [true, false]) {
-        const p = await propose({ target: { name: `p${k}`, value: START }, samples, techniques });
-        const t = tally[techniques ? 'with' : 'without'];
-        if (p.value.includes(PARTIAL_EDIT_SENTENCE)) t.partial++;
-        if (GENERIC_SENTENCES.some((g) => p.value.includes(g))) t.bloat++;
-        if (expresses(QUANTITY, p.value)) t.concept++;
-      }
+  it("is method-neutral: a section of one method's template changes no rate by its name", async () => {
+    // The hash key is the whole request, so single draws differ; the rates must not.
+    const tally = { with: 0, without: 0 };
+    const n = 120;
+    for (let k = 0; k < n; k++) {
+      const spec = { target: { name: `p${k}`, value: START }, samples };
+      if (added((await propose({ ...spec, techniques: true })).value, START).includes('oc.quantity'))
+        tally.with++;
+      if (added((await propose({ ...spec, techniques: false })).value, START).includes('oc.quantity'))
+        tally.without++;
     }
-    expect(tally.with.partial).toBe(0);
-    expect(tally.with.bloat).toBe(0);
-    // Modest: about a fifth of the edits each way (NO_TECHNIQUES_*_RATE 0.2).
-    expect(tally.without.partial).toBeGreaterThan(8);
-    expect(tally.without.partial).toBeLessThan(35);
-    expect(tally.without.bloat).toBeGreaterThan(8);
-    expect(tally.without.bloat).toBeLessThan(35);
-    expect(tally.without.concept).toBeLessThan(tally.with.concept);
-    expect(tally.without.concept).toBeGreaterThan(tally.with.concept / 2);
-    // The vague edit says what went wrong nowhere: it expresses no concept of any task.
-    for (const task of ['object_count', 'trec', 'hotpot'] as const)
-      for (const skill of skillsOf(task)) expect(expresses(skill, PARTIAL_EDIT_SENTENCE)).toBe(false);
+    // Both near n (the critiques name the concept every time), apart only by the break rate's draws.
+    expect(tally.with).toBeGreaterThan(n * 0.8);
+    expect(Math.abs(tally.with - tally.without)).toBeLessThan(n * 0.1);
+  });
+
+  it('infers concepts from labelled demonstrations it is shown, at the inference rate', async () => {
+    // Demonstrations of questions with quantity words, answered right; no failing example, no critique.
+    const withQuantity = oc
+      .filter((e) => (ocQuestion(e)?.items ?? []).some((i) => i.quantity > 1))
+      .slice(0, 4);
+    const demos = withQuantity.map(
+      (e) => `Input:\n${tag(TAGS.task.question, e.question)}\nOutput:\nAnswer: ${e.answer}`,
+    );
+    let fromDemos = 0;
+    let fromNothing = 0;
+    const n = 60;
+    for (let k = 0; k < n; k++) {
+      const target = { name: `d${k}`, value: START };
+      if (added((await propose({ target, samples: [], demos })).value, START).length > 0) fromDemos++;
+      if (added((await propose({ target, samples: [] })).value, START).length > 0) fromNothing++;
+    }
+    expect(fromNothing).toBe(0);
+    // INFER_HIT_RATE 0.35 of 60: well above zero, well below all.
+    expect(fromDemos).toBeGreaterThan(8);
+    expect(fromDemos).toBeLessThan(35);
   });
 
   it('knows the concepts of every task', () => {
@@ -203,5 +240,45 @@ describeWithData('optimizer: generic reminders', () => {
       const proposed = (await propose({ target: { name: `g${k}`, value }, samples: [] })).value;
       for (const r of reminders) expect(proposed.split(r).length - 1).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('optimizer: which node failed', () => {
+  const question = 'Which city is the birthplace of the director of Jaws?';
+  const queryEntry = (feedback?: string): OptimizerEntry => ({
+    inputOutput: `${tag(TAGS.task.question, question)}\n${tag(TAGS.task.context, 'Jaws | Jaws is a 1975 film directed by Steven Spielberg.')}\nOutput: {"reasoning": "I will search for the question.", "query": "Which city is the birthplace of the director of Jaws"}`,
+    score: 0,
+    feedback,
+  });
+  const others = [
+    { name: 'query_0', value: 'Write a search query.', trainable: true },
+    { name: 'answer', value: 'Answer the question.', trainable: true },
+  ];
+  const bridge = skillsOf('hotpot', 'query')[0] as Skill;
+  const answerSkills = skillsOf('hotpot', 'answer');
+
+  it('scores only: an intermediate output does not say which node failed, so it often edits for another node', async () => {
+    const tally = { own: 0, elsewhere: 0, critique: 0 };
+    const n = 150;
+    for (let k = 0; k < n; k++) {
+      const target = { name: `query_1_${k}`, value: 'Write the next search query.' };
+      const blind = (
+        await propose({ target, otherPrompts: others, samples: [{ id: 's', entries: [queryEntry()] }] })
+      ).value;
+      if (expresses(bridge, blind)) tally.own++;
+      if (answerSkills.some((s) => expresses(s, blind))) tally.elsewhere++;
+      const told = (
+        await propose({
+          target,
+          otherPrompts: others,
+          samples: [{ id: 's', entries: [queryEntry(bridge.feedback[0])] }],
+        })
+      ).value;
+      if (expresses(bridge, told)) tally.critique++;
+    }
+    // A per-node critique names the node and the concept; inference blames this node 1 time in 3 (k = 3).
+    expect(tally.critique).toBeGreaterThan(n * 0.8);
+    expect(tally.own).toBeLessThan(n * 0.25);
+    expect(tally.elsewhere).toBeGreaterThan(tally.own);
   });
 });

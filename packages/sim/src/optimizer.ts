@@ -1,48 +1,52 @@
 /**
- * The simulated optimizer (CONTRACT.md §5; a judging role, §3). It adds one instruction sentence for the concept the
- * feedback mentions most that neither the variable nor its peers already express; it skips concepts its
- * failed proposals of this step already tried; it builds on the best past value when history is shown;
- * without feedback text it infers the concept from failing examples, with a lower hit rate; and with a
- * small probability it breaks something. Each piece of the prompt thus earns its keep.
+ * The simulated optimizer (CONTRACT.md §5; a judging role, §3). It adds one instruction sentence for the
+ * concept the critiques mention most that neither the variable nor its peers already state; it skips
+ * concepts its failed proposals of this step already tried; it builds on the best past value when past
+ * attempts with scores are shown; without critiques it infers the concept from the examples it is shown
+ * (failing ones, or labelled demonstrations), with a lower hit rate, and on a multi-node pipeline it must
+ * guess which node an intermediate output's failure belongs to; and with a small probability it breaks
+ * something. Every effect follows what the request SHOWS, never which method's section names it carries.
  */
 import { TAGS } from '@llm-autodiff/llm';
 import type { OptimizerFields } from './contract';
 import type { TaskName } from './data/datasets';
-import { diagnose, skillsOf, type VisibleCall, visibleKind, visibleQuestion, visibleTask } from './diagnose';
-import { detectFormat } from './format';
+import {
+  diagnose,
+  skillsOf,
+  type VisibleCall,
+  visibleKind,
+  visibleNeeds,
+  visibleQuestion,
+  visibleTask,
+} from './diagnose';
 import { hashInt, hashPick, hashUnit } from './hash';
-import { expresses, type Skill } from './skills';
+import { instructionSentences, readConcept, states } from './reading';
+import { type CallKind, expresses, type Skill } from './skills';
 import { splitSentences } from './text';
 import type { JudgeContext } from './worlds/common';
 
-/** Probability of finding the right concept from inputs, outputs and scores alone. */
-const INFER_HIT_RATE = 0.35;
+/**
+ * Probability of inferring the missing concept from examples alone (failing examples with their
+ * expected answers, or labelled demonstrations), without a critique that states it: the one rate of
+ * "inference difficulty" (CONTRACT.md §5). Reading a critique that names the concept always finds it;
+ * working out the rule from a handful of examples finds it about one time in three. A round choice
+ * from that rationale, not fitted to any method's result.
+ */
+export const INFER_HIT_RATE = 0.35;
 
 /**
  * Without the history of scored values the optimizer cannot tell which sentences earned their place,
  * so its rewrites drop a working sentence more often.
  */
-const NO_HISTORY_BREAK_FACTOR = 2.5;
+export const NO_HISTORY_BREAK_FACTOR = 2.5;
 
 /**
- * Without the peers, an instruction that states no output format looks like it lacks one, and the
- * optimizer sometimes adds one, which conflicts with the format slot it cannot see.
+ * When the request shows no output format at all (no format request in any text, no structured output),
+ * an instruction that states none looks like it lacks one, and the proposal adds one instead of a
+ * concept; it conflicts with a format slot the request did not show.
  */
-const MISPLACED_FORMAT_RATE = 0.35;
+export const MISPLACED_FORMAT_RATE = 0.35;
 export const MISPLACED_FORMAT_SENTENCE = 'Reply with nothing but the final answer itself.';
-
-/**
- * Without a `<PROMPTING_TECHNIQUES>` section (be specific, state the format and constraints, …) the
- * optimizer's concept edits are less well formed, as a model not reminded of prompt-engineering practice
- * writes them: some only gesture at the concept (a vague sentence that does not express it), some carry
- * an extra general sentence (a slightly longer prompt on every call). The rates are a modest, round
- * choice from that rationale (CONTRACT.md §5), not fitted to any reported ablation.
- */
-export const NO_TECHNIQUES_PARTIAL_RATE = 0.2;
-export const NO_TECHNIQUES_BLOAT_RATE = 0.2;
-/** The vague edit: it points at the failures without saying what to do (it expresses no concept). */
-export const PARTIAL_EDIT_SENTENCE =
-  'Take extra care with questions like the ones that were answered wrongly.';
 
 /** General reminders, for a proposal that finds no missing concept. */
 export const GENERIC_SENTENCES = [
@@ -128,34 +132,74 @@ function planFromFeedback(
   };
 }
 
+/** An entry whose output is an intermediate step (a query, a search): its score is the final answer's. */
+function intermediate(call: VisibleCall): boolean {
+  if (call.expected !== undefined) return false;
+  const task = visibleTask(call);
+  const kind = visibleKind(task, call.output);
+  return kind === 'query' || (kind === 'react' && /["']action["']\s*:\s*["']search/.test(call.output));
+}
+
 /**
- * "OPRO with data": only inputs, outputs and scores. Infer the error of the failing samples from their
- * visible text (the question, the output, the expected answer when shown); often
- * miss (then the caller falls back on a general reminder: the scores alone do not say what is missing).
+ * Without critiques: infer the concept from the examples the request shows. A failing example with its
+ * expected answer says what went wrong (diagnose.ts); a failing INTERMEDIATE output (a query whose final
+ * answer scored 0) does not say which node failed: the proposal blames this node with probability 1/k,
+ * k the trainable prompts the request shows (at least 2: an intermediate output implies a later step),
+ * and otherwise a concept of another node, written into this prompt where it does nothing. Labelled
+ * demonstrations show which concepts the data needs (visibleNeeds). Then the one inference rate.
  */
-function planFromScores(
+function planFromExamples(
   ctx: JudgeContext,
   c: Candidates,
+  f: OptimizerFields,
   calls: readonly { call?: VisibleCall; score?: number }[],
   key: string,
 ): Plan | undefined {
   const counts = new Map<string, number>();
+  const bump = (s: Skill) => counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
+  let ambiguous: CallKind | undefined;
+  let task: TaskName | undefined;
   for (const { call, score } of calls) {
     if (!call?.question || (score ?? 0) >= 0.5) continue;
+    task = visibleTask(call);
     const d = diagnose(call);
-    if (d.kind === 'skill') counts.set(d.skill.id, (counts.get(d.skill.id) ?? 0) + 1);
+    if (d.kind === 'skill') bump(d.skill);
+    if (intermediate(call)) ambiguous = visibleKind(task, call.output);
     // The output shape tells which kind of call failed, not why: keep the kind's skills as guesses.
-    const task = visibleTask(call);
     for (const s of skillsOf(task, visibleKind(task, call.output)))
       if (!counts.has(s.id)) counts.set(s.id, 0);
   }
+  for (const example of f.labelledExamples) {
+    const call = entryCall(example);
+    if (!call.question) continue;
+    task ??= visibleTask(call);
+    for (const s of visibleNeeds(call)) bump(s);
+  }
   if (hashUnit(ctx.seed, 'opt.infer', key) >= INFER_HIT_RATE) return undefined;
+  if (ambiguous && task === 'hotpot') {
+    const trainable = 1 + f.otherPromptItems.filter((p) => p.trainable !== false).length;
+    const k = Math.max(2, trainable);
+    if (hashUnit(ctx.seed, 'opt.node', key) >= 1 / k) {
+      const mine = new Set(skillsOf('hotpot', ambiguous).map((s) => s.id));
+      // The later step of a retrieval pipeline is the one that answers.
+      const elsewhere = skillsOf('hotpot', 'answer').filter(
+        (s) => !mine.has(s.id) && !c.covered(s) && !c.tried(s),
+      );
+      if (elsewhere.length === 0) return undefined;
+      const skill = hashPick(elsewhere, ctx.seed, 'opt.elsewhere', key);
+      return {
+        skill,
+        sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
+        reasoning: `The final answers were wrong; a likely cause is that the system does not ${skill.concept}.`,
+      };
+    }
+  }
   const skill = ranked(c, counts, (s) => counts.has(s.id), key)[0];
   if (!skill) return undefined;
   return {
     skill,
     sentence: hashPick(skill.sentences, ctx.seed, 'opt.s', key),
-    reasoning: `Looking at the failing samples, a likely cause is that the prompt does not say to ${skill.concept}.`,
+    reasoning: `Looking at the examples, a likely cause of the errors is that the prompt does not say to ${skill.concept}.`,
   };
 }
 
@@ -167,23 +211,23 @@ export function optimizerRespond(ctx: JudgeContext, f: OptimizerFields, key: str
     call: e.inputOutput ? entryCall(e.inputOutput) : undefined,
     score: e.score,
   }));
-  const tasks = new Set(calls.flatMap(({ call }) => (call?.question ? [visibleTask(call)] : [])));
+  const shown = [...calls.flatMap(({ call }) => (call ? [call] : [])), ...f.labelledExamples.map(entryCall)];
+  const tasks = new Set(shown.flatMap((call) => (call.question ? [visibleTask(call)] : [])));
   const candidatesAll = (tasks.size > 0 ? [...tasks] : ALL_TASKS).flatMap((t) => skillsOf(t));
   const triedText = f.failedProposals.map((p) => `${p.method ?? ''}\n${p.reasoning ?? ''}\n${p.value ?? ''}`);
   const candidates: Candidates = {
     skills: [...new Map(candidatesAll.map((s) => [s.id, s])).values()],
-    covered: (s) => expresses(s, base) || expresses(s, peerText),
+    // Read as the task model reads it: a concept the prompt only forbids or lists is not covered.
+    covered: (s) => states(s, base) || states(s, peerText),
     tried: (s) => triedText.some((t) => expresses(s, t)),
   };
   const feedback = entries.map((e) => e.feedback).filter(usable);
   let plan =
     feedback.length > 0
       ? planFromFeedback(ctx, candidates, feedback, key)
-      : planFromScores(ctx, candidates, calls, key);
-  const noPeersShown = f.peers.length === 0;
+      : planFromExamples(ctx, candidates, f, calls, key);
   if (
-    noPeersShown &&
-    detectFormat(base).type === 'none' &&
+    !f.formatShown &&
     !base.includes(MISPLACED_FORMAT_SENTENCE) &&
     hashUnit(ctx.seed, 'opt.format', key) < MISPLACED_FORMAT_RATE
   ) {
@@ -205,21 +249,22 @@ export function optimizerRespond(ctx: JudgeContext, f: OptimizerFields, key: str
     };
   }
 
-  if (plan.skill && !f.techniquesShown) {
-    const u = hashUnit(ctx.seed, 'opt.techniques', key);
-    if (u < NO_TECHNIQUES_PARTIAL_RATE) plan = { ...plan, sentence: PARTIAL_EDIT_SENTENCE };
-    else if (u < NO_TECHNIQUES_PARTIAL_RATE + NO_TECHNIQUES_BLOAT_RATE) {
-      const extra = GENERIC_SENTENCES.filter((g) => !base.includes(g));
-      if (extra.length > 0)
-        plan = { ...plan, sentence: `${plan.sentence} ${hashPick(extra, ctx.seed, 'opt.bloat', key)}` };
-    }
+  // A capable editor adding a concept rewrites the sentences of the prompt that say its opposite.
+  let edited = base;
+  if (plan.skill) {
+    const skill = plan.skill;
+    const against = instructionSentences(base).filter((t) => {
+      const r = readConcept(skill, t).state;
+      return r === 'misled' || r === 'conflicting';
+    });
+    for (const t of against) edited = edited.replace(t, '').replace(/[ \t]{2,}/g, ' ');
   }
 
   let value = !plan.sentence
-    ? base.trim()
-    : base.includes('\n')
-      ? `${base.trimEnd()}\n${plan.sentence}`
-      : `${base.trim()} ${plan.sentence}`.trim();
+    ? edited.trim()
+    : edited.includes('\n')
+      ? `${edited.trimEnd()}\n${plan.sentence}`
+      : `${edited.trim()} ${plan.sentence}`.trim();
   let method = plan.skill ? `Add one instruction: ${plan.skill.concept}.` : 'Add a general instruction.';
   if (fromHistory) method += ' Built on the best-scoring past value.';
   // A small chance of a breaking edit: one existing sentence is dropped while rewriting.

@@ -13,8 +13,10 @@ export interface Skill<E extends Example = Example> {
   kind: CallKind;
   /** Plain name of the concept, used in optimizer reasoning. */
   concept: string;
-  /** Any match in the instruction text means the concept is expressed. */
+  /** A sentence matching one of these mentions the concept (reading.ts decides whether it asks for it). */
   cue: RegExp[];
+  /** Sentences that ask for the opposite without a negation word ("Count each listed phrase once."). */
+  contrary?: RegExp[];
   /** Probability that a trap is fallen into when the concept is missing. */
   failureRate: number;
   applies(example: E): boolean;
@@ -24,6 +26,7 @@ export interface Skill<E extends Example = Example> {
   sentences: string[];
 }
 
+/** Whether `text` mentions the concept at all (feedback and reasoning; the task model reads, see reading.ts). */
 export function expresses(skill: Pick<Skill, 'cue'>, instruction: string): boolean {
   return skill.cue.some((re) => re.test(instruction));
 }

@@ -41,7 +41,7 @@ export interface PipelineDeps {
   retriever?: Retriever;
   /** Starting texts of trainable prompts, overriding the defaults (keys per pipeline, e.g. `answer`). */
   instructions?: Partial<Record<string, string>>;
-  /** Add a trainable few-shot slot (single-call pipelines: object-count, trec). */
+  /** Add a trainable few-shot slot to every generator of the pipeline. */
   demos?: boolean;
   /** object-count only: how the count is read ('ours' default, or the reference's parser). */
   objectCountParser?: ObjectCountParser;
@@ -84,12 +84,13 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
   'hotpot-vanilla': {
     task: 'hotpot',
     trainable: ['hotpot_vanilla.answer_instruction'],
-    demosSlot: false,
+    demosSlot: true,
     create: (d) =>
       hotpotVanillaPipeline({
         model: d.model,
         retriever: needRetriever('hotpot-vanilla', d),
         instructions: d.instructions,
+        demos: d.demos,
       }),
   },
   'hotpot-multihop': {
@@ -99,34 +100,37 @@ export const pipelines: { [P in PipelineName]: PipelineEntry<TaskOfPipeline<P>> 
       'hotpot_multihop.query_1_instruction',
       'hotpot_multihop.answer_instruction',
     ],
-    demosSlot: false,
+    demosSlot: true,
     create: (d) =>
       hotpotMultihopPipeline({
         model: d.model,
         retriever: needRetriever('hotpot-multihop', d),
         instructions: d.instructions,
+        demos: d.demos,
       }),
   },
   'hotpot-cycle': {
     task: 'hotpot',
     trainable: ['hotpot_cycle.query_instruction', 'hotpot_cycle.answer_instruction'],
-    demosSlot: false,
+    demosSlot: true,
     create: (d) =>
       hotpotCyclePipeline({
         model: d.model,
         retriever: needRetriever('hotpot-cycle', d),
         instructions: d.instructions,
+        demos: d.demos,
       }),
   },
   'hotpot-agent': {
     task: 'hotpot',
     trainable: ['hotpot_agent.planner_instruction', 'hotpot_agent.finish_description'],
-    demosSlot: false,
+    demosSlot: true,
     create: (d) =>
       hotpotAgentPipeline({
         model: d.model,
         retriever: needRetriever('hotpot-agent', d),
         instructions: d.instructions,
+        demos: d.demos,
       }),
   },
 };

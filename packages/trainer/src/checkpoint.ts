@@ -62,6 +62,7 @@ const roleUsage = z
     completionTokens: count,
     cachedTokens: count,
     totalTokens: count.optional(),
+    cacheHitTokens: count.optional(),
     latencyMs: z.number().finite().nonnegative(),
   })
   .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
@@ -98,7 +99,10 @@ export const stepRecordSchema = z
     batch: z.array(z.string()),
     subset: z.array(z.string()),
     subsetScore: z.number().finite().optional(),
-    gates: gateCountsSchema,
+    tried: count.optional(),
+    summary: z.string().optional(),
+    /** Records written before gate counts moved to the method's details carry them here. */
+    gates: gateCountsSchema.optional(),
     attempts: z.array(z.object({ accepted: z.boolean(), values: z.record(z.string()) }).passthrough()),
     accepted: z.boolean(),
     valScore: score,
@@ -106,7 +110,9 @@ export const stepRecordSchema = z
     usage: z.record(roleUsage),
     wallMs: z.number().finite().nonnegative(),
   })
-  .passthrough();
+  .passthrough()
+  // An older record has no `tried`: its gate counts say how many proposals the step tried.
+  .transform((r) => ({ ...r, tried: r.tried ?? r.gates?.tried ?? 0 }));
 
 /** A `TrainResult`'s schema: what a results file may hold (no score outside [0, 1], no NaN). */
 export const trainResultSchema = z
@@ -121,7 +127,8 @@ export const trainResultSchema = z
     testScores: z.object({ initial: z.record(score), final: z.record(score).optional() }),
     values: z.record(z.unknown()),
     steps: z.array(stepRecordSchema),
-    gates: gateCountsSchema,
+    /** Results files written before gate counts moved to the methods' details. */
+    gates: gateCountsSchema.optional(),
     usage: z.record(roleUsage),
     spent: z.record(roleSpentSchema).optional(),
     wallMs: z.number().finite().nonnegative(),

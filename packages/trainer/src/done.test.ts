@@ -7,12 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { toyData, toyProgram, toyTaskModel } from '../testing';
-import { onePhase } from './cost-model';
-import { refused } from './general-flags';
-import { defineMethod, type Method, type MethodFactory, type StepOutcome } from './method';
-import { emptyGates } from './step-records';
+import { fixedMethod, toyData, toyProgram, toyTaskModel } from '../testing';
+import type { Method, StepOutcome } from './method';
 import { train } from './train';
 
 /** Spends one unit per step; its step bound (2 × |train|) is known only after init. */
@@ -37,7 +33,7 @@ class Countdown<E> implements Method<E, { left: number; bound: number }> {
     return {
       phase: this.name,
       batch: [],
-      gates: emptyGates(),
+      tried: 0,
       attempts: [],
       accepted: false,
       bestVal: run.bestVal,
@@ -49,18 +45,14 @@ class Countdown<E> implements Method<E, { left: number; bound: number }> {
   restore(s: { left: number; bound: number }): void {
     this.s = { ...s };
   }
-  abandon(): void {}
 }
 
-const factory: MethodFactory<Record<string, never>> = defineMethod<Record<string, never>>({
-  name: 'countdown',
-  description: 'two phases that end early',
-  tunes: ['prompt'],
-  configSchema: z.object({}).strict(),
-  flags: { steps: refused('fixed phases'), batch: refused('no batches') },
-  costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 5 },
-  create: () => [new Countdown('first', 3), new Countdown('second', 2)],
-});
+const factory = fixedMethod(
+  'countdown',
+  'two phases that end early',
+  () => [new Countdown('first', 3), new Countdown('second', 2)],
+  5,
+);
 
 let dir: string;
 beforeEach(async () => {

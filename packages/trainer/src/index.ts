@@ -70,8 +70,12 @@ export {
   attemptValidation,
   emptyGates,
   type GateCounts,
+  gateSummary,
+  gatesOf,
+  gateTotals,
   type ProposalAttempt,
   type StepRecord,
+  stepLine,
   type TrainerSettings,
   type TrainResult,
 } from './step-records';

@@ -12,7 +12,7 @@ import type { Evaluation } from './evaluate';
 import type { GeneralFlags } from './general-flags';
 import { parseMethodConfig } from './method-config';
 import type { Rng } from './rng';
-import type { GateCounts, ProposalAttempt } from './step-records';
+import type { ProposalAttempt } from './step-records';
 
 /** Which metric an evaluation uses: the program's eval metric (predict), or its loss metric (forwardLoss). */
 export type Metric = 'eval' | 'loss';
@@ -93,13 +93,15 @@ export interface StepOutcome {
   subset?: string[];
   subsetScore?: number;
   backward?: { calls: number; skipped: number; copies: number };
-  /** tried / unchanged / parseFailures / miniBatch* / validation*. */
-  gates: GateCounts;
+  /** Proposals (candidates, trials) the step tried; 0 for a step that only evaluates or bootstraps. */
+  tried: number;
   attempts: ProposalAttempt[];
   accepted: boolean;
   /** Best complete validation score after the step. The method leaves the best values ON the program. */
   bestVal: number;
-  /** Method-specific extras for reports (JSON). */
+  /** Optional: the method's one line about the step for the log and progress lines (e.g. GDPO's gates). */
+  summary?: string;
+  /** Method-specific extras for reports (JSON), e.g. GDPO's gate counts as `gates` (see `gatesOf`). */
   details?: Record<string, unknown>;
 }
 
@@ -125,8 +127,6 @@ export interface Method<E = unknown, S = unknown> {
    */
   state(): S;
   restore(state: S): void;
-  /** A step was interrupted (budget, signal): drop pending proposals, restore the last committed values. */
-  abandon(): void;
 }
 
 /** What a factory gets to build its method(s). */

@@ -19,7 +19,6 @@ const evaluationOnly: Method<unknown, null> = {
   },
   state: () => null,
   restore: () => {},
-  abandon: () => {},
 };
 
 export const startMethod = defineMethod<Record<string, never>>({

@@ -1,11 +1,16 @@
 /**
- * Plain-data records of a training run: one `StepRecord` per step (what was tried, what passed which
- * gate, calls and tokens per role, wall-clock) and the whole run's `TrainResult`.
+ * Plain-data records of a training run: one `StepRecord` per step (what was tried, what was kept, calls
+ * and tokens per role, wall-clock, the method's own summary and details) and the whole run's `TrainResult`.
+ * Every field is method-neutral; a method's own vocabulary (GDPO's gate counts) lives in its `details`.
  */
 import type { SpentByRole } from '@llm-autodiff/llm';
 import type { Evaluation } from './evaluate';
 import type { UsageByRole } from './usage';
 
+/**
+ * Gate counts of a method whose proposals pass gates (GDPO's mini-batch and validation gates; GEPA's):
+ * such a method puts them in its step details as `details.gates` (read back with `gatesOf`).
+ */
 export interface GateCounts {
   /** Proposals generated. */
   tried: number;
@@ -48,7 +53,8 @@ export interface StepRecord {
   subset: string[];
   subsetScore?: number;
   backward?: { calls: number; skipped: number; copies: number };
-  gates: GateCounts;
+  /** Proposals (candidates, trials) the step tried. */
+  tried: number;
   attempts: ProposalAttempt[];
   accepted: boolean;
   /** Best validation score after the step. */
@@ -56,7 +62,11 @@ export interface StepRecord {
   testScore?: number;
   usage: UsageByRole;
   wallMs: number;
+  /** The method's one-line summary of the step (log and progress lines), e.g. GDPO's gate results. */
+  summary?: string;
   details?: Record<string, unknown>;
+  /** Only in records written before gate counts moved to the method's details: every method's counts. */
+  gates?: GateCounts;
 }
 
 /** The trainer's own settings (the method's are in its config). */
@@ -86,7 +96,6 @@ export interface TrainResult {
   testScores: { initial: Record<string, number>; final?: Record<string, number> };
   values: Record<string, unknown>;
   steps: StepRecord[];
-  gates: GateCounts;
   /**
    * Calls and tokens per role as an uninterrupted run would have them: the sum of the step records
    * (work redone after an interruption and calls after the last checkpoint are not in it).
@@ -120,4 +129,41 @@ export function addGates(a: GateCounts, b: GateCounts): GateCounts {
   const out = emptyGates();
   for (const k of Object.keys(out) as Array<keyof GateCounts>) out[k] = a[k] + b[k];
   return out;
+}
+
+/** A step's gate counts: its method's `details.gates`, or an older record's top-level `gates`; else none. */
+export function gatesOf(record: Pick<StepRecord, 'details' | 'gates'>): GateCounts | undefined {
+  const g = record.details?.gates;
+  if (isGateCounts(g)) return g;
+  return record.gates;
+}
+
+/** The gate counts of a run's steps added up, or undefined when no step has any (a method without gates). */
+export function gateTotals(steps: readonly Pick<StepRecord, 'details' | 'gates'>[]): GateCounts | undefined {
+  let total: GateCounts | undefined;
+  for (const r of steps) {
+    const g = gatesOf(r);
+    if (g) total = addGates(total ?? emptyGates(), g);
+  }
+  return total;
+}
+
+/**
+ * A finished step in words every method shares: kept or not, proposals tried, then the method's own
+ * summary (`accepted, tried 2; mini-batch 1/2, validation 1/1`). The trainer's log and the sweep's
+ * progress lines print it, so no method's vocabulary is assumed of another.
+ */
+export function stepLine(record: Pick<StepRecord, 'accepted' | 'tried' | 'summary'>): string {
+  const head = `${record.accepted ? 'accepted' : 'rejected'}, tried ${record.tried}`;
+  return record.summary ? `${head}; ${record.summary}` : head;
+}
+
+/** GDPO's summary of a step's gates: `mini-batch 1/2, validation 0/1`. */
+export function gateSummary(g: GateCounts): string {
+  return `mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed}, validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`;
+}
+
+function isGateCounts(x: unknown): x is GateCounts {
+  if (typeof x !== 'object' || x === null) return false;
+  return Object.keys(emptyGates()).every((k) => typeof (x as Record<string, unknown>)[k] === 'number');
 }

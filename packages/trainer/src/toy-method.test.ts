@@ -19,7 +19,7 @@ import { beats } from './evaluate';
 import { setsField } from './general-flags';
 import { defineMethod, type Method, type MethodFactory, type RunContext, type StepOutcome } from './method';
 import { MethodRegistry } from './registry';
-import { emptyGates, type TrainResult } from './step-records';
+import type { TrainResult } from './step-records';
 import { spendJournalPath, type TrainOptions, train } from './train';
 
 const WORDS = ['careful', 'sloppy', 'quick', 'calm', 'brief', 'slow', 'plain', 'careful'];
@@ -62,12 +62,11 @@ class RandomEditMethod<E> implements Method<E, RandomEditState> {
       else p.revert();
     }
     this.tried.push({ word, kept: accepted });
-    const gates = { ...emptyGates(), tried: 1 };
-    gates[accepted ? 'validationPassed' : 'validationFailed'] = 1;
     return {
       phase: 'edit',
       batch: batch.map((ex) => run.program.sampleId(ex)),
-      gates,
+      tried: 1,
+      summary: `+${word}`,
       attempts: [{ accepted, values: { word }, valScore: v.score, valComplete: v.complete }],
       accepted,
       bestVal: accepted ? v.score : run.bestVal,
@@ -81,10 +80,6 @@ class RandomEditMethod<E> implements Method<E, RandomEditState> {
 
   restore(state: RandomEditState): void {
     this.tried = state.tried.map((t) => ({ ...t }));
-  }
-
-  abandon(): void {
-    for (const p of this.prompts) if (p.proposing) p.revert();
   }
 }
 
@@ -150,7 +145,17 @@ afterEach(async () => {
 
 describe('a new method through the seam (random edits on the toy world)', () => {
   it('trains: keeps improving edits, records every step and per-example test scores', async () => {
-    const r = await run({ path: join(dir, 'a.json') });
+    const lines: string[] = [];
+    const r = await run({ path: join(dir, 'a.json'), log: (l) => lines.push(l) });
+    // The log line says what every method has, then this method's own summary; no other method's gates.
+    const stepLines = lines.filter((l) => /^step \d+\//.test(l));
+    expect(stepLines).toHaveLength(8);
+    for (const l of stepLines) {
+      expect(l).toMatch(
+        /^step \d\/8 edit: (accepted|rejected), tried 1; \+\w+; best val \d\.\d{4}; \d+ calls$/,
+      );
+      expect(l).not.toContain('mini-batch');
+    }
     expect(r.method).toBe('random-edit');
     expect(r.partial).toBe(false);
     expect(r.steps.map((s) => s.phase)).toEqual(['init', ...Array(8).fill('edit'), 'final']);

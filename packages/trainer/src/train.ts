@@ -6,10 +6,13 @@
  * meters every managed-model call made inside it (llm's `withBudget`); each checkpoint records what was
  * spent, and a resume credits it, so the limits hold across processes.
  *
+ * On a stop the trainer itself puts the program back to the last checkpoint's values (core's
+ * `restoreCommitted`): a method never has to undo a step it was stopped in.
+ *
  * Task-agnostic and method-agnostic: it sees a core `Program<E>` and a `Method` (see method.ts).
  */
 import { existsSync } from 'node:fs';
-import { type Parameter, type Program, zeroGrad } from '@llm-autodiff/core';
+import { type Parameter, type Program, restoreCommitted, zeroGrad } from '@llm-autodiff/core';
 import {
   Budget,
   BudgetExceededError,
@@ -20,6 +23,7 @@ import {
   runCacheSalt,
   SpendJournal,
   SpendJournalError,
+  stopKind,
   withBudget,
 } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
@@ -43,13 +47,7 @@ import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
 import { type RunShared, runContext } from './run-context';
 import { resolveTrainerSettings } from './settings';
-import {
-  addGates,
-  emptyGates,
-  type StepRecord,
-  type TrainerSettings,
-  type TrainResult,
-} from './step-records';
+import { type StepRecord, stepLine, type TrainerSettings, type TrainResult } from './step-records';
 import { diffUsage, pickUsage, type UsageByRole, type UsageSource } from './usage';
 
 export interface TrainOptions<E> {
@@ -266,19 +264,23 @@ async function trainJournaled<E>(
     ...base,
     records: [...base.records],
     spent: budget.spent().byRole,
-    values: currentValues(),
+    // A copy: the trainer restores these on a stop, whatever a later step does to the values in place.
+    values: structuredClone(currentValues()),
     method: { name: factory.name, config, state: phases.map((m) => m.state()) },
     rng: rng.state(),
     ...(opts.manifest ? { manifest: opts.manifest } : {}),
   });
-  /** Runs `work`; a spent budget or an aborted signal becomes a RunStopped. */
+  /**
+   * Runs `work`; a spent budget or an aborted signal becomes a RunStopped (a replay miss stays an
+   * error: the replay cannot go on, and resuming in replay mode would meet it again).
+   */
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof BudgetExceededError)
-        throw new RunStopped(`budget reached: ${error.message}`, 'budget');
-      if (error instanceof CallsStoppedError || opts.signal?.aborted)
+      const kind = stopKind(error);
+      if (kind === 'budget') throw new RunStopped(`budget reached: ${(error as Error).message}`, 'budget');
+      if (kind === 'signal' || opts.signal?.aborted)
         throw new RunStopped(`interrupted: ${String(opts.signal?.reason ?? error)}`, 'signal');
       throw error;
     }
@@ -320,6 +322,8 @@ async function trainJournaled<E>(
       records: [],
     };
   }
+  // The values a stop before the first checkpoint goes back to.
+  const committedAtStart = structuredClone(currentValues());
   const result = (partial: boolean, stopReason?: string): TrainResult => ({
     method: factory.name,
     program: program.name,
@@ -331,7 +335,6 @@ async function trainJournaled<E>(
     testScores: { initial: state.initialTestScores, final: state.finalTestScores },
     values: currentValues(),
     steps: state.records,
-    gates: state.records.reduce((g, r) => addGates(g, r.gates), emptyGates()),
     usage: checkpointUsage(state),
     spent: journal.spent(),
     wallMs: performance.now() - started,
@@ -343,7 +346,7 @@ async function trainJournaled<E>(
     phase,
     batch: [],
     subset: [],
-    gates: emptyGates(),
+    tried: 0,
     attempts: [],
     accepted: false,
     valScore: state.bestVal,
@@ -429,11 +432,9 @@ async function trainJournaled<E>(
       };
       state.records.push(record);
       state.step = step;
-      const g = record.gates;
+      const calls = Object.values(record.usage).reduce((n, u) => n + u.calls, 0);
       log(
-        `step ${step}/${totalSteps()} ${record.phase}: ${record.accepted ? 'accepted' : 'rejected'}; best val ${state.bestVal.toFixed(4)};` +
-          ` proposals ${g.tried}, mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed},` +
-          ` validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+        `step ${step}/${totalSteps()} ${record.phase}: ${stepLine(record)}; best val ${state.bestVal.toFixed(4)}; ${calls} calls`,
       );
       await save(snapshot(state, rng));
       opts.onStepDone?.(record, { totalSteps: totalSteps() });
@@ -469,7 +470,9 @@ async function trainJournaled<E>(
     return result(false);
   } catch (error) {
     if (!(error instanceof RunStopped)) throw error;
-    for (const m of phases) m.abandon();
+    // The trainer owns the undo: whatever the stopped step proposed or applied, the program goes back to
+    // the last committed (checkpointed) values; methods keep only what they need to continue.
+    restoreCommitted(trainable.values(), last?.values ?? committedAtStart);
     log(`stopped: ${error.message}`);
     // Stopped before step 0 finished: a checkpoint at step -1, so `--resume` still works.
     const kept = last ?? snapshot(state, rng);

@@ -16,9 +16,12 @@ it('a ledger summary and a training usage share one type, totalTokens included',
     completionTokens: 5,
     cachedTokens: 0,
     totalTokens: 15,
+    cacheHitTokens: 15,
     latencyMs: 1,
   });
   expect(diffUsage(addUsage(picked, picked), picked).task?.totalTokens).toBe(15);
+  // The cached tokens survive a checkpoint's sums, so requested = billed + cached after a resume too.
+  expect(addUsage(picked, picked).task?.cacheHitTokens).toBe(30);
 });
 
 it('records written before totalTokens existed count it from prompt and completion tokens', () => {

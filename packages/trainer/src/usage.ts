@@ -20,6 +20,7 @@ export function emptyUsage(): RoleUsage {
     completionTokens: 0,
     cachedTokens: 0,
     totalTokens: 0,
+    cacheHitTokens: 0,
     latencyMs: 0,
   };
 }
@@ -31,12 +32,14 @@ const FIELDS = [
   'completionTokens',
   'cachedTokens',
   'totalTokens',
+  'cacheHitTokens',
   'latencyMs',
 ] as const;
 
 // Records written before totalTokens existed lack it: count it as promptTokens + completionTokens.
+// Usage recorded before cacheHitTokens existed counts none.
 const field = (u: RoleUsage, f: (typeof FIELDS)[number]): number =>
-  f === 'totalTokens' ? (u.totalTokens ?? u.promptTokens + u.completionTokens) : u[f];
+  f === 'totalTokens' ? (u.totalTokens ?? u.promptTokens + u.completionTokens) : (u[f] ?? 0);
 
 /** after − before, per role; roles with no calls in between are left out. */
 export function diffUsage(after: UsageByRole, before: UsageByRole): UsageByRole {

@@ -7,7 +7,6 @@ import { onePhase } from './cost-model';
 import { refused } from './general-flags';
 import { defineMethod, type MethodFactory } from './method';
 import { MethodRegistry } from './registry';
-import { emptyGates } from './step-records';
 import { train } from './train';
 
 /** A method of `steps` steps that changes nothing (or, with `edit`, appends a word to every prompt). */
@@ -28,7 +27,7 @@ const still = (steps: number, edit = false): MethodFactory<Record<string, never>
         return {
           phase: 'still',
           batch: batch.map((e) => run.program.sampleId(e)),
-          gates: emptyGates(),
+          tried: edit ? 1 : 0,
           attempts: [],
           accepted: edit,
           bestVal: run.bestVal,
@@ -36,7 +35,6 @@ const still = (steps: number, edit = false): MethodFactory<Record<string, never>
       },
       state: () => ({}),
       restore: () => {},
-      abandon: () => {},
     }),
   });
 

@@ -1,34 +1,27 @@
 /** TEST SUPPORT: a method whose steps change nothing, for tests about what the trainer does around them. */
-import { z } from 'zod';
-import { onePhase } from '../src/cost-model';
-import { refused } from '../src/general-flags';
-import { defineMethod, type MethodFactory } from '../src/method';
-import { emptyGates } from '../src/step-records';
+import type { MethodFactory } from '../src/method';
+import { fixedMethod } from './fixed-method';
 
 /** `steps` steps that try nothing and keep every value (registered as `name`). */
 export function idleMethod(name: string, steps: number): MethodFactory<Record<string, never>> {
-  return defineMethod<Record<string, never>>({
+  return fixedMethod(
     name,
-    description: `${steps} idle step(s)`,
-    tunes: ['prompt'],
-    configSchema: z.object({}).strict(),
-    flags: { steps: refused('fixed steps'), batch: refused('no batches') },
-    costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => steps },
-    create: () => ({
+    `${steps} idle step(s)`,
+    () => ({
       name,
       batchSize: 0,
       steps: () => steps,
       step: async (run) => ({
         phase: name,
         batch: [],
-        gates: emptyGates(),
+        tried: 0,
         attempts: [],
         accepted: false,
         bestVal: run.bestVal,
       }),
       state: () => null,
       restore: () => {},
-      abandon: () => {},
     }),
-  });
+    steps,
+  );
 }

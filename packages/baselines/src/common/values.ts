@@ -1,5 +1,5 @@
 /**
- * Parameter values by name. Candidates, checkpoints and rollbacks speak names, because parameter ids
+ * Parameter values by name. Candidates and checkpoints speak names, because parameter ids
  * differ between processes (a resumed run rebuilds the program).
  */
 import type { Parameter } from '@llm-autodiff/core';
@@ -24,17 +24,4 @@ export function displayValues(params: readonly Parameter[], values: Values): Rec
         return [p.name, typeof v === 'string' ? v : JSON.stringify(v)];
       }),
   );
-}
-
-/** The committed values at the start of a step, restored when the step is abandoned. */
-export class Rollback {
-  private saved: Values | undefined;
-  constructor(private readonly params: readonly Parameter[]) {}
-  mark(): void {
-    this.saved = readValues(this.params);
-  }
-  restore(): void {
-    if (this.saved) applyValues(this.params, this.saved);
-    for (const p of this.params) if (p.proposing) p.revert();
-  }
 }

@@ -14,7 +14,6 @@ import {
   attemptValidation,
   beats,
   defineMethod,
-  emptyGates,
   type Method,
   type MethodSetup,
   type RunContext,
@@ -23,7 +22,7 @@ import {
   TrainerInputError,
   z,
 } from '@llm-autodiff/trainer';
-import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { applyValues, displayValues, readValues, type Values } from '../common/values';
 import { bfsrsCostModel, bootstrapCostModel } from './cost-model';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 
@@ -88,14 +87,10 @@ function outcome(
   bestVal: number,
   details?: Record<string, unknown>,
 ): StepOutcome {
-  const gates = emptyGates();
-  gates.tried = 1;
-  if (accepted) gates.validationPassed = 1;
-  else gates.validationFailed = 1;
   return {
     phase,
     batch: [],
-    gates,
+    tried: 1,
     attempts: [
       {
         accepted,
@@ -114,12 +109,10 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<BootstrapConfig, E>) {
     this.slots = demoSlots(setup.program, 'bootstrap');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback(this.slots);
   }
 
   steps(): number {
@@ -127,7 +120,6 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     const demos = await this.boot.build(run, run.data.train, settingsOf(this.setup.config), run.rng);
     applyValues(this.slots, demos);
     // No gate in the reference: the compiled program is the result. One complete validation reports it.
@@ -139,9 +131,6 @@ export class BootstrapMethod<E> implements Method<E, Record<string, never>> {
     return {};
   }
   restore(): void {}
-  abandon(): void {
-    this.rollback.restore();
-  }
 }
 
 export interface BfsrsState {
@@ -153,13 +142,11 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   readonly batchSize = 0;
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
   private best: BfsrsState['best'];
 
   constructor(private readonly setup: MethodSetup<BfsrsConfig, E>) {
     this.slots = demoSlots(setup.program, 'bfsrs');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback(this.slots);
   }
 
   steps(): number {
@@ -178,7 +165,6 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     const seed = run.step - 4;
     const values = await this.candidate(run, seed);
     const kept = readValues(this.slots);
@@ -199,9 +185,6 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
   restore(state: BfsrsState): void {
     this.best = structuredClone(state.best);
-  }
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

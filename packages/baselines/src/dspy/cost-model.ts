@@ -1,6 +1,7 @@
 /** What the DSPy-style methods' calls scale with (trainer's `CostModel`). */
 import { type CostModel, onePhase } from '@llm-autodiff/trainer';
 import type { BfsrsConfig, BootstrapConfig } from './bootstrap';
+import { MAX_OBSERVATION_CALLS } from './grounded-proposer';
 import type { MiproConfig } from './mipro';
 
 /** DSPy-style demo sets: bootstrapped demos, filled up with labeled ones. */
@@ -59,9 +60,11 @@ export const miproCostModel: CostModel<MiproConfig> = {
   steps: (c) => 1 + miproTrials(c, 1, 0),
   drivers(c, s) {
     const n = Math.max(1, c.numCandidates);
-    const perPrompt = s.demoSlots > 0 ? Math.max(1, Math.floor(n / 2)) : n;
+    // With 0 + 0 demos MIPRO searches instructions only (its zero-shot path), whatever the slots.
+    const demos = s.demoSlots > 0 && c.maxBootstrappedDemos + c.maxLabeledDemos > 0;
+    const perPrompt = demos ? Math.max(1, Math.floor(n / 2)) : n;
     const viewed = Math.min(c.dataSummaryExamples, s.train);
-    const trials = miproTrials(c, s.prompts, s.demoSlots);
+    const trials = miproTrials(c, s.prompts, demos ? s.demoSlots : 0);
     const perTrial =
       s.val <= c.minibatchAboveVal
         ? trials * s.val
@@ -73,9 +76,14 @@ export const miproCostModel: CostModel<MiproConfig> = {
         // slot; the measured ratio says how much of that really happens.
         task: viewed + Math.min(c.maxLabeledDemos, s.train),
         teacher: Math.min(s.train, Math.max(1, n - 2) * c.maxBootstrappedDemos),
-        // Observations over batches of the data view, a summary, a program description, then per prompt a
-        // module description and the proposals.
-        optimizer: s.prompts > 0 ? Math.ceil(viewed / c.viewDataBatchSize) + 2 + s.prompts * perPrompt : 0,
+        // Observations over batches of the data view (at most 10), a summary, then per prompt and
+        // proposal a program description, a module description and the proposal (the reference's 3 calls).
+        optimizer:
+          s.prompts > 0
+            ? Math.min(MAX_OBSERVATION_CALLS, Math.ceil(viewed / c.viewDataBatchSize)) +
+              1 +
+              3 * s.prompts * perPrompt
+            : 0,
       },
       trials: { task: perTrial },
     };

@@ -1,12 +1,13 @@
+import { ScriptedModel } from '@llm-autodiff/llm';
 import type { Method } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
 import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../../testing/toy';
 import { bfsrsFactory, bootstrapFactory } from './bootstrap';
 import { miproFactory } from './mipro';
 
-function world(opts: { demos?: boolean } = { demos: true }) {
+function world(opts: { demos?: boolean; optimizer?: ScriptedModel } = { demos: true }) {
   const task = toyTaskModel();
-  const optimizer = toyOptimizerModel(() => 'careful');
+  const optimizer = opts.optimizer ?? toyOptimizerModel(() => 'careful');
   const program = toyProgram(task, opts);
   const run = new TestRun({
     program,
@@ -111,8 +112,11 @@ describe('mipro', () => {
     );
     expect(m.steps()).toBe(5);
     await m.step(run, []);
-    // 1 observation batch + summary + program + 1 module + (⌊5/2⌋ − 1) proposals
-    expect(optimizer.calls).toHaveLength(5);
+    // The reference's count: 1 observation batch (9 examples, batches of 10) + 1 summary, then per
+    // proposal a program description, a module description and the proposal: K = min(⌊5/2⌋, 5 demo
+    // sets) = 2 proposals x 3 calls (proposal 0's calls are made, then it is replaced by the current
+    // instruction).
+    expect(optimizer.calls).toHaveLength(1 + 1 + 2 * 3);
     const st = m.state() as { instructions: Record<string, string[]>; demoSets: Record<string, unknown[]> };
     expect(st.instructions.instruction).toEqual(['Answer the question.', 'Answer the question. careful']);
     expect(st.demoSets.demos).toHaveLength(5);
@@ -131,6 +135,45 @@ describe('mipro', () => {
     expect(full[1]).toBeGreaterThan(5);
     expect(valCalls() - before).toBe(full.reduce((a, b) => a + b, 0));
     expect(run.bestVal).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('data summary as the reference: the first observation always counts, COMPLETE is skipped, the 5th skip stops', async () => {
+    const optimizer = ScriptedModel.fn((req) => {
+      const user = req.messages.at(-1)?.content ?? '';
+      if (user.includes('Write down what you observe')) return 'COMPLETE';
+      return '<REASONING>r</REASONING>\n<PROPOSED_VALUE>Answer the question. careful</PROPOSED_VALUE>';
+    });
+    const { program, run } = world({ demos: true, optimizer });
+    const m = one(
+      miproFactory.create({
+        config: miproFactory.resolveConfig({
+          numCandidates: 4,
+          viewDataBatchSize: 1,
+          maxBootstrappedDemos: 0,
+          maxLabeledDemos: 0,
+        }),
+        program,
+        models: { optimizer },
+        cacheSalt: 'test',
+      }),
+    );
+    await m.step(run, []);
+    const observations = optimizer.calls.filter((c) =>
+      (c.request.messages.at(-1)?.content ?? '').includes('Write down what you observe'),
+    );
+    // 9 examples in batches of 1: the first batch, then COMPLETE five times (skipped) and stop.
+    expect(observations).toHaveLength(1 + 5);
+    // No demos allowed: instructions only, N = 4 proposals x 3 calls, plus the summary.
+    expect(optimizer.calls).toHaveLength(6 + 1 + 4 * 3);
+    const st = m.state() as { instructions: Record<string, string[]>; demoSets: Record<string, unknown[]> };
+    // Equal proposals are kept (the reference does not drop them); candidate 0 is the current instruction.
+    expect(st.instructions.instruction).toEqual([
+      'Answer the question.',
+      'Answer the question. careful',
+      'Answer the question. careful',
+      'Answer the question. careful',
+    ]);
+    expect(st.demoSets).toEqual({});
   });
 
   it('a validation set of at most 50 examples: every trial is a full evaluation, repeats cost nothing', async () => {

@@ -1,8 +1,16 @@
 /**
- * MIPROv2's grounded instruction proposer: a data summary (observations batch by batch, stopping at
- * COMPLETE, then a summary), a description of the program and of each prompt's module, then per prompt
- * `perPrompt − 1` proposals, each with the demos of one demo-set candidate of the slot beside the prompt
- * and a random prompting tip. Candidate 0 of every prompt is its current value.
+ * MIPROv2's grounded instruction proposer, as the reference makes its calls:
+ *
+ * - a data summary: one observation call on the first batch of the data view, then one per further batch
+ *   (at most 10 observation calls); an answer starting with COMPLETE adds nothing and is skipped, and the
+ *   fifth such skip ends the walk; then one summary call;
+ * - per prompt, K proposals (K = N, or min(N, demo-set candidates) when demos are tuned), each made of
+ *   three calls: a description of the program (shown the proposal's example demos), a description of the
+ *   prompt's module, and the proposal itself (data summary, both descriptions, example demos, a random
+ *   prompting tip, the current instruction). Proposal k's example demos are up to 3 demos of the slot's
+ *   demo sets starting at set k; proposal 0 shows none.
+ * - candidate 0 of every prompt is then replaced by the current instruction (its calls are made anyway,
+ *   as in the reference); equal proposals are kept (each is its own search option).
  *
  * The method does not know the task's fields, so the data view is the final call's rendered input and
  * gold answer of the first training examples, and the "program code" is its LLM calls and prompts.
@@ -22,6 +30,12 @@ import {
   TIPS,
 } from './mipro-prompts';
 
+/** The reference's cap on observation calls, and on answers of COMPLETE before it stops looking. */
+export const MAX_OBSERVATION_CALLS = 10;
+export const MAX_COMPLETE_SKIPS = 5;
+/** Example demos shown per proposal (the reference's BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT). */
+export const DEMOS_IN_CONTEXT = 3;
+
 export interface ProposerInput<E> {
   run: RunContext<E>;
   model: ChatModel;
@@ -34,7 +48,7 @@ export interface ProposerInput<E> {
 
 export interface Proposals {
   summary: string;
-  /** Per prompt name: the current value first, then the distinct proposals. */
+  /** Per prompt name: the current value first, then the other proposals (equal ones kept). */
   instructions: Record<string, string[]>;
 }
 
@@ -58,14 +72,22 @@ export async function proposeInstructions<E>(input: ProposerInput<E>): Promise<P
   const components = [...new Set(forward.flatMap((f) => llmCalls(f.loss)))];
   for (const p of run.program.parameters()) p.zeroGrad();
 
-  let observations = '';
-  for (let at = 0; at < rendered.length; at += c.viewDataBatchSize) {
+  let observations = await ask(observationPrompt(rendered.slice(0, c.viewDataBatchSize), ''), 'obs0');
+  let skips = 0;
+  for (
+    let at = c.viewDataBatchSize, calls = 1;
+    at < rendered.length && calls < MAX_OBSERVATION_CALLS;
+    at += c.viewDataBatchSize, calls++
+  ) {
     const text = await ask(
       observationPrompt(rendered.slice(at, at + c.viewDataBatchSize), observations),
       `obs${at}`,
     );
-    if (/^COMPLETE\b/i.test(text)) break;
-    observations = observations ? `${observations}\n${text}` : text;
+    if (/^COMPLETE\b/i.test(text)) {
+      if (++skips >= MAX_COMPLETE_SKIPS) break;
+      continue;
+    }
+    observations = `${observations}\n${text}`;
   }
   const summary = await ask(summaryPrompt(observations || '(none)'), 'summary');
   const views: PromptView[] = input.prompts.map((p) => ({
@@ -73,47 +95,46 @@ export async function proposeInstructions<E>(input: ProposerInput<E>): Promise<P
     role: p.description,
     value: p.value,
   }));
-  const programDescription = await ask(programPrompt(run.program.name, components, views), 'program');
-  const modules = await Promise.all(
-    views.map((v, i) => ask(modulePrompt(programDescription, v), `module${i}`)),
-  );
 
   const tipNames = Object.keys(TIPS);
+  const demoSetCount = Math.max(0, ...input.slots.map((s) => input.demoSets[s.name]?.length ?? 0));
+  const perPrompt = demoSetCount > 0 ? Math.min(input.perPrompt, demoSetCount) : input.perPrompt;
   const instructions: Record<string, string[]> = {};
   await Promise.all(
     input.prompts.map(async (p, pi) => {
       const slot = input.slots.find((s) => p.peers.includes(s));
       const sets = slot ? (input.demoSets[slot.name] ?? []) : [];
       // Draw the tips in prompt and candidate order before any call, so the draws do not depend on timing.
-      const jobs = Array.from({ length: input.perPrompt - 1 }, (_, k) => {
-        const i = k + 1;
+      const jobs = Array.from({ length: perPrompt }, (_, k) => {
         const tip = c.tips ? (TIPS[tipNames[run.rng.int(tipNames.length)] as string] ?? '') : '';
-        const demos = (sets.length > 0 ? (sets[i % sets.length] ?? []) : []).map(
-          (d) => `Input:\n${d.input}\nOutput:\n${d.output}`,
-        );
-        return { i, tip, demos };
+        return { k, tip, demos: k === 0 ? [] : exampleDemos(sets, k) };
       });
       const answers = await Promise.all(
-        jobs.map((j) =>
-          ask(
+        jobs.map(async (j) => {
+          const salt = `p${pi}.${j.k}`;
+          const programDescription = await ask(
+            programPrompt(run.program.name, components, views, j.demos),
+            `${salt}.program`,
+          );
+          const moduleDescription = await ask(
+            modulePrompt(programDescription, views[pi] as PromptView, j.demos),
+            `${salt}.module`,
+          );
+          return ask(
             proposalPrompt({
               summary,
               programDescription,
-              moduleDescription: modules[pi] ?? '',
+              moduleDescription,
               target: views[pi] as PromptView,
               demos: j.demos,
               tip: j.tip,
             }),
-            `p${pi}.${j.i}`,
-          ),
-        ),
+            salt,
+          );
+        }),
       );
-      const list = [p.value];
-      for (const a of answers) {
-        const v = proposedValue(a);
-        if (v !== undefined && !list.includes(v)) list.push(v);
-      }
-      instructions[p.name] = list;
+      // Candidate 0 is the current instruction, whatever its proposal said (as the reference).
+      instructions[p.name] = answers.map((a, k) => (k === 0 ? p.value : (proposedValue(a) ?? p.value)));
     }),
   );
   // Object key order by prompt order (the concurrent map above may finish in any order).
@@ -121,6 +142,15 @@ export async function proposeInstructions<E>(input: ProposerInput<E>): Promise<P
     summary,
     instructions: Object.fromEntries(input.prompts.map((p) => [p.name, instructions[p.name] ?? [p.value]])),
   };
+}
+
+/** Up to DEMOS_IN_CONTEXT demos from the demo sets starting at set `k` (then the following ones, wrapping). */
+function exampleDemos(sets: readonly Demo[][], k: number): string[] {
+  const order = [...sets.slice(k), ...sets.slice(0, k)];
+  return order
+    .flat()
+    .slice(0, DEMOS_IN_CONTEXT)
+    .map((d) => `Input:\n${d.input}\nOutput:\n${d.output}`);
 }
 
 /** Names of the LLM calls of one sample, in forward order. */

@@ -84,21 +84,39 @@ function promptList(prompts: PromptView[]): string {
     .join('\n');
 }
 
-export function programPrompt(program: string, components: string[], prompts: PromptView[]): ChatMessage[] {
+/** Example runs of a step, shown to the describing calls (none: the reference's "no task demos"). */
+function exampleRuns(demos: readonly string[]): string {
+  return tag(M.demos, demos.length ? demos.map((d) => tag(I.entry, d)).join('\n') : '(none)');
+}
+
+export function programPrompt(
+  program: string,
+  components: string[],
+  prompts: PromptView[],
+  demos: readonly string[] = [],
+): ChatMessage[] {
   const user = [
     `A program named "${program}" calls language models in these steps: ${components.join(' -> ')}.`,
     'Its prompts:',
     tag(M.program, promptList(prompts)),
+    'Example runs of one of its steps:',
+    exampleRuns(demos),
     'Describe in two to three sentences what the program does and how its steps work together.',
   ];
   return describing(user.join('\n'));
 }
 
-export function modulePrompt(programDescription: string, target: PromptView): ChatMessage[] {
+export function modulePrompt(
+  programDescription: string,
+  target: PromptView,
+  demos: readonly string[] = [],
+): ChatMessage[] {
   const user = [
     tag(M.programDescription, programDescription),
     'One of its prompts:',
     tag(M.program, promptList([target])),
+    'Example runs of the step:',
+    exampleRuns(demos),
     'Describe in one or two sentences the job of the step that uses this prompt within the program.',
   ];
   return describing(user.join('\n'));

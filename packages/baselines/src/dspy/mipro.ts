@@ -16,8 +16,6 @@ import {
   attemptValidation,
   beats,
   defineMethod,
-  emptyGates,
-  type GateCounts,
   type Method,
   type MethodSetup,
   type ProposalAttempt,
@@ -28,7 +26,7 @@ import {
   TrainerInputError,
   z,
 } from '@llm-autodiff/trainer';
-import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { applyValues, displayValues, readValues, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
 import { miproCostModel, miproTrials } from './cost-model';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
@@ -104,18 +102,19 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   private readonly prompts: Parameter<string>[];
   private readonly slots: Parameter<Demo[]>[];
   private readonly boot: DemoBootstrapper<E>;
-  private readonly rollback: Rollback;
   private s: MiproState = { instructions: {}, demoSets: {}, summary: '', history: [], evaluated: [] };
 
   constructor(private readonly setup: MethodSetup<MiproConfig, E>) {
     this.prompts = trainablePrompts(setup.program);
-    this.slots = trainableDemos(setup.program);
+    // No demos allowed (0 bootstrapped + 0 labeled): instructions only, as the reference's zero-shot
+    // path (the HotPotQA multi-hop scripts run it so); the slots stay empty and are not searched.
+    const demosAllowed = setup.config.maxBootstrappedDemos + setup.config.maxLabeledDemos > 0;
+    this.slots = demosAllowed ? trainableDemos(setup.program) : [];
     if (this.prompts.length + this.slots.length === 0)
       throw new TrainerInputError('mipro: the pipeline has no trainable prompt or demos slot');
     if (this.prompts.length > 0 && !setup.models.optimizer)
       throw new TrainerInputError('mipro: a prompt (optimizer) model is required to propose instructions');
     this.boot = createDemoBootstrapper(this.slots);
-    this.rollback = new Rollback([...this.prompts, ...this.slots]);
   }
 
   trials(): number {
@@ -127,7 +126,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
 
   async step(run: RunContext<E>): Promise<StepOutcome> {
-    this.rollback.mark();
     return run.step === 1 ? this.propose(run) : this.trial(run, run.step - 2);
   }
 
@@ -166,11 +164,10 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       this.s.summary = proposed.summary;
       this.s.instructions = proposed.instructions;
     }
-    const gates = emptyGates();
     return {
       phase: 'propose',
       batch: [],
-      gates,
+      tried: 0,
       attempts: [],
       accepted: false,
       bestVal: run.bestVal,
@@ -211,8 +208,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     const values = this.valuesOf(choice);
     applyValues(params, values);
     if (run.data.val.length <= c.minibatchAboveVal) return this.fullTrial(run, t, choice, values, kept);
-    const gates = emptyGates();
-    gates.tried = 1;
     const minibatch = run.rng.sample(run.data.val, Math.min(c.minibatchSize, run.data.val.length));
     const mb = await run.evaluate(minibatch);
     this.s.history.push({ choice, score: mb.score });
@@ -235,14 +230,14 @@ export class MiproMethod<E> implements Method<E, MiproState> {
           ...attemptValidation(v),
         };
         attempts.push(attempt);
-        accepted = this.keepIfBetter(run, pick, v, gates, attempt, kept);
+        accepted = this.keepIfBetter(run, pick, v, attempt, kept);
         if (accepted) bestVal = v.score;
       }
     }
     return {
       phase: 'search',
       batch: minibatch.map((e) => run.program.sampleId(e)),
-      gates,
+      tried: 1,
       attempts,
       accepted,
       bestVal,
@@ -259,8 +254,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     kept: Values,
   ): Promise<StepOutcome> {
     const params = [...this.prompts, ...this.slots];
-    const gates = emptyGates();
-    gates.tried = 1;
     const key = choiceKey(choice);
     const seen = this.s.history.find((h) => choiceKey(h.choice) === key);
     if (seen) {
@@ -270,7 +263,7 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       return {
         phase: 'search',
         batch: [],
-        gates,
+        tried: 1,
         attempts: [],
         accepted: false,
         bestVal: run.bestVal,
@@ -285,11 +278,11 @@ export class MiproMethod<E> implements Method<E, MiproState> {
       values: displayValues(params, values),
       ...attemptValidation(v),
     };
-    const accepted = this.keepIfBetter(run, choice, v, gates, attempt, kept);
+    const accepted = this.keepIfBetter(run, choice, v, attempt, kept);
     return {
       phase: 'search',
       batch: [],
-      gates,
+      tried: 1,
       attempts: [attempt],
       accepted,
       bestVal: accepted ? v.score : run.bestVal,
@@ -302,7 +295,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     run: RunContext<E>,
     choice: number[],
     v: { score: number; complete: boolean },
-    gates: GateCounts,
     attempt: ProposalAttempt,
     kept: Values,
   ): boolean {
@@ -310,11 +302,9 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     if (v.complete && beats(v.score, run.bestVal)) {
       attempt.accepted = true;
       this.s.best = { choice, score: v.score };
-      gates.validationPassed = 1;
       return true;
     }
     applyValues(params, kept);
-    gates.validationFailed = 1;
     return false;
   }
 
@@ -323,9 +313,6 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
   restore(state: MiproState): void {
     this.s = structuredClone(state);
-  }
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

@@ -1,4 +1,4 @@
-import { Rng } from '@llm-autodiff/trainer';
+import { gatesOf, Rng } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
 import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../../testing/toy';
 import { planMerge } from './merge';
@@ -51,7 +51,8 @@ describe('gepa', () => {
     expect(task.calls).toHaveLength(6);
     expect(optimizer.calls).toHaveLength(1);
     expect(out.accepted).toBe(false);
-    expect(out.gates.miniBatchFailed).toBe(1);
+    expect(out.tried).toBe(1);
+    expect(gatesOf(out)?.miniBatchFailed).toBe(1);
     expect(program.instruction.value).toBe('Answer the question.');
   });
 
@@ -61,6 +62,23 @@ describe('gepa', () => {
     expect(task.calls).toHaveLength(3);
     expect(optimizer.calls).toHaveLength(0);
     expect(out.details?.skipped).toBeDefined();
+  });
+
+  it('an accepted reflective mutation makes one merge due (the reference schedule); none once the allowance is 0', async () => {
+    const { run, m } = await setup('careful');
+    await m.step(run, run.data.train.slice(5, 8));
+    expect(m.state()).toMatchObject({ lastFoundNew: true, mergesDue: 1, merges: 0 });
+    // The next iteration tries the merge; the one-prompt toy has no mergeable pair, so it reflects instead
+    // and the due merge stays due (only an accepted merge uses it up).
+    run.step = 2;
+    const out = await m.step(run, run.data.train.slice(6, 9));
+    expect(out.phase).toBe('reflect');
+    expect(m.state()).toMatchObject({ merges: 0 });
+    expect((m.state() as { mergesDue: number }).mergesDue).toBeGreaterThanOrEqual(1);
+
+    const none = await setup('careful', { maxMergeInvocations: 0 });
+    await none.m.step(none.run, none.run.data.train.slice(5, 8));
+    expect(none.m.state()).toMatchObject({ lastFoundNew: true, mergesDue: 0 });
   });
 
   it('stops spending once the metric-call budget is used', async () => {

@@ -1,9 +1,11 @@
 /**
  * GEPA-style reflective prompt evolution as a trainer method. One step = one GEPA iteration:
  *
- * - merge (when the last iteration found a new candidate and merges are left): two frontier candidates
- *   with a common ancestor are combined, scored on a validation subsample, and fully validated only if
- *   they match the better parent there;
+ * - merge (scheduled as the reference: each accepted reflective mutation makes one merge due while fewer
+ *   than `maxMergeInvocations` merges were accepted; one is tried right after such an iteration): two
+ *   frontier candidates with a common ancestor are combined, scored on a validation subsample, and fully
+ *   validated only if they match the better parent there. Only an accepted merge uses up a due merge and
+ *   the allowance; a rejected one ends the iteration; an accepted one does not make another merge due;
  * - otherwise reflective mutation: a parent from the per-instance Pareto frontier, the next component of
  *   that parent (round robin), the step's minibatch (3, drawn by the trainer) run with traces; a
  *   minibatch where every sample is perfect is skipped; one reflection call rewrites the component from
@@ -22,6 +24,7 @@ import {
   type Evaluation,
   emptyGates,
   type GateCounts,
+  gateSummary,
   type Method,
   type MethodSetup,
   type ProposalAttempt,
@@ -34,7 +37,7 @@ import {
 } from '@llm-autodiff/trainer';
 import { proposedValue } from '../common/answer';
 import { proposalSalt } from '../common/salt';
-import { applyValues, Rollback, readValues } from '../common/values';
+import { applyValues, readValues } from '../common/values';
 import { gepaBudget, gepaCostModel } from './cost-model';
 import { planMerge } from './merge';
 import { bestIndex, type Candidate, selectParent } from './pool';
@@ -65,7 +68,12 @@ export const gepaConfigSchema = z
     skipPerfectScore: z.boolean().default(true).describe('skip a minibatch where every sample is perfect'),
     perfectScore: z.number().min(0).max(1).default(1).describe('the score that counts as perfect'),
     useMerge: z.boolean().default(true).describe('merge two frontier candidates with a common ancestor'),
-    maxMergeInvocations: z.number().int().min(0).default(5).describe('merges tried at most'),
+    maxMergeInvocations: z
+      .number()
+      .int()
+      .min(0)
+      .default(5)
+      .describe('accepted merges at most (a rejected merge does not count, as in the reference)'),
     mergeSubsample: z
       .number()
       .int()
@@ -84,25 +92,32 @@ export interface GepaState {
   nextComponent: number[];
   metricCalls: number;
   budget: number;
+  /** Merges accepted (the reference's `total_merges_tested`, which counts accepted merges only). */
   merges: number;
+  /** Merges scheduled and not yet accepted (the reference's `merges_due`). */
+  mergesDue: number;
   triedMerges: string[];
+  /** The last iteration accepted a reflective mutation (a merge never sets it). */
   lastFoundNew: boolean;
 }
 
 const EPS = 1e-9;
+
+/** A step's outcome while GEPA builds it: its gate counts, turned into `tried` and details by `finish`. */
+type Draft = Omit<StepOutcome, 'bestVal' | 'tried'> & { gates: GateCounts };
 
 export class GepaMethod<E> implements Method<E, GepaState> {
   readonly name = 'gepa';
   readonly batchSize: number;
   private readonly prompts: Parameter<string>[];
   private readonly all: Parameter[];
-  private readonly rollback: Rollback;
   private s: GepaState = {
     pool: [],
     nextComponent: [],
     metricCalls: 0,
     budget: 0,
     merges: 0,
+    mergesDue: 0,
     triedMerges: [],
     lastFoundNew: false,
   };
@@ -114,7 +129,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     if (this.prompts.length === 0) throw new TrainerInputError('gepa: the pipeline has no trainable prompt');
     if (!setup.models.optimizer)
       throw new TrainerInputError('gepa: a reflection (optimizer) model is required');
-    this.rollback = new Rollback(this.prompts);
   }
 
   /** An upper bound (every iteration spends at least one minibatch); `done` ends the run at the budget. */
@@ -147,6 +161,7 @@ export class GepaMethod<E> implements Method<E, GepaState> {
       metricCalls: initial.val.evaluated,
       budget,
       merges: 0,
+      mergesDue: 0,
       triedMerges: [],
       lastFoundNew: false,
     };
@@ -178,20 +193,23 @@ export class GepaMethod<E> implements Method<E, GepaState> {
       foundAt: this.s.metricCalls,
     });
     this.s.nextComponent.push(0);
-    this.s.lastFoundNew = true;
     record.gates.validationPassed = 1;
     Object.assign(record.attempt, { accepted: true, ...attemptValidation(v) });
   }
 
-  private finish(run: RunContext<E>, o: Omit<StepOutcome, 'bestVal'>): StepOutcome {
+  private finish(run: RunContext<E>, { gates, ...o }: Draft): StepOutcome {
     const best = this.best();
     applyValues(this.prompts, best.values);
     zeroGrad(this.all);
     return {
       ...o,
+      tried: gates.tried,
       bestVal: Math.max(run.bestVal, best.aggregate),
+      // GEPA's own gates (mini-batch improvement, then admission to the pool) are its details.
+      summary: gateSummary(gates),
       details: {
         ...o.details,
+        gates,
         pool: this.s.pool.length,
         metricCalls: this.s.metricCalls,
         budget: this.s.budget,
@@ -200,24 +218,23 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    this.rollback.mark();
     if (this.s.pool.length === 0) throw new Error('gepa: init() was not called before the first step');
     const gates = emptyGates();
     const base = { batch: [] as string[], gates, attempts: [] as ProposalAttempt[], accepted: false };
     if (this.s.metricCalls >= this.s.budget) return this.finish(run, { ...base, phase: 'done' });
     const c = this.setup.config;
-    if (c.useMerge && this.s.lastFoundNew && this.s.merges < c.maxMergeInvocations) {
+    if (c.useMerge && this.s.lastFoundNew && (this.s.mergesDue ?? 0) > 0) {
+      this.s.lastFoundNew = false;
       const merged = await this.merge(run);
       if (merged) return this.finish(run, merged);
     }
+    this.s.lastFoundNew = false;
     return this.finish(run, await this.reflect(run, batch));
   }
 
-  private async merge(run: RunContext<E>): Promise<Omit<StepOutcome, 'bestVal'> | undefined> {
+  private async merge(run: RunContext<E>): Promise<Draft | undefined> {
     const plan = planMerge(this.s.pool, new Set(this.s.triedMerges), run.rng);
     if (!plan) return undefined;
-    this.s.merges++;
-    this.s.lastFoundNew = false;
     this.s.triedMerges.push(`${plan.i},${plan.j},${plan.ancestor}`);
     const gates = emptyGates();
     gates.tried = 1;
@@ -252,10 +269,12 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     }
     gates.miniBatchPassed = 1;
     await this.admit(run, plan.values, [plan.i, plan.j], { attempt, gates });
+    this.s.merges++;
+    this.s.mergesDue = Math.max(0, (this.s.mergesDue ?? 0) - 1);
     return { ...o, accepted: true };
   }
 
-  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Omit<StepOutcome, 'bestVal'>> {
+  private async reflect(run: RunContext<E>, batch: readonly E[]): Promise<Draft> {
     const c = this.setup.config;
     const gates = emptyGates();
     const parent =
@@ -323,6 +342,8 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     }
     gates.miniBatchPassed = 1;
     await this.admit(run, values, [parent], { attempt, gates });
+    this.s.lastFoundNew = true;
+    if (this.s.merges < c.maxMergeInvocations) this.s.mergesDue = (this.s.mergesDue ?? 0) + 1;
     o.accepted = true;
     return o;
   }
@@ -333,10 +354,6 @@ export class GepaMethod<E> implements Method<E, GepaState> {
 
   restore(state: GepaState): void {
     this.s = structuredClone(state);
-  }
-
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

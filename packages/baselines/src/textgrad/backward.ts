@@ -10,17 +10,21 @@
  *   gradient path, so the feedback stops there (and an LLM output that feeds only such nodes gets none);
  * - demos slots get nothing (TextGrad has no demos).
  *
- * Independent nodes (one level) call the engine at once under `concurrency`; gradients are applied in a
- * fixed order, so the result equals a sequential run.
+ * The rule runs on core's backward scheduler (`runBackwardDataflow`: a node runs once its successors
+ * have, calls under `concurrency`, gradients applied in a fixed order, so the result equals a sequential
+ * run) and calls the model through core's `FeedbackEngine.send`, the one error policy: a failed call
+ * becomes a failed gradient, a stop (budget, signal, replay miss) ends the pass at once.
  */
-import { defaultDisplay, type Gradient, levelsFromRoot, type Parameter } from '@llm-autodiff/core';
 import {
-  BudgetExceededError,
-  CacheMissError,
-  type ChatMessage,
-  type ChatModel,
-  mapLimit,
-} from '@llm-autodiff/llm';
+  defaultDisplay,
+  FeedbackEngine,
+  type Gradient,
+  type GradientFor,
+  levelsFromRoot,
+  type Parameter,
+  runBackwardDataflow,
+} from '@llm-autodiff/core';
+import type { ChatMessage, ChatModel } from '@llm-autodiff/llm';
 import { basePrompt, chainPrompt, type TextGradTarget } from './prompts';
 
 export interface TextGradBackwardOptions {
@@ -139,34 +143,26 @@ export async function textgradBackward(
   root: Parameter,
   opts: TextGradBackwardOptions,
 ): Promise<TextGradBackwardReport> {
-  const report: TextGradBackwardReport = { calls: 0, failures: 0, gradients: 0 };
-  const context = { role: 'backward', labels: opts.labels, cacheSalt: opts.cacheSalt };
-  for (const level of levelsFromRoot(root)) {
-    const jobs = level.flatMap(jobsFor);
-    const grads = await mapLimit(jobs, opts.concurrency ?? 8, async (job) => {
-      report.calls++;
-      const prompt = job.messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
-      try {
-        const text = (await opts.engine.complete({ messages: job.messages }, context)).text.trim();
-        if (text) return gradient(job, text, false, prompt);
-        report.failures++;
-        return gradient(job, 'The feedback engine returned no feedback for this call.', true, prompt);
-      } catch (error) {
-        if (error instanceof BudgetExceededError || error instanceof CacheMissError) throw error;
-        report.failures++;
-        const reason = error instanceof Error ? error.message : String(error);
-        return gradient(
-          job,
-          `The feedback engine failed (${reason}); no feedback for this call.`,
-          true,
-          prompt,
-        );
-      }
-    });
-    grads.forEach((g, i) => {
-      (jobs[i] as Job).to.addGradient(g);
-      report.gradients++;
-    });
-  }
-  return report;
+  const engine = new FeedbackEngine(
+    { engine: opts.engine, concurrency: opts.concurrency, labels: opts.labels },
+    'textgrad backward',
+  );
+  const rule = (node: Parameter): Promise<GradientFor[]> | undefined => {
+    const jobs = jobsFor(node);
+    if (jobs.length === 0) return undefined;
+    return Promise.all(
+      jobs.map(async (job): Promise<GradientFor> => {
+        const prompt = job.messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
+        const answer = await engine.send(job.messages, { cacheSalt: opts.cacheSalt });
+        const feedback = answer.ok
+          ? answer.text
+          : answer.empty
+            ? 'The feedback engine returned no feedback for this call.'
+            : `The feedback engine failed (${answer.reason}); no feedback for this call.`;
+        return { to: job.to, gradient: gradient(job, feedback, !answer.ok, prompt) };
+      }),
+    );
+  };
+  const gradients = await runBackwardDataflow(levelsFromRoot(root), rule);
+  return { calls: engine.counts.calls, failures: engine.counts.failures, gradients };
 }

@@ -8,7 +8,6 @@ import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/c
 import {
   attemptValidation,
   defineMethod,
-  emptyGates,
   type Method,
   type MethodSetup,
   type ProposalAttempt,
@@ -20,7 +19,6 @@ import {
   z,
 } from '@llm-autodiff/trainer';
 import { proposalSalt } from '../common/salt';
-import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
 import { textgradCostModel } from './cost-model';
 import { Tgd, type TgdState } from './tgd';
@@ -63,7 +61,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   private readonly prompts: Parameter<string>[];
   private readonly all: Parameter[];
   private readonly tgd: Tgd;
-  private readonly rollback: Rollback;
 
   constructor(private readonly setup: MethodSetup<TextGradConfig, E>) {
     const c = setup.config;
@@ -74,7 +71,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     if (!optimizer) throw new TrainerInputError('textgrad: an optimizer model is required (TGD)');
     if (!setup.models.backward) throw new TrainerInputError('textgrad: a backward-engine model is required');
     this.tgd = new Tgd({ model: optimizer, constraints: c.constraints, memory: c.gradientMemory });
-    this.rollback = new Rollback(this.prompts);
   }
 
   steps(): number {
@@ -82,8 +78,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   }
 
   async step(run: RunContext<E>, batch: readonly E[]): Promise<StepOutcome> {
-    this.rollback.mark();
-    const gates = emptyGates();
     zeroGrad(this.all);
     const forward = await run.forwardLoss(batch);
     const engine = run.models.backward ?? this.setup.models.backward;
@@ -96,29 +90,33 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
       cacheSalt: run.cacheSalt,
     });
     await run.backwardDone(root);
+    // Prompts the feedback never reached (it stops at retrievers and plain functions, as in TextGrad):
+    // TGD still rewrites them from "(no feedback)"; the tables footnote such cells.
+    const noFeedback = this.prompts.filter((p) => p.gradients.length === 0).map((p) => p.name);
     const proposals = await this.tgd.propose(this.prompts, {
       labels: run.labels,
       salt: (i) => proposalSalt(run, i),
     });
     this.tgd.remember(this.prompts);
     zeroGrad(this.all);
-    gates.tried = 1;
-    gates.parseFailures = proposals.filter((p) => !p.parsed).length;
+    const parseFailures = proposals.filter((p) => !p.parsed).length;
     const values = Object.fromEntries(proposals.map((p) => [p.name, p.value]));
     const attempt: ProposalAttempt = { accepted: false, values };
-    const outcome = (accepted: boolean, bestVal: number): StepOutcome => ({
+    // One TGD update per step; the summary says what became of it.
+    const outcome = (accepted: boolean, bestVal: number, summary: string): StepOutcome => ({
       phase: 'text',
       batch: forward.map((f) => f.id),
       subsetScore: forward.reduce((s, f) => s + f.score, 0) / Math.max(1, forward.length),
       backward: { calls: report.calls, skipped: 0, copies: 0 },
-      gates,
+      tried: 1,
       attempts: [attempt],
       accepted,
       bestVal,
+      summary: parseFailures > 0 ? `${summary}; ${parseFailures} unparsed` : summary,
+      details: { noFeedback, parseFailures },
     });
     if (proposals.every((p) => p.value === p.previous)) {
-      gates.unchanged = 1;
-      return outcome(false, run.bestVal);
+      return outcome(false, run.bestVal, 'update unchanged');
     }
     this.prompts.forEach((p, i) => {
       p.propose(proposals[i]?.value ?? p.value);
@@ -127,13 +125,11 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     Object.assign(attempt, attemptValidation(v));
     if (v.complete && v.score >= run.bestVal - SCORE_EPS) {
       for (const p of this.prompts) p.commit();
-      gates.validationPassed = 1;
       attempt.accepted = true;
-      return outcome(true, Math.max(run.bestVal, v.score));
+      return outcome(true, Math.max(run.bestVal, v.score), 'update kept');
     }
     for (const p of this.prompts) p.revert();
-    gates.validationFailed = 1;
-    return outcome(false, run.bestVal);
+    return outcome(false, run.bestVal, 'update reverted (validation fell)');
   }
 
   state(): TextGradState {
@@ -142,10 +138,6 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
 
   restore(state: TextGradState): void {
     this.tgd.restore(state.tgd);
-  }
-
-  abandon(): void {
-    this.rollback.restore();
   }
 }
 

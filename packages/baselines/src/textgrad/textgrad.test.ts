@@ -71,7 +71,8 @@ describe('textgrad method', () => {
     run.bestVal = 0.5;
     const out = await method.step(run, run.data.train.slice(0, 3));
     expect(out.accepted).toBe(false);
-    expect(out.gates.validationFailed).toBe(1);
+    expect(out.tried).toBe(1);
+    expect(out.summary).toBe('update reverted (validation fell)');
     expect(program.instruction.value).toBe('Answer the question.');
     expect(out.bestVal).toBe(0.5);
   });

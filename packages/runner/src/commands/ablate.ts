@@ -1,5 +1,6 @@
 /** `autodiff ablate [preset|file]`: the experiment with GDPO and each of its switches, then the ablation table. */
 import type { Command } from 'commander';
+import { signalExitCode } from '../exit-codes';
 import { ABLATION_NAMES } from '../experiment/methods';
 import type { Experiment } from '../experiment/schema';
 import { UsageError } from '../usage-error';
@@ -35,8 +36,12 @@ export function define(command: Command, cx: CommandContext): void {
       import('../repro/ablation-table'),
     ]);
     const experiment = ablationExperiment(loadExperiment(name), switches);
-    const { plan, sweep } = await executeExperiment(experiment, options, cx.io);
+    const { plan, sweep, stoppedBy } = await executeExperiment(experiment, options, cx.io);
     if (!sweep) return; // dry run
+    if (stoppedBy) {
+      cx.exitCode = signalExitCode(stoppedBy);
+      return;
+    }
     if (sweep.done.length + sweep.skipped.length > 0) {
       const files = await writeAblationTable(plan.root);
       cx.io.out(`ablation table: ${files.join(', ')}`);

@@ -39,7 +39,7 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
     const preset = await autodiff(['repro', 'quik', '--results', results]);
     expect(preset.code).toBe(2);
     expect(preset.err).toBe(
-      'autodiff repro: unknown preset or file "quik" (presets: paper, quick; or a path to a .yaml/.json file)',
+      'autodiff repro: unknown preset or file "quik" (presets: equal-budget, paper, quick; or a path to a .yaml/.json file)',
     );
     const method = await repro(experimentFile(TINY.replace('start, gdpo', 'start, gdpo, textgard')));
     expect(method.code).toBe(2);

@@ -1,5 +1,6 @@
 /** `autodiff repro [preset|file]`: run an experiment (a sweep of runs), then build its tables and report. */
 import type { Command } from 'commander';
+import { signalExitCode } from '../exit-codes';
 import type { ExecuteOptions } from '../repro/execute';
 import type { CommandContext } from './context';
 import {
@@ -72,7 +73,7 @@ export function define(command: Command, cx: CommandContext): void {
       import('../experiment/load'),
       import('../repro/execute'),
     ]);
-    const { sweep } = await executeExperiment(loadExperiment(name), options, cx.io);
-    cx.exitCode = sweep && sweep.failed.length > 0 ? 1 : 0;
+    const { sweep, stoppedBy } = await executeExperiment(loadExperiment(name), options, cx.io);
+    cx.exitCode = stoppedBy ? signalExitCode(stoppedBy) : sweep && sweep.failed.length > 0 ? 1 : 0;
   });
 }

@@ -1,19 +1,28 @@
 /** What `table`, `report` and `compare` share: they read saved runs only (no model call). */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_CODES_HELP } from '../exit-codes';
 import type { CommandContext } from './context';
 import { resultsOption } from './options';
 
-/** An experiment folder, or a name under the results root. */
+/** An experiment folder or `train` results file, or a name under the results root. */
 export function experimentRoot(nameOrDir: string, results: string): string {
-  return nameOrDir.includes('/') ? resolve(nameOrDir) : resolve(results, nameOrDir);
+  // A train results file named bare (`report x.json`) is looked up where the user is first.
+  if (nameOrDir.includes('/') || (nameOrDir.endsWith('.json') && existsSync(nameOrDir)))
+    return resolve(nameOrDir);
+  return resolve(results, nameOrDir);
 }
 
 /** `table` and `report`: rebuild outputs of one experiment. */
 export function defineRebuild(command: Command, cx: CommandContext, name: 'table' | 'report'): void {
   command
-    .argument('<experiment>', 'experiment name (under --results) or folder')
+    .argument(
+      '<experiment>',
+      name === 'report'
+        ? 'experiment name (under --results) or folder, or one `train` results FILE.json'
+        : 'experiment name (under --results) or folder',
+    )
     .addOption(resultsOption())
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (experiment: string, flags: { results: string }) => {

@@ -1,13 +1,25 @@
 /**
  * Regression tracking between two saved experiments: every cell of the tables (per pipeline × method:
  * test and validation accuracy, calls and tokens per role, wall-clock, proposals per gate) as old, new,
- * difference and a bootstrap confidence interval; a verdict against stated tolerances.
+ * difference and a bootstrap confidence interval. The verdict follows the interval: a regression (or an
+ * improvement) only when the whole interval lies beyond the tolerance on that side; "no evidence" when it
+ * holds zero; "within tolerance" when it excludes zero but not the tolerance. A one-line warning says when
+ * the two experiments differ in seeds, pipelines, sizes or models (their cells then measure other things).
  */
+import { roleCosts, runCost } from '../costs/run-cost';
 import type { RunRecord, RunRoleUsage, SavedExperiment, SavedRun } from '../repro/run-record';
 import { formatCount } from '../tables/paper-tables';
 import { markdownTable } from '../tables/render';
 import { GATE_KEYS, groupCells, roleOrder, runTest } from '../tables/summary';
-import { type BootstrapOptions, bootstrapDiff, pointMean, type RepeatSample, single } from './bootstrap';
+import {
+  type BootstrapOptions,
+  bootstrapDiff,
+  type Interval,
+  pointMean,
+  type RepeatSample,
+  single,
+} from './bootstrap';
+import { settingsWarning } from './settings-diff';
 
 export interface Tolerances {
   /** Largest allowed drop of mean test or validation accuracy, in percentage points. */
@@ -21,7 +33,15 @@ export interface Tolerances {
 export const DEFAULT_TOLERANCES: Tolerances = { accuracyDropPts: 1, callsRisePct: 5, tokensRisePct: 5 };
 
 type Kind = 'accuracy' | 'calls' | 'tokens' | 'info';
-export type Verdict = 'ok' | 'regression' | 'improved' | 'info' | 'missing' | 'added';
+export type Verdict =
+  | 'unchanged'
+  | 'no evidence'
+  | 'within tolerance'
+  | 'regression'
+  | 'improved'
+  | 'info'
+  | 'missing'
+  | 'added';
 
 export interface CompareRow {
   pipeline: string;
@@ -40,6 +60,8 @@ export interface Comparison {
   regressions: number;
   tolerances: Tolerances;
   notes: string[];
+  /** One line when the experiments differ in seeds, pipelines, sizes or models; absent otherwise. */
+  warning?: string;
 }
 
 interface Metric {
@@ -50,16 +72,11 @@ interface Metric {
 }
 
 /**
- * Calls and tokens the run asked for, whether the response cache served them or not: a rerun from a
- * warm cache must compare equal to a fresh run, so a cache hit counts as a call and its tokens count
- * when the writer recorded them (`cacheHitTokens`).
+ * Calls and tokens the run requested, whether the response cache served them or not (costs/run-cost.ts):
+ * a rerun from a warm cache compares equal to a fresh run.
  */
-const requested = (u: RunRoleUsage | undefined) => ({
-  calls: (u?.calls ?? 0) + (u?.cacheHits ?? 0),
-  tokens: (u?.totalTokens ?? 0) + (u?.cacheHitTokens ?? 0),
-});
-const allRequested = (r: RunRecord, key: 'calls' | 'tokens') =>
-  Object.values(r.usage).reduce((a, u) => a + requested(u)[key], 0);
+const requested = (u: RunRoleUsage | undefined) => roleCosts(u).requested;
+const allRequested = (r: RunRecord, key: 'calls' | 'tokens') => runCost(r)[key];
 
 /** Per-example test scores when recorded (so the CI covers test-set noise), else the run's test score. */
 function testSamples(runs: readonly SavedRun[]): RepeatSample[] {
@@ -94,27 +111,39 @@ function metricsFor(roles: readonly string[]): Metric[] {
     { name: 'all tokens', kind: 'tokens', samples: perRun((r) => allRequested(r, 'tokens')) },
     { name: 'wall-clock s', kind: 'info', samples: perRun((r) => r.wallMs / 1000) },
     ...GATE_KEYS.map(
-      (g): Metric => ({ name: `gate ${g}`, kind: 'info', samples: perRun((r) => r.gates[g]) }),
+      (g): Metric => ({ name: `gate ${g}`, kind: 'info', samples: perRun((r) => r.gates?.[g]) }),
     ),
   ];
 }
 
-function verdict(kind: Kind, oldValue: number, diff: number, t: Tolerances): Verdict {
+/**
+ * The verdict of a difference with its interval, both in the metric's units. A change is called only
+ * when the whole interval lies beyond the tolerance: accuracy drops more than `accuracyDropPts` points
+ * (a regression) or rises more than it (improved); calls and tokens rise (fall) more than their percent
+ * of the old value. An interval holding zero is "no evidence" either way.
+ */
+export function verdict(kind: Kind, oldValue: number, diff: number, ci: Interval, t: Tolerances): Verdict {
   const eps = 1e-9;
   if (kind === 'info') return 'info';
-  if (kind === 'accuracy') {
-    if (diff < -t.accuracyDropPts - eps) return 'regression';
-    return diff > eps ? 'improved' : 'ok';
-  }
-  const limit = kind === 'calls' ? t.callsRisePct : t.tokensRisePct;
-  const risePct = oldValue === 0 ? (diff > eps ? Number.POSITIVE_INFINITY : 0) : (diff / oldValue) * 100;
-  if (risePct > limit + eps) return 'regression';
-  return diff < -eps ? 'improved' : 'ok';
+  if (Math.abs(diff) <= eps && Math.abs(ci.lo) <= eps && Math.abs(ci.hi) <= eps) return 'unchanged';
+  // The tolerance in the metric's units: points of accuracy, or a percent of the old count.
+  const limit =
+    kind === 'accuracy'
+      ? t.accuracyDropPts
+      : (Math.abs(oldValue) * (kind === 'calls' ? t.callsRisePct : t.tokensRisePct)) / 100;
+  // Accuracy is worse when it falls; calls and tokens when they rise.
+  const worse = kind === 'accuracy' ? { lo: -ci.hi, hi: -ci.lo } : ci;
+  if (worse.lo > limit + eps) return 'regression';
+  if (worse.hi < -limit - eps) return 'improved';
+  if (ci.lo > eps || ci.hi < -eps) return 'within tolerance';
+  return 'no evidence';
 }
 
+type Compared = Pick<SavedExperiment, 'runs' | 'simulated'> & Partial<Pick<SavedExperiment, 'experiment'>>;
+
 export function compareExperiments(
-  oldExp: Pick<SavedExperiment, 'runs' | 'simulated'>,
-  newExp: Pick<SavedExperiment, 'runs' | 'simulated'>,
+  oldExp: Compared,
+  newExp: Compared,
   tolerances: Tolerances = DEFAULT_TOLERANCES,
   bootstrap: BootstrapOptions = {},
 ): Comparison {
@@ -141,12 +170,16 @@ export function compareExperiments(
       const o = m.samples(oldRuns);
       const n = m.samples(newRuns);
       if (o.length === 0 || n.length === 0) {
-        rows.push({ pipeline, method, metric: m.name, kind: m.kind, verdict: o.length ? 'missing' : 'info' });
+        // A lost accuracy or cost figure is a regression; an info figure never is (e.g. gate counts, which
+        // only methods whose proposals pass gates record since step records became method-neutral).
+        const missing = o.length > 0 && m.kind !== 'info';
+        rows.push({ pipeline, method, metric: m.name, kind: m.kind, verdict: missing ? 'missing' : 'info' });
         continue;
       }
       const oldValue = pointMean(o);
       const newValue = pointMean(n);
       const diff = newValue - oldValue;
+      const ci = bootstrapDiff(o, n, bootstrap);
       rows.push({
         pipeline,
         method,
@@ -155,8 +188,8 @@ export function compareExperiments(
         old: oldValue,
         new: newValue,
         diff,
-        ci: bootstrapDiff(o, n, bootstrap),
-        verdict: verdict(m.kind, oldValue, diff, tolerances),
+        ci,
+        verdict: verdict(m.kind, oldValue, diff, ci, tolerances),
       });
     }
   }
@@ -166,7 +199,8 @@ export function compareExperiments(
       `old is ${oldExp.simulated ? '' : 'not '}simulated, new is ${newExp.simulated ? '' : 'not '}simulated`,
     );
   const regressions = rows.filter((r) => r.verdict === 'regression' || r.verdict === 'missing').length;
-  return { rows, regressions, tolerances, notes };
+  const warning = settingsWarning(oldExp, newExp);
+  return { rows, regressions, tolerances, notes, ...(warning ? { warning } : {}) };
 }
 
 const fmt = (x: number | undefined, kind: Kind) =>
@@ -185,7 +219,9 @@ function toleranceText(kind: Kind, t: Tolerances): string {
 }
 
 const VERDICT_TEXT: Record<Verdict, string> = {
-  ok: 'ok',
+  unchanged: 'unchanged',
+  'no evidence': 'no evidence',
+  'within tolerance': 'within tolerance',
   regression: '**REGRESSION**',
   improved: 'improved',
   info: '',
@@ -220,5 +256,6 @@ export function comparisonMarkdown(c: Comparison, title = 'Comparison (new − o
       ? 'No regression beyond the tolerances.'
       : `${c.regressions} regression(s) beyond the tolerances.`;
   const notes = c.notes.map((n) => `Note: ${n}.\n\n`).join('');
-  return `# ${title}\n\nAccuracy in percent; calls and tokens are means per run, cache hits included (a rerun from the cache compares equal). CI: seeded bootstrap over repeats and test examples.\n\n${notes}${table}\n\n${summary}\n`;
+  const warning = c.warning ? `${c.warning}\n\n` : '';
+  return `# ${title}\n\n${warning}Accuracy in percent; calls and tokens are means per run, cache hits included (a rerun from the cache compares equal). CI: seeded bootstrap over repeats and test examples. A change is called a regression or an improvement only when its whole interval lies beyond the tolerance; "no evidence" when the interval holds zero.\n\n${notes}${table}\n\n${summary}\n`;
 }

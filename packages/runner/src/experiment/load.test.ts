@@ -117,13 +117,15 @@ describe('experiment files', () => {
     const paper = loadExperiment('paper');
     expect(quick.pipelines).toEqual(paper.pipelines);
     expect(quick.methods).toEqual(paper.methods);
-    expect(paper.methods).toEqual(['start', 'textgrad', 'bfsrs', 'gepa', 'gdpo']);
+    expect(paper.methods).toEqual(['start', 'textgrad', 'mipro', 'gepa', 'gdpo']);
     expect(paper.pipelines).toHaveLength(6);
     expect(paper.repeats).toBe(4);
     expect(quick.sizes.val).toBeLessThan(50);
   });
 
   it('an unknown preset names the presets', () => {
-    expect(() => loadExperiment('quik')).toThrow(/unknown preset or file "quik" \(presets: paper, quick;/);
+    expect(() => loadExperiment('quik')).toThrow(
+      /unknown preset or file "quik" \(presets: equal-budget, paper, quick;/,
+    );
   });
 });

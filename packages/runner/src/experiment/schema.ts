@@ -196,6 +196,20 @@ export const ExperimentSchema = z
       .default({}),
     /** Limits per run (scope `total` or a role), as `autodiff train --budget`. */
     budget: budget.optional(),
+    /**
+     * Equal-budget levels: every method (but `start`) runs once per level and stops when its requested
+     * cost (cache hits included) reaches it; tables get the level as a column (costs/requested-budget.ts).
+     */
+    budgets: z
+      .array(
+        z
+          .strictObject({ tokens: count.optional(), calls: count.optional() })
+          .refine((l) => (l.tokens === undefined) !== (l.calls === undefined), {
+            message: 'a budget level is exactly one of { tokens: N } or { calls: N }',
+          }),
+      )
+      .min(1)
+      .optional(),
     /** Use only the first N examples of each split (small, fast experiments). */
     sizes: z
       .strictObject({ train: count.optional(), val: count.optional(), test: count.optional() })

@@ -1,16 +1,19 @@
 /**
  * Everything `table` and `report` write for an experiment, as a pure function of its saved runs:
- * tables/*.md|csv, plots/*.svg and report.html. Every file is built in memory before any is written,
+ * tables/*.md|csv|tex, plots/*.svg and report.html. Every file is built in memory before any is written,
  * and each is written atomically, so a failure leaves the previous outputs intact (never half a file).
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '@llm-autodiff/llm';
 import { plotSpecs } from '../plots/plot-specs';
 import { renderPlots as renderSvgs } from '../plots/render-svg';
+import { withGraphPictures } from '../report/graph-svg';
 import { type RenderedPlot, reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
+import { departuresTables } from '../tables/departures';
 import { paperTables } from '../tables/paper-tables';
-import { renderCsv, renderMarkdown } from '../tables/render';
+import { renderCsv, renderLatex, renderMarkdown, type Table } from '../tables/render';
+import { settingsBlock } from '../tables/settings-block';
 import { type CellSummary, summarize } from '../tables/summary';
 
 export interface OutputFile {
@@ -25,6 +28,7 @@ function tablesOf(exp: SavedExperiment, cells: CellSummary[]) {
     experiment: exp.name,
     simulated: exp.simulated,
     notRun: Array.isArray(notRun) ? notRun.map(String) : undefined,
+    settings: settingsBlock(exp),
   });
 }
 
@@ -40,15 +44,22 @@ export async function buildOutputs(
   // Tables, plots and the report all show the same cell summaries: computed once.
   const cells = summarize(exp);
   const tables = tablesOf(exp, cells);
+  const departures = departuresTables(cells);
   const plots = await renderPlots(exp, cells);
+  const tableFiles = <R>(t: Table<R>): OutputFile[] => [
+    { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
+    { path: `tables/${t.name}.csv`, text: renderCsv(t) },
+    { path: `tables/${t.name}.tex`, text: renderLatex(t) },
+  ];
   const files: OutputFile[] = [
-    ...tables.flatMap((t) => [
-      { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
-      { path: `tables/${t.name}.csv`, text: renderCsv(t) },
-    ]),
+    ...tables.flatMap(tableFiles),
+    ...departures.flatMap(tableFiles),
     ...plots.map((p) => ({ path: `plots/${p.name}.svg`, text: p.svg })),
   ];
-  if (options.report) files.push({ path: 'report.html', text: reportHtml(exp, tables, plots) });
+  if (options.report) {
+    const runs = await withGraphPictures(exp.runs);
+    files.push({ path: 'report.html', text: reportHtml({ ...exp, runs }, tables, plots, departures) });
+  }
   return files;
 }
 

@@ -44,16 +44,15 @@ describe('table and report commands', () => {
     const c = capture();
     expect(await reportCommand(dir, c.io)).toBe(EXIT_OK);
     const first = await snapshot(dir);
+    const tables = ['accuracy', 'departures-textgrad', 'gates', 'main', 'usage'].flatMap((t) =>
+      ['csv', 'md', 'tex'].map((ext) => `tables/${t}.${ext}`),
+    );
     expect(Object.keys(first)).toEqual([
-      'tables/gates.csv',
-      'tables/gates.md',
-      'tables/main.csv',
-      'tables/main.md',
-      'tables/usage.csv',
-      'tables/usage.md',
+      ...tables,
       'plots/accuracy-per-step-object-count.svg',
       'plots/accuracy-per-step-trec.svg',
-      'plots/accuracy-vs-tokens.svg',
+      'plots/accuracy-vs-cost-object-count.svg',
+      'plots/accuracy-vs-cost-trec.svg',
       'plots/tokens-by-role.svg',
       'report.html',
     ]);
@@ -62,6 +61,9 @@ describe('table and report commands', () => {
     expect(await reportCommand(dir, c.io)).toBe(EXIT_OK);
     expect(await snapshot(dir)).toEqual(first);
     expect(first['tables/main.md']).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    // The baseline among the methods (textgrad) gets its departures table, in the report too.
+    expect(first['tables/departures-textgrad.md']).toContain('| backward: where feedback stops');
+    expect(first['report.html']).toContain('<h2>Departures from the references</h2>');
   });
 
   it('fail with one line naming the broken file and write nothing', async () => {

@@ -2,12 +2,14 @@
  * Command entry points of the outputs that read saved runs (for the CLI to wire up):
  *   tableCommand(dir)                  rebuild tables/ and plots/ of results/<experiment>
  *   reportCommand(dir)                 rebuild tables/, plots/ and report.html
+ *   reportCommand(file.json)           one `train` results file: <file>.report.html beside it
  *   compareCommand(old, new, tol)      print the Markdown comparison; non-zero on a regression
  *   writeTables(dir) / writeReport(dir) the same without printing (throw RunRecordError), for `repro`
  * Exit codes: 0 done / no regression; 1 regression beyond the tolerances (compare only);
  * 2 bad input (a saved-run file missing or malformed, a bad tolerance) — one line on stderr, nothing written.
  */
 import { join } from 'node:path';
+import { writeFileAtomic } from '@llm-autodiff/llm';
 import {
   compareExperiments,
   comparisonMarkdown,
@@ -17,6 +19,7 @@ import {
 import { ToleranceError } from '../compare/tolerances';
 import { EXIT_CODES, reportError } from '../exit-codes';
 import { type Io, processIo } from '../io';
+import { readTrainRun } from '../report/train-run';
 import { RunRecordError, readExperiment } from '../repro/run-record';
 import { buildOutputs, writeOutputs } from './build-outputs';
 
@@ -67,8 +70,34 @@ export async function writeReport(dir: string): Promise<string> {
   return join(dir, 'report.html');
 }
 
+/** A `train` results file (not an experiment folder): by its name, as `train --out` requires it. */
+export function isTrainResultsFile(path: string): boolean {
+  return path.endsWith('.json');
+}
+
+/**
+ * The report of one `train` run, written beside its results file as `<name>.report.html` (no tables/ or
+ * plots/ folders: results/ holds many runs' files side by side). Returns the report's path.
+ */
+export async function writeTrainRunReport(file: string): Promise<string> {
+  const exp = await readTrainRun(file);
+  const report = (await buildOutputs(exp, { report: true })).find((f) => f.path === 'report.html');
+  if (!report) throw new Error('buildOutputs wrote no report.html');
+  const path = `${file.slice(0, -'.json'.length)}.report.html`;
+  await writeFileAtomic(path, report.text);
+  return path;
+}
+
 async function rebuildCommand(dir: string, report: boolean, io: CommandIo): Promise<number> {
   return guarded(report ? 'report' : 'table', io, async () => {
+    if (isTrainResultsFile(dir)) {
+      if (!report)
+        throw new RunRecordError(dir, 'a train results file has no tables; `autodiff report` renders it');
+      const path = await writeTrainRunReport(dir);
+      io.out(`1 train run of ${dir}:`);
+      io.out(`  ${path}`);
+      return EXIT_OK;
+    }
     const done = await rebuild(dir, report);
     io.out(`${done.runs} run(s) of ${done.name}${done.simulated ? ' (simulated model)' : ''}:`);
     for (const path of done.paths) io.out(`  ${path}`);
@@ -81,7 +110,10 @@ export function tableCommand(dir: string, io: CommandIo = processIo): Promise<nu
   return rebuildCommand(dir, false, io);
 }
 
-/** `autodiff report <dir>`: the tables, the plots and the self-contained report.html. */
+/**
+ * `autodiff report <dir>`: the tables, the plots and the self-contained report.html; `autodiff report
+ * FILE.json`: the report of one `train` run.
+ */
 export function reportCommand(dir: string, io: CommandIo = processIo): Promise<number> {
   return rebuildCommand(dir, true, io);
 }

@@ -1,11 +1,23 @@
 /**
- * Vega-Lite specs of an experiment's plots, built from saved runs only: accuracy per step per method
- * (validation and test, one file per pipeline), tokens per role per method, accuracy against tokens.
- * Values are means over repeats; rows are emitted in a stable order so the SVG is byte-identical.
+ * Vega-Lite specs of an experiment's plots, from the data of plot-data.ts: accuracy per step (validation
+ * and test, one file per pipeline), accuracy against requested tokens (one file per pipeline: every
+ * repeat faint, the mean on top), and requested tokens per role with the billed total beside.
+ * Every method keeps one colour across the plots; `start` is a dashed reference line; panels wrap at
+ * three per row so a plot fits the report's column, with the legend below it.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SavedRun } from '../repro/run-record';
-import { allRoles, type CellSummary, runTest, trainingSteps } from '../tables/summary';
+import { pipelinesInOrder } from '../tables/order';
+import { allRoles, type CellSummary } from '../tables/summary';
+import {
+  costCurves,
+  meanCurves,
+  methodColors,
+  runCostPoints,
+  startLevels,
+  stepCurves,
+  tokensByRole,
+} from './plot-data';
 
 export interface PlotSpec {
   /** File stem under plots/. */
@@ -15,177 +27,208 @@ export interface PlotSpec {
 }
 
 const FONT = 'Helvetica, Arial, sans-serif';
-const CONFIG = { font: FONT, view: { stroke: '#ccc' }, axis: { labelFontSize: 11, titleFontSize: 12 } };
-const round = (x: number) => Number(x.toFixed(4));
+const CONFIG = {
+  font: FONT,
+  view: { stroke: '#ccc' },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { orient: 'bottom' as const, direction: 'horizontal' as const, columns: 5, symbolOpacity: 1 },
+};
+const SPLITS = ['validation', 'test'];
 
 /** A safe file stem: letters, digits, dash, dot. */
 export function fileStem(text: string): string {
   return text.replace(/[^A-Za-z0-9.-]+/g, '_');
 }
 
-interface StepPoint {
-  method: string;
-  split: 'validation' | 'test';
-  step: number;
-  accuracy: number;
-}
+type Colors = { domain: string[]; range: string[] };
 
-/** Mean accuracy per (method, split, step) over the repeats that reached the step; step 0 = initial. */
-export function accuracyPerStep(runs: readonly SavedRun[]): StepPoint[] {
-  const sums = new Map<string, { point: Omit<StepPoint, 'accuracy'>; total: number; n: number }>();
-  const add = (method: string, split: StepPoint['split'], step: number, value: number | undefined) => {
-    if (value === undefined) return;
-    const key = `${method}\u0000${split}\u0000${String(step).padStart(6, '0')}`;
-    const entry = sums.get(key) ?? { point: { method, split, step }, total: 0, n: 0 };
-    entry.total += value;
-    entry.n += 1;
-    sums.set(key, entry);
+const methodColor = (colors: Colors) => ({
+  field: 'method',
+  type: 'nominal' as const,
+  title: 'method',
+  scale: { domain: colors.domain, range: colors.range },
+});
+
+/** `start`'s level per split as a dashed rule in its colour. */
+function startRule(colors: Colors) {
+  return {
+    transform: [{ filter: "datum.kind === 'start'" }],
+    mark: { type: 'rule' as const, strokeDash: [5, 4], strokeWidth: 1.5 },
+    encoding: { y: { field: 'accuracy', type: 'quantitative' as const }, color: methodColor(colors) },
   };
-  for (const { record, steps } of runs) {
-    add(record.method, 'validation', 0, record.initial.val);
-    add(record.method, 'test', 0, record.initial.test);
-    // Evaluation-only records: 'init' repeats step 0; 'final' holds the test of the best values, drawn at
-    // the last training step (training steps usually carry no test score).
-    const training = trainingSteps({ steps });
-    const last = training.at(-1);
-    for (const s of training) {
-      add(record.method, 'validation', s.step, s.valScore);
-      add(record.method, 'test', s.step, s.testScore);
-    }
-    const final = steps.find((s) => s.phase === 'final');
-    if (last && last.testScore === undefined) add(record.method, 'test', last.step, final?.testScore);
-  }
-  return [...sums.keys()].sort().map((k) => {
-    const e = sums.get(k) as { point: Omit<StepPoint, 'accuracy'>; total: number; n: number };
-    return { ...e.point, accuracy: round((e.total / e.n) * 100) };
-  });
 }
 
-function accuracyPerStepSpec(pipeline: string, runs: readonly SavedRun[], suffix: string): PlotSpec {
+function accuracyPerStepSpec(pipeline: string, runs: readonly SavedRun[], colors: Colors, suffix: string) {
+  const means = meanCurves(runs, stepCurves).map((p) => ({ kind: 'mean', step: p.x, ...p }));
+  const start = startLevels(runs).map((s) => ({ kind: 'start', method: 'start', ...s }));
   const title = `Accuracy per step — ${pipeline}${suffix}`;
-  return {
-    name: `accuracy-per-step-${fileStem(pipeline)}`,
-    title,
+  const spec: TopLevelSpec = {
+    title: {
+      text: title,
+      subtitle:
+        'mean over repeats, only where every repeat has a value; faint points: a finished run carried forward; dashed: start',
+    },
+    config: CONFIG,
+    data: { values: [...means, ...start] },
+    facet: { column: { field: 'split', type: 'nominal', title: null, sort: SPLITS } },
     spec: {
-      title,
-      config: CONFIG,
-      data: { values: accuracyPerStep(runs) },
-      facet: { column: { field: 'split', type: 'nominal', title: null, sort: ['validation', 'test'] } },
-      spec: {
-        width: 260,
-        height: 180,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1 } },
-          y: { field: 'accuracy', type: 'quantitative', title: 'accuracy % (mean over repeats)' },
-          color: { field: 'method', type: 'nominal', sort: 'ascending' },
+      width: 300,
+      height: 200,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'mean'" }],
+          mark: { type: 'line' },
+          encoding: {
+            x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1 } },
+            y: { field: 'accuracy', type: 'quantitative', title: 'accuracy % (mean over repeats)' },
+            color: methodColor(colors),
+            detail: { field: 'series', type: 'nominal' },
+          },
         },
-      },
+        {
+          transform: [{ filter: "datum.kind === 'mean'" }],
+          mark: { type: 'point', filled: true, size: 40 },
+          encoding: {
+            x: { field: 'step', type: 'quantitative' },
+            y: { field: 'accuracy', type: 'quantitative' },
+            color: methodColor(colors),
+            opacity: { condition: { test: 'datum.carried', value: 0.3 }, value: 1 },
+          },
+        },
+        startRule(colors),
+      ],
     },
   };
+  return { name: `accuracy-per-step-${fileStem(pipeline)}`, title, spec };
 }
 
-/** One panel per pipeline, each with its own scale on the given axes (pipelines differ in size). */
-function panelPerPipeline(independent: Array<'x' | 'y'>) {
-  return {
-    facet: {
-      column: { field: 'pipeline', type: 'nominal' as const, title: null, sort: 'ascending' as const },
+function accuracyVsCostSpec(pipeline: string, runs: readonly SavedRun[], colors: Colors, suffix: string) {
+  const repeats = runCostPoints(runs).map((p) => ({ kind: 'run', ...p }));
+  const means = meanCurves(runs, costCurves).map((p) => ({ kind: 'mean', ...p }));
+  const start = startLevels(runs).map((s) => ({ kind: 'start', method: 'start', ...s }));
+  const title = `Accuracy against requested tokens — ${pipeline}${suffix}`;
+  const x = { field: 'tokens', type: 'quantitative' as const, title: 'cumulative requested tokens' };
+  // Equal-budget levels: one dash pattern per level, in its own legend (the colour stays the method's).
+  const levels = [...new Set(means.flatMap((m) => (m.budget ? [m.budget] : [])))];
+  const byLevel = levels.length
+    ? {
+        strokeDash: {
+          field: 'budget',
+          type: 'nominal' as const,
+          title: 'budget',
+          sort: levels,
+          legend: {
+            symbolType: 'stroke',
+            symbolStrokeWidth: 2,
+            symbolSize: 500,
+            // The symbol's colour is otherwise left to a colour encoding this channel does not have.
+            encode: { symbols: { update: { stroke: { value: '#444' } } } },
+          },
+        },
+      }
+    : {};
+  const spec: TopLevelSpec = {
+    title: {
+      text: title,
+      subtitle: levels.length
+        ? 'validation after each step, test before and after; faint: each repeat, bold: the mean over repeats (dash pattern: budget level); grey dashed rule: start'
+        : 'validation after each step, test before and after; faint: each repeat, bold: the mean over repeats; dashed: start',
     },
-    resolve: { scale: Object.fromEntries(independent.map((axis) => [axis, 'independent' as const])) },
+    config: CONFIG,
+    data: { values: [...repeats, ...means, ...start] },
+    facet: { column: { field: 'split', type: 'nominal', title: null, sort: SPLITS } },
+    resolve: { scale: { x: 'independent' } },
+    spec: {
+      width: 300,
+      height: 200,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'run'" }],
+          mark: { type: 'line', opacity: 0.25, point: { opacity: 0.25, size: 15 } },
+          encoding: {
+            x,
+            y: { field: 'accuracy', type: 'quantitative', title: 'accuracy %' },
+            color: methodColor(colors),
+            detail: { field: 'run', type: 'nominal' },
+            order: { field: 'x', type: 'quantitative' },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'mean'" }],
+          mark: { type: 'line', strokeWidth: 2.5, point: { size: 40, filled: true } },
+          encoding: {
+            x,
+            y: { field: 'accuracy', type: 'quantitative' },
+            color: methodColor(colors),
+            detail: { field: 'series', type: 'nominal' },
+            order: { field: 'x', type: 'quantitative' },
+            ...byLevel,
+          },
+        },
+        startRule(colors),
+      ],
+    },
   };
+  return { name: `accuracy-vs-cost-${fileStem(pipeline)}`, title, spec };
 }
 
 function tokensByRoleSpec(cells: readonly CellSummary[], suffix: string): PlotSpec {
   const roles = allRoles(cells);
-  const values = cells.flatMap((c) =>
-    roles.map((role, order) => ({
-      pipeline: c.pipeline,
-      method: c.method,
-      role,
-      order,
-      tokens: round(c.usage[role]?.totalTokens ?? 0),
-    })),
-  );
-  const title = `Tokens per role per method (mean per run)${suffix}`;
+  const title = `Requested tokens per role (mean per run; black tick: billed)${suffix}`;
+  const series = { field: 'series', type: 'nominal' as const, sort: null, title: null };
   return {
     name: 'tokens-by-role',
     title,
     spec: {
       title,
       config: CONFIG,
-      data: { values },
-      ...panelPerPipeline(['y']),
+      data: { values: tokensByRole(cells) },
+      facet: {
+        field: 'pipeline',
+        type: 'nominal',
+        title: null,
+        sort: pipelinesInOrder(cells.map((c) => c.pipeline)),
+      },
+      columns: 3,
+      resolve: { scale: { y: 'independent' } },
       spec: {
-        width: 160,
-        height: 180,
-        mark: 'bar',
-        encoding: {
-          x: { field: 'method', type: 'nominal', sort: 'ascending', title: null },
-          y: { field: 'tokens', type: 'quantitative', title: 'tokens', stack: 'zero' },
-          color: { field: 'role', type: 'nominal', sort: roles },
-          order: { field: 'order', type: 'quantitative' },
-        },
+        width: 220,
+        height: 160,
+        layer: [
+          {
+            transform: [{ filter: "datum.kind === 'requested'" }],
+            mark: 'bar',
+            encoding: {
+              x: series,
+              y: { field: 'tokens', type: 'quantitative', title: 'tokens', stack: 'zero' },
+              color: { field: 'role', type: 'nominal', sort: roles },
+              order: { field: 'order', type: 'quantitative' },
+            },
+          },
+          {
+            transform: [{ filter: "datum.kind === 'billed'" }],
+            mark: { type: 'tick', color: 'black', thickness: 2 },
+            encoding: { x: series, y: { field: 'tokens', type: 'quantitative' } },
+          },
+        ],
       },
     },
   };
 }
 
-function accuracyVsTokensSpec(runs: readonly SavedRun[], suffix: string): PlotSpec {
-  const values = runs.flatMap(({ record }) => {
-    const test = runTest(record);
-    if (test === undefined) return [];
-    const tokens = Object.values(record.usage).reduce((a, u) => a + u.totalTokens, 0);
-    return [
-      {
-        pipeline: record.pipeline,
-        method: record.method,
-        repeat: record.repeat,
-        tokens,
-        accuracy: round(test * 100),
-      },
-    ];
-  });
-  const title = `Test accuracy against tokens spent (one point per run)${suffix}`;
-  return {
-    name: 'accuracy-vs-tokens',
-    title,
-    spec: {
-      title,
-      config: CONFIG,
-      data: { values },
-      ...panelPerPipeline(['x', 'y']),
-      spec: {
-        width: 200,
-        height: 180,
-        mark: { type: 'point', filled: true, size: 60 },
-        encoding: {
-          x: { field: 'tokens', type: 'quantitative', title: 'tokens (all roles)', scale: { zero: false } },
-          y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy %', scale: { zero: false } },
-          color: { field: 'method', type: 'nominal', sort: 'ascending' },
-          shape: { field: 'method', type: 'nominal', sort: 'ascending' },
-        },
-      },
-    },
-  };
-}
-
-/** Every plot of an experiment: one accuracy-per-step plot per pipeline, then the two overviews. */
+/** Every plot of an experiment: per pipeline accuracy per step and against cost, then tokens per role. */
 export function plotSpecs(
   runs: readonly SavedRun[],
   cells: readonly CellSummary[],
   simulated: boolean,
 ): PlotSpec[] {
   const suffix = simulated ? ' — simulated model' : '';
-  const byPipeline = new Map<string, SavedRun[]>();
-  for (const run of runs) {
-    const list = byPipeline.get(run.record.pipeline) ?? [];
-    list.push(run);
-    byPipeline.set(run.record.pipeline, list);
-  }
-  const pipelines = [...byPipeline.keys()].sort();
+  const colors = methodColors(runs);
+  const pipelines = pipelinesInOrder(runs.map((r) => r.record.pipeline));
+  const of = (p: string) => runs.filter((r) => r.record.pipeline === p);
   return [
-    ...pipelines.map((p) => accuracyPerStepSpec(p, byPipeline.get(p) ?? [], suffix)),
+    ...pipelines.map((p) => accuracyPerStepSpec(p, of(p), colors, suffix)),
+    ...pipelines.map((p) => accuracyVsCostSpec(p, of(p), colors, suffix)),
     tokensByRoleSpec(cells, suffix),
-    accuracyVsTokensSpec(runs, suffix),
   ];
 }

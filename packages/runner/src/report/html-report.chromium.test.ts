@@ -90,18 +90,26 @@ describe.skipIf(!CHROMIUM)(title('the HTML report in headless Chromium'), () => 
         height: s.querySelector('table')?.getBoundingClientRect().height ?? 0,
       })),
     );
-    expect(tables.map((t) => t.id)).toEqual(['table-main', 'table-usage', 'table-gates']);
-    for (const t of tables) {
-      expect(t.rows).toBe(6);
-      expect(t.height).toBeGreaterThan(50);
-    }
-    const plots = await page.$$eval('figure > svg', (svgs) =>
+    expect(tables.map((t) => t.id)).toEqual([
+      'table-main',
+      'table-accuracy',
+      'table-usage',
+      'table-gates',
+      'table-departures-textgrad',
+    ]);
+    // The main table is methods × pipelines (3 rows); the others one row per pipeline and method (6); the
+    // departures table has a row per row of TextGrad's algorithm.
+    expect(tables.slice(0, 4).map((t) => t.rows)).toEqual([3, 6, 6, 6]);
+    expect(tables[4]?.rows).toBeGreaterThan(6);
+    for (const t of tables) expect(t.height).toBeGreaterThan(50);
+    const plots = await page.$$eval('figure[id^="plot-"] > svg', (svgs) =>
       svgs.map((s) => {
         const box = s.getBoundingClientRect();
         return { width: box.width, height: box.height, marks: s.querySelectorAll('path, circle').length };
       }),
     );
-    expect(plots).toHaveLength(4);
+    // Per pipeline: accuracy per step and accuracy against cost; then tokens by role.
+    expect(plots).toHaveLength(5);
     for (const p of plots) {
       expect(p.width).toBeGreaterThan(100);
       expect(p.height).toBeGreaterThan(100);
@@ -123,12 +131,16 @@ describe.skipIf(!CHROMIUM)(title('the HTML report in headless Chromium'), () => 
       stepRows: d.querySelectorAll('table tbody tr').length,
       gradients: d.querySelector('ul.gradients')?.textContent ?? '',
       graph: d.querySelector('pre.graph')?.textContent ?? '',
+      picture: d.querySelector('figure.graph svg')?.getBoundingClientRect().height ?? 0,
+      pictureText: [...d.querySelectorAll('figure.graph svg text')].map((t) => t.textContent),
     }));
     expect(shown.inserted.length).toBeGreaterThan(0);
     expect(shown.insVisible).toBe(true);
     expect(shown.stepRows).toBe(5); // init, 3 steps, final
     expect(shown.gradients).toContain('Say to <count> each item.');
     expect(shown.graph).toContain('flowchart LR');
+    expect(shown.picture).toBeGreaterThan(20);
+    expect(shown.pictureText).toEqual(['system_prompt', 'answer']);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -2,8 +2,10 @@
  * The self-contained HTML report of an experiment: one file, inline CSS and SVG, no script and no
  * network request, so it opens offline and can be attached to an issue or a paper review.
  */
+import type { DepartureRow } from '@llm-autodiff/baselines';
 import type { SavedExperiment } from '../repro/run-record';
 import { escapeHtml as esc, renderHtmlTable, type Table } from '../tables/render';
+import { settingsBlock } from '../tables/settings-block';
 import { runSectionHtml } from './run-section';
 
 export interface RenderedPlot {
@@ -21,6 +23,8 @@ th, td { border: 1px solid #ccc; padding: 3px 7px; vertical-align: top; text-ali
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { color: #555; font-size: 12px; margin: .2em 0; }
 figure { margin: 1em 0 2em; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+figure.graph { background: #fff; border: 1px solid #eee; padding: .3em; }
 details.run { border: 1px solid #ddd; border-radius: 4px; padding: .4em .8em; margin: .5em 0; }
 details.run > summary { cursor: pointer; }
 ol.evolution { padding-left: 1.2em; } ol.evolution .label { font-weight: bold; font-size: 12px; color: #555; }
@@ -33,6 +37,8 @@ export function reportHtml<R>(
   exp: SavedExperiment,
   tables: ReadonlyArray<Table<R>>,
   plots: readonly RenderedPlot[],
+  /** The baselines' departures from their references (tables/departures.ts), after the tables. */
+  departures: ReadonlyArray<Table<DepartureRow>> = [],
 ): string {
   const title = `${exp.name}${exp.simulated ? ' — simulated model' : ''}`;
   const banner = exp.simulated
@@ -57,8 +63,15 @@ export function reportHtml<R>(
 <h1>llm-autodiff report — ${esc(title)}</h1>
 ${banner}
 <p class="note">${exp.runs.length} run(s). Rebuilt from the saved runs only (no model call).</p>
+<h2>Settings</h2>
+<ul class="settings">
+${settingsBlock(exp)
+  .map((line) => `<li>${esc(line)}</li>`)
+  .join('\n')}
+</ul>
 <h2>Tables</h2>
 ${tables.map((t) => renderHtmlTable(t)).join('\n')}
+${departures.length ? `<h2>Departures from the references</h2>\n${departures.map((t) => renderHtmlTable(t)).join('\n')}` : ''}
 <h2>Plots</h2>
 ${figures}
 <h2>Runs</h2>

@@ -1,8 +1,10 @@
 /**
  * One run in the HTML report: identity and models, the prompts' evolution with word-level diffs, each
- * step's gate results and attempts, the recorded gradients, and the backward graph as Mermaid source
- * (no Mermaid renderer is bundled — the report must open offline — so it is shown as preformatted text).
+ * step's outcome (proposals tried and the method's own summary, e.g. GDPO's gates) and attempts, the
+ * recorded gradients, and the backward graphs: the last step's as a picture (SVG laid out from the run's
+ * DOT by report/graph-svg.ts), every step's Mermaid source folded.
  */
+import { gateSummary, gatesOf } from '@llm-autodiff/trainer';
 import type { SavedRun, SavedStep } from '../repro/run-record';
 import { escapeHtml as esc, markdownTable } from '../tables/render';
 import { promptEvolution, wordDiffHtml } from './prompt-evolution';
@@ -22,7 +24,10 @@ function stepCalls(step: SavedStep): number {
 function stepsHtml(steps: readonly SavedStep[]): string {
   if (steps.length === 0) return '<p class="note">No training steps (evaluation only).</p>';
   const rows = steps.map((s) => {
-    const g = s.gates;
+    // Every method's count of proposals tried, then its own summary (older records: their gate counts).
+    const g = gatesOf(s);
+    const tried = s.tried ?? g?.tried;
+    const summary = s.summary ?? (g ? gateSummary(g) : '');
     const attempts = (s.attempts ?? [])
       .map(
         (a, i) =>
@@ -36,26 +41,14 @@ function stepsHtml(steps: readonly SavedStep[]): string {
       s.accepted ? 'yes' : 'no',
       pct(s.valScore),
       pct(s.testScore),
-      g ? `${g.tried} tried, ${g.unchanged} unchanged` : '',
-      g ? `${g.miniBatchPassed} / ${g.miniBatchFailed}` : '',
-      g ? `${g.validationPassed} / ${g.validationFailed}` : '',
+      tried === undefined ? '' : String(tried),
+      esc(summary),
       String(stepCalls(s)),
       attempts,
     ];
   });
   return htmlTable(
-    [
-      'step',
-      'phase',
-      'accepted',
-      'best val %',
-      'test %',
-      'proposals',
-      'mini-batch pass / fail',
-      'validation pass / fail',
-      'calls',
-      'attempts',
-    ],
+    ['step', 'phase', 'accepted', 'best val %', 'test %', 'tried', 'summary', 'calls', 'attempts'],
     rows,
   );
 }
@@ -80,7 +73,7 @@ function gradientsHtml(run: SavedRun): string {
   if (run.graphs.length === 0)
     return '<p class="note">No backward graphs recorded for this run (graphs/ absent).</p>';
   return run.graphs
-    .map(({ step, graph, mermaid }) => {
+    .map(({ step, graph, mermaid, svg }) => {
       const withGradients = graph.nodes.filter((n) => n.gradients.length > 0);
       const items = withGradients
         .map((n) => {
@@ -99,7 +92,10 @@ function gradientsHtml(run: SavedRun): string {
           ['from', 'to'],
           graph.edges.map((e) => [e.from, e.to]),
         );
-      return `<h5>step ${step}</h5>\n<ul class="gradients">${items || '<li class="note">no gradients</li>'}</ul>\n<details><summary>graph (Mermaid source, ${graph.nodes.length} nodes, ${graph.edges.length} edges)</summary><pre class="graph">${esc(source.trimEnd())}</pre></details>`;
+      const picture = svg
+        ? `\n<figure class="graph" aria-label="backward graph of step ${step}">${svg}</figure>`
+        : '';
+      return `<h5>step ${step}</h5>\n<ul class="gradients">${items || '<li class="note">no gradients</li>'}</ul>${picture}\n<details><summary>graph source (Mermaid, ${graph.nodes.length} nodes, ${graph.edges.length} edges)</summary><pre class="graph">${esc(source.trimEnd())}</pre></details>`;
     })
     .join('\n');
 }

@@ -9,6 +9,7 @@ import { customPipeline } from '@llm-autodiff/tasks';
 import { type Drivers, tunedKinds } from '@llm-autodiff/trainer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
+import { teacherOf } from '../run-config';
 import type { RunSpec } from './plan';
 import type { MeasuredPipeline, StepCountTable, TokensPerCall } from './step-counts';
 
@@ -61,6 +62,16 @@ function add(into: Usage, u: Usage): void {
 /** A paid endpoint: the OpenAI API itself (a spec without a local base URL), not the sim or a local server. */
 export function isPaid(modelId: string): boolean {
   return modelId.startsWith('openai:') && !/@https?:\/\//.test(modelId);
+}
+
+/**
+ * A method bootstrapping from the student makes its teacher runs as task calls: its teacher driver counts
+ * as task. The measurement and the estimate both apply it, so the task calls per driver stay comparable.
+ */
+export function studentTeaches(drivers: Drivers, student: boolean): Drivers {
+  if (!student || !drivers.teacher) return { ...drivers };
+  const { teacher, ...rest } = drivers;
+  return { ...rest, task: (rest.task ?? 0) + teacher };
 }
 
 type RoleCalls = Record<string, { calls: number; prompt: number; completion: number }>;
@@ -119,13 +130,17 @@ function runCalls(spec: EstimatedRun, table: StepCountTable, sizes: RunSizes): R
     role === 'task' && demos !== 1 && per.prompt > startPrompt
       ? { ...per, prompt: startPrompt + (per.prompt - startPrompt) * demos }
       : per;
-  for (const [phase, drivers] of phases)
+  // A method bootstrapping from the student makes its teacher runs as task calls.
+  const student = teacherOf(base, spec.methodConfig, spec.models) === 'student';
+  for (const [phase, modelDrivers] of phases) {
+    const drivers = studentTeaches(modelDrivers, student);
     for (const [role, driver] of Object.entries(drivers)) {
       if (!driver || driver <= 0) continue;
       const seen = measured.phases[phase]?.[role as keyof Drivers];
       if (!seen) return `${base} on ${spec.pipeline}: ${role} calls of its ${phase} phase were not measured`;
       put(role, (seen.calls / seen.driver) * driver, withDemos(role, seen.tokensPerCall));
     }
+  }
   // The final test with the learned values (their prompts may carry demos).
   for (const [role, n] of Object.entries(measured.final.callsPerExample)) {
     const per = measured.final.tokensPerCall[role as keyof typeof measured.final.tokensPerCall];

@@ -4,7 +4,7 @@
  * build the outputs and print where they are.
  */
 import { join, resolve } from 'node:path';
-import { preflightCache, ResponseCache } from '@llm-autodiff/llm';
+import { preflightCache, ResponseCache, retryReporter } from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
 import { experimentCachePath } from '../cache/location';
 import { customPipelinesOf, type Experiment } from '../experiment/schema';
@@ -12,6 +12,7 @@ import type { Io } from '../io';
 import type { RoleModels } from '../model-defaults';
 import { writeReport } from '../outputs/commands';
 import { simulatedJudgeNote } from '../program/sim-note';
+import { onInterrupt } from '../train/interrupt';
 import { registerExperimentPipelines } from './custom-pipelines';
 import { costRefusal, estimate, formatEstimate, type RunSizes } from './estimate';
 import { type Plan, planExperiment } from './plan';
@@ -19,7 +20,7 @@ import { PreflightError, preflight } from './preflight';
 import { LIST_PRICES, LIST_PRICES_SOURCE, readPriceFile } from './price-list';
 import { SweepProgress } from './progress';
 import { readStepCounts } from './step-counts';
-import { isDone, runSweep, type SweepResult } from './sweep';
+import { isDone, runSweep, type SweepOptions, type SweepResult } from './sweep';
 
 export interface ExecuteOptions {
   resultsRoot: string;
@@ -37,11 +38,15 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Skip the table/report builders (ablate builds its own table). */
   outputs: boolean;
+  /** --timeout, --max-retries, --max-concurrency for every run's models (as train's). */
+  controls?: SweepOptions['controls'];
 }
 
 export interface Executed {
   plan: Plan;
   sweep?: SweepResult;
+  /** The signal that stopped the sweep (SIGINT / SIGTERM): exit 130 / 143, rerun to resume. */
+  stoppedBy?: 'SIGINT' | 'SIGTERM';
 }
 
 /** The full split sizes of every pipeline of the plan (each dataset read once). */
@@ -99,21 +104,35 @@ export async function executeExperiment(
   if (refusal) throw new PreflightError(`refusing to start: ${refusal}`);
 
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
-  const progress = new SweepProgress(plan.runs, io);
-  // Ctrl-C: every finished step is checkpointed and every finished run saved; say how to continue.
-  const onInterrupt = () => {
-    progress.close();
-    io.err(`interrupted: finished runs are in ${plan.root}/runs; rerun the same command to resume`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onInterrupt);
+  const expectedCalls = new Map(
+    est.runs.map((r) => [r.runId, Object.values(r.byRole).reduce((a, u) => a + u.calls, 0)]),
+  );
+  const progress = new SweepProgress(plan.runs, io, undefined, expectedCalls);
+  // SIGINT / SIGTERM: as in train, no new model call; each run in flight keeps its checkpoint and saves
+  // what it finished; the sweep ends, exits 130 / 143, and the same command resumes it.
+  const interrupt = onInterrupt((line) => io.err(line));
   let sweep: SweepResult;
   try {
-    sweep = await runSweep(plan, { cache, baseURL: o.baseURL, progress, stopOnCacheMiss: o.replay });
+    sweep = await runSweep(plan, {
+      cache,
+      baseURL: o.baseURL,
+      progress,
+      stopOnCacheMiss: o.replay,
+      signal: interrupt.signal,
+      controls: o.controls,
+      onRetry: retryReporter({ log: (line) => io.err(line) }),
+    });
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    interrupt.dispose();
     progress.close();
     cache?.close();
+  }
+  if (interrupt.signal.aborted) {
+    const stoppedBy = interrupt.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    io.err(
+      `${stoppedBy}: sweep stopped (${sweep.done.length} runs done, ${sweep.partial.length + sweep.stopped.length} stopped mid-run); finished steps are checkpointed in ${plan.root}/runs; rerun the same command to resume`,
+    );
+    return { plan, sweep, stoppedBy };
   }
   io.out(
     `runs: ${sweep.done.length} done, ${sweep.skipped.length} skipped (already done), ${sweep.partial.length} partial, ${sweep.failed.length} failed`,
@@ -130,7 +149,11 @@ export async function executeExperiment(
 
 /** Tables, plots and the report, built from the saved runs only (as `autodiff report` rebuilds them). */
 export async function buildOutputs(root: string, io: Io): Promise<void> {
+  // Seconds of work after the last run: said before, timed after, so the sweep never looks stuck.
+  io.out('building tables, plots and the report from the saved runs ...');
+  const t0 = performance.now();
   const report = await writeReport(root);
+  io.out(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   io.out(`tables: ${join(root, 'tables')}`);
   io.out(`plots: ${join(root, 'plots')}`);
   io.out(`report: ${report}`);

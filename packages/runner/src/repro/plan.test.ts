@@ -1,3 +1,4 @@
+import { PIPELINE_NAMES } from '@llm-autodiff/tasks';
 import { describe, expect, it } from 'vitest';
 import { loadExperiment, parseExperiment } from '../experiment/load';
 import { planExperiment } from './plan';
@@ -190,20 +191,36 @@ overrides:
     expect(r?.methodConfig).toMatchObject({ steps: 12, historySize: 3 });
   });
 
-  it('does not plan a demos-only method on a pipeline without a demos slot, and says so in one line', () => {
+  it('plans a demos-only method on every built-in pipeline (each generator has a demos slot)', () => {
     const e = parseExperiment(
-      'name: d\npipelines: [trec, hotpot-vanilla]\nmethods: [bfsrs, gdpo]\n',
+      'name: d\npipelines: [trec, hotpot-vanilla, hotpot-agent]\nmethods: [bfsrs]\n',
       'd.yaml',
     );
     const plan = planExperiment(e, '/r');
     expect(plan.runs.map((r) => r.runId)).toEqual([
       'trec__bfsrs__r0',
-      'trec__gdpo__r0',
-      'hotpot-vanilla__gdpo__r0',
+      'hotpot-vanilla__bfsrs__r0',
+      'hotpot-agent__bfsrs__r0',
     ]);
-    expect(plan.unsupported).toEqual([
-      'bfsrs on hotpot-vanilla: it tunes demos only and these pipelines have no demos slot',
-    ]);
+    expect(plan.unsupported).toEqual([]);
+  });
+
+  it('paper and quick run a DSPy-style method on all six pipelines; paper sets MIPRO as the DSPy scripts', () => {
+    for (const name of ['quick', 'paper']) {
+      const plan = planExperiment(loadExperiment(name), '/r');
+      const dspy = plan.runs.filter((r) => r.method === 'mipro' && r.repeat === 0).map((r) => r.pipeline);
+      expect(dspy.sort()).toEqual([...PIPELINE_NAMES].sort());
+    }
+    const paper = planExperiment(loadExperiment('paper'), '/r');
+    const mipro = (p: string) => paper.runs.find((r) => r.runId === `${p}__mipro__r0`)?.methodConfig;
+    expect(mipro('trec')).toMatchObject({
+      numCandidates: 30,
+      maxBootstrappedDemos: 5,
+      maxLabeledDemos: 2,
+      numTrials: 12,
+    });
+    expect(mipro('hotpot-multihop')).toMatchObject({ maxBootstrappedDemos: 0, maxLabeledDemos: 0 });
+    expect(mipro('hotpot-vanilla')).toMatchObject({ numCandidates: 12, maxBootstrappedDemos: 2 });
   });
 
   it('command-line models win; a real task model is not paired with simulated helpers', () => {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { BudgetOptions } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { type BudgetLevel, budgetLevel } from '../costs/requested-budget';
 import { type MethodId, parseMethod } from '../experiment/methods';
 import { type Experiment, pipelinesOf } from '../experiment/schema';
 import { methods } from '../methods';
@@ -39,6 +40,8 @@ export interface RunSpec {
   methodConfig: Record<string, unknown>;
   sizes: { train?: number; val?: number; test?: number };
   budget: BudgetOptions | undefined;
+  /** The equal-budget level the run is held to (experiment `budgets`), counted in requested cost. */
+  budgetLevel?: BudgetLevel;
   /** results/<experiment>/runs/<runId> */
   dir: string;
 }
@@ -148,31 +151,36 @@ export function planExperiment(
         continue;
       }
       const { settings, perMethod } = runSettings(e, pipeline, method, methodId);
-      for (let repeat = 0; repeat < e.repeats; repeat++) {
-        const id = runId(pipeline, method, repeat);
-        const seed = e.seed + repeat;
-        // The repeat's seed is the last layer: it wins over the preset and the file.
-        const preset = resolveSettingsLayers(pipeline, [...settings, { trainer: { seed } }]);
-        const resolved = preset.settings;
-        runs.push({
-          experiment: e.name,
-          runId: id,
-          pipeline,
-          method,
-          methodId,
-          repeat,
-          seed,
-          models,
-          simulated,
-          preset,
-          config: { ...resolved.gdpo, ...resolved.trainer },
-          // GDPO's config is the preset's; any other method's is its own entry.
-          methodConfig: methodId.base === 'gdpo' ? resolved.gdpo : { ...perMethod[methodId.base] },
-          sizes: e.sizes,
-          budget: budgetOf(e),
-          dir: join(root, 'runs', id),
-        });
-      }
+      // `start` trains nothing: it runs once, the reference every level is read against.
+      const levels: Array<BudgetLevel | undefined> =
+        e.budgets && methodId.base !== 'start' ? e.budgets.map(budgetLevel) : [undefined];
+      for (const level of levels)
+        for (let repeat = 0; repeat < e.repeats; repeat++) {
+          const id = runId(pipeline, method, repeat, level?.label);
+          const seed = e.seed + repeat;
+          // The repeat's seed is the last layer: it wins over the preset and the file.
+          const preset = resolveSettingsLayers(pipeline, [...settings, { trainer: { seed } }]);
+          const resolved = preset.settings;
+          runs.push({
+            experiment: e.name,
+            runId: id,
+            pipeline,
+            method,
+            methodId,
+            repeat,
+            seed,
+            models,
+            simulated,
+            preset,
+            config: { ...resolved.gdpo, ...resolved.trainer },
+            // GDPO's config is the preset's; any other method's is its own entry.
+            methodConfig: methodId.base === 'gdpo' ? resolved.gdpo : { ...perMethod[methodId.base] },
+            sizes: e.sizes,
+            budget: budgetOf(e),
+            ...(level ? { budgetLevel: level } : {}),
+            dir: join(root, 'runs', id),
+          });
+        }
     }
   }
   return { experiment: e, models, simulated, runs, unsupported, root };

@@ -1,39 +1,53 @@
 /**
  * THE adapter between the sweep and the methods: `runOne(spec, context)` trains one run with any method
- * of the trainer's registry (`start`, the starting prompt evaluated only, included) and returns its RunRecord and
- * step records. Progress comes from the trainer's `onStepDone` hook.
+ * of the trainer's registry (`start`, the starting prompt evaluated only, included) and returns its
+ * RunRecord and step records. The run is wired by `setupRun`, as `autodiff train` wires one (models and
+ * sampling, pipeline, cache salt, stop signal, timeouts and retries, step labels, the manifest a resume is
+ * checked against), with the sweep's shared per-model limits and retriever. Progress comes from the
+ * trainer's `onStepDone` hook.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ChatModel,
-  managedModel,
   type ResponseCache,
+  type RetryInfo,
   runCacheSalt,
   type Semaphore,
   UsageLedger,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
-  createPipeline,
   customPipeline,
   type ExampleOf,
-  loadTask,
   type PipelineName,
   type Retriever,
   type TaskName,
   type TaskProgram,
   taskOf,
 } from '@llm-autodiff/tasks';
-import { type TrainResult, train } from '@llm-autodiff/trainer';
+import {
+  addUsage,
+  checkpointUsage,
+  diffUsage,
+  evaluate,
+  gateTotals,
+  pickUsage,
+  readCheckpoint,
+  type StepRecord,
+  stepLine,
+  type TrainResult,
+  train,
+} from '@llm-autodiff/trainer';
+import { RequestedMeter } from '../costs/requested-budget';
+import { runCost, runRoleUsage } from '../costs/run-cost';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
-import { createModel } from '../model-registry';
-import { cutSplits, withTeacher } from '../pipeline-setup';
-import { withSampling } from '../presets/sampling';
-import { type RoleName, samplingOf } from '../presets/settings';
-import { wantsDemosSlot } from '../run-config';
-import { packageVersions } from '../versions';
+import { samplingByRole } from '../presets/settings';
+import { teacherOf, wantsDemosSlot } from '../run-config';
+import { manifestOf, type RunSetupOptions, setupRun } from '../run-setup';
+import { trainableValues } from '../trainable-values';
+import { packageVersions, sourceCommit } from '../versions';
 import type { RunSpec } from './plan';
 import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
 
@@ -41,8 +55,8 @@ export interface RunProgress {
   step: number;
   totalSteps: number;
   bestVal?: number;
-  /** Gate results of the last finished step, e.g. `mini-batch 1/2, validation 0/1`. */
-  gates?: string;
+  /** The last finished step in every method's words, then the method's own summary (trainer's `stepLine`). */
+  line?: string;
 }
 
 export interface RunContext {
@@ -55,7 +69,14 @@ export interface RunContext {
   /** Resume from `checkpoint.json` in the run folder. */
   resume: boolean;
   onProgress?: (p: RunProgress) => void;
-  onCall?: (calls: number, tokens: number) => void;
+  /** Each call the run requests; `cached`: the response cache served it (no model call, not billed). */
+  onCall?: (calls: number, tokens: number, cached: boolean) => void;
+  /** The sweep's stop signal (SIGINT / SIGTERM): no new call is sent, the run keeps its checkpoint. */
+  signal?: AbortSignal;
+  /** --timeout, --max-retries, --max-concurrency: for every model, and per model (as train's). */
+  controls?: RunSetupOptions['controls'];
+  /** Each retry of any model (e.g. llm's `retryReporter`). */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 export interface RunOutcome {
@@ -67,34 +88,8 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
 
 type Example = ExampleOf[TaskName];
 
-/** Tokens the cache hits of this process would have cost, per role (compare counts requested tokens). */
-function cacheHitTokens(ledger: UsageLedger): Record<string, number> {
-  return Object.fromEntries(Object.entries(ledger.byRole()).map(([role, u]) => [role, u.cacheHitTokens]));
-}
-
-function toRunUsage(
-  usage: TrainResult['usage'],
-  hitTokens: Record<string, number>,
-): Record<string, RunRoleUsage> {
-  const out: Record<string, RunRoleUsage> = {};
-  for (const [role, u] of Object.entries(usage))
-    out[role] = {
-      calls: u.calls,
-      cacheHits: u.cacheHits,
-      promptTokens: u.promptTokens,
-      completionTokens: u.completionTokens,
-      totalTokens: u.promptTokens + u.completionTokens,
-      cacheHitTokens: hitTokens[role] ?? 0,
-      latencyMs: u.latencyMs,
-    };
-  return out;
-}
-
-function trainableValues(program: TaskProgram<Example>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of program.parameters())
-    if (p.trainable && (p.kind === 'prompt' || p.kind === 'demos')) out[p.name] = p.value;
-  return out;
+function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
+  return Object.fromEntries(Object.entries(usage).map(([role, u]) => [role, runRoleUsage(u)]));
 }
 
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
@@ -102,88 +97,161 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const t0 = performance.now();
   const ledger = new UsageLedger({ labels: { experiment: spec.experiment, run: spec.runId } });
   const unsubscribe = ledger.subscribe((e) => {
-    if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
+    ctx.onCall?.(1, e.promptTokens + e.completionTokens, e.cacheHit);
   });
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
   const resume = ctx.resume && existsSync(checkpointPath);
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
+  // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
+  const runSalt = runCacheSalt({ seed: spec.seed, repeat: spec.repeat });
   const { settings } = spec.preset;
-  const managed = (role: RoleName): ChatModel => {
-    const modelSpec = spec.models[role];
-    const simSettings = modelSpec.startsWith('sim:') ? { seed: simSeed } : undefined;
-    const inner = createModel(modelSpec, { baseURL: ctx.baseURL, settings: simSettings });
-    const model = managedModel(inner, {
-      ledger,
-      cache: ctx.cache,
-      // Repeats meet different worlds (and real models sample afresh): their cache entries must differ.
-      runSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
-      limits: { semaphore: ctx.semaphoreFor(inner.id) },
-    });
-    // Every request of the role carries the preset's sampling options, as in `autodiff train`.
-    return withSampling(model, samplingOf(settings.models[role]));
-  };
-  const task = managed('task');
-  const hotpot = !customPipeline(spec.pipeline) && taskOf(spec.pipeline as PipelineName) === 'hotpot';
-  const retriever = hotpot ? await ctx.retriever() : undefined;
-  const program = createPipeline(spec.pipeline, {
-    model: task,
-    retriever,
+  // An equal-budget level meters every call of the run, cache hits included (costs/requested-budget.ts).
+  const meter = spec.budgetLevel ? new RequestedMeter(spec.budgetLevel) : undefined;
+  // What the finished steps of an earlier process spent (a resume); this process's calls are in `ledger`.
+  const earlier = resume ? checkpointUsage(await readCheckpoint(checkpointPath)) : {};
+  if (meter) {
+    const spent = runCost({ usage: toRunUsage(earlier) });
+    meter.credit(spent.calls, spent.tokens);
+  }
+  // Wired as `autodiff train` wires a run, with the sweep's shared per-model limits and retriever.
+  const run = await setupRun({
+    pipeline: spec.pipeline,
+    models: spec.models,
+    baseURL: ctx.baseURL,
+    cache: ctx.cache,
+    ledger,
+    limits: spec.sizes,
     demos: wantsDemosSlot(spec.methodId.base, spec.methodConfig),
+    simSettings: { seed: simSeed },
+    // Every request of a role carries the preset's sampling options, as in `autodiff train`.
+    sampling: samplingByRole(settings.models),
     objectCountParser: settings.pipeline.objectCountParser,
+    runSalt,
+    stopSignal: ctx.signal,
+    concurrency: settings.trainer.concurrency,
+    controls: ctx.controls,
+    onRetry: ctx.onRetry,
+    semaphoreFor: ctx.semaphoreFor,
+    retriever: ctx.retriever,
+    ...(meter ? { wrapModel: (model: ChatModel) => meter.wrap(model) } : {}),
   });
-  const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
+  const { program, data } = run;
   const initialValues = trainableValues(program);
 
   try {
-    const backward = managed('backward');
-    const optimizer = managed('optimizer');
-    const teacher = withTeacher(program, managed('teacher'));
-    const result = await train({
+    // The DSPy-style methods bootstrap from the student unless the experiment names a teacher.
+    const teacherSpec = teacherOf(spec.methodId.base, spec.methodConfig, spec.models);
+    const trained = await train({
       program,
-      teacher,
+      teacher: teacherSpec === 'student' ? undefined : run.teacher,
       data,
-      models: { optimizer, backward },
+      models: { optimizer: run.models.optimizer, backward: run.models.backward },
       method: methods.get(spec.methodId.base),
-      // Each method's own config (plan.ts: GDPO's fields of `config`, or `methodConfig.<method>`).
-      methodConfig: resume ? undefined : spec.methodConfig,
-      trainer: resume ? undefined : settings.trainer,
+      // Each method's own config (plan.ts: GDPO's fields of `config`, or `methodConfig.<method>`) and the
+      // trainer settings, given on resume too: a run resumed with another setting is refused, as in train.
+      methodConfig: spec.methodConfig,
+      trainer: settings.trainer,
       usage: ledger,
       budget: spec.budget,
       checkpointPath,
       resume,
       // Seed and repeat salt every method's samples (e.g. GDPO's proposals): repeats sample afresh.
-      cacheSalt: runCacheSalt({ seed: spec.seed, repeat: spec.repeat }),
+      cacheSalt: runSalt,
+      manifest: manifestOf(run, {
+        task: customPipeline(spec.pipeline) ? spec.pipeline : taskOf(spec.pipeline as PipelineName),
+        method: spec.method,
+        seed: spec.seed,
+        repeat: spec.repeat,
+        simSeed,
+      }),
+      signal: ctx.signal,
+      onStep: run.setStep,
       // The report shows each step's backward graph (run-record.ts: graphs/step-NN.json|.dot|.mmd).
       onBackward: graphWriter(join(spec.dir, 'graphs')),
       onStepDone: (record, run) => {
-        const g = record.gates;
         ctx.onProgress?.({
           step: record.step,
           totalSteps: run.totalSteps,
           bestVal: record.valScore,
-          gates: `mini-batch ${g.miniBatchPassed}/${g.miniBatchPassed + g.miniBatchFailed}, validation ${g.validationPassed}/${g.validationPassed + g.validationFailed}`,
+          line: stepLine(record),
         });
       },
     });
-    const hitTokens = cacheHitTokens(ledger);
+    meter?.release();
+    const tested = meter
+      ? await testAfterBudgetStop(trained, {
+          program,
+          test: data.test,
+          concurrency: settings.trainer.concurrency,
+          ledger,
+          checkpointPath,
+        })
+      : trained;
+    // Every call of the run, those of a step a stop interrupted included (the trainer's usage sums its
+    // finished steps only): the earlier process's checkpointed steps plus this process's ledger.
+    const result = { ...tested, usage: addUsage(earlier, pickUsage(ledger.byRole())) };
     // Per-example test scores for bootstrap CIs come from the trainer's own test evaluations.
     const testScores = result.partial ? undefined : result.testScores.final;
     const initialTestScores = result.testScores.initial;
     return {
-      record: toRecord(spec, result, {
-        startedAt,
-        t0,
-        initialValues,
-        testScores,
-        initialTestScores,
-        hitTokens,
-      }),
+      record: {
+        ...toRecord(spec, result, { startedAt, t0, initialValues, testScores, initialTestScores }),
+        ...(spec.budgetLevel && meter
+          ? { budgetLevel: { ...spec.budgetLevel, usedUp: trained.stopKind === 'budget' || meter.reached } }
+          : {}),
+      },
       steps: result.steps,
     };
   } finally {
     unsubscribe();
   }
+}
+
+/**
+ * A run stopped by its equal-budget level keeps its best validated values (the trainer's checkpoint of
+ * its last finished step); they are tested outside the budget, as a run that finished under it was, so
+ * every method of a level has a test score. The evaluation's calls are added to the run's usage.
+ */
+async function testAfterBudgetStop(
+  result: TrainResult,
+  o: {
+    program: TaskProgram<Example>;
+    test: readonly Example[];
+    concurrency: number;
+    ledger: UsageLedger;
+    checkpointPath: string;
+  },
+): Promise<TrainResult> {
+  if (!result.partial || result.stopKind !== 'budget' || !result.initial) return result;
+  const best = (await readCheckpoint(o.checkpointPath)).values;
+  for (const p of o.program.parameters()) if (p.name in best) p.value = best[p.name];
+  const u0 = pickUsage(o.ledger.byRole());
+  const t0 = performance.now();
+  const test = await evaluate(o.program, o.test, { concurrency: o.concurrency });
+  const usage = diffUsage(pickUsage(o.ledger.byRole()), u0);
+  const last = result.steps.at(-1)?.step ?? 0;
+  const record: StepRecord = {
+    step: last + 1,
+    phase: 'final',
+    batch: [],
+    subset: [],
+    tried: 0,
+    attempts: [],
+    accepted: false,
+    valScore: result.final.val ?? result.initial.val,
+    testScore: test.score,
+    usage,
+    wallMs: performance.now() - t0,
+  };
+  return {
+    ...result,
+    partial: false,
+    final: { ...result.final, test: test.score },
+    testScores: { ...result.testScores, final: test.perItem },
+    values: { ...result.values, ...best },
+    steps: [...result.steps, record],
+  };
 }
 
 interface RecordExtras {
@@ -192,13 +260,12 @@ interface RecordExtras {
   initialValues: Record<string, unknown>;
   testScores: Record<string, number> | undefined;
   initialTestScores: Record<string, number> | undefined;
-  hitTokens: Record<string, number>;
 }
 
 function toRecord(
   spec: RunSpec,
   result: TrainResult,
-  { startedAt, t0, initialValues, testScores, initialTestScores, hitTokens }: RecordExtras,
+  { startedAt, t0, initialValues, testScores, initialTestScores }: RecordExtras,
 ): RunRecord {
   // A run stopped before its initial evaluation finished has no score at all; none is invented.
   const { initial } = result;
@@ -219,6 +286,7 @@ function toRecord(
     status: result.partial ? 'partial' : 'done',
     stopReason: result.stopReason,
     models: { ...spec.models },
+    teacher: teacherOf(spec.methodId.base, spec.methodConfig, spec.models),
     preset: {
       name: spec.preset.preset,
       source: spec.preset.source,
@@ -231,12 +299,13 @@ function toRecord(
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },
-    usage: toRunUsage(result.usage, hitTokens),
+    usage: toRunUsage(result.usage),
     ...(result.spent ? { spent: result.spent } : {}),
-    gates: result.gates,
+    // Only a method whose proposals pass gates (GDPO, GEPA) has gate counts; the others record none.
+    gates: gateTotals(result.steps),
     steps: result.steps.length,
     wallMs: performance.now() - t0,
     startedAt: startedAt.toISOString(),
-    versions: { node: process.version, ...packageVersions() },
+    versions: { node: process.version, ...packageVersions(), commit: sourceCommit() },
   };
 }

@@ -17,6 +17,8 @@ export const RUN_RECORD_FORMAT = 'llm-autodiff/run@1';
 const count = z.number().int().nonnegative();
 const score = z.number().finite();
 
+const callsAndTokens = z.object({ calls: count, tokens: count });
+
 export const roleUsageSchema = z.object({
   calls: count,
   cacheHits: count,
@@ -28,6 +30,14 @@ export const roleUsageSchema = z.object({
   retries: count.optional(),
   failed: count.optional(),
   latencyMs: z.number().nonnegative(),
+  /**
+   * The run's cost three ways (costs/run-cost.ts): requested = billed + cached, as if nothing were cached;
+   * billed = calls that reached a model (= calls, totalTokens); cached = served by the response cache.
+   * Absent in records written before they existed (readers derive them from the counters above).
+   */
+  requested: callsAndTokens.optional(),
+  billed: callsAndTokens.optional(),
+  cached: callsAndTokens.optional(),
 });
 
 /** The trainer's schema: a run's gate counts are the trainer's, summed over its steps. */
@@ -50,6 +60,11 @@ export const runRecordSchema = z.object({
   stopReason: z.string().optional(),
   models: z.record(z.string(), z.string()),
   /**
+   * Who taught the run's demos: a model spec, "student" (the DSPy-style methods bootstrap from the
+   * student unless a teacher is named) or "none" (the method uses no teacher). Older runs have none.
+   */
+  teacher: z.string().optional(),
+  /**
    * The settings the run was resolved with: its pipeline's reference preset (`adalflow:<pipeline>`, or
    * `default` for a custom program) under the experiment's layers, as `autodiff train` records it. Runs
    * saved before repro used the presets have none.
@@ -64,6 +79,19 @@ export const runRecordSchema = z.object({
     })
     .optional(),
   config: z.record(z.string(), z.unknown()),
+  /**
+   * The equal-budget level this run was held to (experiment `budgets: [...]`): every method stops when its
+   * requested cost (cache hits included) reaches `amount` `unit`. `usedUp`: the run stopped at the budget
+   * (false: the method finished before spending it). Runs of experiments without levels have none.
+   */
+  budgetLevel: z
+    .object({
+      label: z.string().min(1),
+      unit: z.enum(['tokens', 'calls', 'usd']),
+      amount: z.number().positive(),
+      usedUp: z.boolean(),
+    })
+    .optional(),
   initial: z.object({ val: score, test: score }),
   final: z.object({ val: score, test: score.optional() }),
   /** Per test example (sample id -> score in [0,1]) for the final values; bootstrap CIs use these. */
@@ -80,7 +108,8 @@ export const runRecordSchema = z.object({
    * calls in flight at a kill included. Absent in records written before the journal.
    */
   spent: z.record(z.string(), roleSpentSchema).optional(),
-  gates: gateCountsSchema,
+  /** The steps' gate counts added up; only a method whose proposals pass gates (GDPO, GEPA) has them. */
+  gates: gateCountsSchema.optional(),
   steps: count,
   wallMs: z.number().nonnegative(),
   startedAt: z.string(),
@@ -100,7 +129,13 @@ export const savedStepSchema = z
     step: count,
     phase: z.string(),
     batch: z.array(z.string()).optional(),
+    /** Proposals the step tried (every method); older records have only `gates.tried`. */
+    tried: count.optional(),
+    /** The method's own one-line summary of the step. */
+    summary: z.string().optional(),
+    /** Only in records written before gate counts moved to `details.gates`. */
     gates: gateCountsSchema.optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
     attempts: z
       .array(
         z
@@ -167,7 +202,14 @@ export interface SavedRun {
   record: RunRecord;
   steps: SavedStep[];
   /** Backward graphs by step number (only when read with `{ graphs: true }` and present). */
-  graphs: Array<{ step: number; graph: SavedGraph; mermaid?: string; dot?: string }>;
+  graphs: Array<{
+    step: number;
+    graph: SavedGraph;
+    mermaid?: string;
+    dot?: string;
+    /** The graph as a picture (report/graph-svg.ts renders it from `dot` for the report; never saved). */
+    svg?: string;
+  }>;
 }
 
 export interface SavedExperiment {
@@ -192,13 +234,18 @@ export class RunRecordError extends Error {
   }
 }
 
-export function runId(pipeline: string, method: string, repeat: number): string {
-  return `${pipeline}__${method}__r${repeat}`;
+/** `<pipeline>__<method>__r<repeat>`, with `@<level>` after the method at an equal-budget level. */
+export function runId(pipeline: string, method: string, repeat: number, budgetLabel?: string): string {
+  return `${pipeline}__${method}${budgetLabel === undefined ? '' : `@${budgetLabel}`}__r${repeat}`;
 }
 
-export function parseRunId(id: string): { pipeline: string; method: string; repeat: number } | undefined {
-  const m = /^(.+)__(.+)__r(\d+)$/.exec(id);
-  return m ? { pipeline: m[1] as string, method: m[2] as string, repeat: Number(m[3]) } : undefined;
+export function parseRunId(
+  id: string,
+): { pipeline: string; method: string; repeat: number; budget?: string } | undefined {
+  const m = /^(.+)__([^@]+)(?:@(.+))?__r(\d+)$/.exec(id);
+  if (!m) return undefined;
+  const parsed = { pipeline: m[1] as string, method: m[2] as string, repeat: Number(m[4]) };
+  return m[3] === undefined ? parsed : { ...parsed, budget: m[3] };
 }
 
 function zodDetail(error: z.ZodError): string {
@@ -264,8 +311,8 @@ async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-async function readGraphs(dir: string): Promise<SavedRun['graphs']> {
-  const graphDir = join(dir, 'graphs');
+/** Every `step-NN.json` of a graph folder (as `train --graph DIR` and repro runs write it), with its DOT and Mermaid. */
+export async function readGraphDir(graphDir: string): Promise<SavedRun['graphs']> {
   if (!(await pathExists(graphDir))) return [];
   const names = (await readdir(graphDir)).filter((n) => /^step-\d+\.json$/.test(n)).sort();
   const out: SavedRun['graphs'] = [];
@@ -295,7 +342,7 @@ export interface ReadOptions {
 export async function readRun(dir: string, options: ReadOptions = {}): Promise<SavedRun> {
   const runFile = join(dir, 'run.json');
   const record = parseRunRecord(parseJson(runFile, await readText(runFile)), runFile);
-  const expected = runId(record.pipeline, record.method, record.repeat);
+  const expected = runId(record.pipeline, record.method, record.repeat, record.budgetLevel?.label);
   if (record.runId !== expected)
     throw new RunRecordError(runFile, `runId "${record.runId}" should be "${expected}"`);
   const stepsFile = join(dir, 'steps.jsonl');
@@ -304,7 +351,7 @@ export async function readRun(dir: string, options: ReadOptions = {}): Promise<S
     (await pathExists(stepsFile)) || record.steps > 0 ? parseSteps(await readText(stepsFile), stepsFile) : [];
   if (steps.length < record.steps)
     throw new RunRecordError(stepsFile, `${steps.length} step record(s), run.json says ${record.steps}`);
-  const graphs = options.graphs ? await readGraphs(dir) : [];
+  const graphs = options.graphs ? await readGraphDir(join(dir, 'graphs')) : [];
   return { dir, record, steps, graphs };
 }
 

@@ -1,6 +1,7 @@
 /**
- * One table model, three renderings: Markdown (human-readable cells such as "71.25 ± 2.10 (73.50)"),
- * CSV (one number per column, machine-readable, via csv-stringify) and HTML (for the report).
+ * One table model, four renderings: Markdown (human-readable cells such as "71.25 ± 2.10 (73.50)"),
+ * CSV (one number per column, machine-readable, via csv-stringify), LaTeX (booktabs, for a paper) and
+ * HTML (for the report). Every file carries the experiment's settings block (CSV and LaTeX as comments).
  */
 import { stringify } from 'csv-stringify/sync';
 
@@ -21,8 +22,24 @@ export interface Table<R = unknown> {
   title: string;
   /** Lines printed under the title (sources, what "mean" means, the simulated-model warning). */
   notes: string[];
+  /** The settings the numbers were made with (tables/settings-block.ts), one line each. */
+  settings?: string[];
   columns: Array<Column<R>>;
   rows: R[];
+}
+
+/** A table of any row type, for lists of tables with different rows (renderers only read it through its columns). */
+export function anyTable<R>(table: Table<R>): Table<unknown> {
+  const as = (row: unknown) => row as R;
+  return {
+    ...table,
+    rows: table.rows,
+    columns: table.columns.map((c) => ({
+      ...c,
+      md: (row: unknown) => c.md(as(row)),
+      csv: c.csv.map(([name, get]): [string, (row: unknown) => CsvValue] => [name, (row) => get(as(row))]),
+    })),
+  };
 }
 
 const escapeMd = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -48,18 +65,74 @@ export function renderMarkdown<R>(table: Table<R>): string {
     table.columns.map((c) => c.numeric ?? false),
   );
   const notes = table.notes.length ? `${table.notes.join('\n\n')}\n\n` : '';
-  return `# ${table.title}\n\n${notes}${body}\n`;
+  const settings = table.settings?.length
+    ? `\n## Settings\n\n${table.settings.map((l) => `- ${escapeMd(l)}`).join('\n')}\n`
+    : '';
+  return `# ${table.title}\n\n${notes}${body}\n${settings}`;
 }
+
+/** `# ` comment lines (CSV readers skip them with their comment option, e.g. csv-parse `comment: '#'`). */
+const commentLines = (prefix: string, lines: readonly string[]) =>
+  lines.map((l) => `${prefix} ${l.replace(/\n/g, ' ')}\n`).join('');
 
 /** CSV with a header row; numbers written as they are, missing values as empty cells. */
 export function renderCsv<R>(table: Table<R>): string {
   const columns = table.columns.flatMap((c) => c.csv);
   const records = table.rows.map((r) => columns.map(([, get]) => get(r) ?? ''));
-  return stringify(records, {
+  const body = stringify(records, {
     header: true,
     columns: columns.map(([name]) => name),
     record_delimiter: 'unix',
   });
+  return `${commentLines('#', [table.title, ...(table.settings ?? [])])}${body}`;
+}
+
+const LATEX_SPECIAL: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+};
+
+/** Text as LaTeX: specials escaped, ± and the en dash as math/text commands. */
+export function escapeLatex(text: string): string {
+  return text
+    .replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIAL[c] ?? c)
+    .replace(/±/g, '$\\pm$')
+    .replace(/—/g, '---')
+    .replace(/×/g, '$\\times$')
+    .replace(/·/g, '$\\cdot$');
+}
+
+/** A booktabs table (\\toprule, \\midrule, \\bottomrule); title as caption, settings as % comments. */
+export function renderLatex<R>(table: Table<R>): string {
+  const align = table.columns.map((c) => (c.numeric ? 'r' : 'l')).join('');
+  const head = table.columns.map((c) => escapeLatex(c.header)).join(' & ');
+  const rows = table.rows.map((r) => `${table.columns.map((c) => escapeLatex(c.md(r))).join(' & ')} \\\\`);
+  return [
+    commentLines('%', [...table.notes, ...(table.settings ?? [])]).trimEnd(),
+    '% Needs \\usepackage{booktabs}.',
+    '\\begin{table}[t]',
+    '\\centering',
+    '\\small',
+    `\\caption{${escapeLatex(table.title)}}`,
+    `\\label{tab:${table.name.replace(/[^A-Za-z0-9-]/g, '-')}}`,
+    `\\begin{tabular}{${align}}`,
+    '\\toprule',
+    `${head} \\\\`,
+    '\\midrule',
+    ...rows,
+    '\\bottomrule',
+    '\\end{tabular}',
+    '\\end{table}',
+    '',
+  ].join('\n');
 }
 
 export function escapeHtml(text: string): string {

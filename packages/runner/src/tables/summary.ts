@@ -2,7 +2,11 @@
  * Aggregates saved runs per pipeline × method over repeats: the numbers every table, plot and the
  * report show. Pure: the same runs give the same summary, in the same order.
  */
+
+import { levelText } from '../costs/requested-budget';
+import { type CostView, type RoleCosts, roleCosts, runCost } from '../costs/run-cost';
 import type { RunGateCounts, RunRecord, SavedExperiment, SavedRun } from '../repro/run-record';
+import { compareMethods, comparePipelines } from './order';
 
 export interface Stat {
   n: number;
@@ -13,17 +17,14 @@ export interface Stat {
   max: number;
 }
 
-export interface RoleCost {
-  calls: number;
-  cacheHits: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+/** Mean per run of the three cost views (costs/run-cost.ts): requested = billed + cached. */
+export type RoleCost = RoleCosts;
 
 export interface CellSummary {
   pipeline: string;
   method: string;
+  /** The equal-budget level of the cell's runs; `unusedRuns`: runs that finished before spending it. */
+  budget?: { label: string; amount: number; unusedRuns: number };
   runs: number;
   done: number;
   partial: number;
@@ -35,11 +36,15 @@ export interface CellSummary {
   initialTest?: Stat;
   /** Mean per run, by role (roles in `roleOrder`). */
   usage: Record<string, RoleCost>;
-  /** Mean per run. */
-  gates: RunGateCounts;
+  /** Mean per run over all roles, each view. */
+  total: RoleCost;
+  /** Mean per run, over the runs that have gate counts (GDPO, GEPA); none for methods without gates. */
+  gates?: RunGateCounts;
   wallMs: number;
   /** Mean training steps per run (the evaluation-only 'init' and 'final' records left out). */
   steps: number;
+  /** The runs' teachers (run.json `teacher`: a model spec, "student" or "none"), distinct and sorted. */
+  teachers: string[];
 }
 
 export function stat(values: readonly number[]): Stat | undefined {
@@ -71,14 +76,6 @@ export const GATE_KEYS: ReadonlyArray<keyof RunGateCounts> = [
   'validationPassed',
   'validationFailed',
 ];
-const COST_KEYS: Array<keyof RoleCost> = [
-  'calls',
-  'cacheHits',
-  'promptTokens',
-  'completionTokens',
-  'totalTokens',
-];
-
 const meanOf = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** The test score of a run, if it has one: `start` runs (no training) use their initial test. */
@@ -92,24 +89,49 @@ export function trainingSteps(run: Pick<SavedRun, 'steps'>): SavedRun['steps'] {
   return run.steps.filter((s) => s.step > 0 && s.phase !== 'init' && s.phase !== 'final');
 }
 
+function meanCosts(costs: readonly RoleCosts[]): RoleCost {
+  const view = (v: CostView) => ({
+    calls: meanOf(costs.map((c) => c[v].calls)),
+    tokens: meanOf(costs.map((c) => c[v].tokens)),
+  });
+  return { requested: view('requested'), billed: view('billed'), cached: view('cached') };
+}
+
 function summarizeCell(runs: readonly SavedRun[]): CellSummary {
   const records = runs.map((r) => r.record);
   const first = records[0] as RunRecord;
   const roles = roleOrder(records.flatMap((r) => Object.keys(r.usage)));
   const usage: Record<string, RoleCost> = {};
-  for (const role of roles) {
-    const cost = {} as RoleCost;
-    for (const k of COST_KEYS) cost[k] = meanOf(records.map((r) => r.usage[role]?.[k] ?? 0));
-    usage[role] = cost;
+  for (const role of roles) usage[role] = meanCosts(records.map((r) => roleCosts(r.usage[role])));
+  const total = meanCosts(
+    records.map((r) => ({
+      requested: runCost(r),
+      billed: runCost(r, 'billed'),
+      cached: runCost(r, 'cached'),
+    })),
+  );
+  const gated = records.flatMap((r) => (r.gates ? [r.gates] : []));
+  let gates: RunGateCounts | undefined;
+  if (gated.length > 0) {
+    gates = {} as RunGateCounts;
+    for (const k of GATE_KEYS) gates[k] = meanOf(gated.map((g) => g[k]));
   }
-  const gates = {} as RunGateCounts;
-  for (const k of GATE_KEYS) gates[k] = meanOf(records.map((r) => r.gates[k]));
   const tests = records.map(runTest).filter((x): x is number => x !== undefined);
   const vals = records.filter((r) => r.status !== 'failed').map((r) => r.final.val);
   const byStatus = (s: RunRecord['status']) => records.filter((r) => r.status === s).length;
+  const level = first.budgetLevel;
   return {
     pipeline: first.pipeline,
     method: first.method,
+    ...(level
+      ? {
+          budget: {
+            label: levelText(level),
+            amount: level.amount,
+            unusedRuns: records.filter((r) => !r.budgetLevel?.usedUp).length,
+          },
+        }
+      : {}),
     runs: records.length,
     done: byStatus('done'),
     partial: byStatus('partial'),
@@ -118,9 +140,11 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
     val: stat(vals),
     initialTest: stat(records.map((r) => r.initial.test)),
     usage,
+    total,
     gates,
     wallMs: meanOf(records.map((r) => r.wallMs)),
     steps: meanOf(runs.map((r) => trainingSteps(r).length)),
+    teachers: [...new Set(records.flatMap((r) => (r.teacher ? [r.teacher] : [])))].sort(),
   };
 }
 
@@ -128,7 +152,7 @@ function summarizeCell(runs: readonly SavedRun[]): CellSummary {
 export function groupCells(runs: readonly SavedRun[]): Map<string, SavedRun[]> {
   const cells = new Map<string, SavedRun[]>();
   for (const run of runs) {
-    const key = cellKey(run.record.pipeline, run.record.method);
+    const key = cellKey(run.record.pipeline, run.record.method, run.record.budgetLevel?.label);
     const list = cells.get(key) ?? [];
     list.push(run);
     cells.set(key, list);
@@ -136,16 +160,31 @@ export function groupCells(runs: readonly SavedRun[]): Map<string, SavedRun[]> {
   return cells;
 }
 
-export function cellKey(pipeline: string, method: string): string {
-  return `${pipeline}/${method}`;
+export function cellKey(pipeline: string, method: string, budget?: string): string {
+  return budget === undefined ? `${pipeline}/${method}` : `${pipeline}/${method}@${budget}`;
 }
 
-/** One summary per pipeline × method, sorted by pipeline then method (code-point order). */
+/** A cell's method as plots name it: `gdpo`, or `gdpo @ 20k tokens` at an equal-budget level. */
+export function cellLabel(c: Pick<CellSummary, 'method' | 'budget'>): string {
+  return c.budget ? `${c.method} @ ${c.budget.label}` : c.method;
+}
+
+/** A cell's budget column: the level, † when some repeat finished before using it up. */
+export function budgetText(c: Pick<CellSummary, 'budget'>): string {
+  if (!c.budget) return '';
+  return `${c.budget.label}${c.budget.unusedRuns > 0 ? ` † (${c.budget.unusedRuns} not used up)` : ''}`;
+}
+
+/** One summary per pipeline × method, in the paper's order (tables/order.ts): pipeline, then method. */
 export function summarize(exp: Pick<SavedExperiment, 'runs'>): CellSummary[] {
-  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...groupCells(exp.runs).values()]
     .map(summarizeCell)
-    .sort((a, b) => byName(a.pipeline, b.pipeline) || byName(a.method, b.method));
+    .sort(
+      (a, b) =>
+        comparePipelines(a.pipeline, b.pipeline) ||
+        compareMethods(a.method, b.method) ||
+        (a.budget?.amount ?? -1) - (b.budget?.amount ?? -1),
+    );
 }
 
 /** Every role that appears in any cell, in `roleOrder`. */

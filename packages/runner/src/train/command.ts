@@ -36,12 +36,13 @@ import { samplingByRole } from '../presets/settings';
 import { loadModuleModels } from '../program/module-models';
 import { applyProgramFlags } from '../program/program-flags';
 import { noteWhenSimulatedTaskCalled } from '../program/sim-note';
-import { splitRunConfig, wantsDemosSlot } from '../run-config';
-import { setupRun } from '../run-setup';
+import { splitRunConfig, teacherOf, wantsDemosSlot } from '../run-config';
+import { manifestOf, setupRun } from '../run-setup';
+import { trainableValues } from '../trainable-values';
+import { sourceCommit } from '../versions';
 import { type TrainArgs, trainArgsFrom } from './args';
 import { type TrainCost, trainCost } from './cost-check';
 import { onInterrupt, resumeCommand } from './interrupt';
-import { runManifest } from './manifest';
 import type { TrainFlags } from './options';
 import { type OutputPath, preflightOutputs } from './preflight';
 import { formatReport } from './report';
@@ -198,17 +199,12 @@ async function trainAndReport(
       Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
     );
     const usesSim = Object.values(args.models).some(isSimSpec);
-    const manifest = runManifest({
+    const manifest = manifestOf(run, {
       task: args.task,
-      pipeline: args.pipeline,
       method: args.method,
-      models: roleModels,
-      data,
       seed,
       repeat: args.repeat,
-      cacheSalt: runSalt,
-      simSeed: usesSim ? simSeed : undefined,
-      sampling,
+      simSeed,
     });
 
     const log = args.quiet ? () => {} : io.out;
@@ -216,10 +212,15 @@ async function trainAndReport(
     log(
       `${args.pipeline}: train ${data.train.length}, val ${data.val.length}, test ${data.test.length} (${label}; ${run.source})${args.replay ? ' — replay from the cache, offline' : ''}`,
     );
+    // The values before training (a resume restores the checkpoint's inside train()): the report's start.
+    const initialValues = trainableValues(program);
+    const startedAt = new Date().toISOString();
     // On resume the checkpoint's config is used; flags given anyway must agree with it (checked by train()).
+    // The DSPy-style methods bootstrap from the student unless --teacher-model names another model.
+    const teacherSpec = teacherOf(args.method, methodConfig, args.models);
     const result = await train({
       program,
-      teacher,
+      teacher: teacherSpec === 'student' ? undefined : teacher,
       data,
       models: { optimizer: run.models.optimizer, backward: run.models.backward },
       method: args.method,
@@ -263,6 +264,10 @@ async function trainAndReport(
       spendJournal: spendJournalPath(args.checkpoint),
       usageByRole,
       result,
+      initialValues,
+      startedAt,
+      commit: sourceCommit(),
+      ...(args.graphDir ? { graphDir: args.graphDir } : {}),
     };
     try {
       await writeTrainResults(args.out, file);

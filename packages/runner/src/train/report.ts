@@ -1,5 +1,5 @@
 import type { UsageSummary } from '@llm-autodiff/llm';
-import type { TrainResult } from '@llm-autodiff/trainer';
+import { gateTotals, type TrainResult } from '@llm-autodiff/trainer';
 
 export interface TrainReportInput {
   pipeline: string;
@@ -35,13 +35,19 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
     );
   }
   lines.push(...spentLines(result));
-  const g = result.gates;
-  lines.push(
-    `proposals: ${g.tried} tried, ${g.unchanged} unchanged (${g.parseFailures} parse failures); ` +
-      `mini-batch gate ${g.miniBatchPassed} passed / ${g.miniBatchFailed} failed; ` +
-      `validation gate ${g.validationPassed} passed / ${g.validationFailed} failed`,
-    `wall-clock: ${(result.wallMs / 1000).toFixed(1)} s (this process)`,
-  );
+  // What every method has; then, for a method whose proposals pass gates (GDPO, GEPA), its gate counts.
+  const trained = result.steps.filter((s) => s.phase !== 'init' && s.phase !== 'final');
+  const tried = trained.reduce((n, s) => n + s.tried, 0);
+  const accepted = trained.filter((s) => s.accepted).length;
+  lines.push(`steps: ${trained.length}, ${accepted} accepted; proposals: ${tried} tried`);
+  const g = gateTotals(result.steps);
+  if (g)
+    lines.push(
+      `gates: ${g.unchanged} unchanged (${g.parseFailures} parse failures); ` +
+        `mini-batch gate ${g.miniBatchPassed} passed / ${g.miniBatchFailed} failed; ` +
+        `validation gate ${g.validationPassed} passed / ${g.validationFailed} failed`,
+    );
+  lines.push(`wall-clock: ${(result.wallMs / 1000).toFixed(1)} s (this process)`);
   for (const [name, value] of Object.entries(result.values))
     lines.push('', `[${name}]`, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   return lines.join('\n');

@@ -60,6 +60,14 @@ export const trainResultsFileSchema = z
         .passthrough(),
     ),
     result: trainResultSchema,
+    /** The trainable values the run started from (absent in files from before they were recorded). */
+    initialValues: z.record(z.string(), z.unknown()).optional(),
+    /** When this process started training (ISO 8601). */
+    startedAt: z.string().optional(),
+    /** The git commit the code ran from (versions.ts `sourceCommit`). */
+    commit: z.string().optional(),
+    /** The `--graph DIR` the backward graphs were written to (absolute); `autodiff report` draws them. */
+    graphDir: z.string().optional(),
   })
   .passthrough();
 

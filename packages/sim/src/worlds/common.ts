@@ -2,7 +2,15 @@ import type { TaskFields } from '../contract';
 import type { DataWorld, Example } from '../data/datasets';
 import { digest, hashUnit } from '../hash';
 import type { SimProfile } from '../profiles';
-import { expresses, type Skill } from '../skills';
+import {
+  type ConceptReading,
+  instructionSentences,
+  MISLED_FAILURE_CAP,
+  READING_FAILURE_FACTOR,
+  readConcept,
+  sentenceKey,
+} from '../reading';
+import type { Skill } from '../skills';
 import { wordCount } from '../text';
 
 /** What a judging role (backward engine, optimizer) may use: no data, only its seed and profile. */
@@ -39,24 +47,75 @@ function sameTask<E extends Example>(ex: Example, like: E): ex is E {
 /** Probability of taking a demo's lesson for a skill the demo shows handled correctly. */
 const TEACH_RATE = 0.6;
 
-/** A bloated instruction costs accuracy as well as tokens: +1 point of slip per 40 words beyond 200. */
-export function slipRate(profile: SimProfile, instruction: string): number {
-  const extra = Math.max(0, wordCount(instruction) - 200) / 40 / 100;
-  return profile.slip + Math.min(0.08, extra);
+/**
+ * Length and redundancy cost smoothly (CONTRACT.md §2.2): each 100 words of instruction add half a point
+ * of slips up to 200 words (a longer prompt dilutes what matters), 2.5 points per 100 words beyond (the
+ * bloat slope the world always had, now without a free zone below it); every sentence said twice (the
+ * same sentence, or a concept restated in other words) half a point; together capped at 8 points.
+ * A first slope of 1 point per 100 words took the HotPotQA vanilla headroom below SIM.md's 10 points
+ * (the cued answer prompt is ~100 words); calibration, not any method's result, set the half point.
+ */
+export const SLIP_PER_100_WORDS = 0.005;
+export const BLOAT_FROM_WORDS = 200;
+export const BLOAT_SLIP_PER_100_WORDS = 0.025;
+export const SLIP_PER_REPEAT = 0.005;
+export const MAX_LENGTH_SLIP = 0.08;
+
+const readings = new Map<string, ConceptReading>();
+/** `readConcept`, memoized: the same few instructions are read for thousands of calls. */
+export function reading(skill: Skill, instruction: string): ConceptReading {
+  const key = `${skill.id}\u0000${instruction}`;
+  let r = readings.get(key);
+  if (!r) {
+    if (readings.size > 4096) readings.clear();
+    r = readConcept(skill, instruction);
+    readings.set(key, r);
+  }
+  return r;
 }
 
-export function slips(ctx: WorldContext, call: TaskCall): boolean {
+/** Sentences said twice: identical sentences, plus extra statements of one concept. */
+export function repeats(instruction: string, skills: readonly Skill[] = []): number {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const s of instructionSentences(instruction)) {
+    const k = sentenceKey(s);
+    if (k === '') continue;
+    if (seen.has(k)) n++;
+    seen.add(k);
+  }
+  for (const skill of skills) n += Math.max(0, reading(skill, instruction).statements - 1);
+  return n;
+}
+
+export function slipRate(profile: SimProfile, instruction: string, skills: readonly Skill[] = []): number {
+  const cost =
+    (wordCount(instruction) / 100) * SLIP_PER_100_WORDS + repeats(instruction, skills) * SLIP_PER_REPEAT;
+  return profile.slip + Math.min(MAX_LENGTH_SLIP, cost);
+}
+
+/**
+ * What the instruction MEANS for this example: how it reads each concept whose trap the example has,
+ * the output format asked for, and the demos shown. A slip is drawn per (example, meaning), so a
+ * rewording that keeps the meaning keeps the example's outcome (unless the smooth length cost moves the
+ * rate across its draw); new content re-draws the outcomes it touches.
+ */
+function meaningKey(call: TaskCall, skills: readonly Skill[]): string {
+  const concepts = skills
+    .filter((s) => s.applies(call.example))
+    .map((s) => `${s.id}:${reading(s, call.fields.instruction).state}`);
+  const f = call.fields.format;
+  const format = f.type === 'json' ? `json:${[...f.keys].sort().join(',')}` : f.type;
+  const demos = call.fields.examples.length > 0 ? digest(call.fields.examples.join('\n')) : '';
+  return [...concepts, format, demos].join('|');
+}
+
+/** Whether the model slips on this call; `skills` are the concepts of this kind of call. */
+export function slips(ctx: WorldContext, call: TaskCall, skills: readonly Skill[]): boolean {
   const sampled = call.choice > 0 ? SAMPLING_SLIP_PER_TEMPERATURE * call.temperature : 0;
-  const rate = slipRate(ctx.profile, call.fields.instruction) + sampled;
+  const rate = slipRate(ctx.profile, call.fields.instruction, skills) + sampled;
   return (
-    hashUnit(
-      ctx.seed,
-      'slip',
-      ctx.profile.id,
-      digest(call.fields.instruction),
-      call.example.id,
-      call.choice,
-    ) < rate
+    hashUnit(ctx.seed, 'slip', ctx.profile.id, meaningKey(call, skills), call.example.id, call.choice) < rate
   );
 }
 
@@ -94,8 +153,9 @@ export function fallsInto<E extends Example>(
   taught: Set<string>,
 ): boolean {
   if (!skill.applies(call.example)) return false;
-  if (expresses(skill, call.fields.instruction) || taught.has(skill.id)) return false;
-  return (
-    hashUnit(ctx.seed, 'skill', skill.id, call.example.id) < skill.failureRate * ctx.profile.failureScale
-  );
+  const factor = READING_FAILURE_FACTOR[reading(skill, call.fields.instruction).state];
+  if (factor === 0 || taught.has(skill.id)) return false;
+  const base = skill.failureRate * ctx.profile.failureScale;
+  const rate = factor > 1 ? Math.min(MISLED_FAILURE_CAP, Math.max(base, base * factor)) : base * factor;
+  return hashUnit(ctx.seed, 'skill', skill.id, call.example.id) < rate;
 }

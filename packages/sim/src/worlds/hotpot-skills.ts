@@ -2,6 +2,12 @@ import type { HotpotExample } from '../data/datasets';
 import { near, type Skill } from '../skills';
 import { isYesNo } from './hotpot-context';
 
+/** "Answer in full sentences" asks for the opposite of a short span and of a bare yes or no. */
+const FULL_SENTENCE = [
+  /\b(full|complete|whole) sentences?\b/i,
+  /\b(explain|elaborate|justify)\w*\b[^.\n]*\b(in the|your) (final )?answer\b/i,
+];
+
 const SHORT_CUE = [
   near(
     String.raw`\b(short|shortest|concise(ly)?|brief(ly)?|few words|exact (span|phrase|words?)|no (extra|other|additional) (words|text|explanation))\b`,
@@ -15,6 +21,7 @@ export const HP_YES_NO: Skill<HotpotExample> = {
   kind: 'answer',
   concept: 'answer yes/no questions with just yes or no',
   cue: [/\byes\W{0,2}\s*(\/|or|-)\s*\W{0,2}no\b/i],
+  contrary: FULL_SENTENCE,
   failureRate: 0.4,
   applies: (e) => isYesNo(e),
   feedback: [
@@ -38,6 +45,7 @@ export const HP_COMPARE: Skill<HotpotExample> = {
     ),
     /\b(check|look up|find)\w*\b[^.\n]*\b(both|each) (entit(y|ies)|candidates?|of them|person|people)/i,
   ],
+  contrary: [/\b(pick|choose|take|answer with)\w* the first (entity|one|candidate|name)\b/i],
   failureRate: 0.35,
   applies: (e) => e.type === 'comparison' && !isYesNo(e),
   feedback: [
@@ -63,6 +71,7 @@ export const HP_BRIDGE: Skill<HotpotExample> = {
     /\b(connect|chain|link)\w* (the )?(facts|passages|information)/i,
     /\bdo not stop at the (intermediate|linking|first) (entity|hop)/i,
   ],
+  contrary: [/\b(answer|reply|respond)\w* with the (intermediate|first|linking|bridge) (entity|name|hop)\b/i],
   failureRate: 0.25,
   applies: (e) => e.type === 'bridge',
   feedback: [
@@ -80,6 +89,7 @@ export const HP_SHORT: Skill<HotpotExample> = {
   kind: 'answer',
   concept: 'answer with the short exact span',
   cue: SHORT_CUE,
+  contrary: FULL_SENTENCE,
   failureRate: 0.1,
   applies: (e) => !isYesNo(e),
   feedback: [
@@ -101,6 +111,10 @@ export const HP_QUERY_BRIDGE: Skill<HotpotExample> = {
       String.raw`\b(bridge entity|(missing|next|new|second[- ]hop|next[- ]hop) (entity|person|thing|title|name)|entit(y|ies) (they|the passages|the context) (mention|point)|entit(y|ies) (found|mentioned|named) in the (retrieved )?(passages|context))`,
       String.raw`\b(query|queries|search\w*|name|naming)\b`,
     ),
+  ],
+  contrary: [
+    /\b(repeat|copy|reuse|use)\w* the (whole |original |full )?question (itself )?as the (search )?query\b/i,
+    /\b(repeat|copy)\w* the (whole |original )?question\b[^.\n]*\b(query|search)/i,
   ],
   failureRate: 0.85,
   applies: () => true,
@@ -125,6 +139,7 @@ export const HP_REACT_SEPARATE: Skill<HotpotExample> = {
     ),
     /\bsearch (for )?each (entity|one|person)/i,
   ],
+  contrary: [/\bsearch (for |with )?the (whole|entire|full) question\b/i],
   failureRate: 0.85,
   applies: () => true,
   feedback: [

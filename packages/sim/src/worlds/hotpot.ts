@@ -45,7 +45,7 @@ export function answerFromContext(
   const guess = (salt: string) => hashUnit(ctx.seed, 'hp.guess', salt, e.id) < 0.5;
 
   const hard = hashUnit(ctx.seed, 'hp.hard', e.id) < HARD_QUESTION_RATE;
-  if (hard || slips(ctx, call)) return isYesNo(e) ? (ans === 'yes' ? 'no' : 'yes') : wrongEntity;
+  if (hard || slips(ctx, call, skills)) return isYesNo(e) ? (ans === 'yes' ? 'no' : 'yes') : wrongEntity;
   if (isYesNo(e)) {
     const known = present.every(Boolean);
     const right = known || guess('yn');
@@ -120,7 +120,12 @@ export function queryFor(ctx: WorldContext, call: TaskCall<HotpotExample>): Hotp
   const asIs = { query: plain, namedBridge: false };
   if (!context || context.trim() === '') return asIs;
   const taught = taughtSkills(ctx, call, [HP_QUERY_BRIDGE], demoHasAnswer);
-  if (fallsInto(ctx, HP_QUERY_BRIDGE, call, taught) || slips(ctx, call) || !extracts(ctx, e)) return asIs;
+  if (
+    fallsInto(ctx, HP_QUERY_BRIDGE, call, taught) ||
+    slips(ctx, call, [HP_QUERY_BRIDGE]) ||
+    !extracts(ctx, e)
+  )
+    return asIs;
   const target = missingEntity(e, context);
   return target ? { query: target, namedBridge: true } : asIs;
 }

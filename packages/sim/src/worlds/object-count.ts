@@ -31,6 +31,11 @@ export const OC_SKILLS: Skill<ObjectCountExample>[] = [
       /\b(two|three|four|five) [a-z]+\W{0,3}(,? that)? (is|are|counts? as|means) (two|three|four|five|[2-5])\b/i,
       /how many of each/i,
     ],
+    contrary: [
+      /\b(count|treat)\w* (each|every) (listed )?(phrase|entry|mention|line|item|object)\b[^.\n]*\b(once|as (one|1|a single))\b/i,
+      /\bregardless of (the |any |their )?(quantit\w*|number words?|amounts?)/i,
+      /\bnumber words? (are|is) (irrelevant|noise|decorative|meaningless)/i,
+    ],
     failureRate: 0.08,
     applies: (e) =>
       (ocQuestion(e)?.items ?? []).some((i) => i.quantity > 1 && i.category === ocQuestion(e)?.asked),
@@ -61,6 +66,11 @@ export const OC_SKILLS: Skill<ObjectCountExample>[] = [
       /\b(check|verify|determine)\w*\b[^.\n]*\b(categor\w*|kind|type) of (each|every) (item|object|thing)/i,
       /(belongs?|belonging) to the (asked|requested|given|right) (category|type|class)/i,
     ],
+    contrary: [
+      /\bregardless of (the |their |its )?(categor\w*|kinds?|types?)/i,
+      /\b(count|include|add)\w* (every|all|each)( of the)?( listed)? (items?|objects?|things?)\b[^.\n]*\b(whatever|any) (categor\w*|kinds?|types?)/i,
+      /\b(every|all) (items?|objects?|things?)( in the list)? counts?\b/i,
+    ],
     failureRate: 0.12,
     applies: (e) => (ocQuestion(e)?.items ?? []).some((i) => i.category !== ocQuestion(e)?.asked),
     feedback: [
@@ -86,6 +96,9 @@ export const OC_SKILLS: Skill<ObjectCountExample>[] = [
       /running (total|count|sum|tally)|cumulative (sum|total|count)/i,
       /\b(list|enumerate|write down|go through)\w* (each|every|all)( of)?( the)? (items?|objects?|things?|entries)/i,
       /\bkeep(ing)? a (running )?tally|\btally (up|as|while)\b/i,
+    ],
+    contrary: [
+      /\b(give|state|guess|estimate)\w* the (total|count|number)\b[^.\n]*\b(at once|directly|immediately|in one go|at a glance)\b/i,
     ],
     failureRate: 0.19,
     applies: (e) => (ocQuestion(e)?.items.length ?? 0) >= 7,
@@ -126,7 +139,7 @@ export function ocOutcome(ctx: WorldContext, call: TaskCall<ObjectCountExample>)
     allCategories: failed.includes('oc.category'),
   });
   if (failed.includes('oc.enumerate')) count += hashPick([-1, 1], ctx.seed, 'oc.off', call.example.id);
-  const slipped = slips(ctx, call);
+  const slipped = slips(ctx, call, OC_SKILLS);
   if (slipped) count += hashPick([-2, -1, 1, 2], ctx.seed, 'oc.slip', call.example.id, call.choice);
   return { count: Math.max(0, count), failed, slipped };
 }

@@ -39,6 +39,9 @@ export const TREC_SKILLS: TrecSkill[] = [
       near(String.raw`\b(definitions?|define|defining|meaning|means|signif(y|ies))\b`, String.raw`\bDESC\b`),
       /\b(asks?|asking|requests?) (for )?(a |the )?(definition|meaning)\b|\basks? (to define|what (a|the|some) (word|term|thing) means)/i,
     ],
+    contrary: [
+      /\b(definitions?|meanings?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|HUM|LOC|NUM)\b/i,
+    ],
     failureRate: 0.27,
     applies: (e) => e.fine === 'DESC:def',
     feedback: [
@@ -90,6 +93,9 @@ export const TREC_SKILLS: TrecSkill[] = [
         String.raw`\b(NUM|numeric)\b`,
       ),
     ],
+    contrary: [
+      /\b(dates?|years?|durations?|time periods?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|HUM|LOC)\b/i,
+    ],
     failureRate: 0.28,
     applies: (e) => ['NUM:date', 'NUM:period'].includes(e.fine),
     feedback: [
@@ -113,6 +119,9 @@ export const TREC_SKILLS: TrecSkill[] = [
         String.raw`\b(countr(y|ies)|cit(y|ies)|towns?|states?|rivers?|mountains?|continents?|regions?|places?|geograph\w*|where)\b`,
         String.raw`\b(LOC|location)\b`,
       ),
+    ],
+    contrary: [
+      /\b(countr(y|ies)|cit(y|ies)|places?|rivers?|mountains?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|HUM|NUM)\b/i,
     ],
     failureRate: 0.18,
     applies: (e) => e.label === 'LOC' && startsWhat(e),
@@ -138,6 +147,9 @@ export const TREC_SKILLS: TrecSkill[] = [
         String.raw`\b(HUM|human)\b`,
       ),
     ],
+    contrary: [
+      /\b(groups?|organi[sz]ations?|teams?|compan(y|ies))\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ABBR|ENTY|DESC|LOC|NUM)\b/i,
+    ],
     failureRate: 0.5,
     applies: (e) => ['HUM:gr', 'HUM:title', 'HUM:desc'].includes(e.fine),
     feedback: [
@@ -161,6 +173,9 @@ export const TREC_SKILLS: TrecSkill[] = [
         String.raw`\bstands? for\b|\bexpan(sion|d|ding)\b|\bfull form\b|\bspelled out\b`,
         String.raw`\bABBR\b`,
       ),
+    ],
+    contrary: [
+      /\b(abbreviations?|acronyms?|expansions?)\b[^.\n]{0,40}\b(are|is|count as|belongs? to|go(es)? (in|to)|labell?ed|choose)\s+(always\s+)?\b(ENTY|DESC|HUM|LOC|NUM)\b/i,
     ],
     failureRate: 0.6,
     applies: (e) => e.label === 'ABBR',
@@ -196,7 +211,7 @@ export function trecOutcome(
   const taught = taughtSkills(ctx, call, TREC_SKILLS, demoCorrect);
   const failed = TREC_SKILLS.filter((s) => fallsInto(ctx, s, call, taught));
   let label: TrecLabel = failed[0]?.wrong ?? call.example.label;
-  if (slips(ctx, call)) {
+  if (slips(ctx, call, TREC_SKILLS)) {
     label = hashPick(
       TREC_LABELS.filter((l) => l !== call.example.label),
       ctx.seed,

@@ -3,6 +3,7 @@ import { TAGS, tag } from '@llm-autodiff/llm';
 import type { HotpotExample } from '../data/hotpot';
 import type { ScoredPassage } from '../retrieval/corpus';
 import {
+  demosSlot,
   type HotpotOptions,
   hotpotMetrics,
   hotpotRetrieverSearch,
@@ -74,13 +75,14 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     description:
       'Description of the finish tool: instructs the agent how to give the final answer from the step history',
   });
+  const demos = demosSlot('hotpot_agent.planner', opts.demos);
   const planner = generator<
     { question: string; search: string; finish: string; steps: string; progress: string },
     Parsed<ReactAction>
   >({
     name: 'hotpot_agent.planner',
     model: opts.model,
-    system: [instruction, format],
+    system: demos ? [instruction, format, demos] : [instruction, format],
     user: ({ question, search, finish, steps, progress }) =>
       [
         toolsSection(search, finish),
@@ -127,7 +129,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
 
   return defineProgram<HotpotExample, string | null, string | undefined>({
     name: 'hotpot-agent',
-    parameters: [instruction, format, searchTool, finishTool],
+    parameters: [instruction, format, ...(demos ? [demos] : []), searchTool, finishTool],
     forward: async (e) => {
       const stepOutputs: Traced<unknown>[] = [];
       const history: string[] = [];

@@ -1,4 +1,6 @@
 import {
+  type Demo,
+  demosParam,
   type GeneratorComponent,
   generator,
   isParameter,
@@ -31,6 +33,22 @@ export interface HotpotOptions {
   retriever: Retriever;
   /** Starting texts of the trainable prompts, by parameter name suffix (e.g. `answer`, `query_0`). */
   instructions?: Partial<Record<string, string>>;
+  /**
+   * Give every generator a trainable few-shot slot after its format (as every DSPy predictor has
+   * demos), for the demo optimizers; off by default, as in the paper's pipelines.
+   */
+  demos?: boolean;
+}
+
+/** A generator's optional few-shot slot, named `<generator>.demos`. */
+export function demosSlot(name: string, on: boolean | undefined): Parameter<Demo[]> | undefined {
+  if (!on) return undefined;
+  return demosParam({ name: `${name}.demos`, description: `Worked examples shown to ${name}` });
+}
+
+/** The parameters of a generator's system message: instruction, format, then the slot if any. */
+function systemOf(instr: Parameter<string>, format: Parameter<string>, demos: Parameter<Demo[]> | undefined) {
+  return demos ? [instr, format, demos] : [instr, format];
 }
 
 /** Passages as the models read them: `Title | text`, one paragraph each, blank-line separated. */
@@ -70,6 +88,10 @@ function fallbackAnswer(text: string): string {
 export interface AnswerGenerator {
   instruction: Parameter<string>;
   format: Parameter<string>;
+  /** The few-shot slot, when the pipeline was built with `demos`. */
+  demos?: Parameter<Demo[]>;
+  /** Every parameter of the generator's system message, in order. */
+  parameters: Parameter[];
   call: GeneratorComponent<{ question: string; context: ScoredPassage[] }, Parsed<string>>;
 }
 
@@ -78,6 +100,7 @@ export function answerGenerator(
   model: ChatModel,
   prefix: string,
   instruction = HOTPOT_ANSWER_INSTRUCTION,
+  withDemos = false,
 ): AnswerGenerator {
   const instr = param(instruction, {
     name: `${prefix}.answer_instruction`,
@@ -90,22 +113,26 @@ export function answerGenerator(
     description: 'Output format of the answer generator (JSON with reasoning and answer)',
     trainable: false,
   });
+  const demos = demosSlot(`${prefix}.answer`, withDemos);
+  const system = systemOf(instr, format, demos);
   const call = generator<{ question: string; context: ScoredPassage[] }, Parsed<string>>({
     name: `${prefix}.answer`,
     model,
-    system: [instr, format],
+    system,
     user: ({ question, context }) =>
       `${tag(TAGS.task.context, renderPassages(context))}\n\n${tag(TAGS.task.question, question)}`,
     ...parsedWith(readAnswer, fallbackAnswer),
     outputDescription: 'the reasoning and short answer of the language model',
     description: 'answers the question from the retrieved passages',
   });
-  return { instruction: instr, format, call };
+  return { instruction: instr, format, demos, parameters: system, call };
 }
 
 export interface QueryGenerator {
   instruction: Parameter<string>;
   format: Parameter<string>;
+  demos?: Parameter<Demo[]>;
+  parameters: Parameter[];
   call: GeneratorComponent<
     { question: string; context: ScoredPassage[]; previousQuery: string },
     Parsed<string>
@@ -124,6 +151,7 @@ export function queryGenerator(
   name: string,
   description: string,
   instruction = HOTPOT_QUERY_INSTRUCTION,
+  withDemos = false,
 ): QueryGenerator {
   const instr = param(instruction, { name: `${name}_instruction`, description });
   const format = param(HOTPOT_QUERY_FORMAT, {
@@ -131,13 +159,15 @@ export function queryGenerator(
     description: 'Output format of the query generator (JSON with reasoning and query)',
     trainable: false,
   });
+  const demos = demosSlot(name, withDemos);
+  const system = systemOf(instr, format, demos);
   const call = generator<
     { question: string; context: ScoredPassage[]; previousQuery: string },
     Parsed<string>
   >({
     name,
     model,
-    system: [instr, format],
+    system,
     user: ({ question, context, previousQuery }) => {
       const parts = [tag(TAGS.task.question, question)];
       if (previousQuery) parts.push(tag(TAGS.task.previousQuery, previousQuery));
@@ -148,7 +178,7 @@ export function queryGenerator(
     outputDescription: 'the reasoning and next search query of the language model',
     description: 'writes the next search query for the question',
   });
-  return { instruction: instr, format, call };
+  return { instruction: instr, format, demos, parameters: system, call };
 }
 
 /**

@@ -25,16 +25,17 @@ export function hotpotCyclePipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     'hotpot_cycle.query',
     'Task description for the language model that writes the search query at each hop (it is called once per hop)',
     opts.instructions?.query,
+    opts.demos,
   );
   const retrieve = retriever<ScoredPassage>(hotpotRetrieverSearch(opts.retriever), {
     k: PASSAGES_PER_HOP,
     name: 'hotpot_cycle.retriever',
   });
   const combine = combineNode('hotpot_cycle.combine');
-  const answer = answerGenerator(opts.model, 'hotpot_cycle', opts.instructions?.answer);
+  const answer = answerGenerator(opts.model, 'hotpot_cycle', opts.instructions?.answer, opts.demos);
   return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-cycle',
-    parameters: [gen.instruction, gen.format, answer.instruction, answer.format],
+    parameters: [...gen.parameters, ...answer.parameters],
     forward: async (e) => {
       const hops: Traced<ScoredPassage[]>[] = [];
       let previousQuery: Traced<Parsed<string>> | undefined;

@@ -41,6 +41,7 @@ export function hotpotMultihopPipeline(opts: HotpotOptions): TaskProgram<HotpotE
       `hotpot_multihop.query_${i}`,
       `Task description for the language model that writes search query number ${i + 1} of ${MAX_HOPS}`,
       opts.instructions?.[`query_${i}`],
+      opts.demos,
     ),
   );
   const retrievers = [0, 1].map((i) =>
@@ -50,17 +51,10 @@ export function hotpotMultihopPipeline(opts: HotpotOptions): TaskProgram<HotpotE
     }),
   );
   const combine = combineNode('hotpot_multihop.combine');
-  const answer = answerGenerator(opts.model, 'hotpot_multihop', opts.instructions?.answer);
+  const answer = answerGenerator(opts.model, 'hotpot_multihop', opts.instructions?.answer, opts.demos);
   return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-multihop',
-    parameters: [
-      gens[0]!.instruction,
-      gens[0]!.format,
-      gens[1]!.instruction,
-      gens[1]!.format,
-      answer.instruction,
-      answer.format,
-    ],
+    parameters: [...gens[0]!.parameters, ...gens[1]!.parameters, ...answer.parameters],
     forward: async (e) => {
       const q0 = await gens[0]!.call({ question: e.question, context: [], previousQuery: '' });
       const docs0 = showPassages(await retrievers[0]!(asQuery(q0, retrievers[0]!, e.question)));

@@ -15,14 +15,14 @@ export const VANILLA_TOP_K = 3;
 
 /** Vanilla RAG: retrieve the top 3 passages with the question, then answer (trainable answer instruction). */
 export function hotpotVanillaPipeline(opts: HotpotOptions): TaskProgram<HotpotExample> {
-  const answer = answerGenerator(opts.model, 'hotpot_vanilla', opts.instructions?.answer);
+  const answer = answerGenerator(opts.model, 'hotpot_vanilla', opts.instructions?.answer, opts.demos);
   const retrieve = retriever<ScoredPassage>(hotpotRetrieverSearch(opts.retriever), {
     k: VANILLA_TOP_K,
     name: 'hotpot_vanilla.retriever',
   });
   return defineProgram<HotpotExample, Parsed<string>, string | undefined>({
     name: 'hotpot-vanilla',
-    parameters: [answer.instruction, answer.format],
+    parameters: answer.parameters,
     forward: async (e) => {
       const docs = showPassages(await retrieve(e.question));
       return answer.call({ question: e.question, context: docs });

@@ -15,10 +15,8 @@ import { existsSync } from 'node:fs';
 import { type Parameter, type Program, restoreCommitted, zeroGrad } from '@llm-autodiff/core';
 import {
   Budget,
-  BudgetExceededError,
   type BudgetOptions,
   budgetSpend,
-  CallsStoppedError,
   FileWriteError,
   runCacheSalt,
   SpendJournal,
@@ -187,7 +185,16 @@ async function trainLocked<E>(
   { params, trainable, byId, key, started, log, budget }: Prepared,
 ): Promise<TrainResult> {
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
-  const journal = openJournal(opts.checkpointPath, ckpt !== undefined);
+  // A journal without a checkpoint is a run killed before its first checkpoint: its calls were billed
+  // all the same, so the run started again over it counts them. (A finished or stopped run always leaves
+  // a checkpoint; a fresh run over one starts its journal afresh.)
+  const path = opts.checkpointPath;
+  const orphan = !ckpt && path !== undefined && !existsSync(path) && existsSync(spendJournalPath(path));
+  const journal = openJournal(path, ckpt !== undefined || orphan);
+  if (orphan && journal.continued)
+    log(
+      `counting the calls of this run's earlier process, killed before its first checkpoint (${journal.path})`,
+    );
   try {
     // A resumed run keeps its budget: everything its earlier processes billed (the journal; for a
     // checkpoint older than journals, what its finished steps spent) counts against it.

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { startSimServer } from '@llm-autodiff/sim';
+import { autodiff } from '../testing/run-cli';
+const server = await startSimServer({ port: 0 });
+const out = '/tmp/durable/bk.json';
+const r = await autodiff(['train', '--task', 'object-count', '--steps', '6', '--batch', '2', '--proposals', '2', '--train', '8', '--val', '8', '--test', '6', '--cache', 'off', '--concurrency', '3', '--base-url', server.url, '--task-model', 'openai:sim:task', '--teacher-model', 'openai:sim:task', '--backward-model', 'openai:sim:large', '--optimizer-model', 'openai:sim:large', '--out', out, '--checkpoint', '/tmp/durable/bk.ckpt.json', '--quiet', '--budget', 'total.calls=1000']);
+console.log(r.code, r.err.slice(0, 300));
+const j = JSON.parse(readFileSync(out, 'utf8'));
+const sum = (o: Record<string, { calls: number }>) => Object.values(o).reduce((n, s) => n + s.calls, 0);
+console.log('server', server.stats.requests, 'spent', sum(j.result.spent), 'usageByRole', sum(j.usageByRole), 'usage', sum(j.result.usage));
+console.log(JSON.stringify(j.result.spent));
+await server.close();

@@ -5,9 +5,10 @@
  * never finds an empty or partial file under the final name, so a reader (a resume, a report, a cache
  * lookup) never sees half a file. The one owner of this helper in the workspace.
  */
-import { rmSync } from 'node:fs';
+import { close, fsync, openSync, rmSync, writeFile } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ErrorKind } from './error-kind';
 
 let counter = 0;
@@ -88,13 +89,15 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
   track(tmp);
   try {
-    const file = await open(tmp, 'w');
+    // Created synchronously: an exit (a second Ctrl-C) can then never come between the exit hook's
+    // removal and an asynchronous open that creates the file after it, leaving it behind.
+    const fd = openSync(tmp, 'w');
     try {
-      await file.writeFile(data);
+      await promisify(writeFile)(fd, data);
       // Without this, a rename can reach the disk before the data it points to (ext4, xfs).
-      await file.sync();
+      await promisify(fsync)(fd);
     } finally {
-      await file.close();
+      await promisify(close)(fd);
     }
     await rename(tmp, path);
   } catch (error) {

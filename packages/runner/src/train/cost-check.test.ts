@@ -25,19 +25,7 @@ afterEach(() => {
 });
 
 const small = (out: string) => [
-  'train',
-  '--task',
-  'object-count',
-  '--train',
-  '8',
-  '--val',
-  '8',
-  '--test',
-  '8',
-  '--cache',
-  'off',
-  '--quiet',
-  '--out',
+  ...'train --task object-count --train 8 --val 8 --test 8 --cache off --quiet --out'.split(' '),
   out,
 ];
 

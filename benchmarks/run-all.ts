@@ -18,6 +18,7 @@ import { addBenchFigures } from './lib/tinybench-figures';
 import { runLlmCacheBench } from './llm-cache.bench';
 import { runMemory } from './memory.bench';
 import { runReplay } from './replay.bench';
+import { runStartup } from './startup.bench';
 import { runTokensPerMethod } from './tokens.bench';
 import { runTrainingStep } from './training-step.bench';
 
@@ -35,6 +36,7 @@ const SUITES: Suite[] = [
   { key: 'replay', name: 'replay', run: runReplay },
   { key: 'tokens', name: 'tokens per method', run: runTokensPerMethod },
   { key: 'memory', name: 'memory', run: runMemory },
+  { key: 'start', name: 'cli start-up', run: runStartup },
   {
     key: 'cache',
     name: 'llm: response cache',

@@ -4,7 +4,7 @@
  * estimate an experiment's calls, tokens and dollars (packages/runner/src/repro/estimate.ts).
  *
  * Each method runs once per pipeline at small settings (REFERENCE below); per training phase and role the
- * calls are stored next to the driver they scale with (src/repro/estimate-drivers.ts).
+ * calls are stored next to the driver they scale with (the method's cost model: its factory's `costModel`).
  *
  *   npx tsx scripts/measure-step-counts.ts [--pipelines a,b] [--methods gdpo,textgrad]
  *
@@ -15,12 +15,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
+import { type CostRole as Role, tunedKinds } from '@llm-autodiff/trainer';
 import { loadExperiment } from '../packages/runner/src/experiment/load';
-import type { MethodBase } from '../packages/runner/src/experiment/methods';
 import { ExperimentSchema } from '../packages/runner/src/experiment/schema';
 import { methods } from '../packages/runner/src/methods';
 import { estimate } from '../packages/runner/src/repro/estimate';
-import { COST_MODELS, type Role, type TrainingMethod } from '../packages/runner/src/repro/estimate-drivers';
 import { splitSizes } from '../packages/runner/src/repro/execute';
 import { planExperiment, type RunSpec } from '../packages/runner/src/repro/plan';
 import { runOne } from '../packages/runner/src/repro/run-one';
@@ -35,14 +34,16 @@ import {
   type TokensPerCall,
 } from '../packages/runner/src/repro/step-counts';
 import { sharedRunResources } from '../packages/runner/src/repro/sweep';
-import { wantsDemosSlot } from '../packages/runner/src/run-config';
 
 const SIZES = { train: 24, val: 20, test: 12 };
 /** Repeats per method and pipeline (each its own simulated world): one run's luck is averaged out. */
 const REPEATS = 3;
 
-/** Small settings per method, so all pipelines measure in minutes; the estimate scales from them. */
-const REFERENCE: Record<TrainingMethod, Record<string, unknown>> = {
+/**
+ * Small settings per method, so all pipelines measure in minutes; the estimate scales from them. A method
+ * not listed is measured at its own defaults.
+ */
+const REFERENCE: Record<string, Record<string, unknown>> = {
   gdpo: { steps: 3, batchSize: 4, proposalsPerStep: 3, demos: { steps: 1 } },
   textgrad: { epochs: 1, stepsPerEpoch: 3 },
   bootstrap: {},
@@ -93,7 +94,7 @@ function perExample(records: readonly StepUsage[], examples: number): MeasuredPi
  * The runs of one method on one pipeline, planned as `autodiff repro` plans them (the pipeline's preset,
  * sampling options and parser included), with REFERENCE's small sizes as the method's config.
  */
-function specsOf(pipeline: PipelineName, method: TrainingMethod, dir: string): RunSpec[] {
+function specsOf(pipeline: PipelineName, method: string, dir: string): RunSpec[] {
   const experiment = ExperimentSchema.parse({
     name: 'measure',
     pipelines: [pipeline],
@@ -101,7 +102,7 @@ function specsOf(pipeline: PipelineName, method: TrainingMethod, dir: string): R
     repeats: REPEATS,
     seed: 2025,
     sizes: SIZES,
-    methodConfig: { [method]: REFERENCE[method] },
+    methodConfig: { [method]: REFERENCE[method] ?? {} },
   });
   return planExperiment(experiment, join(dir, pipeline, method)).runs;
 }
@@ -111,7 +112,7 @@ const shared = sharedRunResources();
 
 async function measure(
   pipeline: PipelineName,
-  method: TrainingMethod,
+  method: string,
   dir: string,
 ): Promise<{ measured: MeasuredMethod; init: StepUsage[] }> {
   const records: StepUsage[] = [];
@@ -126,13 +127,13 @@ async function measure(
   const init = records.filter((s) => s.phase === 'init');
   const final = records.filter((s) => s.phase === 'final');
   const training = records.filter((s) => s.phase !== 'init' && s.phase !== 'final');
-  const model = COST_MODELS[method];
-  const methodConfig = REFERENCE[method];
-  const config = methods.get(method).resolveConfig(methodConfig);
+  const factory = methods.get(method);
+  const model = factory.costModel;
+  const config = factory.resolveConfig(REFERENCE[method] ?? {});
   const shape = {
     ...SIZES,
     prompts: pipelines[pipeline].trainable.length,
-    demoSlots: wantsDemosSlot(method, methodConfig) && pipelines[pipeline].demosSlot ? 1 : 0,
+    demoSlots: tunedKinds(factory, config).includes('demos') && pipelines[pipeline].demosSlot ? 1 : 0,
   };
   const drivers = model.drivers(config, shape);
   const byPhase = new Map<string, StepUsage[]>();
@@ -156,11 +157,16 @@ async function measure(
     for (const [role, t] of Object.entries(totals(rs)))
       if (t.calls > 0 && !(phases[phase] as Record<string, unknown> | undefined)?.[role])
         throw new Error(
-          `${pipeline} ${method}: ${t.calls} ${role} calls in phase "${phase}" have no driver (estimate-drivers.ts)`,
+          `${pipeline} ${method}: ${t.calls} ${role} calls in phase "${phase}" have no driver (its cost model)`,
         );
   return {
     measured: {
-      reference: { config: methodConfig, sizes: SIZES, repeats: REPEATS, steps: training.length / REPEATS },
+      reference: {
+        config: REFERENCE[method] ?? {},
+        sizes: SIZES,
+        repeats: REPEATS,
+        steps: training.length / REPEATS,
+      },
       ...(shape.demoSlots > 0 && model.demosShown ? { demosShown: model.demosShown(config) } : {}),
       phases,
       final: perExample(final, SIZES.test * REPEATS),
@@ -231,7 +237,12 @@ async function check(file: string, results: string): Promise<void> {
 
 async function measureAll(): Promise<void> {
   const names = listFlag('--pipelines', PIPELINE_NAMES) as PipelineName[];
-  const methodNames = listFlag('--methods', Object.keys(COST_MODELS)) as TrainingMethod[];
+  // Every registered method with training steps (one without steps only evaluates: `eval` covers it).
+  const training = methods
+    .list()
+    .filter((m) => m.costModel.steps(m.resolveConfig(REFERENCE[m.name] ?? {})) > 0)
+    .map((m) => m.name);
+  const methodNames = listFlag('--methods', training);
   const dir = mkdtempSync(join(tmpdir(), 'measure-steps-'));
   const started = performance.now();
   const table: StepCountTable = {
@@ -247,7 +258,7 @@ async function measureAll(): Promise<void> {
         methods: {},
       };
       for (const method of methodNames) {
-        const tunes = methods.get(method as MethodBase).tunes;
+        const tunes = methods.get(method).tunes;
         if (!tunes.includes('prompt') && !pipelines[name].demosSlot) continue;
         const t0 = performance.now();
         const { measured, init } = await measure(name, method, dir);

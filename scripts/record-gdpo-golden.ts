@@ -13,7 +13,7 @@ import {
   type GoldenFile,
   type GoldenRun,
   runGolden,
-} from '../packages/runner/src/train/gdpo-golden';
+} from '../packages/runner/testing/gdpo-golden';
 
 const FIXTURE = join(import.meta.dirname, '../packages/runner/src/train/fixtures/gdpo-golden.json');
 

@@ -6,8 +6,8 @@
 import { type ChatModel, managedModel, type ScriptedModel, UsageLedger } from '@llm-autodiff/llm';
 import { type MethodFactory, type StepRecord, train } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
+import { toyBackwardModel, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
 import { gepaFactory } from './gepa/method';
-import { toyBackwardModel, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from './testing/toy';
 import { textgradFactory } from './textgrad/method';
 
 async function run(factory: MethodFactory, config: unknown, edit: (i: number) => string) {

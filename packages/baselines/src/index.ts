@@ -1,7 +1,7 @@
-export { MethodConfigError } from './common/config';
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
 export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';
-export { autoBudget, type GepaConfig, gepaFactory } from './gepa/method';
+export { autoBudget, gepaBudget } from './gepa/cost-model';
+export { type GepaConfig, gepaFactory } from './gepa/method';
 export { BASELINE_METHODS } from './register';
 export { textgradBackward } from './textgrad/backward';
 export { type TextGradConfig, textgradFactory } from './textgrad/method';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simObjectCount } from '../testing/sim-run';
 import { BASELINE_METHODS } from './register';
-import { simObjectCount } from './testing/sim-run';
 
 const HAS_DATA = findDataDir() !== undefined;
 const title = 'baselines on simulated ObjectCount';

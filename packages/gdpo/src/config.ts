@@ -1,28 +1,40 @@
 /**
- * GDPO's configuration: the paper's defaults and every ablation switch of the design (section 2).
- * Invalid values are rejected with the field name, never silently replaced. The run's seed, concurrency
- * and early stopping are the trainer's settings (`@llm-autodiff/trainer`), not GDPO's.
+ * GDPO's configuration: the paper's defaults and every ablation switch of the design (section 2), as one
+ * zod schema (field names, ranges, defaults and the docs of help texts). Invalid values are rejected with
+ * the field name, never silently replaced. The run's seed, concurrency and early stopping are the
+ * trainer's settings (`@llm-autodiff/trainer`), not GDPO's. The runner's preset settings reuse this schema.
  */
-import type { BackwardAccounting } from '@llm-autodiff/core';
-import { TrainerInputError } from '@llm-autodiff/trainer';
-import type { FailedProposalRendering, ParseFailureBehaviour } from './gdpo-optimizer';
+import { parseMethodConfig, z } from '@llm-autodiff/trainer';
 
-export interface Ablations {
-  /** Compute a gradient for every sample, ignoring the skip threshold (TextGrad-like). */
-  noSelectiveGradients: boolean;
-  /** Send every proposal straight to full validation. */
-  noMiniBatchGate: boolean;
-  /** The optimizer sees no past values. */
-  noHistory: boolean;
-  /** The optimizer does not see the other slots of the same component. */
-  noPeers: boolean;
-  /** "OPRO with data": the optimizer sees inputs, outputs and scores, no textual feedback. */
-  noFeedbackText: boolean;
-  /** No backward pass at all: the optimizer sees history (and failed proposals) only. */
-  noBackward: boolean;
-  /** The optimizer's instructions lose the prompting-techniques section (paper Table 3). */
-  noPromptTechniques: boolean;
-}
+const count = (min: number) => z.number().int().min(min);
+const unit = z.number().min(0).max(1);
+
+export const ablationsSchema = z
+  .object({
+    noSelectiveGradients: z
+      .boolean()
+      .default(false)
+      .describe('compute a gradient for every sample, ignoring the skip threshold (TextGrad-like)'),
+    noMiniBatchGate: z.boolean().default(false).describe('send every proposal straight to full validation'),
+    noHistory: z.boolean().default(false).describe('the optimizer sees no past values'),
+    noPeers: z
+      .boolean()
+      .default(false)
+      .describe('the optimizer does not see the other slots of the same component'),
+    noFeedbackText: z
+      .boolean()
+      .default(false)
+      .describe('"OPRO with data": the optimizer sees inputs, outputs and scores, no textual feedback'),
+    noBackward: z
+      .boolean()
+      .default(false)
+      .describe('no backward pass at all: the optimizer sees history (and failed proposals) only'),
+    noPromptTechniques: z
+      .boolean()
+      .default(false)
+      .describe("the optimizer's instructions lose the prompting-techniques section (paper Table 3)"),
+  })
+  .strict();
 
 /**
  * The demo phase draws as AdalFlow's BootstrapFewShot: every teacher trace is a candidate, weighted (when
@@ -31,158 +43,95 @@ export interface Ablations {
  * traces only, raw shots from the student's correct calls — measured worse on the simulated world and were
  * removed; see the root README.)
  */
-export interface DemoSettings {
-  /** Teacher demonstrations per proposal (samples the teacher solves, the student preferably fails). */
-  bootstrapShots: number;
-  /** Raw training examples (input and gold answer) per proposal. */
-  rawShots: number;
-  /** Steps of the demo phase, run after the text phase (step numbers continue). */
-  steps: number;
-  /** Weighted draws (see `DemoSettings`); false = uniform (the reference scripts' `weighted_sampling`). */
-  weighted: boolean;
-  /** Teacher demos keep their inputs (false = only the teacher's output, as the reference's HotPotQA scripts). */
-  teacherInputs: boolean;
-}
+export const demoSettingsSchema = z
+  .object({
+    bootstrapShots: count(0)
+      .default(4)
+      .describe(
+        'teacher demonstrations per proposal (samples the teacher solves, the student preferably fails)',
+      ),
+    rawShots: count(0).default(2).describe('raw training examples (input and gold answer) per proposal'),
+    steps: count(0)
+      .default(0)
+      .describe('steps of the demo phase, run after the text phase (step numbers continue)'),
+    weighted: z
+      .boolean()
+      .default(true)
+      .describe("weighted draws; false = uniform (the reference scripts' weighted_sampling)"),
+    teacherInputs: z
+      .boolean()
+      .default(true)
+      .describe(
+        "teacher demos keep their inputs (false = only the teacher's output, as the reference's HotPotQA scripts)",
+      ),
+  })
+  .strict();
 
-export interface GdpoConfig {
-  strategy: 'constrained' | 'random';
-  batchSize: number;
-  steps: number;
-  proposalsPerStep: number;
-  historySize: number;
-  failedMemory: number;
-  /** Selective gradients: a generator whose downstream score is above this gets no backward call. */
-  skipThreshold: number;
-  /** A sample with a score above this counts as correct when choosing the backward subset. */
-  correctThreshold: number;
-  maxErrorSamples: number;
-  maxCorrectSamples: number;
-  movingBatchCap: number;
-  movingBatchMinErrors: number;
-  /**
-   * A perfect subset (score 1) cannot be strictly beaten: when true (the reference's behaviour), a
-   * proposal that keeps it perfect passes the mini-batch gate on equality; the full-validation gate still
-   * has to be passed strictly. False = strict everywhere (such steps then never reach validation).
-   */
-  perfectSubsetPassesOnEqual: boolean;
-  constraints: string[];
-  /** How rejected proposals are shown to the optimizer (see `FailedProposalRendering`). */
-  failedRendering: FailedProposalRendering;
-  /** What an unparseable optimizer answer becomes (see `ParseFailureBehaviour`). */
-  onParseFailure: ParseFailureBehaviour;
-  /** Which nodes get backward-engine calls (core's `BackwardAccounting`). */
-  backwardAccounting: BackwardAccounting;
-  ablations: Ablations;
-  demos: DemoSettings;
-}
+export const gdpoConfigSchema = z
+  .object({
+    strategy: z
+      .enum(['constrained', 'random'])
+      .default('constrained')
+      .describe('constrained: proposals follow the gradients and constraints; random: unguided rewrites'),
+    batchSize: count(1).default(4).describe('training examples per step'),
+    steps: count(0).default(12).describe('steps of the text phase'),
+    proposalsPerStep: count(1).default(5).describe('proposals tried per step'),
+    historySize: count(0).default(3).describe('past values (with scores) shown to the optimizer'),
+    failedMemory: count(0).default(5).describe('rejected proposals shown to the optimizer'),
+    skipThreshold: unit
+      .default(0.9)
+      .describe(
+        'selective gradients: a generator whose downstream score is above this gets no backward call',
+      ),
+    correctThreshold: unit
+      .default(0.5)
+      .describe('a sample with a score above this counts as correct when choosing the backward subset'),
+    maxErrorSamples: count(0).default(2).describe('failed samples in the backward subset'),
+    maxCorrectSamples: count(0).default(2).describe('correct samples in the backward subset'),
+    movingBatchCap: count(1).default(20).describe('samples the moving batch keeps at most'),
+    movingBatchMinErrors: count(0).default(4).describe('errors the moving batch keeps at least'),
+    perfectSubsetPassesOnEqual: z
+      .boolean()
+      .default(true)
+      .describe(
+        "a proposal that keeps a perfect subset perfect passes the mini-batch gate on equality (the reference's behaviour); false = strict everywhere",
+      ),
+    constraints: z.array(z.string()).default([]).describe('constraints the optimizer must respect'),
+    failedRendering: z
+      .enum(['reference', 'full'])
+      .default('full')
+      .describe(
+        'how rejected proposals are shown to the optimizer: method+reasoning (reference) or also value+score',
+      ),
+    onParseFailure: z
+      .enum(['keep', 'raw'])
+      .default('keep')
+      .describe('an unparseable optimizer answer keeps the old value, or is taken raw (reference)'),
+    backwardAccounting: z
+      .enum(['paper', 'reference'])
+      .default('paper')
+      .describe("which nodes get backward-engine calls: the paper's rule or the reference code's"),
+    ablations: ablationsSchema.default({}),
+    demos: demoSettingsSchema.default({}),
+  })
+  .strict()
+  .refine((c) => c.maxErrorSamples + c.maxCorrectSamples > 0, {
+    message: 'maxErrorSamples + maxCorrectSamples must be > 0',
+    path: ['maxCorrectSamples'],
+  });
 
-export const DEFAULT_ABLATIONS: Ablations = {
-  noSelectiveGradients: false,
-  noMiniBatchGate: false,
-  noHistory: false,
-  noPeers: false,
-  noFeedbackText: false,
-  noBackward: false,
-  noPromptTechniques: false,
-};
-
-export const DEFAULT_GDPO_CONFIG: GdpoConfig = {
-  strategy: 'constrained',
-  batchSize: 4,
-  steps: 12,
-  proposalsPerStep: 5,
-  historySize: 3,
-  failedMemory: 5,
-  skipThreshold: 0.9,
-  correctThreshold: 0.5,
-  maxErrorSamples: 2,
-  maxCorrectSamples: 2,
-  movingBatchCap: 20,
-  movingBatchMinErrors: 4,
-  perfectSubsetPassesOnEqual: true,
-  constraints: [],
-  failedRendering: 'full',
-  onParseFailure: 'keep',
-  backwardAccounting: 'paper',
-  ablations: DEFAULT_ABLATIONS,
-  demos: { bootstrapShots: 4, rawShots: 2, steps: 0, weighted: true, teacherInputs: true },
-};
-
+export type Ablations = z.output<typeof ablationsSchema>;
+export type DemoSettings = z.output<typeof demoSettingsSchema>;
+export type GdpoConfig = z.output<typeof gdpoConfigSchema>;
 export type GdpoConfigInput = Partial<Omit<GdpoConfig, 'ablations' | 'demos'>> & {
   ablations?: Partial<Ablations>;
   demos?: Partial<DemoSettings>;
 };
 
-function intField(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min)
-    throw new TrainerInputError(`gdpo config: ${name} must be an integer >= ${min}, got ${v}`);
-}
+export const DEFAULT_GDPO_CONFIG: GdpoConfig = gdpoConfigSchema.parse({});
+export const DEFAULT_ABLATIONS: Ablations = DEFAULT_GDPO_CONFIG.ablations;
 
-function unitField(name: string, v: number): void {
-  if (!(typeof v === 'number' && v >= 0 && v <= 1))
-    throw new TrainerInputError(`gdpo config: ${name} must be a number in [0, 1], got ${v}`);
-}
-
-function oneOf(name: string, v: unknown, allowed: readonly string[]): void {
-  if (!allowed.includes(v as string))
-    throw new TrainerInputError(
-      `gdpo config: ${name} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(v)}`,
-    );
-}
-
+/** GDPO's config with defaults; a mistake is a MethodConfigError naming the field. */
 export function resolveGdpoConfig(input: GdpoConfigInput = {}): GdpoConfig {
-  const known = new Set([...Object.keys(DEFAULT_GDPO_CONFIG)]);
-  for (const key of Object.keys(input)) {
-    if (!known.has(key)) throw new TrainerInputError(`gdpo config: unknown field "${key}"`);
-  }
-  for (const key of Object.keys(input.ablations ?? {})) {
-    if (!(key in DEFAULT_ABLATIONS)) throw new TrainerInputError(`gdpo config: unknown ablation "${key}"`);
-  }
-  for (const key of Object.keys(input.demos ?? {})) {
-    if (!(key in DEFAULT_GDPO_CONFIG.demos))
-      throw new TrainerInputError(`gdpo config: unknown demos field "${key}"`);
-  }
-  const c: GdpoConfig = {
-    ...DEFAULT_GDPO_CONFIG,
-    ...input,
-    ablations: { ...DEFAULT_ABLATIONS, ...input.ablations },
-    demos: { ...DEFAULT_GDPO_CONFIG.demos, ...input.demos },
-  } as GdpoConfig;
-  if (c.strategy !== 'constrained' && c.strategy !== 'random') {
-    throw new TrainerInputError(
-      `gdpo config: strategy must be "constrained" or "random", got "${String(c.strategy)}"`,
-    );
-  }
-  intField('batchSize', c.batchSize, 1);
-  intField('steps', c.steps, 0);
-  intField('proposalsPerStep', c.proposalsPerStep, 1);
-  intField('historySize', c.historySize, 0);
-  intField('failedMemory', c.failedMemory, 0);
-  intField('maxErrorSamples', c.maxErrorSamples, 0);
-  intField('maxCorrectSamples', c.maxCorrectSamples, 0);
-  intField('movingBatchCap', c.movingBatchCap, 1);
-  intField('movingBatchMinErrors', c.movingBatchMinErrors, 0);
-  intField('demos.bootstrapShots', c.demos.bootstrapShots, 0);
-  intField('demos.rawShots', c.demos.rawShots, 0);
-  intField('demos.steps', c.demos.steps, 0);
-  unitField('skipThreshold', c.skipThreshold);
-  unitField('correctThreshold', c.correctThreshold);
-  oneOf('failedRendering', c.failedRendering, ['reference', 'full']);
-  oneOf('onParseFailure', c.onParseFailure, ['keep', 'raw']);
-  oneOf('backwardAccounting', c.backwardAccounting, ['paper', 'reference']);
-  for (const [name, v] of [
-    ['perfectSubsetPassesOnEqual', c.perfectSubsetPassesOnEqual],
-    ['demos.weighted', c.demos.weighted],
-    ['demos.teacherInputs', c.demos.teacherInputs],
-    ...Object.entries(c.ablations).map(([k, x]) => [`ablations.${k}`, x]),
-  ] as const) {
-    if (typeof v !== 'boolean')
-      throw new TrainerInputError(`gdpo config: ${name} must be true or false, got ${String(v)}`);
-  }
-  if (c.maxErrorSamples + c.maxCorrectSamples === 0)
-    throw new TrainerInputError('gdpo config: maxErrorSamples + maxCorrectSamples must be > 0');
-  if (!Array.isArray(c.constraints) || c.constraints.some((x) => typeof x !== 'string')) {
-    throw new TrainerInputError('gdpo config: constraints must be an array of strings');
-  }
-  return c;
+  return parseMethodConfig('gdpo', gdpoConfigSchema, input);
 }

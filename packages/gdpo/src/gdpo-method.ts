@@ -4,21 +4,28 @@
  * few-shot). Step numbers continue across the phases.
  */
 import { trainableDemos, trainablePrompts } from '@llm-autodiff/core';
-import { type Method, type MethodFactory, type MethodSetup, TrainerInputError } from '@llm-autodiff/trainer';
-import { type GdpoConfig, type GdpoConfigInput, resolveGdpoConfig } from './config';
+import {
+  defineMethod,
+  type Method,
+  type MethodSetup,
+  setsField,
+  TrainerInputError,
+} from '@llm-autodiff/trainer';
+import { type GdpoConfig, gdpoConfigSchema } from './config';
+import { gdpoCostModel } from './cost-model';
 import { DemoOptimizer, GdpoDemoMethod } from './demo-method';
 import { GdpoTextMethod } from './text-method';
 
-export const gdpoMethod: MethodFactory<GdpoConfig> = {
+export const gdpoMethod = defineMethod<GdpoConfig>({
   name: 'gdpo',
   description:
     'GDPO (gradient-driven prompt optimization) with two validation gates, then optional bootstrap demos',
   tunes: ['prompt', 'demos'],
-  resolveConfig(input: unknown): GdpoConfig {
-    if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input)))
-      throw new TrainerInputError('gdpo config: expected an object of settings');
-    return resolveGdpoConfig(input as GdpoConfigInput | undefined);
-  },
+  // The demos slot only with a demo phase.
+  tunesWith: (c) => (c.demos.steps > 0 ? ['prompt', 'demos'] : ['prompt']),
+  configSchema: gdpoConfigSchema,
+  flags: { steps: setsField('steps'), batch: setsField('batchSize') },
+  costModel: gdpoCostModel,
   create<E>({ config, program, teacher, models, cacheSalt }: MethodSetup<GdpoConfig, E>): Method<E>[] {
     const phases: Method<E>[] = [];
     if (trainablePrompts(program).length > 0) {
@@ -33,4 +40,4 @@ export const gdpoMethod: MethodFactory<GdpoConfig> = {
     }
     return phases;
   },
-};
+});

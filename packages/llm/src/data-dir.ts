@@ -8,10 +8,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ErrorKind } from './error-kind';
 
 /** A dataset folder that was asked for does not exist, or none was found where one is required. */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
+  readonly errorKind: ErrorKind = 'environment';
   constructor(
     readonly dir: string,
     /** 'the dataDir option', 'AUTODIFF_DATA_DIR' or 'the default location'. `dir` is '' when there is no default. */

@@ -4,6 +4,8 @@
  * Messages never contain credentials: providers redact the key before building them.
  */
 
+import type { ErrorKind } from './error-kind';
+
 /** How one attempt at a model call failed. */
 export type FailureKind = 'http' | 'timeout' | 'connection' | 'malformed' | 'aborted';
 
@@ -25,6 +27,7 @@ export interface ProviderErrorInit {
 /** One failed attempt, as reported by a provider (or a test double). The retry layer reads `retryable`. */
 export class ProviderError extends Error {
   override readonly name: string = 'ProviderError';
+  readonly errorKind: ErrorKind = 'call-failed';
   readonly modelId: string;
   readonly kind: FailureKind;
   readonly status: number | undefined;
@@ -89,6 +92,7 @@ export class MalformedResponseError extends ProviderError {
 /** The final error of a model call: retries are spent, or the failure was not retryable. */
 export class ModelCallError extends Error {
   override readonly name = 'ModelCallError';
+  readonly errorKind: ErrorKind = 'call-failed';
   readonly modelId: string;
   readonly attempts: number;
   readonly lastKind: FailureKind;
@@ -113,6 +117,7 @@ export type BudgetKind = 'calls' | 'tokens' | 'usd';
 /** A budget is reached. `scope` is `total` or `role:<name>`. Thrown before a call is sent. */
 export class BudgetExceededError extends Error {
   override readonly name = 'BudgetExceededError';
+  readonly errorKind: ErrorKind = 'budget';
   constructor(
     readonly scope: string,
     readonly budget: BudgetKind,
@@ -149,6 +154,7 @@ export interface CacheMissInit {
  */
 export class CacheMissError extends Error {
   override readonly name = 'CacheMissError';
+  readonly errorKind: ErrorKind = 'replay-miss';
   readonly modelId: string;
   readonly digest: string;
   readonly excerpt: string;
@@ -184,6 +190,7 @@ export class CacheMissError extends Error {
 /** A response cache file that cannot be used as asked (missing, a directory, not writable, not a cache). */
 export class CacheAccessError extends Error {
   override readonly name = 'CacheAccessError';
+  readonly errorKind: ErrorKind = 'input';
   constructor(
     readonly path: string,
     problem: string,
@@ -196,6 +203,7 @@ export class CacheAccessError extends Error {
 /** A budget spec (`total.calls=2000,backward.tokens=50000`) that cannot be parsed or names unknown scopes. */
 export class BudgetSpecError extends Error {
   override readonly name = 'BudgetSpecError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 /**
@@ -204,6 +212,7 @@ export class BudgetSpecError extends Error {
  */
 export class CallsStoppedError extends Error {
   override readonly name = 'CallsStoppedError';
+  readonly errorKind: ErrorKind = 'interrupted';
   constructor(
     readonly modelId: string,
     readonly reason: string,
@@ -215,9 +224,11 @@ export class CallsStoppedError extends Error {
 /** Model-layer controls (timeout, retries, concurrency) out of range. */
 export class ModelControlsError extends Error {
   override readonly name = 'ModelControlsError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 /** A model spec string that cannot be parsed, or names an unknown provider. */
 export class ModelSpecError extends Error {
   override readonly name = 'ModelSpecError';
+  readonly errorKind: ErrorKind = 'input';
 }

@@ -5,6 +5,7 @@ export * from './budget-spec';
 export * from './cache-key';
 export * from './cache-location';
 export * from './data-dir';
+export * from './error-kind';
 export * from './errors';
 export * from './managed-model';
 export * from './map-limit';

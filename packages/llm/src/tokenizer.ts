@@ -1,15 +1,15 @@
 import { createRequire } from 'node:module';
 import type { ChatMessage } from './types';
 
-type Encode = (text: string) => number[];
+type Encode = typeof import('gpt-tokenizer').encode;
 let encode: Encode | undefined;
 
 /**
- * The o200k encoder, loaded on first use: loading its tables takes about a second, and a run whose
- * server reports usage (or a replay) never needs it.
+ * The BPE tables cost ~0.2 s of CPU to load: they load on the first count, not with the package (a CLI
+ * command that counts no token never pays for them). The package's CommonJS build is the same encoder.
  */
 function encoder(): Encode {
-  encode ??= (createRequire(import.meta.url)('gpt-tokenizer') as { encode: Encode }).encode;
+  encode ??= (createRequire(import.meta.url)('gpt-tokenizer') as typeof import('gpt-tokenizer')).encode;
   return encode;
 }
 

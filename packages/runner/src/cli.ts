@@ -1,70 +1,95 @@
 /**
- * The `autodiff` command line (commander). Each command registers itself from its own file under
- * commands/; this file builds the program and maps errors to exit codes:
- *   0 done · 1 the work failed (dataset, model, API key, results folder, a run, a regression) ·
- *   2 the command line or the experiment file is wrong.
+ * The `autodiff` command line (commander). This file knows each command by name and one-line summary
+ * only; the command's module (commands/<name>.ts: its options, help and action) is imported after the
+ * command line names it, and the action imports the work itself, so `autodiff --help` loads no method,
+ * no model client and no plotting library. Errors print in one voice (`autodiff <command>: …`) with the
+ * exit code of exit-codes.ts's one table.
  */
 import { Command, CommanderError } from 'commander';
-import { registerAblate } from './commands/ablate';
-import { registerCache } from './commands/cache';
-import { registerCompare } from './commands/compare';
 import type { CommandContext } from './commands/context';
-import { registerReport } from './commands/report';
-import { registerRepro } from './commands/repro';
-import { registerSimServer } from './commands/sim-server';
-import { registerTable } from './commands/table';
-import { registerTrain } from './commands/train';
+import type { SimServerCommand } from './commands/sim-server';
+import { EXIT_CODES, EXIT_CODES_HELP, reportError } from './exit-codes';
 import { type Io, processIo } from './io';
 import { UsageError } from './usage-error';
 
-export { parseSimServerArgs } from './commands/sim-server';
-export type { Io };
+export type { Io, SimServerCommand };
 export { UsageError };
 
-/** A mistake in the user's input (file, data, environment): one line, no stack trace. */
-const USER_INPUT = new Set(['ExperimentError']);
-const USER_ENVIRONMENT = new Set([
-  'PreflightError',
-  'DatasetError',
-  'ModelSpecError',
-  'RunRecordError',
-  'CacheFileError',
-  'CacheAccessError',
-  'CacheMissError',
-  'TrainerInputError',
-]);
+interface CommandModule {
+  define(command: Command, cx: CommandContext): void;
+}
+
+/** Every subcommand: name, summary (the top-level help), and its module, loaded when it runs. */
+const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<CommandModule> }> = [
+  {
+    name: 'train',
+    summary:
+      'train a pipeline (built-in or your --program) with a method (GDPO by default); scores, calls and tokens per role',
+    load: () => import('./commands/train'),
+  },
+  {
+    name: 'sim-server',
+    summary: 'serve the simulated LLM world over an OpenAI-compatible HTTP API',
+    load: () => import('./commands/sim-server'),
+  },
+  {
+    name: 'repro',
+    summary: 'run an experiment (preset or file), then build its tables and report',
+    load: () => import('./commands/repro'),
+  },
+  {
+    name: 'ablate',
+    summary: "the ablation table of GDPO's switches over an experiment's pipelines",
+    load: () => import('./commands/ablate'),
+  },
+  {
+    name: 'table',
+    summary: "rebuild an experiment's Markdown/CSV tables and SVG plots from its saved runs",
+    load: () => import('./commands/table'),
+  },
+  {
+    name: 'report',
+    summary: "rebuild an experiment's tables, plots and self-contained HTML report",
+    load: () => import('./commands/report'),
+  },
+  {
+    name: 'compare',
+    summary: 'compare two experiments cell by cell (bootstrap CIs); exit 1 on a regression',
+    load: () => import('./commands/compare'),
+  },
+  {
+    name: 'cache',
+    summary: 'response cache: stats, prune, export/import (share replays)',
+    load: () => import('./commands/cache'),
+  },
+];
+
+/** Commander's own messages (unknown option, missing value) in the commands' voice: one line. */
+function speakFor(command: Command, cx: CommandContext, name: string): void {
+  command.exitOverride().configureOutput({
+    writeOut: (s) => cx.io.out(s.replace(/\n$/, '')),
+    writeErr: (s) => cx.io.err(s.replace(/\n$/, '')),
+    outputError: (s, write) => write(s.replace(/^error: /, `autodiff${name ? ` ${name}` : ''}: `)),
+  });
+  for (const sub of command.commands) speakFor(sub, cx, name);
+}
 
 function buildProgram(cx: CommandContext): Command {
   const program = new Command('autodiff')
     .description("Auto-differentiate LLM pipelines: train, reproduce the paper's tables, compare runs.")
     .enablePositionalOptions()
-    .exitOverride()
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({
-      writeOut: (s) => cx.io.out(s.replace(/\n$/, '')),
-      writeErr: (s) => cx.io.err(s.replace(/\n$/, '')),
-      outputError: (s, write) => write(s.replace(/^error: /, 'autodiff: ')),
-    })
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 done; 1 the work failed (dataset, model, API key, results folder, a run, a regression);\n' +
-        '2 the command line or the experiment file is wrong.',
-    );
-  registerTrain(program, cx);
-  registerSimServer(program, cx);
-  registerRepro(program, cx);
-  registerAblate(program, cx);
-  registerTable(program, cx);
-  registerReport(program, cx);
-  registerCompare(program, cx);
-  registerCache(program, cx);
-  // Subcommands inherit the output settings and the exit override.
-  for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nEach command's options: autodiff <command> --help`);
+  for (const c of COMMANDS) program.command(c.name).summary(c.summary);
+  speakFor(program, cx, '');
   return program;
 }
 
 /** The top-level help. */
-export const USAGE = buildProgram({ io: { out: () => {}, err: () => {} }, exitCode: 0 }).helpInformation();
+export const USAGE = buildProgram({
+  io: { out: () => {}, err: () => {} },
+  argv: [],
+  exitCode: 0,
+}).helpInformation();
 
 /** Runs one command; resolves to the exit code. `stop` ends long-running commands (default: SIGINT/SIGTERM). */
 export async function main(
@@ -72,19 +97,26 @@ export async function main(
   io: Io = processIo,
   stop?: Promise<void>,
 ): Promise<number> {
-  const cx: CommandContext = { io, stop, exitCode: 0 };
+  const cx: CommandContext = { io, stop, argv: argv.slice(1), exitCode: EXIT_CODES.done };
   const program = buildProgram(cx);
-  const [command] = argv;
-  if (command === undefined) {
+  const [first] = argv;
+  if (first === undefined) {
     io.out(program.helpInformation());
-    return 2;
+    return EXIT_CODES.usage;
   }
-  if (!command.startsWith('-') && command !== 'help' && !program.commands.some((c) => c.name() === command)) {
-    io.err(`autodiff: unknown command ${JSON.stringify(command)}\n`);
+  const name = first === 'help' ? argv[1] : first;
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec && !first.startsWith('-') && !(first === 'help' && name === undefined)) {
+    io.err(`autodiff: unknown command ${JSON.stringify(name)}`);
     io.err(program.helpInformation());
-    return 2;
+    return EXIT_CODES.usage;
   }
   try {
+    if (spec) {
+      const command = program.commands.find((c) => c.name() === spec.name) as Command;
+      (await spec.load()).define(command, cx);
+      speakFor(command, cx, spec.name);
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return cx.exitCode;
   } catch (e) {
@@ -92,26 +124,8 @@ export async function main(
       return e.code === 'commander.helpDisplayed' ||
         e.code === 'commander.help' ||
         e.code === 'commander.version'
-        ? 0
-        : 2;
-    if (e instanceof UsageError) {
-      io.err(`autodiff: ${e.message}\n`);
-      io.err(e.usage ?? program.helpInformation());
-      return 2;
-    }
-    const error = e as Error;
-    if (USER_INPUT.has(error.name)) {
-      io.err(`autodiff: ${error.message}`);
-      return 2;
-    }
-    if (USER_ENVIRONMENT.has(error.name)) {
-      io.err(`autodiff: ${error.message}`);
-      return 1;
-    }
-    // An unexpected error is a bug of ours, not a user mistake: keep its stack for the report.
-    io.err(`autodiff: ${error.message}`);
-    if (process.env.AUTODIFF_DEBUG) io.err(error.stack ?? '');
-    else io.err('(set AUTODIFF_DEBUG=1 to print the stack trace)');
-    return 1;
+        ? EXIT_CODES.done
+        : EXIT_CODES.usage;
+    return reportError(spec?.name ?? '', e, io);
   }
 }

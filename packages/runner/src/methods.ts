@@ -1,10 +1,11 @@
 /**
- * The methods `autodiff train --method` knows. A new method is its own package file plus one line here.
+ * The methods `autodiff train --method` and experiments know. A new method is its own folder plus one
+ * line here: its factory describes its config, cost model and flags (see trainer's README, "A method").
  */
 import { BASELINE_METHODS } from '@llm-autodiff/baselines';
 import { gdpoMethod } from '@llm-autodiff/gdpo';
-import { methods } from '@llm-autodiff/trainer';
+import { methods, startMethod } from '@llm-autodiff/trainer';
 
-for (const m of [gdpoMethod, ...BASELINE_METHODS]) if (!methods.has(m.name)) methods.register(m);
+for (const m of [startMethod, gdpoMethod, ...BASELINE_METHODS]) if (!methods.has(m.name)) methods.register(m);
 
 export { methods };

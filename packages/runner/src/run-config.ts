@@ -8,7 +8,7 @@
  * `resolveConfig` from the registry. Both are laid over the pipeline's preset (presets/run-settings.ts).
  */
 import type { GdpoConfigInput } from '@llm-autodiff/gdpo';
-import { resolveTrainerSettings, type TrainerSettings } from '@llm-autodiff/trainer';
+import { resolveTrainerSettings, type TrainerSettings, tunedKinds } from '@llm-autodiff/trainer';
 import { methods } from './methods';
 
 export type RunConfigInput = GdpoConfigInput & Partial<TrainerSettings>;
@@ -39,12 +39,12 @@ export function checkRunConfig(config: RunConfigInput): void {
 }
 
 /**
- * Whether a run of `method` needs the pipeline's few-shot slot: GDPO for its demo phase (`demos.steps`),
- * any other method that tunes demos always (a pipeline without the slot ignores it).
+ * Whether a run of `method` with this config needs the pipeline's few-shot slot: when the config tunes
+ * demos (the factory's `tunesWith`, e.g. GDPO only with demo steps; a pipeline without the slot ignores it).
  */
-export function wantsDemosSlot(method: string, methodConfig: { demos?: { steps?: number } }): boolean {
-  if (method === 'gdpo') return (methodConfig.demos?.steps ?? 0) > 0;
-  return methods.get(method).tunes.includes('demos');
+export function wantsDemosSlot(method: string, methodConfig: unknown): boolean {
+  const factory = methods.get(method);
+  return tunedKinds(factory, factory.resolveConfig(methodConfig)).includes('demos');
 }
 
 /** Throws the method's own input error (one line naming the method and the field). */

@@ -1,6 +1,8 @@
 /** A mistake in the command line: printed with the command's usage, exit code 2. */
+import type { ErrorKind } from '@llm-autodiff/llm';
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly errorKind: ErrorKind = 'usage';
 
   constructor(
     message: string,

@@ -7,8 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
-import type { Method, MethodFactory, StepOutcome } from './method';
+import { onePhase } from './cost-model';
+import { refused } from './general-flags';
+import { defineMethod, type Method, type MethodFactory, type StepOutcome } from './method';
 import { emptyGates } from './step-records';
 import { train } from './train';
 
@@ -49,13 +52,15 @@ class Countdown<E> implements Method<E, { left: number; bound: number }> {
   abandon(): void {}
 }
 
-const factory: MethodFactory<null> = {
+const factory: MethodFactory<Record<string, never>> = defineMethod<Record<string, never>>({
   name: 'countdown',
   description: 'two phases that end early',
   tunes: ['prompt'],
-  resolveConfig: () => null,
+  configSchema: z.object({}).strict(),
+  flags: { steps: refused('fixed phases'), batch: refused('no batches') },
+  costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => 5 },
   create: () => [new Countdown('first', 3), new Countdown('second', 2)],
-};
+});
 
 let dir: string;
 beforeEach(async () => {

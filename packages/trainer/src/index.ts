@@ -1,3 +1,5 @@
+/** The zod a method's config schema is written with (the one `defineMethod` and the help texts read). */
+export { z } from 'zod';
 export { batchIndices } from './batches';
 export {
   CHECKPOINT_FORMAT,
@@ -14,12 +16,24 @@ export {
   writeCheckpoint,
 } from './checkpoint';
 export { lockCheckpoint } from './checkpoint-lock';
+export { type CostModel, type CostRole, type Drivers, onePhase, type RunShape } from './cost-model';
 export { TrainerInputError } from './errors';
 export { beats, type EvaluateOptions, type Evaluation, evaluate, SCORE_EPS } from './evaluate';
+export {
+  type FlagUse,
+  GENERAL_FLAGS,
+  type GeneralFlag,
+  type GeneralFlags,
+  generalFlagFields,
+  generalFlagHelp,
+  refused,
+  setsField,
+} from './general-flags';
 export { diffManifests } from './manifest-diff';
 export type {
   BackwardRequest,
   Method,
+  MethodDefinition,
   MethodFactory,
   MethodModels,
   MethodSetup,
@@ -28,6 +42,15 @@ export type {
   ScoredLoss,
   StepOutcome,
 } from './method';
+export { defineMethod, tunedKinds } from './method';
+export {
+  type ConfigField,
+  configErrorLine,
+  configFields,
+  MethodConfigError,
+  parseMethodConfig,
+  partialLayer,
+} from './method-config';
 export {
   getMethod,
   listMethods,
@@ -39,6 +62,7 @@ export {
 export { Rng, type RngState } from './rng';
 export { dataKey, type TrainData } from './run-checks';
 export { DEFAULT_TRAINER_SETTINGS, MAX_SEED, resolveTrainerSettings } from './settings';
+export { startMethod } from './start-method';
 export {
   addGates,
   attemptValidation,

@@ -6,7 +6,11 @@
  */
 import type { BackwardOptions, BackwardReport, Parameter, ParamKind, Program } from '@llm-autodiff/core';
 import type { ChatModel } from '@llm-autodiff/llm';
+import type { z } from 'zod';
+import type { CostModel } from './cost-model';
 import type { Evaluation } from './evaluate';
+import type { GeneralFlags } from './general-flags';
+import { parseMethodConfig } from './method-config';
 import type { Rng } from './rng';
 import type { GateCounts, ProposalAttempt } from './step-records';
 
@@ -137,16 +141,47 @@ export interface MethodSetup<C, E> {
   cacheSalt: string;
 }
 
-/** Registry entry: how the runner creates a method by name. */
+/**
+ * Registry entry: a method describes itself completely. Its config schema is the one source of its field
+ * names, ranges, defaults and help; its cost model drives estimates; `flags` says what the general options
+ * (`--steps`, `--batch`) mean for it. Build one with `defineMethod` (which derives `resolveConfig`).
+ */
 export interface MethodFactory<C = unknown> {
-  /** 'gdpo' | 'textgrad' | 'bootstrap' | 'bfsrs' | 'mipro' | 'gepa' | ... */
+  /** 'gdpo' | 'textgrad' | 'bootstrap' | 'bfsrs' | 'mipro' | 'gepa' | 'start' | ... */
   readonly name: string;
   /** One line for `--help` and error messages. */
   readonly description: string;
-  /** Parameter kinds it can tune; the trainer refuses (one clear line) a pipeline with none of them. */
+  /**
+   * Parameter kinds it can tune; the trainer refuses (one clear line) a pipeline with none of them.
+   * Empty: the method tunes nothing (evaluation only) and runs on any pipeline.
+   */
   readonly tunes: readonly ParamKind[];
-  /** Validate and resolve the method's own config, with defaults. Errors name the field (TrainerInputError). */
+  /** What a resolved config tunes, when narrower than `tunes` (GDPO tunes demos only with demo steps). */
+  tunesWith?(config: C): readonly ParamKind[];
+  /** The config's zod schema (strict, with defaults and `.describe()` docs). */
+  readonly configSchema: z.ZodType<C, z.ZodTypeDef, unknown>;
+  /** What `--steps N` and `--batch N` set in the config, or why they are refused. */
+  readonly flags: GeneralFlags;
+  /** How its calls scale, for estimates (the measured counts are the estimator's data). */
+  readonly costModel: CostModel<C>;
+  /** Validate and resolve the method's own config, with defaults. Errors name the field (MethodConfigError). */
   resolveConfig(input: unknown): C;
   /** One method, or several run one after the other (GDPO: text phase then demo phase). */
   create<E>(setup: MethodSetup<C, E>): Method<E> | Method<E>[];
+}
+
+/** A method's description; `defineMethod` derives `resolveConfig` from its schema. */
+export type MethodDefinition<C> = Omit<MethodFactory<C>, 'resolveConfig'>;
+
+/** The factory of a method: its config is resolved by its schema alone. */
+export function defineMethod<C>(definition: MethodDefinition<C>): MethodFactory<C> {
+  return {
+    ...definition,
+    resolveConfig: (input) => parseMethodConfig(definition.name, definition.configSchema, input),
+  };
+}
+
+/** The kinds of parameter a run of `factory` with this (resolved) config tunes. */
+export function tunedKinds<C>(factory: MethodFactory<C>, config: C): readonly ParamKind[] {
+  return factory.tunesWith ? factory.tunesWith(config) : factory.tunes;
 }

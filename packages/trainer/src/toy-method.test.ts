@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { type Parameter, trainablePrompts } from '@llm-autodiff/core';
 import { managedModel, UsageLedger } from '@llm-autodiff/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
 import { readCheckpoint } from './checkpoint';
+import { onePhase } from './cost-model';
 import { beats } from './evaluate';
-import type { Method, MethodFactory, RunContext, StepOutcome } from './method';
+import { setsField } from './general-flags';
+import { defineMethod, type Method, type MethodFactory, type RunContext, type StepOutcome } from './method';
 import { MethodRegistry } from './registry';
 import { emptyGates, type TrainResult } from './step-records';
 import { type TrainOptions, train } from './train';
@@ -85,13 +88,24 @@ class RandomEditMethod<E> implements Method<E, RandomEditState> {
   }
 }
 
-const randomEdit: MethodFactory<RandomEditConfig> = {
+const randomEdit: MethodFactory<RandomEditConfig> = defineMethod<RandomEditConfig>({
   name: 'random-edit',
   description: 'appends a random word to every trainable prompt; keeps it when validation improves',
   tunes: ['prompt'],
-  resolveConfig: (input) => ({ steps: 8, batchSize: 2, ...(input as Partial<RandomEditConfig>) }),
+  configSchema: z
+    .object({
+      steps: z.number().int().min(0).default(8).describe('edits tried'),
+      batchSize: z.number().int().min(1).default(2).describe('examples per step'),
+    })
+    .strict(),
+  flags: { steps: setsField('steps'), batch: setsField('batchSize') },
+  costModel: {
+    phaseOf: onePhase,
+    drivers: (c, s) => ({ steps: { task: c.steps * (c.batchSize + s.val) } }),
+    steps: (c) => c.steps,
+  },
   create: ({ config, program }) => new RandomEditMethod(config, trainablePrompts(program)),
-};
+});
 
 const data = { train: toyData(0, 10), val: toyData(40, 20), test: toyData(60, 20) };
 

@@ -140,7 +140,8 @@ async function trainWithin<E>(budget: Budget, opts: TrainOptions<E>): Promise<Tr
   uniqueIds(program, data.val, 'val');
   uniqueIds(program, data.test, 'test');
   const key = dataKey(program, data);
-  if (![...trainable.values()].some((p) => factory.tunes.includes(p.kind)))
+  // A method that tunes nothing (evaluation only, e.g. `start`) runs on any pipeline.
+  if (factory.tunes.length > 0 && ![...trainable.values()].some((p) => factory.tunes.includes(p.kind)))
     throw new TrainerInputError(
       `method "${factory.name}" tunes ${factory.tunes.join(' and ')} parameters; ${program.name} has no trainable one`,
     );
@@ -367,6 +368,12 @@ async function trainLocked<E>(
       opts.onStepDone?.(record, { totalSteps: totalSteps() });
     }
 
+    // A run without steps changed nothing: its final test is its initial one (each split evaluated once).
+    if (state.finalTest === undefined && totalSteps() === 0 && state.initial) {
+      state.finalTest = state.initial.test;
+      state.finalTestScores = state.initialTestScores;
+      await save(snapshot(state, rng));
+    }
     // Final test with the best values (methods leave them on the program).
     if (state.finalTest === undefined) {
       opts.onStep?.(totalSteps() + 1);

@@ -1,42 +1,48 @@
 /** A run of zero steps evaluates each split once: the final test reuses the initial one. */
 import { managedModel, UsageLedger } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { toyData, toyProgram, toyTaskModel } from '../testing';
-import type { MethodFactory } from './method';
+import { onePhase } from './cost-model';
+import { refused } from './general-flags';
+import { defineMethod, type MethodFactory } from './method';
 import { MethodRegistry } from './registry';
 import { emptyGates } from './step-records';
 import { train } from './train';
 
 /** A method of `steps` steps that changes nothing (or, with `edit`, appends a word to every prompt). */
-const still = (steps: number, edit = false): MethodFactory<object> => ({
-  name: 'still',
-  description: 'changes nothing',
-  tunes: ['prompt'],
-  resolveConfig: () => ({}),
-  create: ({ program }) => ({
+const still = (steps: number, edit = false): MethodFactory<Record<string, never>> =>
+  defineMethod<Record<string, never>>({
     name: 'still',
-    batchSize: 1,
-    steps: () => steps,
-    step: async (run, batch) => {
-      if (edit) for (const p of program.parameters()) if (p.kind === 'prompt') p.value = `${p.value} more`;
-      return {
-        phase: 'still',
-        batch: batch.map((e) => run.program.sampleId(e)),
-        gates: emptyGates(),
-        attempts: [],
-        accepted: edit,
-        bestVal: run.bestVal,
-      };
-    },
-    state: () => ({}),
-    restore: () => {},
-    abandon: () => {},
-  }),
-});
+    description: 'changes nothing',
+    tunes: ['prompt'],
+    configSchema: z.object({}).strict(),
+    flags: { steps: refused('a fixed count'), batch: refused('batch 1') },
+    costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => steps },
+    create: ({ program }) => ({
+      name: 'still',
+      batchSize: 1,
+      steps: () => steps,
+      step: async (run, batch) => {
+        if (edit) for (const p of program.parameters()) if (p.kind === 'prompt') p.value = `${p.value} more`;
+        return {
+          phase: 'still',
+          batch: batch.map((e) => run.program.sampleId(e)),
+          gates: emptyGates(),
+          attempts: [],
+          accepted: edit,
+          bestVal: run.bestVal,
+        };
+      },
+      state: () => ({}),
+      restore: () => {},
+      abandon: () => {},
+    }),
+  });
 
 const data = { train: toyData(0, 4), val: toyData(40, 6), test: toyData(60, 5) };
 
-async function callsOf(factory: MethodFactory<object>) {
+async function callsOf(factory: MethodFactory<Record<string, never>>) {
   const ledger = new UsageLedger();
   const registry = new MethodRegistry();
   registry.register(factory);

@@ -13,42 +13,56 @@ import { type Demo, type Parameter, type Program, trainableDemos } from '@llm-au
 import {
   attemptValidation,
   beats,
+  defineMethod,
   emptyGates,
   type Method,
-  type MethodFactory,
   type MethodSetup,
   type RunContext,
+  refused,
   type StepOutcome,
+  TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { type FieldSpec, resolveFields } from '../common/config';
 import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
+import { bfsrsCostModel, bootstrapCostModel } from './cost-model';
 import { type BootstrapSettings, createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 
-export interface BootstrapConfig {
-  maxBootstrappedDemos: number;
-  maxLabeledDemos: number;
-  /** Loss score a teacher run needs to count as a success (the reference: a truthy metric, i.e. > 0). */
-  successThreshold: number;
-}
-
-export interface BfsrsConfig extends BootstrapConfig {
-  /** N: candidates besides the three fixed seeds. */
-  numCandidatePrograms: number;
-}
-
-export const BOOTSTRAP_DEFAULTS: BootstrapConfig = {
-  maxBootstrappedDemos: 4,
-  maxLabeledDemos: 16,
-  successThreshold: 1e-9,
+const bootstrapFields = {
+  maxBootstrappedDemos: z.number().int().min(0).default(4).describe('teacher demos kept at most (successes)'),
+  maxLabeledDemos: z
+    .number()
+    .int()
+    .min(0)
+    .default(16)
+    .describe('labeled training examples filling the slot up to this many demos'),
+  successThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1e-9)
+    .describe('loss score a teacher run needs to count as a success (the reference: a truthy metric, > 0)'),
 };
 
-export const BFSRS_DEFAULTS: BfsrsConfig = { ...BOOTSTRAP_DEFAULTS, numCandidatePrograms: 16 };
+export const bootstrapConfigSchema = z.object(bootstrapFields).strict();
 
-const BOOTSTRAP_FIELDS: { [K in keyof BootstrapConfig]: FieldSpec } = {
-  maxBootstrappedDemos: { type: 'int', min: 0 },
-  maxLabeledDemos: { type: 'int', min: 0 },
-  successThreshold: { type: 'number', min: 0, max: 1 },
-};
+export const bfsrsConfigSchema = z
+  .object({
+    ...bootstrapFields,
+    numCandidatePrograms: z
+      .number()
+      .int()
+      .min(0)
+      .default(16)
+      .describe('N: candidates besides the three fixed seeds (N + 3 steps)'),
+  })
+  .strict();
+
+export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
+export type BfsrsConfig = z.output<typeof bfsrsConfigSchema>;
+export const BOOTSTRAP_DEFAULTS: BootstrapConfig = bootstrapConfigSchema.parse({});
+export const BFSRS_DEFAULTS: BfsrsConfig = bfsrsConfigSchema.parse({});
+
+const NO_BATCHES = refused('it has no batches: it walks the training set until it has its demos');
 
 export function settingsOf(c: BootstrapConfig, maxBootstrapped = c.maxBootstrappedDemos): BootstrapSettings {
   return {
@@ -60,7 +74,8 @@ export function settingsOf(c: BootstrapConfig, maxBootstrapped = c.maxBootstrapp
 
 function demoSlots<E>(program: Program<E>, method: string): Parameter<Demo[]>[] {
   const slots = trainableDemos(program);
-  if (slots.length === 0) throw new Error(`${method}: the pipeline has no trainable demos slot to fill`);
+  if (slots.length === 0)
+    throw new TrainerInputError(`${method}: the pipeline has no trainable demos slot to fill`);
   return slots;
 }
 
@@ -190,22 +205,32 @@ export class BfsrsMethod<E> implements Method<E, BfsrsState> {
   }
 }
 
-export const bootstrapFactory: MethodFactory<BootstrapConfig> = {
+export const bootstrapFactory = defineMethod<BootstrapConfig>({
   name: 'bootstrap',
   description: 'DSPy-style BootstrapFewShot: teacher traces on success, labeled fill-up (demos only)',
   tunes: ['demos'],
-  resolveConfig: (input) => resolveFields('bootstrap', input, BOOTSTRAP_DEFAULTS, BOOTSTRAP_FIELDS),
+  configSchema: bootstrapConfigSchema,
+  flags: {
+    steps: refused(
+      'it makes one pass over the training set; size its demos with --method-config \'{"maxBootstrappedDemos":N}\'',
+    ),
+    batch: NO_BATCHES,
+  },
+  costModel: bootstrapCostModel,
   create: (setup) => new BootstrapMethod(setup),
-};
+});
 
-export const bfsrsFactory: MethodFactory<BfsrsConfig> = {
+export const bfsrsFactory = defineMethod<BfsrsConfig>({
   name: 'bfsrs',
   description: 'DSPy-style BootstrapFewShotWithRandomSearch: N+3 demo-set candidates, best on validation',
   tunes: ['demos'],
-  resolveConfig: (input) =>
-    resolveFields('bfsrs', input, BFSRS_DEFAULTS, {
-      ...BOOTSTRAP_FIELDS,
-      numCandidatePrograms: { type: 'int', min: 0 },
-    }),
+  configSchema: bfsrsConfigSchema,
+  flags: {
+    steps: refused(
+      'its steps are its candidates: --method-config \'{"numCandidatePrograms":N}\' runs N + 3 steps',
+    ),
+    batch: NO_BATCHES,
+  },
+  costModel: bfsrsCostModel,
   create: (setup) => new BfsrsMethod(setup),
-};
+});

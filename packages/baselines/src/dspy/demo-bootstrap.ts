@@ -17,7 +17,7 @@
  * the first ones in order whatever the completion order.
  */
 import { type Demo, type DemoTrace, defaultDisplay, type Parameter, type Program } from '@llm-autodiff/core';
-import type { Rng, RunContext } from '@llm-autodiff/trainer';
+import { type Rng, type RunContext, TrainerInputError } from '@llm-autodiff/trainer';
 
 export interface BootstrapSettings {
   maxBootstrapped: number;
@@ -79,7 +79,7 @@ export function createDemoBootstrapper<E>(studentSlots: readonly Parameter[]): D
     return studentSlots.map((s) => {
       const p = byName.get(s.name);
       if (p?.kind !== 'demos')
-        throw new Error(`bootstrap: the teacher program has no demos slot "${s.name}"`);
+        throw new TrainerInputError(`bootstrap: the teacher program has no demos slot "${s.name}"`);
       return p;
     });
   };

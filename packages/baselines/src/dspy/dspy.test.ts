@@ -1,6 +1,6 @@
 import type { Method } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
+import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../../testing/toy';
 import { bfsrsFactory, bootstrapFactory } from './bootstrap';
 import { miproFactory } from './mipro';
 

@@ -15,58 +15,79 @@ import { type Demo, type Parameter, trainableDemos, trainablePrompts } from '@ll
 import {
   attemptValidation,
   beats,
+  defineMethod,
   emptyGates,
   type GateCounts,
   type Method,
-  type MethodFactory,
   type MethodSetup,
   type ProposalAttempt,
   type RunContext,
+  refused,
   type StepOutcome,
+  setsField,
+  TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { resolveFields } from '../common/config';
 import { applyValues, displayValues, Rollback, readValues, type Values } from '../common/values';
 import { settingsOf } from './bootstrap';
+import { miproCostModel, miproTrials } from './cost-model';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';
+
+export { miproTrials };
+
 import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
 
-export interface MiproConfig {
-  /** N: demo-set candidates per slot, and instruction candidates (N, or ⌊N/2⌋ when demos are tuned too). */
-  numCandidates: number;
-  /** Trials; 0 = the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned. */
-  numTrials: number;
-  minibatchSize: number;
-  /** Trials use minibatches only when the validation set is larger than this (the reference's 50). */
-  minibatchAboveVal: number;
-  minibatchFullEvalSteps: number;
-  maxBootstrappedDemos: number;
-  maxLabeledDemos: number;
-  successThreshold: number;
-  viewDataBatchSize: number;
-  /** Training examples shown to the data summarizer (the reference walks the trainset up to a limit). */
-  dataSummaryExamples: number;
-  tips: boolean;
-  /** Uniform trials after the default one, before the search exploits (TPE's startup). 0 = min(10, ⌊T/2⌋). */
-  startupTrials: number;
-  exploit: number;
-}
+const int = (min: number) => z.number().int().min(min);
 
-export const MIPRO_DEFAULTS: MiproConfig = {
-  numCandidates: 6,
-  numTrials: 0,
-  minibatchSize: 35,
-  minibatchAboveVal: 50,
-  minibatchFullEvalSteps: 5,
-  maxBootstrappedDemos: 4,
-  maxLabeledDemos: 4,
-  successThreshold: 1e-9,
-  viewDataBatchSize: 10,
-  dataSummaryExamples: 30,
-  tips: true,
-  startupTrials: 0,
-  exploit: 0.75,
-};
+export const miproConfigSchema = z
+  .object({
+    numCandidates: int(1)
+      .default(6)
+      .describe(
+        'N: demo-set candidates per slot, and instruction candidates (N, or N/2 when demos are tuned too)',
+      ),
+    numTrials: int(0)
+      .default(0)
+      .describe("trials; 0 = the reference's max(2·V·log2 N, 1.5·N), V doubled when demos are tuned"),
+    minibatchSize: int(1).default(35).describe('validation examples per trial'),
+    minibatchAboveVal: int(0)
+      .default(50)
+      .describe(
+        "trials use minibatches only when the validation set is larger than this (the reference's 50)",
+      ),
+    minibatchFullEvalSteps: int(1).default(5).describe('trials between full validations'),
+    maxBootstrappedDemos: int(0).default(4).describe('teacher demos per demo-set candidate'),
+    maxLabeledDemos: int(0).default(4).describe('labeled demos per demo-set candidate'),
+    successThreshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1e-9)
+      .describe('loss score of a successful teacher run'),
+    viewDataBatchSize: int(1).default(10).describe('training examples per observation call'),
+    dataSummaryExamples: int(1)
+      .default(30)
+      .describe(
+        'training examples shown to the data summarizer (the reference walks the trainset up to a limit)',
+      ),
+    tips: z.boolean().default(true).describe('a random proposal tip in each instruction proposal'),
+    startupTrials: int(0)
+      .default(0)
+      .describe(
+        "uniform trials after the default one, before the search exploits (TPE's startup); 0 = min(10, T/2)",
+      ),
+    exploit: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.75)
+      .describe('share of trials that exploit the best averages'),
+  })
+  .strict();
+
+export type MiproConfig = z.output<typeof miproConfigSchema>;
+export const MIPRO_DEFAULTS: MiproConfig = miproConfigSchema.parse({});
 
 export interface MiproState {
   instructions: Record<string, string[]>;
@@ -75,15 +96,6 @@ export interface MiproState {
   history: TrialRecord[];
   evaluated: string[];
   best?: { choice: number[]; score: number };
-}
-
-export function miproTrials(c: MiproConfig, prompts: number, slots: number): number {
-  if (c.numTrials > 0) return c.numTrials;
-  const v = Math.max(prompts, slots) * (slots > 0 && prompts > 0 ? 2 : 1);
-  return Math.max(
-    1,
-    Math.floor(Math.max(2 * v * Math.log2(Math.max(2, c.numCandidates)), 1.5 * c.numCandidates)),
-  );
 }
 
 export class MiproMethod<E> implements Method<E, MiproState> {
@@ -99,9 +111,9 @@ export class MiproMethod<E> implements Method<E, MiproState> {
     this.prompts = trainablePrompts(setup.program);
     this.slots = trainableDemos(setup.program);
     if (this.prompts.length + this.slots.length === 0)
-      throw new Error('mipro: the pipeline has no trainable prompt or demos slot');
+      throw new TrainerInputError('mipro: the pipeline has no trainable prompt or demos slot');
     if (this.prompts.length > 0 && !setup.models.optimizer)
-      throw new Error('mipro: a prompt (optimizer) model is required to propose instructions');
+      throw new TrainerInputError('mipro: a prompt (optimizer) model is required to propose instructions');
     this.boot = createDemoBootstrapper(this.slots);
     this.rollback = new Rollback([...this.prompts, ...this.slots]);
   }
@@ -317,26 +329,16 @@ export class MiproMethod<E> implements Method<E, MiproState> {
   }
 }
 
-export const miproFactory: MethodFactory<MiproConfig> = {
+export const miproFactory = defineMethod<MiproConfig>({
   name: 'mipro',
   description:
     'MIPROv2-style: bootstrapped demo sets + grounded instruction proposals, seeded minibatch search with periodic full evaluation',
   tunes: ['prompt', 'demos'],
-  resolveConfig: (input) =>
-    resolveFields('mipro', input, MIPRO_DEFAULTS, {
-      numCandidates: { type: 'int', min: 1 },
-      numTrials: { type: 'int', min: 0 },
-      minibatchSize: { type: 'int', min: 1 },
-      minibatchAboveVal: { type: 'int', min: 0 },
-      minibatchFullEvalSteps: { type: 'int', min: 1 },
-      maxBootstrappedDemos: { type: 'int', min: 0 },
-      maxLabeledDemos: { type: 'int', min: 0 },
-      successThreshold: { type: 'number', min: 0, max: 1 },
-      viewDataBatchSize: { type: 'int', min: 1 },
-      dataSummaryExamples: { type: 'int', min: 1 },
-      tips: { type: 'boolean' },
-      startupTrials: { type: 'int', min: 0 },
-      exploit: { type: 'number', min: 0, max: 1 },
-    }),
+  configSchema: miproConfigSchema,
+  flags: {
+    steps: refused('its steps are one proposal step plus its trials: --method-config \'{"numTrials":N}\''),
+    batch: setsField('minibatchSize'),
+  },
+  costModel: miproCostModel,
   create: (setup) => new MiproMethod(setup),
-};
+});

@@ -1,6 +1,6 @@
 import { Rng } from '@llm-autodiff/trainer';
 import { describe, expect, it } from 'vitest';
-import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../testing/toy';
+import { TestRun, toyData, toyOptimizerModel, toyProgram, toyTaskModel } from '../../testing/toy';
 import { planMerge } from './merge';
 import { gepaFactory } from './method';
 import { type Candidate, fronts, nonDominated, selectParent } from './pool';
@@ -108,7 +108,7 @@ describe('gepa pool', () => {
 
 describe('gepa budget', () => {
   it("auto 'light' converts to metric calls as DSPy's auto_budget", async () => {
-    const { autoBudget } = await import('./method');
+    const { autoBudget } = await import('./cost-model');
     // 1 predictor, 6 candidates, 100 validation: trials int(max(4·log2 6, 9)) = 10
     // 100 + 30 + 10·35 + (⌊11/5⌋ + 1)·100 = 780
     expect(autoBudget(1, 6, 100)).toBe(780);

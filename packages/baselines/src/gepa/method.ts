@@ -18,52 +18,65 @@
 import { type Parameter, renderGradients, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
   attemptValidation,
+  defineMethod,
   type Evaluation,
   emptyGates,
   type GateCounts,
   type Method,
-  type MethodFactory,
   type MethodSetup,
   type ProposalAttempt,
   type RunContext,
+  refused,
   type StepOutcome,
+  setsField,
+  TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
 import { proposedValue } from '../common/answer';
-import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
 import { applyValues, Rollback, readValues } from '../common/values';
+import { gepaBudget, gepaCostModel } from './cost-model';
 import { planMerge } from './merge';
 import { bestIndex, type Candidate, selectParent } from './pool';
 import { reflectionPrompt } from './prompts';
 
-export interface GepaConfig {
-  minibatchSize: number;
-  /** Budget in metric calls. The first set of: `maxMetricCalls`, `maxFullEvals` (× (|train| + |val|)), `auto`. */
-  maxMetricCalls: number;
-  maxFullEvals: number;
-  /** DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its `auto_budget`). */
-  auto: 'light' | 'medium' | 'heavy';
-  candidateSelection: 'pareto' | 'current_best';
-  skipPerfectScore: boolean;
-  perfectScore: number;
-  useMerge: boolean;
-  maxMergeInvocations: number;
-  /** Validation examples a merged candidate is first scored on. */
-  mergeSubsample: number;
-}
+export const gepaConfigSchema = z
+  .object({
+    minibatchSize: z.number().int().min(1).default(3).describe('training examples per reflection'),
+    maxMetricCalls: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'budget in metric calls (examples evaluated); the first set of maxMetricCalls, maxFullEvals, auto',
+      ),
+    maxFullEvals: z.number().min(0).default(0).describe('budget in full evaluations (× (|train| + |val|))'),
+    auto: z
+      .enum(['light', 'medium', 'heavy'])
+      .default('light')
+      .describe(
+        "DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its auto_budget)",
+      ),
+    candidateSelection: z
+      .enum(['pareto', 'current_best'])
+      .default('pareto')
+      .describe('how a parent is chosen'),
+    skipPerfectScore: z.boolean().default(true).describe('skip a minibatch where every sample is perfect'),
+    perfectScore: z.number().min(0).max(1).default(1).describe('the score that counts as perfect'),
+    useMerge: z.boolean().default(true).describe('merge two frontier candidates with a common ancestor'),
+    maxMergeInvocations: z.number().int().min(0).default(5).describe('merges tried at most'),
+    mergeSubsample: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe('validation examples a merged candidate is first scored on'),
+  })
+  .strict();
 
-export const GEPA_DEFAULTS: GepaConfig = {
-  minibatchSize: 3,
-  maxMetricCalls: 0,
-  maxFullEvals: 0,
-  auto: 'light',
-  candidateSelection: 'pareto',
-  skipPerfectScore: true,
-  perfectScore: 1,
-  useMerge: true,
-  maxMergeInvocations: 5,
-  mergeSubsample: 5,
-};
+export type GepaConfig = z.output<typeof gepaConfigSchema>;
+export const GEPA_DEFAULTS: GepaConfig = gepaConfigSchema.parse({});
 
 export interface GepaState {
   pool: Candidate[];
@@ -77,22 +90,6 @@ export interface GepaState {
 }
 
 const EPS = 1e-9;
-
-const AUTO_CANDIDATES = { light: 6, medium: 12, heavy: 18 } as const;
-
-/**
- * DSPy's conversion of an `auto` preset into metric calls: the initial validation, 5 bootstrap trials
- * per candidate, then what a MIPROv2 run of that size would spend (minibatches of 35 and a full
- * evaluation every 5 trials).
- */
-export function autoBudget(predictors: number, candidates: number, valSize: number): number {
-  const trials = Math.floor(Math.max(2 * (predictors * 2) * Math.log2(candidates), 1.5 * candidates));
-  let total = valSize + candidates * 5 + trials * 35;
-  if (trials === 0) return total;
-  const periodic = Math.floor((trials + 1) / 5) + 1;
-  total += (periodic + (trials < 5 ? 1 : 0)) * valSize;
-  return total;
-}
 
 export class GepaMethod<E> implements Method<E, GepaState> {
   readonly name = 'gepa';
@@ -114,8 +111,9 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     this.batchSize = setup.config.minibatchSize;
     this.all = setup.program.parameters();
     this.prompts = trainablePrompts(setup.program);
-    if (this.prompts.length === 0) throw new Error('gepa: the pipeline has no trainable prompt');
-    if (!setup.models.optimizer) throw new Error('gepa: a reflection (optimizer) model is required');
+    if (this.prompts.length === 0) throw new TrainerInputError('gepa: the pipeline has no trainable prompt');
+    if (!setup.models.optimizer)
+      throw new TrainerInputError('gepa: a reflection (optimizer) model is required');
     this.rollback = new Rollback(this.prompts);
   }
 
@@ -130,12 +128,11 @@ export class GepaMethod<E> implements Method<E, GepaState> {
 
   init(run: RunContext<E>, initial: { val: Evaluation }): void {
     const c = this.setup.config;
-    const budget =
-      c.maxMetricCalls > 0
-        ? c.maxMetricCalls
-        : c.maxFullEvals > 0
-          ? Math.ceil(c.maxFullEvals * (run.data.train.length + run.data.val.length))
-          : autoBudget(this.prompts.length, AUTO_CANDIDATES[c.auto], run.data.val.length);
+    const budget = gepaBudget(c, {
+      train: run.data.train.length,
+      val: run.data.val.length,
+      prompts: this.prompts.length,
+    });
     this.s = {
       pool: [
         {
@@ -343,23 +340,16 @@ export class GepaMethod<E> implements Method<E, GepaState> {
   }
 }
 
-export const gepaFactory: MethodFactory<GepaConfig> = {
+export const gepaFactory = defineMethod<GepaConfig>({
   name: 'gepa',
   description:
     'GEPA-style reflective evolution: Pareto parent selection, minibatch-gated reflection, merge; budget in metric calls',
   tunes: ['prompt'],
-  resolveConfig: (input) =>
-    resolveFields('gepa', input, GEPA_DEFAULTS, {
-      minibatchSize: { type: 'int', min: 1 },
-      maxMetricCalls: { type: 'int', min: 0 },
-      maxFullEvals: { type: 'number', min: 0 },
-      auto: { type: 'enum', values: ['light', 'medium', 'heavy'] },
-      candidateSelection: { type: 'enum', values: ['pareto', 'current_best'] },
-      skipPerfectScore: { type: 'boolean' },
-      perfectScore: { type: 'number', min: 0, max: 1 },
-      useMerge: { type: 'boolean' },
-      maxMergeInvocations: { type: 'int', min: 0 },
-      mergeSubsample: { type: 'int', min: 1 },
-    }),
+  configSchema: gepaConfigSchema,
+  flags: {
+    steps: refused('its budget is in metric calls: --method-config \'{"maxMetricCalls":N}\''),
+    batch: setsField('minibatchSize'),
+  },
+  costModel: gepaCostModel,
   create: (setup) => new GepaMethod(setup),
-};
+});

@@ -7,37 +7,48 @@
 import { type Parameter, sum, trainablePrompts, zeroGrad } from '@llm-autodiff/core';
 import {
   attemptValidation,
+  defineMethod,
   emptyGates,
   type Method,
-  type MethodFactory,
   type MethodSetup,
   type ProposalAttempt,
   type RunContext,
   SCORE_EPS,
   type StepOutcome,
+  setsField,
+  TrainerInputError,
+  z,
 } from '@llm-autodiff/trainer';
-import { resolveFields } from '../common/config';
 import { proposalSalt } from '../common/salt';
 import { Rollback } from '../common/values';
 import { textgradBackward } from './backward';
+import { textgradCostModel } from './cost-model';
 import { Tgd, type TgdState } from './tgd';
 
-export interface TextGradConfig {
-  batchSize: number;
-  epochs: number;
-  stepsPerEpoch: number;
-  constraints: string[];
-  /** Steps of past feedback shown to TGD (0 = off, the reference's default; the reference's is a no-op). */
-  gradientMemory: number;
-}
+export const textgradConfigSchema = z
+  .object({
+    batchSize: z.number().int().min(1).default(3).describe('training examples per step'),
+    epochs: z.number().int().min(0).default(3).describe('passes over the shuffled training set'),
+    stepsPerEpoch: z
+      .number()
+      .int()
+      .min(1)
+      .default(4)
+      .describe('steps per epoch (batches taken from each pass)'),
+    constraints: z.array(z.string()).default([]).describe('constraints TGD must respect'),
+    gradientMemory: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "steps of past feedback shown to TGD (0 = off, the reference's default; its memory is a no-op)",
+      ),
+  })
+  .strict();
 
-export const TEXTGRAD_DEFAULTS: TextGradConfig = {
-  batchSize: 3,
-  epochs: 3,
-  stepsPerEpoch: 4,
-  constraints: [],
-  gradientMemory: 0,
-};
+export type TextGradConfig = z.output<typeof textgradConfigSchema>;
+export const TEXTGRAD_DEFAULTS: TextGradConfig = textgradConfigSchema.parse({});
 
 /** A validation score this close below the best still counts as "did not fall". */
 const TIE = 1e-6;
@@ -60,8 +71,8 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
     this.all = setup.program.parameters();
     this.prompts = trainablePrompts(setup.program);
     const optimizer = setup.models.optimizer;
-    if (!optimizer) throw new Error('textgrad: an optimizer model is required (TGD)');
-    if (!setup.models.backward) throw new Error('textgrad: a backward-engine model is required');
+    if (!optimizer) throw new TrainerInputError('textgrad: an optimizer model is required (TGD)');
+    if (!setup.models.backward) throw new TrainerInputError('textgrad: a backward-engine model is required');
     this.tgd = new Tgd({ model: optimizer, constraints: c.constraints, memory: c.gradientMemory });
     this.rollback = new Rollback(this.prompts);
   }
@@ -138,18 +149,19 @@ export class TextGradMethod<E> implements Method<E, TextGradState> {
   }
 }
 
-export const textgradFactory: MethodFactory<TextGradConfig> = {
+export const textgradFactory = defineMethod<TextGradConfig>({
   name: 'textgrad',
   description:
     'TextGrad: per-sample backward through every LLM call, TGD (one call per prompt), validation revert',
   tunes: ['prompt'],
-  resolveConfig: (input) =>
-    resolveFields('textgrad', input, TEXTGRAD_DEFAULTS, {
-      batchSize: { type: 'int', min: 1 },
-      epochs: { type: 'int', min: 1 },
-      stepsPerEpoch: { type: 'int', min: 1 },
-      constraints: { type: 'strings' },
-      gradientMemory: { type: 'int', min: 0 },
-    }),
+  configSchema: textgradConfigSchema,
+  flags: {
+    steps: {
+      sets: 'epochs=1, stepsPerEpoch=N (0: epochs=0)',
+      fields: (n) => (n === 0 ? { epochs: 0 } : { epochs: 1, stepsPerEpoch: n }),
+    },
+    batch: setsField('batchSize'),
+  },
+  costModel: textgradCostModel,
   create: (setup) => new TextGradMethod(setup),
-};
+});

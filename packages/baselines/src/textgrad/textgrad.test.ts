@@ -8,7 +8,7 @@ import {
   toyOptimizerModel,
   toyProgram,
   toyTaskModel,
-} from '../testing/toy';
+} from '../../testing/toy';
 import { textgradBackward } from './backward';
 import { TEXTGRAD_DEFAULTS, textgradFactory } from './method';
 
@@ -105,7 +105,9 @@ describe('textgrad method', () => {
 
   it('rejects an unknown config field by name', () => {
     expect(() => textgradFactory.resolveConfig({ batchsize: 3 })).toThrow(/unknown field "batchsize"/);
-    expect(() => textgradFactory.resolveConfig({ epochs: 0 })).toThrow(/"epochs" must be >= 1/);
+    expect(() => textgradFactory.resolveConfig({ stepsPerEpoch: 0 })).toThrow(
+      /"stepsPerEpoch": .*greater than or equal to 1/,
+    );
   });
 });
 

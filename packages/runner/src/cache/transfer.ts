@@ -2,17 +2,19 @@
  * Export and import of response-cache rows as JSON Lines (gzip when the file name ends in .gz), so a
  * replay can be shared: one row per line, request and response as JSON objects, stable key order.
  */
+
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import type { CacheRow, ResponseCache } from '@llm-autodiff/llm';
+import type { CacheRow, ErrorKind, ResponseCache } from '@llm-autodiff/llm';
 import { z } from 'zod/v4';
 
 export class CacheFileError extends Error {
   override readonly name = 'CacheFileError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 const exportedRow = z.strictObject({

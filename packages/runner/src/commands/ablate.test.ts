@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autodiff } from '../../testing/run-cli';
 import { writeAblationTable } from '../repro/ablation-table';
-import { autodiff } from '../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

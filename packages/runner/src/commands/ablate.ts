@@ -1,12 +1,10 @@
 /** `autodiff ablate [preset|file]`: the experiment with GDPO and each of its switches, then the ablation table. */
 import type { Command } from 'commander';
-import { loadExperiment } from '../experiment/load';
 import { ABLATION_NAMES } from '../experiment/methods';
 import type { Experiment } from '../experiment/schema';
-import { writeAblationTable } from '../repro/ablation-table';
-import { executeExperiment } from '../repro/execute';
 import { UsageError } from '../usage-error';
 import type { CommandContext } from './context';
+import { list, option } from './options';
 import { addSweepOptions, executeOptions, type SweepFlags } from './repro';
 
 /** The experiment with its methods replaced by GDPO and one variant per switch, under its own name. */
@@ -14,24 +12,30 @@ export function ablationExperiment(e: Experiment, switches: readonly string[] = 
   return { ...e, name: `${e.name}-ablation`, methods: ['gdpo', ...switches.map((s) => `gdpo.${s}`)] };
 }
 
-export function registerAblate(program: Command, cx: CommandContext): void {
+export function define(command: Command, cx: CommandContext): void {
   addSweepOptions(
-    program
-      .command('ablate')
-      .summary("the ablation table of GDPO's switches over an experiment's pipelines")
+    command
       .description(
         `Runs the experiment's pipelines with GDPO and with each switch (${ABLATION_NAMES.join(', ')}),\n` +
           'into results/<experiment>-ablation/, then writes tables/ablation.md and tables/ablation.csv.',
       )
       .argument('[experiment]', 'preset name or experiment file', 'quick')
-      .option('--switches <list>', `comma-separated subset of the switches (default: all)`),
-  ).action(async (name: string, flags: SweepFlags & { switches?: string }) => {
-    const switches = flags.switches ? flags.switches.split(',').filter(Boolean) : ABLATION_NAMES;
+      .addOption(
+        option('--switches <list>', 'comma-separated subset of the switches (default: all)', list()),
+      ),
+  ).action(async (name: string, flags: SweepFlags & { switches?: string[] }) => {
+    const switches = flags.switches ?? ABLATION_NAMES;
     for (const s of switches)
       if (!(ABLATION_NAMES as string[]).includes(s))
         throw new UsageError(`--switches: unknown switch "${s}" (known: ${ABLATION_NAMES.join(', ')})`);
+    const options = executeOptions(flags, false);
+    const [{ loadExperiment }, { executeExperiment }, { writeAblationTable }] = await Promise.all([
+      import('../experiment/load'),
+      import('../repro/execute'),
+      import('../repro/ablation-table'),
+    ]);
     const experiment = ablationExperiment(loadExperiment(name), switches);
-    const { plan, sweep } = await executeExperiment(experiment, executeOptions(flags, false), cx.io);
+    const { plan, sweep } = await executeExperiment(experiment, options, cx.io);
     if (!sweep) return; // dry run
     if (sweep.done.length + sweep.skipped.length > 0) {
       const files = await writeAblationTable(plan.root);

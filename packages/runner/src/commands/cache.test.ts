@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ResponseCache } from '@llm-autodiff/llm';
 import { cannedResponse as response } from '@llm-autodiff/llm/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 import { parseAge } from './cache';
 
 let dir: string;
@@ -59,8 +59,8 @@ describe('autodiff cache', () => {
     const lines = readFileSync(plain, 'utf8').trim().split('\n');
     writeFileSync(plain, `${lines[0]}\n{"key": "zz"}\n`);
     const bad = await autodiff(['cache', 'import', plain, '--cache', join(dir, 'fresh.sqlite')]);
-    expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/rows\.jsonl:2: key: a cache key is hex/);
+    expect(bad.code).toBe(2); // bad input: the file to import
+    expect(bad.err).toMatch(/^autodiff cache: .*rows\.jsonl:2: key: a cache key is hex/);
     const fresh = new ResponseCache({ path: join(dir, 'fresh.sqlite'), mode: 'read-only' });
     expect(fresh.size()).toBe(0);
     fresh.close();

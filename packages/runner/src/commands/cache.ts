@@ -6,12 +6,13 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defaultCachePath, ResponseCache } from '@llm-autodiff/llm';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { experimentCacheDir, experimentCachePath } from '../cache/location';
 import { exportCache, importCache } from '../cache/transfer';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
 import type { CommandContext } from './context';
+import { addOptions, option, text } from './options';
 
 interface Which {
   cache?: string;
@@ -33,7 +34,7 @@ function openExisting(path: string, mode: 'read-only' | 'read-write'): ResponseC
 /** `30d`, `12h`, `90m` -> a cutoff that long before now. */
 export function parseAge(value: string, now = Date.now()): Date {
   const m = /^(\d+)([dhm])$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`expected an age like 30d, 12h or 90m, got "${value}"`);
+  if (!m) throw new UsageError(`--older-than: expected an age like 30d, 12h or 90m, got "${value}"`);
   const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
   return new Date(now - Number(m[1]) * unit);
 }
@@ -60,15 +61,12 @@ function printStats(path: string, io: Io): void {
 }
 
 const which = (c: Command) =>
-  c
-    .option('--cache <file>', 'a cache file (default: the default cache)')
-    .option('--experiment <name>', "an experiment's own cache (as written by repro)");
+  addOptions(c, [
+    option('--cache <file>', 'a cache file (default: the default cache)', text()),
+    option('--experiment <name>', "an experiment's own cache (as written by repro)", text()),
+  ]);
 
-export function registerCache(program: Command, cx: CommandContext): void {
-  const cache = program
-    .command('cache')
-    .summary('response cache: stats, prune, export/import (share replays)');
-
+export function define(cache: Command, cx: CommandContext): void {
   which(
     cache
       .command('stats')

@@ -1,13 +1,8 @@
 /** `autodiff report <experiment>`: tables, plots and the self-contained HTML report from the saved runs. */
 import type { Command } from 'commander';
 import type { CommandContext } from './context';
-import { rebuildCommand } from './saved-runs';
+import { defineRebuild } from './saved-runs';
 
-export function registerReport(program: Command, cx: CommandContext): void {
-  rebuildCommand(
-    program,
-    cx,
-    'report',
-    "rebuild an experiment's tables, plots and self-contained HTML report",
-  );
+export function define(command: Command, cx: CommandContext): void {
+  defineRebuild(command, cx, 'report');
 }

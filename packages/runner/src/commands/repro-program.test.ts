@@ -5,13 +5,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autodiff } from '../../testing/run-cli';
 import { loadExperiment } from '../experiment/load';
 import { readExperiment } from '../repro/run-record';
-import { autodiff } from '../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
-const fixture = fileURLToPath(new URL('../program/fixtures/count-program.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('../../testing/fixtures/count-program.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {
@@ -57,7 +57,7 @@ describe('experiment files with a custom pipeline', () => {
     const results = join(dir, 'results');
     const missing = await autodiff(['repro', experimentFile(withCsv('nope')), '--results', results]);
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/^autodiff: pipeline "nope": .*count-program\.ts has no export "nope"/);
+    expect(missing.err).toMatch(/^autodiff repro: pipeline "nope": .*count-program\.ts has no export "nope"/);
     const builtIn = await autodiff([
       'repro',
       experimentFile(withCsv('countProgram', ', name: trec')),

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autodiff } from '../../testing/run-cli';
 import { readExperiment } from '../repro/run-record';
-import { autodiff } from '../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
@@ -39,7 +39,7 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
     const preset = await autodiff(['repro', 'quik', '--results', results]);
     expect(preset.code).toBe(2);
     expect(preset.err).toBe(
-      'autodiff: unknown preset or file "quik" (presets: paper, quick; or a path to a .yaml/.json file)',
+      'autodiff repro: unknown preset or file "quik" (presets: paper, quick; or a path to a .yaml/.json file)',
     );
     const method = await repro(experimentFile(TINY.replace('start, gdpo', 'start, gdpo, textgard')));
     expect(method.code).toBe(2);
@@ -52,7 +52,7 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
     expect(malformed.err.split('\n')).toHaveLength(1);
     const flag = await repro(experimentFile(TINY), '--max-cost', 'lots');
     expect(flag.code).toBe(2);
-    expect(flag.err).toMatch(/--max-cost.*expected a number >= 0, got "lots"/);
+    expect(flag.err).toBe('autodiff repro: --max-cost must be a number >= 0, got "lots"');
     for (const r of [preset, method, model, malformed, flag]) expect(r.err).not.toMatch(/\n\s+at /);
     expect(existsSync(results)).toBe(false);
   });
@@ -64,7 +64,7 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
       const r = await repro(experimentFile(TINY), '--task-model', 'openai:gpt-4o-mini');
       expect(r.code).toBe(1);
       expect(r.err).toBe(
-        'autodiff: task model: model openai:gpt-4o-mini: OPENAI_API_KEY is not set; export it in the environment (keys are read from there only)',
+        'autodiff repro: task model: model openai:gpt-4o-mini: OPENAI_API_KEY is not set; export it in the environment (keys are read from there only)',
       );
       expect(existsSync(results)).toBe(false);
     } finally {
@@ -84,7 +84,9 @@ describe('autodiff repro: bad input is one line, a non-zero exit and nothing wri
       'off',
     ]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^autodiff: results folder .*a-file\/results\/tiny is not writable \(ENOTDIR\)$/);
+    expect(r.err).toMatch(
+      /^autodiff repro: results folder .*a-file\/results\/tiny is not writable \(ENOTDIR\)$/,
+    );
   });
 });
 
@@ -109,7 +111,7 @@ describe('autodiff repro --dry-run and --max-cost', () => {
       const r = await repro(experimentFile(TINY), '--task-model', 'openai:gpt-4o', '--max-cost', '0.0001');
       expect(r.code).toBe(1);
       expect(r.err).toMatch(
-        /^autodiff: refusing to start: estimated \$\d+\.\d\d on paid endpoints exceeds --max-cost 0\.0001$/,
+        /^autodiff repro: refusing to start: estimated \$\d+\.\d\d on paid endpoints exceeds --max-cost 0\.0001$/,
       );
       expect(r.out + r.err).not.toContain('sk-test-not-a-key');
       expect(existsSync(results)).toBe(false);
@@ -153,7 +155,7 @@ describe('autodiff repro --replay', () => {
       const miss = await sweep(experimentFile(TINY.replace('test: 4', 'test: 5')), 'miss', '--replay');
       expect(miss.code).toBe(1);
       expect(miss.err).toMatch(
-        /^autodiff: replay: no recorded response in cache .*cache\.sqlite for [^\n]*$/,
+        /^autodiff repro: replay: no recorded response in cache .*cache\.sqlite for [^\n]*$/,
       );
     },
   );
@@ -162,7 +164,7 @@ describe('autodiff repro --replay', () => {
     const off = await repro(experimentFile(TINY), '--replay');
     expect(off.code).toBe(2);
     expect(off.err.split('\n')[0]).toBe(
-      'autodiff: --replay reads the cache; it cannot be used with --cache off',
+      'autodiff repro: --replay reads the cache; it cannot be used with --cache off',
     );
     const missing = await autodiff([
       'repro',
@@ -173,7 +175,7 @@ describe('autodiff repro --replay', () => {
       join(dir, 'none.sqlite'),
       '--replay',
     ]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2); // bad input (the --cache file), as for train
     expect(missing.err.split('\n')).toHaveLength(1);
     expect(missing.err).toContain('none.sqlite');
   });

@@ -1,54 +1,56 @@
 /** `autodiff repro [preset|file]`: run an experiment (a sweep of runs), then build its tables and report. */
-import { type Command, Option } from 'commander';
-import { loadExperiment } from '../experiment/load';
-import { type ExecuteOptions, executeExperiment } from '../repro/execute';
-import { UsageError } from '../usage-error';
-import { type CommandContext, nonNegativeNumber, positiveInt } from './context';
+import type { Command } from 'commander';
+import type { ExecuteOptions } from '../repro/execute';
+import type { CommandContext } from './context';
+import {
+  addOptions,
+  type CacheFlags,
+  cacheOptions,
+  checkCacheFlags,
+  concurrencyOption,
+  type ModelFlags,
+  modelOptions,
+  number,
+  option,
+  resultsOption,
+  text,
+} from './options';
 
-export interface SweepFlags {
+export interface SweepFlags extends ModelFlags, CacheFlags {
   dryRun?: boolean;
   maxCost: number;
   prices?: string;
   results: string;
-  cache?: string;
-  replay?: boolean;
-  baseUrl?: string;
-  taskModel?: string;
-  backwardModel?: string;
-  optimizerModel?: string;
-  teacherModel?: string;
   concurrency?: number;
 }
 
 /** The flags `repro` and `ablate` share. */
 export function addSweepOptions(command: Command): Command {
-  return command
-    .option('--dry-run', 'list the planned runs and estimate calls, tokens and dollars; run nothing')
-    .addOption(
-      new Option('--max-cost <usd>', 'refuse to start when the estimate on paid endpoints exceeds this')
-        .argParser(nonNegativeNumber)
-        .default(10),
-    )
-    .option('--prices <file>', 'JSON price table (USD per 1M tokens) instead of the built-in list prices')
-    .option('--results <dir>', 'results root', 'results')
-    .option('--cache <file|off>', "response cache (default: the experiment's own file in the cache folder)")
-    .option(
-      '--replay',
-      'read the cache only (offline): the first call it does not hold stops the sweep with one line, exit 1',
-    )
-    .option('--base-url <url>', 'OpenAI-compatible server for openai: specs that name none')
-    .option('--task-model <spec>', 'task model (overrides the experiment file)')
-    .option('--backward-model <spec>', 'backward engine')
-    .option('--optimizer-model <spec>', 'optimizer')
-    .option('--teacher-model <spec>', 'teacher')
-    .addOption(
-      new Option('--concurrency <n>', 'runs in flight at once (overrides the file)').argParser(positiveInt),
-    );
+  return addOptions(command, [
+    option('--dry-run', 'list the planned runs and estimate calls, tokens and dollars; run nothing'),
+    option(
+      '--max-cost <usd>',
+      'refuse to start when the estimate on paid endpoints exceeds this',
+      number({ min: 0 }, 'a number >= 0'),
+    ).default(10),
+    option(
+      '--prices <file>',
+      'JSON price table (USD per 1M tokens) instead of the built-in list prices',
+      text(),
+    ),
+    resultsOption(),
+    ...cacheOptions("the experiment's own file in the cache folder"),
+    ...modelOptions({
+      task: 'overrides the experiment file',
+      helpers: 'overrides the experiment file',
+      teacher: 'overrides the experiment file',
+    }),
+    concurrencyOption('runs in flight at once (overrides the file)'),
+  ]);
 }
 
 export function executeOptions(flags: SweepFlags, outputs: boolean): ExecuteOptions {
-  if (flags.replay && flags.cache === 'off')
-    throw new UsageError('--replay reads the cache; it cannot be used with --cache off');
+  checkCacheFlags(flags);
   return {
     resultsRoot: flags.results,
     cache: flags.cache,
@@ -68,11 +70,9 @@ export function executeOptions(flags: SweepFlags, outputs: boolean): ExecuteOpti
   };
 }
 
-export function registerRepro(program: Command, cx: CommandContext): void {
+export function define(command: Command, cx: CommandContext): void {
   addSweepOptions(
-    program
-      .command('repro')
-      .summary('run an experiment (preset or file), then build its tables and report')
+    command
       .description(
         'Runs every pipeline x method x repeat of an experiment concurrently, writing results/<experiment>/runs/<run>/.\n' +
           'An interrupted sweep resumes: finished runs are skipped, an unfinished one continues from its checkpoint.\n' +
@@ -81,7 +81,12 @@ export function registerRepro(program: Command, cx: CommandContext): void {
       )
       .argument('[experiment]', 'preset name or experiment file (.yaml/.json)', 'quick'),
   ).action(async (name: string, flags: SweepFlags) => {
-    const { sweep } = await executeExperiment(loadExperiment(name), executeOptions(flags, true), cx.io);
+    const options = executeOptions(flags, true);
+    const [{ loadExperiment }, { executeExperiment }] = await Promise.all([
+      import('../experiment/load'),
+      import('../repro/execute'),
+    ]);
+    const { sweep } = await executeExperiment(loadExperiment(name), options, cx.io);
     cx.exitCode = sweep && sweep.failed.length > 0 ? 1 : 0;
   });
 }

@@ -1,59 +1,48 @@
 /** `autodiff sim-server`: the simulated LLM world over an OpenAI-compatible HTTP API. */
 import { type FaultRates, type LatencySpec, startSimServer } from '@llm-autodiff/sim';
-import type { Command } from 'commander';
-import { parseFlags } from '../flags';
+import { Command, CommanderError } from 'commander';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
-import { type CommandContext, passThroughCommand } from './context';
+import type { CommandContext } from './context';
+import { addOptions, integer, number, option, seedOption, text } from './options';
 
-export const SIM_SERVER_USAGE = `Usage: autodiff sim-server --port N [flags]
+const rate = number({ min: 0, max: 1 }, 'a rate between 0 and 1');
+const nonNegative = number({ min: 0 }, 'a non-negative number');
 
-Serve the simulated LLM world over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models),
-on 127.0.0.1 by default, until SIGINT/SIGTERM.
+function simServerOptions() {
+  return [
+    option('--port <n>', 'port to listen on (required; 0 picks a free port)', integer(0, 65535)),
+    option('--host <h>', 'interface (default 127.0.0.1)', text()),
+    seedOption('seed of the simulated world (default 0)', Number.MIN_SAFE_INTEGER),
+    option('--fault-429 <r>', 'rate of 429 responses with Retry-After (0..1)', rate),
+    option('--fault-500 <r>', 'rate of 500 responses', rate),
+    option('--fault-timeout <r>', 'rate of requests that never get an answer', rate),
+    option('--fault-truncated <r>', 'rate of responses whose JSON body is cut off', rate),
+    option('--fault-non-json <r>', 'rate of responses whose body is not JSON', rate),
+    option('--retry-after <s>', 'Retry-After of injected 429s, seconds (default 1)', nonNegative),
+    option('--latency-base-ms <m>', 'simulated latency per call (default 0)', nonNegative),
+    option('--latency-per-token-ms <m>', 'simulated latency per output token (default 0)', nonNegative),
+    option(
+      '--latency-jitter <j>',
+      'relative jitter of the latency, e.g. 0.2 (default 0)',
+      number({ min: 0, below: 1 }, 'a number in [0, 1)'),
+    ),
+  ];
+}
 
-  --port N                  port to listen on (required; 0 picks a free port)
-  --host H                  interface (default 127.0.0.1)
-  --seed N                  seed of the simulated world (default 0)
-  --fault-429 R             rate of 429 responses with Retry-After (0..1)
-  --fault-500 R             rate of 500 responses
-  --fault-timeout R         rate of requests that never get an answer
-  --fault-truncated R       rate of responses whose JSON body is cut off
-  --fault-non-json R        rate of responses whose body is not JSON
-  --retry-after S           Retry-After of injected 429s, seconds (default 1)
-  --latency-base-ms M       simulated latency per call (default 0)
-  --latency-per-token-ms M  simulated latency per output token (default 0)
-  --latency-jitter J        relative jitter of the latency, e.g. 0.2 (default 0)
-  -h, --help                show this help`;
-
-const SIM_FLAGS = {
-  '--port': 'port',
-  '--host': 'host',
-  '--seed': 'seed',
-  '--fault-429': 'rate429',
-  '--fault-500': 'rate500',
-  '--fault-timeout': 'timeout',
-  '--fault-truncated': 'truncated',
-  '--fault-non-json': 'nonJson',
-  '--retry-after': 'retryAfter',
-  '--latency-base-ms': 'baseMs',
-  '--latency-per-token-ms': 'perTokenMs',
-  '--latency-jitter': 'jitter',
-} as const;
-type SimFlag = (typeof SIM_FLAGS)[keyof typeof SIM_FLAGS];
-
-function num(
-  flags: Map<string, string>,
-  key: SimFlag,
-  flag: string,
-  check: (n: number) => boolean,
-  what: string,
-): number | undefined {
-  const raw = flags.get(key);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n))
-    throw new UsageError(`${flag} must be ${what}, got ${JSON.stringify(raw)}`);
-  return n;
+interface SimServerFlags {
+  port?: number;
+  host?: string;
+  seed?: number;
+  fault429?: number;
+  fault500?: number;
+  faultTimeout?: number;
+  faultTruncated?: number;
+  faultNonJson?: number;
+  retryAfter?: number;
+  latencyBaseMs?: number;
+  latencyPerTokenMs?: number;
+  latencyJitter?: number;
 }
 
 export interface SimServerCommand {
@@ -65,37 +54,24 @@ export interface SimServerCommand {
   latency?: LatencySpec;
 }
 
-export function parseSimServerArgs(args: readonly string[]): SimServerCommand {
-  const f = parseFlags(args, SIM_FLAGS);
-  const rate = (key: SimFlag, flag: string) =>
-    num(f, key, flag, (n) => n >= 0 && n <= 1, 'a rate between 0 and 1');
-  const nonNeg = (key: SimFlag, flag: string) => num(f, key, flag, (n) => n >= 0, 'a non-negative number');
-  const port = num(
-    f,
-    'port',
-    '--port',
-    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
-    'an integer port (0..65535)',
-  );
-  if (port === undefined) throw new UsageError('sim-server needs --port N');
-  const baseMs = nonNeg('baseMs', '--latency-base-ms');
-  const perTokenMs = nonNeg('perTokenMs', '--latency-per-token-ms');
-  const jitter = num(f, 'jitter', '--latency-jitter', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+function simServerCommand(f: SimServerFlags): SimServerCommand {
+  if (f.port === undefined) throw new UsageError('sim-server needs --port N');
   const faults: FaultRates = {
-    rate429: rate('rate429', '--fault-429'),
-    rate500: rate('rate500', '--fault-500'),
-    timeout: rate('timeout', '--fault-timeout'),
-    truncated: rate('truncated', '--fault-truncated'),
-    nonJson: rate('nonJson', '--fault-non-json'),
+    rate429: f.fault429,
+    rate500: f.fault500,
+    timeout: f.faultTimeout,
+    truncated: f.faultTruncated,
+    nonJson: f.faultNonJson,
   };
   const total = Object.values(faults).reduce<number>((a, b) => a + (b ?? 0), 0);
   if (total > 1) throw new UsageError(`fault rates add up to ${total.toFixed(3)}, more than 1`);
+  const { latencyBaseMs: baseMs, latencyPerTokenMs: perTokenMs, latencyJitter: jitter } = f;
   return {
-    port,
-    host: f.get('host') ?? '127.0.0.1',
-    seed: num(f, 'seed', '--seed', Number.isInteger, 'an integer') ?? 0,
+    port: f.port,
+    host: f.host ?? '127.0.0.1',
+    seed: f.seed ?? 0,
     faults,
-    retryAfterSeconds: nonNeg('retryAfter', '--retry-after') ?? 1,
+    retryAfterSeconds: f.retryAfter ?? 1,
     latency:
       baseMs !== undefined || perTokenMs !== undefined
         ? { baseMs: baseMs ?? 0, perOutputTokenMs: perTokenMs ?? 0, jitter: jitter ?? 0 }
@@ -103,8 +79,21 @@ export function parseSimServerArgs(args: readonly string[]): SimServerCommand {
   };
 }
 
-async function simServer(args: readonly string[], io: Io, stop: Promise<void>): Promise<number> {
-  const cmd = parseSimServerArgs(args);
+/** The sim server's flags as the CLI parses them (for callers without the CLI, e.g. tests). */
+export function parseSimServerArgs(args: readonly string[]): SimServerCommand {
+  const command = addOptions(new Command('sim-server'), simServerOptions())
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  try {
+    command.parse([...args], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
+    throw e;
+  }
+  return simServerCommand(command.opts<SimServerFlags>());
+}
+
+async function simServer(cmd: SimServerCommand, io: Io, stop: Promise<void>): Promise<number> {
   const latency = cmd.latency
     ? { 'sim:task': cmd.latency, 'sim:teacher': cmd.latency, 'sim:large': cmd.latency }
     : undefined;
@@ -130,19 +119,13 @@ function signalStop(): Promise<void> {
   });
 }
 
-/** Flags go to the command's own parser (its messages name the flag and the accepted range). */
-export function registerSimServer(program: Command, cx: CommandContext): void {
-  passThroughCommand(program, cx, {
-    name: 'sim-server',
-    summary: 'serve the simulated LLM world over an OpenAI-compatible HTTP API',
-    usage: SIM_SERVER_USAGE,
-    run: async (flags) => {
-      try {
-        return await simServer(flags, cx.io, cx.stop ?? signalStop());
-      } catch (e) {
-        if (e instanceof UsageError) throw new UsageError(e.message, SIM_SERVER_USAGE);
-        throw e;
-      }
-    },
-  });
+export function define(command: Command, cx: CommandContext): void {
+  addOptions(command, simServerOptions())
+    .description(
+      'Serve the simulated LLM world over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models),\n' +
+        'on 127.0.0.1 by default, until SIGINT/SIGTERM.',
+    )
+    .action(async (flags: SimServerFlags) => {
+      cx.exitCode = await simServer(simServerCommand(flags), cx.io, cx.stop ?? signalStop());
+    });
 }

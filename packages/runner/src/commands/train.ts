@@ -1,15 +1,15 @@
-/** `autodiff train`: one run, as before the experiment runner (its flag parser and messages are kept). */
+/** `autodiff train`: one run of a pipeline with a method; options and help in train/options.ts. */
 import type { Command } from 'commander';
-import { TRAIN_USAGE } from '../train/args';
-import { runTrain } from '../train/command';
-import { type CommandContext, passThroughCommand } from './context';
+import { EXIT_CODES_HELP } from '../exit-codes';
+import { type TrainFlags, trainHelpAfter, trainOptions } from '../train/options';
+import type { CommandContext } from './context';
+import { addOptions } from './options';
 
-export function registerTrain(program: Command, cx: CommandContext): void {
-  passThroughCommand(program, cx, {
-    name: 'train',
-    summary:
-      'train a pipeline (built-in or your --program) with a method (GDPO by default); scores, calls and tokens per role',
-    usage: TRAIN_USAGE,
-    run: (flags) => runTrain(flags, cx.io),
-  });
+export function define(command: Command, cx: CommandContext): void {
+  addOptions(command, trainOptions())
+    .addHelpText('after', trainHelpAfter(EXIT_CODES_HELP))
+    .action(async (flags: TrainFlags) => {
+      const { runTrain } = await import('../train/command');
+      cx.exitCode = await runTrain(flags, cx.argv, cx.io);
+    });
 }

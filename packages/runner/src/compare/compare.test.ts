@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SyntheticRunOptions, syntheticRun } from '../repro/run-fixtures';
+import { type SyntheticRunOptions, syntheticRun } from '../../testing/run-fixtures';
 import type { SavedRun } from '../repro/run-record';
 import { bootstrapDiff, pointMean, single } from './bootstrap';
 import { compareExperiments, comparisonMarkdown, DEFAULT_TOLERANCES } from './compare';

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autodiff } from '../../testing/run-cli';
 import { PRESET_DIR } from '../experiment/load';
 import type { RunRecord } from '../repro/run-record';
-import { autodiff } from '../testing/run-cli';
 
 const REFERENCE = join(PRESET_DIR, '..', '..', '..', 'results', 'reference', 'quick');
 const HAS_DATA = findDataDir() !== undefined;

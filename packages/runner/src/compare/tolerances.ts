@@ -1,4 +1,5 @@
 /** `accuracy=1,calls=5,tokens=5` → Tolerances (unspecified keys keep their defaults). */
+import type { ErrorKind } from '@llm-autodiff/llm';
 import { DEFAULT_TOLERANCES, type Tolerances } from './compare';
 
 const KEYS: Record<string, keyof Tolerances> = {
@@ -10,6 +11,7 @@ const KEYS: Record<string, keyof Tolerances> = {
 /** A tolerance string the user wrote is wrong; the message is one line. */
 export class ToleranceError extends Error {
   override readonly name = 'ToleranceError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 export function parseTolerances(text: string | undefined, base: Tolerances = DEFAULT_TOLERANCES): Tolerances {

@@ -2,9 +2,11 @@
  * Reads an experiment file (YAML, or JSON, which YAML parses too) or a shipped preset, and validates it.
  * Errors are one line each, with the line of the offending value: `exp.yaml:12: methods[2]: unknown method …`.
  */
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ErrorKind } from '@llm-autodiff/llm';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod/v4';
 import { type CustomPipelineSpec, type Experiment, ExperimentSchema } from './schema';
@@ -12,6 +14,7 @@ import { type CustomPipelineSpec, type Experiment, ExperimentSchema } from './sc
 /** A malformed or invalid experiment file (or an unknown preset): the message is one line per problem. */
 export class ExperimentError extends Error {
   override readonly name = 'ExperimentError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 export const PRESET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'experiments');

@@ -1,24 +1,22 @@
 /**
- * The methods an experiment may name: `start` (the starting prompt, evaluated only) and every method of
- * the trainer's registry that the runner registers (src/methods.ts). A known name whose method is not
- * registered is skipped with one line saying so, never silently.
+ * The methods an experiment may name: every method of the trainer's registry that the runner registers
+ * (src/methods.ts; `start`, the starting prompt evaluated only, is one of them). A new method is known
+ * here as soon as it is registered.
  * A GDPO ablation variant is `gdpo.<switch>[+<switch>]`, e.g. `gdpo.noHistory` (see `autodiff ablate`).
  */
 import { DEFAULT_ABLATIONS } from '@llm-autodiff/gdpo';
 import { methods } from '../methods';
 
-export const KNOWN_METHODS = ['start', 'gdpo', 'textgrad', 'bootstrap', 'bfsrs', 'mipro', 'gepa'] as const;
-export type MethodBase = (typeof KNOWN_METHODS)[number];
-
-/** Methods the runner can execute now (see repro/run-one.ts, the one adapter to the trainer). */
-export const AVAILABLE_METHODS: ReadonlySet<MethodBase> = new Set(
-  KNOWN_METHODS.filter((m) => m === 'start' || methods.has(m)),
-);
+/** The registered methods' names, sorted. */
+export function knownMethods(): string[] {
+  return methods.list().map((m) => m.name);
+}
 
 export const ABLATION_NAMES = Object.keys(DEFAULT_ABLATIONS) as Array<keyof typeof DEFAULT_ABLATIONS>;
 
 export interface MethodId {
-  base: MethodBase;
+  /** A registered method's name. */
+  base: string;
   /** GDPO switches turned on (empty for the plain method). */
   ablations: string[];
 }
@@ -26,9 +24,8 @@ export interface MethodId {
 /** Parses a method name; a mistake is a message naming the known methods or switches. */
 export function parseMethod(name: string): MethodId | string {
   const [base = '', suffix] = name.split('.', 2);
-  if (!(KNOWN_METHODS as readonly string[]).includes(base))
-    return `unknown method "${name}" (known: ${KNOWN_METHODS.join(', ')})`;
-  if (suffix === undefined) return { base: base as MethodBase, ablations: [] };
+  if (!methods.has(base)) return `unknown method "${name}" (known: ${knownMethods().join(', ')})`;
+  if (suffix === undefined) return { base, ablations: [] };
   if (base !== 'gdpo') return `method "${name}": only gdpo takes ablation switches`;
   const ablations = suffix.split('+');
   for (const a of ablations)

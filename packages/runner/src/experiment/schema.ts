@@ -72,8 +72,13 @@ const methodConfigs = z.record(z.string(), z.record(z.string(), z.unknown())).su
       // The path names the method: drop the resolver's own `textgrad config: ` prefix.
       const message = (e as Error).message.replace(/^[a-z][a-z-]* config: /, '');
       const field = /"([^"]+)"/.exec(message)?.[1];
-      const path = field !== undefined && field in value ? [name, field] : [name];
-      ctx.addIssue({ code: 'custom', message, path });
+      const named = field !== undefined && field in value;
+      // The issue's path names the field: the message then drops its own `"field": `.
+      ctx.addIssue({
+        code: 'custom',
+        message: named ? message.replace(`"${field}": `, '') : message,
+        path: named ? [name, field] : [name],
+      });
     }
   }
 });

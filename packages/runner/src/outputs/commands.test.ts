@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeSyntheticExperiment } from '../repro/run-fixtures';
+import { writeSyntheticExperiment } from '../../testing/run-fixtures';
 import {
   compareCommand,
   EXIT_BAD_INPUT,
@@ -75,10 +75,12 @@ describe('table and report commands', () => {
     const c = capture();
     expect(await tableCommand(dir, c.io)).toBe(EXIT_BAD_INPUT);
     expect(c.err).toHaveLength(1);
-    expect(c.err[0]).toMatch(new RegExp(`^error: ${runFile.replace(/[/.]/g, '\\$&')}: not valid JSON`));
+    expect(c.err[0]).toMatch(
+      new RegExp(`^autodiff table: ${runFile.replace(/[/.]/g, '\\$&')}: not valid JSON`),
+    );
     expect((await readdir(dir)).sort()).toEqual(['experiment.json', 'runs']);
     expect(await reportCommand(join(tmp, 'nope'), c.io)).toBe(EXIT_BAD_INPUT);
-    expect(c.err[1]).toBe(`error: ${join(tmp, 'nope', 'experiment.json')}: missing`);
+    expect(c.err[1]).toBe(`autodiff report: ${join(tmp, 'nope', 'experiment.json')}: missing`);
   });
 });
 

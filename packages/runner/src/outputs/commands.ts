@@ -15,6 +15,7 @@ import {
   type Tolerances,
 } from '../compare/compare';
 import { ToleranceError } from '../compare/tolerances';
+import { EXIT_CODES, reportError } from '../exit-codes';
 import { type Io, processIo } from '../io';
 import { RunRecordError, readExperiment } from '../repro/run-record';
 import { buildOutputs, writeOutputs } from './build-outputs';
@@ -22,19 +23,20 @@ import { buildOutputs, writeOutputs } from './build-outputs';
 /** Where the commands print (the runner's Io; kept under this name for the public API). */
 export type CommandIo = Io;
 
-export const EXIT_OK = 0;
-export const EXIT_REGRESSION = 1;
-export const EXIT_BAD_INPUT = 2;
+// The CLI's one exit-code table (exit-codes.ts), under the names of the public API.
+export const EXIT_OK = EXIT_CODES.done;
+export const EXIT_REGRESSION = EXIT_CODES.regression;
+export const EXIT_BAD_INPUT = EXIT_CODES.input;
 
-/** Bad saved runs or tolerances become one line on stderr and exit 2; anything else is a bug and throws. */
-async function guarded(io: CommandIo, body: () => Promise<number>): Promise<number> {
+/**
+ * Bad saved runs or tolerances become one line on stderr (`autodiff <command>: …`) and their exit code;
+ * anything else is a bug and throws.
+ */
+async function guarded(command: string, io: CommandIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof RunRecordError || e instanceof ToleranceError) {
-      io.err(`error: ${e.message}`);
-      return EXIT_BAD_INPUT;
-    }
+    if (e instanceof RunRecordError || e instanceof ToleranceError) return reportError(command, e, io);
     throw e;
   }
 }
@@ -66,7 +68,7 @@ export async function writeReport(dir: string): Promise<string> {
 }
 
 async function rebuildCommand(dir: string, report: boolean, io: CommandIo): Promise<number> {
-  return guarded(io, async () => {
+  return guarded(report ? 'report' : 'table', io, async () => {
     const done = await rebuild(dir, report);
     io.out(`${done.runs} run(s) of ${done.name}${done.simulated ? ' (simulated model)' : ''}:`);
     for (const path of done.paths) io.out(`  ${path}`);
@@ -91,7 +93,7 @@ export function compareCommand(
   tolerances: Tolerances = DEFAULT_TOLERANCES,
   io: CommandIo = processIo,
 ): Promise<number> {
-  return guarded(io, async () => {
+  return guarded('compare', io, async () => {
     // run.json holds every compared cell (a committed reference keeps only run.json files).
     const read = (dir: string) => readExperiment(dir, { steps: false });
     const [oldExp, newExp] = [await read(oldDir), await read(newDir)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRun } from '../repro/run-fixtures';
+import { syntheticRun } from '../../testing/run-fixtures';
 import type { SavedRun } from '../repro/run-record';
 import { summarize } from '../tables/summary';
 import { accuracyPerStep, plotSpecs } from './plot-specs';

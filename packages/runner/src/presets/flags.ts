@@ -2,28 +2,67 @@
  * The `autodiff train` flags that reach the run's settings besides the trainer flags of args.ts: a config
  * file, `--set`, and one flag per reference switch (see deviations.ts).
  */
-import { UsageError } from '../usage-error';
+import type { Option } from 'commander';
+import { choice, integer, option, text } from '../commands/options';
 import { parseSetFlag } from './resolve';
 import type { SettingsInput } from './settings';
 
-export const SETTING_FLAGS = [
-  '--config',
-  '--set',
-  '--history',
-  '--failed-rendering',
-  '--on-parse-failure',
-  '--accounting',
-  '--parser',
-] as const;
+export function settingOptions(): Option[] {
+  return [
+    option(
+      '--config <file>',
+      'settings (JSON or YAML; any part of the preset: gdpo, trainer, pipeline, models)',
+      text(),
+    ),
+    option('--set <path=v,...>', 'one setting, e.g. gdpo.historySize=5,models.task.temperature=0.2', text()),
+    option(
+      '--history <n>',
+      "past prompts shown to the optimizer (preset: the reference script's 2, 3 or 5)",
+      integer(0),
+    ),
+    option(
+      '--failed-rendering <mode>',
+      "failed proposals: method+reasoning (reference, the presets' default) or also value+score (full)",
+      choice(['reference', 'full'] as const),
+    ),
+    option(
+      '--on-parse-failure <mode>',
+      'unparseable optimizer answer: keep the old value (keep, default) or take it raw (raw, reference)',
+      choice(['keep', 'raw'] as const),
+    ),
+    option(
+      '--accounting <rule>',
+      "backward-engine calls: the paper's rule (paper, default) or the reference code's (reference)",
+      choice(['paper', 'reference'] as const),
+    ),
+    option(
+      '--parser <which>',
+      'ObjectCount answer parser (ours, default; or reference)',
+      choice(['ours', 'reference'] as const),
+    ),
+  ];
+}
 
-export const SETTING_USAGE = `  --config FILE        settings (JSON or YAML; any part of the preset: gdpo, trainer, pipeline, models)
-  --set PATH=V[,...]   one setting, e.g. gdpo.historySize=5,models.task.temperature=0.2
-  --history N          past prompts shown to the optimizer (preset: the reference script's 2, 3 or 5)
-  --failed-rendering reference|full   failed proposals: method+reasoning (reference, the presets' default) or also value+score
-  --on-parse-failure keep|raw          unparseable optimizer answer: keep the old value (default) or take it raw (reference)
-  --accounting paper|reference         backward-engine calls: the paper's rule (default) or the reference code's
-  --parser ours|reference              ObjectCount answer parser (default ours)
-  (Every run starts from its pipeline's preset (the reference's scripts); results record it.)`;
+export const SETTING_NOTE =
+  "Every run starts from its pipeline's preset (the reference's scripts); --config, --set and the switches above lay over it; results record it.";
+
+/** The setting flags as commander parses them. */
+export interface SettingFlags {
+  config?: string;
+  set?: string;
+  history?: number;
+  failedRendering?: 'reference' | 'full';
+  onParseFailure?: 'keep' | 'raw';
+  accounting?: 'paper' | 'reference';
+  parser?: 'ours' | 'reference';
+}
+
+/** Whether any setting flag was given (on resume they must agree with the checkpoint's config). */
+export function settingFlagsGiven(f: SettingFlags): boolean {
+  return (
+    [f.config, f.set, f.history, f.failedRendering, f.onParseFailure, f.accounting, f.parser] as unknown[]
+  ).some((v) => v !== undefined);
+}
 
 export interface SettingArgs {
   /** Path of a config file, if given (read by the command). */
@@ -32,39 +71,18 @@ export interface SettingArgs {
   flags: SettingsInput;
 }
 
-function choice<T extends string>(
-  flags: ReadonlyMap<string, string>,
-  flag: string,
-  allowed: readonly T[],
-): T | undefined {
-  const v = flags.get(flag);
-  if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v))
-    throw new UsageError(`${flag} must be ${allowed.join(' or ')}, got "${v}"`);
-  return v as T;
-}
-
-export function parseSettingFlags(flags: ReadonlyMap<string, string>): SettingArgs {
+export function parseSettingFlags(f: SettingFlags): SettingArgs {
   const gdpo: NonNullable<SettingsInput['gdpo']> = {};
-  const history = flags.get('--history');
-  if (history !== undefined) {
-    if (!/^\d+$/.test(history)) throw new UsageError(`--history must be an integer >= 0, got "${history}"`);
-    gdpo.historySize = Number(history);
-  }
-  const failed = choice(flags, '--failed-rendering', ['reference', 'full'] as const);
-  if (failed) gdpo.failedRendering = failed;
-  const parseFailure = choice(flags, '--on-parse-failure', ['keep', 'raw'] as const);
-  if (parseFailure) gdpo.onParseFailure = parseFailure;
-  const accounting = choice(flags, '--accounting', ['paper', 'reference'] as const);
-  if (accounting) gdpo.backwardAccounting = accounting;
-  const parser = choice(flags, '--parser', ['ours', 'reference'] as const);
-  const set = flags.get('--set');
+  if (f.history !== undefined) gdpo.historySize = f.history;
+  if (f.failedRendering) gdpo.failedRendering = f.failedRendering;
+  if (f.onParseFailure) gdpo.onParseFailure = f.onParseFailure;
+  if (f.accounting) gdpo.backwardAccounting = f.accounting;
   return {
-    file: flags.get('--config'),
-    set: set === undefined ? undefined : parseSetFlag(set),
+    file: f.config,
+    set: f.set === undefined ? undefined : parseSetFlag(f.set),
     flags: {
       ...(Object.keys(gdpo).length > 0 ? { gdpo } : {}),
-      ...(parser ? { pipeline: { objectCountParser: parser } } : {}),
+      ...(f.parser ? { pipeline: { objectCountParser: f.parser } } : {}),
     },
   };
 }

@@ -39,7 +39,7 @@ function issuesText(error: z.ZodError): string {
 export function checkLayer(input: unknown, where: string): SettingsInput {
   const r = settingsInputSchema.safeParse(input);
   if (!r.success) throw new UsageError(`${where}: ${issuesText(r.error)}`);
-  return r.data;
+  return r.data ?? {};
 }
 
 function differences(a: unknown, b: unknown, path: string[] = []): string[] {

@@ -4,6 +4,8 @@
  * options every request of that role carries. A preset is a complete `RunSettings`; a config file,
  * `--set` and the flags give partial ones (`SettingsInput`) laid over it.
  */
+import { gdpoConfigSchema } from '@llm-autodiff/gdpo';
+import { partialLayer } from '@llm-autodiff/trainer';
 import { z } from 'zod';
 
 /** Sampling options set on every request of a role (unset = the provider's default). */
@@ -21,57 +23,12 @@ const roleSchema = z
   })
   .strict();
 
-const ablationsSchema = z
-  .object({
-    noSelectiveGradients: z.boolean(),
-    noMiniBatchGate: z.boolean(),
-    noHistory: z.boolean(),
-    noPeers: z.boolean(),
-    noFeedbackText: z.boolean(),
-    noBackward: z.boolean(),
-    noPromptTechniques: z.boolean(),
-  })
-  .strict();
-
 const count = (min: number) => z.number().int().min(min);
-const unit = z.number().min(0).max(1);
-
-/** GDPO's full configuration (the gdpo package validates it again; this gives file and flag errors paths). */
-export const gdpoSchema = z
-  .object({
-    strategy: z.enum(['constrained', 'random']),
-    steps: count(0),
-    batchSize: count(1),
-    proposalsPerStep: count(1),
-    historySize: count(0),
-    failedMemory: count(0),
-    skipThreshold: unit,
-    correctThreshold: unit,
-    maxErrorSamples: count(0),
-    maxCorrectSamples: count(0),
-    movingBatchCap: count(1),
-    movingBatchMinErrors: count(0),
-    perfectSubsetPassesOnEqual: z.boolean(),
-    constraints: z.array(z.string()),
-    failedRendering: z.enum(['reference', 'full']),
-    onParseFailure: z.enum(['keep', 'raw']),
-    backwardAccounting: z.enum(['paper', 'reference']),
-    ablations: ablationsSchema,
-    demos: z
-      .object({
-        steps: count(0),
-        bootstrapShots: count(0),
-        rawShots: count(0),
-        weighted: z.boolean(),
-        teacherInputs: z.boolean(),
-      })
-      .strict(),
-  })
-  .strict();
 
 export const settingsSchema = z
   .object({
-    gdpo: gdpoSchema,
+    // GDPO's own schema (the gdpo package's): one validator, its types inferred from it.
+    gdpo: gdpoConfigSchema,
     trainer: z.object({ seed: count(0), concurrency: count(1), earlyStopValidation: z.boolean() }).strict(),
     pipeline: z.object({ objectCountParser: z.enum(['ours', 'reference']) }).strict(),
     models: z
@@ -84,9 +41,19 @@ export type RunSettings = z.infer<typeof settingsSchema>;
 export type RoleSettings = RunSettings['models']['task'];
 export type RoleName = keyof RunSettings['models'];
 
-/** Any part of the settings (a config file, `--set`, the flags). */
-export const settingsInputSchema = settingsSchema.deepPartial();
-export type SettingsInput = z.infer<typeof settingsInputSchema>;
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** Any part of the settings (a config file, `--set`, the flags); no defaults filled in. */
+export type SettingsInput = DeepPartial<RunSettings>;
+export const settingsInputSchema = partialLayer(settingsSchema) as z.ZodType<
+  SettingsInput | undefined,
+  z.ZodTypeDef,
+  unknown
+>;
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

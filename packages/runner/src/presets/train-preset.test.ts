@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 

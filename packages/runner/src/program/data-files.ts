@@ -3,8 +3,10 @@
  * renamed by an optional field mapping, every row checked. A bad row is a one-line error naming the file
  * and the line, never a half-read dataset.
  */
+
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import type { ErrorKind } from '@llm-autodiff/llm';
 import { parse as parseCsv } from 'csv-parse/sync';
 
 export type Row = Record<string, unknown>;
@@ -12,6 +14,7 @@ export type Row = Record<string, unknown>;
 /** A data file that cannot be used (missing, malformed, or a row that fails a check). */
 export class DataFileError extends Error {
   override readonly name = 'DataFileError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 /** `id=qid,question=text` -> { id: 'qid', question: 'text' } (the example field <- the file's column). */

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
-import { pipelineNameOf, programArgv } from './program-flags';
+import { autodiff } from '../../testing/run-cli';
+import { applyProgramFlags, pipelineNameOf } from './program-flags';
 
 const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
-const fixture = fileURLToPath(new URL('./fixtures/count-program.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('../../testing/fixtures/count-program.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {
@@ -19,8 +19,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('autodiff train --program', () => {
   it('turns the program and data flags into a registered pipeline, keeping counts as limits', async () => {
-    const argv = await programArgv(['--program', `${fixture}#withData`, '--val', '2', '--steps', '1']);
-    expect(argv).toEqual(['--task', 'withData', '--pipeline', 'withData', '--val', '2', '--steps', '1']);
+    const flags = await applyProgramFlags({ program: `${fixture}#withData`, val: '2', steps: 1 });
+    expect(flags).toEqual({ task: 'withData', pipeline: 'withData', val: '2', steps: 1 });
     expect(pipelineNameOf('dir/my program.ts')).toBe('my-program');
   });
 
@@ -41,7 +41,7 @@ describe('autodiff train --program', () => {
       '--val',
       bad,
     ]);
-    expect(malformed.code).toBe(1);
+    expect(malformed.code).toBe(2); // bad input (the data file), found before any call
     expect(malformed.err).toMatch(/bad\.jsonl:2: not valid JSON/);
     expect(malformed.err).not.toMatch(/\n\s+at /); // no stack trace
   });

@@ -1,36 +1,43 @@
 /**
  * `autodiff train --program <file>#<export> [--train F --val F --test F] [--fields FIELD=COLUMN,…]`:
  * loads the program and its data and registers them as a pipeline (tasks' `registerPipeline`), then
- * hands the train command the ordinary `--task/--pipeline <name>` flags, so budget, checkpoint, resume,
+ * hands the train command the ordinary `--task/--pipeline <name>` values, so budget, checkpoint, resume,
  * report and results work as for the built-in pipelines. `--train/--val/--test N` (an integer) still
  * means "the first N examples".
  */
 import { basename, extname } from 'node:path';
+import type { Option } from 'commander';
+import { option, text } from '../commands/options';
 import { parseFieldMapping } from './data-files';
 import { loadProgramModule, ProgramModuleError, parseProgramRef } from './program-module';
 import { registerProgram } from './register';
 
-export const PROGRAM_USAGE = `  --program FILE#EXPORT   train your own program (TS or JS, no build step): a Program, a (deps) => Program
-                          factory, or { create(deps), load() } with its own data
-  --train FILE --val FILE [--test FILE]   its data (.jsonl, .json or .csv; test defaults to val)
-  --fields F=COL[,…]      map file columns to the fields the program reads`;
-
-const SPLITS = ['--train', '--val', '--test'] as const;
-
-/** Takes `flag value` / `flag=value` out of argv; returns the value (last one wins). */
-function take(argv: string[], flag: string, keep?: (value: string) => boolean): string | undefined {
-  let found: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const inline = a.startsWith(`${flag}=`) ? a.slice(flag.length + 1) : undefined;
-    const value = inline ?? (a === flag ? argv[i + 1] : undefined);
-    if (value === undefined || keep?.(value)) continue;
-    found = value;
-    argv.splice(i, inline === undefined ? 2 : 1);
-    i--;
-  }
-  return found;
+export function programOptions(): Option[] {
+  return [
+    option(
+      '--program <file#export>',
+      'train your own program (TS or JS, no build step): a Program, a (deps) => Program factory, or { create(deps), load() } with its own data; its data: --train FILE --val FILE [--test FILE] (.jsonl, .json or .csv; test defaults to val)',
+      text(),
+    ),
+    option('--fields <f=col,...>', 'map data-file columns to the fields the program reads', text()),
+  ];
 }
+
+export const PROGRAM_NOTE =
+  'With --program, the pipeline is named after the export (or the file for a default export); --train/--val/--test N (an integer) still mean "the first N examples".';
+
+/** The flags this file reads, as commander parses them. */
+export interface ProgramFlags {
+  program?: string;
+  fields?: string;
+  task?: string;
+  pipeline?: string;
+  train?: string;
+  val?: string;
+  test?: string;
+}
+
+const SPLITS = ['train', 'val', 'test'] as const;
 
 /** A pipeline name from the reference: the export name, or the file's base name for a default export. */
 export function pipelineNameOf(ref: string): string {
@@ -40,25 +47,26 @@ export function pipelineNameOf(ref: string): string {
 }
 
 /**
- * Without `--program`: argv unchanged. With it: registers the program and returns argv with
- * `--task <name> --pipeline <name>` in place of the program and data-file flags.
+ * Without `--program`: the flags unchanged. With it: registers the program and returns the flags with
+ * `task` and `pipeline` set to its name and the data files taken out of `train/val/test`.
  */
-export async function programArgv(argv: readonly string[], cwd = process.cwd()): Promise<string[]> {
-  const rest = [...argv];
-  const ref = take(rest, '--program');
-  if (ref === undefined) return rest;
-  if (
-    rest.some(
-      (a) => a === '--task' || a.startsWith('--task=') || a === '--pipeline' || a.startsWith('--pipeline='),
-    )
-  )
+export async function applyProgramFlags<F extends ProgramFlags>(flags: F, cwd = process.cwd()): Promise<F> {
+  const ref = flags.program;
+  if (ref === undefined) return flags;
+  if (flags.task !== undefined || flags.pipeline !== undefined)
     throw new ProgramModuleError('--program cannot be combined with --task or --pipeline');
-  const isCount = (v: string) => /^\d+$/.test(v);
-  const files = Object.fromEntries(SPLITS.map((flag) => [flag, take(rest, flag, isCount)]));
-  const mapping = parseFieldMapping(take(rest, '--fields'));
+  const isCount = (v: string | undefined) => v !== undefined && /^\d+$/.test(v);
+  const rest: F = { ...flags };
+  const files: Partial<Record<(typeof SPLITS)[number], string>> = {};
+  for (const split of SPLITS)
+    if (flags[split] !== undefined && !isCount(flags[split])) {
+      files[split] = flags[split];
+      delete rest[split];
+    }
+  const mapping = parseFieldMapping(flags.fields);
   const program = await loadProgramModule(ref, cwd);
-  const given = SPLITS.filter((flag) => files[flag] !== undefined);
-  if (given.length > 0 && (files['--train'] === undefined || files['--val'] === undefined))
+  const given = SPLITS.filter((split) => files[split] !== undefined);
+  if (given.length > 0 && (files.train === undefined || files.val === undefined))
     throw new ProgramModuleError(
       '--program: give both --train FILE and --val FILE (and optionally --test FILE)',
     );
@@ -67,7 +75,7 @@ export async function programArgv(argv: readonly string[], cwd = process.cwd()):
       `--program ${ref}: no data; give --train FILE --val FILE [--test FILE], or export { create, load } from the module`,
     );
   const name = pipelineNameOf(ref);
-  const [train, val, test] = SPLITS.map((flag) => files[flag]);
+  const { train, val, test } = files;
   registerProgram(name, program, train && val ? { train, val, test, fields: mapping } : undefined);
-  return ['--task', name, '--pipeline', name, ...rest];
+  return { ...rest, task: name, pipeline: name, program: undefined, fields: undefined };
 }

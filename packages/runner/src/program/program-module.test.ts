@@ -6,7 +6,7 @@ import { ScriptedModel } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
 import { loadProgramModule, ProgramModuleError } from './program-module';
 
-const fixture = fileURLToPath(new URL('./fixtures/count-program.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('../../testing/fixtures/count-program.ts', import.meta.url));
 
 describe('program modules', () => {
   it('loads a TypeScript factory export and a { create, load } export', async () => {

@@ -3,11 +3,12 @@
  * without a build step (through tsx). The export is a core `Program`, a factory `(deps) => Program`
  * given the task model, or `{ create(deps), load?() }` whose `load` supplies its own train/val/test data.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Program } from '@llm-autodiff/core';
-import type { ChatModel } from '@llm-autodiff/llm';
+import type { ChatModel, ErrorKind } from '@llm-autodiff/llm';
 
 let tsxRegistered = false;
 /**
@@ -56,6 +57,7 @@ function checkModuleFormat(path: string, file: string): void {
 /** A `--program` that cannot be used: bad reference, missing file, missing or unusable export. */
 export class ProgramModuleError extends Error {
   override readonly name = 'ProgramModuleError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 export interface ProgramSplits {

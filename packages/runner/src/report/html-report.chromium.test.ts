@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticExperiment } from '../../testing/run-fixtures';
 import { reportCommand } from '../outputs/commands';
-import { writeSyntheticExperiment } from '../repro/run-fixtures';
 
 function findChromium(): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRun } from '../repro/run-fixtures';
+import { syntheticRun } from '../../testing/run-fixtures';
 import { promptEvolution, wordDiffHtml } from './prompt-evolution';
 
 describe('prompt evolution', () => {

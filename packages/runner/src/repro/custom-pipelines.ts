@@ -36,9 +36,9 @@ export async function registerExperimentPipelines(e: Experiment): Promise<Cannot
   }
   return (pipeline, method) => {
     const has = kinds.get(pipeline);
-    if (!has || method === 'start') return undefined;
     const tunes = methods.get(method).tunes;
-    if (tunes.some((k) => has.has(k))) return undefined;
+    // A method that tunes nothing (evaluation only) runs on any pipeline.
+    if (!has || tunes.length === 0 || tunes.some((k) => has.has(k))) return undefined;
     const own = [...has].join(' and ') || 'no trainable';
     return `${method} tunes ${tunes.join(' and ')} parameters; ${pipeline} has ${own} parameters`;
   };

@@ -6,10 +6,9 @@
 
 import { costUsd, type PriceTable, priceFor } from '@llm-autodiff/llm';
 import { customPipeline } from '@llm-autodiff/tasks';
+import { type Drivers, tunedKinds } from '@llm-autodiff/trainer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
-import { wantsDemosSlot } from '../run-config';
-import { COST_MODELS, type Drivers } from './estimate-drivers';
 import type { RunSpec } from './plan';
 import type { MeasuredPipeline, StepCountTable, TokensPerCall } from './step-counts';
 
@@ -69,7 +68,8 @@ export interface RunSizes {
 
 /**
  * Calls per role of one run before pricing, from the run's own method's measured counts scaled by the
- * drivers of estimate-drivers.ts; a string says why the run cannot be estimated.
+ * drivers of the method's cost model (its factory's `costModel`); a string says why the run cannot be
+ * estimated.
  */
 function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCalls | string {
   const m = table.pipelines[spec.pipeline];
@@ -87,19 +87,22 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
     for (const [role, n] of Object.entries(e.callsPerExample))
       put(role, n * examples, e.tokensPerCall[role as keyof typeof e.tokensPerCall]);
   };
-  // The trainer's initial validation and test (all that `start` does).
+  // The trainer's initial validation and test (all that a method without steps does).
   perExample(m.eval, sizes.val + sizes.test);
   const base = spec.methodId.base;
-  if (base === 'start') return out;
-  const measured = m.methods[base];
-  if (!measured) return `no measured counts for ${base} on ${spec.pipeline}`;
-  const config = methods.get(base).resolveConfig(spec.methodConfig);
+  const factory = methods.get(base);
+  const config = factory.resolveConfig(spec.methodConfig);
+  const model = factory.costModel;
   const shape = {
     ...sizes,
     prompts: m.shape.prompts,
-    demoSlots: wantsDemosSlot(base, spec.methodConfig) ? m.shape.demoSlots : 0,
+    demoSlots: tunedKinds(factory, config).includes('demos') ? m.shape.demoSlots : 0,
   };
-  const model = COST_MODELS[base];
+  const phases = Object.entries(model.drivers(config, shape));
+  // Without steps the final test is the initial one: nothing more to count, nothing to have measured.
+  if (model.steps(config) === 0) return out;
+  const measured = m.methods[base];
+  if (!measured) return `no measured counts for ${base} on ${spec.pipeline}`;
   // Task prompts carrying demos grow with the demos shown, beyond the starting prompt's tokens.
   const demos =
     shape.demoSlots > 0 && measured.demosShown && model.demosShown
@@ -110,7 +113,7 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
     role === 'task' && demos !== 1 && per.prompt > startPrompt
       ? { ...per, prompt: startPrompt + (per.prompt - startPrompt) * demos }
       : per;
-  for (const [phase, drivers] of Object.entries(model.drivers(config, shape)))
+  for (const [phase, drivers] of phases)
     for (const [role, driver] of Object.entries(drivers)) {
       if (!driver || driver <= 0) continue;
       const seen = measured.phases[phase]?.[role as keyof Drivers];

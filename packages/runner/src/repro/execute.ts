@@ -63,8 +63,6 @@ export async function executeExperiment(
   // The experiment's own pipelines are registered first: the plan asks which methods can tune them.
   const cannotTune = await registerExperimentPipelines(e);
   const plan = planExperiment(e, resolve(o.resultsRoot), o.models, cannotTune);
-  for (const m of plan.skipped)
-    io.out(`skipping method "${m}": not available yet (the trainer's method registry will bring it)`);
   for (const line of plan.unsupported) io.out(`not run: ${line}`);
   const note = customPipelinesOf(e).length > 0 ? simulatedJudgeNote(plan.models.task) : undefined;
   if (note) io.out(note);

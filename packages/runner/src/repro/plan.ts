@@ -1,12 +1,12 @@
 /**
  * An experiment expanded into runs: pipeline x method x repeat, each with its resolved models, settings
  * (the pipeline's reference preset under the experiment's layers, resolved as `autodiff train` does),
- * sizes, budget and folder. Methods that cannot run yet are listed apart, to be reported, never dropped.
+ * sizes, budget and folder. Pairs a method cannot tune are listed apart, to be reported, never dropped.
  */
 import { join } from 'node:path';
 import type { BudgetOptions } from '@llm-autodiff/llm';
 import { PIPELINE_NAMES, type PipelineName, pipelines } from '@llm-autodiff/tasks';
-import { AVAILABLE_METHODS, type MethodBase, type MethodId, parseMethod } from '../experiment/methods';
+import { type MethodId, parseMethod } from '../experiment/methods';
 import { type Experiment, pipelinesOf } from '../experiment/schema';
 import { methods } from '../methods';
 import { defaultRoleModels, isSimSpec, type RoleModels } from '../model-defaults';
@@ -35,7 +35,7 @@ export interface RunSpec {
   preset: ResolvedSettings;
   /** The resolved GDPO fields and trainer settings, flat (the trainer reads its part; estimates the steps). */
   config: TrainerConfigInput;
-  /** The method's own config input (resolved with defaults by the method's factory); none for `start`. */
+  /** The method's own config input (resolved with defaults by the method's factory). */
   methodConfig: Record<string, unknown>;
   sizes: { train?: number; val?: number; test?: number };
   budget: BudgetOptions | undefined;
@@ -48,8 +48,6 @@ export interface Plan {
   models: RoleModels;
   simulated: boolean;
   runs: RunSpec[];
-  /** Methods named by the experiment that are not available yet (skipped, with one line each). */
-  skipped: string[];
   /** Pipeline x method pairs not run because the method tunes nothing the pipeline has (one line each). */
   unsupported: string[];
   /** results/<experiment> */
@@ -92,11 +90,17 @@ function runSettings(
   return { settings, perMethod };
 }
 
-/** Whether `method` tunes something `pipeline` has (every pipeline has prompts; few have a demos slot). */
-function canTune(method: MethodBase, pipeline: PipelineName): boolean {
-  if (method === 'start') return true;
+/**
+ * Whether `method` tunes something `pipeline` has (every pipeline has prompts; few have a demos slot); a
+ * method that tunes nothing (evaluation only) runs on every pipeline.
+ */
+function canTune(method: string, pipeline: PipelineName): boolean {
   const tunes = methods.get(method).tunes;
-  return tunes.includes('prompt') || (tunes.includes('demos') && pipelines[pipeline].demosSlot);
+  return (
+    tunes.length === 0 ||
+    tunes.includes('prompt') ||
+    (tunes.includes('demos') && pipelines[pipeline].demosSlot)
+  );
 }
 
 function budgetOf(e: Experiment): BudgetOptions | undefined {
@@ -109,7 +113,7 @@ function budgetOf(e: Experiment): BudgetOptions | undefined {
  * Why `method` cannot tune `pipeline` (e.g. it tunes demos, the program has only prompts), or undefined
  * when it can. Known for custom pipelines once their programs are loaded.
  */
-export type CannotTune = (pipeline: string, method: MethodId['base']) => string | undefined;
+export type CannotTune = (pipeline: string, method: string) => string | undefined;
 
 /** Expands an experiment under `resultsRoot`. `modelOverrides` (command-line flags) win over the file. */
 export function planExperiment(
@@ -125,15 +129,10 @@ export function planExperiment(
   const simulated = Object.values(models).some(isSimSpec);
   const root = join(resultsRoot, e.name);
   const runs: RunSpec[] = [];
-  const skipped: string[] = [];
   const unsupported: string[] = [];
   for (const method of e.methods) {
     const methodId = parseMethod(method);
     if (typeof methodId === 'string') throw new Error(methodId); // the schema has rejected it already
-    if (!AVAILABLE_METHODS.has(methodId.base)) {
-      skipped.push(method);
-      continue;
-    }
     const builtInCannot = pipelinesOf(e).filter(
       (p) => (PIPELINE_NAMES as string[]).includes(p) && !canTune(methodId.base, p as PipelineName),
     );
@@ -167,12 +166,8 @@ export function planExperiment(
           simulated,
           preset,
           config: { ...resolved.gdpo, ...resolved.trainer },
-          methodConfig:
-            methodId.base === 'start'
-              ? {}
-              : methodId.base === 'gdpo'
-                ? resolved.gdpo
-                : { ...perMethod[methodId.base] },
+          // GDPO's config is the preset's; any other method's is its own entry.
+          methodConfig: methodId.base === 'gdpo' ? resolved.gdpo : { ...perMethod[methodId.base] },
           sizes: e.sizes,
           budget: budgetOf(e),
           dir: join(root, 'runs', id),
@@ -180,5 +175,5 @@ export function planExperiment(
       }
     }
   }
-  return { experiment: e, models, simulated, runs, skipped, unsupported, root };
+  return { experiment: e, models, simulated, runs, unsupported, root };
 }

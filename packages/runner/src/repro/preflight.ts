@@ -3,14 +3,17 @@
  * API key present), every pipeline's dataset loads, the results folder is writable and, when resuming,
  * holds the same experiment. Each failure is one line naming the cause.
  */
+
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ErrorKind } from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
 import { createModel } from '../model-registry';
 import type { Plan } from './plan';
 
 export class PreflightError extends Error {
   override readonly name = 'PreflightError';
+  readonly errorKind: ErrorKind = 'environment';
 }
 
 /** The resolved experiment as written to experiment.json. */
@@ -19,7 +22,6 @@ export function experimentJson(plan: Plan): Record<string, unknown> {
     ...plan.experiment,
     models: plan.models,
     simulated: plan.simulated,
-    skippedMethods: plan.skipped,
     notRun: plan.unsupported,
   };
 }

@@ -5,6 +5,7 @@
  */
 import logUpdate from 'log-update';
 import type { Io } from '../io';
+import { methods } from '../methods';
 import type { RunSpec } from './plan';
 import type { RunProgress } from './run-one';
 
@@ -30,7 +31,8 @@ function duration(ms: number): string {
 
 /** Work units of a run, for the remaining-time estimate: its steps plus the initial and final evaluations. */
 function units(spec: RunSpec): number {
-  return spec.methodId.base === 'start' ? 1 : (spec.config.steps ?? 12) + 2;
+  const method = methods.get(spec.methodId.base);
+  return method.costModel.steps(method.resolveConfig(spec.methodConfig)) + 2;
 }
 
 export class SweepProgress {

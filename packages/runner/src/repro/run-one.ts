@@ -1,19 +1,17 @@
 /**
  * THE adapter between the sweep and the methods: `runOne(spec, context)` trains one run with any method
- * of the trainer's registry (or evaluates the starting prompt for `start`) and returns its RunRecord and
+ * of the trainer's registry (`start`, the starting prompt evaluated only, included) and returns its RunRecord and
  * step records. Progress comes from the trainer's `onStepDone` hook.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Budget,
   type ChatModel,
   managedModel,
   type ResponseCache,
   runCacheSalt,
   type Semaphore,
   UsageLedger,
-  withBudget,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
 import {
@@ -27,14 +25,7 @@ import {
   type TaskProgram,
   taskOf,
 } from '@llm-autodiff/tasks';
-import {
-  emptyGates,
-  evaluate,
-  pickUsage,
-  type StepRecord,
-  type TrainResult,
-  train,
-} from '@llm-autodiff/trainer';
+import { type TrainResult, train } from '@llm-autodiff/trainer';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { createModel } from '../model-registry';
@@ -114,7 +105,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
     if (!e.cacheHit) ctx.onCall?.(1, e.promptTokens + e.completionTokens);
   });
   const checkpointPath = join(spec.dir, CHECKPOINT_FILE);
-  const resume = ctx.resume && spec.methodId.base !== 'start' && existsSync(checkpointPath);
+  const resume = ctx.resume && existsSync(checkpointPath);
   // Each repeat meets its own simulated world, as repeats with a real model sample differently.
   const simSeed = deriveSimSeed(spec.seed, spec.repeat);
   const { settings } = spec.preset;
@@ -138,61 +129,13 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   const program = createPipeline(spec.pipeline, {
     model: task,
     retriever,
-    demos: spec.methodId.base !== 'start' && wantsDemosSlot(spec.methodId.base, spec.methodConfig),
+    demos: wantsDemosSlot(spec.methodId.base, spec.methodConfig),
     objectCountParser: settings.pipeline.objectCountParser,
   });
   const data = cutSplits(await loadTask(spec.pipeline), spec.sizes);
   const initialValues = trainableValues(program);
-  const { concurrency } = settings.trainer;
 
   try {
-    if (spec.methodId.base === 'start') {
-      ctx.onProgress?.({ step: 0, totalSteps: 0 });
-      // Not a training run: the experiment's budget limits the evaluation itself.
-      const [val, test] = await withBudget(new Budget(spec.budget ?? {}), async () => [
-        await evaluate(program, data.val, { concurrency }),
-        await evaluate(program, data.test, { concurrency }),
-      ]);
-      const usage = pickUsage(ledger.byRole());
-      const step: StepRecord = {
-        step: 0,
-        phase: 'init',
-        batch: [],
-        subset: [],
-        gates: emptyGates(),
-        attempts: [],
-        accepted: false,
-        valScore: val.score,
-        testScore: test.score,
-        usage,
-        wallMs: performance.now() - t0,
-      };
-      const result: TrainResult = {
-        method: 'start',
-        program: program.name,
-        partial: false,
-        initial: { val: val.score, test: test.score },
-        final: { val: val.score, test: test.score },
-        testScores: { initial: test.perItem, final: test.perItem },
-        values: initialValues,
-        steps: [step],
-        gates: emptyGates(),
-        usage,
-        wallMs: performance.now() - t0,
-        methodConfig: {},
-        trainer: settings.trainer,
-      };
-      // No trainer config: the starting prompt is evaluated, not trained.
-      const record = toRecord(spec, result, {
-        startedAt,
-        t0,
-        initialValues,
-        testScores: test.perItem,
-        initialTestScores: test.perItem,
-        hitTokens: cacheHitTokens(ledger),
-      });
-      return { record: { ...record, config: {} }, steps: result.steps };
-    }
     const backward = managed('backward');
     const optimizer = managed('optimizer');
     const teacher = withTeacher(program, managed('teacher'));

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeSyntheticExperiment } from './run-fixtures';
+import { writeSyntheticExperiment } from '../../testing/run-fixtures';
 import { parseRunId, RunRecordError, readExperiment, readRun, runId } from './run-record';
 
 let root: string;

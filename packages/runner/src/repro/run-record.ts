@@ -5,8 +5,10 @@
  * `autodiff repro` writes these; `table`, `report` and `compare` read them and nothing else.
  * Readers validate with zod and fail with one line naming the file and the field.
  */
+
 import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { ErrorKind } from '@llm-autodiff/llm';
 import { gateCountsSchema } from '@llm-autodiff/trainer';
 import { z } from 'zod';
 
@@ -174,6 +176,7 @@ export interface SavedExperiment {
 
 /** A saved-run file is missing or malformed; the message is one line naming the file. */
 export class RunRecordError extends Error {
+  readonly errorKind: ErrorKind = 'input';
   constructor(
     readonly file: string,
     detail: string,

@@ -4,7 +4,7 @@
  * (o200k) on the real prompts the pipelines send.
  *
  * Per pipeline: the evaluation's calls per example, and per method the calls its training phases made at
- * the measurement's settings next to the driver (estimate-drivers.ts) they scale with, plus the final
+ * the measurement's settings next to the driver (the method's cost model) they scale with, plus the final
  * test's calls per example (its prompts carry what the method learned, e.g. demos).
  */
 import { readFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ const measuredMethod = z.object({
 
 const measuredPipeline = z.object({
   shape: z.object({ prompts: z.number().int().nonnegative(), demoSlots: z.number().int().nonnegative() }),
-  /** The evaluation of the starting program (initial validation and test; `start`). */
+  /** The evaluation of the starting program (initial validation and test; all that `start` does). */
   eval: perExample,
   methods: z.record(z.string(), measuredMethod),
 });

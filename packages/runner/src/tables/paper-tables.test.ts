@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { syntheticRun } from '../repro/run-fixtures';
+import { syntheticRun } from '../../testing/run-fixtures';
 import type { SavedRun } from '../repro/run-record';
 import { formatAccuracy, gatesTable, mainTable, usageTable } from './paper-tables';
 import { renderCsv, renderMarkdown } from './render';

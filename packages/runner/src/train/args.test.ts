@@ -40,9 +40,22 @@ describe('autodiff train flags', () => {
     expect(a.task).toBe('trec');
     expect(a.config.steps).toBe(3);
     expect(a.quiet).toBe(true);
-    expect(() => parseTrainArgs(['--task', 'trec', '--quiet=yes'])).toThrow(/--quiet takes no value/);
-    expect(() => parseTrainArgs(['--task', 'trec', '--steps'])).toThrow(/--steps needs a value/);
-    expect(() => parseTrainArgs(['trec'])).toThrow(/unexpected argument "trec"/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--quiet=yes'])).toThrow(/unknown option '--quiet=yes'/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--steps'])).toThrow(/'--steps <n>' argument missing/);
+    expect(() => parseTrainArgs(['trec'])).toThrow(/too many arguments/);
+    expect(() => parseTrainArgs(['--task', 'trec', '--steps', 'x'])).toThrow(
+      /^--steps must be an integer >= 0, got "x"$/,
+    );
+  });
+
+  it('a list flag refuses empty items in one line', () => {
+    expect(() => parseTrainArgs(['--task', 'trec', '--ablation', 'noHistory,,'])).toThrow(
+      /^--ablation has an empty item in "noHistory,,"/,
+    );
+    expect(parseTrainArgs(['--task', 'trec', '--ablation', 'noHistory,noPeers']).config.ablations).toEqual({
+      noHistory: true,
+      noPeers: true,
+    });
   });
 });
 
@@ -97,6 +110,28 @@ describe('--method', () => {
     expect(() => parseTrainArgs(['--task', 'trec', '--method-config', join(dir, 'none.json')])).toThrow(
       /^--method-config: no such file/,
     );
+  });
+
+  it('--steps and --batch set what each method says they set, or are refused naming its own field', () => {
+    const config = (method: string, ...flags: string[]) =>
+      parseTrainArgs(['--task', 'trec', '--method', method, ...flags]).config;
+    expect(config('gdpo', '--steps', '3', '--batch', '5')).toEqual({ steps: 3, batchSize: 5 });
+    expect(config('textgrad', '--steps', '2', '--batch', '5')).toEqual({
+      epochs: 1,
+      stepsPerEpoch: 2,
+      batchSize: 5,
+    });
+    expect(config('textgrad', '--steps', '0')).toEqual({ epochs: 0 });
+    expect(config('gepa', '--batch', '4')).toEqual({ minibatchSize: 4 });
+    expect(config('mipro', '--batch', '8')).toEqual({ minibatchSize: 8 });
+    // --method-config wins over the general flags.
+    expect(config('textgrad', '--steps', '2', '--method-config', '{"epochs":3}')).toEqual({
+      epochs: 3,
+      stepsPerEpoch: 2,
+    });
+    expect(() => config('gepa', '--steps', '2')).toThrow(/^--steps does not apply to gepa: .*maxMetricCalls/);
+    expect(() => config('bootstrap', '--batch', '2')).toThrow(/^--batch does not apply to bootstrap: /);
+    expect(() => config('start', '--steps', '1')).toThrow(/^--steps does not apply to start: /);
   });
 
   it('passes on only the config fields a flag set (another method may not know GDPO fields)', () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { readCheckpoint } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff } from '../testing/run-cli';
+import { autodiff } from '../../testing/run-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
@@ -49,7 +49,7 @@ describe('autodiff train', () => {
     expect(task.err).toContain('unknown task "chess"');
     const flag = await autodiff(['train', '--task', 'object-count', '--stepz', '3']);
     expect(flag.code).toBe(2);
-    expect(flag.err).toContain('unknown flag --stepz');
+    expect(flag.err).toMatch(/^autodiff train: unknown option '--stepz'/);
     const mismatch = await autodiff(['train', '--task', 'trec', '--pipeline', 'hotpot-vanilla']);
     expect(mismatch.code).toBe(2);
     expect(mismatch.err).toContain('belongs to task "hotpot"');
@@ -59,7 +59,7 @@ describe('autodiff train', () => {
     const method = await autodiff(['train', '--task', 'trec', '--method', 'chess']);
     expect(method.code).toBe(2);
     expect(method.err).toContain(
-      'unknown method "chess"; known methods: bfsrs, bootstrap, gdpo, gepa, mipro, textgrad',
+      'unknown method "chess"; known methods: bfsrs, bootstrap, gdpo, gepa, mipro, start, textgrad',
     );
   });
 
@@ -75,10 +75,21 @@ describe('autodiff train', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^autodiff train: gepa config: unknown field "budget" \(known: [^\n]*\)$/);
-    // GDPO's flags are GDPO's: another method names them as unknown fields instead of ignoring them.
-    const steps = await autodiff(['train', '--task', 'trec', '--method', 'textgrad', '--steps', '2']);
+    // GDPO's own flags are GDPO's: another method names them as unknown fields instead of ignoring them.
+    const proposals = await autodiff(['train', '--task', 'trec', '--method', 'textgrad', '--proposals', '2']);
+    expect(proposals.code).toBe(2);
+    expect(proposals.err).toMatch(
+      /^autodiff train: textgrad config: unknown field "proposalsPerStep"[^\n]*$/,
+    );
+    // The general flags mean something for every method, or are refused naming the method's own field.
+    const steps = await autodiff(['train', '--task', 'trec', '--method', 'gepa', '--steps', '2']);
     expect(steps.code).toBe(2);
-    expect(steps.err).toMatch(/^autodiff train: textgrad config: unknown field "steps"[^\n]*$/);
+    expect(steps.err).toBe(
+      'autodiff train: --steps does not apply to gepa: its budget is in metric calls: --method-config \'{"maxMetricCalls":N}\'',
+    );
+    const batch = await autodiff(['train', '--task', 'trec', '--method', 'bfsrs', '--batch', '2']);
+    expect(batch.code).toBe(2);
+    expect(batch.err).toMatch(/^autodiff train: --batch does not apply to bfsrs: /);
   });
 
   it('an unknown model provider is a message naming the known ones, not a stack trace', async () => {
@@ -91,7 +102,7 @@ describe('autodiff train', () => {
       '--cache',
       'off',
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // bad input (the spec), found before any call
     expect(r.err).toMatch(/unknown model provider "gemini".*known providers: openai, sim/);
     expect(r.err).not.toMatch(/\n\s+at /);
   });

@@ -3,27 +3,19 @@
  * output path and the cache before the first model call; builds the role models through one pool (one
  * managed model per endpoint + model, every call cached under the run's salt, retries on stderr); runs
  * the trainer with the run manifest and the stop signal of SIGINT / SIGTERM; prints the scores, calls,
- * tokens and retries per role; writes the results JSON atomically. Exit codes: see exit-codes.ts.
+ * tokens and retries per role; writes the results JSON atomically. Exit codes: see ../exit-codes.ts.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  BudgetSpecError,
-  CacheAccessError,
-  CacheMissError,
-  CallsStoppedError,
   defaultCachePath,
-  ModelCallError,
-  ModelControlsError,
-  ModelSpecError,
-  ProviderError,
   preflightCache,
   ResponseCache,
   retryReporter,
   runCacheSalt,
 } from '@llm-autodiff/llm';
 import { deriveSimSeed } from '@llm-autodiff/sim';
-import { customPipeline, DatasetError } from '@llm-autodiff/tasks';
+import { customPipeline } from '@llm-autodiff/tasks';
 import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
@@ -32,87 +24,52 @@ import {
   type TrainResult,
   train,
 } from '@llm-autodiff/trainer';
+import { EXIT_CODES, errorKindOf, reportError, signalExitCode } from '../exit-codes';
 import { graphWriter } from '../graph-writer';
 import type { Io } from '../io';
 import { isSimSpec } from '../model-defaults';
 import type { ResolvedSettings } from '../presets/resolve';
 import { resolveRunSettings } from '../presets/run-settings';
 import { samplingByRole } from '../presets/settings';
-import { DataFileError } from '../program/data-files';
-import { programArgv } from '../program/program-flags';
-import { ProgramModuleError } from '../program/program-module';
+import { applyProgramFlags } from '../program/program-flags';
 import { simulatedJudgeNote } from '../program/sim-note';
 import { splitRunConfig, wantsDemosSlot } from '../run-config';
 import { setupRun } from '../run-setup';
-import { UsageError } from '../usage-error';
-import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from './args';
-import { EXIT } from './exit-codes';
+import { type TrainArgs, trainArgsFrom } from './args';
 import { onInterrupt, resumeCommand } from './interrupt';
 import { runManifest } from './manifest';
-import { type OutputPath, OutputPathError, preflightOutputs } from './preflight';
+import type { TrainFlags } from './options';
+import { type OutputPath, preflightOutputs } from './preflight';
 import { formatReport } from './report';
 import { writeTrainResults } from './results-file';
 
-/** Errors of the model calls themselves: the run got somewhere, and its checkpoint can be resumed. */
-const CALL_ERRORS = [CacheMissError, ModelCallError, ProviderError] as const; // MalformedResponseError is a ProviderError
-/** Bad input found before any call: exit 2. */
-const INPUT_ERRORS = [
-  TrainerInputError,
-  OutputPathError,
-  CacheAccessError,
-  ModelControlsError,
-  BudgetSpecError,
-] as const;
-/** Errors that mean the user's input or environment is wrong: a message, no stack trace. */
-const USER_ERRORS = [
-  ...CALL_ERRORS,
-  ...INPUT_ERRORS,
-  DatasetError,
-  ModelSpecError,
-  ProgramModuleError,
-  DataFileError,
-] as const;
-const isAny = (e: unknown, classes: readonly (abstract new (...args: never[]) => Error)[]): e is Error =>
-  classes.some((c) => e instanceof c);
-
-/** Runs `autodiff train`; resolves to the exit code (see exit-codes.ts). */
-export async function runTrain(argv: readonly string[], io: Io): Promise<number> {
+/** Runs `autodiff train` on its parsed flags; resolves to the exit code (exit-codes.ts). */
+export async function runTrain(flags: TrainFlags, argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   let settings: ResolvedSettings;
   try {
-    args = parseTrainArgs(await programArgv(argv));
+    args = trainArgsFrom(await applyProgramFlags(flags));
     settings = await resolveRunSettings(args);
   } catch (e) {
-    if (isAny(e, USER_ERRORS)) {
-      io.err(`autodiff train: ${e.message}`);
-      return EXIT.badInput;
-    }
-    if (!(e instanceof UsageError)) throw e;
-    if (e.message) io.err(`autodiff train: ${e.message}\n`);
-    io.err(TRAIN_USAGE);
-    return EXIT.badInput;
+    return reportError('train', e, io);
   }
   const interrupt = onInterrupt(io.err);
   try {
     const result = await trainAndReport(args, settings, io, interrupt.signal);
     return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
-    if (e instanceof CallsStoppedError) return signalExit(interrupt.signal);
-    if (!isAny(e, USER_ERRORS)) throw e;
-    io.err(`autodiff train: ${e.message}`);
+    const kind = errorKindOf(e);
+    if (kind === 'interrupted') return signalExitCode(interrupt.signal);
+    const code = reportError('train', e, io);
     // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
-    if (isAny(e, CALL_ERRORS) && existsSync(args.checkpoint))
+    if ((kind === 'call-failed' || kind === 'replay-miss') && existsSync(args.checkpoint))
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
-    return isAny(e, INPUT_ERRORS) ? EXIT.badInput : EXIT.failed;
+    return code;
   } finally {
     interrupt.dispose();
   }
-}
-
-function signalExit(signal: AbortSignal): number {
-  return signal.reason === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
 }
 
 function exitCode(
@@ -122,12 +79,12 @@ function exitCode(
   io: Io,
   signal: AbortSignal,
 ): number {
-  if (!result.partial) return EXIT.done;
+  if (!result.partial) return EXIT_CODES.done;
   io.err(`autodiff train: stopped early (${result.stopReason}); partial result in ${args.out}`);
   io.err(
     `to continue from ${args.checkpoint}${result.stopKind === 'budget' ? ' (with a larger --budget)' : ''}: ${resumeCommand(argv)}`,
   );
-  return result.stopKind === 'budget' ? EXIT.budget : signalExit(signal);
+  return result.stopKind === 'budget' ? EXIT_CODES.budget : signalExitCode(signal);
 }
 
 /** Every output path, checked before the first model call. */

@@ -15,8 +15,8 @@
  */
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN_RUNS, type GoldenFile, runGolden } from '../../testing/gdpo-golden';
 import golden from './fixtures/gdpo-golden.json';
-import { GOLDEN_RUNS, type GoldenFile, runGolden } from './gdpo-golden';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

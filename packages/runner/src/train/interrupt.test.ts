@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { Rng } from '@llm-autodiff/trainer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff, autodiffChild } from './test-cli';
+import { autodiff, autodiffChild } from '../../testing/child-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

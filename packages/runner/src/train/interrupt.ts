@@ -4,7 +4,7 @@
  * exits at once (every file is written atomically, so nothing is left half-written).
  */
 import { setMaxListeners } from 'node:events';
-import { EXIT } from './exit-codes';
+import { EXIT_CODES } from '../exit-codes';
 
 export interface Interrupt {
   signal: AbortSignal;
@@ -20,7 +20,7 @@ export function onInterrupt(err: (line: string) => void): Interrupt {
     if (controller.signal.aborted) {
       if (sig !== 'SIGINT') return;
       err('second Ctrl-C: exiting now; the checkpoint holds the last finished step');
-      process.exit(EXIT.sigint);
+      process.exit(EXIT_CODES.interrupted);
     }
     err(
       `${sig}: stopping — no new model calls; writing the checkpoint and a partial result${sig === 'SIGINT' ? ' (Ctrl-C again to quit at once)' : ''}`,

@@ -4,13 +4,16 @@
  * writable; a new one's nearest existing folder is a writable directory). The cache is checked by llm's
  * `preflightCache`. Every error is one line naming the flag and the path.
  */
+
 import { constants, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { ErrorKind } from '@llm-autodiff/llm';
 
 /** A path a run cannot write: exit 2 before any model is called. */
 export class OutputPathError extends Error {
   override readonly name = 'OutputPathError';
+  readonly errorKind: ErrorKind = 'input';
 }
 
 export interface OutputPath {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autodiff, httpTrainArgs } from './test-cli';
+import { autodiff, httpTrainArgs } from '../../testing/child-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

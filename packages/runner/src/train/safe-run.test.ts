@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { findDataDir, NO_DATA_MESSAGE, type SimServer, startSimServer } from '@llm-autodiff/sim';
 import { lockCheckpoint } from '@llm-autodiff/trainer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { autodiff, httpTrainArgs } from '../../testing/child-cli';
 import { readTrainResults } from './results-file';
-import { autodiff, httpTrainArgs } from './test-cli';
 
 const HAS_DATA = findDataDir() !== undefined;
 const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);

@@ -2,8 +2,10 @@
  * A dataset problem that the user can fix: it names the file, the line (1-based, when the file is
  * line-oriented) and the field, so a bad row is found without reading the loader's code.
  */
+import type { ErrorKind } from '@llm-autodiff/llm';
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
+  readonly errorKind: ErrorKind = 'environment';
   constructor(
     readonly file: string,
     readonly line: number | undefined,

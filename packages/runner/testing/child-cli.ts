@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { autodiff } from '../testing/run-cli';
+export { autodiff } from './run-cli';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const AUTODIFF_BIN = join(REPO_ROOT, 'packages/runner/bin/autodiff.mjs');
 
 export interface ChildRun {

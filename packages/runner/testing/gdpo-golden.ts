@@ -1,14 +1,14 @@
 /**
  * The GDPO golden runs: `autodiff train` runs on the simulated world whose outcome (prompts, scores,
  * batches, subsets, accepted steps, gate counts, helper-role calls) is recorded in
- * fixtures/gdpo-golden.json and checked by gdpo-golden.test.ts. One list, shared by the test and the
+ * src/train/fixtures/gdpo-golden.json and checked by gdpo-golden.test.ts. One list, shared by the test and the
  * script that records it (scripts/record-gdpo-golden.ts), so the two never disagree on what is run.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainResult } from '@llm-autodiff/trainer';
-import { main } from '../cli';
+import { main } from '../src/cli';
 
 export const GOLDEN_RUNS: Record<string, string[]> = {
   'object-count': ['--task', 'object-count'],

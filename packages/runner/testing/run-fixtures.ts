@@ -14,7 +14,7 @@ import {
   runId,
   type SavedGraph,
   type SavedStep,
-} from './run-record';
+} from '../src/repro/run-record';
 
 export interface SyntheticRunOptions {
   experiment?: string;

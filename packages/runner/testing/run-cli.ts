@@ -1,5 +1,5 @@
 /** Runs the CLI in process as a user would, capturing its output (tests only). */
-import { main } from '../cli';
+import { main } from '../src/cli';
 
 export interface CliResult {
   code: number;

@@ -101,6 +101,23 @@ target input and what the target should have been instead.`;
   }
 }
 
+/** Below this length a value costs about what the note replacing it does, so it is shown again. */
+const MIN_REPEATED_CHARS = 80;
+
+/**
+ * Other inputs whose value the call's inputs already show verbatim (a generator's context, every input of
+ * a function) are listed by name and role with a pointer instead of a second copy: the same passages twice
+ * doubled the prompt of a retriever pipeline's backward calls, and the reviewer reads them once anyway.
+ */
+function withoutRepeats(items: ListedVariable[], inputs: string): ListedVariable[] {
+  return items.map((v) => {
+    const value = v.value.trim();
+    return value.length >= MIN_REPEATED_CHARS && inputs.includes(value)
+      ? { ...v, value: `(shown in ${B.inputs})` }
+      : v;
+  });
+}
+
 /** Inputs listed by name, for components without a rendered message (functions, the loss). */
 export function namedInputs(inputs: Array<{ name: string; value: string }>): string {
   return inputs.map((x) => `${x.name}:\n${x.value}`).join('\n\n');
@@ -123,7 +140,7 @@ export function renderBackwardPrompt(f: BackwardPromptFields): ChatMessage[] {
     tag(B.peers, listed(I.peer, f.peers)),
     tag(B.component, component.join('\n')),
     tag(B.inputs, f.inputs || '(none)'),
-    tag(B.otherInputs, listed(I.input, f.otherInputs)),
+    tag(B.otherInputs, listed(I.input, withoutRepeats(f.otherInputs, f.inputs))),
     tag(B.output, f.output),
   ];
   if (f.groundTruth !== undefined) sections.push(tag(B.groundTruth, f.groundTruth));

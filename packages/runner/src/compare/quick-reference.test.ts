@@ -61,7 +61,11 @@ describe('the committed quick reference', () => {
           (rec.testScores as Record<string, number>)[id] = 0;
       });
       editRun(copy, `object-count__textgrad__r${r}`, (rec) => {
-        for (const u of Object.values(rec.usage)) u.totalTokens = Math.round(u.totalTokens * 1.5) + 1;
+        // compare reads the requested tokens (and falls back to totalTokens in records without them).
+        for (const u of Object.values(rec.usage)) {
+          u.totalTokens = Math.round(u.totalTokens * 1.5) + 1;
+          if (u.requested) u.requested.tokens = Math.round(u.requested.tokens * 1.5) + 1;
+        }
       });
     }
     const worse = await autodiff(['compare', REFERENCE, copy]);

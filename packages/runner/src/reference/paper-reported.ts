@@ -47,6 +47,11 @@ export interface ReportedCell {
 }
 
 /** The paper's reported test accuracy for (pipeline, our method), when it reports one. */
+/** Whether the paper reports numbers for `pipeline` (a custom pipeline of the user's has none). */
+export function paperReports(pipeline: string): boolean {
+  return reported.table2_test[pipeline] !== undefined;
+}
+
 export function reportedTest(pipeline: string, method: string): ReportedCell | undefined {
   const key = PAPER_METHOD[method];
   const row = reported.table2_test[pipeline];

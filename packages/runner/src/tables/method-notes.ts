@@ -27,7 +27,9 @@ export function teacherNotes(cells: readonly CellSummary[]): string[] {
     for (const t of c.teachers) set.add(t);
     byMethod.set(c.method, set);
   }
+  // By method name: the note reads the same whatever order the cells come in.
   const parts = [...byMethod]
+    .sort(([a], [b]) => a.localeCompare(b))
     .filter(([, teachers]) => teachers.size > 0)
     .map(([method, teachers]) => `${method}: ${[...teachers].join(' / ')}`);
   if (parts.length === 0) return [];

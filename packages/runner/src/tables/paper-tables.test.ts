@@ -100,6 +100,28 @@ describe('paper tables', () => {
     expect(lines.find((l) => l.startsWith('| start '))).toContain('16.50');
   });
 
+  it("gives a pipeline of the user's own no paper columns, and an experiment of only such pipelines no paper notes", () => {
+    const mixed = summarize({ runs: runs(['object-count', 'triage'], ['start', 'gdpo'], 1) });
+    const header = renderMarkdown(mainTable(mixed, sim))
+      .split('\n')
+      .find((l) => l.startsWith('| method'));
+    expect(header).toMatch(/object-count paper %/);
+    expect(header).toMatch(/triage test %/);
+    expect(header).not.toMatch(/triage paper %/);
+    const own = summarize({ runs: runs(['triage'], ['start', 'gdpo'], 1) });
+    const main = mainTable(own, sim);
+    const accuracy = accuracyTable(own, sim);
+    const rendered = [
+      [renderMarkdown(main), renderCsv(main)],
+      [renderMarkdown(accuracy), renderCsv(accuracy)],
+    ];
+    for (const [md, csv] of rendered) {
+      expect(md).not.toMatch(/paper %|paper method|\(reported\)|Paper numbers|Reported columns/);
+      expect(csv).not.toMatch(/reported|paper_method/);
+    }
+    expect(renderMarkdown(accuracyTable(mixed, sim))).toMatch(/test % \(reported\)/);
+  });
+
   it('writes the settings block into every table file and LaTeX with booktabs', () => {
     const settings = ['Split sizes: train 24, val 24, test 24', 'Models: task sim:task'];
     const table = mainTable(cells, { ...sim, settings });

@@ -6,7 +6,7 @@
  * tokens per role (requested, billed beside), proposals per gate. Tables made with a simulated model say so
  * in their title; every table carries the experiment's settings block.
  */
-import { REPORTED_SOURCE, reportedTest } from '../reference/paper-reported';
+import { paperReports, REPORTED_SOURCE, reportedTest } from '../reference/paper-reported';
 import type { RunGateCounts } from '../repro/run-record';
 import { partialUseNotes, teacherNotes } from './method-notes';
 import { methodsInOrder, pipelinesInOrder } from './order';
@@ -129,6 +129,7 @@ function costCell(c: CellSummary | undefined): string {
 export function mainTable(cells: CellSummary[], ctx: TableContext): Table<MethodRow> {
   const { rows, pipelines } = methodRows(cells);
   const budgeted = rows.some((r) => r.budget);
+  const paper = pipelines.some(paperReports);
   const perPipeline = pipelines.flatMap((p): Array<Column<MethodRow>> => {
     const cell = (r: MethodRow) => r.byPipeline.get(p);
     const reported = (r: MethodRow) => reportedTest(p, r.method);
@@ -143,12 +144,15 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<Method
           [`${p}_test_n`, (r) => cell(r)?.test?.n ?? 0],
         ],
       },
-      {
-        header: `${p} paper %`,
-        numeric: true,
-        md: (r) => reported(r)?.testPct.toFixed(2) ?? '',
-        csv: [[`${p}_reported_test_pct`, (r) => reported(r)?.testPct]],
-      },
+      // A pipeline of the user's own has no paper number: no empty column for it.
+      ...onlyIf<MethodRow>(paperReports(p), [
+        {
+          header: `${p} paper %`,
+          numeric: true,
+          md: (r) => reported(r)?.testPct.toFixed(2) ?? '',
+          csv: [[`${p}_reported_test_pct`, (r) => reported(r)?.testPct]],
+        },
+      ]),
       {
         header: `${p} tokens · calls · time`,
         numeric: true,
@@ -169,15 +173,17 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<Method
     title: `Test accuracy (%) by method and pipeline — ${ctx.experiment}${titleSuffix(ctx)}`,
     notes: [
       ...baseNotes(ctx),
-      'Test accuracy: mean ± sample std over repeats (n/m: only n of m repeats finished). "paper %": the number the paper reports for its method of that family, not ours.',
+      `Test accuracy: mean ± sample std over repeats (n/m: only n of m repeats finished).${paper ? ' "paper %": the number the paper reports for its method of that family, not ours.' : ''}`,
       'tokens · calls · time: requested tokens and LLM calls (every call the run made, cache hits included, so a cell does not depend on run order) and wall-clock, mean per run.',
       ...(budgeted
         ? [
             'Budget: every method stopped at the same requested-cost level; † a level some repeat did not use up.',
           ]
         : []),
-      `Paper numbers: ${REPORTED_SOURCE}`,
+      ...(paper ? [`Paper numbers: ${REPORTED_SOURCE}`] : []),
       ...(ctx.notRun ?? []).map((line) => `Not run: ${line}.`),
+      ...partialUseNotes(cells),
+      ...teacherNotes(cells),
     ],
     columns: [
       {
@@ -192,15 +198,22 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<Method
         [{ header: 'budget', md: (r) => r.budget?.label ?? '', csv: [['budget', (r) => r.budget?.label]] }],
         budgeted,
       ),
-      {
-        header: 'paper method',
-        md: (r) => paperMethodOf(pipelines, r.method),
-        csv: [['paper_method', (r) => paperMethodOf(pipelines, r.method)]],
-      },
+      ...onlyIf<MethodRow>(paper, [
+        {
+          header: 'paper method',
+          md: (r) => paperMethodOf(pipelines, r.method),
+          csv: [['paper_method', (r) => paperMethodOf(pipelines, r.method)]],
+        },
+      ]),
       ...perPipeline,
     ],
     rows,
   };
+}
+
+/** `columns` when `condition` holds, else none (a column that would be empty everywhere is left out). */
+function onlyIf<R>(condition: boolean, columns: Array<Column<R>>): Array<Column<R>> {
+  return condition ? columns : [];
 }
 
 const optRound = (x: number | undefined) => (x === undefined ? undefined : round(x, 3));
@@ -226,6 +239,8 @@ function accuracyColumn(name: 'test' | 'val', header: string): Column<CellSummar
 }
 
 export function accuracyTable(cells: CellSummary[], ctx: TableContext): Table<CellSummary> {
+  // A pipeline of the user's own has no paper number: no empty reported columns for it.
+  const paper = cells.some((c) => paperReports(c.pipeline));
   return {
     name: 'accuracy',
     settings: ctx.settings,
@@ -233,7 +248,7 @@ export function accuracyTable(cells: CellSummary[], ctx: TableContext): Table<Ce
     notes: [
       ...baseNotes(ctx),
       'Accuracy: mean ± sample std over repeats, best repeat in parentheses. Validation: best validation score of each run. Wall-clock: mean per run.',
-      `Reported columns: the paper's numbers, not ours. Source: ${REPORTED_SOURCE}`,
+      ...(paper ? [`Reported columns: the paper's numbers, not ours. Source: ${REPORTED_SOURCE}`] : []),
       ...(ctx.notRun ?? []).map((line) => `Not run: ${line}.`),
       ...partialUseNotes(cells),
       ...teacherNotes(cells),
@@ -256,23 +271,25 @@ export function accuracyTable(cells: CellSummary[], ctx: TableContext): Table<Ce
       },
       accuracyColumn('test', 'test %'),
       accuracyColumn('val', 'val %'),
-      {
-        header: 'test % (reported)',
-        numeric: true,
-        md: (c) => reportedTest(c.pipeline, c.method)?.testPct.toFixed(2) ?? '',
-        csv: [['reported_test_pct', (c) => reportedTest(c.pipeline, c.method)?.testPct]],
-      },
-      {
-        header: 'paper method (reported)',
-        md: (c) => {
-          const r = reportedTest(c.pipeline, c.method);
-          return r ? `${r.paperMethod}${r.note ? ` — ${r.note}` : ''}` : '';
+      ...onlyIf<CellSummary>(paper, [
+        {
+          header: 'test % (reported)',
+          numeric: true,
+          md: (c) => reportedTest(c.pipeline, c.method)?.testPct.toFixed(2) ?? '',
+          csv: [['reported_test_pct', (c) => reportedTest(c.pipeline, c.method)?.testPct]],
         },
-        csv: [
-          ['reported_method', (c) => reportedTest(c.pipeline, c.method)?.paperMethod],
-          ['reported_note', (c) => reportedTest(c.pipeline, c.method)?.note],
-        ],
-      },
+        {
+          header: 'paper method (reported)',
+          md: (c) => {
+            const r = reportedTest(c.pipeline, c.method);
+            return r ? `${r.paperMethod}${r.note ? ` — ${r.note}` : ''}` : '';
+          },
+          csv: [
+            ['reported_method', (c) => reportedTest(c.pipeline, c.method)?.paperMethod],
+            ['reported_note', (c) => reportedTest(c.pipeline, c.method)?.note],
+          ],
+        },
+      ]),
       {
         header: 'wall-clock s',
         numeric: true,

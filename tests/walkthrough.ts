@@ -29,9 +29,10 @@ export function checkWalkthroughOutput(stdout: string): void {
     if (!new RegExp(`^${role}: [1-9]\\d* calls, [1-9]\\d* tokens`, 'm').test(stdout))
       throw new Error(`the walkthrough printed no usage for role ${role}:\n${stdout}`);
   }
-  // Stopped by its budget after a finished step, then resumed to the end with the checkpoint's calls counted.
-  const stopped =
-    /^stopped after step (\d+) \(budget reached: .*\);\nresuming: the checkpoint's (\d+) calls/m.exec(stdout);
+  // Stopped by its budget after a finished step, then resumed to the end with the run's spend counted.
+  const stopped = /^stopped after step (\d+) \(budget reached: .*\);\nresuming: the run's (\d+) calls/m.exec(
+    stdout,
+  );
   if (!stopped || Number(stopped[1]) < 1 || Number(stopped[2]) < 1)
     throw new Error(`the walkthrough's budget did not stop training after a finished step:\n${stdout}`);
   if (!/; partial: false$/m.test(stdout)) throw new Error(`the resumed run did not finish:\n${stdout}`);

@@ -56,6 +56,12 @@ export interface ProgramSpec<E, V, A = V> {
    * example's `id` field, else a hash of its content.
    */
   sampleId?: (example: E) => string;
+  /**
+   * The example fields the workflow reads (e.g. `['id', 'items', 'count']`). Optional; when given, a
+   * data file whose row lacks one is refused naming the file, line and field, instead of the workflow
+   * silently reading `undefined`.
+   */
+  fields?: readonly string[];
   /** The workflow body; returns the final output (plain in eval mode, a node in train mode). */
   forward: (example: E) => Promise<Traced<V>>;
   /** The predicted answer inside the final output, e.g. the parsed count (default: the output itself). */
@@ -157,6 +163,7 @@ export function defineProgram<E, V, A = V>(spec: ProgramSpec<E, V, A>): DefinedP
   };
   return {
     name,
+    ...(spec.fields ? { fields: [...spec.fields] } : {}),
     parameters: () => [...parameters],
     sampleId: checkedId,
     predict: async (example, options) =>

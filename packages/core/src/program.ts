@@ -10,6 +10,8 @@ export interface Prediction {
 /** The seam between a task's pipeline and the trainers (AdalFlow's AdalComponent, slimmed). */
 export interface Program<E> {
   readonly name: string;
+  /** Optional: the example fields the program reads; data files are checked against them row by row. */
+  readonly fields?: readonly string[];
   /** Every parameter (trainable or not). */
   parameters(): Parameter[];
   sampleId(example: E): string;

@@ -5,9 +5,11 @@
  * never finds an empty or partial file under the final name, so a reader (a resume, a report, a cache
  * lookup) never sees half a file. The one owner of this helper in the workspace.
  */
-import { rmSync } from 'node:fs';
+import { close, fsync, openSync, rmSync, writeFile } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ErrorKind } from './error-kind';
 
 let counter = 0;
 /** Temporary files being written by this process: removed if it exits mid-write (e.g. a second Ctrl-C). */
@@ -50,21 +52,52 @@ async function sweepOrphans(path: string): Promise<void> {
   }
 }
 
-/** Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. */
+/** A file could not be written (full disk, lost permission...): the message names the file. */
+export class FileWriteError extends Error {
+  override readonly name = 'FileWriteError';
+  readonly errorKind: ErrorKind = 'write';
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${path}: ${writeFailure(cause)}`, { cause });
+  }
+}
+
+/** Why a write failed, in words ('no space left on the device' for ENOSPC, else the system's message). */
+export function writeFailure(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e?.code === 'ENOSPC' ? 'no space left on the device' : (e?.message ?? String(error));
+}
+
+/**
+ * Writes `data` (text as UTF-8, or bytes) to `path` atomically and durably, creating the folder. A
+ * failure is a `FileWriteError` naming `path`; the previous file, if any, is left as it was.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeAtomically(path, data);
+  } catch (error) {
+    throw error instanceof FileWriteError ? error : new FileWriteError(path, error);
+  }
+}
+
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // pid + counter: two writes of the same file in flight (same or other process) never share a temp file.
   const tmp = `${path}.${process.pid}.${counter++}.tmp`;
   track(tmp);
   try {
-    const file = await open(tmp, 'w');
+    // Created synchronously: an exit (a second Ctrl-C) can then never come between the exit hook's
+    // removal and an asynchronous open that creates the file after it, leaving it behind.
+    const fd = openSync(tmp, 'w');
     try {
-      await file.writeFile(data);
+      await promisify(writeFile)(fd, data);
       // Without this, a rename can reach the disk before the data it points to (ext4, xfs).
-      await file.sync();
+      await promisify(fsync)(fd);
     } finally {
-      await file.close();
+      await promisify(close)(fd);
     }
     await rename(tmp, path);
   } catch (error) {

@@ -52,3 +52,8 @@ export function admitCall(own: Budget | undefined, role: CallRole, modelId: stri
     },
   };
 }
+
+/** A cache hit inside the scoped budgets (free): their spend observers count it apart. */
+export function noteCacheHit(own: Budget | undefined, role: CallRole, modelId: string): void {
+  for (const b of new Set([own, ...scopedBudgets()])) b?.cacheHit(role, modelId);
+}

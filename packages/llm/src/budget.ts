@@ -25,12 +25,23 @@ export interface Spend {
 
 /** A call admitted by `Budget.admit`; settle it exactly once with `commit` or `cancel`. */
 export interface Reservation {
+  /** Unique within the budget (the spend journal pairs a call's `sent` and its outcome by it). */
+  readonly id: number;
   readonly role: string;
   readonly modelId: string;
   settled: boolean;
 }
 
 const KINDS: BudgetKind[] = ['calls', 'tokens', 'usd'];
+
+/** Sees every call a budget admits and how it ends (llm's `SpendJournal` makes them durable). */
+export interface SpendObserver {
+  sent(id: number, role: string, model: string): void;
+  billed(id: number, usage: TokenUsage, usd: number): void;
+  unsent(id: number): void;
+  failed(role: string, model: string, attempts: number, usage: TokenUsage, usd: number): void;
+  cacheHit(role: string, model: string): void;
+}
 
 /**
  * Limits on calls, tokens and dollars, in total and per role. `admit` runs before a call is sent and
@@ -43,6 +54,8 @@ export class Budget {
   private readonly roles = new Map<string, Spend>();
   private readonly inFlight = new Map<string, number>();
   private inFlightTotal = 0;
+  private lastId = 0;
+  private observer: SpendObserver | undefined;
 
   constructor(private readonly options: BudgetOptions) {
     const all: Array<[string, BudgetLimits | undefined]> = [
@@ -66,6 +79,16 @@ export class Budget {
     if (options.prices) validatePriceTable(options.prices, 'budget price table');
   }
 
+  /** Every admitted call and its outcome, failed billed attempts and cache hits go to `observer` too. */
+  observe(observer: SpendObserver): void {
+    this.observer = observer;
+  }
+
+  /** A cache hit of a call made inside this budget's scope: free, only the observer hears of it. */
+  cacheHit(role: CallRole, modelId: string): void {
+    this.observer?.cacheHit(role, modelId);
+  }
+
   /** Throws `BudgetExceededError` if the call may not be sent; otherwise reserves a call slot. */
   admit(role: CallRole, modelId: string): Reservation {
     const roleLimits = this.options.perRole?.[role];
@@ -76,7 +99,9 @@ export class Budget {
     this.checkScope(`role:${role}`, roleLimits, this.spendOf(role), this.inFlight.get(role) ?? 0);
     this.inFlightTotal++;
     this.inFlight.set(role, (this.inFlight.get(role) ?? 0) + 1);
-    return { role, modelId, settled: false };
+    const id = ++this.lastId;
+    this.observer?.sent(id, role, modelId);
+    return { id, role, modelId, settled: false };
   }
 
   /** The call was made: count it with its usage. */
@@ -85,6 +110,7 @@ export class Budget {
     const price = this.options.prices ? priceFor(this.options.prices, r.modelId) : undefined;
     const usd = price ? costUsd(price, usage) : 0;
     const tokens = usage.promptTokens + usage.completionTokens;
+    this.observer?.billed(r.id, usage, usd);
     for (const s of [this.total, this.spendOf(r.role)]) {
       s.calls++;
       s.tokens += tokens;
@@ -100,16 +126,14 @@ export class Budget {
   chargeFailedAttempts(role: CallRole, modelId: string, attempts: number, usage: TokenUsage): void {
     if (attempts <= 0) return;
     const price = this.options.prices ? priceFor(this.options.prices, modelId) : undefined;
-    this.credit(role, {
-      calls: attempts,
-      tokens: usage.promptTokens + usage.completionTokens,
-      usd: price ? costUsd(price, usage) : 0,
-    });
+    const usd = price ? costUsd(price, usage) : 0;
+    this.observer?.failed(role, modelId, attempts, usage, usd);
+    this.credit(role, { calls: attempts, tokens: usage.promptTokens + usage.completionTokens, usd });
   }
 
   /** The call cost nothing (cache hit) or did not happen (failure before an answer). */
   cancel(r: Reservation): void {
-    this.settle(r);
+    if (this.settle(r)) this.observer?.unsent(r.id);
   }
 
   /**

@@ -25,6 +25,7 @@ export * from './retry-log';
 export * from './rule-model';
 export * from './scripted-model';
 export * from './semaphore';
+export * from './spend-journal';
 export * from './tokenizer';
 export * from './types';
 export * from './usage-ledger';

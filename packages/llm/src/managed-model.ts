@@ -1,5 +1,5 @@
 import type { Budget } from './budget';
-import { admitCall } from './budget-scope';
+import { admitCall, noteCacheHit } from './budget-scope';
 import { cacheKey, combineCacheSalts } from './cache-key';
 import { CacheMissError, CallsStoppedError, ProviderError } from './errors';
 import { type CallTrace, newCallTrace, type ResilienceOptions, ResilientModel } from './resilience';
@@ -84,6 +84,7 @@ export class ManagedModel implements ChatModel {
           attempts: 0,
           labels,
         });
+        noteCacheHit(budget, role, this.id);
         return response;
       }
       if (cache.mode === 'read-only') throw this.miss(key, request, role, labels, false);

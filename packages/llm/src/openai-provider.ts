@@ -176,12 +176,13 @@ export function openAICompatibleProvider(options: OpenAICompatibleProviderOption
     const isDefault = baseURL === normalizeBaseURL(defaultBaseURL, where);
     let apiKey = nonEmpty(env[apiKeyEnv]);
     if (apiKey === undefined) {
-      if (baseURL === OPENAI_DEFAULT_BASE_URL) {
+      if (baseURL === OPENAI_DEFAULT_BASE_URL && !po.noCalls) {
         throw new ModelSpecError(
           `${where}: ${apiKeyEnv} is not set; export it in the environment (keys are read from there only)`,
         );
       }
-      // Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client insists on one.
+      // Local servers (vLLM, Ollama, llama.cpp) ignore the key, but the client insists on one; a model
+      // built for a dry run never sends it.
       apiKey = 'no-key';
     }
     const maxTokensField = po.settings?.maxTokensField;

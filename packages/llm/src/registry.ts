@@ -13,6 +13,8 @@ export interface ProviderOptions {
   timeoutMs?: number;
   /** Provider-specific settings. */
   settings?: Readonly<Record<string, unknown>>;
+  /** The model is built to be checked or described, never called (a dry run): no API key is needed. */
+  noCalls?: boolean;
 }
 
 export type ProviderFactory = (spec: ModelSpec, options: ProviderOptions) => ChatModel;

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cannedResponse } from '../testing';
+import { cannedResponse, readOnlyView } from '../testing';
 import { cacheKey } from './cache-key';
 import { defaultCachePath } from './cache-location';
 import { CacheAccessError } from './errors';
@@ -90,12 +90,18 @@ describe('ResponseCache', () => {
     db.close();
   });
 
-  it('read-only mode reads recorded rows, never writes, and refuses a missing file', () => {
-    const path = join(dir, 'c.sqlite');
+  /** A cache at `path` holding one recorded answer ('recorded'); returns its key. */
+  const recordOne = (path: string): string => {
     const key = cacheKey('openai:m', request);
     const rw = new ResponseCache({ path });
     rw.put(key, 'openai:m', request, response('recorded'));
     rw.close();
+    return key;
+  };
+
+  it('read-only mode reads recorded rows, never writes, and refuses a missing file', () => {
+    const path = join(dir, 'c.sqlite');
+    const key = recordOne(path);
     const ro = new ResponseCache({ path, mode: 'read-only' });
     expect(ro.get(key)?.text).toBe('recorded');
     ro.put(cacheKey('openai:m', request, 'other'), 'openai:m', request, response('new'));
@@ -104,6 +110,29 @@ describe('ResponseCache', () => {
     expect(() => new ResponseCache({ path: join(dir, 'missing.sqlite'), mode: 'read-only' })).toThrow(
       /missing\.sqlite: does not exist, so there is nothing to replay/,
     );
+  });
+
+  it('read-only mode writes nothing beside the cache and reads it from read-only storage (issue 21, case 3)', (ctx) => {
+    const store = join(dir, 'store');
+    mkdirSync(store);
+    const path = join(store, 'c.sqlite');
+    const key = recordOne(path);
+    const ro = new ResponseCache({ path, mode: 'read-only' });
+    expect(ro.get(key)?.text).toBe('recorded');
+    ro.close();
+    expect(readdirSync(store)).toEqual(['c.sqlite']);
+
+    const view = readOnlyView(store);
+    if ('reason' in view) return ctx.skip(view.reason);
+    try {
+      preflightCache({ path: join(view.path, 'c.sqlite'), mode: 'read-only' });
+      const onRo = new ResponseCache({ path: join(view.path, 'c.sqlite'), mode: 'read-only' });
+      expect(onRo.get(key)?.text).toBe('recorded');
+      onRo.close();
+    } finally {
+      view.release();
+    }
+    expect(readdirSync(store)).toEqual(['c.sqlite']);
   });
 
   it('off mode opens no file', () => {

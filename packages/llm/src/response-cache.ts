@@ -1,10 +1,13 @@
-import { mkdirSync, type Stats, statSync } from 'node:fs';
+import { existsSync, mkdirSync, type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from './cache-key';
 import { defaultCachePath } from './cache-location';
 import { CacheAccessError } from './errors';
 import type { ChatRequest, ChatResponse } from './types';
+
+// URI file names (`file:…?immutable=1`) for replay; read by better-sqlite3 when it first opens a database.
+process.env.SQLITE_USE_URI ??= '1';
 
 export type CacheMode = 'read-write' | 'read-only' | 'off';
 
@@ -308,13 +311,25 @@ function checkCachePath(path: string, mode: 'read-write' | 'read-only'): string 
 
 function openDatabase(path: string, mode: 'read-write' | 'read-only'): Database.Database {
   try {
-    if (mode === 'read-only') return new Database(path, { readonly: true, fileMustExist: true });
+    if (mode === 'read-only') return openReadOnly(path);
     mkdirSync(dirname(path), { recursive: true });
     return new Database(path);
   } catch (e) {
     const why = mode === 'read-only' ? 'cannot open for replay (read-only)' : 'cannot open for writing';
     throw new CacheAccessError(path, `${why}: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/**
+ * A replay writes nothing: a cache with no `-wal` beside it holds every row in its main file, so it is
+ * opened immutable (no locks, no `-wal`/`-shm` created; works on read-only storage). With a `-wal` (a
+ * writer is live, or was killed before it checkpointed) the log is read through SQLite's shared memory,
+ * as a plain read-only connection, which may create `-shm` beside the existing `-wal`.
+ */
+function openReadOnly(path: string): Database.Database {
+  if (existsSync(`${path}-wal`)) return new Database(path, { readonly: true, fileMustExist: true });
+  const uri = `file:${path.replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`;
+  return new Database(uri, { readonly: true, fileMustExist: true });
 }
 
 /**

@@ -44,3 +44,4 @@ export function failingAfter(
   };
   return model;
 }
+export { type FullDisk, fullDisk, type ReadOnlyView, readOnlyView } from './read-only-dir';

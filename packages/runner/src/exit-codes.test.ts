@@ -18,7 +18,7 @@ describe('one exit-code table from the kind an error carries', () => {
     [new DatasetError('trec.jsonl', 3, 'label', 'missing'), 1],
     [new CacheMissError({ modelId: 'sim:task', digest: 'ab', excerpt: 'x', cachePath: '/c.sqlite' }), 1],
     [new CallsStoppedError('sim:task', 'SIGINT'), 130],
-    [Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 1],
+    [Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 4],
   ])('%s -> %i, one line in the command voice', (error, code) => {
     const c = capture();
     expect(reportError('train', error, c.io)).toBe(code);

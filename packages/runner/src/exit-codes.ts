@@ -35,12 +35,16 @@ export const EXIT_CODES: Readonly<Record<ErrorKind | Outcome, number>> = {
   'call-failed': 1,
   'replay-miss': 1,
   environment: 1,
-  write: 1,
   internal: 1,
   usage: 2,
   input: 2,
   /** Partial result, resumable checkpoint. */
   budget: 3,
+  /**
+   * A file could not be written (full disk...), named in the message; train prints a finished result
+   * whose results file failed in full (JSON) on stdout, and a checkpoint on disk can be resumed.
+   */
+  write: 4,
   /** SIGINT (128 + 2): partial result, resumable checkpoint. */
   interrupted: 130,
   /** SIGTERM (128 + 15). */
@@ -57,7 +61,8 @@ export function signalExitCode(signal: AbortSignal | 'SIGINT' | 'SIGTERM'): numb
 export const EXIT_CODES_HELP = `Exit codes: 0 done; 1 the work failed (a model call after its retries, a replay cache miss, a missing
 dataset or API key, an unwritable folder, a failed run of a sweep, a regression found by compare);
 2 bad input found before any call (flags, files, experiment, config, checkpoint, cache file, saved runs);
-3 a --budget was reached (partial result, resumable checkpoint); 130 / 143 stopped by SIGINT / SIGTERM.`;
+3 a --budget was reached (partial result, resumable checkpoint); 4 a file could not be written (full disk:
+named; a finished train result is printed as JSON on stdout); 130 / 143 stopped by SIGINT / SIGTERM.`;
 
 /**
  * Prints `e` in the commands' one voice and returns its exit code. An error of kind 'internal' is a bug

@@ -74,6 +74,17 @@ describeWithData('sim server (no faults)', () => {
     const noMsgs = await post(server, JSON.stringify({ model: 'sim:task', messages: [] }));
     expect(((await noMsgs.json()) as { error: { message: string } }).error.message).toMatch(/messages/);
     expect((await fetch(`${server.url}/nothing`)).status).toBe(404);
+    // A JSON body sent as text/plain, or with no type, is refused (issue 21, case 7).
+    for (const type of ['text/plain', undefined]) {
+      const r = await fetch(`${server.url}/chat/completions`, {
+        method: 'POST',
+        headers: type ? { 'content-type': type } : {},
+        body: new Blob([body(Q)]),
+      });
+      const j = (await r.json()) as { error: { code: string; message: string } };
+      expect([r.status, j.error.code], String(type)).toEqual([415, 'unsupported_media_type']);
+      expect(j.error.message).toMatch(/^content-type must be application\/json, got /);
+    }
     // Malformed parts are the client's error (400), never a 500 carrying an internal TypeError.
     const hi = [{ role: 'user', content: 'hi' }];
     for (const [text, code] of [

@@ -121,6 +121,14 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       throw new HttpError(405, 'use POST for /v1/chat/completions', 'method_not_allowed');
     stats.requests++;
     const raw = await readBody(req);
+    // A chat completion's body is JSON (as for OpenAI): one sent as text/plain, or untyped, is refused.
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (type !== 'application/json')
+      throw new HttpError(
+        415,
+        `content-type must be application/json, got ${type === '' ? 'none' : JSON.stringify(type)}`,
+        'unsupported_media_type',
+      );
     let body: unknown;
     try {
       body = JSON.parse(raw);

@@ -8,6 +8,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { FileWriteError } from '@llm-autodiff/llm';
 import lockfile from 'proper-lockfile';
 import { TrainerInputError } from './errors';
 
@@ -74,13 +75,22 @@ export async function lockCheckpoint(
       onCompromised: (error) =>
         options.log?.(`warning: lost the lock on ${checkpointPath} (${error.message})`),
     });
-    await writeFile(ownerPath, JSON.stringify({ pid: process.pid, host: hostname() }));
+    try {
+      await writeFile(ownerPath, JSON.stringify({ pid: process.pid, host: hostname() }));
+    } catch (error) {
+      await rm(ownerPath, { force: true });
+      await release();
+      throw new FileWriteError(ownerPath, error);
+    }
     return async () => {
       await rm(ownerPath, { force: true });
       await release();
     };
   } catch (error) {
+    if (error instanceof FileWriteError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
+    // A full disk is a write failure (exit 4 from the command line), not a bad input.
+    if (code === 'ENOSPC') throw new FileWriteError(lockPath, error);
     if (code === 'ELOCKED')
       throw new TrainerInputError(
         `checkpoint ${checkpointPath} is in use by another run (lock ${lockPath}); wait for it to end or use another --checkpoint`,

@@ -66,6 +66,16 @@ const roleUsage = z
     latencyMs: z.number().finite().nonnegative(),
   })
   .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
+/** One role's entry of a result's `spent` (llm's `RoleSpent`); the runner's run records reuse it. */
+export const roleSpentSchema = z.object({
+  calls: count,
+  failedAttempts: count,
+  interrupted: count,
+  cacheHits: count,
+  promptTokens: count,
+  completionTokens: count,
+  usd: z.number().finite().nonnegative(),
+});
 /** Gate counts of a step or a run; the runner's run records reuse it. */
 export const gateCountsSchema = z.object({
   tried: count,
@@ -120,6 +130,7 @@ export const trainResultSchema = z
     /** Results files written before gate counts moved to the methods' details. */
     gates: gateCountsSchema.optional(),
     usage: z.record(roleUsage),
+    spent: z.record(roleSpentSchema).optional(),
     wallMs: z.number().finite().nonnegative(),
     methodConfig: z.unknown(),
     trainer: trainerSettings,
@@ -192,11 +203,26 @@ export function parseCheckpoint(raw: unknown, path: string): Checkpoint {
   const parsed = checkpointSchema.safeParse(raw);
   if (!parsed.success) throw new TrainerInputError(`checkpoint ${path}: ${firstIssue(parsed.error)}`);
   const c = parsed.data as Checkpoint;
-  if (c.step > c.records.length)
-    throw new TrainerInputError(
-      `checkpoint ${path}: field "step" is ${c.step} but only ${c.records.length} step records are stored`,
-    );
+  checkRecordSteps(c, path);
   return c;
+}
+
+/**
+ * The records' step numbers against `step`: strictly increasing, none past `step` but the final test's
+ * record (`step + 1`, with `finalTest`). Fewer records than steps is fine: a method whose `done()` ends
+ * its phase early leaves the phase's remaining step numbers unused.
+ */
+function checkRecordSteps(c: Checkpoint, path: string): void {
+  let previous = -1;
+  c.records.forEach((r, i) => {
+    const isFinal = r.phase === 'final' && c.finalTest !== undefined && i === c.records.length - 1;
+    const limit = isFinal ? c.step + 1 : c.step;
+    if (r.step <= previous || r.step > limit)
+      throw new TrainerInputError(
+        `checkpoint ${path}: field "records[${i}].step" is ${r.step}, after step ${previous} and with field "step" ${c.step}; the records do not fit the run's progress`,
+      );
+    previous = r.step;
+  });
 }
 
 export async function writeCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {

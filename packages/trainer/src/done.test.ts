@@ -100,4 +100,21 @@ describe('Method.done()', () => {
     });
     expect(resumed.steps.map((s) => [s.step, s.phase])).toEqual(whole.steps.map((s) => [s.step, s.phase]));
   });
+
+  it('a finished run whose phases ended early resumes to its result (issue 21, case 1)', async () => {
+    const path = join(dir, 'finished.json');
+    const run = (resume: boolean) =>
+      train({
+        program: toyProgram(toyTaskModel()),
+        data: { train: toyData(0, 4), val: toyData(100, 2), test: toyData(200, 2) },
+        method: factory,
+        checkpointPath: path,
+        resume,
+      });
+    const whole = await run(false);
+    const again = await run(true);
+    expect(again.partial).toBe(false);
+    expect(again.final).toEqual(whole.final);
+    expect(again.steps.map((s) => s.step)).toEqual(whole.steps.map((s) => s.step));
+  });
 });

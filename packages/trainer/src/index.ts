@@ -12,6 +12,7 @@ export {
   gateCountsSchema,
   parseCheckpoint,
   readCheckpoint,
+  roleSpentSchema,
   stepRecordSchema,
   trainResultSchema,
   writeCheckpoint,
@@ -78,5 +79,5 @@ export {
   type TrainerSettings,
   type TrainResult,
 } from './step-records';
-export { type TrainOptions, train } from './train';
+export { spendJournalPath, type TrainOptions, train } from './train';
 export * from './usage';

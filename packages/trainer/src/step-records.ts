@@ -3,6 +3,7 @@
  * and tokens per role, wall-clock, the method's own summary and details) and the whole run's `TrainResult`.
  * Every field is method-neutral; a method's own vocabulary (GDPO's gate counts) lives in its `details`.
  */
+import type { SpentByRole } from '@llm-autodiff/llm';
 import type { Evaluation } from './evaluate';
 import type { UsageByRole } from './usage';
 
@@ -95,7 +96,17 @@ export interface TrainResult {
   testScores: { initial: Record<string, number>; final?: Record<string, number> };
   values: Record<string, unknown>;
   steps: StepRecord[];
+  /**
+   * Calls and tokens per role as an uninterrupted run would have them: the sum of the step records
+   * (work redone after an interruption and calls after the last checkpoint are not in it).
+   */
   usage: UsageByRole;
+  /**
+   * Everything billed per role across every process of the run, from the spend journal: redone work,
+   * failed billed attempts and calls in flight at a kill included, cache hits apart. Absent in results
+   * written before the journal.
+   */
+  spent?: SpentByRole;
   wallMs: number;
   /** The method's resolved config. */
   methodConfig: unknown;

@@ -20,7 +20,7 @@ import { setsField } from './general-flags';
 import { defineMethod, type Method, type MethodFactory, type RunContext, type StepOutcome } from './method';
 import { MethodRegistry } from './registry';
 import type { TrainResult } from './step-records';
-import { type TrainOptions, train } from './train';
+import { spendJournalPath, type TrainOptions, train } from './train';
 
 const WORDS = ['careful', 'sloppy', 'quick', 'calm', 'brief', 'slow', 'plain', 'careful'];
 
@@ -258,37 +258,49 @@ describe('a new method through the seam (random edits on the toy world)', () => 
 describe("train()'s budget across a resume", () => {
   const realCalls = (ledger: UsageLedger) => ledger.byRole().task?.calls ?? 0;
 
-  it('stops at the limit; a resume with the same budget counts what the checkpoint spent', async () => {
+  it('stops at the limit; a resume counts everything spent before, calls after the last checkpoint included (issue 21, case 2)', async () => {
     const path = join(dir, 'e.json');
     const first = new UsageLedger();
     const stopped = await run({ path, budgetCalls: 90, ledger: first });
     expect(stopped.partial).toBe(true);
     expect(realCalls(first)).toBe(90);
     const ckpt = await readCheckpoint(path);
-    // The finished steps' spend, as the budget counted it, agrees with their step records.
-    const spent = ckpt.spent?.task?.calls ?? -1;
-    expect(spent).toBe(ckpt.records.reduce((n, r) => n + (r.usage.task?.calls ?? 0), 0));
-    expect(spent).toBeGreaterThan(40);
-    expect(spent).toBeLessThan(90);
+    // The finished steps' spend agrees with their step records; the stopped step's calls are beyond it.
+    const finishedSteps = ckpt.records.reduce((n, r) => n + (r.usage.task?.calls ?? 0), 0);
+    expect(finishedSteps).toBeGreaterThan(40);
+    expect(finishedSteps).toBeLessThan(90);
+    // ...and the result's truthful spend has all 90, while `usage` is the finished steps'.
+    expect(stopped.spent?.task?.calls).toBe(90);
+    expect(stopped.usage.task?.calls).toBe(finishedSteps);
 
-    // The interrupted step is replayed (no response cache here, so for real) within what is left.
+    // The same budget again: nothing is left, no call is made.
     const again = new UsageLedger();
     const resumed = await run({ path, budgetCalls: 90, resume: true, ledger: again });
     expect(resumed.partial).toBe(true);
-    expect(realCalls(again)).toBe(90 - spent);
-    expect((await readCheckpoint(path)).spent?.task?.calls).toBeLessThanOrEqual(90);
+    expect(realCalls(again)).toBe(0);
+
+    // A larger budget: real calls over both processes stay within it.
+    const more = new UsageLedger();
+    const larger = await run({ path, budgetCalls: 120, resume: true, ledger: more });
+    expect(larger.partial).toBe(true);
+    expect(realCalls(first) + realCalls(more)).toBe(120);
+    expect(larger.spent?.task?.calls).toBe(120);
 
     const straight = await run({});
     const done = await run({ path, budgetCalls: 1000, resume: true });
     expect(done.partial).toBe(false);
     expect(summary(done)).toEqual(summary(straight));
+    // Redone work is spent but not usage: the truthful spend exceeds the uninterrupted run's usage.
+    expect(done.usage.task?.calls).toBe(straight.usage.task?.calls);
+    expect(done.spent?.task?.calls ?? 0).toBeGreaterThan(straight.usage.task?.calls ?? 0);
   });
 
-  it('a checkpoint without a recorded spend is credited with its step records', async () => {
+  it('a checkpoint without a recorded spend or journal is credited with its step records', async () => {
     const path = join(dir, 'f.json');
     await run({ path, budgetCalls: 90 });
     const { spent: _spent, ...older } = JSON.parse(await readFile(path, 'utf8'));
     await writeFile(path, JSON.stringify(older));
+    await rm(spendJournalPath(path));
     const fromRecords = (await readCheckpoint(path)).records.reduce(
       (n, r) => n + (r.usage.task?.calls ?? 0),
       0,

@@ -13,7 +13,17 @@
  */
 import { existsSync } from 'node:fs';
 import { type Parameter, type Program, restoreCommitted, zeroGrad } from '@llm-autodiff/core';
-import { Budget, type BudgetOptions, runCacheSalt, stopKind, withBudget } from '@llm-autodiff/llm';
+import {
+  Budget,
+  type BudgetOptions,
+  budgetSpend,
+  FileWriteError,
+  runCacheSalt,
+  SpendJournal,
+  SpendJournalError,
+  stopKind,
+  withBudget,
+} from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
 import { methodByName } from './builtin-methods';
 import {
@@ -29,6 +39,7 @@ import { TrainerInputError } from './errors';
 import { evaluate } from './evaluate';
 import { diffManifests } from './manifest-diff';
 import type { Method, MethodFactory, MethodModels } from './method';
+import { wrongValue } from './param-values';
 import { methods as defaultRegistry, type MethodRegistry } from './registry';
 import { Rng } from './rng';
 import { dataKey, diffConfig, type TrainData, trainableByName, uniqueIds } from './run-checks';
@@ -51,7 +62,7 @@ export interface TrainOptions<E> {
   trainer?: Partial<TrainerSettings>;
   /** Running per-role totals (e.g. the llm UsageLedger) for the step records. */
   usage?: UsageSource;
-  /** Where the checkpoint is written after every step. */
+  /** Where the checkpoint is written after every step (its spend journal beside it, `spendJournalPath`). */
   checkpointPath?: string;
   /** Continue from the checkpoint at `checkpointPath` (it must exist). */
   resume?: boolean;
@@ -65,6 +76,8 @@ export interface TrainOptions<E> {
   /** Aborting stops the run at the next step boundary, like a spent budget (checkpoint kept, partial result). */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Warnings even a quiet run must show, e.g. a checkpoint that could not be written (default: `log`). */
+  warn?: (line: string) => void;
   /** Called after each method step is checkpointed, with its record and the run's step count (progress). */
   onStepDone?: (record: StepRecord, run: { totalSteps: number }) => void;
   /** Called after each backward pass with the step and the batch root (e.g. to export its graph). */
@@ -91,6 +104,11 @@ export interface TrainOptions<E> {
    * how long a lock left by a killed process is taken over (default 5000, at least 2000). `false`: no lock.
    */
   lock?: { staleMs?: number } | false;
+  /**
+   * Called after each checkpoint is on disk, with its step (tests: a hook that throws here is a kill at
+   * that boundary, nothing after it happens; a resume must then end as the uninterrupted run).
+   */
+  afterCheckpoint?: (step: number) => void | Promise<void>;
 }
 
 /** What the loop keeps between steps; a snapshot adds the values, the methods' states and the RNG. */
@@ -166,10 +184,63 @@ async function trainLocked<E>(
   factory: MethodFactory,
   { params, trainable, byId, key, started, log, budget }: Prepared,
 ): Promise<TrainResult> {
-  const { program, data } = opts;
   const ckpt = opts.resume ? await resumable(opts, factory, key) : undefined;
-  // A resumed run keeps its budget: what the checkpoint's finished steps spent counts against it.
-  if (ckpt) for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
+  // A journal without a checkpoint is a run killed before its first checkpoint: its calls were billed
+  // all the same, so the run started again over it counts them. (A finished or stopped run always leaves
+  // a checkpoint; a fresh run over one starts its journal afresh.)
+  const path = opts.checkpointPath;
+  const orphan = !ckpt && path !== undefined && !existsSync(path) && existsSync(spendJournalPath(path));
+  const journal = openJournal(path, ckpt !== undefined || orphan);
+  if (orphan && journal.continued)
+    log(
+      `counting the calls of this run's earlier process, killed before its first checkpoint (${journal.path})`,
+    );
+  try {
+    // A resumed run keeps its budget: everything its earlier processes billed (the journal; for a
+    // checkpoint older than journals, what its finished steps spent) counts against it.
+    if (journal.continued)
+      for (const [role, s] of Object.entries(journal.spent())) budget.credit(role, budgetSpend(s));
+    else if (ckpt)
+      for (const [role, spend] of Object.entries(checkpointSpend(ckpt))) budget.credit(role, spend);
+    budget.observe(journal);
+    return await trainJournaled(opts, factory, ckpt, journal, {
+      params,
+      trainable,
+      byId,
+      key,
+      started,
+      log,
+      budget,
+    });
+  } finally {
+    journal.close();
+  }
+}
+
+/** Where a checkpoint's spend journal is: beside it. */
+export function spendJournalPath(checkpointPath: string): string {
+  return `${checkpointPath}.spend.jsonl`;
+}
+
+/** A fresh run starts its journal empty; a resume appends to it (in memory only without a checkpoint). */
+function openJournal(checkpointPath: string | undefined, resume: boolean): SpendJournal {
+  try {
+    return new SpendJournal(checkpointPath ? { path: spendJournalPath(checkpointPath), append: resume } : {});
+  } catch (error) {
+    // A damaged journal is bad input; one that cannot be written (full disk) stays a write failure.
+    if (error instanceof SpendJournalError && error.reading) throw new TrainerInputError(error.message);
+    throw error;
+  }
+}
+
+async function trainJournaled<E>(
+  opts: TrainOptions<E>,
+  factory: MethodFactory,
+  ckpt: Checkpoint | undefined,
+  journal: SpendJournal,
+  { params, trainable, byId, key, started, log, budget }: Prepared,
+): Promise<TrainResult> {
+  const { program, data } = opts;
   const settings = ckpt ? ckpt.trainer : resolveTrainerSettings(opts.trainer);
   const config = ckpt ? factory.resolveConfig(ckpt.method.config) : factory.resolveConfig(opts.methodConfig);
   const cacheSalt = opts.cacheSalt ?? runCacheSalt({ seed: settings.seed });
@@ -193,6 +264,7 @@ async function trainLocked<E>(
   const save = async (c: Checkpoint): Promise<void> => {
     last = c;
     if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, c);
+    await opts.afterCheckpoint?.(c.step);
   };
   const snapshot = (base: RunState, rng: Rng): Checkpoint => ({
     format: CHECKPOINT_FORMAT,
@@ -271,6 +343,7 @@ async function trainLocked<E>(
     values: currentValues(),
     steps: state.records,
     usage: checkpointUsage(state),
+    spent: journal.spent(),
     wallMs: performance.now() - started,
     methodConfig: config,
     trainer: settings,
@@ -288,6 +361,16 @@ async function trainLocked<E>(
     usage: diffUsage(usageNow(), u0),
     wallMs: performance.now() - t0,
   });
+
+  /** Runs a checkpoint write whose failure must not cost the result: the failure becomes a warning. */
+  const keepGoing = async (write: () => Promise<void>, consequence: string): Promise<void> => {
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof FileWriteError)) throw error;
+      (opts.warn ?? log)(`warning: ${error.message}; ${consequence}`);
+    }
+  };
 
   const shared = (r: Rng): RunShared<E> => ({
     program,
@@ -387,7 +470,8 @@ async function trainLocked<E>(
       state.finalTest = test.score;
       state.finalTestScores = test.perItem;
       state.records.push(evalRecord(totalSteps() + 1, 'final', u0, t0));
-      await save(snapshot(state, rng));
+      // The run is finished: a checkpoint that cannot be written (full disk) does not lose its result.
+      await keepGoing(() => save(snapshot(state, rng)), 'its result is returned all the same');
     }
     log(`final: val ${state.bestVal.toFixed(4)} test ${state.finalTest.toFixed(4)}`);
     return result(false);
@@ -399,7 +483,12 @@ async function trainLocked<E>(
     log(`stopped: ${error.message}`);
     // Stopped before step 0 finished: a checkpoint at step -1, so `--resume` still works.
     const kept = last ?? snapshot(state, rng);
-    if (opts.checkpointPath) await writeCheckpoint(opts.checkpointPath, { ...kept, stopped: error.message });
+    const path = opts.checkpointPath;
+    if (path)
+      await keepGoing(
+        () => writeCheckpoint(path, { ...kept, stopped: error.message }),
+        'the last checkpoint on disk is kept',
+      );
     return { ...result(true, error.message), stopKind: error.kind };
   }
 }
@@ -463,6 +552,8 @@ function restoreValues(
       throw new TrainerInputError(
         `${path}: checkpoint has a value for "${name}", which is not a trainable parameter of ${programName}`,
       );
+    const wrong = wrongValue(p, value);
+    if (wrong) throw new TrainerInputError(`checkpoint ${path}: field "values.${name}": ${wrong}`);
     p.value = value;
   }
 }

@@ -24,6 +24,30 @@ export function integer(min: number, max?: number): FlagParser<number> {
   };
 }
 
+/** What `--dry-run`, `--max-cost` and `--prices` give a command (repro, ablate, train). */
+export interface CostFlags {
+  dryRun?: boolean;
+  maxCost: number;
+  prices?: string;
+}
+
+/** `--dry-run` (its help says what the command's dry run shows), `--max-cost` and `--prices`. */
+export function costOptions(dryRun: string): Option[] {
+  return [
+    option('--dry-run', dryRun),
+    option(
+      '--max-cost <usd>',
+      'refuse to start when the estimate on paid endpoints exceeds this (default 10)',
+      number({ min: 0 }, 'a number >= 0'),
+    ).default(10),
+    option(
+      '--prices <file>',
+      'JSON price table (USD per 1M tokens) instead of the built-in list prices (estimates, usd budgets)',
+      text(),
+    ),
+  ];
+}
+
 /** A finite number within [min, max] (`max` exclusive when `below` is set), e.g. dollars, rates. */
 export function number(
   range: { min: number; max?: number; below?: number },
@@ -53,12 +77,15 @@ export function choice<T extends string>(allowed: readonly T[]): FlagParser<T> {
 
 /** A comma-separated list; an empty item (`a,,b`, a trailing comma) is refused. */
 export function list(): FlagParser<string[]> {
-  return (flag) => (value) => {
-    const items = value.split(',').map((s) => s.trim());
-    if (items.some((s) => s === ''))
-      throw new UsageError(`${flag} has an empty item in "${value}" (give a,b without empty entries)`);
-    return items;
-  };
+  return (flag) => (value) => listItems(flag, value);
+}
+
+/** The items of a comma-separated value, trimmed; an empty item is an error (also for values parsed later). */
+export function listItems(flag: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === ''))
+    throw new UsageError(`${flag} has an empty item in "${value}" (give a,b without empty entries)`);
+  return items;
 }
 
 /** A non-empty string (a path, a spec); `what` names it in the message. */

@@ -135,6 +135,25 @@ describe('autodiff repro --dry-run and --max-cost', () => {
   });
 });
 
+describe('a dry run needs no API key (issue 21, case 9)', () => {
+  it.skipIf(!HAS_DATA)(needsData('repro --dry-run with a paid model and no key estimates'), async () => {
+    const before = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      const dry = await repro(experimentFile(TINY), '--task-model', 'openai:gpt-4o-mini', '--dry-run');
+      expect(dry.err).toBe('');
+      expect(dry.code).toBe(0);
+      expect(dry.out).toMatch(/task\s+\d+\s+\d+\s+\$\d+\.\d\d/);
+      // The real run still needs the key, and says so before any call.
+      const real = await repro(experimentFile(TINY), '--task-model', 'openai:gpt-4o-mini');
+      expect(real.code).toBe(1);
+      expect(real.err).toContain('OPENAI_API_KEY is not set');
+    } finally {
+      if (before !== undefined) process.env.OPENAI_API_KEY = before;
+    }
+  });
+});
+
 describe('autodiff repro --replay', () => {
   it.skipIf(!HAS_DATA)(
     needsData('replays a recorded sweep from its cache; a miss stops it with one line and exit 1'),
@@ -212,7 +231,13 @@ describe('autodiff repro: a sweep', () => {
       expect(mean(gdpo?.initialTestScores)).toBeCloseTo(gdpo?.initial.test ?? -1, 9);
       expect(gdpo?.usage.optimizer?.calls).toBeGreaterThan(0);
       const runDir = join(results, 'tiny', 'runs', 'object-count__gdpo__r0');
-      expect(readdirSync(runDir).sort()).toEqual(['checkpoint.json', 'graphs', 'run.json', 'steps.jsonl']);
+      expect(readdirSync(runDir).sort()).toEqual([
+        'checkpoint.json',
+        'checkpoint.json.spend.jsonl',
+        'graphs',
+        'run.json',
+        'steps.jsonl',
+      ]);
       expect(readdirSync(join(runDir, 'graphs')).sort()).toEqual([
         'step-01.dot',
         'step-01.json',

@@ -6,21 +6,17 @@ import type { CommandContext } from './context';
 import {
   addOptions,
   type CacheFlags,
+  type CostFlags,
   cacheOptions,
   checkCacheFlags,
   concurrencyOption,
+  costOptions,
   type ModelFlags,
   modelOptions,
-  number,
-  option,
   resultsOption,
-  text,
 } from './options';
 
-export interface SweepFlags extends ModelFlags, CacheFlags {
-  dryRun?: boolean;
-  maxCost: number;
-  prices?: string;
+export interface SweepFlags extends ModelFlags, CacheFlags, CostFlags {
   results: string;
   concurrency?: number;
 }
@@ -28,17 +24,7 @@ export interface SweepFlags extends ModelFlags, CacheFlags {
 /** The flags `repro` and `ablate` share. */
 export function addSweepOptions(command: Command): Command {
   return addOptions(command, [
-    option('--dry-run', 'list the planned runs and estimate calls, tokens and dollars; run nothing'),
-    option(
-      '--max-cost <usd>',
-      'refuse to start when the estimate on paid endpoints exceeds this',
-      number({ min: 0 }, 'a number >= 0'),
-    ).default(10),
-    option(
-      '--prices <file>',
-      'JSON price table (USD per 1M tokens) instead of the built-in list prices',
-      text(),
-    ),
+    ...costOptions('list the planned runs and estimate calls, tokens and dollars; run nothing'),
     resultsOption(),
     ...cacheOptions("the experiment's own file in the cache folder"),
     ...modelOptions({

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import type { PipelineName } from '@llm-autodiff/tasks';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { listItems } from '../commands/options';
 import { UsageError } from '../usage-error';
 import { presetOf } from './reference-presets';
 import {
@@ -99,7 +100,7 @@ export async function readSettingsFile(path: string): Promise<SettingsInput> {
  */
 export function parseSetFlag(spec: string): SettingsInput {
   const out: Record<string, unknown> = {};
-  for (const pair of spec.split(',').filter((p) => p.trim() !== '')) {
+  for (const pair of listItems('--set', spec)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set: expected PATH=VALUE, got "${pair}"`);
     const path = pair.slice(0, eq).trim().split('.');

@@ -46,6 +46,25 @@ describe('autodiff train --program', () => {
     expect(malformed.err).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('a data row without a field the program declares it reads is one line naming file, line and field (issue 21, case 5)', async () => {
+    const rows = join(dir, 'rows.jsonl');
+    writeFileSync(rows, '{"id":"a","items":"x","count":1}\n{"id":"b","count":2}\n');
+    const r = await autodiff([
+      'train',
+      '--program',
+      `${fixture}#countProgram`,
+      '--train',
+      rows,
+      '--val',
+      rows,
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(
+      /^autodiff train: .*rows\.jsonl:2: field "items", which the program reads, is missing \(map a column to it with --fields\)$/m,
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
   it.skipIf(!HAS_DATA)(
     `trains from CSV files with a field mapping, stops at a budget and resumes${HAS_DATA ? '' : ` (${NO_DATA_MESSAGE})`}`,
     async () => {

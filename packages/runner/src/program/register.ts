@@ -27,8 +27,14 @@ export function registerProgram(
     throw new ProgramModuleError(
       `${ref}: no data; give train and val data files, or export { create, load } from the module`,
     );
+  // The fields the program declares it reads, known once it is created (a run creates it before loading).
+  let reads: readonly string[] = [];
   return registerPipeline(name, {
-    create: (deps) => program.create(deps) as never,
+    create: (deps) => {
+      const created = program.create(deps) as { fields?: readonly string[] };
+      reads = created.fields ?? [];
+      return created as never;
+    },
     load: async () => {
       if (ownLoad) {
         const splits = await ownLoad();
@@ -39,11 +45,11 @@ export function registerProgram(
         return { ...splits, source: `${ref} (load)` };
       }
       const { train, val, test, fields = {} } = files as ProgramDataFiles;
-      const valRows = loadExamples(val, fields);
+      const valRows = loadExamples(val, fields, reads);
       return {
-        train: loadExamples(train, fields),
+        train: loadExamples(train, fields, reads),
         val: valRows,
-        test: test === undefined ? valRows : loadExamples(test, fields),
+        test: test === undefined ? valRows : loadExamples(test, fields, reads),
         source: [train, val, test].filter(Boolean).join(', '),
       };
     },

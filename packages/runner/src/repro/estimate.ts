@@ -42,6 +42,12 @@ export interface Estimate {
   notEstimated: Record<string, string[]>;
 }
 
+/** What an estimate reads of a run: a repro plan's run, or the one run of `train --dry-run`. */
+export type EstimatedRun = Pick<
+  RunSpec,
+  'runId' | 'pipeline' | 'method' | 'methodId' | 'methodConfig' | 'sizes' | 'models'
+>;
+
 function empty(): Usage {
   return { calls: 0, promptTokens: 0, completionTokens: 0, usd: 0 };
 }
@@ -82,7 +88,7 @@ export interface RunSizes {
  * drivers of the method's cost model (its factory's `costModel`); a string says why the run cannot be
  * estimated.
  */
-function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCalls | string {
+function runCalls(spec: EstimatedRun, table: StepCountTable, sizes: RunSizes): RoleCalls | string {
   const m = table.pipelines[spec.pipeline];
   if (!m) return `no measured counts for pipeline ${spec.pipeline}`;
   const out: RoleCalls = {};
@@ -144,12 +150,12 @@ function runCalls(spec: RunSpec, table: StepCountTable, sizes: RunSizes): RoleCa
 }
 
 export function estimate(
-  runs: readonly RunSpec[],
+  runs: readonly EstimatedRun[],
   table: StepCountTable,
   prices: PriceTable,
   splitSizes: (pipeline: string) => RunSizes,
   /** The canonical model id of a spec (default: as the registry creates it; no call is made). */
-  idOf: (spec: string) => string = (spec) => createModel(spec).id,
+  idOf: (spec: string) => string = (spec) => createModel(spec, { noCalls: true }).id,
 ): Estimate {
   const result: Estimate = {
     runs: [],
@@ -220,6 +226,25 @@ export function estimate(
     result.runs.push({ runId: spec.runId, method: spec.method, byRole });
   }
   return result;
+}
+
+/**
+ * Why runs with this estimate may not start, if they may not: a paid endpoint without an estimate and
+ * without a budget (`budgetHint` says how to set one), a paid model without a price, or an estimate
+ * above `maxCostUsd`.
+ */
+export function costRefusal(
+  est: Estimate,
+  o: { budgeted: boolean; maxCostUsd: number; budgetHint: string },
+): string | undefined {
+  if (est.paid.length === 0) return undefined;
+  if (est.unmeasured.length > 0 && !o.budgeted)
+    return `runs on paid endpoints without a cost estimate (see "not estimated"); ${o.budgetHint}`;
+  if (est.unpriced.length > 0)
+    return `no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`;
+  if ((est.total.usd ?? 0) > o.maxCostUsd)
+    return `estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`;
+  return undefined;
 }
 
 function usd(x: number | undefined): string {

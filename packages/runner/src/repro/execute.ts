@@ -14,10 +14,10 @@ import { writeReport } from '../outputs/commands';
 import { simulatedJudgeNote } from '../program/sim-note';
 import { onInterrupt } from '../train/interrupt';
 import { registerExperimentPipelines } from './custom-pipelines';
-import { estimate, formatEstimate, type RunSizes } from './estimate';
+import { costRefusal, estimate, formatEstimate, type RunSizes } from './estimate';
 import { type Plan, planExperiment } from './plan';
 import { PreflightError, preflight } from './preflight';
-import { LIST_PRICES, readPriceFile } from './price-list';
+import { LIST_PRICES, LIST_PRICES_SOURCE, readPriceFile } from './price-list';
 import { SweepProgress } from './progress';
 import { readStepCounts } from './step-counts';
 import { isDone, runSweep, type SweepOptions, type SweepResult } from './sweep';
@@ -73,7 +73,7 @@ export async function executeExperiment(
   if (note) io.out(note);
   if (plan.runs.length === 0) throw new PreflightError(`experiment "${e.name}" has no runnable method`);
   // Preflight before anything else: datasets, models, API keys, the results folder (no model call).
-  await preflight(plan, { baseURL: o.baseURL });
+  await preflight(plan, { baseURL: o.baseURL, dryRun: o.dryRun });
   const cachePath = o.cache === 'off' ? undefined : o.cache ? resolve(o.cache) : experimentCachePath(e.name);
   const cacheMode = o.replay ? 'read-only' : 'read-write';
   // A replay needs its cache file: a missing or unreadable one is one line before any run.
@@ -90,16 +90,13 @@ export async function executeExperiment(
     for (const r of plan.runs) io.out(`  ${r.runId}${pending.includes(r) ? '' : ' (done)'}`);
   }
   for (const line of formatEstimate(est)) io.out(line);
-  const refusal =
-    est.paid.length === 0
-      ? undefined
-      : est.unmeasured.length > 0 && !e.budget
-        ? 'runs on paid endpoints without a cost estimate (see "not estimated"); set a budget in the experiment file'
-        : est.unpriced.length > 0
-          ? `no price known for ${est.unpriced.join(', ')}; pass --prices FILE so the cost can be checked`
-          : (est.total.usd ?? 0) > o.maxCostUsd
-            ? `estimated $${(est.total.usd ?? 0).toFixed(2)} on paid endpoints exceeds --max-cost ${o.maxCostUsd}`
-            : undefined;
+  if (est.paid.length > 0)
+    io.out(`dollars priced with ${o.pricesFile ? `prices from ${o.pricesFile}` : LIST_PRICES_SOURCE}`);
+  const refusal = costRefusal(est, {
+    budgeted: e.budget !== undefined,
+    maxCostUsd: o.maxCostUsd,
+    budgetHint: 'set a budget in the experiment file',
+  });
   if (o.dryRun) {
     if (refusal) io.out(`a run would refuse to start: ${refusal}`);
     return { plan };

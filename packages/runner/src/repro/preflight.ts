@@ -43,10 +43,11 @@ function checkWritable(dir: string): void {
   }
 }
 
-export async function preflight(plan: Plan, options: { baseURL?: string }): Promise<void> {
+export async function preflight(plan: Plan, options: { baseURL?: string; dryRun?: boolean }): Promise<void> {
   for (const [role, spec] of Object.entries(plan.models)) {
     try {
-      createModel(spec, { baseURL: options.baseURL });
+      // A dry run makes no call, so it needs no API key (the spec and provider are still checked).
+      createModel(spec, { baseURL: options.baseURL, noCalls: options.dryRun });
     } catch (e) {
       throw new PreflightError(`${role} model: ${(e as Error).message}`);
     }

@@ -15,6 +15,10 @@ export const LIST_PRICES: PriceTable = {
   'gpt-4.1-mini': { input: 0.4, cachedInput: 0.1, output: 1.6 },
 };
 
+/** Where LIST_PRICES come from and when: printed beside every dollar figure made with them. */
+export const LIST_PRICES_SOURCE =
+  "OpenAI's list prices per 1M tokens as recorded in this repository on 2026-11-29 (--prices FILE for current ones)";
+
 /** Reads a price table file; a mistake names the file and the field. */
 export function readPriceFile(file: string): PriceTable {
   let table: PriceTable;

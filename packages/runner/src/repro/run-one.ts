@@ -300,6 +300,7 @@ function toRecord(
     initialTestScores,
     values: { initial: initialValues, final: result.values },
     usage: toRunUsage(result.usage),
+    ...(result.spent ? { spent: result.spent } : {}),
     // Only a method whose proposals pass gates (GDPO, GEPA) has gate counts; the others record none.
     gates: gateTotals(result.steps),
     steps: result.steps.length,

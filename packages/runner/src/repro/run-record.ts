@@ -9,7 +9,7 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ErrorKind } from '@llm-autodiff/llm';
-import { gateCountsSchema } from '@llm-autodiff/trainer';
+import { gateCountsSchema, roleSpentSchema } from '@llm-autodiff/trainer';
 import { z } from 'zod';
 
 export const RUN_RECORD_FORMAT = 'llm-autodiff/run@1';
@@ -101,7 +101,13 @@ export const runRecordSchema = z.object({
     initial: z.record(z.string(), z.unknown()),
     final: z.record(z.string(), z.unknown()),
   }),
+  /** Calls and tokens per role as an uninterrupted run would have them (its step records). */
   usage: z.record(z.string(), roleUsageSchema),
+  /**
+   * Everything billed per role across every process of the run (the spend journal): redone work and
+   * calls in flight at a kill included. Absent in records written before the journal.
+   */
+  spent: z.record(z.string(), roleSpentSchema).optional(),
   /** The steps' gate counts added up; only a method whose proposals pass gates (GDPO, GEPA) has them. */
   gates: gateCountsSchema.optional(),
   steps: count,

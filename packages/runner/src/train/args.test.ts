@@ -11,8 +11,9 @@ describe('autodiff train flags', () => {
       perRole: { backward: { tokens: 50000, calls: 3 } },
     });
     expect(parseBudget(undefined)).toBeUndefined();
-    expect(() => parseBudget('total.usd=3')).toThrow(
-      /unknown kind "usd" in "total.usd=3"; valid kinds: calls, tokens/,
+    expect(parseBudget('total.usd=3')).toEqual({ total: { usd: 3 } });
+    expect(() => parseBudget('total.dollars=3')).toThrow(
+      /unknown kind "dollars" in "total.dollars=3"; valid kinds: calls, tokens, usd/,
     );
     expect(() => parseBudget('backwrd.calls=1')).toThrow(
       '--budget: unknown scope "backwrd" in "backwrd.calls=1"; valid scopes: total, task, backward, optimizer, teacher',

@@ -72,6 +72,12 @@ export interface TrainArgs {
   settings: SettingArgs;
   /** World seed of the `sim:` models; undefined = `deriveSimSeed(seed, 0)` (see train/command.ts). */
   simSeed?: number;
+  /** Print the run's estimate (calls, tokens, dollars) and whether it would start; call nothing. */
+  dryRun: boolean;
+  /** Refuse to start when the estimate on paid endpoints exceeds this many dollars (as `repro`). */
+  maxCostUsd: number;
+  /** A JSON price table instead of the built-in list prices (estimates and `usd` budgets). */
+  pricesFile: string | undefined;
 }
 
 /** True when a flag set a trainer option (on resume they must agree with the checkpoint's config). */
@@ -169,6 +175,9 @@ export function trainArgsFrom(flags: TrainFlags): TrainArgs {
     }),
     settings: parseSettingFlags(flags),
     simSeed: flags.simSeed,
+    dryRun: flags.dryRun === true,
+    maxCostUsd: flags.maxCost,
+    pricesFile: flags.prices === undefined ? undefined : resolve(flags.prices),
   };
 }
 
@@ -212,7 +221,7 @@ function parseControls(flags: TrainFlags): TrainArgs['controls'] {
 export function parseBudget(spec: string | undefined): BudgetOptions | undefined {
   if (spec === undefined) return undefined;
   try {
-    return parseBudgetSpec(spec, { where: '--budget' });
+    return parseBudgetSpec(spec, { where: '--budget', kinds: ['calls', 'tokens', 'usd'] });
   } catch (e) {
     if (e instanceof BudgetSpecError) throw new UsageError(e.message);
     throw e;

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   defaultCachePath,
+  FileWriteError,
   preflightCache,
   ResponseCache,
   retryReporter,
@@ -20,6 +21,7 @@ import {
   type Checkpoint,
   DEFAULT_TRAINER_SETTINGS,
   readCheckpoint,
+  spendJournalPath,
   TrainerInputError,
   type TrainResult,
   train,
@@ -39,6 +41,7 @@ import { manifestOf, setupRun } from '../run-setup';
 import { trainableValues } from '../trainable-values';
 import { sourceCommit } from '../versions';
 import { type TrainArgs, trainArgsFrom } from './args';
+import { type TrainCost, trainCost } from './cost-check';
 import { onInterrupt, resumeCommand } from './interrupt';
 import type { TrainFlags } from './options';
 import { type OutputPath, preflightOutputs } from './preflight';
@@ -49,22 +52,50 @@ import { writeTrainResults } from './results-file';
 export async function runTrain(flags: TrainFlags, argv: readonly string[], io: Io): Promise<number> {
   let args: TrainArgs;
   let settings: ResolvedSettings;
+  let cost: TrainCost;
   try {
     args = trainArgsFrom(await applyProgramFlags(flags));
     settings = await resolveRunSettings(args);
   } catch (e) {
     return reportError('train', e, io);
   }
+  try {
+    // `module:` models load first: the cost check builds every role's model to name it.
+    await loadModuleModels(Object.values(args.models));
+    cost = await trainCost(args, methodConfigOf(args, settings));
+  } catch (e) {
+    return reportError('train', e, io);
+  }
+  if (args.dryRun) {
+    for (const line of cost.lines) io.out(line);
+    io.out(
+      cost.refusal
+        ? `the run would refuse to start: ${cost.refusal}`
+        : 'the run would start (dry run: no model was called)',
+    );
+    return EXIT_CODES.done;
+  }
+  for (const line of cost.lines) io.out(line);
+  if (cost.refusal) {
+    io.err(`autodiff train: refusing to start: ${cost.refusal}`);
+    return EXIT_CODES.environment;
+  }
   const interrupt = onInterrupt(io.err);
   try {
-    const result = await trainAndReport(args, settings, io, interrupt.signal);
+    const result = await trainAndReport({ ...args, budget: cost.budget }, settings, io, interrupt.signal);
     return exitCode(result, argv, args, io, interrupt.signal);
   } catch (e) {
     const kind = errorKindOf(e);
     if (kind === 'interrupted') return signalExitCode(interrupt.signal);
+    if (e instanceof ResultsNotWritten) {
+      // The run is done and paid for: the result goes to stdout rather than nowhere.
+      io.err(`autodiff train: ${e.message}; the result follows on stdout as JSON`);
+      io.out(JSON.stringify(e.file, null, 2));
+      return EXIT_CODES.write;
+    }
     const code = reportError('train', e, io);
-    // Only a failed model call leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
-    if ((kind === 'call-failed' || kind === 'replay-miss') && existsSync(args.checkpoint))
+    // A failed model call or write leaves a run worth resuming; a bad checkpoint, dataset or spec does not.
+    if ((kind === 'call-failed' || kind === 'replay-miss' || kind === 'write') && existsSync(args.checkpoint))
       io.err(
         `progress up to the last finished step is in ${args.checkpoint}; rerun with --resume to continue`,
       );
@@ -72,6 +103,22 @@ export async function runTrain(flags: TrainFlags, argv: readonly string[], io: I
   } finally {
     interrupt.dispose();
   }
+}
+
+/** The results file could not be written; `file` is what it would have held. */
+class ResultsNotWritten extends Error {
+  readonly errorKind = 'write';
+  constructor(
+    cause: FileWriteError,
+    readonly file: Record<string, unknown>,
+  ) {
+    super(cause.message, { cause });
+  }
+}
+
+/** GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields). */
+function methodConfigOf(args: TrainArgs, { settings }: ResolvedSettings): Record<string, unknown> {
+  return args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
 }
 
 function exitCode(
@@ -127,11 +174,9 @@ async function trainAndReport(
   const simSeed = args.simSeed ?? deriveSimSeed(seed, args.repeat);
   const cache = cachePath ? new ResponseCache({ path: cachePath, mode: cacheMode }) : undefined;
   try {
-    // GDPO starts from the preset; another method gets only what flags set (it may not know GDPO's fields).
-    const methodConfig = args.method === 'gdpo' ? settings.gdpo : splitRunConfig(args.config).methodConfig;
+    const methodConfig = methodConfigOf(args, resolved);
     // Every request of a role carries the preset's sampling options.
     const sampling = samplingByRole(settings.models);
-    await loadModuleModels(Object.values(args.models));
     const run = await setupRun({
       pipeline: args.pipeline,
       models: args.models,
@@ -187,6 +232,7 @@ async function trainAndReport(
       checkpointPath: args.checkpoint,
       resume: args.resume,
       log,
+      warn: io.err,
       onBackward: args.graphDir ? graphWriter(args.graphDir) : undefined,
       signal: stopSignal,
       onStep: run.setStep,
@@ -197,7 +243,7 @@ async function trainAndReport(
 
     const usageByRole = ledger.byRole();
     io.out(formatReport({ pipeline: args.pipeline, label, result, usageByRole }));
-    await writeTrainResults(args.out, {
+    const file = {
       model: run.simulated ? 'simulated model' : 'external models (see models)',
       task: args.task,
       pipeline: args.pipeline,
@@ -215,13 +261,20 @@ async function trainAndReport(
       replay: args.replay,
       data: { source: run.source, train: data.train.length, val: data.val.length, test: data.test.length },
       checkpoint: args.checkpoint,
+      spendJournal: spendJournalPath(args.checkpoint),
       usageByRole,
       result,
       initialValues,
       startedAt,
       commit: sourceCommit(),
       ...(args.graphDir ? { graphDir: args.graphDir } : {}),
-    });
+    };
+    try {
+      await writeTrainResults(args.out, file);
+    } catch (e) {
+      if (e instanceof FileWriteError) throw new ResultsNotWritten(e, file);
+      throw e;
+    }
     io.out(`\nresults: ${args.out}`);
     return result;
   } finally {

@@ -58,9 +58,12 @@ interface Saved {
 }
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Saved;
 
-/** What must be identical between an interrupted-and-resumed run and an uninterrupted one. */
+/**
+ * What must be identical between an interrupted-and-resumed run and an uninterrupted one (`spent`, what
+ * was billed, includes the work a kill made redo: it differs by design).
+ */
 function outcome(saved: Saved): unknown {
-  const { wallMs: _w, usage: _u, steps, ...rest } = saved.result;
+  const { wallMs: _w, usage: _u, spent: _s, steps, ...rest } = saved.result;
   return { ...rest, steps: steps.map(({ wallMs: _sw, usage: _su, ...s }) => s) };
 }
 

@@ -9,9 +9,11 @@ import { DEFAULT_TRAINER_SETTINGS, generalFlagHelp, MAX_SEED } from '@llm-autodi
 import type { Option } from 'commander';
 import {
   type CacheFlags,
+  type CostFlags,
   cacheOptions,
   choice,
   concurrencyOption,
+  costOptions,
   integer,
   list,
   type ModelFlags,
@@ -26,7 +28,7 @@ import { PROGRAM_NOTE, type ProgramFlags, programOptions } from '../program/prog
 const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
 
 /** The flags as commander parses them (camel-cased; undefined when not given: no default is filled in). */
-export interface TrainFlags extends ModelFlags, CacheFlags, SettingFlags, ProgramFlags {
+export interface TrainFlags extends ModelFlags, CacheFlags, CostFlags, SettingFlags, ProgramFlags {
   task?: string;
   pipeline?: string;
   method?: string;
@@ -149,7 +151,10 @@ export function trainOptions(): Option[] {
     ),
     option(
       '--budget <spec>',
-      'stop cleanly (checkpoint, partial result) when a limit is reached, e.g. total.calls=2000,backward.tokens=50000 (scopes: total or a role; kinds: calls, tokens)',
+      'stop cleanly (checkpoint, partial result) when a limit is reached, e.g. total.calls=2000,backward.tokens=50000,total.usd=5 (scopes: total or a role; kinds: calls, tokens, usd). Counts every billed call of the run across every interruption (answered calls, billed failed attempts, calls in flight at a kill; cache hits free), kept in <checkpoint>.spend.jsonl. Overshoot: calls never; tokens and dollars at most the calls in flight when the limit was reached. usd is priced from the price table (--prices); a model it has no price for is refused before any call',
+    ),
+    ...costOptions(
+      "print the run's estimate (calls, tokens, dollars per role) and whether it would start; no call, no API key needed",
     ),
     option('--quiet', 'no per-step lines'),
     ...programOptions(),

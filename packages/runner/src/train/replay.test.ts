@@ -50,7 +50,8 @@ interface Saved {
 
 /** The result without what legitimately differs between a run and its replay: timings and usage. */
 function comparable(saved: Saved): unknown {
-  const { wallMs: _w, steps, usage: _u, ...rest } = saved.result;
+  // `spent` is what was billed: the live run's calls, none for the replay (checked apart).
+  const { wallMs: _w, steps, usage: _u, spent: _s, ...rest } = saved.result;
   return {
     ...rest,
     steps: steps.map(({ wallMs: _sw, usage: _su, ...s }) => s),
@@ -88,8 +89,10 @@ describe('autodiff train --replay', () => {
         // Zero requests: every call of the replay was a cache hit, as many as the live run's calls.
         const roles = Object.keys(a.usageByRole).sort();
         expect(Object.keys(b.usageByRole).sort()).toEqual(roles);
+        const spent = b.result.spent as Record<string, { calls: number }>;
         for (const role of roles) {
           expect(b.usageByRole[role]?.calls).toBe(0);
+          expect(spent[role]?.calls ?? 0, `${role}: billed by the replay`).toBe(0);
           expect(b.usageByRole[role]?.cacheHits).toBe(
             (a.usageByRole[role]?.calls ?? 0) + (a.usageByRole[role]?.cacheHits ?? 0),
           );

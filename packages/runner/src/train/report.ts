@@ -26,6 +26,7 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
     `== ${pipeline} with ${result.method}${strategyOf(result)} — ${label}${result.partial ? ` — PARTIAL: ${result.stopReason}` : ''}`,
     `validation: ${score(result.initial?.val)} -> ${score(result.final.val)}`,
     `test:       ${score(result.initial?.test)} -> ${score(result.final.test)}`,
+    'this process:',
     'role        calls  cache-hits  prompt-tok  completion-tok  latency-s  queued-s  retries  failed(billed)',
   ];
   for (const [role, u] of Object.entries(usageByRole)) {
@@ -33,6 +34,7 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
       `${role.padEnd(10)} ${String(u.calls).padStart(6)} ${String(u.cacheHits).padStart(11)} ${String(u.promptTokens).padStart(11)} ${String(u.completionTokens).padStart(15)} ${(u.latencyMs / 1000).toFixed(1).padStart(10)} ${(u.queueMs / 1000).toFixed(1).padStart(9)} ${String(u.retries).padStart(8)} ${`${u.failedAttempts}(${u.billedFailedAttempts})`.padStart(15)}`,
     );
   }
+  lines.push(...spentLines(result));
   // What every method has; then, for a method whose proposals pass gates (GDPO, GEPA), its gate counts.
   const trained = result.steps.filter((s) => s.phase !== 'init' && s.phase !== 'final');
   const tried = trained.reduce((n, s) => n + s.tried, 0);
@@ -49,4 +51,25 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
   for (const [name, value] of Object.entries(result.values))
     lines.push('', `[${name}]`, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   return lines.join('\n');
+}
+
+/**
+ * What the run really cost, every process of it (the spend journal; redone work included), beside its
+ * usage as an uninterrupted run would have it (the step records).
+ */
+function spentLines(result: TrainResult): string[] {
+  if (!result.spent) return [];
+  const lines = [
+    'spent, every process of this run (billed; failed = billed failed attempts; killed = in flight at a kill):',
+    'role        calls  failed  killed  cache-hits  prompt-tok  completion-tok        usd',
+  ];
+  for (const [role, s] of Object.entries(result.spent))
+    lines.push(
+      `${role.padEnd(10)} ${String(s.calls).padStart(6)} ${String(s.failedAttempts).padStart(7)} ${String(s.interrupted).padStart(7)} ${String(s.cacheHits).padStart(11)} ${String(s.promptTokens).padStart(11)} ${String(s.completionTokens).padStart(15)} ${s.usd.toFixed(4).padStart(10)}`,
+    );
+  const usage = Object.values(result.usage);
+  const calls = usage.reduce((n, u) => n + u.calls, 0);
+  const tokens = usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
+  lines.push(`usage as an uninterrupted run: ${calls} calls, ${tokens} tokens (the step records)`);
+  return lines;
 }

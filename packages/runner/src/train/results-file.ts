@@ -40,6 +40,9 @@ export const trainResultsFileSchema = z
     replay: z.boolean(),
     data: z.object({ source: z.string(), train: count, val: count, test: count }),
     checkpoint: z.string().min(1),
+    /** The run's spend journal (every billed attempt of every process; `result.spent` sums it). */
+    spendJournal: z.string().min(1).optional(),
+    /** This process's calls per role (its ledger); `result.spent` is every process's, `result.usage` the steps'. */
     usageByRole: z.record(
       z.string(),
       z

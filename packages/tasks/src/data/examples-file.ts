@@ -21,7 +21,11 @@ export class DataFileError extends Error {
 /** `id=qid,question=text` -> { id: 'qid', question: 'text' } (the example field <- the file's column). */
 export function parseFieldMapping(spec: string | undefined): Record<string, string> {
   const mapping: Record<string, string> = {};
-  for (const part of (spec ?? '').split(',').filter((p) => p.trim())) {
+  if (spec === undefined) return mapping;
+  for (const part of spec.split(',')) {
+    // As every list flag: an empty item (a doubled or trailing comma) is a mistake, not skipped.
+    if (part.trim() === '')
+      throw new DataFileError(`--fields has an empty item in "${spec}" (give a,b without empty entries)`);
     const m = /^\s*([A-Za-z_$][\w$]*)\s*=\s*(.+?)\s*$/.exec(part);
     if (!m) throw new DataFileError(`--fields: "${part}" is not FIELD=COLUMN (e.g. question=text)`);
     mapping[m[1]!] = m[2]!;
@@ -73,9 +77,14 @@ function parseRows(path: string, withBom: string): Array<{ line: number; row: un
 
 /**
  * The examples of one file. With a mapping, each example gets the mapped fields (and keeps the others);
- * a mapped column missing from a row, a row that is not an object, or an empty file is an error.
+ * a mapped column missing from a row, a field the program reads (`reads`) missing from a row, a row
+ * that is not an object, or an empty file is an error naming the file and line.
  */
-export function loadExamples(file: string, mapping: Record<string, string> = {}): Row[] {
+export function loadExamples(
+  file: string,
+  mapping: Record<string, string> = {},
+  reads: readonly string[] = [],
+): Row[] {
   const path = resolve(file);
   let text: string;
   try {
@@ -96,6 +105,11 @@ export function loadExamples(file: string, mapping: Record<string, string> = {})
         );
       out[field] = out[column];
     }
+    const missing = reads.find((f) => !(f in out) || out[f] === null || out[f] === undefined);
+    if (missing !== undefined)
+      throw new DataFileError(
+        `${file}:${line}: field "${missing}", which the program reads, is missing${Object.keys(mapping).length ? '' : ' (map a column to it with --fields)'}`,
+      );
     return out;
   });
   if (rows.length === 0) throw new DataFileError(`${file}: no examples`);

@@ -28,6 +28,12 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
     load: () => import('./commands/train'),
   },
   {
+    name: 'methods',
+    summary:
+      "the methods --method takes and each one's config fields (--method-config): values, defaults, docs",
+    load: () => import('./commands/methods'),
+  },
+  {
     name: 'sim-server',
     summary: 'serve the simulated LLM world over an OpenAI-compatible HTTP API',
     load: () => import('./commands/sim-server'),

@@ -63,11 +63,47 @@ export interface ConfigField {
   name: string;
   /** The schema's `.describe()` text. */
   description?: string;
+  /** The values the schema takes, e.g. `integer ≥ 1`, `number 0..1`, `constrained | random`. */
+  type?: string;
   /** JSON of the default, when the field has one. */
   default?: string;
 }
 
-/** Every leaf field of a config schema with its description and default (nested objects flattened). */
+/** The schema inside default/optional/effects wrappers. */
+function baseOf(schema: ZodTypeAny): ZodTypeAny {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
+    else if (s instanceof z.ZodDefault) s = s.removeDefault();
+    else if (s instanceof z.ZodEffects) s = s.innerType();
+    else return s;
+  }
+}
+
+/** What values a leaf schema takes, as help texts say it; undefined for kinds help has no words for. */
+function valueType(schema: ZodTypeAny): string | undefined {
+  const s = baseOf(schema);
+  if (s instanceof z.ZodNumber) {
+    const kind = s.isInt ? 'integer' : 'number';
+    const [min, max] = [s.minValue, s.maxValue];
+    if (min !== null && max !== null) return `${kind} ${min}..${max}`;
+    if (min !== null) return `${kind} ≥ ${min}`;
+    if (max !== null) return `${kind} ≤ ${max}`;
+    return kind;
+  }
+  if (s instanceof z.ZodBoolean) return 'true | false';
+  if (s instanceof z.ZodString) return 'string';
+  if (s instanceof z.ZodEnum) return (s.options as string[]).join(' | ');
+  if (s instanceof z.ZodLiteral) return JSON.stringify(s.value);
+  if (s instanceof z.ZodArray) {
+    const element = valueType(s.element);
+    if (!element) return 'list';
+    return /^\w+$/.test(element) ? `list of ${element}s` : `list of (${element})`;
+  }
+  return undefined;
+}
+
+/** Every leaf field of a config schema with its type, description and default (nested objects flattened). */
 export function configFields(schema: ZodTypeAny, prefix = ''): ConfigField[] {
   const o = objectOf(schema);
   if (!o) return [];
@@ -80,8 +116,10 @@ export function configFields(schema: ZodTypeAny, prefix = ''): ConfigField[] {
       continue;
     }
     const def = field instanceof z.ZodDefault ? (field._def.defaultValue() as unknown) : undefined;
+    const type = valueType(field);
     out.push({
       name,
+      ...(type ? { type } : {}),
       ...(field.description ? { description: field.description } : {}),
       ...(def !== undefined ? { default: JSON.stringify(def) } : {}),
     });

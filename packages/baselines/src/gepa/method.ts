@@ -52,14 +52,20 @@ export const gepaConfigSchema = z
       .min(0)
       .default(0)
       .describe(
-        'budget in metric calls (examples evaluated); the first set of maxMetricCalls, maxFullEvals, auto',
+        'budget in metric calls (examples evaluated); 0 = unset: then maxFullEvals, else auto, sets the budget',
       ),
-    maxFullEvals: z.number().min(0).default(0).describe('budget in full evaluations (× (|train| + |val|))'),
+    maxFullEvals: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe(
+        'budget in full evaluations, each |train| + |val| metric calls; used when maxMetricCalls is 0',
+      ),
     auto: z
       .enum(['light', 'medium', 'heavy'])
       .default('light')
       .describe(
-        "DSPy's budget presets (6 / 12 / 18 candidates, converted to metric calls as its auto_budget)",
+        "budget preset when maxMetricCalls and maxFullEvals are 0: DSPy's 6 / 12 / 18 candidates, converted to metric calls as its auto_budget",
       ),
     candidateSelection: z
       .enum(['pareto', 'current_best'])

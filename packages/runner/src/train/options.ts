@@ -186,6 +186,7 @@ export function methodsHelp(): string {
   }
   lines.push(
     `  Every method takes --seed, --concurrency, --method-config and the run flags (splits, models, cache, budget, files); --budget applies to every method alike.`,
+    `  Each method's own config fields (--method-config): values, defaults and what they do: autodiff methods [name]`,
   );
   return lines.join('\n');
 }

@@ -10,28 +10,16 @@ import { autodiff } from '../../testing/run-cli';
 const example = resolve(fileURLToPath(new URL('../../examples/triage', import.meta.url)));
 const models = (role: string) => `module:${example}/models.mts#${role}`;
 const dir = mkdtempSync(join(tmpdir(), 'autodiff-module-models-'));
+/** `train` of the triage example with all three models from its module, offline. */
+const trainTriage = (steps: number, out: string) =>
+  `train --program ${example}/triage.mts#triage --task-model ${models('task')} --backward-model ${models('backward')} --optimizer-model ${models('optimizer')} --steps ${steps} --cache off --quiet --out ${out}`.split(
+    ' ',
+  );
 
 describe('models from your own module (module:<file>#<export>)', () => {
   it('the triage example improves offline through the CLI: rule task model, scripted backward and optimizer', async () => {
     const out = join(dir, 'triage.json');
-    const run = await autodiff([
-      'train',
-      '--program',
-      `${example}/triage.mts#triage`,
-      '--task-model',
-      models('task'),
-      '--backward-model',
-      models('backward'),
-      '--optimizer-model',
-      models('optimizer'),
-      '--steps',
-      '2',
-      '--cache',
-      'off',
-      '--out',
-      out,
-      '--quiet',
-    ]);
+    const run = await autodiff(trainTriage(2, out));
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     const saved = JSON.parse(readFileSync(out, 'utf8')) as {
@@ -55,24 +43,7 @@ describe('models from your own module (module:<file>#<export>)', () => {
   }, 120_000);
 
   it('a dollar limit needs no price for a local (rule) model, but does for a scripted one', async () => {
-    const base = [
-      'train',
-      '--program',
-      `${example}/triage.mts#triage`,
-      '--task-model',
-      models('task'),
-      '--backward-model',
-      models('backward'),
-      '--optimizer-model',
-      models('optimizer'),
-      '--steps',
-      '0',
-      '--cache',
-      'off',
-      '--quiet',
-      '--out',
-      join(dir, 'usd.json'),
-    ];
+    const base = trainTriage(0, join(dir, 'usd.json'));
     const local = await autodiff([...base, '--budget', 'task.usd=1']);
     expect(local.err).toBe('');
     expect(local.code).toBe(0);

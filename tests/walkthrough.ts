@@ -18,17 +18,21 @@ export function walkthroughSource(readme = readFileSync(join(REPO, 'README.md'),
 
 /**
  * Checks what the walkthrough printed: the better upstream prompt raised the score, the budget stopped
- * training and the resume finished it, usage per role.
+ * training and the resume finished it, usage per role (the rule model's task calls local, zero tokens).
  */
 export function checkWalkthroughOutput(stdout: string): void {
   const moved = /accuracy (\d\.\d\d) -> (\d\.\d\d) with the better instruction/.exec(stdout);
   if (!moved) throw new Error(`the walkthrough printed no accuracy line:\n${stdout}`);
   if (!(Number(moved[2]) > Number(moved[1])))
     throw new Error(`the better instruction did not raise the score: ${moved[0]}`);
-  for (const role of ['task', 'backward', 'optimizer']) {
+  for (const role of ['backward', 'optimizer']) {
     if (!new RegExp(`^${role}: [1-9]\\d* calls, [1-9]\\d* tokens`, 'm').test(stdout))
       throw new Error(`the walkthrough printed no usage for role ${role}:\n${stdout}`);
   }
+  // The task calls are the rule model's: every one counted, marked local, no tokens billed.
+  const task = /^task: ([1-9]\d*) calls \((\d+) local\), 0 tokens/m.exec(stdout);
+  if (!task || task[1] !== task[2])
+    throw new Error(`the walkthrough's task calls are not all counted as local:\n${stdout}`);
   // Stopped by its budget after a finished step, then resumed to the end with the run's spend counted.
   const stopped = /^stopped after step (\d+) \(budget reached: .*\);\nresuming: the run's (\d+) calls/m.exec(
     stdout,

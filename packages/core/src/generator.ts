@@ -1,4 +1,10 @@
-import type { CallRole, ChatMessage, ChatModel, ChatOptions } from '@llm-autodiff/llm';
+import {
+  type CallRole,
+  type ChatMessage,
+  type ChatModel,
+  type ChatOptions,
+  completeRecorded,
+} from '@llm-autodiff/llm';
 import { currentSample, nextCall } from './context';
 import { AutodiffError, ComponentOutputError } from './errors';
 import { feedbackFields, feedbackToEach, listVariable, renderInputOutput } from './feedback';
@@ -124,7 +130,8 @@ export function generator<I extends Record<string, unknown>, O>(
     const model = context.options.model ?? config.model;
     const labels =
       config.labels || context.options.labels ? { ...config.labels, ...context.options.labels } : undefined;
-    const response = await model.complete({ messages, options: config.options }, { role, labels });
+    // Through `completeRecorded`: a model the program made itself, unmanaged, still reaches the run's ledger.
+    const response = await completeRecorded(model, { messages, options: config.options }, { role, labels });
     if (typeof response?.text !== 'string') {
       throw new ComponentOutputError(`model '${model.id}' returned no text`, here);
     }

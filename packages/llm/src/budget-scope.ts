@@ -30,12 +30,18 @@ export interface Admission {
 /**
  * Admits a call by `own` (a model's budget) and by the scoped budgets, each budget once. All or none:
  * when one refuses, the slots the others reserved are released before the refusal is thrown.
+ * `local`: the model answers on this machine (it needs no price under a dollar limit).
  */
-export function admitCall(own: Budget | undefined, role: CallRole, modelId: string): Admission {
+export function admitCall(
+  own: Budget | undefined,
+  role: CallRole,
+  modelId: string,
+  options: { local?: boolean } = {},
+): Admission {
   const budgets = [...new Set([own, ...scopedBudgets()])].filter((b): b is Budget => b !== undefined);
   const held: Array<[Budget, Reservation]> = [];
   try {
-    for (const b of budgets) held.push([b, b.admit(role, modelId)]);
+    for (const b of budgets) held.push([b, b.admit(role, modelId, options)]);
   } catch (error) {
     for (const [b, r] of held) b.cancel(r);
     throw error;

@@ -89,10 +89,14 @@ export class Budget {
     this.observer?.cacheHit(role, modelId);
   }
 
-  /** Throws `BudgetExceededError` if the call may not be sent; otherwise reserves a call slot. */
-  admit(role: CallRole, modelId: string): Reservation {
+  /**
+   * Throws `BudgetExceededError` if the call may not be sent; otherwise reserves a call slot. A `local`
+   * model's call (answered on this machine, zero tokens) counts as a call and needs no price.
+   */
+  admit(role: CallRole, modelId: string, options: { local?: boolean } = {}): Reservation {
     const roleLimits = this.options.perRole?.[role];
-    if (this.needsPrice(roleLimits) && this.options.prices && !priceFor(this.options.prices, modelId)) {
+    const unpriced = this.options.prices && !priceFor(this.options.prices, modelId);
+    if (this.needsPrice(roleLimits) && unpriced && !options.local) {
       throw new Error(`budget: a dollar limit is set but the price table has no entry for ${modelId}`);
     }
     this.checkScope('total', this.options.total, this.total, this.inFlightTotal);

@@ -23,6 +23,7 @@ export * from './response-cache';
 export * from './retry-after';
 export * from './retry-log';
 export * from './rule-model';
+export * from './run-ledger-scope';
 export * from './scripted-model';
 export * from './semaphore';
 export * from './spend-journal';

@@ -4,9 +4,10 @@ import { cacheKey, combineCacheSalts } from './cache-key';
 import { CacheMissError, CallsStoppedError, ProviderError } from './errors';
 import { type CallTrace, newCallTrace, type ResilienceOptions, ResilientModel } from './resilience';
 import type { ResponseCache } from './response-cache';
+import { noteCallRecorded } from './run-ledger-scope';
 import { countMessageTokens } from './tokenizer';
 import type { CallContext, ChatModel, ChatRequest, ChatResponse, TokenUsage } from './types';
-import type { AttemptCounts, Labels, UsageLedger } from './usage-ledger';
+import { type AttemptCounts, type Labels, LOCAL_USAGE, type UsageLedger } from './usage-ledger';
 
 export interface ManagedModelOptions {
   ledger?: UsageLedger;
@@ -39,6 +40,8 @@ export interface ManagedModelOptions {
  * `CacheMissError` and nothing is sent. The ledger gets request time, queue wait, backoff and failed
  * attempts apart; billed failed attempts are charged to the ledger and the budget with estimated tokens.
  * Create one per model and share it (a `ModelPool` does): the concurrency limit lives in the instance.
+ * A local model (`ChatModel.local`, or an answer marked `local`) is recorded with zero tokens, marked
+ * local: it counts as a call of its role (call budgets included) but costs no tokens or dollars.
  */
 export class ManagedModel implements ChatModel {
   readonly id: string;
@@ -65,7 +68,10 @@ export class ManagedModel implements ChatModel {
     const role = context?.role ?? 'task';
     const labels = { ...this.options.labels, ...context?.labels };
     const started = this.now();
-    const cacheOn = cache !== undefined && cache.mode !== 'off';
+    // A local model (rules on this machine) is never cached: it answers offline, replay included, and an
+    // edited rule takes effect at once.
+    const localModel = this.inner.local === true;
+    const cacheOn = cache !== undefined && cache.mode !== 'off' && !localModel;
     const useCache = cacheOn && context?.noCache !== true;
     const key = cacheOn
       ? cacheKey(this.id, request, combineCacheSalts(this.options.runSalt, context?.cacheSalt))
@@ -84,6 +90,7 @@ export class ManagedModel implements ChatModel {
           attempts: 0,
           labels,
         });
+        if (ledger) noteCallRecorded();
         noteCacheHit(budget, role, this.id);
         return response;
       }
@@ -93,7 +100,7 @@ export class ManagedModel implements ChatModel {
     // Only a call that will reach the model is charged: cache hits stay free even when a budget is spent,
     // so a stopped run can be replayed and resumed. The model's own budget and those of the enclosing
     // `withBudget` scopes (e.g. a training run's) all admit it.
-    const admission = admitCall(budget, role, this.id);
+    const admission = admitCall(budget, role, this.id, { local: localModel });
 
     const trace = newCallTrace();
     let response: ChatResponse;
@@ -108,6 +115,7 @@ export class ManagedModel implements ChatModel {
       ledger?.recordFailure({
         role,
         model: this.id,
+        ...(localModel ? { local: true } : {}),
         latencyMs: trace.requestMs,
         labels,
         error: errorText(e),
@@ -116,6 +124,8 @@ export class ManagedModel implements ChatModel {
       throw e;
     }
     response = { ...response, latencyMs: this.now() - started, cacheHit: false };
+    // Answered locally: a call of its role, but no tokens were billed, whatever the inner model counted.
+    if (localModel || response.local) response = { ...response, usage: LOCAL_USAGE, local: true };
     const counts = attemptCounts(trace, request);
     // Account before writing the cache: the tokens are spent even if the write fails.
     admission.commit(response.usage);
@@ -127,8 +137,10 @@ export class ManagedModel implements ChatModel {
       latencyMs: trace.requestMs,
       cacheHit: false,
       labels,
+      ...(response.local ? { local: true } : {}),
       ...counts,
     });
+    if (ledger) noteCallRecorded();
     if (useCache) cache.put(key, this.id, request, response);
     return response;
   }

@@ -28,7 +28,9 @@ describe('ruleModel', () => {
     );
     expect((await model.complete(ask('Count them', 'x'))).text).toBe('3');
     const r = await model.complete(ask('Count them', 'x'));
-    expect(r.usage.promptTokens).toBeGreaterThan(0);
+    // Answered here, not billed: zero tokens, marked local (see local-calls.test.ts for the ledger).
+    expect(r.usage).toMatchObject({ promptTokens: 0, completionTokens: 0 });
+    expect(r.local).toBe(true);
     expect(model.calls).toHaveLength(4);
   });
 

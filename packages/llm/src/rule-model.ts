@@ -39,7 +39,10 @@ function matches(rule: TaskRule, call: RuleCall): boolean {
  * benchmark tasks' calls, so for yours you say how the model behaves, as a rule table. The first rule
  * that matches a call answers it; unmatched calls go to `fallback`, or fail with a message naming the
  * call. Backward-engine and optimizer requests (recognized by their marker tags) always go to `fallback`,
- * even when they quote a prompt a rule looks for. Usage is counted with real token counts, like `ScriptedModel` (whose `calls` it exposes).
+ * even when they quote a prompt a rule looks for. Rule answers are local (`local: true`, zero tokens): a
+ * managed model counts them as calls of their role, marked local, charging no tokens or dollars. Without a
+ * fallback the whole model is local; with one, each rule answer is (fallback answers keep their usage).
+ * The calls are kept in `calls`, as a `ScriptedModel`'s.
  */
 export function ruleModel(
   rules: TaskRule[],
@@ -67,10 +70,11 @@ export function ruleModel(
       if (!rule) throw new NoRuleError(id, call);
       return typeof rule.answer === 'string' ? rule.answer : rule.answer(call);
     },
-    { id },
+    { id, local: true },
   );
   return {
     id,
+    ...(options.fallback ? {} : { local: true as const }),
     calls: scripted.calls,
     async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
       try {

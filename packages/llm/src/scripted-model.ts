@@ -1,6 +1,7 @@
 import { defaultSleep } from './resilience';
 import { countMessageTokens, countTokens } from './tokenizer';
 import type { CallContext, ChatModel, ChatRequest, ChatResponse } from './types';
+import { LOCAL_USAGE } from './usage-ledger';
 
 /** How a scripted model answers: in order, by a substring of the request, or by a function. */
 export type Script =
@@ -30,6 +31,11 @@ export interface ScriptedModelOptions {
    * A failed attempt does not use up a scripted answer.
    */
   fail?: (attempt: number, request: ChatRequest, context: CallContext | undefined) => Error | undefined;
+  /**
+   * Declare the model local (`ChatModel.local`): answers carry zero tokens and `local: true`. Off by
+   * default: tests use the model as a realistic stand-in for a billed one.
+   */
+  local?: boolean;
 }
 
 export interface ScriptedCall {
@@ -49,6 +55,7 @@ export class ScriptedModel implements ChatModel {
   private next = 0;
   private readonly latencyMs: number;
   private readonly fail: ScriptedModelOptions['fail'];
+  readonly local?: true;
 
   constructor(
     private readonly script: Script,
@@ -58,6 +65,7 @@ export class ScriptedModel implements ChatModel {
     const o = typeof options === 'number' ? { latencyMs: options } : options;
     this.latencyMs = o.latencyMs ?? 0;
     this.fail = o.fail;
+    if (o.local) this.local = true;
   }
 
   static sequence(
@@ -101,17 +109,20 @@ export class ScriptedModel implements ChatModel {
     const response: ChatResponse = {
       text,
       choices: Array.from({ length: n }, () => text),
-      usage: {
-        promptTokens: countMessageTokens(request.messages),
-        completionTokens: countTokens(text) * n,
-        cachedTokens: 0,
-        estimated: false,
-      },
+      usage: this.local
+        ? { ...LOCAL_USAGE }
+        : {
+            promptTokens: countMessageTokens(request.messages),
+            completionTokens: countTokens(text) * n,
+            cachedTokens: 0,
+            estimated: false,
+          },
       latencyMs: this.latencyMs,
       model: this.id,
       finishReason: 'stop',
       cacheHit: false,
       raw: { scripted: true, index, attempt },
+      ...(this.local ? { local: true as const } : {}),
     };
     this.calls.push({ request, context, response });
     return response;

@@ -83,6 +83,11 @@ export interface ChatResponse {
   cacheHit: boolean;
   /** The provider's raw response body (parsed JSON), for debugging. Never holds credentials. */
   raw: unknown;
+  /**
+   * Answered on this machine, no model billed (a `ruleModel` rule): a managed model records it with zero
+   * tokens and marks it local. Set per answer, for models that answer some calls locally and send others.
+   */
+  local?: true;
 }
 
 /** The one interface every model, wrapper and test double implements. */
@@ -92,5 +97,10 @@ export interface ChatModel {
    * Ledgers record it and cache keys include it, so two servers never share entries.
    */
   readonly id: string;
+  /**
+   * Every call is answered on this machine (a rule table, a scripted double asked to say so): a managed
+   * model records its calls with zero tokens, marked local, and a dollar budget needs no price for it.
+   */
+  readonly local?: true;
   complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse>;
 }

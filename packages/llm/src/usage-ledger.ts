@@ -4,6 +4,14 @@ import type { RoleUsage } from './usage-types';
 
 export type Labels = Readonly<Record<string, string | number>>;
 
+/** The usage of a call answered on this machine (`ChatModel.local`): no tokens were billed. */
+export const LOCAL_USAGE: TokenUsage = Object.freeze({
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  estimated: false,
+});
+
 /** One model call as the ledger saw it. */
 export interface LedgerEntry {
   /** 0-based order of recording. */
@@ -32,6 +40,8 @@ export interface LedgerEntry {
   failedAttemptTokens: number;
   /** Served from the response cache: costs nothing and is counted apart. */
   cacheHit: boolean;
+  /** Answered on this machine (a rule model): zero tokens, no cost; absent for a model call. */
+  local?: true;
   /** Dollars for this call, billed failed attempts included (0 for a hit; undefined when the model has no price). */
   costUsd: number | undefined;
   labels: Labels;
@@ -74,6 +84,8 @@ export interface AttemptCounts {
 export interface RecordInput extends AttemptCounts {
   role?: CallRole;
   model: string;
+  /** Answered on this machine (`ChatModel.local`): recorded with its (zero) usage at no cost. */
+  local?: boolean;
   usage: TokenUsage;
   latencyMs: number;
   cacheHit: boolean;
@@ -83,6 +95,7 @@ export interface RecordInput extends AttemptCounts {
 export interface FailureInput extends AttemptCounts {
   role?: CallRole;
   model: string;
+  local?: boolean;
   latencyMs: number;
   labels?: Labels;
   error: string;
@@ -130,6 +143,7 @@ function add(s: UsageSummary, e: LedgerEntry): void {
     return;
   }
   s.calls++;
+  if (e.local) s.localCalls = (s.localCalls ?? 0) + 1;
   s.promptTokens += e.promptTokens;
   s.completionTokens += e.completionTokens;
   s.cachedTokens += e.cachedTokens;
@@ -177,7 +191,9 @@ export class UsageLedger {
       latencyMs: input.latencyMs,
       ...attemptFields(input),
       cacheHit: input.cacheHit,
-      costUsd: input.cacheHit ? 0 : price ? costUsd(price, input.usage) + failedCost : undefined,
+      ...(input.local ? { local: true as const } : {}),
+      costUsd:
+        input.cacheHit || input.local ? 0 : price ? costUsd(price, input.usage) + failedCost : undefined,
       labels: { ...this.options.labels, ...input.labels },
     });
   }
@@ -195,6 +211,7 @@ export class UsageLedger {
       latencyMs: input.latencyMs,
       ...attemptFields(input),
       cacheHit: false,
+      ...(input.local ? { local: true as const } : {}),
       costUsd: price && input.failedUsage ? costUsd(price, input.failedUsage) : 0,
       labels: { ...this.options.labels, ...input.labels },
       error: input.error,

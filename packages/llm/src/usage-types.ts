@@ -20,6 +20,11 @@ export interface RoleUsage {
    */
   cacheHitTokens?: number;
   latencyMs: number;
+  /**
+   * Of `calls`, those answered on this machine (a rule model): zero tokens, no cost. Absent when none
+   * (and in usage recorded before it existed).
+   */
+  localCalls?: number;
 }
 
 export type UsageByRole = Record<string, RoleUsage>;

@@ -64,6 +64,7 @@ const roleUsage = z
     totalTokens: count.optional(),
     cacheHitTokens: count.optional(),
     latencyMs: z.number().finite().nonnegative(),
+    localCalls: count.optional(),
   })
   .transform((u) => ({ ...u, totalTokens: u.totalTokens ?? u.promptTokens + u.completionTokens }));
 /** One role's entry of a result's `spent` (llm's `RoleSpent`); the runner's run records reuse it. */

@@ -18,10 +18,12 @@ import {
   type BudgetOptions,
   budgetSpend,
   FileWriteError,
+  recordUnmanagedCalls,
   runCacheSalt,
   SpendJournal,
   SpendJournalError,
   stopKind,
+  UsageLedger,
   withBudget,
 } from '@llm-autodiff/llm';
 import { batchIndices } from './batches';
@@ -60,7 +62,10 @@ export interface TrainOptions<E> {
   methodConfig?: unknown;
   /** seed, concurrency, earlyStopValidation. On resume: omit, or give the checkpoint's. */
   trainer?: Partial<TrainerSettings>;
-  /** Running per-role totals (e.g. the llm UsageLedger) for the step records. */
+  /**
+   * Running per-role totals (e.g. the llm UsageLedger) for the step records. A `UsageLedger` also records
+   * the calls of models the program made itself and did not manage (llm's `recordUnmanagedCalls`).
+   */
   usage?: UsageSource;
   /** Where the checkpoint is written after every step (its spend journal beside it, `spendJournalPath`). */
   checkpointPath?: string;
@@ -126,7 +131,10 @@ class RunStopped extends Error {
 
 export async function train<E>(opts: TrainOptions<E>): Promise<TrainResult> {
   const budget = runBudget(opts.budget);
-  return withBudget(budget, () => trainWithin(budget, opts));
+  const run = () => withBudget(budget, () => trainWithin(budget, opts));
+  // The run's ledger also records the calls of models the program made itself and never managed (e.g. a
+  // rule model built inside a `--program` factory): the result's usage shows its task calls.
+  return opts.usage instanceof UsageLedger ? recordUnmanagedCalls(opts.usage, run) : run();
 }
 
 function runBudget(options: BudgetOptions | undefined): Budget {

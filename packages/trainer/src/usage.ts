@@ -41,6 +41,12 @@ const FIELDS = [
 const field = (u: RoleUsage, f: (typeof FIELDS)[number]): number =>
   f === 'totalTokens' ? (u.totalTokens ?? u.promptTokens + u.completionTokens) : (u[f] ?? 0);
 
+/** `localCalls` (calls answered on this machine) is written only when there are some, as the ledger does. */
+function withLocalCalls(u: RoleUsage, localCalls: number): RoleUsage {
+  if (localCalls !== 0) u.localCalls = localCalls;
+  return u;
+}
+
 /** after − before, per role; roles with no calls in between are left out. */
 export function diffUsage(after: UsageByRole, before: UsageByRole): UsageByRole {
   const out: UsageByRole = {};
@@ -48,6 +54,7 @@ export function diffUsage(after: UsageByRole, before: UsageByRole): UsageByRole 
     const b = before[role] ?? emptyUsage();
     const d = emptyUsage();
     for (const f of FIELDS) d[f] = field(a, f) - field(b, f);
+    withLocalCalls(d, (a.localCalls ?? 0) - (b.localCalls ?? 0));
     if (d.calls > 0 || d.cacheHits > 0) out[role] = d;
   }
   return out;
@@ -59,7 +66,7 @@ export function pickUsage(byRole: Record<string, RoleUsage>): UsageByRole {
   for (const [role, u] of Object.entries(byRole)) {
     const r = emptyUsage();
     for (const f of FIELDS) r[f] = field(u, f);
-    out[role] = r;
+    out[role] = withLocalCalls(r, u.localCalls ?? 0);
   }
   return out;
 }
@@ -71,7 +78,7 @@ export function addUsage(a: UsageByRole, b: UsageByRole): UsageByRole {
     const y = b[role] ?? emptyUsage();
     const s = emptyUsage();
     for (const f of FIELDS) s[f] = field(x, f) + field(y, f);
-    out[role] = s;
+    out[role] = withLocalCalls(s, (x.localCalls ?? 0) + (y.localCalls ?? 0));
   }
   return out;
 }

@@ -30,6 +30,8 @@ export const roleUsageSchema = z.object({
   retries: count.optional(),
   failed: count.optional(),
   latencyMs: z.number().nonnegative(),
+  /** Of `calls`, those answered on this machine by a rule model (zero tokens); absent when none. */
+  localCalls: count.optional(),
   /**
    * The run's cost three ways (costs/run-cost.ts): requested = billed + cached, as if nothing were cached;
    * billed = calls that reached a model (= calls, totalTokens); cached = served by the response cache.

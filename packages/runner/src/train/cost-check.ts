@@ -3,7 +3,13 @@
  * dollars per role, from the measured step counts), `--max-cost`, and `usd` budgets checked against the
  * price table before any call. Everything here builds models with `noCalls`: no API key is needed.
  */
-import { type BudgetOptions, BudgetSpecError, type PriceTable, priceFor } from '@llm-autodiff/llm';
+import {
+  type BudgetOptions,
+  BudgetSpecError,
+  type ChatModel,
+  type PriceTable,
+  priceFor,
+} from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
 import { TrainerInputError } from '@llm-autodiff/trainer';
 import type { MethodId } from '../experiment/methods';
@@ -37,8 +43,9 @@ type Roles = TrainArgs['models'];
 export async function trainCost(args: TrainArgs, methodConfig: Record<string, unknown>): Promise<TrainCost> {
   const prices = priceTable(args.pricesFile);
   const source = args.pricesFile ? `prices from ${args.pricesFile}` : LIST_PRICES_SOURCE;
-  const idOf = (spec: string) => createModel(spec, { baseURL: args.baseURL, noCalls: true }).id;
-  const budget = pricedBudget(args.budget, args.models, prices, source, idOf);
+  const modelOf = (spec: string) => createModel(spec, { baseURL: args.baseURL, noCalls: true });
+  const idOf = (spec: string) => modelOf(spec).id;
+  const budget = pricedBudget(args.budget, args.models, prices, source, modelOf);
   const paid = Object.values(args.models).some((spec) => isPaid(idOf(spec)));
   const priced = budget?.prices ? [`dollars priced with ${source}`] : [];
   if (!args.dryRun && !paid) return { estimate: undefined, lines: priced, refusal: undefined, budget };
@@ -91,14 +98,15 @@ async function splitSizes(pipeline: string): Promise<RunSizes> {
 
 /**
  * A budget with a dollar limit gets the price table; every model a dollar limit covers must have a price,
- * checked here so the run is refused before its first call rather than stopped at it.
+ * checked here so the run is refused before its first call rather than stopped at it. A local model
+ * (a rule table: no tokens billed) needs none.
  */
 function pricedBudget(
   budget: BudgetOptions | undefined,
   models: Roles,
   prices: PriceTable,
   source: string,
-  idOf: (spec: string) => string,
+  modelOf: (spec: string) => ChatModel,
 ): BudgetOptions | undefined {
   if (!budget) return undefined;
   const dollarRoles = (Object.keys(models) as Array<keyof Roles>).filter(
@@ -106,8 +114,8 @@ function pricedBudget(
   );
   if (dollarRoles.length === 0) return budget;
   for (const role of dollarRoles) {
-    const id = idOf(models[role]);
-    if (!priceFor(prices, id))
+    const { id, local } = modelOf(models[role]);
+    if (!local && !priceFor(prices, id))
       throw new BudgetSpecError(
         `--budget: a dollar limit covers the ${role} model ${id}, which has no price in ${source}; pass --prices FILE with its price, or budget calls or tokens`,
       );

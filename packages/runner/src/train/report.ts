@@ -27,11 +27,15 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
     `validation: ${score(result.initial?.val)} -> ${score(result.final.val)}`,
     `test:       ${score(result.initial?.test)} -> ${score(result.final.test)}`,
     'this process:',
-    'role        calls  cache-hits  prompt-tok  completion-tok  latency-s  queued-s  retries  failed(billed)',
   ];
-  for (const [role, u] of Object.entries(usageByRole)) {
+  const roles = Object.entries(usageByRole).map(([role, u]) => [roleLabel(role, u), u] as const);
+  const width = Math.max(10, ...roles.map(([label]) => label.length));
+  lines.push(
+    `${'role'.padEnd(width)}  calls  cache-hits  prompt-tok  completion-tok  latency-s  queued-s  retries  failed(billed)`,
+  );
+  for (const [label, u] of roles) {
     lines.push(
-      `${role.padEnd(10)} ${String(u.calls).padStart(6)} ${String(u.cacheHits).padStart(11)} ${String(u.promptTokens).padStart(11)} ${String(u.completionTokens).padStart(15)} ${(u.latencyMs / 1000).toFixed(1).padStart(10)} ${(u.queueMs / 1000).toFixed(1).padStart(9)} ${String(u.retries).padStart(8)} ${`${u.failedAttempts}(${u.billedFailedAttempts})`.padStart(15)}`,
+      `${label.padEnd(width)} ${String(u.calls).padStart(6)} ${String(u.cacheHits).padStart(11)} ${String(u.promptTokens).padStart(11)} ${String(u.completionTokens).padStart(15)} ${(u.latencyMs / 1000).toFixed(1).padStart(10)} ${(u.queueMs / 1000).toFixed(1).padStart(9)} ${String(u.retries).padStart(8)} ${`${u.failedAttempts}(${u.billedFailedAttempts})`.padStart(15)}`,
     );
   }
   lines.push(...spentLines(result));
@@ -51,6 +55,16 @@ export function formatReport({ pipeline, label, result, usageByRole }: TrainRepo
   for (const [name, value] of Object.entries(result.values))
     lines.push('', `[${name}]`, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   return lines.join('\n');
+}
+
+/**
+ * A role whose calls were answered on this machine (a rule model, zero tokens) says so: `task (local)`,
+ * or `task (3 local)` when only some were.
+ */
+function roleLabel(role: string, u: UsageSummary): string {
+  const local = u.localCalls ?? 0;
+  if (local === 0) return role;
+  return `${role} (${local === u.calls ? 'local' : `${local} local`})`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import { isRetryableStatus, ModelSpecError, ProviderError } from './errors';
 import { keepAliveFetch } from './http-fetch';
 import { formatModelSpec, type ModelSpec, normalizeBaseURL } from './model-spec';
@@ -8,6 +8,14 @@ import { parseRetryAfter } from './retry-after';
 import type { CallContext, ChatModel, ChatRequest, ChatResponse } from './types';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+type OpenAISdk = typeof import('openai');
+let sdk: Promise<OpenAISdk> | undefined;
+/** The client loads on the first call: about 60 ms of CPU that a run on simulated or local models never needs. */
+const loadSdk = (): Promise<OpenAISdk> => {
+  sdk ??= import('openai');
+  return sdk;
+};
 
 export interface OpenAIChatModelConfig {
   /** Canonical id (`openai:gpt-4o-mini`, `openai:llama3@http://localhost:8000/v1`). */
@@ -28,7 +36,11 @@ export class OpenAIChatModel implements ChatModel {
   readonly id: string;
   readonly model: string;
   readonly baseURL: string;
-  private readonly client: OpenAI;
+  private client: OpenAI | undefined;
+  /** The loaded SDK, whose error classes the first call's failures are mapped by. */
+  private sdk: OpenAISdk | undefined;
+  /** Builds the client on the first call; the key lives only in this closure and the client. */
+  private readonly createClient: (sdk: OpenAISdk) => OpenAI;
   private readonly maxTokensField: MaxTokensField;
   /** Replaces the key in error text, in case a server echoes it back. */
   private readonly redact: (text: string) => string;
@@ -38,14 +50,15 @@ export class OpenAIChatModel implements ChatModel {
     this.model = config.model;
     this.baseURL = config.baseURL;
     this.maxTokensField = config.maxTokensField ?? 'max_tokens';
-    this.client = new OpenAI({
-      apiKey: config.apiKey,
-      baseURL: config.baseURL,
-      maxRetries: 0,
-      timeout: config.timeoutMs ?? 10 * 60_000,
-      // node:http with one keep-alive agent per endpoint: a fraction of the global fetch's CPU per call.
-      fetch: keepAliveFetch,
-    });
+    this.createClient = (loaded) =>
+      new loaded.default({
+        apiKey: config.apiKey,
+        baseURL: config.baseURL,
+        maxRetries: 0,
+        timeout: config.timeoutMs ?? 10 * 60_000,
+        // node:http with one keep-alive agent per endpoint: a fraction of the global fetch's CPU per call.
+        fetch: keepAliveFetch,
+      });
     const key = config.apiKey;
     this.redact = (text) => (key.length >= 4 ? text.split(key).join('[redacted]') : text);
   }
@@ -53,6 +66,8 @@ export class OpenAIChatModel implements ChatModel {
   async complete(request: ChatRequest, context?: CallContext): Promise<ChatResponse> {
     const started = performance.now();
     const params = toCompletionParams(this.model, request, this.maxTokensField);
+    this.sdk ??= await loadSdk();
+    this.client ??= this.createClient(this.sdk);
     let response: Response;
     try {
       // `asResponse` keeps the raw body, so a malformed one is reported with an excerpt instead of a bare SyntaxError.
@@ -101,6 +116,8 @@ export class OpenAIChatModel implements ChatModel {
 
   private toProviderError(e: unknown): unknown {
     const id = this.id;
+    if (!this.sdk) return e;
+    const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = this.sdk;
     if (e instanceof APIUserAbortError) {
       return new ProviderError(`${id}: request aborted`, {
         modelId: id,

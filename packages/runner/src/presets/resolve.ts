@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { PipelineName } from '@llm-autodiff/tasks';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { listItems } from '../commands/options';
 import { UsageError } from '../usage-error';
@@ -85,7 +84,8 @@ export async function readSettingsFile(path: string): Promise<SettingsInput> {
   }
   let data: unknown;
   try {
-    data = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    // The YAML parser loads only for a YAML file (a run without --config never pays for it).
+    data = ext === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (e) {
     throw new UsageError(
       `--config ${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`,

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMissingModule, writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parquetReadObjects } from 'hyparquet';
 import { DatasetError } from './errors';
 import type { RawRow } from './fields';
 import { parseJsonl } from './jsonl';
@@ -88,6 +87,8 @@ export function huggingFaceFetcher(access: HubAccess = {}): HubFetcher {
 export const defaultParquetDecoder: ParquetDecoder = async (bytes) => {
   const copy = bytes.slice().buffer;
   try {
+    // The parquet reader loads with the first download (offline runs never need it).
+    const { parquetReadObjects } = await import('hyparquet');
     return (await parquetReadObjects({ file: copy })) as RawRow[];
   } catch (e) {
     throw new DatasetError(

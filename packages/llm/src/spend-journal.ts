@@ -115,9 +115,9 @@ export class SpendJournal implements SpendObserver {
   constructor(options: SpendJournalOptions = {}) {
     this.path = options.path;
     this.syncMs = options.syncMs ?? 200;
-    let session = 0;
+    let earlier: { session: number; cutShort: boolean } | undefined;
     if (options.path && options.append && existsSync(options.path)) {
-      session = this.replay(options.path);
+      earlier = this.replay(options.path);
       this.continued = true;
     }
     if (options.path) {
@@ -127,8 +127,8 @@ export class SpendJournal implements SpendObserver {
         throw new SpendJournalError(`cannot write spend journal ${options.path}: ${writeFailure(error)}`);
       }
       // A line cut short by a kill or power loss is left alone; ours starts on a line of its own.
-      if (this.continued && !endsWithNewline(options.path)) writeSync(this.fd, '\n');
-      this.write({ k: 'open', s: session + 1 });
+      if (earlier?.cutShort) writeSync(this.fd, '\n');
+      this.write({ k: 'open', s: (earlier?.session ?? 0) + 1 });
     }
   }
 
@@ -229,8 +229,11 @@ export class SpendJournal implements SpendObserver {
     fsync(fd, () => {});
   }
 
-  /** Reads earlier processes' lines into the totals; returns the last session number. */
-  private replay(path: string): number {
+  /**
+   * Reads earlier processes' lines into the totals; returns the last session number, and whether the
+   * file ends mid-line (a kill or power loss cut its last line short).
+   */
+  private replay(path: string): { session: number; cutShort: boolean } {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -298,11 +301,6 @@ export class SpendJournal implements SpendObserver {
       }
     });
     closeSession();
-    return session;
+    return { session, cutShort: text !== '' && !text.endsWith('\n') };
   }
-}
-
-function endsWithNewline(path: string): boolean {
-  const text = readFileSync(path, 'utf8');
-  return text === '' || text.endsWith('\n');
 }

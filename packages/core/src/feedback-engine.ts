@@ -190,7 +190,7 @@ export type FeedbackAnswer = { ok: true; text: string } | { ok: false; empty: bo
  * records as "no feedback" and the pass goes on; a stop (a spent budget, the run stopping on a signal,
  * a replay miss: llm's `isStop`) propagates, so it ends the whole backward pass at once.
  */
-export async function feedbackCall(call: () => Promise<ChatResponse>): Promise<FeedbackAnswer> {
+async function feedbackCall(call: () => Promise<ChatResponse>): Promise<FeedbackAnswer> {
   try {
     const text = (await call()).text.trim();
     return text ? { ok: true, text } : { ok: false, empty: true, reason: 'empty answer' };

@@ -282,7 +282,6 @@ export interface ParamOptions {
   hints?: { backward?: string; optimizer?: string };
 }
 
-/** A prompt leaf (instruction, output format, tool description...). */
 /**
  * Prompt and demos parameters made since the last `defineProgram` (its default `parameters`). Bounded, so
  * code that makes parameters without ever defining a program keeps no more than the newest ones.
@@ -300,6 +299,7 @@ export function claimNewParameters(): Parameter[] {
   return unclaimed.splice(0);
 }
 
+/** A prompt leaf (instruction, output format, tool description...). */
 export function param(value: string, opts: ParamOptions): Parameter<string> {
   if (!opts.name) throw new ParameterStateError('param(): `name` is required');
   if (!opts.description)

@@ -13,9 +13,9 @@ export function isMissingModule(e: unknown, name: string): boolean {
 }
 
 /** `require(name)` from this package, or `undefined` when `name` is not installed. */
-export function requireOptional<T>(name: string, from: string = import.meta.url): T | undefined {
+export function requireOptional<T>(name: string): T | undefined {
   try {
-    return createRequire(from)(name) as T;
+    return createRequire(import.meta.url)(name) as T;
   } catch (e) {
     if (isMissingModule(e, name)) return undefined;
     throw e;

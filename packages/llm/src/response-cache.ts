@@ -64,11 +64,11 @@ let exitHook = false;
 /**
  * Durable response cache in one SQLite file. WAL mode lets readers proceed while one process writes;
  * the busy timeout makes concurrent writers queue instead of failing. Writes are batched: the rows
- * `put` in one turn of the event loop go into one transaction right after it (a transaction per row
- * cost ~10% of a busy client's CPU), and a `get` sees them at once. A killed process loses at most the
- * rows of that last turn and never corrupts others; a normal exit (or `close`) writes them. A write that
- * fails is reported by the next `put`, `get` or `close`. The first recorded answer for a key wins
- * (`INSERT OR IGNORE`), so parallel workers agree on replay.
+ * `put` in one turn of the event loop go into one transaction right after it (a transaction per 2 KB
+ * row: about 0.05 ms of CPU, 0.017 ms batched by 16, measured alone), and a `get` sees them at once. A
+ * killed process loses at most the rows of that last turn and never corrupts others; a normal exit (or
+ * `close`) writes them. A write that fails is reported by the next `put`, `get` or `close`. The first
+ * recorded answer for a key wins (`INSERT OR IGNORE`), so parallel workers agree on replay.
  */
 export class ResponseCache {
   readonly mode: CacheMode;

@@ -115,9 +115,9 @@ export class SpendJournal implements SpendObserver {
   constructor(options: SpendJournalOptions = {}) {
     this.path = options.path;
     this.syncMs = options.syncMs ?? 200;
-    let session = 0;
+    let earlier: { session: number; cutShort: boolean } | undefined;
     if (options.path && options.append && existsSync(options.path)) {
-      session = this.replay(options.path);
+      earlier = this.replay(options.path);
       this.continued = true;
     }
     if (options.path) {
@@ -127,8 +127,8 @@ export class SpendJournal implements SpendObserver {
         throw new SpendJournalError(`cannot write spend journal ${options.path}: ${writeFailure(error)}`);
       }
       // A line cut short by a kill or power loss is left alone; ours starts on a line of its own.
-      if (this.continued && !endsWithNewline(options.path)) writeSync(this.fd, '\n');
-      this.write({ k: 'open', s: session + 1 });
+      if (earlier?.cutShort) writeSync(this.fd, '\n');
+      this.write({ k: 'open', s: (earlier?.session ?? 0) + 1 });
     }
   }
 
@@ -148,11 +148,7 @@ export class SpendJournal implements SpendObserver {
     const role = this.open.get(id);
     this.open.delete(id);
     if (role === undefined) return;
-    const s = this.role(role);
-    s.calls++;
-    s.promptTokens += usage.promptTokens;
-    s.completionTokens += usage.completionTokens;
-    s.usd += usd;
+    this.charge(role, 'calls', 1, usage.promptTokens, usage.completionTokens, usd);
     this.write({ k: 'call', id, in: usage.promptTokens, out: usage.completionTokens, usd });
   }
 
@@ -162,11 +158,7 @@ export class SpendJournal implements SpendObserver {
   }
 
   failed(role: string, model: string, attempts: number, usage: TokenUsage, usd: number): void {
-    const s = this.role(role);
-    s.failedAttempts += attempts;
-    s.promptTokens += usage.promptTokens;
-    s.completionTokens += usage.completionTokens;
-    s.usd += usd;
+    this.charge(role, 'failedAttempts', attempts, usage.promptTokens, usage.completionTokens, usd);
     this.write({
       k: 'fail',
       r: role,
@@ -195,6 +187,22 @@ export class SpendJournal implements SpendObserver {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** Adds billed calls or failed attempts (`count` of `field`) with their tokens and dollars to `role`. */
+  private charge(
+    role: string,
+    field: 'calls' | 'failedAttempts',
+    count: number,
+    promptTokens: number,
+    completionTokens: number,
+    usd: number,
+  ): void {
+    const s = this.role(role);
+    s[field] += count;
+    s.promptTokens += promptTokens;
+    s.completionTokens += completionTokens;
+    s.usd += usd;
   }
 
   private role(role: string): RoleSpent {
@@ -229,8 +237,11 @@ export class SpendJournal implements SpendObserver {
     fsync(fd, () => {});
   }
 
-  /** Reads earlier processes' lines into the totals; returns the last session number. */
-  private replay(path: string): number {
+  /**
+   * Reads earlier processes' lines into the totals; returns the last session number, and whether the
+   * file ends mid-line (a kill or power loss cut its last line short).
+   */
+  private replay(path: string): { session: number; cutShort: boolean } {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -269,24 +280,15 @@ export class SpendJournal implements SpendObserver {
           const role = pending.get(line.id ?? -1);
           if (role === undefined) break;
           pending.delete(line.id ?? -1);
-          const s = this.role(role);
-          s.calls++;
-          s.promptTokens += n(line.in);
-          s.completionTokens += n(line.out);
-          s.usd += n(line.usd);
+          this.charge(role, 'calls', 1, n(line.in), n(line.out), n(line.usd));
           break;
         }
         case 'unsent':
           pending.delete(line.id ?? -1);
           break;
-        case 'fail': {
-          const s = this.role(String(line.r));
-          s.failedAttempts += n(line.n);
-          s.promptTokens += n(line.in);
-          s.completionTokens += n(line.out);
-          s.usd += n(line.usd);
+        case 'fail':
+          this.charge(String(line.r), 'failedAttempts', n(line.n), n(line.in), n(line.out), n(line.usd));
           break;
-        }
         case 'hit':
           this.role(String(line.r)).cacheHits++;
           break;
@@ -298,11 +300,6 @@ export class SpendJournal implements SpendObserver {
       }
     });
     closeSession();
-    return session;
+    return { session, cutShort: text !== '' && !text.endsWith('\n') };
   }
-}
-
-function endsWithNewline(path: string): boolean {
-  const text = readFileSync(path, 'utf8');
-  return text === '' || text.endsWith('\n');
 }

@@ -4,7 +4,7 @@
  * made (the test then skips, naming it).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +25,6 @@ export function readOnlyView(source: string): ReadOnlyView {
     }
   }
   const target = mkdtempSync(join(tmpdir(), 'read-only-view-'));
-  mkdirSync(target, { recursive: true });
   const mounted = spawnSync('mount', ['--bind', '-o', 'ro', source, target], { encoding: 'utf8' });
   if (mounted.status !== 0) {
     rmSync(target, { recursive: true, force: true });

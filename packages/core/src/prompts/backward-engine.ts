@@ -106,8 +106,8 @@ const MIN_REPEATED_CHARS = 80;
 
 /**
  * Other inputs whose value the call's inputs already show verbatim (a generator's context, every input of
- * a function) are listed by name and role with a pointer instead of a second copy: the same passages twice
- * doubled the prompt of a retriever pipeline's backward calls, and the reviewer reads them once anyway.
+ * a function) are listed by name and role with a pointer instead of a second copy: the reviewer reads
+ * them once anyway (multi-hop GDPO backward prompt 1280 -> 1180 tokens a call, smoke tokens bench, 1 seed).
  */
 function withoutRepeats(items: ListedVariable[], inputs: string): ListedVariable[] {
   return items.map((v) => {

@@ -108,7 +108,7 @@ async function main(): Promise<number> {
       figures: figures.figures,
     });
   }
-  const { json, md } = writeFigures(out, results, {
+  const { json, md } = await writeFigures(out, results, {
     run: scale.smoke ? 'smoke (small sizes, targets off)' : 'full',
     suites: suites.map((s) => s.key).join(', '),
     'bench wall-clock': `${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -39,7 +39,7 @@ interface MethodUnderTest {
   config: unknown;
 }
 
-export const methodsUnderTest = (steps: number): MethodUnderTest[] => [
+const methodsUnderTest = (steps: number): MethodUnderTest[] => [
   { label: 'GDPO', method: 'gdpo', config: { steps, batchSize: BATCH } },
   {
     label: 'GDPO compute-for-all',
@@ -161,6 +161,7 @@ async function runTokens(
         if (s.valScore >= best) break;
       }
     }
+    const backward = run.ledger.byRole().backward;
     return {
       backwardPerStep: steps.reduce((s, r) => s + tokens(r.usage.backward), 0) / n,
       backwardCallsPerStep: steps.reduce((s, r) => s + (r.usage.backward?.calls ?? 0), 0) / n,
@@ -170,10 +171,7 @@ async function runTokens(
       bestVal: best,
       backwardShape: backwardShape(
         run.timeline.records,
-        {
-          hits: run.ledger.byRole().backward?.cacheHits ?? 0,
-          tokens: run.ledger.byRole().backward?.cacheHitTokens ?? 0,
-        },
+        { hits: backward?.cacheHits ?? 0, tokens: backward?.cacheHitTokens ?? 0 },
         n,
       ),
     };
@@ -198,7 +196,7 @@ export async function runTokensPerMethod(
       string,
       { tokens: number; calls: number; useful: number; byComponent: Map<string, number> }
     >();
-    for (const m of chosen.filter((x) => methods.has(x.method))) {
+    for (const m of chosen) {
       const runs: RunTokens[] = [];
       for (const seed of seeds) runs.push(await runTokens(pipeline, m, seed, splits));
       const at = (k: Exclude<keyof RunTokens, 'backwardShape'>) => mean(runs.map((r) => r[k]));

@@ -10,7 +10,7 @@
  * users, or from a local build whose intermediate files would dominate the figure here.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,33 +38,15 @@ function diskBytes(dir: string): number {
   return total;
 }
 
-/** Installed packages: every folder under node_modules (scoped ones counted per package) that has a package.json. */
+/**
+ * Installed packages, nested ones included: npm's own record of the tree it laid out
+ * (`node_modules/.package-lock.json`, one `packages` entry per installed package).
+ */
 function countPackages(nodeModules: string): number {
-  let count = 0;
-  const visit = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.name.startsWith('@')) {
-        visit(path);
-        continue;
-      }
-      try {
-        statSync(join(path, 'package.json'));
-        count += 1;
-      } catch {
-        // not a package
-      }
-      try {
-        statSync(join(path, 'node_modules'));
-        visit(join(path, 'node_modules'));
-      } catch {
-        // no nested installs
-      }
-    }
+  const lock = JSON.parse(readFileSync(join(nodeModules, '.package-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
   };
-  visit(nodeModules);
-  return count;
+  return Object.keys(lock.packages).length;
 }
 
 /** Installs `names` (short names) from `tarballs` into a fresh project and measures its node_modules. */

@@ -5,9 +5,9 @@
  * Node version, the load and the date, so two runs can be compared by eye or by script. A suite that
  * throws is recorded as failed with its error; a figure is never `NaN`.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '@llm-autodiff/llm';
 
 export interface Target {
   /** `max`: the figure must be at most `value`; `min`: at least. */
@@ -158,19 +158,14 @@ export function toMarkdown(suites: readonly SuiteResult[], info: Record<string, 
 }
 
 /** Atomic writes: a killed bench never leaves a half-written table. */
-export function writeFigures(
+export async function writeFigures(
   dir: string,
   suites: readonly SuiteResult[],
   extra: Record<string, string> = {},
-): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
+): Promise<{ json: string; md: string }> {
   const info = { ...machine(), ...extra };
   const json = join(dir, 'bench.json');
   const md = join(dir, 'bench.md');
-  const write = (path: string, text: string) => {
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
-  };
   const record = {
     machine: info,
     suites: suites.map((s) => ({
@@ -182,7 +177,7 @@ export function writeFigures(
       figures: s.figures.map(figureRecord),
     })),
   };
-  write(json, `${JSON.stringify(record, null, 2)}\n`);
-  write(md, toMarkdown(suites, info));
+  await writeJsonAtomic(json, record);
+  await writeFileAtomic(md, toMarkdown(suites, info));
   return { json, md };
 }

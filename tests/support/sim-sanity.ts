@@ -10,6 +10,7 @@ import { runEval } from '../../packages/runner/src/eval/run';
 import { skillsOf } from '../../packages/sim/src/diagnose';
 import { GENERIC_SENTENCES } from '../../packages/sim/src/optimizer';
 import { readConcept } from '../../packages/sim/src/reading';
+import type { Skill } from '../../packages/sim/src/skills';
 
 interface Concept {
   id: string;
@@ -73,11 +74,16 @@ export interface SanityRow {
   n: number;
 }
 
-function sentenceOf(task: SanityTask, id: string): string {
+/** The simulated world's concept `id` of the task. */
+function skillOf(task: SanityTask, id: string): Skill {
   const skillTask = task.task === 'object-count' ? 'object_count' : (task.task as 'trec' | 'hotpot');
   const skill = skillsOf(skillTask).find((s) => s.id === id);
   if (!skill) throw new Error(`sanity: no concept ${id}`);
-  return skill.sentences[0] as string;
+  return skill;
+}
+
+function sentenceOf(task: SanityTask, id: string): string {
+  return skillOf(task, id).sentences[0] as string;
 }
 
 /** The variants' instructions, by name (the starting value is read from the pipeline). */
@@ -95,10 +101,8 @@ export function variants(task: SanityTask, start: string): [string, string][] {
 
 /** Each negated sentence must read as forbidding its concept (else the row would test nothing). */
 export function checkNegations(task: SanityTask): string[] {
-  const skillTask = task.task === 'object-count' ? 'object_count' : (task.task as 'trec' | 'hotpot');
   return task.concepts.flatMap((c) => {
-    const skill = skillsOf(skillTask).find((s) => s.id === c.id);
-    const state = skill ? readConcept(skill, c.negated).state : 'unknown';
+    const state = readConcept(skillOf(task, c.id), c.negated).state;
     return state === 'misled' ? [] : [`${c.id}: "${c.negated}" reads as ${state}`];
   });
 }

@@ -132,11 +132,12 @@ function planFromFeedback(
   };
 }
 
-/** An entry whose output is an intermediate step (a query, a search): its score is the final answer's. */
-function intermediate(call: VisibleCall): boolean {
+/**
+ * An entry whose output (of `kind`) is an intermediate step (a query, a search): its score is the final
+ * answer's.
+ */
+function intermediate(call: VisibleCall, kind: CallKind): boolean {
   if (call.expected !== undefined) return false;
-  const task = visibleTask(call);
-  const kind = visibleKind(task, call.output);
   return kind === 'query' || (kind === 'react' && /["']action["']\s*:\s*["']search/.test(call.output));
 }
 
@@ -162,12 +163,12 @@ function planFromExamples(
   for (const { call, score } of calls) {
     if (!call?.question || (score ?? 0) >= 0.5) continue;
     task = visibleTask(call);
+    const kind = visibleKind(task, call.output);
     const d = diagnose(call);
     if (d.kind === 'skill') bump(d.skill);
-    if (intermediate(call)) ambiguous = visibleKind(task, call.output);
+    if (intermediate(call, kind)) ambiguous = kind;
     // The output shape tells which kind of call failed, not why: keep the kind's skills as guesses.
-    for (const s of skillsOf(task, visibleKind(task, call.output)))
-      if (!counts.has(s.id)) counts.set(s.id, 0);
+    for (const s of skillsOf(task, kind)) if (!counts.has(s.id)) counts.set(s.id, 0);
   }
   for (const example of f.labelledExamples) {
     const call = entryCall(example);

@@ -156,6 +156,6 @@ export function fallsInto<E extends Example>(
   const factor = READING_FAILURE_FACTOR[reading(skill, call.fields.instruction).state];
   if (factor === 0 || taught.has(skill.id)) return false;
   const base = skill.failureRate * ctx.profile.failureScale;
-  const rate = factor > 1 ? Math.min(MISLED_FAILURE_CAP, Math.max(base, base * factor)) : base * factor;
+  const rate = factor > 1 ? Math.min(MISLED_FAILURE_CAP, base * factor) : base * factor;
   return hashUnit(ctx.seed, 'skill', skill.id, call.example.id) < rate;
 }

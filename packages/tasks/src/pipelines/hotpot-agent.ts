@@ -10,6 +10,7 @@ import {
   passagesOf,
   renderPassages,
   showPassages,
+  systemOf,
 } from './hotpot-common';
 import { AnswerFormatError, extractJsonObject, type Parsed, parsedWith, stringField } from './parse';
 import { defineProgram, type TaskProgram } from './program';
@@ -75,14 +76,14 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
     description:
       'Description of the finish tool: instructs the agent how to give the final answer from the step history',
   });
-  const demos = demosSlot('hotpot_agent.planner', opts.demos);
+  const system = systemOf(instruction, format, demosSlot('hotpot_agent.planner', opts.demos));
   const planner = generator<
     { question: string; search: string; finish: string; steps: string; progress: string },
     Parsed<ReactAction>
   >({
     name: 'hotpot_agent.planner',
     model: opts.model,
-    system: demos ? [instruction, format, demos] : [instruction, format],
+    system,
     user: ({ question, search, finish, steps, progress }) =>
       [
         toolsSection(search, finish),
@@ -129,7 +130,7 @@ export function hotpotAgentPipeline(opts: HotpotOptions): TaskProgram<HotpotExam
 
   return defineProgram<HotpotExample, string | null, string | undefined>({
     name: 'hotpot-agent',
-    parameters: [instruction, format, ...(demos ? [demos] : []), searchTool, finishTool],
+    parameters: [...system, searchTool, finishTool],
     forward: async (e) => {
       const stepOutputs: Traced<unknown>[] = [];
       const history: string[] = [];

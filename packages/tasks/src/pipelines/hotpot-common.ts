@@ -47,7 +47,11 @@ export function demosSlot(name: string, on: boolean | undefined): Parameter<Demo
 }
 
 /** The parameters of a generator's system message: instruction, format, then the slot if any. */
-function systemOf(instr: Parameter<string>, format: Parameter<string>, demos: Parameter<Demo[]> | undefined) {
+export function systemOf(
+  instr: Parameter<string>,
+  format: Parameter<string>,
+  demos: Parameter<Demo[]> | undefined,
+) {
   return demos ? [instr, format, demos] : [instr, format];
 }
 

@@ -70,6 +70,7 @@ export {
   attemptValidation,
   emptyGates,
   type GateCounts,
+  gatedOutcome,
   gateSummary,
   gatesOf,
   gateTotals,

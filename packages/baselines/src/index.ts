@@ -2,14 +2,12 @@ export {
   type BaselineName,
   DEPARTURES,
   type DepartureRow,
-  departuresTable,
   PARTIAL_USE,
   type PartialUse,
 } from './departures';
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
-export { MAX_OBSERVATION_CALLS } from './dspy/grounded-proposer';
 export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';
-export { autoBudget, gepaBudget } from './gepa/cost-model';
+export { autoBudget } from './gepa/cost-model';
 export { type GepaConfig, gepaFactory } from './gepa/method';
 export { BASELINE_METHODS } from './register';
 export { textgradBackward } from './textgrad/backward';

@@ -47,7 +47,6 @@ export type {
 export { defineMethod, tunedKinds } from './method';
 export {
   type ConfigField,
-  configErrorLine,
   configFields,
   MethodConfigError,
   parseMethodConfig,

@@ -46,7 +46,7 @@ function issueLine(method: string, schema: ZodTypeAny, issue: ZodIssue): string 
 }
 
 /** The first issue of a failed parse as one line naming the method and the field. */
-export function configErrorLine(method: string, schema: ZodTypeAny, error: ZodError): string {
+function configErrorLine(method: string, schema: ZodTypeAny, error: ZodError): string {
   const issue = error.issues[0];
   return issue ? issueLine(method, schema, issue) : `${method} config: invalid`;
 }

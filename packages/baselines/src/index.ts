@@ -6,7 +6,8 @@ export {
   type PartialUse,
 } from './departures';
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
-export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';
+export { miproTrials } from './dspy/cost-model';
+export { type MiproConfig, miproFactory } from './dspy/mipro';
 export { autoBudget } from './gepa/cost-model';
 export { type GepaConfig, gepaFactory } from './gepa/method';
 export { BASELINE_METHODS } from './register';

@@ -90,7 +90,6 @@ export const gepaConfigSchema = z
   .strict();
 
 export type GepaConfig = z.output<typeof gepaConfigSchema>;
-export const GEPA_DEFAULTS: GepaConfig = gepaConfigSchema.parse({});
 
 export interface GepaState {
   pool: Candidate[];

@@ -2,14 +2,13 @@ export {
   type BaselineName,
   DEPARTURES,
   type DepartureRow,
-  departuresTable,
   PARTIAL_USE,
   type PartialUse,
 } from './departures';
 export { type BfsrsConfig, type BootstrapConfig, bfsrsFactory, bootstrapFactory } from './dspy/bootstrap';
-export { MAX_OBSERVATION_CALLS } from './dspy/grounded-proposer';
-export { type MiproConfig, miproFactory, miproTrials } from './dspy/mipro';
-export { autoBudget, gepaBudget } from './gepa/cost-model';
+export { miproTrials } from './dspy/cost-model';
+export { type MiproConfig, miproFactory } from './dspy/mipro';
+export { autoBudget } from './gepa/cost-model';
 export { type GepaConfig, gepaFactory } from './gepa/method';
 export { BASELINE_METHODS } from './register';
 export { textgradBackward } from './textgrad/backward';

@@ -15,7 +15,7 @@ import {
   attemptValidation,
   beats,
   emptyGates,
-  gateSummary,
+  gatedOutcome,
   type Method,
   type ProposalAttempt,
   type Rng,
@@ -238,13 +238,11 @@ export class GdpoDemoMethod<E> implements Method<E, DemoState> {
       phase: 'demo',
       batch: batch.map((ex) => program.sampleId(ex)),
       subsetScore: scores.reduce((s, x) => s + x, 0) / Math.max(1, batch.length),
-      tried: gates.tried,
       attempts: [attempt],
       accepted: attempt.accepted,
       bestVal,
       // GDPO's own vocabulary: its gate counts are its details, and its one-line summary.
-      summary: gateSummary(gates),
-      details: { gates },
+      ...gatedOutcome(gates),
     };
   }
 

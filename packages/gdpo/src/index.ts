@@ -1,16 +1,13 @@
 export {
   type Ablations,
-  ablationsSchema,
   DEFAULT_ABLATIONS,
   DEFAULT_GDPO_CONFIG,
   type DemoSettings,
-  demoSettingsSchema,
   type GdpoConfig,
   type GdpoConfigInput,
   gdpoConfigSchema,
   resolveGdpoConfig,
 } from './config';
-export { gdpoCostModel } from './cost-model';
 export {
   type DemoCandidate,
   DemoOptimizer,

@@ -10,7 +10,7 @@ import {
   attemptValidation,
   beats,
   emptyGates,
-  gateSummary,
+  gatedOutcome,
   type Method,
   type ProposalAttempt,
   type RunContext,
@@ -177,13 +177,11 @@ export class GdpoTextMethod<E> implements Method<E, GdpoTextState> {
       subset: subset.map((i) => i.id),
       subsetScore,
       backward: backwardReport,
-      tried: gates.tried,
       attempts,
       accepted,
       bestVal,
       // GDPO's own vocabulary: its gate counts are its details, and its one-line summary.
-      summary: gateSummary(gates),
-      details: { gates },
+      ...gatedOutcome(gates),
     };
   }
 

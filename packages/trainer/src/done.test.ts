@@ -54,6 +54,19 @@ const factory = fixedMethod(
   5,
 );
 
+/** A run of `factory` on the toy world (the one data split every case here uses). */
+const run = (
+  checkpointPath: string,
+  opts: { resume?: boolean; signal?: AbortSignal; log?: (l: string) => void } = {},
+) =>
+  train({
+    program: toyProgram(toyTaskModel()),
+    data: { train: toyData(0, 4), val: toyData(100, 2), test: toyData(200, 2) },
+    method: factory,
+    checkpointPath,
+    ...opts,
+  });
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trainer-done-'));
@@ -64,15 +77,6 @@ afterEach(async () => {
 
 describe('Method.done()', () => {
   it('ends a phase early; the next phase keeps its step numbers; a resume skips the same way', async () => {
-    const run = (checkpointPath: string, signal?: AbortSignal, log?: (l: string) => void) =>
-      train({
-        program: toyProgram(toyTaskModel()),
-        data: { train: toyData(0, 4), val: toyData(100, 2), test: toyData(200, 2) },
-        method: factory,
-        checkpointPath,
-        signal,
-        log,
-      });
     const whole = await run(join(dir, 'a.json'));
     const steps = whole.steps.filter((s) => s.phase !== 'init' && s.phase !== 'final');
     // bounds 8 + 8: the first phase runs steps 1-3, the second starts at 9
@@ -87,32 +91,21 @@ describe('Method.done()', () => {
 
     const path = join(dir, 'b.json');
     const stop = new AbortController();
-    const first = await run(path, stop.signal, (l) => {
-      if (l.startsWith('step 2/')) stop.abort('test');
+    const first = await run(path, {
+      signal: stop.signal,
+      log: (l) => {
+        if (l.startsWith('step 2/')) stop.abort('test');
+      },
     });
     expect(first.partial).toBe(true);
-    const resumed = await train({
-      program: toyProgram(toyTaskModel()),
-      data: { train: toyData(0, 4), val: toyData(100, 2), test: toyData(200, 2) },
-      method: factory,
-      checkpointPath: path,
-      resume: true,
-    });
+    const resumed = await run(path, { resume: true });
     expect(resumed.steps.map((s) => [s.step, s.phase])).toEqual(whole.steps.map((s) => [s.step, s.phase]));
   });
 
   it('a finished run whose phases ended early resumes to its result (issue 21, case 1)', async () => {
     const path = join(dir, 'finished.json');
-    const run = (resume: boolean) =>
-      train({
-        program: toyProgram(toyTaskModel()),
-        data: { train: toyData(0, 4), val: toyData(100, 2), test: toyData(200, 2) },
-        method: factory,
-        checkpointPath: path,
-        resume,
-      });
-    const whole = await run(false);
-    const again = await run(true);
+    const whole = await run(path);
+    const again = await run(path, { resume: true });
     expect(again.partial).toBe(false);
     expect(again.final).toEqual(whole.final);
     expect(again.steps.map((s) => s.step)).toEqual(whole.steps.map((s) => s.step));

@@ -47,7 +47,6 @@ export type {
 export { defineMethod, tunedKinds } from './method';
 export {
   type ConfigField,
-  configErrorLine,
   configFields,
   MethodConfigError,
   parseMethodConfig,
@@ -70,6 +69,7 @@ export {
   attemptValidation,
   emptyGates,
   type GateCounts,
+  gatedOutcome,
   gateSummary,
   gatesOf,
   gateTotals,

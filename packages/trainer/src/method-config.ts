@@ -11,16 +11,21 @@ export class MethodConfigError extends TrainerInputError {
   override readonly name = 'MethodConfigError';
 }
 
-/** The object schema inside optional/default/effects wrappers, if there is one. */
-function objectOf(schema: ZodTypeAny): z.AnyZodObject | undefined {
-  let s: ZodTypeAny = schema;
+/** The schema inside default/optional/effects wrappers. */
+function baseOf(schema: ZodTypeAny): ZodTypeAny {
+  let s = schema;
   for (;;) {
-    if (s instanceof z.ZodObject) return s;
     if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
     else if (s instanceof z.ZodDefault) s = s.removeDefault();
     else if (s instanceof z.ZodEffects) s = s.innerType();
-    else return undefined;
+    else return s;
   }
+}
+
+/** The object schema inside optional/default/effects wrappers, if there is one. */
+function objectOf(schema: ZodTypeAny): z.AnyZodObject | undefined {
+  const s = baseOf(schema);
+  return s instanceof z.ZodObject ? s : undefined;
 }
 
 function shapeAt(schema: ZodTypeAny, path: readonly (string | number)[]): string[] {
@@ -41,7 +46,7 @@ function issueLine(method: string, schema: ZodTypeAny, issue: ZodIssue): string 
 }
 
 /** The first issue of a failed parse as one line naming the method and the field. */
-export function configErrorLine(method: string, schema: ZodTypeAny, error: ZodError): string {
+function configErrorLine(method: string, schema: ZodTypeAny, error: ZodError): string {
   const issue = error.issues[0];
   return issue ? issueLine(method, schema, issue) : `${method} config: invalid`;
 }
@@ -67,17 +72,6 @@ export interface ConfigField {
   type?: string;
   /** JSON of the default, when the field has one. */
   default?: string;
-}
-
-/** The schema inside default/optional/effects wrappers. */
-function baseOf(schema: ZodTypeAny): ZodTypeAny {
-  let s = schema;
-  for (;;) {
-    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
-    else if (s instanceof z.ZodDefault) s = s.removeDefault();
-    else if (s instanceof z.ZodEffects) s = s.innerType();
-    else return s;
-  }
 }
 
 /** What values a leaf schema takes, as help texts say it; undefined for kinds help has no words for. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stepRecordSchema } from './checkpoint';
-import { emptyGates, gateSummary, gatesOf, gateTotals, stepLine } from './step-records';
+import { emptyGates, gatedOutcome, gateSummary, gatesOf, gateTotals, stepLine } from './step-records';
 
 const gated = (passed: boolean) => ({
   ...emptyGates(),
@@ -29,6 +29,10 @@ describe('step records', () => {
     // Something else called `gates` in a method's details is not taken for gate counts.
     expect(gatesOf({ details: { gates: { tried: 'two' } } })).toBeUndefined();
     expect(gateTotals([{ details: { trial: 3 } }, {}])).toBeUndefined();
+    // What a gated method writes (`gatedOutcome`) is what `gatesOf` reads, with `tried` and the summary.
+    const outcome = gatedOutcome(gated(true));
+    expect(gatesOf(outcome)).toEqual(gated(true));
+    expect(outcome).toMatchObject({ tried: 2, summary: 'mini-batch 1/2, validation 1/1' });
     expect(gateTotals([{ details: { gates: gated(true) } }, {}, { gates: gated(false) }])).toEqual({
       ...emptyGates(),
       tried: 4,

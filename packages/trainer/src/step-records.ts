@@ -138,6 +138,18 @@ export function gatesOf(record: Pick<StepRecord, 'details' | 'gates'>): GateCoun
   return record.gates;
 }
 
+/**
+ * A gated step's outcome fields: `tried` from its gate counts, the counts as `details.gates` (where
+ * `gatesOf` reads them) and `gateSummary` as its one line. A method adds its own details beside them.
+ */
+export function gatedOutcome(gates: GateCounts): {
+  tried: number;
+  summary: string;
+  details: { gates: GateCounts };
+} {
+  return { tried: gates.tried, summary: gateSummary(gates), details: { gates } };
+}
+
 /** The gate counts of a run's steps added up, or undefined when no step has any (a method without gates). */
 export function gateTotals(steps: readonly Pick<StepRecord, 'details' | 'gates'>[]): GateCounts | undefined {
   let total: GateCounts | undefined;

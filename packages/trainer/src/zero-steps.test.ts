@@ -1,24 +1,17 @@
 /** A run of zero steps evaluates each split once: the final test reuses the initial one. */
 import { managedModel, UsageLedger } from '@llm-autodiff/llm';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { toyData, toyProgram, toyTaskModel } from '../testing';
-import { onePhase } from './cost-model';
-import { refused } from './general-flags';
-import { defineMethod, type MethodFactory } from './method';
+import { fixedMethod, toyData, toyProgram, toyTaskModel } from '../testing';
+import type { MethodFactory } from './method';
 import { MethodRegistry } from './registry';
 import { train } from './train';
 
 /** A method of `steps` steps that changes nothing (or, with `edit`, appends a word to every prompt). */
 const still = (steps: number, edit = false): MethodFactory<Record<string, never>> =>
-  defineMethod<Record<string, never>>({
-    name: 'still',
-    description: 'changes nothing',
-    tunes: ['prompt'],
-    configSchema: z.object({}).strict(),
-    flags: { steps: refused('a fixed count'), batch: refused('batch 1') },
-    costModel: { phaseOf: onePhase, drivers: () => ({}), steps: () => steps },
-    create: ({ program }) => ({
+  fixedMethod(
+    'still',
+    'changes nothing',
+    ({ program }) => ({
       name: 'still',
       batchSize: 1,
       steps: () => steps,
@@ -36,7 +29,8 @@ const still = (steps: number, edit = false): MethodFactory<Record<string, never>
       state: () => ({}),
       restore: () => {},
     }),
-  });
+    steps,
+  );
 
 const data = { train: toyData(0, 4), val: toyData(40, 6), test: toyData(60, 5) };
 

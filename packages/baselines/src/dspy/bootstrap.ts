@@ -58,8 +58,6 @@ export const bfsrsConfigSchema = z
 
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
 export type BfsrsConfig = z.output<typeof bfsrsConfigSchema>;
-export const BOOTSTRAP_DEFAULTS: BootstrapConfig = bootstrapConfigSchema.parse({});
-export const BFSRS_DEFAULTS: BfsrsConfig = bfsrsConfigSchema.parse({});
 
 const NO_BATCHES = refused('it has no batches: it walks the training set until it has its demos');
 

@@ -31,9 +31,6 @@ import { settingsOf } from './bootstrap';
 import { miproCostModel, miproTrials } from './cost-model';
 import { createDemoBootstrapper, type DemoBootstrapper } from './demo-bootstrap';
 import { proposeInstructions } from './grounded-proposer';
-
-export { miproTrials };
-
 import { bestUnevaluated, choiceKey, nextChoice, type TrialRecord } from './mipro-search';
 
 const int = (min: number) => z.number().int().min(min);
@@ -85,7 +82,6 @@ export const miproConfigSchema = z
   .strict();
 
 export type MiproConfig = z.output<typeof miproConfigSchema>;
-export const MIPRO_DEFAULTS: MiproConfig = miproConfigSchema.parse({});
 
 export interface MiproState {
   instructions: Record<string, string[]>;

@@ -24,7 +24,7 @@ import {
   type Evaluation,
   emptyGates,
   type GateCounts,
-  gateSummary,
+  gatedOutcome,
   type Method,
   type MethodSetup,
   type ProposalAttempt,
@@ -90,7 +90,6 @@ export const gepaConfigSchema = z
   .strict();
 
 export type GepaConfig = z.output<typeof gepaConfigSchema>;
-export const GEPA_DEFAULTS: GepaConfig = gepaConfigSchema.parse({});
 
 export interface GepaState {
   pool: Candidate[];
@@ -207,15 +206,15 @@ export class GepaMethod<E> implements Method<E, GepaState> {
     const best = this.best();
     applyValues(this.prompts, best.values);
     zeroGrad(this.all);
+    const gated = gatedOutcome(gates);
     return {
       ...o,
-      tried: gates.tried,
+      ...gated,
       bestVal: Math.max(run.bestVal, best.aggregate),
       // GEPA's own gates (mini-batch improvement, then admission to the pool) are its details.
-      summary: gateSummary(gates),
       details: {
         ...o.details,
-        gates,
+        ...gated.details,
         pool: this.s.pool.length,
         metricCalls: this.s.metricCalls,
         budget: this.s.budget,

@@ -46,7 +46,6 @@ export const textgradConfigSchema = z
   .strict();
 
 export type TextGradConfig = z.output<typeof textgradConfigSchema>;
-export const TEXTGRAD_DEFAULTS: TextGradConfig = textgradConfigSchema.parse({});
 
 /** A validation score this close below the best still counts as "did not fall". */
 const TIE = 1e-6;

@@ -10,7 +10,7 @@ import {
   toyTaskModel,
 } from '../../testing/toy';
 import { textgradBackward } from './backward';
-import { TEXTGRAD_DEFAULTS, textgradFactory } from './method';
+import { textgradFactory } from './method';
 
 function setup(edit: (i: number) => string) {
   const task = toyTaskModel();
@@ -37,7 +37,7 @@ describe('textgrad method', () => {
     const { method } = setup(() => 'careful');
     expect(method.batchSize).toBe(3);
     expect(method.steps()).toBe(12);
-    expect(TEXTGRAD_DEFAULTS.gradientMemory).toBe(0);
+    expect(textgradFactory.resolveConfig({}).gradientMemory).toBe(0);
   });
 
   it('one step: backward = samples x (loss + 1 prompt), one TGD call per prompt, one validation pass', async () => {

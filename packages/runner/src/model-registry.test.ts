@@ -1,9 +1,6 @@
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../testing/data';
 import { createModelPool } from './model-registry';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 describe('runner model registry', () => {
   it.skipIf(!HAS_DATA)(

@@ -1,6 +1,6 @@
 /** `autodiff ablate [preset|file]`: the experiment with GDPO and each of its switches, then the ablation table. */
 import type { Command } from 'commander';
-import { signalExitCode } from '../exit-codes';
+import { EXIT_CODES, signalExitCode } from '../exit-codes';
 import { ABLATION_NAMES } from '../experiment/methods';
 import type { Experiment } from '../experiment/schema';
 import { UsageError } from '../usage-error';
@@ -46,6 +46,6 @@ export function define(command: Command, cx: CommandContext): void {
       const files = await writeAblationTable(plan.root);
       cx.io.out(`ablation table: ${files.join(', ')}`);
     }
-    cx.exitCode = sweep.failed.length > 0 ? 1 : 0;
+    cx.exitCode = sweep.failed.length > 0 ? EXIT_CODES.failed : EXIT_CODES.done;
   });
 }

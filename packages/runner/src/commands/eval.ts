@@ -55,6 +55,5 @@ export function define(command: Command, cx: CommandContext): void {
       cx.io.out(
         `${out.pipeline} ${out.split}: ${out.score.toFixed(3)} on ${out.n} examples (${out.simulated ? 'simulated model' : out.model}); written to ${flags.out}`,
       );
-      cx.exitCode = 0;
     });
 }

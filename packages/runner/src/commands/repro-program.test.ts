@@ -3,14 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { autodiff } from '../../testing/run-cli';
 import { loadExperiment } from '../experiment/load';
 import { readExperiment } from '../repro/run-record';
 
-const HAS_DATA = findDataDir() !== undefined; // the sim models read the datasets folder
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 const fixture = fileURLToPath(new URL('../../testing/fixtures/count-program.ts', import.meta.url));
 
 let dir: string;

@@ -2,13 +2,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
+import { deriveSimSeed } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { autodiff } from '../../testing/run-cli';
 import { readExperiment } from '../repro/run-record';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 let dir: string;
 let results: string;

@@ -1,6 +1,6 @@
 /** `autodiff repro [preset|file]`: run an experiment (a sweep of runs), then build its tables and report. */
 import type { Command } from 'commander';
-import { signalExitCode } from '../exit-codes';
+import { EXIT_CODES, signalExitCode } from '../exit-codes';
 import type { ExecuteOptions } from '../repro/execute';
 import type { CommandContext } from './context';
 import {
@@ -74,6 +74,10 @@ export function define(command: Command, cx: CommandContext): void {
       import('../repro/execute'),
     ]);
     const { sweep, stoppedBy } = await executeExperiment(loadExperiment(name), options, cx.io);
-    cx.exitCode = stoppedBy ? signalExitCode(stoppedBy) : sweep && sweep.failed.length > 0 ? 1 : 0;
+    cx.exitCode = stoppedBy
+      ? signalExitCode(stoppedBy)
+      : sweep && sweep.failed.length > 0
+        ? EXIT_CODES.failed
+        : EXIT_CODES.done;
   });
 }

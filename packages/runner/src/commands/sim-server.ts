@@ -1,6 +1,7 @@
 /** `autodiff sim-server`: the simulated LLM world over an OpenAI-compatible HTTP API. */
 import { type FaultRates, type LatencySpec, startSimServer } from '@llm-autodiff/sim';
 import type { Command } from 'commander';
+import { EXIT_CODES } from '../exit-codes';
 import type { Io } from '../io';
 import { UsageError } from '../usage-error';
 import type { CommandContext } from './context';
@@ -100,7 +101,7 @@ async function simServer(cmd: SimServerCommand, io: Io, stop: Promise<void>): Pr
   await stop;
   await server.close();
   io.out(`sim server stopped after ${server.stats.requests} request(s)`);
-  return 0;
+  return EXIT_CODES.done;
 }
 
 function signalStop(): Promise<void> {

@@ -7,15 +7,13 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { autodiff } from '../../testing/run-cli';
 import { PRESET_DIR } from '../experiment/load';
 import type { RunRecord } from '../repro/run-record';
 
 const REFERENCE = join(PRESET_DIR, '..', '..', '..', 'results', 'reference', 'quick');
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 let dir: string;
 beforeEach(() => {

@@ -38,6 +38,11 @@ export function runRoleUsage(u: RoleUsage): RunRoleUsage {
   };
 }
 
+/** Every role's usage as run.json stores it (`runRoleUsage` of each). */
+export function runUsage(usage: Readonly<Record<string, RoleUsage>>): Record<string, RunRoleUsage> {
+  return Object.fromEntries(Object.entries(usage).map(([role, u]) => [role, runRoleUsage(u)]));
+}
+
 /**
  * The three views of a saved role usage. Records written before the views existed derive them from the
  * counters (a record without `cacheHitTokens` counts its hits' tokens as 0: it undercounts requested).

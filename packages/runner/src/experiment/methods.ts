@@ -8,7 +8,7 @@ import { DEFAULT_ABLATIONS } from '@llm-autodiff/gdpo';
 import { methods } from '../methods';
 
 /** The registered methods' names, sorted. */
-export function knownMethods(): string[] {
+function knownMethods(): string[] {
   return methods.list().map((m) => m.name);
 }
 

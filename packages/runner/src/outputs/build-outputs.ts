@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@llm-autodiff/llm';
 import { plotSpecs } from '../plots/plot-specs';
-import { renderPlots as renderSvgs } from '../plots/render-svg';
+import { renderPlots } from '../plots/render-svg';
 import { withGraphPictures } from '../report/graph-svg';
-import { type RenderedPlot, reportHtml } from '../report/html-report';
+import { reportHtml } from '../report/html-report';
 import type { SavedExperiment } from '../repro/run-record';
 import { departuresTables } from '../tables/departures';
 import { paperTables } from '../tables/paper-tables';
@@ -32,10 +32,6 @@ function tablesOf(exp: SavedExperiment, cells: CellSummary[]) {
   });
 }
 
-async function renderPlots(exp: SavedExperiment, cells: CellSummary[]): Promise<RenderedPlot[]> {
-  return renderSvgs(plotSpecs(exp.runs, cells, exp.simulated));
-}
-
 /** Tables and plots; with `report`, also report.html (read the experiment with graphs for it). */
 export async function buildOutputs(
   exp: SavedExperiment,
@@ -45,7 +41,7 @@ export async function buildOutputs(
   const cells = summarize(exp);
   const tables = tablesOf(exp, cells);
   const departures = departuresTables(cells);
-  const plots = await renderPlots(exp, cells);
+  const plots = await renderPlots(plotSpecs(exp.runs, cells, exp.simulated));
   const tableFiles = <R>(t: Table<R>): OutputFile[] => [
     { path: `tables/${t.name}.md`, text: renderMarkdown(t) },
     { path: `tables/${t.name}.csv`, text: renderCsv(t) },

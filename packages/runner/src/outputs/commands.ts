@@ -71,7 +71,7 @@ export async function writeReport(dir: string): Promise<string> {
 }
 
 /** A `train` results file (not an experiment folder): by its name, as `train --out` requires it. */
-export function isTrainResultsFile(path: string): boolean {
+function isTrainResultsFile(path: string): boolean {
   return path.endsWith('.json');
 }
 
@@ -79,7 +79,7 @@ export function isTrainResultsFile(path: string): boolean {
  * The report of one `train` run, written beside its results file as `<name>.report.html` (no tables/ or
  * plots/ folders: results/ holds many runs' files side by side). Returns the report's path.
  */
-export async function writeTrainRunReport(file: string): Promise<string> {
+async function writeTrainRunReport(file: string): Promise<string> {
   const exp = await readTrainRun(file);
   const report = (await buildOutputs(exp, { report: true })).find((f) => f.path === 'report.html');
   if (!report) throw new Error('buildOutputs wrote no report.html');

@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { TrainerInputError } from '@llm-autodiff/trainer';
-import { runRoleUsage } from '../costs/run-cost';
+import { runUsage } from '../costs/run-cost';
 import {
   parseRunRecord,
   parseSteps,
@@ -52,7 +52,7 @@ function record(file: string, name: string, results: TrainResultsFile) {
       testScores: result.testScores.final,
       initialTestScores: result.testScores.initial,
       values: { initial: results.initialValues ?? {}, final: result.values },
-      usage: Object.fromEntries(Object.entries(result.usage).map(([role, u]) => [role, runRoleUsage(u)])),
+      usage: runUsage(result.usage),
       gates: result.gates,
       steps: result.steps.length,
       wallMs: result.wallMs,

@@ -17,7 +17,7 @@ import { registerExperimentPipelines } from './custom-pipelines';
 import { costRefusal, estimate, formatEstimate, type RunSizes } from './estimate';
 import { type Plan, planExperiment } from './plan';
 import { PreflightError, preflight } from './preflight';
-import { LIST_PRICES, LIST_PRICES_SOURCE, readPriceFile } from './price-list';
+import { LIST_PRICES, pricesSource, readPriceFile } from './price-list';
 import { SweepProgress } from './progress';
 import { readStepCounts } from './step-counts';
 import { isDone, runSweep, type SweepOptions, type SweepResult } from './sweep';
@@ -90,8 +90,7 @@ export async function executeExperiment(
     for (const r of plan.runs) io.out(`  ${r.runId}${pending.includes(r) ? '' : ' (done)'}`);
   }
   for (const line of formatEstimate(est)) io.out(line);
-  if (est.paid.length > 0)
-    io.out(`dollars priced with ${o.pricesFile ? `prices from ${o.pricesFile}` : LIST_PRICES_SOURCE}`);
+  if (est.paid.length > 0) io.out(`dollars priced with ${pricesSource(o.pricesFile)}`);
   const refusal = costRefusal(est, {
     budgeted: e.budget !== undefined,
     maxCostUsd: o.maxCostUsd,

@@ -3,7 +3,7 @@
  * and `--max-cost`. Prices change: `--prices FILE` (a JSON PriceTable, see llm's prices.ts) replaces them.
  */
 import { readFileSync } from 'node:fs';
-import { type PriceTable, validatePriceTable } from '@llm-autodiff/llm';
+import { type ErrorKind, type PriceTable, validatePriceTable } from '@llm-autodiff/llm';
 
 export const LIST_PRICES: PriceTable = {
   'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },
@@ -19,14 +19,29 @@ export const LIST_PRICES: PriceTable = {
 export const LIST_PRICES_SOURCE =
   "OpenAI's list prices per 1M tokens as recorded in this repository on 2026-11-29 (--prices FILE for current ones)";
 
-/** Reads a price table file; a mistake names the file and the field. */
+/** A `--prices` file that cannot be used: bad input (exit 2), one line naming the file and the field. */
+export class PriceFileError extends Error {
+  override readonly name = 'PriceFileError';
+  readonly errorKind: ErrorKind = 'input';
+}
+
+/** Reads a price table file (train's and repro's `--prices`); a mistake names the file and the field. */
 export function readPriceFile(file: string): PriceTable {
   let table: PriceTable;
   try {
     table = JSON.parse(readFileSync(file, 'utf8')) as PriceTable;
   } catch (e) {
-    throw new Error(`${file}: not a readable JSON price table (${(e as Error).message})`);
+    throw new PriceFileError(`--prices: ${file}: not a readable JSON price table (${(e as Error).message})`);
   }
-  validatePriceTable(table, file);
+  try {
+    validatePriceTable(table, file);
+  } catch (e) {
+    throw new PriceFileError(`--prices: ${(e as Error).message}`);
+  }
   return table;
+}
+
+/** Where the dollar figures' prices come from: `--prices FILE`, else the list prices. */
+export function pricesSource(file: string | undefined): string {
+  return file ? `prices from ${file}` : LIST_PRICES_SOURCE;
 }

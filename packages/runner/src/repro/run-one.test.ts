@@ -3,16 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChatOptions, registerProvider, Semaphore } from '@llm-autodiff/llm';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { parseExperiment } from '../experiment/load';
 import { createModel } from '../model-registry';
 import { planExperiment } from './plan';
 import { runOne } from './run-one';
 import { parseRunRecord } from './run-record';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 /** `spy:<profile>`: the simulated model of that profile, recording the options of every request. */
 function spyProvider(): { seen: Array<{ model: string; options: ChatOptions }>; unregister: () => void } {

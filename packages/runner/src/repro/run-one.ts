@@ -40,7 +40,7 @@ import {
   train,
 } from '@llm-autodiff/trainer';
 import { RequestedMeter } from '../costs/requested-budget';
-import { runCost, runRoleUsage } from '../costs/run-cost';
+import { runCost, runUsage } from '../costs/run-cost';
 import { graphWriter } from '../graph-writer';
 import { methods } from '../methods';
 import { samplingByRole } from '../presets/settings';
@@ -49,7 +49,7 @@ import { manifestOf, type RunSetupOptions, setupRun } from '../run-setup';
 import { trainableValues } from '../trainable-values';
 import { packageVersions, sourceCommit } from '../versions';
 import type { RunSpec } from './plan';
-import { RUN_RECORD_FORMAT, type RunRecord, type RunRoleUsage } from './run-record';
+import { RUN_RECORD_FORMAT, type RunRecord } from './run-record';
 
 export interface RunProgress {
   step: number;
@@ -88,10 +88,6 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
 
 type Example = ExampleOf[TaskName];
 
-function toRunUsage(usage: TrainResult['usage']): Record<string, RunRoleUsage> {
-  return Object.fromEntries(Object.entries(usage).map(([role, u]) => [role, runRoleUsage(u)]));
-}
-
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -111,7 +107,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunOutcome
   // What the finished steps of an earlier process spent (a resume); this process's calls are in `ledger`.
   const earlier = resume ? checkpointUsage(await readCheckpoint(checkpointPath)) : {};
   if (meter) {
-    const spent = runCost({ usage: toRunUsage(earlier) });
+    const spent = runCost({ usage: runUsage(earlier) });
     meter.credit(spent.calls, spent.tokens);
   }
   // Wired as `autodiff train` wires a run, with the sweep's shared per-model limits and retriever.
@@ -299,7 +295,7 @@ function toRecord(
     testScores,
     initialTestScores,
     values: { initial: initialValues, final: result.values },
-    usage: toRunUsage(result.usage),
+    usage: runUsage(result.usage),
     ...(result.spent ? { spent: result.spent } : {}),
     // Only a method whose proposals pass gates (GDPO, GEPA) has gate counts; the others record none.
     gates: gateTotals(result.steps),

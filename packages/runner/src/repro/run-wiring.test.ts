@@ -6,16 +6,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Semaphore } from '@llm-autodiff/llm';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { TrainerInputError } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autodiffChild } from '../../testing/child-cli';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { parseExperiment } from '../experiment/load';
 import { planExperiment, type RunSpec } from './plan';
 import { CHECKPOINT_FILE, type RunContext, runOne } from './run-one';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 let dir: string;
 beforeEach(() => {

@@ -3,15 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChatModel, type ChatResponse, registerProvider } from '@llm-autodiff/llm';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { parseExperiment } from '../experiment/load';
 import { planExperiment } from './plan';
 import { SweepProgress } from './progress';
 import { runSweep } from './sweep';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 /** A model that answers after a pause and records how many of its calls were in flight at once. */
 function countingProvider(): { peak: () => number; unregister: () => void } {

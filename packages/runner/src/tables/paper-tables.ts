@@ -194,10 +194,9 @@ export function mainTable(cells: CellSummary[], ctx: TableContext): Table<Method
           ['method', (r) => r.method],
         ],
       },
-      ...withoutEmptyBudget<MethodRow>(
-        [{ header: 'budget', md: (r) => r.budget?.label ?? '', csv: [['budget', (r) => r.budget?.label]] }],
-        budgeted,
-      ),
+      ...onlyIf<MethodRow>(budgeted, [
+        { header: 'budget', md: (r) => r.budget?.label ?? '', csv: [['budget', (r) => r.budget?.label]] },
+      ]),
       ...onlyIf<MethodRow>(paper, [
         {
           header: 'paper method',

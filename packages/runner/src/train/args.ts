@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Ablations, DEFAULT_ABLATIONS, DEFAULT_GDPO_CONFIG } from '@llm-autodiff/gdpo';
+import { type Ablations, DEFAULT_ABLATIONS } from '@llm-autodiff/gdpo';
 import {
   type BudgetOptions,
   BudgetSpecError,
@@ -31,8 +31,6 @@ import { parseSettingFlags, type SettingArgs, settingFlagsGiven } from '../prese
 import { checkMethodConfig, type RunConfigInput, splitRunConfig } from '../run-config';
 import { UsageError } from '../usage-error';
 import { type TrainFlags, trainOptions } from './options';
-
-const D = { ...DEFAULT_GDPO_CONFIG, ...DEFAULT_TRAINER_SETTINGS };
 
 const DEFAULT_PIPELINE: Record<TaskName, PipelineName> = {
   'object-count': 'object-count',
@@ -146,7 +144,7 @@ export function trainArgsFrom(flags: TrainFlags): TrainArgs {
   Object.assign(config, methodConfigFlag(flags.methodConfig));
   // The method's factory checks its own fields (a TrainerInputError: one line naming method and field).
   checkMethodConfig(method, splitRunConfig(config).methodConfig);
-  const seed = config.seed ?? D.seed;
+  const seed = config.seed ?? DEFAULT_TRAINER_SETTINGS.seed;
   checkCacheFlags(flags);
   const out = resolve(flags.out ?? `results/${method}-${pipeline}-seed${seed}.json`);
   return {

@@ -4,13 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deriveSimSeed, findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
+import { deriveSimSeed, startSimServer } from '@llm-autodiff/sim';
 import { readCheckpoint } from '@llm-autodiff/trainer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { autodiff } from '../../testing/run-cli';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 

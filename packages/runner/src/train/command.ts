@@ -56,18 +56,14 @@ export async function runTrain(flags: TrainFlags, argv: readonly string[], io: I
   try {
     args = trainArgsFrom(await applyProgramFlags(flags));
     settings = await resolveRunSettings(args);
-  } catch (e) {
-    return reportError('train', e, io);
-  }
-  try {
     // `module:` models load first: the cost check builds every role's model to name it.
     await loadModuleModels(Object.values(args.models));
     cost = await trainCost(args, methodConfigOf(args, settings));
   } catch (e) {
     return reportError('train', e, io);
   }
+  for (const line of cost.lines) io.out(line);
   if (args.dryRun) {
-    for (const line of cost.lines) io.out(line);
     io.out(
       cost.refusal
         ? `the run would refuse to start: ${cost.refusal}`
@@ -75,7 +71,6 @@ export async function runTrain(flags: TrainFlags, argv: readonly string[], io: I
     );
     return EXIT_CODES.done;
   }
-  for (const line of cost.lines) io.out(line);
   if (cost.refusal) {
     io.err(`autodiff train: refusing to start: ${cost.refusal}`);
     return EXIT_CODES.environment;
@@ -195,8 +190,8 @@ async function trainAndReport(
       onRetry: retryReporter({ log: io.err }),
     });
     const { program, teacher, data, label, pool, ledger } = run;
-    const roleModels = Object.fromEntries(
-      Object.entries(args.models).map(([role, spec]) => [role, { spec, id: pool.model(spec).id }]),
+    const modelIds = Object.fromEntries(
+      Object.entries(args.models).map(([role, spec]) => [role, pool.model(spec).id]),
     );
     const usesSim = Object.values(args.models).some(isSimSpec);
     const manifest = manifestOf(run, {
@@ -254,7 +249,7 @@ async function trainAndReport(
         overridden: resolved.overridden,
         settings,
       },
-      models: Object.fromEntries(Object.entries(roleModels).map(([role, m]) => [role, m.id])),
+      models: modelIds,
       ...(usesSim ? { simSeed } : {}),
       manifest,
       modelControls: pool.describe(),

@@ -17,7 +17,7 @@ function wrap(text: string, width: number, indent: string): string[] {
 }
 
 /** One method's heading, what --steps and --batch set for it, and its config fields. */
-export function methodConfigHelp(m: MethodFactory, width = 80): string[] {
+function methodConfigHelp(m: MethodFactory, width = 80): string[] {
   const lines = wrap(`${m.name}: ${m.description} (tunes ${m.tunes.join(', ') || 'nothing'})`, width, '');
   lines.push(...wrap(generalFlagHelp(m).join('; '), width, '  '));
   const fields = configFields(m.configSchema);

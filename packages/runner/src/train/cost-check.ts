@@ -11,7 +11,6 @@ import {
   priceFor,
 } from '@llm-autodiff/llm';
 import { loadTask } from '@llm-autodiff/tasks';
-import { TrainerInputError } from '@llm-autodiff/trainer';
 import type { MethodId } from '../experiment/methods';
 import { createModel } from '../model-registry';
 import {
@@ -22,7 +21,7 @@ import {
   isPaid,
   type RunSizes,
 } from '../repro/estimate';
-import { LIST_PRICES, LIST_PRICES_SOURCE, readPriceFile } from '../repro/price-list';
+import { LIST_PRICES, pricesSource, readPriceFile } from '../repro/price-list';
 import { readStepCounts } from '../repro/step-counts';
 import type { TrainArgs } from './args';
 
@@ -42,7 +41,7 @@ type Roles = TrainArgs['models'];
 /** The run's estimate, refusal and priced budget; a `usd` limit on a model without a price is refused. */
 export async function trainCost(args: TrainArgs, methodConfig: Record<string, unknown>): Promise<TrainCost> {
   const prices = priceTable(args.pricesFile);
-  const source = args.pricesFile ? `prices from ${args.pricesFile}` : LIST_PRICES_SOURCE;
+  const source = pricesSource(args.pricesFile);
   const modelOf = (spec: string) => createModel(spec, { baseURL: args.baseURL, noCalls: true });
   const idOf = (spec: string) => modelOf(spec).id;
   const budget = pricedBudget(args.budget, args.models, prices, source, modelOf);
@@ -78,12 +77,7 @@ export async function trainCost(args: TrainArgs, methodConfig: Record<string, un
 }
 
 function priceTable(file: string | undefined): PriceTable {
-  if (file === undefined) return LIST_PRICES;
-  try {
-    return readPriceFile(file);
-  } catch (e) {
-    throw new TrainerInputError(`--prices: ${(e as Error).message}`);
-  }
+  return file === undefined ? LIST_PRICES : readPriceFile(file);
 }
 
 /** The split sizes of a built-in pipeline; a custom one has no measured counts, so its sizes do not matter. */

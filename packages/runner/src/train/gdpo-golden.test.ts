@@ -13,13 +13,11 @@
  * Task-model call counts are not compared: an early-stopped validation may issue a few more or fewer calls
  * depending on when a slot frees up (the accept/reject decision does not depend on it).
  */
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { describe, expect, it } from 'vitest';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { GOLDEN_RUNS, type GoldenFile, runGolden } from '../../testing/gdpo-golden';
 import golden from './fixtures/gdpo-golden.json';
 
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 const recorded = golden as GoldenFile;
 
 describe.skipIf(!HAS_DATA)(needsData('GDPO golden runs'), () => {

@@ -7,18 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { gateTotals, type TrainResult } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backwardTokens, KILL_TEST_CONFIG, KILL_TEST_SIZES, simObjectCountRun } from '../../testing';
+import { HAS_DATA, needsData } from '../../testing/data';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
 
 let dir: string;
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gdpo-sim-'));

@@ -62,7 +62,7 @@ export interface TrainFlags extends ModelFlags, CacheFlags, CostFlags, SettingFl
  * The flags that set a GDPO config field, and a value to ask a method whether its config takes it
  * (--steps and --batch are every method's: its factory says what they set).
  */
-export const GDPO_FIELD_FLAGS: ReadonlyArray<{ flag: string; probe: Record<string, unknown> }> = [
+const GDPO_FIELD_FLAGS: ReadonlyArray<{ flag: string; probe: Record<string, unknown> }> = [
   { flag: '--proposals', probe: { proposalsPerStep: 1 } },
   { flag: '--strategy', probe: { strategy: 'constrained' } },
   { flag: '--ablation', probe: { ablations: {} } },
@@ -173,7 +173,7 @@ function takes(method: string, probe: Record<string, unknown>): boolean {
 }
 
 /** The per-method part of `train --help`, from the method registry. */
-export function methodsHelp(): string {
+function methodsHelp(): string {
   const lines = ['Methods (--method), what --steps and --batch set for each, and the GDPO flags it takes:'];
   const all = methods.list();
   const width = Math.max(...all.map((m) => m.name.length)) + 2;

@@ -7,12 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDataDir, NO_DATA_MESSAGE, startSimServer } from '@llm-autodiff/sim';
+import { startSimServer } from '@llm-autodiff/sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autodiff, httpTrainArgs } from '../../testing/child-cli';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
+import { HAS_DATA, needsData } from '../../testing/data';
 
 let dir: string;
 beforeEach(() => {

@@ -7,14 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import type { TrainResult } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simMethodRun } from '../../testing';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { methods } from '../methods';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 /** A few steps each; a method not listed runs with its defaults. */
 const SMALL_CONFIGS: Record<string, unknown> = {

@@ -7,13 +7,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDataDir, NO_DATA_MESSAGE } from '@llm-autodiff/sim';
 import { Rng } from '@llm-autodiff/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autodiff, autodiffChild } from '../../testing/child-cli';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
+import { HAS_DATA, needsData } from '../../testing/data';
 
 let dir: string;
 const staleBefore = process.env.AUTODIFF_LOCK_STALE_MS;

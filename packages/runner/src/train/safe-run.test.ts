@@ -15,14 +15,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findDataDir, NO_DATA_MESSAGE, type SimServer, startSimServer } from '@llm-autodiff/sim';
+import { type SimServer, startSimServer } from '@llm-autodiff/sim';
 import { lockCheckpoint } from '@llm-autodiff/trainer';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { autodiff, httpTrainArgs } from '../../testing/child-cli';
+import { HAS_DATA, needsData } from '../../testing/data';
 import { readTrainResults } from './results-file';
-
-const HAS_DATA = findDataDir() !== undefined;
-const needsData = (name: string) => (HAS_DATA ? name : `${name} (${NO_DATA_MESSAGE})`);
 
 let dir: string;
 let server: SimServer;

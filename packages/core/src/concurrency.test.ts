@@ -9,6 +9,7 @@ import {
   type Parameter,
   param,
   renderGradients,
+  requestText,
   runSample,
   sum,
   topologicalOrder,
@@ -119,9 +120,9 @@ describe('concurrent backward', () => {
     let checked = 0;
     for (const node of nodes.values()) {
       for (const g of node.gradients) {
-        if (!g.prompt || g.fromComponentName === 'loss') continue;
+        if (!g.request || g.fromComponentName === 'loss') continue;
         const response = nodes.get(g.fromResponseId)!;
-        const section = readTag(g.prompt, TAGS.backward.successorFeedback) ?? '';
+        const section = readTag(requestText(g.request), TAGS.backward.successorFeedback) ?? '';
         expect(readTags(section, TAGS.item.entry)).toEqual(response.gradients.map((x) => x.feedback));
         checked++;
       }

@@ -60,8 +60,14 @@ export interface BackwardReport {
 
 export interface Feedback {
   text: string;
-  prompt: string;
+  /** The messages sent (none without a model). */
+  request: ChatMessage[];
   failed: boolean;
+}
+
+/** A request as one text, `ROLE:` before each message: how a gradient's request is shown. */
+export function requestText(messages: readonly ChatMessage[]): string {
+  return messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
 }
 
 export const DEFAULT_SKIP_ABOVE_SCORE = 0.9;
@@ -140,14 +146,13 @@ export class FeedbackEngine {
    * and is counted; a stop propagates (see `send`).
    */
   async ask(fields: BackwardPromptFields): Promise<Feedback> {
-    if (!this.model) return { text: '', prompt: '', failed: false };
-    const messages = renderBackwardPrompt(fields);
-    const prompt = messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
-    const answer = await this.send(messages);
-    if (answer.ok) return { text: answer.text, prompt, failed: false };
+    if (!this.model) return { text: '', request: [], failed: false };
+    const request = renderBackwardPrompt(fields);
+    const answer = await this.send(request);
+    if (answer.ok) return { text: answer.text, request, failed: false };
     return {
       text: `The backward engine failed to compute feedback for this variable (${answer.empty ? 'the engine returned an empty answer' : answer.reason}). No feedback is available for this call.`,
-      prompt,
+      request,
       failed: true,
     };
   }

@@ -1,3 +1,4 @@
+import type { ChatMessage } from '@llm-autodiff/llm';
 import type { FeedbackEngine } from './feedback-engine';
 import { noErrorFeedback } from './feedback-engine';
 import type { Gradient } from './gradient';
@@ -13,7 +14,13 @@ export function gradientId(out: Parameter, to: Parameter): string {
 export function newGradient(
   out: Parameter,
   to: Parameter,
-  init: { feedback: string; inputOutput: string; prompt?: string; isSkipped?: boolean; isFailure?: boolean },
+  init: {
+    feedback: string;
+    inputOutput: string;
+    request?: readonly ChatMessage[];
+    isSkipped?: boolean;
+    isFailure?: boolean;
+  },
 ): Gradient {
   const call = out.component;
   return {
@@ -32,7 +39,7 @@ export function newGradient(
     isSkipped: init.isSkipped ?? false,
     isFailure: init.isFailure ?? false,
     context: { inputOutput: init.inputOutput, variableRole: to.description, responseRole: out.description },
-    prompt: init.prompt,
+    request: init.request,
   };
 }
 
@@ -82,7 +89,7 @@ export function feedbackToEach(
         to,
         gradient: newGradient(out, to, {
           feedback: fb.text,
-          prompt: fb.prompt,
+          request: fb.request,
           isFailure: fb.failed,
           inputOutput,
         }),

@@ -1,3 +1,5 @@
+import type { ChatMessage } from '@llm-autodiff/llm';
+
 /**
  * A textual gradient: feedback for one (output -> predecessor) edge for one sample. Plain data, so it
  * can be logged, exported and compared between runs.
@@ -33,6 +35,10 @@ export interface Gradient {
     variableRole: string;
     responseRole: string;
   };
-  /** The backward-engine prompt that produced `feedback` (debugging); absent for copies and skips. */
-  prompt?: string;
+  /**
+   * The backward-engine request that produced `feedback` (for debugging; `requestText` shows it as one
+   * text); absent for copies and skips. The messages as sent, not a joined copy: the system message is
+   * the template's one string, shared by every gradient (a 100,000-node backward kept 2.4 KB per gradient).
+   */
+  request?: readonly ChatMessage[];
 }

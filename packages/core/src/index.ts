@@ -20,6 +20,7 @@ export {
   SampleIdError,
   UserFunctionError,
 } from './errors';
+export { newGradient } from './feedback';
 export {
   type BackwardAccounting,
   type BackwardOptions,
@@ -28,6 +29,7 @@ export {
   type FeedbackAnswer,
   FeedbackEngine,
   noErrorFeedback,
+  requestText,
 } from './feedback-engine';
 export {
   type FnComponent,

@@ -104,7 +104,7 @@ export async function loss<P, G>(
           gradient: newGradient(out, pred, {
             feedback,
             inputOutput,
-            prompt: fb.prompt,
+            request: fb.request,
             isFailure: fb.failed,
           }),
         },

@@ -33,7 +33,7 @@ describe('selective gradients', () => {
       feedback: noErrorFeedback(1),
       isSkipped: true,
       score: 1,
-      prompt: undefined,
+      request: undefined,
     });
     expect(right.feedback).toBe('Eval score: 1. No noticeable error.');
     expect(instr.gradients.find((g) => g.sampleId === 'wrong')).toMatchObject({ isSkipped: false, score: 0 });

@@ -118,4 +118,30 @@ describe('Semaphore', () => {
     expect(s.inUse).toBe(0);
     expect(() => new Semaphore(0)).toThrow(/integer >= 1/);
   });
+
+  it('keeps FIFO order through thousands of waiters with aborted ones among them', async () => {
+    const s = new Semaphore(2);
+    const held = [await s.acquire(), await s.acquire()];
+    const granted: number[] = [];
+    const controllers: AbortController[] = [];
+    const waits = Array.from({ length: 3000 }, (_, i) => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      return s.acquire(controller.signal).then(
+        (release) => {
+          granted.push(i);
+          release();
+        },
+        () => undefined,
+      );
+    });
+    for (let i = 0; i < 3000; i += 7) controllers[i]?.abort();
+    expect(s.waiting).toBe(3000 - Math.ceil(3000 / 7));
+    for (const release of held) release();
+    await Promise.all(waits);
+    const expected = Array.from({ length: 3000 }, (_, i) => i).filter((i) => i % 7 !== 0);
+    expect(granted).toEqual(expected);
+    expect(s.waiting).toBe(0);
+    expect(s.inUse).toBe(0);
+  });
 });

@@ -1,7 +1,13 @@
-/** A counting semaphore: at most `limit` holders at once, FIFO for waiters. */
+/**
+ * A counting semaphore: at most `limit` holders at once, FIFO for waiters. Waiters are read from a head
+ * index, not `Array.shift` (which copies the array: a backward pass of 100,000 nodes queued that many
+ * waiters, and shifting them took a quarter of its CPU); an aborted waiter leaves a hole that is skipped.
+ */
 export class Semaphore {
   private active = 0;
-  private readonly waiters: Array<() => void> = [];
+  private waiters: Array<(() => void) | undefined> = [];
+  private head = 0;
+  private queued = 0;
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1)
@@ -13,7 +19,7 @@ export class Semaphore {
   }
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.queued;
   }
 
   /** Resolves with a release function once a slot is free; rejects if `signal` aborts while waiting. */
@@ -30,13 +36,37 @@ export class Semaphore {
         resolve(this.releaser());
       };
       const onAbort = () => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
+        const i = this.waiters.indexOf(grant, this.head);
+        if (i >= 0) {
+          this.waiters[i] = undefined;
+          this.queued--;
+        }
         reject(abortReason(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(grant);
+      this.queued++;
     });
+  }
+
+  /** The first waiter still waiting, taken off the queue. */
+  private next(): (() => void) | undefined {
+    while (this.head < this.waiters.length) {
+      const grant = this.waiters[this.head];
+      this.waiters[this.head++] = undefined;
+      if (grant) {
+        this.queued--;
+        // Drop the read part once it is most of the array, so the queue's memory follows what waits.
+        if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+          this.waiters = this.waiters.slice(this.head);
+          this.head = 0;
+        }
+        return grant;
+      }
+    }
+    this.waiters = [];
+    this.head = 0;
+    return undefined;
   }
 
   private releaser(): () => void {
@@ -45,7 +75,7 @@ export class Semaphore {
       if (done) return;
       done = true;
       this.active--;
-      this.waiters.shift()?.();
+      this.next()?.();
     };
   }
 }

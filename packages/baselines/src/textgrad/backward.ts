@@ -18,9 +18,9 @@
 import {
   defaultDisplay,
   FeedbackEngine,
-  type Gradient,
   type GradientFor,
   levelsFromRoot,
+  newGradient,
   type Parameter,
   runBackwardDataflow,
 } from '@llm-autodiff/core';
@@ -113,32 +113,6 @@ function jobsFor(node: Parameter): Job[] {
   }));
 }
 
-function gradient(job: Job, feedback: string, failed: boolean, prompt: string): Gradient {
-  const call = job.out.component;
-  return {
-    id: `${job.out.id}->${job.to.id}`,
-    sampleId: job.out.sampleId ?? '',
-    fromComponentId: call?.id ?? '',
-    fromComponentName: call?.name ?? job.out.name,
-    fromResponseId: job.out.id,
-    toParamId: job.to.id,
-    callIndex: call?.callIndex ?? 0,
-    forwardOrder: call?.forwardOrder ?? 0,
-    order: 0,
-    score: job.out.score,
-    feedback,
-    isCopy: false,
-    isSkipped: false,
-    isFailure: failed,
-    context: {
-      inputOutput: job.context,
-      variableRole: job.to.description,
-      responseRole: job.out.description,
-    },
-    prompt,
-  };
-}
-
 export async function textgradBackward(
   root: Parameter,
   opts: TextGradBackwardOptions,
@@ -152,14 +126,21 @@ export async function textgradBackward(
     if (jobs.length === 0) return undefined;
     return Promise.all(
       jobs.map(async (job): Promise<GradientFor> => {
-        const prompt = job.messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
         const answer = await engine.send(job.messages, { cacheSalt: opts.cacheSalt });
         const feedback = answer.ok
           ? answer.text
           : answer.empty
             ? 'The feedback engine returned no feedback for this call.'
             : `The feedback engine failed (${answer.reason}); no feedback for this call.`;
-        return { to: job.to, gradient: gradient(job, feedback, !answer.ok, prompt) };
+        return {
+          to: job.to,
+          gradient: newGradient(job.out, job.to, {
+            feedback,
+            inputOutput: job.context,
+            request: job.messages,
+            isFailure: !answer.ok,
+          }),
+        };
       }),
     );
   };

@@ -7,22 +7,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { backward, type Parameter, sum } from '@llm-autodiff/core';
 import { chainProgram, instant } from './engine-overhead.bench';
 import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
+import { collectGarbage } from './lib/gc';
 import { scratchDir } from './lib/sim-run';
 
 const SUITE = 'memory';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
 function heapAfterGc(): number {
-  gc();
-  gc();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 

@@ -1,7 +1,6 @@
-import { renderBackwardPrompt } from '@llm-autodiff/core';
+import { renderBackwardPrompt, requestText } from '@llm-autodiff/core';
 import { describe, expect, it } from 'vitest';
 import { backwardRequestParts, INSTRUCTIONS_PART, SYSTEM_PART } from './backward-sections';
-import { promptText } from './call-timeline';
 
 /** Counts characters, so the expected figures are easy to state. */
 const chars = (text: string) => text.length;
@@ -45,7 +44,7 @@ describe('backwardRequestParts', () => {
       output: 'a query',
       successorFeedback: ['The query missed the second entity.'],
     });
-    const prompt = promptText({ messages });
+    const prompt = requestText(messages);
     const parts = backwardRequestParts(prompt, chars);
     expect(parts.targetKind).toBe('prompt');
     expect(parts.componentKind).toBe('generator');

@@ -5,7 +5,7 @@
  * start is when it was sent, not when it was asked for.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Program } from '@llm-autodiff/core';
+import { type Program, requestText } from '@llm-autodiff/core';
 import type { CallContext, ChatModel, ChatRequest, ChatResponse } from '@llm-autodiff/llm';
 
 export interface CallRecord {
@@ -16,15 +16,10 @@ export interface CallRecord {
   endMs: number;
   /** The unit of work that made the call (e.g. `predict:<sample id>#3`), when one was open. */
   unit?: string;
-  /** The prompt as core's feedback engine renders it (`SYSTEM:\n…\n\nUSER:\n…`), to match gradients. */
+  /** The request as one text (core's `requestText`), to match a gradient's request. */
   prompt: string;
   /** The server's response id (`raw.id`), to look up the server-side latency. */
   responseId?: string;
-}
-
-/** The prompt text exactly as core's FeedbackEngine stores it on a gradient. */
-export function promptText(request: ChatRequest): string {
-  return request.messages.map((m) => `${m.role.toUpperCase()}:\n${m.content}`).join('\n\n');
 }
 
 function responseIdOf(raw: unknown): string | undefined {
@@ -51,7 +46,7 @@ export class CallTimeline {
           startMs,
           endMs: performance.now(),
           unit: this.units.getStore(),
-          prompt: promptText(request),
+          prompt: requestText(request.messages),
           responseId: responseIdOf(response.raw),
         });
         return response;

@@ -14,7 +14,7 @@
  *   again at least total latency ÷ concurrency.
  * - Anything else (optimizer calls): the longest chain of calls that did not overlap in time.
  */
-import { type Parameter, topologicalOrder } from '@llm-autodiff/core';
+import { type Parameter, requestText, topologicalOrder } from '@llm-autodiff/core';
 import type { CallRecord } from './call-timeline';
 
 /** The backward graph of one step, captured right after backward (before gradients are cleared). */
@@ -27,9 +27,9 @@ export function captureBackwardGraph(root: Parameter): BackwardGraph {
   const prompts = new Map<string, string[]>();
   for (const node of order)
     for (const g of node.gradients)
-      if (g.prompt && !g.isCopy && !g.isSkipped) {
+      if (g.request && !g.isCopy && !g.isSkipped) {
         const list = prompts.get(g.fromResponseId) ?? [];
-        list.push(g.prompt);
+        list.push(requestText(g.request));
         prompts.set(g.fromResponseId, list);
       }
   return {

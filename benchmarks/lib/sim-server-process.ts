@@ -19,10 +19,21 @@ export interface SimServerProcess {
   latencyById: Map<string, number>;
   /**
    * Resolves once every log line the server sent so far has arrived, with the server process's CPU time
-   * so far (ms) and the requests it received, so a figure can tell the server's share of a slow run apart from the client's.
+   * so far (ms) and the requests it received, so a figure can tell the server's share of a slow run apart
+   * from the client's; and, since the previous sync, its completions' time in the server and its event
+   * loop's delay.
    */
-  sync(): Promise<{ cpuMs: number; requests: number }>;
+  sync(): Promise<SimServerSync>;
   close(): Promise<void>;
+}
+
+export interface SimServerSync {
+  cpuMs: number;
+  requests: number;
+  /** Answered completions since the previous sync: from the handler starting to the last byte sent. */
+  serviceMs: { count: number; p50: number; p99: number; max: number };
+  /** The server's event-loop delay since the previous sync, 99th percentile: time a request waited to be read. */
+  loopDelayP99Ms: number;
 }
 
 const LATENCY_LINE = /latency=(\d+)ms id=(\S+)/;
@@ -39,10 +50,13 @@ export async function startSimServerProcess(
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`sim server process exited early (code ${code})`)));
-    child.on('message', (m: { kind: string; url?: string; line?: string }) => {
+    child.on('message', (m: { kind: string; url?: string; lines?: string[] }) => {
       if (m.kind === 'ready' && m.url) resolve(m.url);
-      const match = m.kind === 'log' ? LATENCY_LINE.exec(m.line ?? '') : null;
-      if (match) latencyById.set(match[2] as string, Number(match[1]));
+      if (m.kind !== 'log') return;
+      for (const line of m.lines ?? []) {
+        const match = LATENCY_LINE.exec(line);
+        if (match) latencyById.set(match[2] as string, Number(match[1]));
+      }
     });
   });
   child.removeAllListeners('exit');
@@ -50,11 +64,12 @@ export async function startSimServerProcess(
     url,
     latencyById,
     sync: () =>
-      new Promise<{ cpuMs: number; requests: number }>((resolve) => {
-        const onMessage = (m: { kind: string; cpuMs?: number; requests?: number }) => {
+      new Promise<SimServerSync>((resolve) => {
+        const onMessage = (m: { kind: string } & SimServerSync) => {
           if (m.kind !== 'pong') return;
           child.off('message', onMessage);
-          resolve({ cpuMs: m.cpuMs ?? Number.NaN, requests: m.requests ?? Number.NaN });
+          const { kind: _, ...sync } = m;
+          resolve(sync);
         };
         child.on('message', onMessage);
         child.send('ping');

@@ -114,6 +114,23 @@ describeWithData('sim server (no faults)', () => {
     expect(await pending).toBe('closed');
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('records each answered completion’s time in the server, its latency included, and only those', async () => {
+    const timed = await startSimServer({ latency: { 'sim:task': { baseMs: 40, perOutputTokenMs: 0 } } });
+    try {
+      await Promise.all(
+        [post(timed, body(Q)), post(timed, body(`${Q} `))].map(async (r) => (await r).text()),
+      );
+      expect((await post(timed, '{not json')).status).toBe(400);
+      const service = timed.stats.serviceMicros;
+      expect(service.count).toBe(2);
+      expect(service.min).toBeGreaterThanOrEqual(40_000);
+      service.reset();
+      expect(service.count).toBe(0);
+    } finally {
+      await timed.close();
+    }
+  });
 });
 
 describeWithData('sim server fault injection', () => {

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { digest } from './hash';
 import type { LatencySpec } from './latency';
 import { sleep } from './latency';
@@ -38,7 +39,16 @@ export interface SimServer {
   /** Base URL for an OpenAI client, e.g. `http://127.0.0.1:8787/v1`. */
   readonly url: string;
   readonly port: number;
-  readonly stats: { requests: number; faults: Record<string, number> };
+  readonly stats: {
+    requests: number;
+    faults: Record<string, number>;
+    /**
+     * Each answered completion's time in the server, from its handler starting to the response's last
+     * byte handed to the socket, in microseconds: the configured latency plus what the server added.
+     * `reset()` it to measure a period.
+     */
+    serviceMicros: RecordableHistogram;
+  };
   close(): Promise<void>;
 }
 
@@ -91,7 +101,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const seed = options.seed ?? 0;
   const plan = new FaultPlan(options.faults ?? {}, seed);
   const retryAfter = options.retryAfterSeconds ?? 1;
-  const stats = { requests: 0, faults: {} as Record<string, number> };
+  const stats = { requests: 0, faults: {} as Record<string, number>, serviceMicros: createHistogram() };
   const sockets = new Set<Socket>();
   /** Aborts the simulated latency of requests in flight when the server closes. */
   const closing = new AbortController();
@@ -169,6 +179,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       latency: options.latency?.[profileId],
     });
     log(`${profileId} latency=${c.latencyMs}ms id=chatcmpl-sim-${bodyKey}`);
+    res.once('finish', () =>
+      stats.serviceMicros.record(Math.max(1, Math.round((performance.now() - arrived) * 1000))),
+    );
     await sleep(Math.max(0, c.latencyMs - (performance.now() - arrived)), closing.signal);
     // Usage counts what is returned: a cut or reformatted answer has its own token count.
     const { outputs, completionTokens } = controlChoices(c.choices, c.completionTokens, controls);

@@ -8,6 +8,7 @@
  * machine shared with other jobs the wall-clock of a CPU-bound loop measures the neighbours as much as
  * the engine. The wall-clock is given in the note.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   backward,
@@ -98,17 +99,28 @@ export function fanOutProgram(width: number): ShapeProgram {
 interface Timing {
   forwardUs: number;
   backwardUs: number;
+  /** Share of the backward's wall-clock spent in garbage-collection pauses (%). */
+  backwardGcPct: number;
   /** Forward + backward wall-clock per node, for the note. */
   wallUs: number;
 }
 
-/** CPU time (µs) and wall-clock (ms) of `work`. */
-export async function measure(work: () => Promise<unknown>): Promise<{ cpuUs: number; wallMs: number }> {
+/** CPU time (µs), wall-clock (ms) and garbage-collection pauses (ms) of `work`. */
+export async function measure(
+  work: () => Promise<unknown>,
+): Promise<{ cpuUs: number; wallMs: number; gcMs: number }> {
+  const gc = new PerformanceObserver(() => {});
+  gc.observe({ entryTypes: ['gc'] });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await work();
   const c = process.cpuUsage(c0);
-  return { cpuUs: c.user + c.system, wallMs: performance.now() - t0 };
+  const wallMs = performance.now() - t0;
+  // GC entries are queued after the pause that made them: one turn lets the last ones in.
+  await new Promise((resolve) => setImmediate(resolve));
+  const gcMs = gc.takeRecords().reduce((sum, e) => sum + e.duration, 0);
+  gc.disconnect();
+  return { cpuUs: c.user + c.system, wallMs, gcMs };
 }
 
 type ShapeProgram = ReturnType<typeof chainProgram>;
@@ -124,6 +136,7 @@ async function time({ instr, forward, nodesPerSample }: ShapeProgram, samples: n
   return {
     forwardUs: f.cpuUs / nodes,
     backwardUs: b.cpuUs / nodes,
+    backwardGcPct: (100 * b.gcMs) / b.wallMs,
     wallUs: ((f.wallMs + b.wallMs) * 1000) / nodes,
   };
 }
@@ -154,6 +167,7 @@ async function repeated(program: () => ShapeProgram, samples: number, reps: numb
     forward: spreadOf(runs.map((r) => r.forwardUs)),
     backward: spreadOf(runs.map((r) => r.backwardUs)),
     wall: spreadOf(runs.map((r) => r.wallUs)),
+    backwardGc: spreadOf(runs.map((r) => r.backwardGcPct)),
   };
 }
 
@@ -200,7 +214,7 @@ export async function runEngineOverhead(
         value: t.backward.median,
         unit: 'µs/node',
         target,
-        note: `CPU time, ${reps} runs: ${range(t.backward)}; wall-clock forward + backward median ${fmt(t.wall.median)} µs/node`,
+        note: `CPU time, ${reps} runs: ${range(t.backward)}; wall-clock forward + backward median ${fmt(t.wall.median)} µs/node; garbage collection ${fmt(t.backwardGc.median)}% of the backward's wall-clock (median)`,
       });
       if (shape === 'samples of 10') perSize.push({ nodes, us: t.forward.median + t.backward.median });
     }
@@ -235,7 +249,7 @@ export async function runEngineOverhead(
       value: b.cpuUs / (3 * n),
       unit: 'µs/node',
       target,
-      note: `CPU time per node (3 per sample; each sample asks the engine twice, prompts rendered and kept on the gradients); ${fmt(b.cpuUs / n)} µs per gradient, wall-clock ${fmt((b.wallMs * 1000) / n)}`,
+      note: `CPU time per node (3 per sample; each sample asks the engine twice, requests kept on the gradients); ${fmt(b.cpuUs / n)} µs per gradient, wall-clock ${fmt((b.wallMs * 1000) / n)}; garbage collection ${fmt((100 * b.gcMs) / b.wallMs)}% of the wall-clock`,
     });
     figures.add({
       suite: SUITE,

@@ -94,8 +94,9 @@ function runSettings(
 }
 
 /**
- * Whether `method` tunes something `pipeline` has (every pipeline has prompts; few have a demos slot); a
- * method that tunes nothing (evaluation only) runs on every pipeline.
+ * Whether `method` tunes something `pipeline` has (every pipeline has prompts; a demos-only method needs
+ * the pipeline's demos slot, which every built-in pipeline has today); a method that tunes nothing
+ * (evaluation only) runs on every pipeline.
  */
 function canTune(method: string, pipeline: PipelineName): boolean {
   const tunes = methods.get(method).tunes;

@@ -8,7 +8,9 @@
  *   the wall-clock), in the steady state: the process first evaluates other examples once, and that first
  *   evaluation's figure (JIT compilation included) is printed apart. Beside it, the same requests layer
  *   by layer: a bare `node:http` POST (the floor the machine's loopback TCP and HTTP set), the `openai`
- *   client, the pool's model, so a miss names the layer it comes from;
+ *   client, the pool's model, so a miss names the layer it comes from; and the program, pool, cache and
+ *   ledger without HTTP, their answers on a timer after the configured latency and at once: what waking
+ *   after each idle wait costs the same code;
  * - the server's time per completion, arrival to last byte (p99 ≤ 1.25× the configured latency at the
  *   highest concurrency), with its event-loop delay;
  * - the latency the client observed (no target: it adds the client's own queueing, C responses handled
@@ -22,6 +24,7 @@ import type { Program } from '@llm-autodiff/core';
 import {
   type ChatModel,
   type ChatRequest,
+  type ChatResponse,
   createModel,
   ModelPool,
   ResponseCache,
@@ -39,8 +42,13 @@ const SHARE_TARGETS: Record<number, number> = { 16: 90, 64: 80, 256: 50 };
 const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-/** Records each call's latency as the client saw it and its request (below the cache: network calls only). */
-function observed(inner: ChatModel, latencies: number[], requests: ChatRequest[]): ChatModel {
+/** Records each call's latency as the client saw it, its request and its response (below the cache: network calls only). */
+function observed(
+  inner: ChatModel,
+  latencies: number[],
+  requests: ChatRequest[],
+  responses: ChatResponse[],
+): ChatModel {
   return {
     id: inner.id,
     complete: async (request, context) => {
@@ -48,9 +56,42 @@ function observed(inner: ChatModel, latencies: number[], requests: ChatRequest[]
       const t0 = performance.now();
       const response = await inner.complete(request, context);
       latencies.push(performance.now() - t0);
+      responses.push(response);
       return response;
     },
   };
+}
+
+/**
+ * Client CPU per call of the program, pool, cache and ledger without HTTP: a model double that replays
+ * recorded responses after `delayMs` on a timer. With the configured latency and with none, the
+ * difference is what waking up after each idle wait costs the same code on this machine (cold caches),
+ * which weighs most at low concurrency.
+ */
+async function withoutHttpCpuMs(
+  examples: readonly unknown[],
+  responses: readonly ChatResponse[],
+  concurrency: number,
+  delayMs: number,
+  cachePath: string,
+): Promise<number> {
+  let next = 0;
+  const replay: ChatModel = {
+    id: 'bench:replay',
+    complete: async () => {
+      const response = responses[next++ % responses.length] as ChatResponse;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return response;
+    },
+  };
+  const cache = new ResponseCache({ path: cachePath });
+  const pool = new ModelPool({ ledger: new UsageLedger({}), cache, concurrency, create: () => replay });
+  const program = createPipeline('trec', {
+    model: pool.forRole('task', 'openai:sim:task@http://127.0.0.1:9/v1'),
+  }) as Program<unknown>;
+  const ms = await cpuMsOf(() => evaluate(program, examples as never[], { concurrency }));
+  cache.close();
+  return ms / examples.length;
 }
 
 /**
@@ -147,6 +188,7 @@ interface Measured {
   score: number;
   latencies: number[];
   requests: ChatRequest[];
+  responses: ChatResponse[];
   server: Awaited<ReturnType<SimServerProcess['sync']>>;
 }
 
@@ -159,13 +201,14 @@ async function evaluateOnce(
 ): Promise<Measured> {
   const latencies: number[] = [];
   const requests: ChatRequest[] = [];
+  const responses: ChatResponse[] = [];
   const ledger = new UsageLedger({ labels: { experiment: 'bench-throughput' } });
   const cache = new ResponseCache({ path: cachePath });
   const pool = new ModelPool({
     ledger,
     cache,
     concurrency: c,
-    create: (spec, options) => observed(createModel(spec, options), latencies, requests),
+    create: (spec, options) => observed(createModel(spec, options), latencies, requests, responses),
   });
   const spec = `openai:sim:task@${server.url}`;
   const program = createPipeline('trec', { model: pool.forRole('task', spec) }) as Program<unknown>;
@@ -178,6 +221,7 @@ async function evaluateOnce(
   );
   latencies.length = 0;
   requests.length = 0;
+  responses.length = 0;
   const server0 = await server.sync();
   let score = Number.NaN;
   const t0 = performance.now();
@@ -198,6 +242,7 @@ async function evaluateOnce(
     score,
     latencies,
     requests,
+    responses,
     server: server1,
   };
 }
@@ -238,6 +283,17 @@ export async function runEvalThroughput(
       const sample = m.requests.slice(0, Math.max(c, Math.min(m.calls, 10 * c)));
       const layers = await clientLayers(server.url, sample, c, join(scratch.dir, `layers-${c}.sqlite`));
       await server.sync(); // the layers' calls are not the evaluation's
+      const unsent = examples.slice(0, sample.length);
+      const idle = {
+        afterLatency: await withoutHttpCpuMs(
+          unsent,
+          m.responses,
+          c,
+          latencyMs,
+          join(scratch.dir, `idle-${c}.sqlite`),
+        ),
+        atOnce: await withoutHttpCpuMs(unsent, m.responses, c, 0, join(scratch.dir, `busy-${c}.sqlite`)),
+      };
       const ideal = c / (latencyMs / 1000);
       const cores = (ideal * (m.clientMs + m.serverMs)) / 1000;
       const sorted = [...m.latencies].sort((a, b) => a - b);
@@ -257,7 +313,7 @@ export async function runEvalThroughput(
         value: m.clientMs,
         unit: 'ms',
         target: { kind: 'max', value: 1 },
-        note: `program, pool, cache (read-write), ledger, openai client. Layer by layer, ${sample.length} of the same requests at the same concurrency: a bare node:http POST ${fmt(layers.bare)} ms (loopback TCP and HTTP: the floor), the openai client ${fmt(layers.openai)} ms, the pool's model (retries, cache, ledger) ${fmt(layers.pool)} ms, the program around it (this figure) ${fmt(m.clientMs)} ms. Server ${fmt(m.serverMs)} ms per call`,
+        note: `program, pool, cache (read-write), ledger, openai client. Layer by layer, ${sample.length} of the same requests at the same concurrency: a bare node:http POST ${fmt(layers.bare)} ms (loopback TCP and HTTP: the floor), the openai client ${fmt(layers.openai)} ms, the pool's model (retries, cache, ledger) ${fmt(layers.pool)} ms, the program around it (this figure) ${fmt(m.clientMs)} ms. The program, pool, cache and ledger without HTTP (recorded answers on a timer): ${fmt(idle.afterLatency)} ms after ${latencyMs} ms waits, ${fmt(idle.atOnce)} ms answered at once (waking after each wait costs the same code ${fmt(idle.afterLatency / idle.atOnce)}×). Server ${fmt(m.serverMs)} ms per call`,
       });
       figures.add({
         suite: SUITE,

@@ -124,7 +124,8 @@ describeWithData('sim server (no faults)', () => {
       expect((await post(timed, '{not json')).status).toBe(400);
       const service = timed.stats.serviceMicros;
       expect(service.count).toBe(2);
-      expect(service.min).toBeGreaterThanOrEqual(40_000);
+      // Timers run on the event loop's millisecond clock: one may fire up to 1 ms early by performance.now().
+      expect(service.min).toBeGreaterThanOrEqual(39_000);
       service.reset();
       expect(service.count).toBe(0);
     } finally {

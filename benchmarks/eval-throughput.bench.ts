@@ -28,6 +28,7 @@ import {
   type ChatResponse,
   createModel,
   ModelPool,
+  mapLimit,
   ResponseCache,
   UsageLedger,
 } from '@llm-autodiff/llm';
@@ -106,16 +107,19 @@ async function cpuMsOf(work: () => Promise<unknown>): Promise<number> {
   return (c.user + c.system) / 1000;
 }
 
-/** Client CPU per call of `send` over `count` calls, `concurrency` at a time in waves. */
+/**
+ * Client CPU per call of `send` over `count` calls, `concurrency` in flight, each next call sent as one
+ * returns: the evaluation's own schedule (`mapLimit`), so each answer wakes the process on its own. (In
+ * waves of `concurrency`, answers handled together, the pool's calls cost 0.59–0.67 ms at 16 against
+ * 0.81–1.01 ms this way: three rounds of 160 calls.)
+ */
 async function cpuPerCall(
   count: number,
   concurrency: number,
   send: (i: number) => Promise<unknown>,
 ): Promise<number> {
-  const ms = await cpuMsOf(async () => {
-    for (let i = 0; i < count; i += concurrency)
-      await Promise.all(Array.from({ length: Math.min(concurrency, count - i) }, (_, k) => send(i + k)));
-  });
+  const indices = Array.from({ length: count }, (_, i) => i);
+  const ms = await cpuMsOf(() => mapLimit(indices, concurrency, send));
   return ms / count;
 }
 

@@ -8,7 +8,6 @@
  * machine shared with other jobs the wall-clock of a CPU-bound loop measures the neighbours as much as
  * the engine. The wall-clock is given in the note.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   backward,
@@ -23,6 +22,7 @@ import {
 } from '@llm-autodiff/core';
 import type { ChatModel } from '@llm-autodiff/llm';
 import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
+import { measure } from './lib/measure';
 
 const SUITE = 'engine overhead';
 const TARGET_US = 20;
@@ -103,24 +103,6 @@ interface Timing {
   backwardGcPct: number;
   /** Forward + backward wall-clock per node, for the note. */
   wallUs: number;
-}
-
-/** CPU time (µs), wall-clock (ms) and garbage-collection pauses (ms) of `work`. */
-export async function measure(
-  work: () => Promise<unknown>,
-): Promise<{ cpuUs: number; wallMs: number; gcMs: number }> {
-  const gc = new PerformanceObserver(() => {});
-  gc.observe({ entryTypes: ['gc'] });
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await work();
-  const c = process.cpuUsage(c0);
-  const wallMs = performance.now() - t0;
-  // GC entries are queued after the pause that made them: one turn lets the last ones in.
-  await new Promise((resolve) => setImmediate(resolve));
-  const gcMs = gc.takeRecords().reduce((sum, e) => sum + e.duration, 0);
-  gc.disconnect();
-  return { cpuUs: c.user + c.system, wallMs, gcMs };
 }
 
 type ShapeProgram = ReturnType<typeof chainProgram>;

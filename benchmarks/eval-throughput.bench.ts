@@ -35,8 +35,9 @@ import {
 import { createPipeline, loadTask } from '@llm-autodiff/tasks';
 import { evaluate } from '@llm-autodiff/trainer';
 import { type BenchScale, FigureSet, FULL, fmt } from './lib/figures';
+import { measure } from './lib/measure';
 import { scratchDir } from './lib/sim-run';
-import { type SimServerProcess, startSimServerProcess } from './lib/sim-server-process';
+import { type SimServerProcess, type SimServerSync, startSimServerProcess } from './lib/sim-server-process';
 
 const SUITE = 'evaluation throughput';
 const SHARE_TARGETS: Record<number, number> = { 16: 90, 64: 80, 256: 50 };
@@ -67,8 +68,8 @@ function observed(
 /**
  * Client CPU per call of the program, pool, cache and ledger without HTTP: a model double that replays
  * recorded responses after `delayMs` on a timer. With the configured latency and with none, the
- * difference is what waking up after each idle wait costs the same code on this machine (cold caches),
- * which weighs most at low concurrency.
+ * difference is what waking up after each idle wait costs the same code on this machine, which weighs
+ * most at low concurrency.
  */
 async function withoutHttpCpuMs(
   examples: readonly unknown[],
@@ -91,20 +92,9 @@ async function withoutHttpCpuMs(
   const program = createPipeline('trec', {
     model: pool.forRole('task', 'openai:sim:task@http://127.0.0.1:9/v1'),
   }) as Program<unknown>;
-  const ms = await cpuMsOf(() => evaluate(program, examples as never[], { concurrency }));
+  const cost = await measure(() => evaluate(program, examples as never[], { concurrency }));
   cache.close();
-  return ms / examples.length;
-}
-
-/**
- * CPU milliseconds of `work` in this process. No forced collection before it: a full GC there made the
- * calls after it cost more (client CPU per call at 256: 0.89–0.90 ms without, 1.17–1.23 with, two runs each).
- */
-async function cpuMsOf(work: () => Promise<unknown>): Promise<number> {
-  const c0 = process.cpuUsage();
-  await work();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
+  return cost.cpuUs / 1000 / examples.length;
 }
 
 /**
@@ -119,8 +109,8 @@ async function cpuPerCall(
   send: (i: number) => Promise<unknown>,
 ): Promise<number> {
   const indices = Array.from({ length: count }, (_, i) => i);
-  const ms = await cpuMsOf(() => mapLimit(indices, concurrency, send));
-  return ms / count;
+  const cost = await measure(() => mapLimit(indices, concurrency, send));
+  return cost.cpuUs / 1000 / count;
 }
 
 /** A bare `node:http` POST of a JSON body on a keep-alive agent, the response read and parsed. */
@@ -194,7 +184,7 @@ interface Measured {
   latencies: number[];
   requests: ChatRequest[];
   responses: ChatResponse[];
-  server: Awaited<ReturnType<SimServerProcess['sync']>>;
+  server: SimServerSync;
 }
 
 /** One evaluation of `examples` at concurrency `c` with its own pool, fresh cache and ledger. */
@@ -229,11 +219,11 @@ async function evaluateOnce(
   responses.length = 0;
   const server0 = await server.sync();
   let score = Number.NaN;
-  const t0 = performance.now();
-  const clientCpu = await cpuMsOf(async () => {
+  // No forced collection before a measured pass: a full GC there made the calls after it cost more
+  // (client CPU per call at 256: 0.89–0.90 ms without, 1.17–1.23 with, two runs each).
+  const cost = await measure(async () => {
     score = (await evaluate(program, examples as never[], { concurrency: c })).score;
   });
-  const seconds = (performance.now() - t0) / 1000;
   const server1 = await server.sync();
   cache.close();
   const calls = latencies.length;
@@ -241,8 +231,8 @@ async function evaluateOnce(
     throw new Error(`expected one network call per example, saw ${calls} for ${examples.length}`);
   return {
     calls,
-    seconds,
-    clientMs: clientCpu / calls,
+    seconds: cost.wallMs / 1000,
+    clientMs: cost.cpuUs / 1000 / calls,
     serverMs: (server1.cpuMs - server0.cpuMs) / calls,
     score,
     latencies,
@@ -288,16 +278,22 @@ export async function runEvalThroughput(
       const sample = m.requests.slice(0, Math.max(c, Math.min(m.calls, 10 * c)));
       const layers = await clientLayers(server.url, sample, c, join(scratch.dir, `layers-${c}.sqlite`));
       await server.sync(); // the layers' calls are not the evaluation's
-      const unsent = examples.slice(0, sample.length);
+      const sameExamples = examples.slice(0, sample.length);
       const idle = {
         afterLatency: await withoutHttpCpuMs(
-          unsent,
+          sameExamples,
           m.responses,
           c,
           latencyMs,
           join(scratch.dir, `idle-${c}.sqlite`),
         ),
-        atOnce: await withoutHttpCpuMs(unsent, m.responses, c, 0, join(scratch.dir, `busy-${c}.sqlite`)),
+        atOnce: await withoutHttpCpuMs(
+          sameExamples,
+          m.responses,
+          c,
+          0,
+          join(scratch.dir, `busy-${c}.sqlite`),
+        ),
       };
       const ideal = c / (latencyMs / 1000);
       const cores = (ideal * (m.clientMs + m.serverMs)) / 1000;

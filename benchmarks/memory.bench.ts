@@ -50,7 +50,7 @@ async function bytesPerNode(figures: FigureSet, perSample: number, samples: numb
     name: `heap per recorded node (${shape})`,
     value: (h2 - h1) / nodes,
     unit: 'B/node',
-    note: `gradients add ${fmt((h4 - h3) / nodes)} B/node (each keeps its engine prompt); ${nodes} nodes per half`,
+    note: `gradients add ${fmt((h4 - h3) / nodes)} B/node (each keeps its engine request: the messages, the system one shared); ${nodes} nodes per half`,
   });
   instr.zeroGrad();
 }

@@ -7,8 +7,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type SimServerOptions, startSimServer } from '@llm-autodiff/sim';
 
 const send = (message: unknown) => process.send?.(message);
-// The log goes out once per turn of the event loop, not one IPC message per line: at 256 requests in
-// flight the messages were a share of the server's own CPU, which the benchmark measures.
+// The log goes out once per turn of the event loop, not one IPC message per line (two lines a request):
+// the server's CPU per request is a figure of the benchmark, and the harness's messages are not the
+// server's work. (What it saves was not measured apart.)
 let lines: string[] = [];
 const flush = () => {
   if (lines.length > 0) send({ kind: 'log', lines });
